@@ -1,0 +1,11 @@
+package dev.infercost.cli;
+
+/** Process exit codes shared by every command. */
+final class ExitCodes {
+  static final int OK = 0;
+  static final int BOUND_NOT_MET = 1;
+  static final int BAD_INPUT = 2;
+  static final int INTERNAL = 3;
+
+  private ExitCodes() {}
+}

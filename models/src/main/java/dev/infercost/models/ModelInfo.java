@@ -1,0 +1,225 @@
+package dev.infercost.models;
+
+import ai.onnx.proto.OnnxMl.GraphProto;
+import ai.onnx.proto.OnnxMl.ModelProto;
+import ai.onnx.proto.OnnxMl.NodeProto;
+import ai.onnx.proto.OnnxMl.OperatorSetIdProto;
+import ai.onnx.proto.OnnxMl.TensorProto;
+import ai.onnx.proto.OnnxMl.ValueInfoProto;
+import dev.infercost.models.internal.ShapeInference;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+
+/**
+ * Facts about an ONNX model: interface, opset, producer, operator histogram, parameters, and a
+ * multiply-accumulate count for MatMul/Gemm/Conv at given input shapes.
+ *
+ * @param file where the model came from ({@code <memory>} if built in memory)
+ * @param fileBytes bytes on disk, external data included
+ * @param irVersion ONNX IR version
+ * @param opset version of the default ({@code ai.onnx}) operator set
+ * @param producer producer name and version as written by the exporter
+ * @param inputs graph inputs that are not initializers
+ * @param outputs graph outputs
+ * @param nodes node count (top-level graph)
+ * @param ops operator histogram, op type → count
+ * @param initializers initializer count
+ * @param parameters total elements across initializers
+ * @param parameterBytes bytes of initializer data
+ * @param byDtype per element type: initializer count, elements and bytes
+ * @param shapesUsed concrete input shapes the MAC count used
+ * @param macs multiply-accumulates of MatMul/Gemm/Conv-family nodes, or {@code null} when some such
+ *     node's shape could not be inferred (see {@code unknownMacNodes})
+ * @param macsByOp MACs per op type over the nodes whose shapes are known
+ * @param unknownMacNodes MatMul/Gemm/Conv-family nodes whose shapes could not be inferred
+ */
+public record ModelInfo(
+    String file,
+    long fileBytes,
+    long irVersion,
+    long opset,
+    String producer,
+    List<TensorSpec> inputs,
+    List<TensorSpec> outputs,
+    int nodes,
+    Map<String, Integer> ops,
+    int initializers,
+    long parameters,
+    long parameterBytes,
+    Map<String, DTypeStats> byDtype,
+    Map<String, List<Long>> shapesUsed,
+    Long macs,
+    Map<String, Long> macsByOp,
+    List<String> unknownMacNodes) {
+
+  /** Initializer totals for one element type. */
+  public record DTypeStats(int tensors, long elements, long bytes) {}
+
+  public ModelInfo {
+    inputs = List.copyOf(inputs);
+    outputs = List.copyOf(outputs);
+    ops = Map.copyOf(ops);
+    byDtype = Map.copyOf(byDtype);
+    shapesUsed = Map.copyOf(shapesUsed);
+    macsByOp = Map.copyOf(macsByOp);
+    unknownMacNodes = List.copyOf(unknownMacNodes);
+  }
+
+  /** FLOPs as 2 × MACs, or {@code null} when the MAC count is unknown. */
+  public Long flops() {
+    return macs == null ? null : 2 * macs;
+  }
+
+  static ModelInfo of(OnnxModel model, Map<String, long[]> shapes) {
+    ModelProto p = model.proto();
+    GraphProto g = p.getGraph();
+    long opset =
+        p.getOpsetImportList().stream()
+            .filter(o -> o.getDomain().isEmpty() || o.getDomain().equals("ai.onnx"))
+            .mapToLong(OperatorSetIdProto::getVersion)
+            .findFirst()
+            .orElse(0);
+    Set<String> initNames = new HashSet<>();
+    Map<String, long[]> agg = new TreeMap<>();
+    long params = 0;
+    long bytes = 0;
+    for (TensorProto t : g.getInitializerList()) {
+      initNames.add(t.getName());
+      long n = t.getDimsList().stream().mapToLong(Long::longValue).reduce(1, Math::multiplyExact);
+      DType dt = DType.fromOnnx(t.getDataType());
+      long b = t.hasRawData() && !t.getRawData().isEmpty() ? t.getRawData().size() : n * dt.bytes();
+      params += n;
+      bytes += b;
+      long[] a = agg.computeIfAbsent(dt.label(), k -> new long[3]);
+      a[0]++;
+      a[1] += n;
+      a[2] += b;
+    }
+    Map<String, DTypeStats> byDtype = new TreeMap<>();
+    agg.forEach((k, a) -> byDtype.put(k, new DTypeStats((int) a[0], a[1], a[2])));
+
+    List<TensorSpec> inputs = new ArrayList<>();
+    for (ValueInfoProto v : g.getInputList()) {
+      if (!initNames.contains(v.getName())) {
+        inputs.add(Models.spec(v));
+      }
+    }
+    List<TensorSpec> outputs = g.getOutputList().stream().map(Models::spec).toList();
+
+    Map<String, Integer> ops = new TreeMap<>();
+    g.getNodeList().forEach(n -> ops.merge(n.getOpType(), 1, Integer::sum));
+
+    Map<String, long[]> pinned = new LinkedHashMap<>();
+    for (TensorSpec in : inputs) {
+      long[] s = shapes.get(in.name());
+      if (s == null && in.dims().stream().allMatch(Dim::isFixed)) {
+        s = in.dims().stream().mapToLong(Dim::size).toArray();
+      }
+      if (s != null) {
+        pinned.put(in.name(), s);
+      }
+    }
+    ShapeInference si = ShapeInference.run(g, pinned);
+    Map<String, Long> macsByOp = new TreeMap<>();
+    List<String> unknown = new ArrayList<>();
+    for (NodeProto n : g.getNodeList()) {
+      Long m = macs(n, si);
+      if (m == null) {
+        if (isMacOp(n.getOpType())) {
+          unknown.add(n.getName().isEmpty() ? n.getOpType() : n.getName());
+        }
+      } else {
+        macsByOp.merge(n.getOpType(), m, Long::sum);
+      }
+    }
+    Long total =
+        unknown.isEmpty() ? macsByOp.values().stream().mapToLong(Long::longValue).sum() : null;
+    Map<String, List<Long>> used = new TreeMap<>();
+    pinned.forEach((k, v) -> used.put(k, Arrays.stream(v).boxed().toList()));
+    String producer = (p.getProducerName() + " " + p.getProducerVersion()).trim();
+    return new ModelInfo(
+        model.displayName(),
+        model.fileBytes(),
+        p.getIrVersion(),
+        opset,
+        producer,
+        inputs,
+        outputs,
+        g.getNodeCount(),
+        ops,
+        g.getInitializerCount(),
+        params,
+        bytes,
+        byDtype,
+        used,
+        total,
+        macsByOp,
+        unknown);
+  }
+
+  private static boolean isMacOp(String op) {
+    return switch (op) {
+      case "MatMul",
+              "Gemm",
+              "Conv",
+              "MatMulInteger",
+              "ConvInteger",
+              "QLinearMatMul",
+              "QLinearConv",
+              "FusedMatMul" ->
+          true;
+      default -> false;
+    };
+  }
+
+  /** MACs of one node, or {@code null} when it is no MAC op or its shapes are unknown. */
+  private static Long macs(NodeProto n, ShapeInference si) {
+    String op = n.getOpType();
+    if (!isMacOp(op)) {
+      return null;
+    }
+    boolean qlinear = op.startsWith("QLinear");
+    long[] a = si.shape(n.getInput(0));
+    long[] b = si.shape(n.getInput(qlinear ? 3 : 1));
+    long[] y = si.shape(n.getOutput(0));
+    if (a == null || b == null || y == null) {
+      return null;
+    }
+    if (op.contains("Conv")) {
+      // Each output element takes (C_in / group) × kernel MACs; W is [C_out, C_in/group, k...].
+      long perOutput = 1;
+      for (int i = 1; i < b.length; i++) {
+        perOutput *= b[i];
+      }
+      return product(y) * perOutput;
+    }
+    if (op.equals("Gemm")) {
+      long k = attrInt(n, "transA") == 1 ? a[0] : a[1];
+      return product(y) * k;
+    }
+    long k = a[a.length - 1];
+    return product(y) * k;
+  }
+
+  private static long attrInt(NodeProto n, String name) {
+    return n.getAttributeList().stream()
+        .filter(a -> a.getName().equals(name))
+        .mapToLong(a -> a.getI())
+        .findFirst()
+        .orElse(0);
+  }
+
+  private static long product(long[] s) {
+    long p = 1;
+    for (long d : s) {
+      p = Math.multiplyExact(p, d);
+    }
+    return p;
+  }
+}

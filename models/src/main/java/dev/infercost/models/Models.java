@@ -1,0 +1,119 @@
+package dev.infercost.models;
+
+import ai.onnx.proto.OnnxMl.TensorShapeProto;
+import ai.onnx.proto.OnnxMl.TypeProto;
+import ai.onnx.proto.OnnxMl.ValueInfoProto;
+import ai.onnxruntime.OrtEnvironment;
+import ai.onnxruntime.OrtException;
+import dev.infercost.models.internal.Builtins;
+import dev.infercost.models.internal.ModelFiles;
+import dev.infercost.models.internal.OnnxFiles;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+
+/** Entry points of the models module: resolve, load and save models. */
+public final class Models {
+  private Models() {}
+
+  /** The built-in models, in listing order. */
+  public static List<BuiltinModel> builtins() {
+    return Builtins.ALL;
+  }
+
+  /** A built-in model by name. */
+  public static Optional<BuiltinModel> builtin(String name) {
+    return Builtins.find(name);
+  }
+
+  /** Size in bytes of a built-in model's ONNX file, or -1 when it is not on the classpath. */
+  public static long builtinSize(BuiltinModel model) {
+    return Builtins.size(model.onnxResource());
+  }
+
+  /**
+   * Turns what a user typed into a model file: a built-in name resolves to its ONNX file (its
+   * TorchScript twin when {@code format} is TORCHSCRIPT), extracted into the cache once; anything
+   * else is taken as a path.
+   */
+  public static Path resolve(String nameOrPath, ModelFormat format) throws ModelException {
+    Optional<BuiltinModel> b = Builtins.find(nameOrPath);
+    if (b.isEmpty()) {
+      return Path.of(nameOrPath);
+    }
+    String resource =
+        format == ModelFormat.TORCHSCRIPT
+            ? b.get()
+                .torchScriptResource()
+                .orElseThrow(
+                    () ->
+                        new ModelException(
+                            nameOrPath
+                                + ": this built-in model has no TorchScript twin; use --engine ort"))
+            : b.get().onnxResource();
+    return Builtins.extract(nameOrPath, resource);
+  }
+
+  /** Extracts another file of a built-in model (test data, tokenizer) and returns its path. */
+  public static Path builtinFile(BuiltinModel model, String resource) throws ModelException {
+    return Builtins.extract(model.name(), resource);
+  }
+
+  /** Guesses the format from content: zip archives are TorchScript, anything else ONNX. */
+  public static ModelFormat formatOf(Path file) throws ModelException {
+    ModelFiles.checkReadableFile(file);
+    return ModelFiles.isZip(file) ? ModelFormat.TORCHSCRIPT : ModelFormat.ONNX;
+  }
+
+  /**
+   * Loads an ONNX model. Refuses missing, empty, corrupt and truncated files, and external-data
+   * locations outside the model's directory; external data is read into memory.
+   */
+  public static OnnxModel loadOnnx(Path file) throws ModelException {
+    return OnnxFiles.load(file);
+  }
+
+  /** Saves atomically; never overwrites the model's own source file. */
+  public static void saveOnnx(OnnxModel model, Path target) throws ModelException {
+    OnnxFiles.save(model, target);
+  }
+
+  /** Loads a TorchScript module with DJL's PyTorch engine, offline, on CPU or CUDA. */
+  public static TorchScriptModel loadTorchScript(Path file, boolean cuda) throws ModelException {
+    return TorchScriptModel.load(file, cuda);
+  }
+
+  /** The process's one ONNX Runtime environment. */
+  public static OrtEnvironment ortEnvironment() {
+    return OrtEnvironment.getEnvironment();
+  }
+
+  /** Wraps an ONNX Runtime failure as a model error on {@code file}, keeping the cause. */
+  public static ModelException wrap(Path file, String doing, OrtException e) {
+    String m = String.valueOf(e.getMessage());
+    int nl = m.indexOf('\n');
+    return ModelException.of(
+        file, doing + " failed in ONNX Runtime: " + (nl < 0 ? m : m.substring(0, nl)), e);
+  }
+
+  static TensorSpec spec(ValueInfoProto v) {
+    TypeProto t = v.getType();
+    if (!t.hasTensorType()) {
+      return new TensorSpec(v.getName(), DType.OTHER, List.of());
+    }
+    DType dt = DType.fromOnnx(t.getTensorType().getElemType());
+    List<Dim> dims = new ArrayList<>();
+    if (t.getTensorType().hasShape()) {
+      for (TensorShapeProto.Dimension d : t.getTensorType().getShape().getDimList()) {
+        dims.add(
+            d.hasDimValue()
+                ? Dim.fixed(d.getDimValue())
+                : d.hasDimParam() && !d.getDimParam().isEmpty()
+                    ? Dim.symbolic(d.getDimParam())
+                    : Dim.unknown());
+      }
+    }
+    return new TensorSpec(v.getName(), dt, dims);
+  }
+}

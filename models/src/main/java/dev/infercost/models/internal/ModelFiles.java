@@ -1,0 +1,167 @@
+package dev.infercost.models.internal;
+
+import dev.infercost.models.ModelException;
+import java.io.BufferedOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.nio.file.AccessDeniedException;
+import java.nio.file.AtomicMoveNotSupportedException;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+
+/** File checks and atomic writes shared by every loader and writer. */
+public final class ModelFiles {
+  private ModelFiles() {}
+
+  /** Writes the content of an output file. */
+  @FunctionalInterface
+  public interface Writer {
+    void write(OutputStream out) throws IOException;
+  }
+
+  /** Returns the file's size after checking it exists, is a regular file and is not empty. */
+  public static long checkReadableFile(Path file) throws ModelException {
+    if (!Files.exists(file)) {
+      throw ModelException.of(file, "no such file; check the path or use a built-in model name");
+    }
+    if (Files.isDirectory(file)) {
+      throw ModelException.of(file, "is a directory; pass the model file inside it");
+    }
+    if (!Files.isReadable(file)) {
+      throw ModelException.of(file, "is not readable; check its permissions");
+    }
+    try {
+      long size = Files.size(file);
+      if (size == 0) {
+        throw ModelException.of(file, "is empty; re-export or re-download the model");
+      }
+      return size;
+    } catch (IOException e) {
+      throw ModelException.of(file, "cannot read: " + e.getMessage(), e);
+    }
+  }
+
+  /** True when the file starts with a zip header (TorchScript archives are zip files). */
+  public static boolean isZip(Path file) throws ModelException {
+    try (InputStream in = Files.newInputStream(file)) {
+      byte[] head = in.readNBytes(4);
+      return head.length == 4 && head[0] == 'P' && head[1] == 'K' && head[2] == 3 && head[3] == 4;
+    } catch (IOException e) {
+      throw ModelException.of(file, "cannot read: " + e.getMessage(), e);
+    }
+  }
+
+  /** Checks a TorchScript file: readable, non-empty, and a zip archive as torch.jit.save writes. */
+  public static void checkTorchScript(Path file) throws ModelException {
+    checkReadableFile(file);
+    if (!isZip(file)) {
+      throw ModelException.of(
+          file,
+          "is not a TorchScript archive (torch.jit.save writes a zip file); pass a .pt file saved"
+              + " with torch.jit, or use --engine ort for ONNX");
+    }
+  }
+
+  static void refuseZip(Path file, String expected) throws ModelException {
+    if (isZip(file)) {
+      throw ModelException.of(
+          file,
+          "is a zip archive (a TorchScript model?), not "
+              + expected
+              + "; pass a .onnx file, or use --engine djl for TorchScript");
+    }
+  }
+
+  /**
+   * Resolves a relative location inside {@code dir}, refusing absolute paths and any path that
+   * escapes the directory (by {@code ..} or through a symbolic link).
+   */
+  public static Path resolveInside(Path owner, Path dir, String location) throws ModelException {
+    Path rel;
+    try {
+      rel = Path.of(location);
+    } catch (RuntimeException e) {
+      throw ModelException.of(owner, "external data location '" + location + "' is not a path");
+    }
+    if (rel.isAbsolute() || location.startsWith("/") || location.startsWith("\\")) {
+      throw ModelException.of(
+          owner,
+          "external data location '"
+              + location
+              + "' is absolute; only files inside the model's directory are allowed");
+    }
+    Path base = dir.toAbsolutePath().normalize();
+    Path resolved = base.resolve(rel).normalize();
+    if (!resolved.startsWith(base)) {
+      throw ModelException.of(
+          owner,
+          "external data location '"
+              + location
+              + "' escapes the model's directory; only files inside it are allowed");
+    }
+    try {
+      if (Files.exists(resolved) && !resolved.toRealPath().startsWith(base.toRealPath())) {
+        throw ModelException.of(
+            owner,
+            "external data location '"
+                + location
+                + "' links outside the model's directory; only files inside it are allowed");
+      }
+    } catch (IOException e) {
+      throw ModelException.of(owner, "cannot resolve external data '" + location + "': " + e, e);
+    }
+    return resolved;
+  }
+
+  static boolean sameFile(Path a, Path b) {
+    try {
+      return Files.exists(a) && Files.exists(b) && Files.isSameFile(a, b);
+    } catch (IOException e) {
+      return a.toAbsolutePath().normalize().equals(b.toAbsolutePath().normalize());
+    }
+  }
+
+  /**
+   * Writes {@code target} atomically: content goes to a temporary file in the same directory, which
+   * is moved over the target only when complete. On any failure nothing is left behind.
+   */
+  public static void writeAtomically(Path target, Writer writer) throws ModelException {
+    Path abs = target.toAbsolutePath().normalize();
+    Path dir = abs.getParent();
+    if (dir == null || !Files.isDirectory(dir)) {
+      throw ModelException.of(target, "output directory does not exist; create it first");
+    }
+    Path tmp;
+    try {
+      tmp = Files.createTempFile(dir, "." + abs.getFileName(), ".tmp");
+    } catch (AccessDeniedException e) {
+      throw ModelException.of(target, "cannot write: permission denied; choose a writable path");
+    } catch (IOException e) {
+      throw ModelException.of(target, "cannot write: " + e.getMessage(), e);
+    }
+    try {
+      try (OutputStream out = new BufferedOutputStream(Files.newOutputStream(tmp), 1 << 16)) {
+        writer.write(out);
+      }
+      try {
+        Files.move(tmp, abs, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+      } catch (AtomicMoveNotSupportedException e) {
+        Files.move(tmp, abs, StandardCopyOption.REPLACE_EXISTING);
+      }
+    } catch (AccessDeniedException | NoSuchFileException e) {
+      throw ModelException.of(
+          target, "cannot write: " + e.getMessage() + "; choose a writable path");
+    } catch (IOException e) {
+      throw ModelException.of(target, "cannot write: " + e.getMessage(), e);
+    } finally {
+      try {
+        Files.deleteIfExists(tmp);
+      } catch (IOException ignored) {
+        // Best effort: the temporary name starts with '.', so a leftover is hidden.
+      }
+    }
+  }
+}

@@ -1,0 +1,229 @@
+package dev.infercost.models.internal;
+
+import ai.onnx.proto.OnnxMl.GraphProto;
+import ai.onnx.proto.OnnxMl.ModelProto;
+import ai.onnx.proto.OnnxMl.NodeProto;
+import ai.onnx.proto.OnnxMl.StringStringEntryProto;
+import ai.onnx.proto.OnnxMl.TensorProto;
+import com.google.protobuf.ByteString;
+import com.google.protobuf.CodedInputStream;
+import com.google.protobuf.InvalidProtocolBufferException;
+import dev.infercost.models.ModelException;
+import dev.infercost.models.OnnxModel;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.nio.channels.FileChannel;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.util.HashSet;
+import java.util.Optional;
+import java.util.Set;
+
+/** Reads and writes ONNX protobuf files: size limits, external data, atomic saves. */
+public final class OnnxFiles {
+  /** protobuf's own ceiling for one message; ONNX models above it must use external data. */
+  private static final int MAX_PROTO_BYTES = Integer.MAX_VALUE;
+
+  private OnnxFiles() {}
+
+  public static OnnxModel load(Path file) throws ModelException {
+    long size = ModelFiles.checkReadableFile(file);
+    ModelFiles.refuseZip(file, "ONNX");
+    ModelProto proto;
+    try (InputStream in = Files.newInputStream(file)) {
+      CodedInputStream coded = CodedInputStream.newInstance(in, 1 << 16);
+      coded.setSizeLimit(MAX_PROTO_BYTES);
+      coded.setRecursionLimit(1000);
+      proto = ModelProto.parseFrom(coded);
+    } catch (InvalidProtocolBufferException e) {
+      throw ModelException.of(
+          file,
+          "not a valid ONNX model (corrupt or truncated protobuf: "
+              + e.getMessage()
+              + "); re-export the model",
+          e);
+    } catch (IOException e) {
+      throw ModelException.of(file, "cannot read: " + e.getMessage(), e);
+    }
+    checkStructure(file, proto);
+    Path dir = file.toAbsolutePath().getParent();
+    long[] externalBytes = {0};
+    Set<String> seenFiles = new HashSet<>();
+    GraphProto graph = inlineExternal(file, dir, proto.getGraph(), externalBytes, seenFiles);
+    if (graph != proto.getGraph()) {
+      proto = proto.toBuilder().setGraph(graph).build();
+    }
+    return new OnnxModel(proto, Optional.of(file), size + externalBytes[0]);
+  }
+
+  /** Cheap sanity checks that reject files which parse as protobuf but are no ONNX model. */
+  private static void checkStructure(Path file, ModelProto proto) throws ModelException {
+    if (proto.getIrVersion() <= 0 || !proto.hasGraph() || proto.getOpsetImportCount() == 0) {
+      throw ModelException.of(
+          file, "not an ONNX model (no IR version, graph or opset); pass a .onnx model file");
+    }
+    GraphProto g = proto.getGraph();
+    if (g.getOutputCount() == 0) {
+      throw ModelException.of(file, "ONNX graph has no outputs; re-export the model");
+    }
+    Set<String> known = new HashSet<>();
+    g.getInputList().forEach(v -> known.add(v.getName()));
+    g.getInitializerList().forEach(t -> known.add(t.getName()));
+    for (NodeProto n : g.getNodeList()) {
+      for (String in : n.getInputList()) {
+        if (!in.isEmpty() && !known.contains(in)) {
+          // Graphs are topologically sorted by the ONNX spec, so an unknown name is corrupt.
+          throw ModelException.of(
+              file,
+              "node '"
+                  + n.getName()
+                  + "' ("
+                  + n.getOpType()
+                  + ") reads '"
+                  + in
+                  + "', which nothing produces; the graph is corrupt or not sorted");
+        }
+      }
+      known.addAll(n.getOutputList());
+    }
+  }
+
+  private static GraphProto inlineExternal(
+      Path file, Path dir, GraphProto graph, long[] externalBytes, Set<String> seenFiles)
+      throws ModelException {
+    GraphProto.Builder b = null;
+    for (int i = 0; i < graph.getInitializerCount(); i++) {
+      TensorProto t = graph.getInitializer(i);
+      if (t.getDataLocation() != TensorProto.DataLocation.EXTERNAL) {
+        continue;
+      }
+      if (b == null) {
+        b = graph.toBuilder();
+      }
+      b.setInitializer(i, readExternal(file, dir, t, externalBytes, seenFiles));
+    }
+    for (int i = 0; i < graph.getNodeCount(); i++) {
+      NodeProto n = graph.getNode(i);
+      for (int a = 0; a < n.getAttributeCount(); a++) {
+        var attr = n.getAttribute(a);
+        if (attr.hasG()) {
+          GraphProto sub = inlineExternal(file, dir, attr.getG(), externalBytes, seenFiles);
+          if (sub != attr.getG()) {
+            if (b == null) {
+              b = graph.toBuilder();
+            }
+            b.getNodeBuilder(i).getAttributeBuilder(a).setG(sub);
+          }
+        }
+      }
+    }
+    return b == null ? graph : b.build();
+  }
+
+  private static TensorProto readExternal(
+      Path file, Path dir, TensorProto t, long[] externalBytes, Set<String> seenFiles)
+      throws ModelException {
+    String location = null;
+    long offset = 0;
+    long length = -1;
+    for (StringStringEntryProto e : t.getExternalDataList()) {
+      switch (e.getKey()) {
+        case "location" -> location = e.getValue();
+        case "offset" -> offset = parseLong(file, t, e);
+        case "length" -> length = parseLong(file, t, e);
+        default -> {}
+      }
+    }
+    if (location == null || location.isEmpty()) {
+      throw ModelException.of(
+          file, "tensor '" + t.getName() + "' is external but names no location");
+    }
+    Path data = ModelFiles.resolveInside(file, dir, location);
+    try (FileChannel ch = FileChannel.open(data, StandardOpenOption.READ)) {
+      long fileSize = ch.size();
+      if (seenFiles.add(data.toString())) {
+        externalBytes[0] += fileSize;
+      }
+      long len = length < 0 ? fileSize - offset : length;
+      if (offset < 0 || len < 0 || offset + len > fileSize) {
+        throw ModelException.of(
+            file,
+            "tensor '"
+                + t.getName()
+                + "' wants bytes "
+                + offset
+                + ".."
+                + (offset + len)
+                + " of "
+                + data
+                + ", which has "
+                + fileSize
+                + "; the external data file is truncated or does not belong to this model");
+      }
+      if (len > Integer.MAX_VALUE - 64) {
+        throw ModelException.of(
+            file, "tensor '" + t.getName() + "' is over 2 GiB, which infercost cannot hold yet");
+      }
+      var buf = java.nio.ByteBuffer.allocate((int) len);
+      while (buf.hasRemaining()) {
+        if (ch.read(buf, offset + buf.position()) < 0) {
+          throw ModelException.of(file, "unexpected end of " + data);
+        }
+      }
+      buf.flip();
+      return t.toBuilder()
+          .clearExternalData()
+          .clearDataLocation()
+          .setRawData(ByteString.copyFrom(buf))
+          .build();
+    } catch (NoSuchFileException e) {
+      throw ModelException.of(
+          file,
+          "external data file '"
+              + location
+              + "' for tensor '"
+              + t.getName()
+              + "' is missing; keep it next to the model");
+    } catch (IOException e) {
+      throw ModelException.of(file, "cannot read external data '" + location + "': " + e, e);
+    }
+  }
+
+  private static long parseLong(Path file, TensorProto t, StringStringEntryProto e)
+      throws ModelException {
+    try {
+      return Long.parseLong(e.getValue());
+    } catch (NumberFormatException ex) {
+      throw ModelException.of(
+          file,
+          "tensor '"
+              + t.getName()
+              + "' has a bad external "
+              + e.getKey()
+              + " '"
+              + e.getValue()
+              + "'");
+    }
+  }
+
+  /**
+   * Writes {@code model} to {@code target} atomically: the bytes go to a temporary file in the
+   * target's directory, which is then moved over the target. Refuses to overwrite the model's own
+   * source file.
+   */
+  public static void save(OnnxModel model, Path target) throws ModelException {
+    Path abs = target.toAbsolutePath().normalize();
+    if (model.source().isPresent() && ModelFiles.sameFile(model.source().get(), abs)) {
+      throw ModelException.of(
+          target, "refusing to overwrite the input model; choose another output path");
+    }
+    ModelFiles.writeAtomically(abs, out -> writeTo(model.proto(), out));
+  }
+
+  private static void writeTo(ModelProto proto, OutputStream out) throws IOException {
+    proto.writeTo(out);
+  }
+}

@@ -1,0 +1,701 @@
+package dev.infercost.models.internal;
+
+import ai.onnx.proto.OnnxMl.AttributeProto;
+import ai.onnx.proto.OnnxMl.GraphProto;
+import ai.onnx.proto.OnnxMl.NodeProto;
+import ai.onnx.proto.OnnxMl.TensorProto;
+import ai.onnx.proto.OnnxMl.TensorShapeProto;
+import ai.onnx.proto.OnnxMl.ValueInfoProto;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * Forward shape inference through the common ONNX operators, with constant folding of the small
+ * integer tensors that shape computations produce ({@code Shape → Gather → Concat → Reshape}).
+ * Shapes it cannot derive stay unknown ({@code null}); nothing is guessed.
+ */
+public final class ShapeInference {
+  /** Integer tensors up to this many elements are folded as values. */
+  private static final int MAX_FOLD = 64;
+
+  private static final Set<String> SAME_SHAPE =
+      Set.of(
+          "Relu",
+          "Sigmoid",
+          "Tanh",
+          "Erf",
+          "Sqrt",
+          "Cast",
+          "Softmax",
+          "LogSoftmax",
+          "Identity",
+          "Dropout",
+          "LayerNormalization",
+          "BatchNormalization",
+          "Neg",
+          "Exp",
+          "Log",
+          "Abs",
+          "Clip",
+          "Gelu",
+          "Not",
+          "Reciprocal",
+          "QuantizeLinear",
+          "DequantizeLinear",
+          "LeakyRelu",
+          "HardSigmoid",
+          "HardSwish",
+          "Softplus",
+          "Floor",
+          "Ceil",
+          "Round",
+          "Sign",
+          "DynamicQuantizeLinear",
+          "SkipLayerNormalization",
+          "FastGelu",
+          "BiasGelu",
+          "InstanceNormalization",
+          "CastLike",
+          "IsNaN",
+          "Elu",
+          "Selu",
+          "Mish");
+
+  private static final Set<String> BROADCAST =
+      Set.of(
+          "Add",
+          "Sub",
+          "Mul",
+          "Div",
+          "Pow",
+          "Equal",
+          "Less",
+          "Greater",
+          "LessOrEqual",
+          "GreaterOrEqual",
+          "And",
+          "Or",
+          "Xor",
+          "Max",
+          "Min",
+          "Mod",
+          "Where",
+          "Sum",
+          "Mean",
+          "PRelu");
+
+  private final Map<String, long[]> shapes = new HashMap<>();
+  private final Map<String, long[]> values = new HashMap<>();
+
+  private ShapeInference() {}
+
+  /**
+   * Infers shapes for every value in {@code graph}. {@code inputShapes} pins graph inputs; inputs
+   * not in it keep their declared fixed dims, and symbolic dims stay unknown.
+   */
+  public static ShapeInference run(GraphProto graph, Map<String, long[]> inputShapes) {
+    ShapeInference s = new ShapeInference();
+    for (TensorProto t : graph.getInitializerList()) {
+      long[] dims = t.getDimsList().stream().mapToLong(Long::longValue).toArray();
+      s.shapes.put(t.getName(), dims);
+      s.foldInitializer(t, dims);
+    }
+    for (ValueInfoProto v : graph.getInputList()) {
+      if (s.shapes.containsKey(v.getName())) {
+        continue; // an initializer that is also listed as an input
+      }
+      long[] given = inputShapes.get(v.getName());
+      s.shapes.put(v.getName(), given != null ? given.clone() : declared(v));
+    }
+    for (NodeProto n : graph.getNodeList()) {
+      try {
+        s.infer(n);
+      } catch (RuntimeException e) {
+        // Unexpected attribute layouts leave this node's outputs unknown rather than failing.
+      }
+    }
+    return s;
+  }
+
+  /** The inferred shape, or {@code null} when unknown (a dim may also be -1 inside a shape). */
+  public long[] shape(String name) {
+    long[] s = shapes.get(name);
+    return s == null || !known(s) ? null : s;
+  }
+
+  private static long[] declared(ValueInfoProto v) {
+    if (!v.getType().hasTensorType() || !v.getType().getTensorType().hasShape()) {
+      return null;
+    }
+    TensorShapeProto sp = v.getType().getTensorType().getShape();
+    long[] dims = new long[sp.getDimCount()];
+    for (int i = 0; i < dims.length; i++) {
+      var d = sp.getDim(i);
+      dims[i] = d.hasDimValue() ? d.getDimValue() : -1;
+    }
+    return dims;
+  }
+
+  private static boolean known(long[] s) {
+    if (s == null) {
+      return false;
+    }
+    for (long d : s) {
+      if (d < 0) {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  private void foldInitializer(TensorProto t, long[] dims) {
+    long n = 1;
+    for (long d : dims) {
+      n *= d;
+    }
+    if (n > MAX_FOLD) {
+      return;
+    }
+    int count = (int) n;
+    long[] v = new long[count];
+    if (t.getDataType() == TensorProto.DataType.INT64_VALUE) {
+      if (t.getInt64DataCount() == count) {
+        for (int i = 0; i < count; i++) {
+          v[i] = t.getInt64Data(i);
+        }
+      } else if (t.getRawData().size() == count * 8) {
+        ByteBuffer b = t.getRawData().asReadOnlyByteBuffer().order(ByteOrder.LITTLE_ENDIAN);
+        for (int i = 0; i < count; i++) {
+          v[i] = b.getLong(i * 8);
+        }
+      } else {
+        return;
+      }
+    } else if (t.getDataType() == TensorProto.DataType.INT32_VALUE) {
+      if (t.getInt32DataCount() == count) {
+        for (int i = 0; i < count; i++) {
+          v[i] = t.getInt32Data(i);
+        }
+      } else if (t.getRawData().size() == count * 4) {
+        ByteBuffer b = t.getRawData().asReadOnlyByteBuffer().order(ByteOrder.LITTLE_ENDIAN);
+        for (int i = 0; i < count; i++) {
+          v[i] = b.getInt(i * 4);
+        }
+      } else {
+        return;
+      }
+    } else {
+      return;
+    }
+    values.put(t.getName(), v);
+  }
+
+  private long[] in(NodeProto n, int i) {
+    return i < n.getInputCount() && !n.getInput(i).isEmpty() ? shapes.get(n.getInput(i)) : null;
+  }
+
+  private long[] val(NodeProto n, int i) {
+    return i < n.getInputCount() ? values.get(n.getInput(i)) : null;
+  }
+
+  private void out(NodeProto n, int i, long[] shape, long[] value) {
+    if (i >= n.getOutputCount() || n.getOutput(i).isEmpty()) {
+      return;
+    }
+    if (shape != null) {
+      shapes.put(n.getOutput(i), shape);
+    }
+    if (value != null && value.length <= MAX_FOLD) {
+      values.put(n.getOutput(i), value);
+    }
+  }
+
+  private static AttributeProto attr(NodeProto n, String name) {
+    for (AttributeProto a : n.getAttributeList()) {
+      if (a.getName().equals(name)) {
+        return a;
+      }
+    }
+    return null;
+  }
+
+  private static long attrInt(NodeProto n, String name, long dflt) {
+    AttributeProto a = attr(n, name);
+    return a == null ? dflt : a.getI();
+  }
+
+  private static long[] attrInts(NodeProto n, String name) {
+    AttributeProto a = attr(n, name);
+    return a == null ? null : a.getIntsList().stream().mapToLong(Long::longValue).toArray();
+  }
+
+  private static int axis(long axis, int rank) {
+    return (int) (axis < 0 ? axis + rank : axis);
+  }
+
+  private void infer(NodeProto n) {
+    String op = n.getOpType();
+    long[] x = in(n, 0);
+    if (SAME_SHAPE.contains(op)) {
+      out(n, 0, x, op.equals("Cast") || op.equals("Identity") ? val(n, 0) : null);
+      if (op.equals("DynamicQuantizeLinear")) {
+        out(n, 1, new long[0], null);
+        out(n, 2, new long[0], null);
+      }
+      return;
+    }
+    if (BROADCAST.contains(op)) {
+      long[] s = x;
+      for (int i = 1; i < n.getInputCount() && s != null; i++) {
+        s = broadcast(s, in(n, i));
+      }
+      out(n, 0, s, foldBinary(op, n));
+      return;
+    }
+    switch (op) {
+      case "Constant" -> {
+        AttributeProto a = attr(n, "value");
+        if (a != null && a.hasT()) {
+          long[] dims = a.getT().getDimsList().stream().mapToLong(Long::longValue).toArray();
+          TensorProto t = a.getT().toBuilder().setName(n.getOutput(0)).build();
+          shapes.put(n.getOutput(0), dims);
+          foldInitializer(t, dims);
+        } else if (attr(n, "value_ints") != null) {
+          long[] v = attrInts(n, "value_ints");
+          out(n, 0, new long[] {v.length}, v);
+        } else if (attr(n, "value_int") != null) {
+          out(n, 0, new long[0], new long[] {attrInt(n, "value_int", 0)});
+        }
+      }
+      case "Shape" -> {
+        if (x != null) {
+          int r = x.length;
+          int start = Math.max(0, Math.min(r, axis(attrInt(n, "start", 0), r)));
+          int end = Math.max(start, Math.min(r, axis(attrInt(n, "end", r), r)));
+          long[] v = Arrays.copyOfRange(x, start, end);
+          out(n, 0, new long[] {v.length}, known(v) ? v : null);
+        }
+      }
+      case "Size" -> out(n, 0, new long[0], known(x) ? new long[] {product(x)} : null);
+      case "Gather" -> inferGather(n, x);
+      case "Unsqueeze" -> {
+        long[] axes = attrInts(n, "axes");
+        if (axes == null) {
+          axes = val(n, 1);
+        }
+        if (x != null && axes != null) {
+          int r = x.length + axes.length;
+          boolean[] ins = new boolean[r];
+          for (long a : axes) {
+            ins[axis(a, r)] = true;
+          }
+          long[] s = new long[r];
+          for (int i = 0, j = 0; i < r; i++) {
+            s[i] = ins[i] ? 1 : x[j++];
+          }
+          out(n, 0, s, val(n, 0));
+        }
+      }
+      case "Squeeze" -> {
+        long[] axes = attrInts(n, "axes");
+        if (axes == null) {
+          axes = val(n, 1);
+        }
+        if (x != null) {
+          List<Long> s = new ArrayList<>();
+          for (int i = 0; i < x.length; i++) {
+            boolean drop = false;
+            if (axes == null) {
+              drop = x[i] == 1;
+            } else {
+              for (long a : axes) {
+                drop |= axis(a, x.length) == i;
+              }
+            }
+            if (!drop) {
+              s.add(x[i]);
+            }
+          }
+          out(n, 0, s.stream().mapToLong(Long::longValue).toArray(), val(n, 0));
+        }
+      }
+      case "Concat" -> inferConcat(n);
+      case "Reshape" -> {
+        long[] target = val(n, 1);
+        if (x != null && target != null) {
+          out(n, 0, reshape(x, target, attrInt(n, "allowzero", 0) == 1), val(n, 0));
+        }
+      }
+      case "Flatten" -> {
+        if (known(x)) {
+          int a = axis(attrInt(n, "axis", 1), x.length);
+          out(
+              n,
+              0,
+              new long[] {
+                product(Arrays.copyOf(x, a)), product(Arrays.copyOfRange(x, a, x.length))
+              },
+              null);
+        }
+      }
+      case "Transpose" -> {
+        if (x != null) {
+          long[] perm = attrInts(n, "perm");
+          long[] s = new long[x.length];
+          for (int i = 0; i < s.length; i++) {
+            s[i] = x[perm == null ? s.length - 1 - i : (int) perm[i]];
+          }
+          out(n, 0, s, null);
+        }
+      }
+      case "MatMul", "MatMulInteger", "FusedMatMul" -> out(n, 0, matmul(x, in(n, 1)), null);
+      case "QLinearMatMul" -> out(n, 0, matmul(x, in(n, 3)), null);
+      case "Gemm" -> {
+        long[] b = in(n, 1);
+        if (x != null && b != null && x.length == 2 && b.length == 2) {
+          long m = attrInt(n, "transA", 0) == 1 ? x[1] : x[0];
+          long nn = attrInt(n, "transB", 0) == 1 ? b[0] : b[1];
+          out(n, 0, new long[] {m, nn}, null);
+        }
+      }
+      case "Conv", "ConvInteger" -> out(n, 0, conv(n, x, in(n, 1)), null);
+      case "QLinearConv" -> out(n, 0, conv(n, x, in(n, 3)), null);
+      case "MaxPool", "AveragePool", "LpPool" -> {
+        long[] k = attrInts(n, "kernel_shape");
+        if (known(x) && k != null) {
+          out(n, 0, pool(n, x, k, x[1]), null);
+        }
+      }
+      case "GlobalAveragePool", "GlobalMaxPool" -> {
+        if (x != null) {
+          long[] s = x.clone();
+          for (int i = 2; i < s.length; i++) {
+            s[i] = 1;
+          }
+          out(n, 0, s, null);
+        }
+      }
+      case "ReduceMean",
+              "ReduceSum",
+              "ReduceMax",
+              "ReduceMin",
+              "ReduceProd",
+              "ReduceL2",
+              "ArgMax",
+              "ArgMin" ->
+          inferReduce(n, x, op);
+      case "Slice" -> inferSlice(n, x);
+      case "Expand" -> {
+        long[] target = val(n, 1);
+        if (x != null && target != null) {
+          out(n, 0, broadcast(x, target), null);
+        }
+      }
+      case "ConstantOfShape" -> {
+        long[] target = val(n, 0);
+        if (target != null) {
+          out(n, 0, target.clone(), null);
+        }
+      }
+      case "Range" -> {
+        long[] s = val(n, 0);
+        long[] l = val(n, 1);
+        long[] d = val(n, 2);
+        if (s != null && l != null && d != null && d[0] != 0) {
+          long len = Math.max(0, (long) Math.ceil((double) (l[0] - s[0]) / d[0]));
+          out(n, 0, new long[] {len}, null);
+        }
+      }
+      default -> {
+        // Unknown op: its outputs stay unknown.
+      }
+    }
+  }
+
+  private void inferGather(NodeProto n, long[] x) {
+    long[] idx = in(n, 1);
+    if (x == null || idx == null) {
+      return;
+    }
+    int a = axis(attrInt(n, "axis", 0), x.length);
+    long[] s = new long[x.length - 1 + idx.length];
+    System.arraycopy(x, 0, s, 0, a);
+    System.arraycopy(idx, 0, s, a, idx.length);
+    System.arraycopy(x, a + 1, s, a + idx.length, x.length - a - 1);
+    long[] data = val(n, 0);
+    long[] iv = val(n, 1);
+    long[] v = null;
+    if (data != null && iv != null && x.length == 1) {
+      v = new long[iv.length];
+      for (int i = 0; i < iv.length; i++) {
+        v[i] = data[(int) (iv[i] < 0 ? iv[i] + x[0] : iv[i])];
+      }
+    }
+    out(n, 0, s, v);
+  }
+
+  private void inferConcat(NodeProto n) {
+    long[] first = in(n, 0);
+    if (first == null) {
+      return;
+    }
+    int a = axis(attrInt(n, "axis", 0), first.length);
+    long[] s = first.clone();
+    List<Long> v = new ArrayList<>();
+    boolean allValues = true;
+    for (int i = 0; i < n.getInputCount(); i++) {
+      long[] si = in(n, i);
+      if (si == null || si.length != s.length) {
+        return;
+      }
+      if (i > 0) {
+        s[a] = s[a] < 0 || si[a] < 0 ? -1 : s[a] + si[a];
+      }
+      long[] vi = val(n, i);
+      if (vi == null) {
+        allValues = false;
+      } else {
+        for (long e : vi) {
+          v.add(e);
+        }
+      }
+    }
+    out(n, 0, s, allValues ? v.stream().mapToLong(Long::longValue).toArray() : null);
+  }
+
+  private void inferReduce(NodeProto n, long[] x, String op) {
+    if (x == null) {
+      return;
+    }
+    boolean keep = attrInt(n, "keepdims", 1) == 1;
+    long[] axes;
+    if (op.startsWith("Arg")) {
+      axes = new long[] {attrInt(n, "axis", 0)};
+    } else {
+      axes = attrInts(n, "axes");
+      if (axes == null && n.getInputCount() > 1) {
+        axes = val(n, 1);
+        if (axes == null) {
+          return;
+        }
+      }
+    }
+    boolean[] reduced = new boolean[x.length];
+    if (axes == null || axes.length == 0) {
+      Arrays.fill(reduced, true);
+    } else {
+      for (long a : axes) {
+        reduced[axis(a, x.length)] = true;
+      }
+    }
+    List<Long> s = new ArrayList<>();
+    for (int i = 0; i < x.length; i++) {
+      if (!reduced[i]) {
+        s.add(x[i]);
+      } else if (keep) {
+        s.add(1L);
+      }
+    }
+    out(n, 0, s.stream().mapToLong(Long::longValue).toArray(), null);
+  }
+
+  private void inferSlice(NodeProto n, long[] x) {
+    if (x == null) {
+      return;
+    }
+    long[] starts = attrInts(n, "starts") != null ? attrInts(n, "starts") : val(n, 1);
+    long[] ends = attrInts(n, "ends") != null ? attrInts(n, "ends") : val(n, 2);
+    long[] axes = attrInts(n, "axes") != null ? attrInts(n, "axes") : val(n, 3);
+    long[] steps = val(n, 4);
+    if (starts == null || ends == null) {
+      return;
+    }
+    long[] s = x.clone();
+    long[] data = val(n, 0);
+    long[] v = null;
+    for (int i = 0; i < starts.length; i++) {
+      int a = axes == null ? i : axis(axes[i], x.length);
+      long step = steps == null ? 1 : steps[i];
+      long dim = x[a];
+      if (dim < 0 || step == 0) {
+        s[a] = -1;
+        continue;
+      }
+      long st = clampIndex(starts[i], dim, step);
+      long en = clampIndex(ends[i], dim, step);
+      long len =
+          step > 0
+              ? Math.max(0, (en - st + step - 1) / step)
+              : Math.max(0, (st - en - step - 1) / -step);
+      s[a] = len;
+      if (data != null && x.length == 1 && step == 1) {
+        v = Arrays.copyOfRange(data, (int) st, (int) (st + len));
+      }
+    }
+    out(n, 0, s, v);
+  }
+
+  private static long clampIndex(long i, long dim, long step) {
+    if (i < 0) {
+      i += dim;
+    }
+    return step > 0 ? Math.max(0, Math.min(dim, i)) : Math.max(-1, Math.min(dim - 1, i));
+  }
+
+  private long[] foldBinary(String op, NodeProto n) {
+    long[] a = val(n, 0);
+    long[] b = val(n, 1);
+    if (a == null || b == null || n.getInputCount() != 2) {
+      return null;
+    }
+    int len = Math.max(a.length, b.length);
+    if (a.length != len && a.length != 1 || b.length != len && b.length != 1) {
+      return null;
+    }
+    long[] r = new long[len];
+    for (int i = 0; i < len; i++) {
+      long p = a[a.length == 1 ? 0 : i];
+      long q = b[b.length == 1 ? 0 : i];
+      switch (op) {
+        case "Add" -> r[i] = p + q;
+        case "Sub" -> r[i] = p - q;
+        case "Mul" -> r[i] = p * q;
+        case "Div" -> {
+          if (q == 0) {
+            return null;
+          }
+          r[i] = p / q;
+        }
+        default -> {
+          return null;
+        }
+      }
+    }
+    return r;
+  }
+
+  static long product(long[] s) {
+    long p = 1;
+    for (long d : s) {
+      p *= d;
+    }
+    return p;
+  }
+
+  static long[] broadcast(long[] a, long[] b) {
+    if (a == null || b == null) {
+      return null;
+    }
+    int r = Math.max(a.length, b.length);
+    long[] s = new long[r];
+    for (int i = 0; i < r; i++) {
+      long da = i < r - a.length ? 1 : a[i - (r - a.length)];
+      long db = i < r - b.length ? 1 : b[i - (r - b.length)];
+      if (da == 1) {
+        s[i] = db;
+      } else if (db == 1 || da == db) {
+        s[i] = da;
+      } else if (da < 0 || db < 0) {
+        s[i] = -1;
+      } else {
+        return null;
+      }
+    }
+    return s;
+  }
+
+  static long[] matmul(long[] a, long[] b) {
+    if (a == null || b == null || a.length == 0 || b.length == 0) {
+      return null;
+    }
+    long[] a2 = a.length == 1 ? new long[] {1, a[0]} : a;
+    long[] b2 = b.length == 1 ? new long[] {b[0], 1} : b;
+    long[] batch = broadcast(Arrays.copyOf(a2, a2.length - 2), Arrays.copyOf(b2, b2.length - 2));
+    if (batch == null) {
+      return null;
+    }
+    List<Long> s = new ArrayList<>();
+    for (long d : batch) {
+      s.add(d);
+    }
+    if (a.length > 1) {
+      s.add(a2[a2.length - 2]);
+    }
+    if (b.length > 1) {
+      s.add(b2[b2.length - 1]);
+    }
+    return s.stream().mapToLong(Long::longValue).toArray();
+  }
+
+  private static long[] reshape(long[] x, long[] target, boolean allowZero) {
+    long[] s = target.clone();
+    int infer = -1;
+    long known = 1;
+    for (int i = 0; i < s.length; i++) {
+      if (s[i] == 0 && !allowZero) {
+        if (i >= x.length) {
+          return null;
+        }
+        s[i] = x[i];
+      }
+      if (s[i] == -1) {
+        infer = i;
+      } else {
+        known *= s[i];
+      }
+    }
+    if (infer >= 0) {
+      if (!known(x) || known <= 0) {
+        return null;
+      }
+      s[infer] = product(x) / known;
+    }
+    return s;
+  }
+
+  private long[] conv(NodeProto n, long[] x, long[] w) {
+    if (!known(x) || !known(w)) {
+      return null;
+    }
+    long[] k = attrInts(n, "kernel_shape");
+    if (k == null) {
+      k = Arrays.copyOfRange(w, 2, w.length);
+    }
+    return pool(n, x, k, w[0]);
+  }
+
+  private static long[] pool(NodeProto n, long[] x, long[] k, long channels) {
+    int sp = k.length;
+    long[] strides = attrInts(n, "strides");
+    long[] dil = attrInts(n, "dilations");
+    long[] pads = attrInts(n, "pads");
+    AttributeProto ap = attr(n, "auto_pad");
+    String autoPad = ap == null ? "NOTSET" : ap.getS().toStringUtf8();
+    boolean ceil = attrInt(n, "ceil_mode", 0) == 1;
+    long[] s = new long[2 + sp];
+    s[0] = x[0];
+    s[1] = channels;
+    for (int i = 0; i < sp; i++) {
+      long in = x[2 + i];
+      long st = strides == null || strides.length == 0 ? 1 : strides[i];
+      long d = dil == null || dil.length == 0 ? 1 : dil[i];
+      long ek = (k[i] - 1) * d + 1;
+      if (autoPad.startsWith("SAME")) {
+        s[2 + i] = (in + st - 1) / st;
+      } else if (autoPad.equals("VALID")) {
+        s[2 + i] = (in - ek) / st + 1;
+      } else {
+        long pad = pads == null || pads.length == 0 ? 0 : pads[i] + pads[i + sp];
+        long num = in + pad - ek;
+        s[2 + i] = (ceil ? (num + st - 1) / st : num / st) + 1;
+      }
+    }
+    return s;
+  }
+}

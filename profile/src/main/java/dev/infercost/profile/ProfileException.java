@@ -1,0 +1,16 @@
+package dev.infercost.profile;
+
+import dev.infercost.models.InfercostException;
+
+/** A model could not be profiled as asked (bad shape, missing provider, bad inputs). */
+public class ProfileException extends InfercostException {
+  private static final long serialVersionUID = 1L;
+
+  public ProfileException(String message) {
+    super(message);
+  }
+
+  public ProfileException(String message, Throwable cause) {
+    super(message, cause);
+  }
+}

@@ -1,0 +1,29 @@
+package dev.infercost.profile;
+
+import java.util.List;
+
+/**
+ * Result of profiling one model: what ran where, and one {@link BatchResult} per batch size.
+ *
+ * @param model the model file
+ * @param engine {@code ort} or {@code djl}
+ * @param device {@code cpu} or {@code cuda}
+ * @param threads intra-op threads
+ * @param inputSource {@code synthetic} or the data file
+ * @param host the machine and versions that measured
+ * @param notes assumptions made (defaulted dims), in order
+ */
+public record ProfileReport(
+    String model,
+    String engine,
+    String device,
+    int threads,
+    String inputSource,
+    HostInfo host,
+    List<BatchResult> results,
+    List<String> notes) {
+  public ProfileReport {
+    results = List.copyOf(results);
+    notes = List.copyOf(notes);
+  }
+}

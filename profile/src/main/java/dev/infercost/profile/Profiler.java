@@ -1,0 +1,222 @@
+package dev.infercost.profile;
+
+import dev.infercost.models.BuiltinModel;
+import dev.infercost.models.DType;
+import dev.infercost.models.Dim;
+import dev.infercost.models.InfercostException;
+import dev.infercost.models.ModelFormat;
+import dev.infercost.models.Models;
+import dev.infercost.models.OnnxModel;
+import dev.infercost.models.Tensor;
+import dev.infercost.models.TensorSpec;
+import dev.infercost.profile.internal.DjlRunner;
+import dev.infercost.profile.internal.Inputs;
+import dev.infercost.profile.internal.OrtRunner;
+import dev.infercost.profile.internal.ProcMemory;
+import dev.infercost.profile.internal.Runner;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.function.Consumer;
+
+/**
+ * Measures a model's latency, throughput and memory on ONNX Runtime or DJL, on CPU or CUDA.
+ *
+ * <pre>{@code
+ * ProfileReport r = Profiler.profile("minilm-l6",
+ *     ProfileOptions.builder().optThreads(1).optShape("input_ids", new long[] {1, 128}).build(),
+ *     System.err::println);
+ * }</pre>
+ */
+public final class Profiler {
+  /** Raw samples kept in a report: enough for rank tests, small enough for JSON. */
+  static final int MAX_KEPT_SAMPLES = 2000;
+
+  private Profiler() {}
+
+  /** At most {@code max} samples, evenly spaced in run order. */
+  static List<Double> thin(double[] samples, int max) {
+    int step = (samples.length + max - 1) / max;
+    List<Double> out = new ArrayList<>();
+    for (int i = 0; i < samples.length; i += Math.max(1, step)) {
+      out.add(samples[i]);
+    }
+    return out;
+  }
+
+  /** Whether {@code --device cuda} can work in this build on this machine (ONNX Runtime). */
+  public static boolean cudaAvailable() {
+    return OrtRunner.cudaAvailable();
+  }
+
+  /**
+   * Profiles {@code model} (a path or a built-in name). {@code progress} receives one line per
+   * stage.
+   */
+  public static ProfileReport profile(
+      String model, ProfileOptions options, Consumer<String> progress) throws InfercostException {
+    boolean djl = options.engine() == Engine.DJL;
+    Path file = Models.resolve(model, djl ? ModelFormat.TORCHSCRIPT : ModelFormat.ONNX);
+    List<String> notes = new ArrayList<>();
+    List<TensorSpec> specs;
+    Map<String, Long> idLimits = Map.of();
+    long modelBytes;
+    if (djl) {
+      specs = torchScriptSpecs(model, file, options);
+      modelBytes = sizeOf(file);
+    } else {
+      OnnxModel onnx = Models.loadOnnx(file);
+      specs = onnx.info(Map.of()).inputs();
+      idLimits = Inputs.idLimits(onnx);
+      modelBytes = onnx.fileBytes();
+    }
+    Map<String, Tensor> data =
+        options.inputs().isPresent() ? TensorFiles.read(options.inputs().get()) : null;
+
+    progress.accept("loading " + file.getFileName() + " on " + (djl ? "djl" : "ort"));
+    HostInfo host = HostInfo.current();
+    List<BatchResult> results = new ArrayList<>();
+    try (Runner runner =
+        djl
+            ? DjlRunner.open(file, options.threads(), options.cuda())
+            : OrtRunner.open(file, options.threads(), options.cuda())) {
+      Long rssAfterLoad = ProcMemory.rss();
+      List<Integer> batches =
+          options.batches().isEmpty() ? Arrays.asList((Integer) null) : options.batches();
+      for (Integer batch : batches) {
+        List<Tensor> inputs;
+        if (data != null) {
+          inputs = Inputs.fromData(options.inputs().get().toString(), specs, data, batch);
+        } else {
+          Map<String, long[]> shapes =
+              Inputs.resolveShapes(
+                  file.toString(),
+                  specs,
+                  options.shapes(),
+                  batch,
+                  n -> {
+                    if (!notes.contains(n)) {
+                      notes.add(n);
+                      progress.accept("note: " + n);
+                    }
+                  });
+          inputs = Inputs.synthesize(specs, shapes, idLimits);
+        }
+        runner.bind(inputs);
+        int effectiveBatch = (int) inputs.get(0).shape()[0];
+        progress.accept("warming up (batch " + effectiveBatch + ")");
+        warmUp(runner, options);
+        boolean peakReset = ProcMemory.resetPeak();
+        progress.accept("measuring (batch " + effectiveBatch + ")");
+        double[] samples = measure(runner, options);
+        Long peak = ProcMemory.peak();
+        LatencyStats stats = LatencyStats.of(samples);
+        Map<String, List<Long>> shapes = new LinkedHashMap<>();
+        inputs.forEach(t -> shapes.put(t.name(), Arrays.stream(t.shape()).boxed().toList()));
+        String source =
+            rssAfterLoad == null
+                ? "unavailable (no /proc/self/status)"
+                : peakReset
+                    ? "/proc/self/status; peak reset before the run"
+                    : "/proc/self/status; peak since process start";
+        results.add(
+            new BatchResult(
+                effectiveBatch,
+                shapes,
+                stats,
+                effectiveBatch * 1000.0 / stats.p50(),
+                new MemoryReport(modelBytes, rssAfterLoad, peak, source),
+                thin(samples, MAX_KEPT_SAMPLES)));
+      }
+    }
+    return new ProfileReport(
+        file.toString(),
+        djl ? "djl" : "ort",
+        options.cuda() ? "cuda" : "cpu",
+        options.threads(),
+        options.inputs().map(Path::toString).orElse("synthetic"),
+        host,
+        results,
+        notes);
+  }
+
+  private static void warmUp(Runner runner, ProfileOptions o) throws InfercostException {
+    long start = System.nanoTime();
+    long deadline = start + o.maxMillis() * 1_000_000L / 4;
+    int runs = 0;
+    while (runs < o.warmupRuns() || System.nanoTime() - start < o.warmupMillis() * 1_000_000L) {
+      runner.run();
+      runs++;
+      if (System.nanoTime() > deadline) {
+        break;
+      }
+    }
+  }
+
+  private static double[] measure(Runner runner, ProfileOptions o) throws InfercostException {
+    double[] samples = new double[Math.max(16, o.minSamples())];
+    int n = 0;
+    long start = System.nanoTime();
+    long minNanos = o.minMillis() * 1_000_000L;
+    long maxNanos = o.maxMillis() * 1_000_000L;
+    while (true) {
+      long t0 = System.nanoTime();
+      runner.run();
+      long t1 = System.nanoTime();
+      if (n == samples.length) {
+        samples = Arrays.copyOf(samples, n * 2);
+      }
+      samples[n++] = (t1 - t0) / 1e6;
+      long elapsed = t1 - start;
+      if ((n >= o.minSamples() && elapsed >= minNanos) || elapsed >= maxNanos) {
+        break;
+      }
+    }
+    return Arrays.copyOf(samples, n);
+  }
+
+  /**
+   * TorchScript declares no input specs: take them from a built-in model's ONNX twin, else from
+   * {@code --shape} (float32) or the data file.
+   */
+  private static List<TensorSpec> torchScriptSpecs(String model, Path file, ProfileOptions o)
+      throws InfercostException {
+    Optional<BuiltinModel> b = Models.builtin(model);
+    if (b.isPresent()) {
+      return Models.loadOnnx(Models.resolve(model, ModelFormat.ONNX)).info(Map.of()).inputs();
+    }
+    if (!o.shapes().isEmpty()) {
+      List<TensorSpec> specs = new ArrayList<>();
+      o.shapes()
+          .forEach(
+              (name, dims) ->
+                  specs.add(
+                      new TensorSpec(
+                          name, DType.FLOAT32, Arrays.stream(dims).mapToObj(Dim::fixed).toList())));
+      return specs;
+    }
+    if (o.inputs().isPresent()) {
+      return TensorFiles.read(o.inputs().get()).values().stream()
+          .filter(t -> !t.name().equals("label"))
+          .map(t -> new TensorSpec(t.name(), t.dtype(), List.of()))
+          .toList();
+    }
+    throw new ProfileException(
+        file
+            + ": TorchScript models declare no input shapes; pass --shape NAME=DIMS for each input"
+            + " (in forward() order) or --inputs FILE.npz");
+  }
+
+  private static long sizeOf(Path file) {
+    try {
+      return Files.size(file);
+    } catch (java.io.IOException e) {
+      return 0;
+    }
+  }
+}

@@ -1,0 +1,62 @@
+package dev.infercost.profile.internal;
+
+import dev.infercost.models.InfercostException;
+import dev.infercost.models.Models;
+import dev.infercost.models.Tensor;
+import dev.infercost.models.TorchScriptModel;
+import java.nio.file.Path;
+import java.util.List;
+
+/** A TorchScript module on DJL's PyTorch engine. */
+public final class DjlRunner implements Runner {
+  private final TorchScriptModel model;
+  private TorchScriptModel.Prepared prepared;
+
+  private DjlRunner(TorchScriptModel model) {
+    this.model = model;
+  }
+
+  /**
+   * Opens {@code file}; PyTorch's thread pools are sized once per process, before the engine
+   * starts, so {@code threads} only takes effect on the first call.
+   */
+  public static DjlRunner open(Path file, int threads, boolean cuda) throws InfercostException {
+    if (System.getProperty("ai.djl.pytorch.num_threads") == null) {
+      System.setProperty("ai.djl.pytorch.num_threads", Integer.toString(threads));
+      System.setProperty("ai.djl.pytorch.num_interop_threads", "1");
+    }
+    return new DjlRunner(Models.loadTorchScript(file, cuda));
+  }
+
+  @Override
+  public void bind(List<Tensor> inputs) {
+    if (prepared != null) {
+      prepared.close();
+    }
+    prepared = model.prepare(inputs);
+  }
+
+  @Override
+  public void run() throws InfercostException {
+    if (prepared == null) {
+      throw new IllegalStateException("no inputs bound");
+    }
+    prepared.run();
+  }
+
+  @Override
+  public List<Tensor> runAndFetch(List<Tensor> inputs) throws InfercostException {
+    return model.forward(inputs);
+  }
+
+  @Override
+  public void close() {
+    try {
+      if (prepared != null) {
+        prepared.close();
+      }
+    } finally {
+      model.close();
+    }
+  }
+}

@@ -1,0 +1,302 @@
+package dev.infercost.profile.internal;
+
+import ai.onnx.proto.OnnxMl.GraphProto;
+import ai.onnx.proto.OnnxMl.NodeProto;
+import ai.onnx.proto.OnnxMl.TensorProto;
+import dev.infercost.models.DType;
+import dev.infercost.models.Dim;
+import dev.infercost.models.OnnxModel;
+import dev.infercost.models.Tensor;
+import dev.infercost.models.TensorSpec;
+import dev.infercost.profile.DataException;
+import dev.infercost.profile.ProfileException;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Random;
+import java.util.function.Consumer;
+import java.util.stream.Collectors;
+
+/** Turns a model's input specs plus user shapes into concrete input tensors. */
+public final class Inputs {
+  /** Symbolic non-batch dims (sequence length, image size) default to this. */
+  public static final long DEFAULT_DIM = 128;
+
+  private Inputs() {}
+
+  /**
+   * Concrete shapes for every input. {@code given} pins whole shapes; {@code batch}, when set,
+   * overrides dim 0 of every input whose dim 0 is not fixed. Symbolic dims not pinned take 1 (dim
+   * 0) or {@value #DEFAULT_DIM}, each reported through {@code notes}.
+   */
+  public static Map<String, long[]> resolveShapes(
+      String model,
+      List<TensorSpec> specs,
+      Map<String, long[]> given,
+      Integer batch,
+      Consumer<String> notes)
+      throws ProfileException {
+    for (String name : given.keySet()) {
+      if (specs.stream().noneMatch(s -> s.name().equals(name))) {
+        throw new ProfileException(
+            model
+                + ": --shape names input '"
+                + name
+                + "', but the model's inputs are "
+                + specs.stream().map(TensorSpec::name).collect(Collectors.joining(", ")));
+      }
+    }
+    Map<String, long[]> out = new LinkedHashMap<>();
+    for (TensorSpec s : specs) {
+      long[] g = given.get(s.name());
+      List<Dim> dims = s.dims();
+      long[] shape;
+      if (g != null) {
+        if (!dims.isEmpty() && g.length != dims.size()) {
+          throw new ProfileException(
+              model
+                  + ": --shape "
+                  + s.name()
+                  + "="
+                  + render(g)
+                  + " has "
+                  + g.length
+                  + " dims, but the input is "
+                  + s.shapeString()
+                  + "; give "
+                  + dims.size()
+                  + " dims");
+        }
+        for (int i = 0; i < dims.size(); i++) {
+          if (dims.get(i).isFixed() && dims.get(i).size() != g[i]) {
+            throw new ProfileException(
+                model
+                    + ": --shape "
+                    + s.name()
+                    + "="
+                    + render(g)
+                    + " conflicts with the model's "
+                    + s.shapeString()
+                    + " at dim "
+                    + i
+                    + "; use "
+                    + dims.get(i).size()
+                    + " there");
+          }
+        }
+        shape = g.clone();
+      } else {
+        if (dims.isEmpty()) {
+          throw new ProfileException(
+              model
+                  + ": input '"
+                  + s.name()
+                  + "' declares no shape; pass --shape "
+                  + s.name()
+                  + "=DIMS (e.g. 1x128)");
+        }
+        shape = new long[dims.size()];
+        for (int i = 0; i < shape.length; i++) {
+          Dim d = dims.get(i);
+          if (d.isFixed()) {
+            shape[i] = d.size();
+          } else {
+            shape[i] = i == 0 ? 1 : DEFAULT_DIM;
+            if (i > 0) {
+              notes.accept(
+                  "input '"
+                      + s.name()
+                      + "' dim "
+                      + i
+                      + " ("
+                      + d
+                      + ") not given; using "
+                      + DEFAULT_DIM
+                      + " (set it with --shape "
+                      + s.name()
+                      + "=...)");
+            }
+          }
+        }
+      }
+      if (batch != null && shape.length > 0 && (dims.isEmpty() || !dims.get(0).isFixed())) {
+        shape[0] = batch;
+      }
+      for (long d : shape) {
+        if (d <= 0) {
+          throw new ProfileException(
+              model + ": shape " + render(shape) + " for input '" + s.name() + "' has a dim <= 0");
+        }
+      }
+      out.put(s.name(), shape);
+    }
+    return out;
+  }
+
+  /** {@code 1x128} rendering. */
+  public static String render(long[] shape) {
+    return Arrays.stream(shape).mapToObj(Long::toString).collect(Collectors.joining("x"));
+  }
+
+  /**
+   * For integer inputs that index an embedding table (a Gather whose data is an initializer), the
+   * table's row count: synthesized ids stay below it.
+   */
+  public static Map<String, Long> idLimits(OnnxModel model) {
+    GraphProto g = model.proto().getGraph();
+    Map<String, long[]> init = new HashMap<>();
+    for (TensorProto t : g.getInitializerList()) {
+      init.put(t.getName(), t.getDimsList().stream().mapToLong(Long::longValue).toArray());
+    }
+    Map<String, Long> limits = new HashMap<>();
+    for (NodeProto n : g.getNodeList()) {
+      if (n.getOpType().equals("Gather")
+          && n.getInputCount() == 2
+          && init.containsKey(n.getInput(0))) {
+        long rows = init.get(n.getInput(0)).length > 0 ? init.get(n.getInput(0))[0] : 1;
+        limits.merge(n.getInput(1), rows, Math::min);
+      }
+    }
+    return limits;
+  }
+
+  /**
+   * Deterministic synthetic inputs: masks are ones, type ids zeros, other integer inputs valid ids
+   * (below {@code idLimits}, else 0/1), floats uniform in [0, 1).
+   */
+  public static List<Tensor> synthesize(
+      List<TensorSpec> specs, Map<String, long[]> shapes, Map<String, Long> idLimits) {
+    Random rnd = new Random(42);
+    return specs.stream()
+        .map(s -> synthesize(s, shapes.get(s.name()), idLimits.getOrDefault(s.name(), 2L), rnd))
+        .toList();
+  }
+
+  private static Tensor synthesize(TensorSpec s, long[] shape, long limit, Random rnd) {
+    int n = Math.toIntExact(Tensor.elementCount(shape));
+    DType t = s.dtype() == DType.OTHER ? DType.FLOAT32 : s.dtype();
+    String lname = s.name().toLowerCase(Locale.ROOT);
+    ByteBuffer b = ByteBuffer.allocateDirect(n * t.bytes()).order(ByteOrder.LITTLE_ENDIAN);
+    for (int i = 0; i < n; i++) {
+      long v;
+      if (lname.contains("mask")) {
+        v = 1;
+      } else if (lname.contains("type")) {
+        v = 0;
+      } else {
+        // Ids from the upper part of small vocabularies would all be rare tokens; any valid id runs
+        // the same kernels, so take them uniformly below the table size.
+        v = (long) (rnd.nextDouble() * Math.max(1, limit));
+      }
+      switch (t) {
+        case FLOAT32 -> b.putFloat(rnd.nextFloat());
+        case FLOAT64 -> b.putDouble(rnd.nextDouble());
+        case FLOAT16 -> b.putShort((short) 0x3800); // 0.5
+        case INT64 -> b.putLong(v);
+        case INT32 -> b.putInt((int) v);
+        case INT16 -> b.putShort((short) v);
+        case INT8, UINT8 -> b.put((byte) v);
+        case BOOL -> b.put((byte) 1);
+        default ->
+            throw new IllegalArgumentException("cannot synthesize " + t + " for " + s.name());
+      }
+    }
+    b.flip();
+    return Tensor.of(s.name(), t, shape, b);
+  }
+
+  /**
+   * Inputs from a data file: arrays matched by input name (a single array feeds a single input).
+   * With {@code batch} set, the first {@code batch} rows are taken.
+   */
+  public static List<Tensor> fromData(
+      String file, List<TensorSpec> specs, Map<String, Tensor> data, Integer batch)
+      throws DataException {
+    List<Tensor> out = new java.util.ArrayList<>();
+    for (TensorSpec s : specs) {
+      Tensor t = data.get(s.name());
+      if (t == null && specs.size() == 1 && data.size() == 1) {
+        t = data.values().iterator().next().renamed(s.name());
+      }
+      if (t == null) {
+        throw new DataException(
+            file
+                + ": no array named '"
+                + s.name()
+                + "' (it has "
+                + String.join(", ", data.keySet())
+                + "); name arrays after the model's inputs");
+      }
+      if (s.dtype() != DType.OTHER && t.dtype() != s.dtype()) {
+        throw new DataException(
+            file
+                + ": array '"
+                + t.name()
+                + "' is "
+                + t.dtype()
+                + ", but input '"
+                + s.name()
+                + "' takes "
+                + s.dtype()
+                + "; convert it (e.g. arr.astype(...))");
+      }
+      long[] shape = t.shape();
+      if (!s.dims().isEmpty() && shape.length != s.dims().size()) {
+        throw new DataException(
+            file
+                + ": array '"
+                + t.name()
+                + "' has shape "
+                + Arrays.toString(shape)
+                + ", but input '"
+                + s.name()
+                + "' is "
+                + s.shapeString());
+      }
+      for (int i = 0; i < s.dims().size(); i++) {
+        Dim d = s.dims().get(i);
+        if (d.isFixed() && d.size() != shape[i]) {
+          throw new DataException(
+              file
+                  + ": array '"
+                  + t.name()
+                  + "' has shape "
+                  + Arrays.toString(shape)
+                  + ", but input '"
+                  + s.name()
+                  + "' is "
+                  + s.shapeString());
+        }
+      }
+      if (batch != null) {
+        t = firstRows(file, t, batch);
+      }
+      out.add(t.renamed(s.name()));
+    }
+    return out;
+  }
+
+  /** The first {@code rows} entries along dim 0. */
+  public static Tensor firstRows(String file, Tensor t, long rows) throws DataException {
+    long[] shape = t.shape();
+    if (shape.length == 0 || shape[0] < rows) {
+      throw new DataException(
+          file
+              + ": array '"
+              + t.name()
+              + "' has "
+              + (shape.length == 0 ? 0 : shape[0])
+              + " rows, fewer than the batch of "
+              + rows);
+    }
+    long rowBytes = Tensor.elementCount(shape) / shape[0] * t.dtype().bytes();
+    shape[0] = rows;
+    ByteBuffer b = t.data().limit((int) (rowBytes * rows));
+    return Tensor.of(t.name(), t.dtype(), shape, b);
+  }
+}

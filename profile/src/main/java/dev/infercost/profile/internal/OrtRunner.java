@@ -1,0 +1,171 @@
+package dev.infercost.profile.internal;
+
+import ai.onnxruntime.OnnxJavaType;
+import ai.onnxruntime.OnnxTensor;
+import ai.onnxruntime.OnnxValue;
+import ai.onnxruntime.OrtEnvironment;
+import ai.onnxruntime.OrtException;
+import ai.onnxruntime.OrtProvider;
+import ai.onnxruntime.OrtSession;
+import ai.onnxruntime.OrtSession.SessionOptions;
+import dev.infercost.models.DType;
+import dev.infercost.models.InfercostException;
+import dev.infercost.models.Models;
+import dev.infercost.models.Tensor;
+import dev.infercost.profile.ProfileException;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * ONNX Runtime session: intra-op threads as asked, one inter-op thread, all graph optimizations.
+ */
+public final class OrtRunner implements Runner {
+  private final Path file;
+  private final OrtSession session;
+  private final Map<String, OnnxTensor> bound = new LinkedHashMap<>();
+  private boolean closed;
+
+  private OrtRunner(Path file, OrtSession session) {
+    this.file = file;
+    this.session = session;
+  }
+
+  /** Whether this build of ONNX Runtime has the CUDA execution provider. */
+  public static boolean cudaAvailable() {
+    return OrtEnvironment.getAvailableProviders().contains(OrtProvider.CUDA);
+  }
+
+  public static OrtRunner open(Path file, int threads, boolean cuda) throws InfercostException {
+    if (cuda && !cudaAvailable()) {
+      throw new ProfileException(
+          file
+              + ": --device cuda: this ONNX Runtime build has no CUDA execution provider; rebuild with"
+              + " ./mvnw -Pcuda on a machine with CUDA, or use --device cpu");
+    }
+    OrtEnvironment env = Models.ortEnvironment();
+    try (SessionOptions opts = new SessionOptions()) {
+      opts.setIntraOpNumThreads(threads);
+      opts.setInterOpNumThreads(1);
+      opts.setExecutionMode(SessionOptions.ExecutionMode.SEQUENTIAL);
+      opts.setOptimizationLevel(SessionOptions.OptLevel.ALL_OPT);
+      if (cuda) {
+        opts.addCUDA(0);
+      }
+      return new OrtRunner(file, env.createSession(file.toString(), opts));
+    } catch (OrtException e) {
+      throw Models.wrap(file, "creating a session", e);
+    }
+  }
+
+  @Override
+  public void bind(List<Tensor> inputs) throws InfercostException {
+    check();
+    release();
+    try {
+      for (Tensor t : inputs) {
+        bound.put(t.name(), toOrt(t));
+      }
+    } catch (OrtException e) {
+      release();
+      throw Models.wrap(file, "creating input tensors", e);
+    }
+  }
+
+  @Override
+  public void run() throws InfercostException {
+    check();
+    try (OrtSession.Result r = session.run(bound)) {
+      // Outputs are released by closing the result.
+    } catch (OrtException e) {
+      throw Models.wrap(file, "running inference (check --shape and input data)", e);
+    }
+  }
+
+  @Override
+  public List<Tensor> runAndFetch(List<Tensor> inputs) throws InfercostException {
+    bind(inputs);
+    try (OrtSession.Result r = session.run(bound)) {
+      List<Tensor> out = new ArrayList<>();
+      for (Map.Entry<String, OnnxValue> e : r) {
+        if (e.getValue() instanceof OnnxTensor t) {
+          out.add(fromOrt(e.getKey(), t));
+        }
+      }
+      return out;
+    } catch (OrtException e) {
+      throw Models.wrap(file, "running inference (check --shape and input data)", e);
+    }
+  }
+
+  private static OnnxTensor toOrt(Tensor t) throws OrtException {
+    OnnxJavaType jt =
+        switch (t.dtype()) {
+          case FLOAT32 -> OnnxJavaType.FLOAT;
+          case FLOAT64 -> OnnxJavaType.DOUBLE;
+          case FLOAT16 -> OnnxJavaType.FLOAT16;
+          case BFLOAT16 -> OnnxJavaType.BFLOAT16;
+          case INT64 -> OnnxJavaType.INT64;
+          case INT32 -> OnnxJavaType.INT32;
+          case INT16 -> OnnxJavaType.INT16;
+          case INT8 -> OnnxJavaType.INT8;
+          case UINT8 -> OnnxJavaType.UINT8;
+          case BOOL -> OnnxJavaType.BOOL;
+          default -> throw new IllegalArgumentException("unsupported input type " + t.dtype());
+        };
+    return OnnxTensor.createTensor(Models.ortEnvironment(), t.data(), t.shape(), jt);
+  }
+
+  private static Tensor fromOrt(String name, OnnxTensor t) {
+    DType dt =
+        switch (t.getInfo().type) {
+          case FLOAT -> DType.FLOAT32;
+          case DOUBLE -> DType.FLOAT64;
+          case FLOAT16 -> DType.FLOAT16;
+          case BFLOAT16 -> DType.BFLOAT16;
+          case INT64 -> DType.INT64;
+          case INT32 -> DType.INT32;
+          case INT16 -> DType.INT16;
+          case INT8 -> DType.INT8;
+          case UINT8 -> DType.UINT8;
+          case BOOL -> DType.BOOL;
+          default -> throw new IllegalArgumentException("unsupported output type of " + name);
+        };
+    ByteBuffer src = t.getByteBuffer().order(ByteOrder.LITTLE_ENDIAN);
+    ByteBuffer copy = ByteBuffer.allocateDirect(src.remaining()).order(ByteOrder.LITTLE_ENDIAN);
+    copy.put(src).flip();
+    return Tensor.of(name, dt, t.getInfo().getShape(), copy);
+  }
+
+  private void release() {
+    bound.values().forEach(OnnxTensor::close);
+    bound.clear();
+  }
+
+  private void check() {
+    if (closed) {
+      throw new IllegalStateException("session for " + file + " is closed");
+    }
+  }
+
+  @Override
+  public void close() {
+    if (closed) {
+      return;
+    }
+    closed = true;
+    try {
+      release();
+    } finally {
+      try {
+        session.close();
+      } catch (OrtException e) {
+        // Closing a session only fails on a bad handle; nothing is left to free.
+      }
+    }
+  }
+}
