@@ -23,7 +23,8 @@ public final class Main {
   private static int handleExecutionException(
       Exception e, CommandLine cl, CommandLine.ParseResult parsed) {
     PrintWriter err = cl.getErr();
-    boolean verbose = parsed.hasMatchedOption("--verbose");
+    boolean verbose =
+        cl.getParseResult() != null && cl.getParseResult().hasMatchedOption("--verbose");
     if (e instanceof InfercostException) {
       err.println("infercost " + cl.getCommandName() + ": " + e.getMessage());
       if (verbose) {

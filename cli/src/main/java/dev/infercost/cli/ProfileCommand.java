@@ -42,6 +42,9 @@ final class ProfileCommand implements Callable<Integer> {
   @Option(names = "--inputs", paramLabel = "FILE", description = "Inputs from a .npy/.npz file.")
   Path inputs;
 
+  @Option(names = "--out", paramLabel = "FILE", description = "Also write the JSON report to FILE.")
+  Path outFile;
+
   @Option(
       names = "--threads",
       defaultValue = "1",
@@ -114,6 +117,9 @@ final class ProfileCommand implements Callable<Integer> {
     Progress progress = new Progress(spec.commandLine().getErr(), common.quiet);
     ProfileReport report = Profiler.profile(model, options, progress);
     progress.clear();
+    if (outFile != null) {
+      Json.write(outFile, report);
+    }
     PrintWriter out = spec.commandLine().getOut();
     if (common.json) {
       Json.print(out, report);

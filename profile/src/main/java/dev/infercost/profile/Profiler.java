@@ -13,7 +13,6 @@ import dev.infercost.profile.internal.DjlRunner;
 import dev.infercost.profile.internal.Inputs;
 import dev.infercost.profile.internal.OrtRunner;
 import dev.infercost.profile.internal.ProcMemory;
-import dev.infercost.profile.internal.Runner;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -78,35 +77,36 @@ public final class Profiler {
     Map<String, Tensor> data =
         options.inputs().isPresent() ? TensorFiles.read(options.inputs().get()) : null;
 
-    progress.accept("loading " + file.getFileName() + " on " + (djl ? "djl" : "ort"));
+    // Every input is built (and every shape checked) before the model is opened, so bad shapes
+    // and data fail fast with one line.
+    List<Integer> batches =
+        options.batches().isEmpty() ? Arrays.asList((Integer) null) : options.batches();
+    List<List<Tensor>> inputsPerBatch = new ArrayList<>();
+    for (Integer batch : batches) {
+      if (data != null) {
+        inputsPerBatch.add(Inputs.fromData(options.inputs().get().toString(), specs, data, batch));
+      } else {
+        Map<String, long[]> shapes =
+            Inputs.resolveShapes(
+                file.toString(),
+                specs,
+                options.shapes(),
+                batch,
+                n -> {
+                  if (!notes.contains(n)) {
+                    notes.add(n);
+                  }
+                });
+        inputsPerBatch.add(Inputs.synthesize(specs, shapes, idLimits));
+      }
+    }
+    notes.forEach(n -> progress.accept("note: " + n));
     HostInfo host = HostInfo.current();
     List<BatchResult> results = new ArrayList<>();
-    try (Runner runner =
-        djl
-            ? DjlRunner.open(file, options.threads(), options.cuda())
-            : OrtRunner.open(file, options.threads(), options.cuda())) {
+    try (ModelRunner runner = open(file, options)) {
       Long rssAfterLoad = ProcMemory.rss();
-      List<Integer> batches =
-          options.batches().isEmpty() ? Arrays.asList((Integer) null) : options.batches();
-      for (Integer batch : batches) {
-        List<Tensor> inputs;
-        if (data != null) {
-          inputs = Inputs.fromData(options.inputs().get().toString(), specs, data, batch);
-        } else {
-          Map<String, long[]> shapes =
-              Inputs.resolveShapes(
-                  file.toString(),
-                  specs,
-                  options.shapes(),
-                  batch,
-                  n -> {
-                    if (!notes.contains(n)) {
-                      notes.add(n);
-                      progress.accept("note: " + n);
-                    }
-                  });
-          inputs = Inputs.synthesize(specs, shapes, idLimits);
-        }
+      progress.accept("loaded " + file.getFileName() + " on " + (djl ? "djl" : "ort"));
+      for (List<Tensor> inputs : inputsPerBatch) {
         runner.bind(inputs);
         int effectiveBatch = (int) inputs.get(0).shape()[0];
         progress.accept("warming up (batch " + effectiveBatch + ")");
@@ -145,7 +145,22 @@ public final class Profiler {
         notes);
   }
 
-  private static void warmUp(Runner runner, ProfileOptions o) throws InfercostException {
+  /**
+   * Opens {@code model} (a path or built-in name) on the engine, device and threads of {@code
+   * options}, for callers that run it themselves (evaluation, benchmarks).
+   */
+  public static ModelRunner open(String model, ProfileOptions options) throws InfercostException {
+    boolean djl = options.engine() == Engine.DJL;
+    return open(Models.resolve(model, djl ? ModelFormat.TORCHSCRIPT : ModelFormat.ONNX), options);
+  }
+
+  private static ModelRunner open(Path file, ProfileOptions o) throws InfercostException {
+    return o.engine() == Engine.DJL
+        ? DjlRunner.open(file, o.threads(), o.cuda())
+        : OrtRunner.open(file, o.threads(), o.cuda());
+  }
+
+  private static void warmUp(ModelRunner runner, ProfileOptions o) throws InfercostException {
     long start = System.nanoTime();
     long deadline = start + o.maxMillis() * 1_000_000L / 4;
     int runs = 0;
@@ -158,7 +173,12 @@ public final class Profiler {
     }
   }
 
-  private static double[] measure(Runner runner, ProfileOptions o) throws InfercostException {
+  /**
+   * The measuring loop of {@link #profile}: times {@code runner.run()} on its bound inputs until
+   * both {@code minSamples} and {@code minMillis} of {@code o} are met, or {@code maxMillis} has
+   * passed. No warm-up. Returns the per-run samples in milliseconds.
+   */
+  public static double[] measure(ModelRunner runner, ProfileOptions o) throws InfercostException {
     double[] samples = new double[Math.max(16, o.minSamples())];
     int n = 0;
     long start = System.nanoTime();

@@ -2,6 +2,7 @@ package dev.infercost.models.internal;
 
 import dev.infercost.models.BuiltinModel;
 import dev.infercost.models.ModelException;
+import dev.infercost.models.OutputFiles;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.URL;
@@ -92,7 +93,7 @@ public final class Builtins {
       throw new ModelException(
           dir + ": cannot create the model cache (" + e.getMessage() + "); set INFERCOST_CACHE");
     }
-    ModelFiles.writeAtomically(
+    OutputFiles.write(
         target,
         out -> {
           try (InputStream in = url.openStream()) {

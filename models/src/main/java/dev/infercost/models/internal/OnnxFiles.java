@@ -10,6 +10,7 @@ import com.google.protobuf.CodedInputStream;
 import com.google.protobuf.InvalidProtocolBufferException;
 import dev.infercost.models.ModelException;
 import dev.infercost.models.OnnxModel;
+import dev.infercost.models.OutputFiles;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -220,7 +221,7 @@ public final class OnnxFiles {
       throw ModelException.of(
           target, "refusing to overwrite the input model; choose another output path");
     }
-    ModelFiles.writeAtomically(abs, out -> writeTo(model.proto(), out));
+    OutputFiles.write(abs, out -> writeTo(model.proto(), out));
   }
 
   private static void writeTo(ModelProto proto, OutputStream out) throws IOException {

@@ -4,11 +4,12 @@ import dev.infercost.models.InfercostException;
 import dev.infercost.models.Models;
 import dev.infercost.models.Tensor;
 import dev.infercost.models.TorchScriptModel;
+import dev.infercost.profile.ModelRunner;
 import java.nio.file.Path;
 import java.util.List;
 
 /** A TorchScript module on DJL's PyTorch engine. */
-public final class DjlRunner implements Runner {
+public final class DjlRunner implements ModelRunner {
   private final TorchScriptModel model;
   private TorchScriptModel.Prepared prepared;
 

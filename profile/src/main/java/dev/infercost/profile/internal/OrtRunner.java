@@ -12,6 +12,7 @@ import dev.infercost.models.DType;
 import dev.infercost.models.InfercostException;
 import dev.infercost.models.Models;
 import dev.infercost.models.Tensor;
+import dev.infercost.profile.ModelRunner;
 import dev.infercost.profile.ProfileException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
@@ -24,7 +25,7 @@ import java.util.Map;
 /**
  * ONNX Runtime session: intra-op threads as asked, one inter-op thread, all graph optimizations.
  */
-public final class OrtRunner implements Runner {
+public final class OrtRunner implements ModelRunner {
   private final Path file;
   private final OrtSession session;
   private final Map<String, OnnxTensor> bound = new LinkedHashMap<>();

@@ -1,11 +1,14 @@
-package dev.infercost.profile.internal;
+package dev.infercost.profile;
 
 import dev.infercost.models.InfercostException;
 import dev.infercost.models.Tensor;
 import java.util.List;
 
-/** One loaded model on one engine and device, run repeatedly on bound inputs. */
-public interface Runner extends AutoCloseable {
+/**
+ * One loaded model on one engine and device, run repeatedly on bound inputs. Open with {@link
+ * Profiler#open}; holds native memory, so close it. Not thread-safe.
+ */
+public interface ModelRunner extends AutoCloseable {
   /** Copies inputs to native memory once; replaces earlier bound inputs. */
   void bind(List<Tensor> inputs) throws InfercostException;
 
