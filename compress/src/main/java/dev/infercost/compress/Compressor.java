@@ -1,0 +1,119 @@
+package dev.infercost.compress;
+
+import ai.onnx.proto.OnnxMl.ModelProto;
+import ai.onnx.proto.OnnxMl.StringStringEntryProto;
+import ai.onnxruntime.OrtException;
+import ai.onnxruntime.OrtSession;
+import dev.infercost.compress.internal.DynamicMatMulPass;
+import dev.infercost.compress.internal.GatherWeightPass;
+import dev.infercost.models.Models;
+import dev.infercost.models.OnnxModel;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Compression entry point: runs passes in order, checks that ONNX Runtime loads the result, and
+ * records provenance in the model's {@code metadata_props}.
+ *
+ * <pre>{@code
+ * CompressResult r = Compressor.quantizeDynamic(Models.loadOnnx(path), QuantOptions.defaults());
+ * Models.saveOnnx(r.model(), out);
+ * }</pre>
+ */
+public final class Compressor {
+  private Compressor() {}
+
+  /** Dynamic int8: MatMul/Gemm weights int8, activations quantized per call, embeddings 8-bit. */
+  public static CompressResult quantizeDynamic(OnnxModel model, QuantOptions o)
+      throws CompressException {
+    List<Pass> passes = new ArrayList<>();
+    passes.add(new DynamicMatMulPass());
+    if (o.embeddings()) {
+      passes.add(new GatherWeightPass());
+    }
+    Map<String, String> options = new LinkedHashMap<>();
+    options.put("per_channel", Boolean.toString(o.perChannel()));
+    options.put("reduced_range", Boolean.toString(o.reducedRange()));
+    options.put("int8_isa", CpuFeatures.int8InstructionSet());
+    options.put("include", String.join(",", o.filter().include()));
+    options.put("exclude", String.join(",", o.filter().exclude()));
+    return run(
+        model, passes, new PassContext(o.filter(), o.perChannel(), o.reducedRange()), options);
+  }
+
+  /** Runs {@code passes} in order on {@code model}. */
+  public static CompressResult run(
+      OnnxModel model, List<Pass> passes, PassContext ctx, Map<String, String> options)
+      throws CompressException {
+    ModelProto p = model.proto();
+    List<PassResult> results = new ArrayList<>();
+    for (Pass pass : passes) {
+      PassResult r = pass.apply(p, ctx);
+      results.add(r);
+      p = r.model();
+    }
+    p = withProvenance(p, model, passes, options);
+    checkLoads(model, p);
+    List<PassResult> summaries =
+        results.stream()
+            .map(
+                r ->
+                    new PassResult(
+                        r.pass(), ModelProto.getDefaultInstance(), r.rewritten(), r.skipped()))
+            .toList();
+    return new CompressResult(model.withProto(p), summaries, options);
+  }
+
+  private static ModelProto withProvenance(
+      ModelProto p, OnnxModel source, List<Pass> passes, Map<String, String> options) {
+    Map<String, String> meta = new LinkedHashMap<>();
+    meta.put("infercost.source_sha256", sha256(source.proto().toByteArray()));
+    meta.put("infercost.version", version());
+    meta.put("infercost.onnxruntime", Models.ortEnvironment().getVersion());
+    meta.put("infercost.java", Runtime.version().toString());
+    meta.put("infercost.os", System.getProperty("os.name") + "/" + System.getProperty("os.arch"));
+    meta.put("infercost.passes", String.join(",", passes.stream().map(Pass::name).toList()));
+    options.forEach((k, v) -> meta.put("infercost.option." + k, v));
+    ModelProto.Builder b = p.toBuilder();
+    for (int i = b.getMetadataPropsCount() - 1; i >= 0; i--) {
+      if (b.getMetadataProps(i).getKey().startsWith("infercost.")) {
+        b.removeMetadataProps(i);
+      }
+    }
+    meta.forEach(
+        (k, v) -> b.addMetadataProps(StringStringEntryProto.newBuilder().setKey(k).setValue(v)));
+    return b.build();
+  }
+
+  private static void checkLoads(OnnxModel source, ModelProto p) throws CompressException {
+    try (OrtSession.SessionOptions o = new OrtSession.SessionOptions();
+        OrtSession s = Models.ortEnvironment().createSession(p.toByteArray(), o)) {
+      s.getNumInputs();
+    } catch (OrtException e) {
+      throw new CompressException(
+          source.displayName()
+              + ": the compressed model does not load in ONNX Runtime ("
+              + e.getMessage().lines().findFirst().orElse("")
+              + "); exclude the offending node with --exclude",
+          e);
+    }
+  }
+
+  static String sha256(byte[] bytes) {
+    try {
+      return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(bytes));
+    } catch (NoSuchAlgorithmException e) {
+      throw new IllegalStateException("SHA-256 missing from the JDK", e);
+    }
+  }
+
+  private static String version() {
+    String v = Compressor.class.getPackage().getImplementationVersion();
+    return v == null ? "dev" : v;
+  }
+}

@@ -1,0 +1,58 @@
+package dev.infercost.compress;
+
+import ai.onnx.proto.OnnxMl.NodeProto;
+import java.util.List;
+import java.util.regex.Pattern;
+import java.util.regex.PatternSyntaxException;
+
+/**
+ * Which nodes a pass may touch: {@code --include} / {@code --exclude} entries, each matching a node
+ * name exactly, an op type exactly, or, written {@code re:PATTERN}, a regular expression over the
+ * node name. An empty include list includes everything; exclude wins over include.
+ */
+public record NodeFilter(List<String> include, List<String> exclude) {
+  public NodeFilter {
+    include = List.copyOf(include);
+    exclude = List.copyOf(exclude);
+    for (String s : include) {
+      check(s);
+    }
+    for (String s : exclude) {
+      check(s);
+    }
+  }
+
+  public static NodeFilter all() {
+    return new NodeFilter(List.of(), List.of());
+  }
+
+  /** The same filter with more excluded entries. */
+  public NodeFilter excluding(List<String> more) {
+    List<String> ex = new java.util.ArrayList<>(exclude);
+    ex.addAll(more);
+    return new NodeFilter(include, ex);
+  }
+
+  public boolean accepts(NodeProto n) {
+    boolean in = include.isEmpty() || include.stream().anyMatch(s -> matches(s, n));
+    return in && exclude.stream().noneMatch(s -> matches(s, n));
+  }
+
+  private static boolean matches(String spec, NodeProto n) {
+    if (spec.startsWith("re:")) {
+      return Pattern.compile(spec.substring(3)).matcher(n.getName()).find();
+    }
+    return spec.equals(n.getName()) || spec.equals(n.getOpType());
+  }
+
+  private static void check(String spec) {
+    if (spec.startsWith("re:")) {
+      try {
+        Pattern.compile(spec.substring(3));
+      } catch (PatternSyntaxException e) {
+        throw new IllegalArgumentException(
+            "bad regular expression '" + spec + "': " + e.getDescription());
+      }
+    }
+  }
+}

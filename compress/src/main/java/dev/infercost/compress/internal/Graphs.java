@@ -1,0 +1,57 @@
+package dev.infercost.compress.internal;
+
+import ai.onnx.proto.OnnxMl.GraphProto;
+import ai.onnx.proto.OnnxMl.NodeProto;
+import ai.onnx.proto.OnnxMl.TensorProto;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Set;
+
+/** Graph queries and clean-up shared by the passes. */
+public final class Graphs {
+  private Graphs() {}
+
+  public static Map<String, TensorProto> initializers(GraphProto g) {
+    Map<String, TensorProto> m = new LinkedHashMap<>();
+    g.getInitializerList().forEach(t -> m.put(t.getName(), t));
+    return m;
+  }
+
+  /** How many node inputs (including subgraphs' implicit reads by name) read each value. */
+  public static Map<String, Integer> readers(GraphProto g) {
+    Map<String, Integer> m = new HashMap<>();
+    for (NodeProto n : g.getNodeList()) {
+      for (String in : n.getInputList()) {
+        m.merge(in, 1, Integer::sum);
+      }
+      for (var a : n.getAttributeList()) {
+        if (a.hasG()) {
+          readers(a.getG()).forEach((k, v) -> m.merge(k, v, Integer::sum));
+        }
+      }
+    }
+    g.getOutputList().forEach(o -> m.merge(o.getName(), 1, Integer::sum));
+    return m;
+  }
+
+  /** Drops initializers nothing reads (and their entries in the graph's input list). */
+  public static GraphProto dropUnusedInitializers(GraphProto g) {
+    Map<String, Integer> readers = readers(g);
+    Set<String> dropped = new HashSet<>();
+    GraphProto.Builder b = g.toBuilder().clearInitializer();
+    for (TensorProto t : g.getInitializerList()) {
+      if (readers.containsKey(t.getName())) {
+        b.addInitializer(t);
+      } else {
+        dropped.add(t.getName());
+      }
+    }
+    if (!dropped.isEmpty()) {
+      b.clearInput();
+      g.getInputList().stream().filter(v -> !dropped.contains(v.getName())).forEach(b::addInput);
+    }
+    return b.build();
+  }
+}

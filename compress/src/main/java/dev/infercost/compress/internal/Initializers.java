@@ -1,0 +1,67 @@
+package dev.infercost.compress.internal;
+
+import ai.onnx.proto.OnnxMl.TensorProto;
+import com.google.protobuf.ByteString;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.util.List;
+
+/** Reading and making initializer tensors. */
+public final class Initializers {
+  private Initializers() {}
+
+  /** The float data of a FLOAT tensor (raw_data or float_data), or {@code null} for other types. */
+  public static float[] floats(TensorProto t) {
+    if (t.getDataType() != TensorProto.DataType.FLOAT_VALUE) {
+      return null;
+    }
+    if (t.hasRawData() && !t.getRawData().isEmpty()) {
+      ByteBuffer b = t.getRawData().asReadOnlyByteBuffer().order(ByteOrder.LITTLE_ENDIAN);
+      float[] out = new float[b.remaining() / 4];
+      b.asFloatBuffer().get(out);
+      return out;
+    }
+    float[] out = new float[t.getFloatDataCount()];
+    for (int i = 0; i < out.length; i++) {
+      out[i] = t.getFloatData(i);
+    }
+    return out;
+  }
+
+  public static long[] dims(TensorProto t) {
+    return t.getDimsList().stream().mapToLong(Long::longValue).toArray();
+  }
+
+  public static TensorProto ofFloats(String name, long[] dims, float[] values) {
+    ByteBuffer b = ByteBuffer.allocate(values.length * 4).order(ByteOrder.LITTLE_ENDIAN);
+    b.asFloatBuffer().put(values);
+    return raw(name, TensorProto.DataType.FLOAT, dims, b.array());
+  }
+
+  /** An INT8 or UINT8 tensor (the bytes are taken as they are). */
+  public static TensorProto ofBytes(
+      String name, TensorProto.DataType type, long[] dims, byte[] values) {
+    return raw(name, type, dims, values);
+  }
+
+  private static TensorProto raw(String name, TensorProto.DataType type, long[] dims, byte[] data) {
+    TensorProto.Builder b = TensorProto.newBuilder().setName(name).setDataType(type.getNumber());
+    for (long d : dims) {
+      b.addDims(d);
+    }
+    return b.setRawData(ByteString.copyFrom(data)).build();
+  }
+
+  public static long[] of(long... dims) {
+    return dims;
+  }
+
+  /** Element count of {@code dims}. */
+  public static long count(List<Long> dims) {
+    long n = 1;
+    for (long d : dims) {
+      n *= d;
+    }
+    return n;
+  }
+}

@@ -1,0 +1,294 @@
+package dev.infercost.profile;
+
+import ai.djl.huggingface.tokenizers.Encoding;
+import ai.djl.huggingface.tokenizers.HuggingFaceTokenizer;
+import dev.infercost.models.DType;
+import dev.infercost.models.Dim;
+import dev.infercost.models.Tensor;
+import dev.infercost.models.TensorSpec;
+import dev.infercost.profile.internal.Inputs;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import java.util.stream.Stream;
+
+/**
+ * Evaluation (or calibration) data as ready-to-run batches for one model's inputs, with optional
+ * labels. Read with {@link #load}: {@code .npy}/{@code .npz} files or a folder of them (arrays
+ * named after the inputs, optional {@code label}), CSV (header row, float features, a {@code label}
+ * column), or text (one sentence per line, tokenized with a HuggingFace {@code tokenizer.json}).
+ *
+ * @param source the data path
+ * @param batches input tensors per batch, in model input order
+ * @param labels one label per sample, or empty
+ * @param maskInput name of the attention-mask input used for mean pooling, if any
+ */
+public record EvalData(
+    String source, List<List<Tensor>> batches, long[] labels, Optional<String> maskInput) {
+
+  /** Rows per batch for array and CSV data. */
+  static final int BATCH = 64;
+
+  /** Longest token sequence fed to a text model. */
+  static final int MAX_TOKENS = 128;
+
+  public EvalData {
+    batches = List.copyOf(batches);
+    labels = labels.clone();
+  }
+
+  public int samples() {
+    return batches.stream().mapToInt(b -> (int) b.get(0).shape()[0]).sum();
+  }
+
+  /** The first {@code n} samples' batches (text data: one sample per batch). */
+  public EvalData firstBatches(int n) {
+    return new EvalData(
+        source, batches.subList(0, Math.min(n, batches.size())), new long[0], maskInput);
+  }
+
+  /**
+   * Reads {@code data} for a model with {@code specs}. {@code tokenizer} is needed for text; it is
+   * ignored otherwise.
+   */
+  public static EvalData load(Path data, List<TensorSpec> specs, Optional<Path> tokenizer)
+      throws DataException {
+    if (!Files.exists(data)) {
+      throw DataException.of(data, "no such file or folder");
+    }
+    String name = data.getFileName().toString().toLowerCase(Locale.ROOT);
+    if (Files.isDirectory(data)) {
+      return arrays(data, specs, arrayFiles(data));
+    }
+    if (name.endsWith(".npz") || name.endsWith(".npy")) {
+      return arrays(data, specs, List.of(data));
+    }
+    if (name.endsWith(".csv")) {
+      return csv(data, specs);
+    }
+    if (name.endsWith(".txt")) {
+      return text(
+          data,
+          specs,
+          tokenizer.orElseThrow(
+              () ->
+                  DataException.of(
+                      data, "text data needs a tokenizer; pass --tokenizer tokenizer.json")));
+    }
+    throw DataException.of(data, "unknown data format; use .npz/.npy (or a folder), .csv or .txt");
+  }
+
+  private static List<Path> arrayFiles(Path dir) throws DataException {
+    try (Stream<Path> s = Files.list(dir)) {
+      List<Path> files =
+          s.filter(p -> p.toString().endsWith(".npy") || p.toString().endsWith(".npz"))
+              .sorted()
+              .toList();
+      if (files.isEmpty()) {
+        throw DataException.of(dir, "holds no .npy or .npz files");
+      }
+      return files;
+    } catch (IOException e) {
+      throw DataException.of(dir, "cannot list: " + e.getMessage());
+    }
+  }
+
+  private static EvalData arrays(Path source, List<TensorSpec> specs, List<Path> files)
+      throws DataException {
+    Map<String, Tensor> all = new LinkedHashMap<>();
+    for (Path f : files) {
+      for (var e : TensorFiles.read(f).entrySet()) {
+        if (all.put(e.getKey(), e.getValue()) != null) {
+          throw DataException.of(f, "array '" + e.getKey() + "' appears in more than one file");
+        }
+      }
+    }
+    Tensor label = all.remove("label");
+    List<Tensor> inputs = Inputs.fromData(source.toString(), specs, all, null);
+    long rows = inputs.get(0).shape()[0];
+    for (Tensor t : inputs) {
+      if (t.shape()[0] != rows) {
+        throw DataException.of(
+            source, "arrays disagree on the sample count: " + rows + " vs " + t.shape()[0]);
+      }
+    }
+    long[] labels = label == null ? new long[0] : labels(source, label, rows);
+    return new EvalData(source.toString(), split(inputs, rows), labels, maskName(specs));
+  }
+
+  private static long[] labels(Path source, Tensor label, long rows) throws DataException {
+    if (label.shape().length != 1 || label.shape()[0] != rows) {
+      throw DataException.of(
+          source,
+          "'label' has shape " + Arrays.toString(label.shape()) + "; expected [" + rows + "]");
+    }
+    float[] f = label.toFloats();
+    long[] out = new long[f.length];
+    for (int i = 0; i < f.length; i++) {
+      out[i] = (long) f[i];
+    }
+    return out;
+  }
+
+  /** Splits row-aligned tensors into batches of {@link #BATCH} rows. */
+  private static List<List<Tensor>> split(List<Tensor> inputs, long rows) {
+    List<List<Tensor>> batches = new ArrayList<>();
+    for (long start = 0; start < rows; start += BATCH) {
+      long n = Math.min(BATCH, rows - start);
+      List<Tensor> batch = new ArrayList<>();
+      for (Tensor t : inputs) {
+        long[] shape = t.shape();
+        long rowBytes = Tensor.elementCount(shape) / shape[0] * t.dtype().bytes();
+        ByteBuffer b =
+            t.data().position((int) (start * rowBytes)).limit((int) ((start + n) * rowBytes));
+        shape[0] = n;
+        batch.add(Tensor.of(t.name(), t.dtype(), shape, b));
+      }
+      batches.add(batch);
+    }
+    return batches;
+  }
+
+  private static EvalData csv(Path file, List<TensorSpec> specs) throws DataException {
+    if (specs.size() != 1 || specs.get(0).dtype() != DType.FLOAT32) {
+      throw DataException.of(file, "CSV data fits models with one float32 input; use .npz");
+    }
+    List<String> lines;
+    try {
+      lines =
+          Files.readAllLines(file, StandardCharsets.UTF_8).stream()
+              .filter(l -> !l.isBlank())
+              .toList();
+    } catch (IOException e) {
+      throw DataException.of(file, "cannot read: " + e.getMessage());
+    }
+    if (lines.size() < 2) {
+      throw DataException.of(file, "needs a header row and at least one data row");
+    }
+    String[] header = lines.get(0).split(",", -1);
+    int labelCol = -1;
+    for (int i = 0; i < header.length; i++) {
+      if (header[i].trim().equalsIgnoreCase("label")) {
+        labelCol = i;
+      }
+    }
+    int features = header.length - (labelCol >= 0 ? 1 : 0);
+    TensorSpec spec = specs.get(0);
+    long[] rowShape = rowShape(file, spec, features);
+    int rows = lines.size() - 1;
+    float[] x = new float[rows * features];
+    long[] labels = labelCol >= 0 ? new long[rows] : new long[0];
+    for (int r = 0; r < rows; r++) {
+      String[] cells = lines.get(r + 1).split(",", -1);
+      if (cells.length != header.length) {
+        throw DataException.of(
+            file,
+            "line "
+                + (r + 2)
+                + " has "
+                + cells.length
+                + " columns; the header has "
+                + header.length);
+      }
+      int k = 0;
+      for (int c = 0; c < cells.length; c++) {
+        try {
+          if (c == labelCol) {
+            labels[r] = Long.parseLong(cells[c].trim());
+          } else {
+            x[r * features + k++] = Float.parseFloat(cells[c].trim());
+          }
+        } catch (NumberFormatException e) {
+          throw DataException.of(
+              file,
+              "line " + (r + 2) + ", column " + (c + 1) + ": '" + cells[c] + "' is not a number");
+        }
+      }
+    }
+    long[] shape = new long[rowShape.length + 1];
+    shape[0] = rows;
+    System.arraycopy(rowShape, 0, shape, 1, rowShape.length);
+    Tensor t = Tensor.ofFloats(spec.name(), shape, x);
+    return new EvalData(file.toString(), split(List.of(t), rows), labels, Optional.empty());
+  }
+
+  /** The per-row shape of the input, which must hold {@code features} values. */
+  private static long[] rowShape(Path file, TensorSpec spec, int features) throws DataException {
+    List<Dim> dims = spec.dims().subList(Math.min(1, spec.dims().size()), spec.dims().size());
+    long[] s = dims.stream().mapToLong(d -> d.isFixed() ? d.size() : -1).toArray();
+    long n = 1;
+    for (long d : s) {
+      n *= d;
+    }
+    if (s.length == 0 || n <= 0 || n != features) {
+      throw DataException.of(
+          file,
+          features
+              + " feature columns do not fit input '"
+              + spec.name()
+              + "' "
+              + spec.shapeString());
+    }
+    return s;
+  }
+
+  private static EvalData text(Path file, List<TensorSpec> specs, Path tokenizerFile)
+      throws DataException {
+    List<String> lines;
+    try {
+      lines =
+          Files.readAllLines(file, StandardCharsets.UTF_8).stream()
+              .map(String::strip)
+              .filter(l -> !l.isEmpty())
+              .toList();
+    } catch (IOException e) {
+      throw DataException.of(file, "cannot read: " + e.getMessage());
+    }
+    if (lines.isEmpty()) {
+      throw DataException.of(file, "holds no sentences (one per line expected)");
+    }
+    List<List<Tensor>> batches = new ArrayList<>();
+    try (HuggingFaceTokenizer tok =
+        HuggingFaceTokenizer.builder()
+            .optTokenizerPath(tokenizerFile)
+            .optMaxLength(MAX_TOKENS)
+            .optTruncation(true)
+            .optPadding(false)
+            .build()) {
+      for (String line : lines) {
+        Encoding e = tok.encode(line);
+        long[] shape = {1, e.getIds().length};
+        List<Tensor> batch = new ArrayList<>();
+        for (TensorSpec s : specs) {
+          String n = s.name().toLowerCase(Locale.ROOT);
+          long[] values =
+              n.contains("mask")
+                  ? e.getAttentionMask()
+                  : n.contains("type") ? e.getTypeIds() : e.getIds();
+          batch.add(Tensor.ofLongs(s.name(), shape, values));
+        }
+        batches.add(batch);
+      }
+    } catch (IOException | RuntimeException e) {
+      throw DataException.of(
+          tokenizerFile, "cannot use as a HuggingFace tokenizer.json: " + e.getMessage());
+    }
+    return new EvalData(file.toString(), batches, new long[0], maskName(specs));
+  }
+
+  private static Optional<String> maskName(List<TensorSpec> specs) {
+    return specs.stream()
+        .map(TensorSpec::name)
+        .filter(n -> n.toLowerCase(Locale.ROOT).contains("mask"))
+        .findFirst();
+  }
+}
