@@ -4,10 +4,13 @@ import ai.onnx.proto.OnnxMl.ModelProto;
 import ai.onnx.proto.OnnxMl.StringStringEntryProto;
 import ai.onnxruntime.OrtException;
 import ai.onnxruntime.OrtSession;
+import dev.infercost.compress.internal.ActivationRanges;
 import dev.infercost.compress.internal.DynamicMatMulPass;
 import dev.infercost.compress.internal.GatherWeightPass;
+import dev.infercost.compress.internal.SmoothQuantPass;
 import dev.infercost.models.Models;
 import dev.infercost.models.OnnxModel;
+import dev.infercost.models.Tensor;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
@@ -28,10 +31,31 @@ import java.util.Map;
 public final class Compressor {
   private Compressor() {}
 
-  /** Dynamic int8: MatMul/Gemm weights int8, activations quantized per call, embeddings 8-bit. */
-  public static CompressResult quantizeDynamic(OnnxModel model, QuantOptions o)
-      throws CompressException {
+  /**
+   * Dynamic int8: MatMul/Gemm weights int8, activations quantized per call, embeddings 8-bit. With
+   * calibration batches (model inputs) and {@code smoothAlpha > 0}, activation outliers are first
+   * migrated into the weights (SmoothQuant).
+   */
+  public static CompressResult quantizeDynamic(
+      OnnxModel model, QuantOptions o, List<List<Tensor>> calibration) throws CompressException {
+    PassContext ctx =
+        new PassContext(
+            o.filter(), o.perChannel(), o.reducedRange(), o.smoothAlpha(), Map.of(), Map.of());
     List<Pass> passes = new ArrayList<>();
+    boolean smooth = o.smoothAlpha() != 0 && !calibration.isEmpty();
+    if (smooth) {
+      var activations = SmoothQuantPass.candidates(model.proto().getGraph(), ctx).keySet();
+      var seen = ActivationRanges.observe(model.proto(), activations, calibration);
+      ctx =
+          new PassContext(
+              o.filter(),
+              o.perChannel(),
+              o.reducedRange(),
+              o.smoothAlpha(),
+              seen.channelMax(),
+              seen.samples());
+      passes.add(new SmoothQuantPass());
+    }
     passes.add(new DynamicMatMulPass());
     if (o.embeddings()) {
       passes.add(new GatherWeightPass());
@@ -39,11 +63,18 @@ public final class Compressor {
     Map<String, String> options = new LinkedHashMap<>();
     options.put("per_channel", Boolean.toString(o.perChannel()));
     options.put("reduced_range", Boolean.toString(o.reducedRange()));
+    options.put(
+        "smooth_alpha",
+        !smooth
+            ? "off"
+            : o.smoothAlpha() == PassContext.AUTO_ALPHA
+                ? "auto"
+                : Double.toString(o.smoothAlpha()));
+    options.put("calibration_batches", Integer.toString(calibration.size()));
     options.put("int8_isa", CpuFeatures.int8InstructionSet());
     options.put("include", String.join(",", o.filter().include()));
     options.put("exclude", String.join(",", o.filter().exclude()));
-    return run(
-        model, passes, new PassContext(o.filter(), o.perChannel(), o.reducedRange()), options);
+    return run(model, passes, ctx, options);
   }
 
   /** Runs {@code passes} in order on {@code model}. */

@@ -1,6 +1,5 @@
 package dev.infercost.profile.internal;
 
-import ai.onnxruntime.OnnxJavaType;
 import ai.onnxruntime.OnnxTensor;
 import ai.onnxruntime.OnnxValue;
 import ai.onnxruntime.OrtEnvironment;
@@ -8,14 +7,12 @@ import ai.onnxruntime.OrtException;
 import ai.onnxruntime.OrtProvider;
 import ai.onnxruntime.OrtSession;
 import ai.onnxruntime.OrtSession.SessionOptions;
-import dev.infercost.models.DType;
 import dev.infercost.models.InfercostException;
 import dev.infercost.models.Models;
+import dev.infercost.models.OrtTensors;
 import dev.infercost.models.Tensor;
 import dev.infercost.profile.ModelRunner;
 import dev.infercost.profile.ProfileException;
-import java.nio.ByteBuffer;
-import java.nio.ByteOrder;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -69,7 +66,7 @@ public final class OrtRunner implements ModelRunner {
     release();
     try {
       for (Tensor t : inputs) {
-        bound.put(t.name(), toOrt(t));
+        bound.put(t.name(), OrtTensors.toOrt(t));
       }
     } catch (OrtException e) {
       release();
@@ -94,52 +91,13 @@ public final class OrtRunner implements ModelRunner {
       List<Tensor> out = new ArrayList<>();
       for (Map.Entry<String, OnnxValue> e : r) {
         if (e.getValue() instanceof OnnxTensor t) {
-          out.add(fromOrt(e.getKey(), t));
+          out.add(OrtTensors.fromOrt(e.getKey(), t));
         }
       }
       return out;
     } catch (OrtException e) {
       throw Models.wrap(file, "running inference (check --shape and input data)", e);
     }
-  }
-
-  private static OnnxTensor toOrt(Tensor t) throws OrtException {
-    OnnxJavaType jt =
-        switch (t.dtype()) {
-          case FLOAT32 -> OnnxJavaType.FLOAT;
-          case FLOAT64 -> OnnxJavaType.DOUBLE;
-          case FLOAT16 -> OnnxJavaType.FLOAT16;
-          case BFLOAT16 -> OnnxJavaType.BFLOAT16;
-          case INT64 -> OnnxJavaType.INT64;
-          case INT32 -> OnnxJavaType.INT32;
-          case INT16 -> OnnxJavaType.INT16;
-          case INT8 -> OnnxJavaType.INT8;
-          case UINT8 -> OnnxJavaType.UINT8;
-          case BOOL -> OnnxJavaType.BOOL;
-          default -> throw new IllegalArgumentException("unsupported input type " + t.dtype());
-        };
-    return OnnxTensor.createTensor(Models.ortEnvironment(), t.data(), t.shape(), jt);
-  }
-
-  private static Tensor fromOrt(String name, OnnxTensor t) {
-    DType dt =
-        switch (t.getInfo().type) {
-          case FLOAT -> DType.FLOAT32;
-          case DOUBLE -> DType.FLOAT64;
-          case FLOAT16 -> DType.FLOAT16;
-          case BFLOAT16 -> DType.BFLOAT16;
-          case INT64 -> DType.INT64;
-          case INT32 -> DType.INT32;
-          case INT16 -> DType.INT16;
-          case INT8 -> DType.INT8;
-          case UINT8 -> DType.UINT8;
-          case BOOL -> DType.BOOL;
-          default -> throw new IllegalArgumentException("unsupported output type of " + name);
-        };
-    ByteBuffer src = t.getByteBuffer().order(ByteOrder.LITTLE_ENDIAN);
-    ByteBuffer copy = ByteBuffer.allocateDirect(src.remaining()).order(ByteOrder.LITTLE_ENDIAN);
-    copy.put(src).flip();
-    return Tensor.of(name, dt, t.getInfo().getShape(), copy);
   }
 
   private void release() {

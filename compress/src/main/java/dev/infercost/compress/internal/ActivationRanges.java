@@ -1,0 +1,111 @@
+package dev.infercost.compress.internal;
+
+import ai.onnx.proto.OnnxMl.ModelProto;
+import ai.onnx.proto.OnnxMl.TensorProto;
+import ai.onnx.proto.OnnxMl.TypeProto;
+import ai.onnx.proto.OnnxMl.ValueInfoProto;
+import ai.onnxruntime.OnnxTensor;
+import ai.onnxruntime.OnnxValue;
+import ai.onnxruntime.OrtException;
+import ai.onnxruntime.OrtSession;
+import dev.infercost.compress.CompressException;
+import dev.infercost.models.Models;
+import dev.infercost.models.OrtTensors;
+import dev.infercost.models.Tensor;
+import java.nio.FloatBuffer;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * Calibration: the per-channel (last dimension) maximum of |x| of chosen intermediate tensors,
+ * observed by running the model on calibration batches with those tensors exposed as outputs, and
+ * the full rows of the first few batches as samples.
+ */
+public final class ActivationRanges {
+  /** Sampled rows per tensor: enough to rank smoothing strengths, cheap to simulate. */
+  static final int SAMPLE_ROWS = 128;
+
+  private ActivationRanges() {}
+
+  /**
+   * What calibration saw.
+   *
+   * @param channelMax per tensor, the max |x| of each channel
+   * @param samples per tensor, whole batches of rows ({@code rows × channels}, row-major) up to
+   *     {@value #SAMPLE_ROWS} rows, one array per batch (dynamic quantization works per batch)
+   */
+  public record Calibration(Map<String, float[]> channelMax, Map<String, List<float[]>> samples) {}
+
+  public static Calibration observe(
+      ModelProto model, Set<String> tensors, List<List<Tensor>> batches) throws CompressException {
+    Set<String> existing = new HashSet<>();
+    model.getGraph().getOutputList().forEach(o -> existing.add(o.getName()));
+    var g = model.getGraph().toBuilder();
+    for (String t : tensors) {
+      if (!existing.contains(t)) {
+        g.addOutput(
+            ValueInfoProto.newBuilder()
+                .setName(t)
+                .setType(
+                    TypeProto.newBuilder()
+                        .setTensorType(
+                            TypeProto.Tensor.newBuilder()
+                                .setElemType(TensorProto.DataType.FLOAT_VALUE))));
+      }
+    }
+    byte[] bytes = model.toBuilder().setGraph(g).build().toByteArray();
+    Map<String, float[]> max = new LinkedHashMap<>();
+    Map<String, List<float[]>> samples = new LinkedHashMap<>();
+    try (OrtSession.SessionOptions o = new OrtSession.SessionOptions();
+        OrtSession s = Models.ortEnvironment().createSession(bytes, o)) {
+      for (List<Tensor> batch : batches) {
+        Map<String, OnnxTensor> in = new LinkedHashMap<>();
+        try {
+          for (Tensor t : batch) {
+            in.put(t.name(), OrtTensors.toOrt(t));
+          }
+          try (OrtSession.Result r = s.run(in, tensors)) {
+            for (Map.Entry<String, OnnxValue> e : r) {
+              accumulate(max, samples, e.getKey(), (OnnxTensor) e.getValue());
+            }
+          }
+        } finally {
+          in.values().forEach(OnnxTensor::close);
+        }
+      }
+    } catch (OrtException e) {
+      throw new CompressException(
+          "calibration run failed in ONNX Runtime: "
+              + e.getMessage().lines().findFirst().orElse("")
+              + "; check that the calibration data fits the model's inputs",
+          e);
+    }
+    return new Calibration(max, samples);
+  }
+
+  private static void accumulate(
+      Map<String, float[]> max, Map<String, List<float[]>> samples, String name, OnnxTensor t) {
+    long[] shape = t.getInfo().getShape();
+    int channels = (int) shape[shape.length - 1];
+    float[] m = max.computeIfAbsent(name, k -> new float[channels]);
+    if (m.length != channels) {
+      return; // the channel count changed between batches: not a per-channel activation
+    }
+    FloatBuffer b = t.getFloatBuffer();
+    float[] all = new float[b.remaining()];
+    b.get(all);
+    for (int i = 0; i < all.length; i++) {
+      int c = i % channels;
+      m[c] = Math.max(m[c], Math.abs(all[i]));
+    }
+    List<float[]> s = samples.computeIfAbsent(name, k -> new ArrayList<>());
+    int rows = s.stream().mapToInt(a -> a.length / channels).sum();
+    if (rows + all.length / channels <= SAMPLE_ROWS) {
+      s.add(all);
+    }
+  }
+}

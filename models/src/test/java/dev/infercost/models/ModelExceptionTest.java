@@ -1,0 +1,28 @@
+package dev.infercost.models;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertSame;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import ai.onnxruntime.OrtException;
+import java.nio.file.Path;
+import org.junit.jupiter.api.Test;
+
+class ModelExceptionTest {
+  @Test
+  void ofNamesTheFile() {
+    ModelException e = ModelException.of(Path.of("a/b.onnx"), "is broken");
+    assertEquals("a/b.onnx: is broken", e.getMessage());
+    assertTrue(e instanceof InfercostException);
+    RuntimeException cause = new RuntimeException("x");
+    assertSame(cause, ModelException.of(Path.of("f"), "p", cause).getCause());
+  }
+
+  @Test
+  void wrapKeepsTheFirstLineOfAnOrtMessage() {
+    OrtException ort = new OrtException("first line\nsecond line");
+    ModelException e = Models.wrap(Path.of("m.onnx"), "running", ort);
+    assertEquals("m.onnx: running failed in ONNX Runtime: first line", e.getMessage());
+    assertSame(ort, e.getCause());
+  }
+}

@@ -1,0 +1,257 @@
+package dev.infercost.profile.internal;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import ai.onnx.proto.OnnxMl.GraphProto;
+import ai.onnx.proto.OnnxMl.ModelProto;
+import ai.onnx.proto.OnnxMl.NodeProto;
+import ai.onnx.proto.OnnxMl.TensorProto;
+import dev.infercost.models.DType;
+import dev.infercost.models.Dim;
+import dev.infercost.models.OnnxModel;
+import dev.infercost.models.Tensor;
+import dev.infercost.models.TensorSpec;
+import dev.infercost.profile.DataException;
+import dev.infercost.profile.ProfileException;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+/** {@link Inputs}: shapes from specs and --shape, synthetic inputs, inputs from data. */
+class InputsTest {
+  private static final TensorSpec IDS =
+      new TensorSpec(
+          "input_ids", DType.INT64, List.of(Dim.symbolic("batch"), Dim.symbolic("sequence")));
+  private static final TensorSpec MASK =
+      new TensorSpec(
+          "attention_mask", DType.INT64, List.of(Dim.symbolic("batch"), Dim.symbolic("sequence")));
+  private static final TensorSpec TYPES =
+      new TensorSpec(
+          "token_type_ids", DType.INT64, List.of(Dim.symbolic("batch"), Dim.symbolic("sequence")));
+  private static final TensorSpec IMAGE =
+      new TensorSpec(
+          "input",
+          DType.FLOAT32,
+          List.of(Dim.symbolic("batch"), Dim.fixed(1), Dim.fixed(8), Dim.fixed(8)));
+
+  @Test
+  void symbolicDimsDefaultWithNotes() throws Exception {
+    List<String> notes = new ArrayList<>();
+    Map<String, long[]> s = Inputs.resolveShapes("m", List.of(IDS), Map.of(), null, notes::add);
+    assertArrayEquals(new long[] {1, Inputs.DEFAULT_DIM}, s.get("input_ids"));
+    assertEquals(1, notes.size(), notes.toString());
+    assertTrue(notes.get(0).contains("input_ids"), notes.get(0));
+    assertTrue(notes.get(0).contains("sequence"), notes.get(0));
+  }
+
+  @Test
+  void batchOverridesOnlyASymbolicDimZero() throws Exception {
+    Map<String, long[]> s = Inputs.resolveShapes("m", List.of(IMAGE), Map.of(), 16, n -> {});
+    assertArrayEquals(new long[] {16, 1, 8, 8}, s.get("input"));
+    TensorSpec fixedBatch = new TensorSpec("x", DType.FLOAT32, List.of(Dim.fixed(2), Dim.fixed(3)));
+    assertArrayEquals(
+        new long[] {2, 3},
+        Inputs.resolveShapes("m", List.of(fixedBatch), Map.of(), 16, n -> {}).get("x"));
+  }
+
+  @Test
+  void givenShapesArePinnedAndBatchStillApplies() throws Exception {
+    Map<String, long[]> given = new LinkedHashMap<>();
+    given.put("input_ids", new long[] {1, 32});
+    given.put("attention_mask", new long[] {1, 32});
+    List<String> notes = new ArrayList<>();
+    Map<String, long[]> s =
+        Inputs.resolveShapes("m", List.of(IDS, MASK, TYPES), given, 4, notes::add);
+    assertArrayEquals(new long[] {4, 32}, s.get("input_ids"));
+    assertArrayEquals(new long[] {4, 32}, s.get("attention_mask"));
+    assertArrayEquals(new long[] {4, Inputs.DEFAULT_DIM}, s.get("token_type_ids"));
+    assertEquals(1, notes.size(), notes.toString());
+    assertEquals(List.of("input_ids", "attention_mask", "token_type_ids"), List.copyOf(s.keySet()));
+  }
+
+  @Test
+  void shapeErrorsNameTheInput() {
+    ProfileException rank =
+        assertThrows(
+            ProfileException.class,
+            () ->
+                Inputs.resolveShapes(
+                    "m.onnx", List.of(IMAGE), Map.of("input", new long[] {1, 64}), null, n -> {}));
+    assertTrue(rank.getMessage().startsWith("m.onnx: "), rank.getMessage());
+    assertTrue(rank.getMessage().contains("input=1x64"), rank.getMessage());
+    ProfileException conflict =
+        assertThrows(
+            ProfileException.class,
+            () ->
+                Inputs.resolveShapes(
+                    "m.onnx",
+                    List.of(IMAGE),
+                    Map.of("input", new long[] {1, 1, 8, 9}),
+                    null,
+                    n -> {}));
+    assertTrue(conflict.getMessage().contains("dim 3"), conflict.getMessage());
+    ProfileException unknown =
+        assertThrows(
+            ProfileException.class,
+            () ->
+                Inputs.resolveShapes(
+                    "m.onnx", List.of(IMAGE), Map.of("img", new long[] {1}), null, n -> {}));
+    assertTrue(unknown.getMessage().contains("'img'"), unknown.getMessage());
+    ProfileException zero =
+        assertThrows(
+            ProfileException.class,
+            () ->
+                Inputs.resolveShapes(
+                    "m.onnx", List.of(IDS), Map.of("input_ids", new long[] {1, 0}), null, n -> {}));
+    assertTrue(zero.getMessage().contains("'input_ids'"), zero.getMessage());
+  }
+
+  @Test
+  void inputWithoutDeclaredShapeNeedsAShape() throws Exception {
+    TensorSpec bare = new TensorSpec("x", DType.FLOAT32, List.of());
+    ProfileException e =
+        assertThrows(
+            ProfileException.class,
+            () -> Inputs.resolveShapes("m", List.of(bare), Map.of(), null, n -> {}));
+    assertTrue(e.getMessage().contains("--shape x="), e.getMessage());
+    assertArrayEquals(
+        new long[] {2, 5},
+        Inputs.resolveShapes("m", List.of(bare), Map.of("x", new long[] {2, 5}), null, n -> {})
+            .get("x"));
+  }
+
+  @Test
+  void synthesizedInputsAreDeterministicAndValid() {
+    Map<String, long[]> shapes =
+        Map.of(
+            "input_ids", new long[] {2, 16},
+            "attention_mask", new long[] {2, 16},
+            "token_type_ids", new long[] {2, 16},
+            "input", new long[] {3, 1, 8, 8});
+    List<TensorSpec> specs = List.of(IDS, MASK, TYPES, IMAGE);
+    Map<String, Long> limits = Map.of("input_ids", 30522L);
+    List<Tensor> a = Inputs.synthesize(specs, shapes, limits);
+    List<Tensor> b = Inputs.synthesize(specs, shapes, limits);
+    for (int i = 0; i < a.size(); i++) {
+      assertEquals(specs.get(i).name(), a.get(i).name());
+      assertEquals(specs.get(i).dtype(), a.get(i).dtype());
+      assertArrayEquals(a.get(i).toFloats(), b.get(i).toFloats(), 0f, "deterministic");
+    }
+    float[] ids = a.get(0).toFloats();
+    for (float v : ids) {
+      assertTrue(v >= 0 && v < 30522, "id " + v);
+    }
+    assertTrue(distinct(ids) > 1, "ids vary");
+    for (float v : a.get(1).toFloats()) {
+      assertEquals(1f, v, 0f, "mask is ones");
+    }
+    for (float v : a.get(2).toFloats()) {
+      assertEquals(0f, v, 0f, "type ids are zeros");
+    }
+    for (float v : a.get(3).toFloats()) {
+      assertTrue(v >= 0 && v < 1, "float in [0,1): " + v);
+    }
+    assertArrayEquals(new long[] {3, 1, 8, 8}, a.get(3).shape());
+  }
+
+  private static long distinct(float[] v) {
+    return java.util.stream.IntStream.range(0, v.length).mapToObj(i -> v[i]).distinct().count();
+  }
+
+  @Test
+  void idLimitsComeFromEmbeddingTables() {
+    TensorProto table =
+        TensorProto.newBuilder()
+            .setName("emb")
+            .addDims(100)
+            .addDims(4)
+            .setDataType(TensorProto.DataType.FLOAT_VALUE)
+            .build();
+    ModelProto m =
+        ModelProto.newBuilder()
+            .setIrVersion(8)
+            .setGraph(
+                GraphProto.newBuilder()
+                    .addInitializer(table)
+                    .addNode(
+                        NodeProto.newBuilder()
+                            .setOpType("Gather")
+                            .addInput("emb")
+                            .addInput("ids")
+                            .addOutput("e")))
+            .build();
+    assertEquals(Map.of("ids", 100L), Inputs.idLimits(OnnxModel.of(m)));
+  }
+
+  @Test
+  void fromDataMatchesByNameAndTakesFirstRows() throws Exception {
+    float[] rows = new float[5 * 64];
+    for (int i = 0; i < rows.length; i++) {
+      rows[i] = i;
+    }
+    Tensor input = Tensor.ofFloats("input", new long[] {5, 64}, rows);
+    TensorSpec spec =
+        new TensorSpec("input", DType.FLOAT32, List.of(Dim.symbolic("batch"), Dim.fixed(64)));
+    Map<String, Tensor> data = new LinkedHashMap<>();
+    data.put("input", input);
+    data.put("label", Tensor.ofLongs("label", new long[] {5}, new long[5]));
+    List<Tensor> out = Inputs.fromData("d.npz", List.of(spec), data, 2);
+    assertEquals(1, out.size());
+    assertArrayEquals(new long[] {2, 64}, out.get(0).shape());
+    assertArrayEquals(
+        java.util.Arrays.copyOf(rows, 128), out.get(0).toFloats(), 0f, "the first two rows");
+    assertArrayEquals(
+        new long[] {5, 64}, Inputs.fromData("d.npz", List.of(spec), data, null).get(0).shape());
+  }
+
+  @Test
+  void aSingleArrayFeedsASingleInputWhateverItsName() throws Exception {
+    TensorSpec spec = new TensorSpec("x", DType.FLOAT32, List.of(Dim.symbolic("b"), Dim.fixed(2)));
+    Tensor t = Tensor.ofFloats("arr_0", new long[] {1, 2}, new float[] {1, 2});
+    List<Tensor> out = Inputs.fromData("d.npy", List.of(spec), Map.of("arr_0", t), null);
+    assertEquals("x", out.get(0).name());
+  }
+
+  @Test
+  void fromDataErrorsNameTheFile() {
+    TensorSpec spec =
+        new TensorSpec("input", DType.FLOAT32, List.of(Dim.symbolic("batch"), Dim.fixed(64)));
+    Map<String, Tensor> wrongName =
+        Map.of(
+            "pixels", Tensor.ofFloats("pixels", new long[] {1, 64}, new float[64]),
+            "label", Tensor.ofLongs("label", new long[] {1}, new long[1]));
+    Map<String, Tensor> wrongType =
+        Map.of("input", Tensor.ofLongs("input", new long[] {1, 64}, new long[64]));
+    Map<String, Tensor> wrongRank =
+        Map.of("input", Tensor.ofFloats("input", new long[] {64}, new float[64]));
+    Map<String, Tensor> wrongDim =
+        Map.of("input", Tensor.ofFloats("input", new long[] {1, 32}, new float[32]));
+    for (Map<String, Tensor> data : List.of(wrongName, wrongType, wrongRank, wrongDim)) {
+      DataException e =
+          assertThrows(
+              DataException.class, () -> Inputs.fromData("d.npz", List.of(spec), data, null));
+      assertTrue(e.getMessage().startsWith("d.npz: "), e.getMessage());
+    }
+    DataException rows =
+        assertThrows(
+            DataException.class,
+            () ->
+                Inputs.fromData(
+                    "d.npz",
+                    List.of(spec),
+                    Map.of("input", Tensor.ofFloats("input", new long[] {1, 64}, new float[64])),
+                    2));
+    assertTrue(rows.getMessage().contains("fewer than the batch of 2"), rows.getMessage());
+  }
+
+  @Test
+  void renderJoinsWithX() {
+    assertEquals("1x128", Inputs.render(new long[] {1, 128}));
+    assertEquals("", Inputs.render(new long[0]));
+  }
+}
