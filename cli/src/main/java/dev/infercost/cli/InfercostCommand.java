@@ -12,6 +12,8 @@ import picocli.CommandLine.Command;
       ModelsCommand.class,
       InspectCommand.class,
       ProfileCommand.class,
+      EvaluateCommand.class,
+      CompressCommand.class,
       QuickstartCommand.class
     })
 final class InfercostCommand {}

@@ -42,9 +42,9 @@ public final class Compressor {
         new PassContext(
             o.filter(), o.perChannel(), o.reducedRange(), o.smoothAlpha(), Map.of(), Map.of());
     List<Pass> passes = new ArrayList<>();
-    boolean smooth = o.smoothAlpha() != 0 && !calibration.isEmpty();
+    var activations = SmoothQuantPass.candidates(model.proto().getGraph(), ctx).keySet();
+    boolean smooth = o.smoothAlpha() != 0 && !calibration.isEmpty() && !activations.isEmpty();
     if (smooth) {
-      var activations = SmoothQuantPass.candidates(model.proto().getGraph(), ctx).keySet();
       var seen = ActivationRanges.observe(model.proto(), activations, calibration);
       ctx =
           new PassContext(

@@ -50,10 +50,22 @@ public record EvalData(
     return batches.stream().mapToInt(b -> (int) b.get(0).shape()[0]).sum();
   }
 
-  /** The first {@code n} samples' batches (text data: one sample per batch). */
+  /** The first {@code n} batches (text data: one sample per batch), without labels. */
   public EvalData firstBatches(int n) {
     return new EvalData(
         source, batches.subList(0, Math.min(n, batches.size())), new long[0], maskInput);
+  }
+
+  /** All but the first {@code n} batches, with their labels. */
+  public EvalData drop(int n) {
+    int k = Math.min(n, batches.size());
+    int rows = batches.subList(0, k).stream().mapToInt(b -> (int) b.get(0).shape()[0]).sum();
+    long[] rest = labels.length == 0 ? labels : Arrays.copyOfRange(labels, rows, labels.length);
+    return new EvalData(
+        source + " (after the first " + k + " batches)",
+        batches.subList(k, batches.size()),
+        rest,
+        maskInput);
   }
 
   /**

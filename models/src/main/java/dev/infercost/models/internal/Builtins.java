@@ -31,6 +31,7 @@ public final class Builtins {
               BUNDLED + "digits-mlp.onnx",
               Optional.of(BUNDLED + "digits-mlp.pt"),
               Optional.of(BUNDLED + "digits-test-mlp.npz"),
+              Optional.of(BUNDLED + "digits-calib-mlp.npz"),
               Optional.empty()),
           new BuiltinModel(
               "digits-cnn",
@@ -39,6 +40,7 @@ public final class Builtins {
               BUNDLED + "digits-cnn.onnx",
               Optional.of(BUNDLED + "digits-cnn.pt"),
               Optional.of(BUNDLED + "digits-test-cnn.npz"),
+              Optional.of(BUNDLED + "digits-calib-cnn.npz"),
               Optional.empty()),
           new BuiltinModel(
               "minilm-l6",
@@ -46,7 +48,8 @@ public final class Builtins {
               MINILM_SOURCE,
               "all-minilm-l6-v2.onnx",
               Optional.empty(),
-              Optional.empty(),
+              Optional.of(BUNDLED + "sentences-eval.txt"),
+              Optional.of(BUNDLED + "sentences-calib.txt"),
               Optional.of("all-minilm-l6-v2-tokenizer.json")));
 
   private Builtins() {}

@@ -1,0 +1,282 @@
+package dev.infercost.cli;
+
+import dev.infercost.compress.CpuFeatures;
+import dev.infercost.compress.NodeFilter;
+import dev.infercost.compress.PassContext;
+import dev.infercost.compress.QuantOptions;
+import dev.infercost.workflows.Bound;
+import dev.infercost.workflows.CompressReport;
+import dev.infercost.workflows.CompressRequest;
+import dev.infercost.workflows.CompressWorkflow;
+import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.ArgGroup;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
+
+/** {@code infercost compress}: int8 quantization with a fidelity report. */
+@Command(
+    name = "compress",
+    mixinStandardHelpOptions = true,
+    description = {
+      "Quantize a model to int8, evaluate it against the input on held-out data, profile both,",
+      "and write model.int8.onnx, report.json and report.md into --out."
+    })
+final class CompressCommand implements Callable<Integer> {
+  @Mixin CommonOptions common;
+  @Spec CommandSpec spec;
+
+  @Parameters(paramLabel = "MODEL", description = "ONNX model file or built-in name.")
+  String model;
+
+  @Option(names = "--out", required = true, paramLabel = "DIR", description = "Output folder.")
+  Path out;
+
+  @Option(
+      names = "--method",
+      defaultValue = "int8-dynamic",
+      description = "int8-dynamic (default).")
+  String method;
+
+  @Option(
+      names = "--data",
+      paramLabel = "DATA",
+      description =
+          "Held-out data: .npz/.npy (or a folder), .csv, or .txt (one sentence per line). Without --calib-data its first part calibrates and the rest evaluates.")
+  Path data;
+
+  @Option(
+      names = "--calib-data",
+      paramLabel = "DATA",
+      description = "Calibration data, disjoint from --data.")
+  Path calibData;
+
+  @Option(
+      names = "--tokenizer",
+      paramLabel = "FILE",
+      description = "HuggingFace tokenizer.json for text data.")
+  Path tokenizer;
+
+  @Option(
+      names = "--calib-samples",
+      defaultValue = "100",
+      description = "Most calibration batches (default ${DEFAULT-VALUE}).")
+  int calibSamples;
+
+  @ArgGroup(exclusive = true)
+  BoundOption bound;
+
+  static final class BoundOption {
+    @Option(
+        names = "--max-accuracy-drop",
+        paramLabel = "X",
+        description = "Fail (exit 1) if top-1 accuracy drops by more than X (needs labels).")
+    Double maxAccuracyDrop;
+
+    @Option(
+        names = "--min-cosine",
+        paramLabel = "X",
+        description =
+            "Fail (exit 1) if the mean cosine similarity to the input's outputs is below X.")
+    Double minCosine;
+  }
+
+  @Option(
+      names = "--include",
+      split = ",",
+      paramLabel = "NODE|OP|re:REGEX",
+      description = "Only quantize these nodes.")
+  List<String> include = new ArrayList<>();
+
+  @Option(
+      names = "--exclude",
+      split = ",",
+      paramLabel = "NODE|OP|re:REGEX",
+      description = "Never quantize these nodes.")
+  List<String> exclude = new ArrayList<>();
+
+  @Option(
+      names = "--per-tensor",
+      description = "One weight scale per tensor instead of per output channel.")
+  boolean perTensor;
+
+  @Option(
+      names = "--reduce-range",
+      paramLabel = "auto|on|off",
+      defaultValue = "auto",
+      description = "7-bit weights; auto = on for CPUs without VNNI (default ${DEFAULT-VALUE}).")
+  String reduceRange;
+
+  @Option(
+      names = "--smooth",
+      paramLabel = "auto|off|ALPHA",
+      defaultValue = "auto",
+      description = "SmoothQuant scale migration strength (default ${DEFAULT-VALUE}).")
+  String smooth;
+
+  @Option(names = "--no-embeddings", description = "Keep Gather tables (embeddings) in float.")
+  boolean noEmbeddings;
+
+  @Option(
+      names = "--threads",
+      defaultValue = "1",
+      description = "Threads for evaluation and profiling (default ${DEFAULT-VALUE}).")
+  int threads;
+
+  @Option(
+      names = "--shape",
+      paramLabel = "NAME=DIMS",
+      converter = Shapes.ShapeConverter.class,
+      description = "Input shape for profiling, e.g. input_ids=1x128 (repeatable).")
+  List<Shapes.Shape> shapes = new ArrayList<>();
+
+  @Option(names = "--no-profile", description = "Skip the latency measurement.")
+  boolean noProfile;
+
+  @Override
+  public Integer call() throws Exception {
+    CompressRequest req;
+    try {
+      QuantOptions q =
+          new QuantOptions(
+              new NodeFilter(include, exclude),
+              !perTensor,
+              parseReduceRange(),
+              !noEmbeddings,
+              parseSmooth());
+      CompressRequest.Builder b =
+          CompressRequest.builder(model, out)
+              .optMethod(method)
+              .optQuant(q)
+              .optCalibrationSamples(calibSamples)
+              .optThreads(threads)
+              .optMeasure(!noProfile);
+      if (data != null) {
+        b.optData(data);
+      }
+      if (calibData != null) {
+        b.optCalibrationData(calibData);
+      }
+      if (tokenizer != null) {
+        b.optTokenizer(tokenizer);
+      }
+      if (bound != null) {
+        b.optBound(
+            bound.minCosine != null
+                ? new Bound(Bound.MIN_COSINE, bound.minCosine)
+                : new Bound(Bound.MAX_ACCURACY_DROP, bound.maxAccuracyDrop));
+      }
+      shapes.forEach(s -> b.optShape(s.input(), s.dims()));
+      req = b.build();
+    } catch (IllegalArgumentException e) {
+      throw new ParameterException(spec.commandLine(), e.getMessage());
+    }
+    Progress progress = new Progress(spec.commandLine().getErr(), common.quiet);
+    CompressReport r = CompressWorkflow.run(req, progress);
+    progress.clear();
+    PrintWriter o = spec.commandLine().getOut();
+    if (common.json) {
+      Json.print(o, r);
+    } else {
+      print(o, r);
+    }
+    return r.bound() != null && !r.bound().met() ? ExitCodes.BOUND_NOT_MET : ExitCodes.OK;
+  }
+
+  private boolean parseReduceRange() {
+    return switch (reduceRange.toLowerCase(Locale.ROOT)) {
+      case "auto" -> CpuFeatures.needsReducedRange();
+      case "on", "true" -> true;
+      case "off", "false" -> false;
+      default ->
+          throw new IllegalArgumentException(
+              "--reduce-range '" + reduceRange + "': use auto, on or off");
+    };
+  }
+
+  private double parseSmooth() {
+    switch (smooth.toLowerCase(Locale.ROOT)) {
+      case "auto":
+        return PassContext.AUTO_ALPHA;
+      case "off":
+        return 0;
+      default:
+        try {
+          return Double.parseDouble(smooth);
+        } catch (NumberFormatException e) {
+          throw new IllegalArgumentException(
+              "--smooth '" + smooth + "': use auto, off or a number in [0, 1]");
+        }
+    }
+  }
+
+  static void print(PrintWriter o, CompressReport r) {
+    o.println("wrote    " + r.output().path());
+    o.println(
+        "size     "
+            + Table.bytes(r.input().bytes())
+            + " -> "
+            + Table.bytes(r.output().bytes())
+            + String.format(Locale.ROOT, " (%.3fx)", r.sizeRatio())
+            + String.format(
+                Locale.ROOT, ", rewrite %.1f s, int8 ISA %s", r.compressSeconds(), r.int8Isa()));
+    Table t = new Table("", "p50 ms", "95% CI", "p99 ms", "n");
+    if (r.latency() != null) {
+      var l = r.latency();
+      t.row(
+          "input",
+          Table.ms(l.before().p50()),
+          Table.ms(l.before().ciLow()) + "-" + Table.ms(l.before().ciHigh()),
+          Table.ms(l.before().p99()),
+          l.before().samples());
+      t.row(
+          "int8",
+          Table.ms(l.after().p50()),
+          Table.ms(l.after().ciLow()) + "-" + Table.ms(l.after().ciHigh()),
+          Table.ms(l.after().p99()),
+          l.after().samples());
+      t.print(o);
+      o.println(
+          String.format(
+              Locale.ROOT, "latency  int8/input p50 ratio %.3f (%s)", l.p50Ratio(), l.method()));
+    }
+    var e = r.fidelity();
+    if (e != null) {
+      StringBuilder s =
+          new StringBuilder(
+              String.format(
+                  Locale.ROOT,
+                  "fidelity mean cosine %.5f (min %.4f)",
+                  e.meanCosine(),
+                  e.minCosine()));
+      if (e.nnAgreement() != null) {
+        s.append(String.format(Locale.ROOT, ", nearest-neighbour agreement %.3f", e.nnAgreement()));
+      }
+      if (e.top1Agreement() != null) {
+        s.append(String.format(Locale.ROOT, ", top-1 agreement %.4f", e.top1Agreement()));
+      }
+      if (e.accuracyDrop() != null) {
+        s.append(
+            String.format(
+                Locale.ROOT,
+                ", accuracy %.4f -> %.4f",
+                e.referenceAccuracy(),
+                e.candidateAccuracy()));
+      }
+      o.println(s.append(" on ").append(e.samples()).append(" samples"));
+    }
+    if (r.bound() != null) {
+      o.println("bound    " + (r.bound().met() ? "met: " : "NOT met: ") + r.bound().reason());
+    }
+    o.flush();
+  }
+}

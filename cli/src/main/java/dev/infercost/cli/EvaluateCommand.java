@@ -1,0 +1,91 @@
+package dev.infercost.cli;
+
+import dev.infercost.profile.EvalReport;
+import dev.infercost.profile.Evaluator;
+import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.util.Locale;
+import java.util.Optional;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
+
+/** {@code infercost evaluate}: fidelity of a candidate to a reference. */
+@Command(
+    name = "evaluate",
+    mixinStandardHelpOptions = true,
+    description = "Compare a candidate model's outputs with a reference's on the same data.")
+final class EvaluateCommand implements Callable<Integer> {
+  @Mixin CommonOptions common;
+  @Spec CommandSpec spec;
+
+  @Parameters(
+      index = "0",
+      paramLabel = "REFERENCE",
+      description = "Reference model (file or built-in name).")
+  String reference;
+
+  @Parameters(index = "1", paramLabel = "CANDIDATE", description = "Candidate model.")
+  String candidate;
+
+  @Option(
+      names = "--data",
+      required = true,
+      paramLabel = "DATA",
+      description = ".npz/.npy (or a folder), .csv, or .txt with one sentence per line.")
+  Path data;
+
+  @Option(
+      names = "--tokenizer",
+      paramLabel = "FILE",
+      description = "tokenizer.json for text data (built-in models bring theirs).")
+  Path tokenizer;
+
+  @Option(
+      names = "--threads",
+      defaultValue = "1",
+      description = "Intra-op threads (default ${DEFAULT-VALUE}).")
+  int threads;
+
+  @Override
+  public Integer call() throws Exception {
+    Progress progress = new Progress(spec.commandLine().getErr(), common.quiet);
+    EvalReport r =
+        Evaluator.evaluate(
+            reference, candidate, data, Optional.ofNullable(tokenizer), threads, progress);
+    progress.clear();
+    PrintWriter out = spec.commandLine().getOut();
+    if (common.json) {
+      Json.print(out, r);
+      return ExitCodes.OK;
+    }
+    Table t = new Table("metric", "value");
+    t.row("data", r.data());
+    t.row("samples", r.samples());
+    t.row("output kind", r.outputKind());
+    t.row("mean cosine", f(r.meanCosine()));
+    t.row("min cosine", f(r.minCosine()));
+    t.row("max abs error", String.format(Locale.ROOT, "%.4g", r.maxAbsError()));
+    if (r.top1Agreement() != null) {
+      t.row("top-1 agreement", f(r.top1Agreement()));
+    }
+    if (r.nnAgreement() != null) {
+      t.row("nearest-neighbour agreement", f(r.nnAgreement()));
+    }
+    if (r.accuracyDrop() != null) {
+      t.row("reference accuracy", f(r.referenceAccuracy()));
+      t.row("candidate accuracy", f(r.candidateAccuracy()));
+      t.row("accuracy drop", f(r.accuracyDrop()));
+    }
+    t.print(out);
+    return ExitCodes.OK;
+  }
+
+  private static String f(double v) {
+    return String.format(Locale.ROOT, "%.5f", v);
+  }
+}

@@ -1,0 +1,138 @@
+package dev.infercost.cli;
+
+import static dev.infercost.cli.CliTest.assertBadInput;
+import static dev.infercost.cli.CliTest.run;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.infercost.models.Models;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class CompressCommandTest {
+  @TempDir Path tmp;
+
+  @Test
+  void compressesDigitsCnnWithinTheAccuracyBound() throws Exception {
+    Path out = tmp.resolve("out");
+    CliTest.Run r =
+        run(
+            "compress",
+            "digits-cnn",
+            "--out",
+            out.toString(),
+            "--max-accuracy-drop",
+            "0.01",
+            "--no-profile",
+            "--json",
+            "--quiet");
+    assertEquals(0, r.code(), r.err());
+    JsonNode j = r.json();
+    assertEquals(1, j.get("schema").asInt());
+    assertTrue(j.get("bound").get("met").asBoolean());
+    assertTrue(j.get("sizeRatio").asDouble() < 0.5);
+    assertTrue(Files.exists(out.resolve("model.int8.onnx")));
+    assertTrue(Files.exists(out.resolve("report.md")));
+
+    CliTest.Run e =
+        run(
+            "evaluate",
+            "digits-cnn",
+            out.resolve("model.int8.onnx").toString(),
+            "--data",
+            testData().toString(),
+            "--json");
+    assertEquals(0, e.code(), e.err());
+    assertEquals(450, e.json().get("samples").asInt());
+    assertTrue(e.json().get("top1Agreement").asDouble() > 0.95);
+  }
+
+  @Test
+  void anUnmetBoundExitsOneButWritesTheModel() {
+    Path out = tmp.resolve("strict");
+    CliTest.Run r =
+        run(
+            "compress",
+            "digits-mlp",
+            "--out",
+            out.toString(),
+            "--min-cosine",
+            "1",
+            "--no-profile",
+            "--quiet");
+    assertEquals(1, r.code(), r.err());
+    assertTrue(r.out().contains("NOT met"), r.out());
+    assertTrue(Files.exists(out.resolve("model.int8.onnx")));
+  }
+
+  @Test
+  void badModelsAndOptions() throws Exception {
+    Path junk = Files.write(tmp.resolve("junk.onnx"), new byte[] {1, 2, 3, 4, 5});
+    Path out = tmp.resolve("o");
+    assertBadInput(run("compress", junk.toString(), "--out", out.toString()), junk.toString());
+    assertTrue(Files.notExists(out.resolve("model.int8.onnx")));
+    Path file = Files.writeString(tmp.resolve("afile"), "x");
+    assertBadInput(run("compress", "digits-mlp", "--out", file.toString()), file.toString());
+    assertBadInput(
+        run("compress", "digits-mlp", "--out", out.toString(), "--smooth", "lots"), "--smooth");
+    assertBadInput(
+        run("compress", "digits-mlp", "--out", out.toString(), "--min-cosine", "2"), "min-cosine");
+    assertBadInput(
+        run(
+            "compress",
+            "digits-mlp",
+            "--out",
+            out.toString(),
+            "--min-cosine",
+            "0.9",
+            "--max-accuracy-drop",
+            "0.1"),
+        "mutually exclusive");
+  }
+
+  @Test
+  void badEvaluationData() throws Exception {
+    String ref = "digits-cnn";
+    Path empty = Files.createFile(tmp.resolve("empty.npz"));
+    assertBadInput(run("evaluate", ref, ref, "--data", empty.toString()), empty.toString());
+    Path unknown = Files.writeString(tmp.resolve("data.parquet"), "x");
+    assertBadInput(run("evaluate", ref, ref, "--data", unknown.toString()), "unknown data format");
+    Path wrongShape = npy(tmp.resolve("input.npy"), "<f4", new long[] {2, 3}, new byte[2 * 3 * 4]);
+    assertBadInput(run("evaluate", ref, ref, "--data", wrongShape.toString()), "shape");
+    Path wrongType =
+        npy(tmp.resolve("w/input.npy"), "<i8", new long[] {1, 1, 8, 8}, new byte[64 * 8]);
+    assertBadInput(run("evaluate", ref, ref, "--data", wrongType.toString()), "int64");
+    Path csv = Files.writeString(tmp.resolve("bad.csv"), "a,b,label\n1,x,0\n");
+    assertBadInput(run("evaluate", ref, ref, "--data", csv.toString()), csv.toString());
+    Path text = Files.writeString(tmp.resolve("s.txt"), "hello\n");
+    assertBadInput(run("evaluate", ref, ref, "--data", text.toString()), "tokenizer");
+  }
+
+  private static Path testData() throws Exception {
+    var b = Models.builtin("digits-cnn").orElseThrow();
+    return Models.builtinFile(b, b.testDataResource().orElseThrow());
+  }
+
+  /** A version-1 .npy file. */
+  static Path npy(Path file, String descr, long[] shape, byte[] data) throws Exception {
+    Files.createDirectories(file.getParent());
+    StringBuilder dims = new StringBuilder();
+    for (long d : shape) {
+      dims.append(d).append(", ");
+    }
+    String header = "{'descr': '" + descr + "', 'fortran_order': False, 'shape': (" + dims + "), }";
+    int pad = 16 - (10 + header.length() + 1) % 16;
+    header = header + " ".repeat(pad) + "\n";
+    ByteBuffer b =
+        ByteBuffer.allocate(10 + header.length() + data.length).order(ByteOrder.LITTLE_ENDIAN);
+    b.put((byte) 0x93).put("NUMPY".getBytes(StandardCharsets.US_ASCII)).put((byte) 1).put((byte) 0);
+    b.putShort((short) header.length()).put(header.getBytes(StandardCharsets.US_ASCII)).put(data);
+    return Files.write(file, b.array());
+  }
+}

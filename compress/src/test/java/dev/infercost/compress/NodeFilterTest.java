@@ -1,0 +1,43 @@
+package dev.infercost.compress;
+
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import ai.onnx.proto.OnnxMl.NodeProto;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+class NodeFilterTest {
+  private static final NodeProto QUERY =
+      NodeProto.newBuilder().setName("/layer.0/query/MatMul").setOpType("MatMul").build();
+  private static final NodeProto GATHER =
+      NodeProto.newBuilder().setName("emb").setOpType("Gather").build();
+
+  @Test
+  void emptyIncludesEverything() {
+    assertTrue(NodeFilter.all().accepts(QUERY));
+    assertTrue(NodeFilter.all().accepts(GATHER));
+  }
+
+  @Test
+  void matchesNameOpTypeAndRegex() {
+    assertTrue(new NodeFilter(List.of("emb"), List.of()).accepts(GATHER));
+    assertFalse(new NodeFilter(List.of("emb"), List.of()).accepts(QUERY));
+    assertTrue(new NodeFilter(List.of("MatMul"), List.of()).accepts(QUERY));
+    assertTrue(new NodeFilter(List.of("re:layer\\.0/"), List.of()).accepts(QUERY));
+    assertFalse(new NodeFilter(List.of("re:layer\\.1/"), List.of()).accepts(QUERY));
+  }
+
+  @Test
+  void excludeWinsOverInclude() {
+    NodeFilter f = new NodeFilter(List.of("MatMul"), List.of("re:query"));
+    assertFalse(f.accepts(QUERY));
+    assertFalse(NodeFilter.all().excluding(List.of("Gather")).accepts(GATHER));
+  }
+
+  @Test
+  void badRegexIsRefusedUpFront() {
+    assertThrows(IllegalArgumentException.class, () -> new NodeFilter(List.of("re:("), List.of()));
+  }
+}

@@ -1,0 +1,132 @@
+package dev.infercost.compress;
+
+import ai.onnx.proto.OnnxMl.AttributeProto;
+import ai.onnx.proto.OnnxMl.GraphProto;
+import ai.onnx.proto.OnnxMl.ModelProto;
+import ai.onnx.proto.OnnxMl.NodeProto;
+import ai.onnx.proto.OnnxMl.OperatorSetIdProto;
+import ai.onnx.proto.OnnxMl.TensorProto;
+import ai.onnx.proto.OnnxMl.TensorShapeProto;
+import ai.onnx.proto.OnnxMl.TypeProto;
+import ai.onnx.proto.OnnxMl.ValueInfoProto;
+import ai.onnxruntime.OnnxTensor;
+import ai.onnxruntime.OrtException;
+import ai.onnxruntime.OrtSession;
+import dev.infercost.compress.internal.Initializers;
+import dev.infercost.models.Models;
+import java.nio.FloatBuffer;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+
+/** Tiny ONNX graphs built in code, and a way to run them, for the pass tests. */
+final class Tiny {
+  private Tiny() {}
+
+  static float[] random(int n, long seed, float scale) {
+    Random r = new Random(seed);
+    float[] v = new float[n];
+    for (int i = 0; i < n; i++) {
+      v[i] = (float) r.nextGaussian() * scale;
+    }
+    return v;
+  }
+
+  static ValueInfoProto value(String name, TensorProto.DataType type, Object... dims) {
+    TensorShapeProto.Builder s = TensorShapeProto.newBuilder();
+    for (Object d : dims) {
+      if (d instanceof String p) {
+        s.addDim(TensorShapeProto.Dimension.newBuilder().setDimParam(p));
+      } else {
+        s.addDim(TensorShapeProto.Dimension.newBuilder().setDimValue(((Number) d).longValue()));
+      }
+    }
+    return ValueInfoProto.newBuilder()
+        .setName(name)
+        .setType(
+            TypeProto.newBuilder()
+                .setTensorType(
+                    TypeProto.Tensor.newBuilder().setElemType(type.getNumber()).setShape(s)))
+        .build();
+  }
+
+  static NodeProto node(
+      String op, String name, List<String> in, List<String> out, AttributeProto... attrs) {
+    NodeProto.Builder b =
+        NodeProto.newBuilder().setOpType(op).setName(name).addAllInput(in).addAllOutput(out);
+    for (AttributeProto a : attrs) {
+      b.addAttribute(a);
+    }
+    return b.build();
+  }
+
+  static AttributeProto intAttr(String name, long v) {
+    return AttributeProto.newBuilder()
+        .setName(name)
+        .setType(AttributeProto.AttributeType.INT)
+        .setI(v)
+        .build();
+  }
+
+  static ModelProto model(GraphProto g) {
+    return ModelProto.newBuilder()
+        .setIrVersion(8)
+        .setProducerName("infercost-tests")
+        .addOpsetImport(OperatorSetIdProto.newBuilder().setDomain("").setVersion(13))
+        .setGraph(g)
+        .build();
+  }
+
+  /** x [batch, k] → MatMul W [k, n] → Add b → y; W and b random. */
+  static ModelProto matmul(int k, int n, long seed) {
+    GraphProto g =
+        GraphProto.newBuilder()
+            .setName("matmul")
+            .addInput(value("x", TensorProto.DataType.FLOAT, "batch", k))
+            .addOutput(value("y", TensorProto.DataType.FLOAT, "batch", n))
+            .addInitializer(
+                Initializers.ofFloats("W", new long[] {k, n}, random(k * n, seed, 0.2f)))
+            .addInitializer(Initializers.ofFloats("b", new long[] {n}, random(n, seed + 1, 0.1f)))
+            .addNode(node("MatMul", "mm", List.of("x", "W"), List.of("h")))
+            .addNode(node("Add", "add", List.of("h", "b"), List.of("y")))
+            .build();
+    return model(g);
+  }
+
+  /** Runs {@code model} on one float input and returns its first output. */
+  static float[] run(ModelProto model, String input, long[] shape, float[] x) throws OrtException {
+    try (OrtSession.SessionOptions o = new OrtSession.SessionOptions();
+        OrtSession s = Models.ortEnvironment().createSession(model.toByteArray(), o);
+        OnnxTensor t =
+            OnnxTensor.createTensor(Models.ortEnvironment(), FloatBuffer.wrap(x), shape);
+        OrtSession.Result r = s.run(Map.of(input, t))) {
+      FloatBuffer b = ((OnnxTensor) r.get(0)).getFloatBuffer();
+      float[] out = new float[b.remaining()];
+      b.get(out);
+      return out;
+    }
+  }
+
+  static List<String> opTypes(ModelProto m) {
+    List<String> ops = new ArrayList<>();
+    m.getGraph().getNodeList().forEach(n -> ops.add(n.getOpType()));
+    return ops;
+  }
+
+  static double maxAbsDiff(float[] a, float[] b) {
+    double m = 0;
+    for (int i = 0; i < a.length; i++) {
+      m = Math.max(m, Math.abs(a[i] - b[i]));
+    }
+    return m;
+  }
+
+  static double maxAbs(float[] a) {
+    double m = 0;
+    for (float v : a) {
+      m = Math.max(m, Math.abs(v));
+    }
+    return m;
+  }
+}

@@ -1,0 +1,77 @@
+package dev.infercost.workflows;
+
+import dev.infercost.compress.PassResult;
+import dev.infercost.profile.EvalReport;
+import dev.infercost.profile.HostInfo;
+import dev.infercost.profile.LatencyStats;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Everything {@code compress} measured, as written to {@code report.json}.
+ *
+ * @param schema layout version ({@link Reports#SCHEMA})
+ * @param kind always {@code compress}
+ * @param input the model compressed
+ * @param output the compressed model written
+ * @param method compression method
+ * @param options the options, as recorded in the output model's metadata
+ * @param int8Isa the instruction set the int8 figures came from ({@code avx2}, {@code avx512-vnni})
+ * @param passes what each pass rewrote and skipped
+ * @param compressSeconds wall time of the graph rewrite (calibration included), measured
+ * @param sizeRatio output bytes ÷ input bytes
+ * @param latency before/after latency at batch 1, or {@code null} when not measured
+ * @param fidelity candidate vs reference on held-out data, or {@code null} without data
+ * @param calibration where calibration data came from ({@code none} without)
+ * @param bound the bound checked, or {@code null}
+ * @param host where everything was measured
+ */
+public record CompressReport(
+    int schema,
+    String kind,
+    FileFacts input,
+    FileFacts output,
+    String method,
+    Map<String, String> options,
+    String int8Isa,
+    List<PassSummary> passes,
+    double compressSeconds,
+    double sizeRatio,
+    Latency latency,
+    EvalReport fidelity,
+    String calibration,
+    BoundResult bound,
+    HostInfo host) {
+
+  /** A file: path, size and sha256. */
+  public record FileFacts(String path, long bytes, String sha256) {}
+
+  /** One pass's outcome. */
+  public record PassSummary(
+      String pass, int rewritten, List<String> rewrittenNodes, List<String> skipped) {
+    static PassSummary of(PassResult r) {
+      return new PassSummary(r.pass(), r.rewritten().size(), r.rewritten(), r.skipped());
+    }
+  }
+
+  /**
+   * Latency of both models, measured on this host with the same inputs and threads.
+   *
+   * @param method how the numbers were obtained
+   * @param threads intra-op threads
+   * @param inputShapes input shapes used
+   * @param before the input model, milliseconds
+   * @param after the compressed model, milliseconds
+   * @param p50Ratio after.p50 ÷ before.p50
+   */
+  public record Latency(
+      String method,
+      int threads,
+      Map<String, List<Long>> inputShapes,
+      LatencyStats before,
+      LatencyStats after,
+      double p50Ratio) {}
+
+  /** Outcome of the bound check. */
+  public record BoundResult(String kind, double value, boolean met, String reason) {}
+}

@@ -1,0 +1,153 @@
+package dev.infercost.workflows;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.infercost.models.InfercostException;
+import dev.infercost.models.Models;
+import dev.infercost.profile.DataException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.junit.jupiter.api.Tag;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class CompressWorkflowTest {
+  @TempDir Path tmp;
+
+  @Test
+  @Tag("slow")
+  void miniLmInt8KeepsItsEmbeddings() throws Exception {
+    CompressRequest req =
+        CompressRequest.builder("minilm-l6", tmp.resolve("out"))
+            .optBound(new Bound(Bound.MIN_COSINE, 0.99))
+            .optMeasure(false)
+            .build();
+    CompressReport r = CompressWorkflow.run(req, s -> {});
+    // Fidelity floor on the 400 held-out sentences (measured 0.996 / 0.93 on this project's CI
+    // machine; ONNX Runtime's own quantizer reaches 0.992 / 0.89 there).
+    assertEquals("embedding", r.fidelity().outputKind());
+    assertEquals(400, r.fidelity().samples());
+    assertTrue(r.fidelity().meanCosine() > 0.995, "mean cosine " + r.fidelity().meanCosine());
+    assertTrue(r.fidelity().nnAgreement() >= 0.90, "nn agreement " + r.fidelity().nnAgreement());
+    assertTrue(r.bound().met());
+    assertTrue(r.sizeRatio() < 0.26, "size ratio " + r.sizeRatio());
+    assertTrue(r.calibration().endsWith("sentences-calib.txt"), r.calibration());
+    assertTrue(r.compressSeconds() > 0);
+    assertNull(r.latency());
+    JsonNode json = new ObjectMapper().readTree(tmp.resolve("out/report.json").toFile());
+    assertEquals(1, json.get("schema").asInt());
+    assertEquals(r.output().sha256(), json.get("output").get("sha256").asText());
+    assertTrue(
+        Files.readString(tmp.resolve("out/report.md")).contains("nearest-neighbour agreement"));
+  }
+
+  @Test
+  void digitsCnnWithLabelsChecksTheAccuracyBound() throws Exception {
+    CompressRequest req =
+        CompressRequest.builder("digits-cnn", tmp.resolve("cnn"))
+            .optBound(new Bound(Bound.MAX_ACCURACY_DROP, 0.01))
+            .optMeasure(false)
+            .build();
+    CompressReport r = CompressWorkflow.run(req, s -> {});
+    assertEquals("logits", r.fidelity().outputKind());
+    assertEquals(450, r.fidelity().samples());
+    assertEquals(437.0 / 450, r.fidelity().referenceAccuracy(), 1e-9);
+    assertTrue(r.fidelity().accuracyDrop() <= 0.01, "drop " + r.fidelity().accuracyDrop());
+    assertTrue(r.bound().met(), r.bound().reason());
+  }
+
+  @Test
+  void oneDataSetIsSplitIntoDisjointCalibrationAndEvaluation() throws Exception {
+    var b = Models.builtin("digits-mlp").orElseThrow();
+    Path data = Models.builtinFile(b, b.testDataResource().orElseThrow());
+    CompressRequest req =
+        CompressRequest.builder("digits-mlp", tmp.resolve("mlp"))
+            .optData(data)
+            .optCalibrationSamples(2)
+            .optMeasure(false)
+            .build();
+    CompressReport r = CompressWorkflow.run(req, s -> {});
+    // 450 rows in batches of 64: the first 2 batches (128 rows) calibrate, 322 evaluate.
+    assertEquals(322, r.fidelity().samples());
+    assertTrue(r.calibration().contains("first 2 batches"), r.calibration());
+  }
+
+  @Test
+  void anUnmetBoundStillWritesTheModelAndSaysWhy() throws Exception {
+    CompressRequest req =
+        CompressRequest.builder("digits-mlp", tmp.resolve("strict"))
+            .optBound(new Bound(Bound.MIN_COSINE, 1.0))
+            .optMeasure(false)
+            .build();
+    CompressReport r = CompressWorkflow.run(req, s -> {});
+    assertFalse(r.bound().met());
+    assertTrue(r.bound().reason().contains("below"), r.bound().reason());
+    assertTrue(Files.size(tmp.resolve("strict/model.int8.onnx")) > 0);
+  }
+
+  @Test
+  void accuracyBoundWithoutLabelsIsNotMet() throws Exception {
+    CompressRequest req =
+        CompressRequest.builder("digits-mlp", tmp.resolve("nolabels"))
+            .optData(writeUnlabelled())
+            .optCalibrationData(writeUnlabelled())
+            .optBound(new Bound(Bound.MAX_ACCURACY_DROP, 0.5))
+            .optMeasure(false)
+            .build();
+    CompressReport r = CompressWorkflow.run(req, s -> {});
+    assertNotNull(r.fidelity());
+    assertFalse(r.bound().met());
+    assertTrue(r.bound().reason().contains("no labels"));
+  }
+
+  @Test
+  void badOutputFolderIsRefused() throws Exception {
+    Path file = Files.writeString(tmp.resolve("file"), "x");
+    CompressRequest req = CompressRequest.builder("digits-mlp", file).optMeasure(false).build();
+    InfercostException e =
+        assertThrows(InfercostException.class, () -> CompressWorkflow.run(req, s -> {}));
+    assertTrue(e.getMessage().startsWith(file.toString()), e.getMessage());
+  }
+
+  @Test
+  void tooLittleDataToSplit() throws Exception {
+    Path csv = Files.writeString(tmp.resolve("one.csv"), header() + row() + "\n");
+    CompressRequest req =
+        CompressRequest.builder("digits-mlp", tmp.resolve("x"))
+            .optData(csv)
+            .optMeasure(false)
+            .build();
+    assertThrows(DataException.class, () -> CompressWorkflow.run(req, s -> {}));
+  }
+
+  private Path writeUnlabelled() throws Exception {
+    StringBuilder s = new StringBuilder(header().replace(",label", ""));
+    for (int i = 0; i < 130; i++) {
+      s.append(row().replaceFirst(",[0-9]+$", "")).append('\n');
+    }
+    return Files.writeString(Files.createTempFile(tmp, "data", ".csv"), s.toString());
+  }
+
+  private static String header() {
+    StringBuilder h = new StringBuilder();
+    for (int i = 0; i < 64; i++) {
+      h.append("p").append(i).append(',');
+    }
+    return h.append("label\n").toString();
+  }
+
+  private static String row() {
+    StringBuilder r = new StringBuilder();
+    for (int i = 0; i < 64; i++) {
+      r.append(i % 7 / 7.0).append(',');
+    }
+    return r.append("3").toString();
+  }
+}
