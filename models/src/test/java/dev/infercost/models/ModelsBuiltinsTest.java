@@ -87,7 +87,8 @@ class ModelsBuiltinsTest {
     assertEquals(Optional.empty(), Models.builtin("digits"));
     BuiltinModel mini = Models.builtin("minilm-l6").orElseThrow();
     assertTrue(mini.tokenizerResource().isPresent());
-    assertTrue(mini.testDataResource().isEmpty());
+    assertTrue(mini.testDataResource().orElseThrow().endsWith("sentences-eval.txt"));
+    assertTrue(mini.calibrationDataResource().orElseThrow().endsWith("sentences-calib.txt"));
     assertTrue(mini.torchScriptResource().isEmpty());
   }
 
