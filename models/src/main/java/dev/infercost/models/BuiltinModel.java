@@ -11,8 +11,8 @@ import java.util.Optional;
  * @param source where the file comes from (a Maven coordinate or the bundled generator)
  * @param onnxResource classpath resource of the ONNX file
  * @param torchScriptResource classpath resource of a TorchScript twin, if any
- * @param testDataResource classpath resource of held-out evaluation data ({@code .npz} or
- *     {@code .txt}), if any
+ * @param testDataResource classpath resource of held-out evaluation data ({@code .npz} or {@code
+ *     .txt}), if any
  * @param calibrationDataResource classpath resource of calibration data, disjoint from the
  *     evaluation data, if any
  * @param tokenizerResource classpath resource of a HuggingFace {@code tokenizer.json}, if any
