@@ -3,12 +3,18 @@ package dev.infercost.cli;
 import dev.infercost.models.ModelFormat;
 import dev.infercost.models.ModelInfo;
 import dev.infercost.models.Models;
+import dev.infercost.profile.EvalReport;
+import dev.infercost.profile.HostInfo;
 import dev.infercost.profile.LatencyStats;
 import dev.infercost.profile.ProfileOptions;
-import dev.infercost.profile.ProfileReport;
-import dev.infercost.profile.Profiler;
+import dev.infercost.profile.SideBySide;
+import dev.infercost.workflows.CompressReport;
+import dev.infercost.workflows.CompressRequest;
+import dev.infercost.workflows.CompressWorkflow;
 import java.io.PrintWriter;
+import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -16,90 +22,147 @@ import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
 /** {@code infercost quickstart}: the whole flow on the built-in models, in about a minute. */
 @Command(
     name = "quickstart",
     mixinStandardHelpOptions = true,
-    description = "Inspect and profile the built-in digits-cnn and minilm-l6 models.")
+    description = {
+      "Inspect and profile the built-in digits-cnn and minilm-l6 models, compress minilm-l6 to",
+      "int8 and show fp32 and int8 side by side (fidelity on held-out sentences, latency measured",
+      "interleaved)."
+    })
 final class QuickstartCommand implements Callable<Integer> {
   @Mixin CommonOptions common;
   @Spec CommandSpec spec;
 
+  @Option(
+      names = "--out",
+      paramLabel = "DIR",
+      description =
+          "Where the int8 model and its report go (default: a quickstart folder in the cache).")
+  Path out;
+
   /** One model in the quickstart table. */
   record Row(
       String model,
+      String variant,
       long fileBytes,
       long parameters,
       Long macs,
-      Map<String, long[]> shapes,
       LatencyStats latency,
-      double throughput,
-      Long peakRss) {}
+      Double meanCosine,
+      Double nnAgreement) {}
 
   /** What {@code --json} prints. */
-  record Summary(String host, int threads, List<Row> models) {}
+  record Summary(String host, int threads, List<Row> models, String int8Report) {}
 
   @Override
   public Integer call() throws Exception {
     Progress progress = new Progress(spec.commandLine().getErr(), common.quiet);
     List<Row> rows = new ArrayList<>();
-    rows.add(run("digits-cnn", Map.of("input", new long[] {1, 1, 8, 8}), progress));
+    ProfileOptions o =
+        ProfileOptions.builder().optThreads(1).optWarmup(10, 0).optSampling(10, 0, 60_000).build();
+
+    Map<String, long[]> digitShape = Map.of("input", new long[] {1, 1, 8, 8});
+    String digits = Models.resolve("digits-cnn", ModelFormat.ONNX).toString();
+    progress.accept("inspecting digits-cnn");
+    ModelInfo d = Models.loadOnnx(Path.of(digits)).info(digitShape);
+    LatencyStats dl =
+        SideBySide.measure(
+                List.of(digits),
+                SideBySide.syntheticInputs(digits, digitShape, s -> {}),
+                o,
+                5,
+                progress)
+            .get(0);
     rows.add(
-        run(
+        new Row("digits-cnn", "fp32", d.fileBytes(), d.parameters(), d.macs(), dl, null, null));
+
+    Map<String, long[]> seq = new LinkedHashMap<>();
+    for (String in : List.of("input_ids", "attention_mask", "token_type_ids")) {
+      seq.put(in, new long[] {1, 128});
+    }
+    String fp32 = Models.resolve("minilm-l6", ModelFormat.ONNX).toString();
+    ModelInfo m = Models.loadOnnx(Path.of(fp32)).info(seq);
+    Path dir =
+        out != null ? out : Models.cacheDir().resolve("quickstart").resolve("minilm-l6-int8");
+    CompressReport c =
+        CompressWorkflow.run(
+            CompressRequest.builder("minilm-l6", dir).optMeasure(false).build(), progress);
+    ModelInfo q = Models.loadOnnx(Path.of(c.output().path())).info(seq);
+    List<LatencyStats> ml =
+        SideBySide.measure(
+            List.of(fp32, c.output().path()),
+            SideBySide.syntheticInputs(fp32, seq, s -> {}),
+            o,
+            6,
+            progress);
+    EvalReport f = c.fidelity();
+    rows.add(
+        new Row(
+            "minilm-l6", "fp32", m.fileBytes(), m.parameters(), m.macs(), ml.get(0), null, null));
+    rows.add(
+        new Row(
             "minilm-l6",
-            Map.of(
-                "input_ids", new long[] {1, 128},
-                "attention_mask", new long[] {1, 128},
-                "token_type_ids", new long[] {1, 128}),
-            progress));
+            "int8",
+            q.fileBytes(),
+            q.parameters(),
+            q.macs(),
+            ml.get(1),
+            f.meanCosine(),
+            f.nnAgreement()));
     progress.clear();
-    String host = dev.infercost.profile.HostInfo.current().cpuModel();
-    PrintWriter out = spec.commandLine().getOut();
+
+    String host = HostInfo.current().cpuModel();
+    PrintWriter w = spec.commandLine().getOut();
+    String report = dir.resolve(CompressWorkflow.REPORT_MD).toString();
     if (common.json) {
-      Json.print(out, new Summary(host, 1, rows));
+      Json.print(w, new Summary(host, 1, rows, report));
       return ExitCodes.OK;
     }
-    out.println("infercost quickstart on " + host + ", ONNX Runtime, CPU, 1 thread, batch 1");
+    w.println(
+        "infercost quickstart on "
+            + host
+            + ": ONNX Runtime, CPU, 1 thread, batch 1 (MiniLM: 128 tokens)");
     Table t =
         new Table(
-            "model", "size", "params", "MACs", "p50 ms", "95% CI", "p99 ms", "inf/s", "peak RSS");
+            "model",
+            "variant",
+            "size",
+            "params",
+            "MACs",
+            "p50 ms",
+            "95% CI",
+            "p99 ms",
+            "cos vs fp32",
+            "NN agree");
     for (Row r : rows) {
       t.row(
           r.model(),
+          r.variant(),
           Table.bytes(r.fileBytes()),
           Table.count(r.parameters()),
           r.macs() == null ? "unknown" : Table.count(r.macs()),
           Table.ms(r.latency().p50()),
           Table.ms(r.latency().ciLow()) + "-" + Table.ms(r.latency().ciHigh()),
           Table.ms(r.latency().p99()),
-          String.format(Locale.ROOT, "%.1f", r.throughput()),
-          Table.bytes(r.peakRss()));
+          r.meanCosine() == null ? "" : String.format(Locale.ROOT, "%.4f", r.meanCosine()),
+          r.nnAgreement() == null ? "" : String.format(Locale.ROOT, "%.3f", r.nnAgreement()));
     }
-    t.print(out);
-    out.println(
-        "next: infercost inspect minilm-l6 --shape input_ids=1x128 ...; infercost profile MODEL --batch 1,8");
-    out.flush();
+    t.print(w);
+    w.printf(
+        Locale.ROOT,
+        "int8 vs fp32: %.2fx the speed, %.2fx the size; fidelity on %d held-out sentences. Report: %s%n",
+        ml.get(0).p50() / ml.get(1).p50(),
+        (double) q.fileBytes() / m.fileBytes(),
+        f.samples(),
+        report);
+    w.println(
+        "next: infercost compress MODEL --out DIR; infercost profile MODEL --batch 1,8; infercost --help");
+    w.flush();
     return ExitCodes.OK;
-  }
-
-  private Row run(String model, Map<String, long[]> shapes, Progress progress) throws Exception {
-    progress.accept("inspecting " + model);
-    ModelInfo info = Models.loadOnnx(Models.resolve(model, ModelFormat.ONNX)).info(shapes);
-    ProfileOptions.Builder b =
-        ProfileOptions.builder().optThreads(1).optWarmup(5, 300).optSampling(20, 1500, 15_000);
-    shapes.forEach(b::optShape);
-    ProfileReport r = Profiler.profile(model, b.build(), progress);
-    var res = r.results().get(0);
-    return new Row(
-        model,
-        info.fileBytes(),
-        info.parameters(),
-        info.macs(),
-        shapes,
-        res.latency(),
-        res.throughput(),
-        res.memory().peakRss());
   }
 }

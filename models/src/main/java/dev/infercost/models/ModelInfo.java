@@ -9,16 +9,19 @@ import ai.onnx.proto.OnnxMl.ValueInfoProto;
 import dev.infercost.models.internal.ShapeInference;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Collections;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Set;
 import java.util.TreeMap;
 
 /**
  * Facts about an ONNX model: interface, opset, producer, operator histogram, parameters, and a
- * multiply-accumulate count for MatMul/Gemm/Conv at given input shapes.
+ * multiply-accumulate count for MatMul/Gemm/Conv at given input shapes. Its maps iterate in key
+ * order, so tables and JSON list them the same way on every run.
  *
  * @param file where the model came from ({@code <memory>} if built in memory)
  * @param fileBytes bytes on disk, external data included
@@ -64,11 +67,23 @@ public record ModelInfo(
   public ModelInfo {
     inputs = List.copyOf(inputs);
     outputs = List.copyOf(outputs);
-    ops = Map.copyOf(ops);
-    byDtype = Map.copyOf(byDtype);
-    shapesUsed = Map.copyOf(shapesUsed);
-    macsByOp = Map.copyOf(macsByOp);
+    ops = sorted(ops);
+    byDtype = sorted(byDtype);
+    Map<String, List<Long>> shapes = new TreeMap<>();
+    shapesUsed.forEach((k, v) -> shapes.put(k, List.copyOf(v)));
+    shapesUsed = sorted(shapes);
+    macsByOp = sorted(macsByOp);
     unknownMacNodes = List.copyOf(unknownMacNodes);
+  }
+
+  /**
+   * An unmodifiable copy that iterates in key order, so tables and JSON list entries the same way
+   * on every run. Like {@link Map#copyOf}, refuses null keys and values.
+   */
+  private static <V> Map<String, V> sorted(Map<String, V> m) {
+    Map<String, V> copy = new TreeMap<>();
+    m.forEach((k, v) -> copy.put(Objects.requireNonNull(k), Objects.requireNonNull(v)));
+    return Collections.unmodifiableMap(copy);
   }
 
   /** FLOPs as 2 × MACs, or {@code null} when the MAC count is unknown. */
@@ -118,7 +133,7 @@ public record ModelInfo(
     Map<String, long[]> pinned = new LinkedHashMap<>();
     for (TensorSpec in : inputs) {
       long[] s = shapes.get(in.name());
-      if (s == null && in.dims().stream().allMatch(Dim::isFixed)) {
+      if (s == null && in.rankKnown() && in.dims().stream().allMatch(Dim::isFixed)) {
         s = in.dims().stream().mapToLong(Dim::size).toArray();
       }
       if (s != null) {

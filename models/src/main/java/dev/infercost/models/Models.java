@@ -55,6 +55,14 @@ public final class Models {
     return Builtins.extract(nameOrPath, resource);
   }
 
+  /**
+   * The cache folder for extracted built-ins and other derived files: {@code -Dinfercost.cache},
+   * {@code $INFERCOST_CACHE}, {@code $XDG_CACHE_HOME/infercost} or {@code ~/.cache/infercost}.
+   */
+  public static Path cacheDir() {
+    return Builtins.cacheRoot();
+  }
+
   /** Extracts another file of a built-in model (test data, tokenizer) and returns its path. */
   public static Path builtinFile(BuiltinModel model, String resource) throws ModelException {
     return Builtins.extract(model.name(), resource);
@@ -103,17 +111,19 @@ public final class Models {
       return new TensorSpec(v.getName(), DType.OTHER, List.of());
     }
     DType dt = DType.fromOnnx(t.getTensorType().getElemType());
-    List<Dim> dims = new ArrayList<>();
-    if (t.getTensorType().hasShape()) {
-      for (TensorShapeProto.Dimension d : t.getTensorType().getShape().getDimList()) {
-        dims.add(
-            d.hasDimValue()
-                ? Dim.fixed(d.getDimValue())
-                : d.hasDimParam() && !d.getDimParam().isEmpty()
-                    ? Dim.symbolic(d.getDimParam())
-                    : Dim.unknown());
-      }
+    if (!t.getTensorType().hasShape()) {
+      // No shape at all: any rank may be fed. A shape with no dims is a scalar.
+      return new TensorSpec(v.getName(), dt, List.of(), false);
     }
-    return new TensorSpec(v.getName(), dt, dims);
+    List<Dim> dims = new ArrayList<>();
+    for (TensorShapeProto.Dimension d : t.getTensorType().getShape().getDimList()) {
+      dims.add(
+          d.hasDimValue()
+              ? Dim.fixed(d.getDimValue())
+              : d.hasDimParam() && !d.getDimParam().isEmpty()
+                  ? Dim.symbolic(d.getDimParam())
+                  : Dim.unknown());
+    }
+    return new TensorSpec(v.getName(), dt, dims, true);
   }
 }

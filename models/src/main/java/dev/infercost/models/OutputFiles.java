@@ -3,15 +3,25 @@ package dev.infercost.models;
 import java.io.BufferedOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
+import java.nio.channels.Channels;
 import java.nio.file.AccessDeniedException;
 import java.nio.file.AtomicMoveNotSupportedException;
+import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.FileAttribute;
+import java.nio.file.attribute.PosixFilePermission;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.security.SecureRandom;
+import java.util.Set;
 
 /** Atomic output files: every model, report and data file infercost writes goes through here. */
 public final class OutputFiles {
+  private static final SecureRandom RANDOM = new SecureRandom();
+
   private OutputFiles() {}
 
   /** Writes the content of an output file. */
@@ -23,6 +33,9 @@ public final class OutputFiles {
   /**
    * Writes {@code target} atomically: content goes to a temporary file in the same directory, which
    * is moved over the target only when complete. On any failure nothing is left behind.
+   *
+   * <p>A new file gets the mode any new file gets (0666 less the umask, as {@code open(2)} creates
+   * it); a replaced file keeps its mode.
    */
   public static void write(Path target, Writer writer) throws ModelException {
     Path abs = target.toAbsolutePath().normalize();
@@ -30,16 +43,37 @@ public final class OutputFiles {
     if (dir == null || !Files.isDirectory(dir)) {
       throw ModelException.of(target, "output directory does not exist; create it first");
     }
+    Set<PosixFilePermission> keep = existingPermissions(abs);
     Path tmp;
+    OutputStream raw;
     try {
-      tmp = Files.createTempFile(dir, "." + abs.getFileName(), ".tmp");
+      while (true) {
+        Path candidate =
+            dir.resolve(
+                "."
+                    + abs.getFileName()
+                    + "."
+                    + Long.toUnsignedString(RANDOM.nextLong(), 36)
+                    + ".tmp");
+        try {
+          raw = create(candidate, keep);
+          tmp = candidate;
+          break;
+        } catch (FileAlreadyExistsException e) {
+          // A name clash with another writer's temporary file: draw another name.
+        }
+      }
     } catch (AccessDeniedException e) {
       throw ModelException.of(target, "cannot write: permission denied; choose a writable path");
     } catch (IOException e) {
       throw ModelException.of(target, "cannot write: " + e.getMessage(), e);
     }
     try {
-      try (OutputStream out = new BufferedOutputStream(Files.newOutputStream(tmp), 1 << 16)) {
+      try (OutputStream out = new BufferedOutputStream(raw, 1 << 16)) {
+        if (keep != null) {
+          // Created masked by the umask; now exactly the replaced file's mode, before any content.
+          Files.setPosixFilePermissions(tmp, keep);
+        }
         writer.write(out);
       }
       try {
@@ -58,6 +92,30 @@ public final class OutputFiles {
       } catch (IOException ignored) {
         // Best effort: the temporary name starts with '.', so a leftover is hidden.
       }
+    }
+  }
+
+  /**
+   * Creates {@code file}, failing if it exists. Without {@code mode} it gets the default mode; with
+   * one, the mode masked by the umask, so the content is never readable more widely than {@code
+   * mode} allows.
+   */
+  private static OutputStream create(Path file, Set<PosixFilePermission> mode) throws IOException {
+    if (mode == null) {
+      return Files.newOutputStream(file, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE);
+    }
+    FileAttribute<Set<PosixFilePermission>> attr = PosixFilePermissions.asFileAttribute(mode);
+    return Channels.newOutputStream(
+        Files.newByteChannel(
+            file, Set.of(StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE), attr));
+  }
+
+  /** The mode of an existing regular file at {@code file}, or null (none, or not POSIX). */
+  private static Set<PosixFilePermission> existingPermissions(Path file) {
+    try {
+      return Files.isRegularFile(file) ? Files.getPosixFilePermissions(file) : null;
+    } catch (IOException | UnsupportedOperationException e) {
+      return null;
     }
   }
 }

@@ -1,6 +1,7 @@
 package dev.infercost.models;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -24,5 +25,15 @@ class ModelExceptionTest {
     ModelException e = Models.wrap(Path.of("m.onnx"), "running", ort);
     assertEquals("m.onnx: running failed in ONNX Runtime: first line", e.getMessage());
     assertSame(ort, e.getCause());
+  }
+
+  @Test
+  void messagesAreOneLineWhateverTheyEcho() {
+    ModelException e =
+        ModelException.of(Path.of("m.onnx"), "tensor 'a\nb\r\tc\u2028d\u0000e\u0085' is bad\n");
+    assertEquals("m.onnx: tensor 'a\\nb\\r\\tc\\u2028d\\u0000e\\u0085' is bad", e.getMessage());
+    assertEquals("x\\ny", new ModelException("x\ny", new RuntimeException()).getMessage());
+    assertEquals("plain: ü → ok", InfercostException.oneLine("plain: ü → ok"));
+    assertNull(new ModelException(null).getMessage());
   }
 }

@@ -13,7 +13,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
-import org.junit.jupiter.api.Disabled;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -261,9 +260,6 @@ class ModelInfoTest {
   }
 
   @Test
-  @Disabled(
-      "product bug: ModelInfo builds ops/byDtype/macsByOp/shapesUsed as TreeMaps, then Map.copyOf"
-          + " drops the order, so `inspect` lists them in a different order on every run")
   void mapsIterateInKeyOrder() {
     List<String> unary =
         List.of(
@@ -384,5 +380,63 @@ class ModelInfoTest {
       assertTrue(in.dims().stream().noneMatch(Dim::isFixed), in.shapeString());
     }
     assertNull(m.info(Map.of()).macs());
+  }
+
+  @Test
+  void mapsGivenToTheConstructorIterateInKeyOrder() {
+    Map<String, Integer> ops = new java.util.LinkedHashMap<>();
+    ops.put("Relu", 1);
+    ops.put("Add", 2);
+    ops.put("MatMul", 3);
+    Map<String, ModelInfo.DTypeStats> byDtype = new java.util.LinkedHashMap<>();
+    byDtype.put("int8", new ModelInfo.DTypeStats(1, 1, 1));
+    byDtype.put("float32", new ModelInfo.DTypeStats(2, 2, 8));
+    Map<String, List<Long>> shapes = new java.util.LinkedHashMap<>();
+    shapes.put("z", List.of(1L));
+    shapes.put("a", List.of(2L));
+    Map<String, Long> macsByOp = new java.util.LinkedHashMap<>();
+    macsByOp.put("MatMul", 5L);
+    macsByOp.put("Gemm", 7L);
+    ModelInfo i =
+        new ModelInfo(
+            "f", 0, 8, 13, "p", List.of(), List.of(), 6, ops, 3, 3, 9, byDtype, shapes, 12L,
+            macsByOp, List.of());
+    assertEquals(List.of("Add", "MatMul", "Relu"), List.copyOf(i.ops().keySet()));
+    assertEquals(List.of("float32", "int8"), List.copyOf(i.byDtype().keySet()));
+    assertEquals(List.of("a", "z"), List.copyOf(i.shapesUsed().keySet()));
+    assertEquals(List.of("Gemm", "MatMul"), List.copyOf(i.macsByOp().keySet()));
+    assertEquals(ops, i.ops());
+    assertThrowsUoe(() -> i.shapesUsed().get("a").add(3L));
+    assertThrowsUoe(() -> i.byDtype().clear());
+  }
+
+  /** A float value info whose type has no shape at all (any rank). */
+  private static ValueInfoProto shapelessFloat(String name) {
+    ValueInfoProto v = TestModels.floatInput(name);
+    return v.toBuilder()
+        .setType(
+            v.getType().toBuilder()
+                .setTensorType(v.getType().getTensorType().toBuilder().clearShape()))
+        .build();
+  }
+
+  @Test
+  void scalarInputsAreToldApartFromShapelessOnes() {
+    ValueInfoProto scalar = TestModels.floatInput("s"); // a shape with no dims
+    assertTrue(scalar.getType().getTensorType().hasShape());
+    ModelProto m =
+        TestModels.model(
+            GraphProto.newBuilder()
+                .setName("scale")
+                .addInput(scalar)
+                .addInput(shapelessFloat("u"))
+                .addOutput(shapelessFloat("y"))
+                .addNode(TestModels.node("Mul", "mul", List.of("s", "u"), List.of("y"))));
+    ModelInfo i = info(m, Map.of());
+    assertEquals(TensorSpec.scalar("s", DType.FLOAT32), i.inputs().get(0));
+    assertEquals(new TensorSpec("u", DType.FLOAT32, List.of(), false), i.inputs().get(1));
+    assertEquals(new TensorSpec("y", DType.FLOAT32, List.of(), false), i.outputs().get(0));
+    // The scalar's shape is known, the shapeless input's is not.
+    assertEquals(Map.of("s", List.of()), i.shapesUsed());
   }
 }

@@ -12,7 +12,6 @@ import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Random;
-import org.junit.jupiter.api.Disabled;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -114,9 +113,6 @@ class ModelsBadInputTest {
   }
 
   @Test
-  @Disabled(
-      "product bug: OnnxFiles.checkStructure echoes value names from the file verbatim, so a"
-          + " corrupt name containing a newline breaks the one-line message")
   void corruptNameWithANewlineStillGivesAOneLineMessage() throws Exception {
     ModelProto m = TestModels.matmulAdd();
     GraphProto g =

@@ -16,7 +16,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
-import org.junit.jupiter.api.Disabled;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -247,9 +246,6 @@ class ModelsExternalDataTest {
   }
 
   @Test
-  @Disabled(
-      "product bug: OnnxFiles.inlineExternal only inlines graph initializers, not tensors in node"
-          + " attributes (Constant value), so the saved copy still points at bias.bin")
   void externalConstantAttributeIsInlined() throws Exception {
     Path dir = modelDir();
     Files.write(dir.resolve("bias.bin"), TestModels.floatBytes(TestModels.MATMUL_B));
@@ -269,9 +265,6 @@ class ModelsExternalDataTest {
   }
 
   @Test
-  @Disabled(
-      "product bug: external-data locations in node attributes are not checked, so '../' escapes"
-          + " the model's directory unnoticed")
   void escapingConstantAttributeLocationIsRefused() throws Exception {
     Path dir = modelDir();
     Files.write(tmp.resolve("secret.bin"), TestModels.floatBytes(TestModels.MATMUL_B));
@@ -300,5 +293,95 @@ class ModelsExternalDataTest {
             .build();
     ModelException e = refused(TestModels.writeModel(dir.resolve("model.onnx"), t));
     assertTrue(e.getMessage().contains("twelve"), e.getMessage());
+  }
+
+  /**
+   * matmulAdd plus a node holding {@code location}'s tensor in a {@code tensors} attribute and an
+   * If node whose then-branch holds it in a Constant: external data in attribute lists and in
+   * subgraphs. Loaded only, never run.
+   */
+  private static Path writeNestedExternal(Path dir, String listLocation, String branchLocation)
+      throws Exception {
+    NodeProto holder =
+        TestModels.node("TensorHolder", "holder", List.of(), List.of("h")).toBuilder()
+            .addAttribute(
+                AttributeProto.newBuilder()
+                    .setName("values")
+                    .setType(AttributeProto.AttributeType.TENSORS)
+                    .addTensors(TestModels.floatTensor("inline", new long[] {1}, new float[] {9}))
+                    .addTensors(
+                        TestModels.externalTensor("Bl", new long[] {3}, listLocation, 0, 12)))
+            .build();
+    NodeProto constant =
+        TestModels.node("Constant", "bias2", List.of(), List.of("B2")).toBuilder()
+            .addAttribute(
+                AttributeProto.newBuilder()
+                    .setName("value")
+                    .setType(AttributeProto.AttributeType.TENSOR)
+                    .setT(TestModels.externalTensor("Bb", new long[] {3}, branchLocation, 0, 12)))
+            .build();
+    GraphProto branch =
+        GraphProto.newBuilder()
+            .setName("then")
+            .addNode(constant)
+            .addOutput(TestModels.floatInput("B2", 3L))
+            .build();
+    NodeProto iff =
+        TestModels.node("If", "if", List.of("x"), List.of("z")).toBuilder()
+            .addAttribute(
+                AttributeProto.newBuilder()
+                    .setName("then_branch")
+                    .setType(AttributeProto.AttributeType.GRAPH)
+                    .setG(branch))
+            .build();
+    ModelProto base = TestModels.matmulAdd();
+    GraphProto g = base.getGraph().toBuilder().addNode(holder).addNode(iff).build();
+    Path file = dir.resolve("model.onnx");
+    Files.write(file, base.toBuilder().setGraph(g).build().toByteArray());
+    return file;
+  }
+
+  @Test
+  void externalTensorsInAttributeListsAndSubgraphsAreInlined() throws Exception {
+    Path dir = modelDir();
+    Files.write(dir.resolve("bias.bin"), TestModels.floatBytes(TestModels.MATMUL_B));
+    Path file = writeNestedExternal(dir, "bias.bin", "./bias.bin");
+    OnnxModel m = Models.loadOnnx(file);
+    GraphProto g = m.proto().getGraph();
+    TensorProto inList = g.getNode(2).getAttribute(0).getTensors(1);
+    TensorProto inBranch = g.getNode(3).getAttribute(0).getG().getNode(0).getAttribute(0).getT();
+    for (TensorProto t : List.of(inList, inBranch)) {
+      assertEquals(TensorProto.DataLocation.DEFAULT, t.getDataLocation(), t.getName());
+      assertEquals(0, t.getExternalDataCount(), t.getName());
+      assertArrayEquals(
+          TestModels.MATMUL_B,
+          TestModels.floats(t.getRawData().asReadOnlyByteBuffer()),
+          0f,
+          "bit-exact");
+    }
+    assertEquals(
+        TestModels.floatTensor("inline", new long[] {1}, new float[] {9}),
+        g.getNode(2).getAttribute(0).getTensors(0));
+    assertEquals(Files.size(file) + 12, m.fileBytes(), "bias.bin counted once");
+  }
+
+  @Test
+  void escapingLocationsInAttributeListsAndSubgraphsAreRefused() throws Exception {
+    Path dir = modelDir();
+    Files.write(dir.resolve("bias.bin"), TestModels.floatBytes(TestModels.MATMUL_B));
+    Files.write(tmp.resolve("secret.bin"), TestModels.floatBytes(TestModels.MATMUL_B));
+    ModelException inList = refused(writeNestedExternal(dir, "../secret.bin", "bias.bin"));
+    assertTrue(inList.getMessage().contains("escapes"), inList.getMessage());
+    ModelException inBranch = refused(writeNestedExternal(dir, "bias.bin", "../secret.bin"));
+    assertTrue(inBranch.getMessage().contains("escapes"), inBranch.getMessage());
+    String absolute = tmp.resolve("secret.bin").toString();
+    ModelException abs = refused(writeNestedExternal(dir, "bias.bin", absolute));
+    assertTrue(abs.getMessage().contains("absolute"), abs.getMessage());
+  }
+
+  @Test
+  void locationWithALineBreakGivesAOneLineMessage() throws Exception {
+    ModelException e = refused(writeWith(modelDir(), "weights\n.bin"));
+    assertTrue(e.getMessage().contains("weights\\n.bin"), e.getMessage());
   }
 }

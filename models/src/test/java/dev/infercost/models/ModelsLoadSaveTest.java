@@ -19,7 +19,6 @@ import java.util.HexFormat;
 import java.util.List;
 import java.util.Optional;
 import java.util.stream.Stream;
-import org.junit.jupiter.api.Disabled;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -194,9 +193,6 @@ class ModelsLoadSaveTest {
   }
 
   @Test
-  @Disabled(
-      "product bug: OutputFiles.write writes via Files.createTempFile, so saved models get mode"
-          + " 0600 instead of the umask default (0644), and replacing a file resets its mode")
   void savedFileGetsTheUsualPermissions() throws Exception {
     Path reference = Files.createFile(tmp.resolve("reference"));
     Path out = tmp.resolve("saved.onnx");

@@ -1,7 +1,9 @@
 package dev.infercost.models;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -30,5 +32,18 @@ class TensorSpecTest {
     assertThrows(
         IllegalArgumentException.class, () -> new TensorSpec(null, DType.FLOAT32, List.of()));
     assertThrows(IllegalArgumentException.class, () -> new TensorSpec("x", null, List.of()));
+  }
+
+  @Test
+  void scalarsAndUnknownShapesAreToldApart() {
+    TensorSpec scalar = TensorSpec.scalar("s", DType.FLOAT32);
+    assertEquals(List.of(), scalar.dims());
+    assertTrue(scalar.rankKnown());
+    TensorSpec unknown = new TensorSpec("u", DType.FLOAT32, List.of());
+    assertFalse(unknown.rankKnown(), "empty dims without a rank mean an unknown shape");
+    assertTrue(new TensorSpec("x", DType.FLOAT32, List.of(Dim.fixed(1))).rankKnown());
+    assertThrows(
+        IllegalArgumentException.class,
+        () -> new TensorSpec("x", DType.FLOAT32, List.of(Dim.fixed(1)), false));
   }
 }

@@ -1,9 +1,11 @@
 package dev.infercost.profile;
 
 import java.nio.file.Path;
+import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
 
 /**
@@ -13,6 +15,8 @@ import java.util.Optional;
  * <p>Sampling: at least {@code warmupRuns} runs and {@code warmupMillis} of warm-up, then
  * measurement until both {@code minSamples} and {@code minMillis} are reached, stopping at {@code
  * maxMillis} whatever the count.
+ *
+ * <p>{@code shapes} keeps the order the shapes were given in.
  */
 public record ProfileOptions(
     Engine engine,
@@ -40,7 +44,11 @@ public record ProfileOptions(
       }
     }
     batches = List.copyOf(batches);
-    shapes = Map.copyOf(shapes);
+    // Insertion order matters: TorchScript inputs given by --shape are fed in this order.
+    Map<String, long[]> copy = new LinkedHashMap<>();
+    shapes.forEach(
+        (k, v) -> copy.put(Objects.requireNonNull(k), Objects.requireNonNull(v).clone()));
+    shapes = Collections.unmodifiableMap(copy);
   }
 
   public static Builder builder() {

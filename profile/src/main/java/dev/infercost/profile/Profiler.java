@@ -81,22 +81,23 @@ public final class Profiler {
     // and data fail fast with one line.
     List<Integer> batches =
         options.batches().isEmpty() ? Arrays.asList((Integer) null) : options.batches();
+    Consumer<String> note =
+        n -> {
+          if (!notes.contains(n)) {
+            notes.add(n);
+          }
+        };
     List<List<Tensor>> inputsPerBatch = new ArrayList<>();
     for (Integer batch : batches) {
+      if (batch != null) {
+        Inputs.checkBatch(file.toString(), specs, batch, note);
+      }
       if (data != null) {
-        inputsPerBatch.add(Inputs.fromData(options.inputs().get().toString(), specs, data, batch));
+        inputsPerBatch.add(
+            Inputs.fromDataForRun(options.inputs().get().toString(), specs, data, batch));
       } else {
         Map<String, long[]> shapes =
-            Inputs.resolveShapes(
-                file.toString(),
-                specs,
-                options.shapes(),
-                batch,
-                n -> {
-                  if (!notes.contains(n)) {
-                    notes.add(n);
-                  }
-                });
+            Inputs.resolveShapes(file.toString(), specs, options.shapes(), batch, note);
         inputsPerBatch.add(Inputs.synthesize(specs, shapes, idLimits));
       }
     }
@@ -106,9 +107,10 @@ public final class Profiler {
     try (ModelRunner runner = open(file, options)) {
       Long rssAfterLoad = ProcMemory.rss();
       progress.accept("loaded " + file.getFileName() + " on " + (djl ? "djl" : "ort"));
-      for (List<Tensor> inputs : inputsPerBatch) {
+      for (int k = 0; k < inputsPerBatch.size(); k++) {
+        List<Tensor> inputs = inputsPerBatch.get(k);
         runner.bind(inputs);
-        int effectiveBatch = (int) inputs.get(0).shape()[0];
+        int effectiveBatch = effectiveBatch(batches.get(k), inputs);
         progress.accept("warming up (batch " + effectiveBatch + ")");
         warmUp(runner, options);
         boolean peakReset = ProcMemory.resetPeak();
@@ -143,6 +145,21 @@ public final class Profiler {
         host,
         results,
         notes);
+  }
+
+  /**
+   * The batch a run measured: the {@code --batch} it was asked for (which {@link Inputs#checkBatch}
+   * has checked applies), else dim 0 of the first input that has one, else 1.
+   */
+  private static int effectiveBatch(Integer batch, List<Tensor> inputs) {
+    if (batch != null) {
+      return batch;
+    }
+    return inputs.stream()
+        .filter(t -> t.shape().length > 0)
+        .mapToInt(t -> Math.toIntExact(t.shape()[0]))
+        .findFirst()
+        .orElse(1);
   }
 
   /**
@@ -211,20 +228,35 @@ public final class Profiler {
       return Models.loadOnnx(Models.resolve(model, ModelFormat.ONNX)).info(Map.of()).inputs();
     }
     if (!o.shapes().isEmpty()) {
+      // Dim 0 stays open, so --batch applies to it as it does to an ONNX model's batch dim.
       List<TensorSpec> specs = new ArrayList<>();
       o.shapes()
           .forEach(
-              (name, dims) ->
-                  specs.add(
-                      new TensorSpec(
-                          name, DType.FLOAT32, Arrays.stream(dims).mapToObj(Dim::fixed).toList())));
+              (name, dims) -> {
+                List<Dim> d = new ArrayList<>();
+                for (int i = 0; i < dims.length; i++) {
+                  d.add(i == 0 ? Dim.symbolic("batch") : Dim.fixed(dims[i]));
+                }
+                specs.add(new TensorSpec(name, DType.FLOAT32, d, true));
+              });
       return specs;
     }
     if (o.inputs().isPresent()) {
-      return TensorFiles.read(o.inputs().get()).values().stream()
-          .filter(t -> !t.name().equals("label"))
-          .map(t -> new TensorSpec(t.name(), t.dtype(), List.of()))
-          .toList();
+      Path inputs = o.inputs().get();
+      List<TensorSpec> specs =
+          TensorFiles.read(inputs).values().stream()
+              .filter(t -> !t.name().equals("label"))
+              .map(t -> new TensorSpec(t.name(), t.dtype(), List.of(), false))
+              .toList();
+      if (specs.isEmpty()) {
+        throw DataException.of(
+            inputs,
+            "holds only 'label', no arrays to feed "
+                + file.getFileName()
+                + "; add one array per forward() input, named after it, or pass --shape"
+                + " NAME=DIMS");
+      }
+      return specs;
     }
     throw new ProfileException(
         file

@@ -84,65 +84,147 @@ public final class TensorFiles {
     return out;
   }
 
+  /** Longer headers are refused (numpy itself refuses headers over 10,000 bytes by default). */
+  static final int MAX_HEADER_BYTES = 1 << 20;
+
   static Tensor readNpy(Path file, String key, InputStream in) throws IOException, DataException {
+    String what = "array '" + key + "'";
     byte[] magic = in.readNBytes(6);
     if (magic.length < 6 || !java.util.Arrays.equals(magic, MAGIC)) {
-      throw DataException.of(file, "array '" + key + "' is not in NumPy .npy format");
+      throw DataException.of(file, what + " is not in NumPy .npy format");
     }
-    int major = in.read();
-    in.read();
+    byte[] version = in.readNBytes(2);
+    if (version.length < 2) {
+      throw DataException.of(file, what + " is truncated inside its .npy preamble");
+    }
+    int major = Byte.toUnsignedInt(version[0]);
+    if (major < 1 || major > 3) {
+      throw DataException.of(
+          file,
+          what
+              + " has unknown .npy format version "
+              + major
+              + "."
+              + Byte.toUnsignedInt(version[1])
+              + " (1.0, 2.0 and 3.0 exist); save it with numpy.save");
+    }
     byte[] lenBytes = in.readNBytes(major == 1 ? 2 : 4);
+    if (lenBytes.length < (major == 1 ? 2 : 4)) {
+      throw DataException.of(file, what + " is truncated inside its .npy preamble");
+    }
     ByteBuffer lb = ByteBuffer.wrap(lenBytes).order(ByteOrder.LITTLE_ENDIAN);
-    int headerLen = major == 1 ? Short.toUnsignedInt(lb.getShort()) : lb.getInt();
-    String header = new String(in.readNBytes(headerLen), StandardCharsets.ISO_8859_1);
+    long headerLen =
+        major == 1 ? Short.toUnsignedInt(lb.getShort()) : Integer.toUnsignedLong(lb.getInt());
+    if (headerLen > MAX_HEADER_BYTES) {
+      throw DataException.of(
+          file,
+          what
+              + " claims a .npy header of "
+              + headerLen
+              + " bytes (at most "
+              + MAX_HEADER_BYTES
+              + " are read); the file is corrupt");
+    }
+    byte[] headerBytes = in.readNBytes((int) headerLen);
+    if (headerBytes.length < headerLen) {
+      throw DataException.of(file, what + " is truncated inside its .npy header");
+    }
+    // Versions 1 and 2 write the header in latin-1, version 3 in UTF-8.
+    String header =
+        new String(headerBytes, major == 3 ? StandardCharsets.UTF_8 : StandardCharsets.ISO_8859_1);
     Matcher d = DESCR.matcher(header);
     Matcher f = FORTRAN.matcher(header);
     Matcher s = SHAPE.matcher(header);
     if (!d.find() || !f.find() || !s.find()) {
-      throw DataException.of(file, "array '" + key + "' has a malformed .npy header");
+      throw DataException.of(file, what + " has a malformed .npy header");
     }
     if (f.group(1).equals("True")) {
-      throw DataException.of(
-          file, "array '" + key + "' is Fortran-ordered; save it with np.ascontiguousarray");
+      throw DataException.of(file, what + " is Fortran-ordered; save it with np.ascontiguousarray");
     }
     DType dtype = dtype(file, key, d.group(1));
-    List<Long> dims = new ArrayList<>();
-    for (String part : s.group(1).split(",")) {
-      if (!part.isBlank()) {
-        dims.add(Long.parseLong(part.trim()));
+    long[] shape = shape(file, what, s.group(1));
+    long bytes;
+    try {
+      long n = 1;
+      for (long dim : shape) {
+        n = Math.multiplyExact(n, dim);
       }
+      bytes = Math.multiplyExact(n, (long) dtype.bytes());
+    } catch (ArithmeticException e) {
+      throw DataException.of(
+          file, what + " has shape " + java.util.Arrays.toString(shape) + ", too large to hold");
     }
-    long[] shape = dims.stream().mapToLong(Long::longValue).toArray();
-    long bytes = Tensor.elementCount(shape) * dtype.bytes();
     if (bytes > Integer.MAX_VALUE - 64) {
-      throw DataException.of(file, "array '" + key + "' is over 2 GiB");
+      throw DataException.of(file, what + " is over 2 GiB");
     }
     byte[] data = in.readNBytes((int) bytes);
     if (data.length != bytes) {
       throw DataException.of(
-          file, "array '" + key + "' is truncated: " + data.length + " of " + bytes + " bytes");
+          file, what + " is truncated: " + data.length + " of " + bytes + " bytes");
     }
     ByteBuffer buf = ByteBuffer.allocateDirect(data.length).order(ByteOrder.LITTLE_ENDIAN);
     buf.put(data).flip();
     return Tensor.of(key, dtype, shape, buf);
   }
 
+  /** The dims of a header's {@code 'shape'} tuple: {@code "2, 3"}, {@code "5,"} or empty. */
+  private static long[] shape(Path file, String what, String tuple) throws DataException {
+    List<Long> dims = new ArrayList<>();
+    String[] parts = tuple.split(",", -1);
+    for (int i = 0; i < parts.length; i++) {
+      String part = parts[i].trim();
+      // Python 2 wrote long dims with an 'L' suffix.
+      if (part.endsWith("L")) {
+        part = part.substring(0, part.length() - 1);
+      }
+      if (part.isEmpty()) {
+        if (i == parts.length - 1 && (i > 0 || parts.length == 1)) {
+          continue; // the trailing comma of "(5,)", or "()"
+        }
+        throw DataException.of(file, what + " has a malformed shape (" + tuple + ")");
+      }
+      if (!part.matches("-?[0-9]+")) {
+        throw DataException.of(
+            file, what + " has a malformed shape (" + tuple + "): '" + part + "' is no number");
+      }
+      long dim;
+      try {
+        dim = Long.parseLong(part);
+      } catch (NumberFormatException e) {
+        throw DataException.of(file, what + " has a dim too large to hold: " + part);
+      }
+      if (dim < 0) {
+        throw DataException.of(file, what + " has a negative dim in its shape (" + tuple + ")");
+      }
+      dims.add(dim);
+    }
+    return dims.stream().mapToLong(Long::longValue).toArray();
+  }
+
   private static DType dtype(Path file, String key, String descr) throws DataException {
-    if (descr.startsWith(">") && !descr.endsWith("1")) {
+    // descr is a byte order ('<' little, '>' big, '|' not applicable, '=' native) and a type code.
+    char order = descr.isEmpty() ? '?' : descr.charAt(0);
+    String code = "<>|=".indexOf(order) >= 0 ? descr.substring(1) : descr;
+    DType t =
+        switch (code) {
+          case "f4" -> DType.FLOAT32;
+          case "f8" -> DType.FLOAT64;
+          case "f2" -> DType.FLOAT16;
+          case "i8" -> DType.INT64;
+          case "i4" -> DType.INT32;
+          case "i2" -> DType.INT16;
+          case "i1" -> DType.INT8;
+          case "u1" -> DType.UINT8;
+          case "b1" -> DType.BOOL;
+          default -> null;
+        };
+    if (order == '>' && (t == null || t.bytes() > 1)) {
+      // Byte order means nothing for single bytes, so '>i1' is as good as '|i1'.
       throw DataException.of(file, "array '" + key + "' is big-endian (" + descr + "); use '<'");
     }
-    return switch (descr.replaceFirst("^[<|=]", "")) {
-      case "f4" -> DType.FLOAT32;
-      case "f8" -> DType.FLOAT64;
-      case "f2" -> DType.FLOAT16;
-      case "i8" -> DType.INT64;
-      case "i4" -> DType.INT32;
-      case "i2" -> DType.INT16;
-      case "i1" -> DType.INT8;
-      case "u1" -> DType.UINT8;
-      case "b1" -> DType.BOOL;
-      default ->
-          throw DataException.of(file, "array '" + key + "' has unsupported dtype '" + descr + "'");
-    };
+    if (t == null) {
+      throw DataException.of(file, "array '" + key + "' has unsupported dtype '" + descr + "'");
+    }
+    return t;
   }
 }

@@ -8,7 +8,6 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Optional;
-import org.junit.jupiter.api.Disabled;
 import org.junit.jupiter.api.Test;
 
 class ProfileOptionsTest {
@@ -73,9 +72,6 @@ class ProfileOptionsTest {
   }
 
   @Test
-  @Disabled(
-      "product bug: the ProfileOptions constructor copies shapes with Map.copyOf, which drops the"
-          + " builder's insertion order; TorchScript inputs are fed in that order")
   void shapesKeepTheOrderTheyWereGivenIn() {
     List<String> names =
         List.of(
@@ -90,5 +86,17 @@ class ProfileOptionsTest {
     ProfileOptions.Builder b = ProfileOptions.builder();
     names.forEach(n -> b.optShape(n, new long[] {1, 8}));
     assertEquals(names, List.copyOf(b.build().shapes().keySet()));
+  }
+
+  @Test
+  void shapesAreCopiedAndImmutable() {
+    long[] dims = {1, 8};
+    ProfileOptions.Builder b = ProfileOptions.builder().optShape("x", dims);
+    ProfileOptions o = b.build();
+    dims[0] = 5;
+    b.optShape("y", new long[] {2});
+    assertArrayEquals(new long[] {1, 8}, o.shapes().get("x"));
+    assertEquals(List.of("x"), List.copyOf(o.shapes().keySet()));
+    assertThrows(UnsupportedOperationException.class, () -> o.shapes().remove("x"));
   }
 }

@@ -9,6 +9,13 @@ import static org.junit.jupiter.api.Assumptions.assumeFalse;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import ai.onnx.proto.OnnxMl.GraphProto;
+import ai.onnx.proto.OnnxMl.ModelProto;
+import ai.onnx.proto.OnnxMl.NodeProto;
+import ai.onnx.proto.OnnxMl.OperatorSetIdProto;
+import ai.onnx.proto.OnnxMl.TensorProto;
+import ai.onnx.proto.OnnxMl.TensorShapeProto;
+import ai.onnx.proto.OnnxMl.TypeProto;
+import ai.onnx.proto.OnnxMl.ValueInfoProto;
 import dev.infercost.models.InfercostException;
 import dev.infercost.models.ModelException;
 import dev.infercost.models.ModelFormat;
@@ -19,7 +26,6 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import org.junit.jupiter.api.Disabled;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -159,9 +165,6 @@ class ProfilerTest {
   }
 
   @Test
-  @Disabled(
-      "product bug: a TorchScript path with --inputs holding only a 'label' array gives no input"
-          + " specs, and Profiler.profile fails with IndexOutOfBoundsException (inputs.get(0))")
   void djlWithADataFileWithoutInputsIsAClearError() throws Exception {
     String pt = Models.resolve("digits-mlp", ModelFormat.TORCHSCRIPT).toString();
     Path labels =
@@ -278,9 +281,6 @@ class ProfilerTest {
   }
 
   @Test
-  @Disabled(
-      "product bug: Inputs.fromData checks fixed dims against the whole array before taking the"
-          + " first --batch rows, so a fixed-batch model refuses a data file with more rows")
   void fixedBatchModelTakesTheFirstRowOfData() throws Exception {
     Path npz = TensorFilesTest.bundledTestData("digits-cnn");
     ProfileReport rep =
@@ -292,9 +292,6 @@ class ProfilerTest {
   }
 
   @Test
-  @Disabled(
-      "product bug: --batch 4 on a model whose batch dim is fixed to 1 is silently ignored: two"
-          + " identical batch-1 results and no note")
   void batchOnAFixedBatchModelIsNotSilentlyIgnored() throws Exception {
     String model = fixedBatchCnn().toString();
     ProfileReport rep;
@@ -423,5 +420,105 @@ class ProfilerTest {
       assertEquals(step, t.get(i) - t.get(i - 1), 0, "evenly spaced");
     }
     assertEquals(List.of(0.0, 1.0, 2.0), Profiler.thin(new double[] {0, 1, 2}, 2000));
+  }
+
+  @Test
+  void fixedBatchModelWithoutBatchTakesTheFirstRowOfData() throws Exception {
+    Path npz = TensorFilesTest.bundledTestData("digits-cnn");
+    ProfileReport rep =
+        Profiler.profile(fixedBatchCnn().toString(), quick().optInputs(npz).build(), p -> {});
+    assertEquals(1, rep.results().get(0).batch());
+    assertEquals(Map.of("input", List.of(1L, 1L, 8L, 8L)), rep.results().get(0).inputShapes());
+  }
+
+  @Test
+  void batchOnAFixedBatchModelIsAOneLineError() throws Exception {
+    String model = fixedBatchCnn().toString();
+    Path npz = TensorFilesTest.bundledTestData("digits-cnn");
+    for (ProfileOptions o :
+        List.of(
+            quick().optBatches(List.of(1, 4)).build(),
+            quick().optInputs(npz).optBatches(List.of(4)).build())) {
+      ProfileException e =
+          assertThrows(ProfileException.class, () -> Profiler.profile(model, o, p -> {}));
+      assertTrue(e.getMessage().startsWith(model + ": --batch 4"), e.getMessage());
+      assertTrue(e.getMessage().contains("fixed at 1"), e.getMessage());
+      assertFalse(e.getMessage().contains("\n"), e.getMessage());
+    }
+  }
+
+  @Test
+  void djlOnATorchScriptPathWithShapesTakesTheBatch() throws Exception {
+    String pt = Models.resolve("digits-mlp", ModelFormat.TORCHSCRIPT).toString();
+    ProfileReport rep =
+        Profiler.profile(
+            pt,
+            quick()
+                .optEngine(Engine.DJL)
+                .optShape("x", new long[] {2, 64})
+                .optBatches(List.of(1, 3))
+                .build(),
+            p -> {});
+    assertEquals(Map.of("x", List.of(1L, 64L)), rep.results().get(0).inputShapes());
+    assertEquals(Map.of("x", List.of(3L, 64L)), rep.results().get(1).inputShapes());
+    assertEquals(3, rep.results().get(1).batch());
+  }
+
+  private static ValueInfoProto floatValue(String name, Object... dims) {
+    TensorShapeProto.Builder shape = TensorShapeProto.newBuilder();
+    for (Object d : dims) {
+      if (d instanceof String sym) {
+        shape.addDim(TensorShapeProto.Dimension.newBuilder().setDimParam(sym));
+      } else {
+        shape.addDim(TensorShapeProto.Dimension.newBuilder().setDimValue((Long) d));
+      }
+    }
+    return ValueInfoProto.newBuilder()
+        .setName(name)
+        .setType(
+            TypeProto.newBuilder()
+                .setTensorType(
+                    TypeProto.Tensor.newBuilder()
+                        .setElemType(TensorProto.DataType.FLOAT_VALUE)
+                        .setShape(shape)))
+        .build();
+  }
+
+  /** {@code y = x · scale}: x float [batch,4], scale a float scalar (a shape with no dims). */
+  private Path scaledModel() throws Exception {
+    ModelProto m =
+        ModelProto.newBuilder()
+            .setIrVersion(8)
+            .addOpsetImport(OperatorSetIdProto.newBuilder().setDomain("").setVersion(13))
+            .setGraph(
+                GraphProto.newBuilder()
+                    .setName("scaled")
+                    .addInput(floatValue("x", "batch", 4L))
+                    .addInput(floatValue("scale"))
+                    .addOutput(floatValue("y", "batch", 4L))
+                    .addNode(
+                        NodeProto.newBuilder()
+                            .setOpType("Mul")
+                            .setName("mul")
+                            .addInput("x")
+                            .addInput("scale")
+                            .addOutput("y")))
+            .build();
+    Path out = tmp.resolve("scaled.onnx");
+    Models.saveOnnx(OnnxModel.of(m), out);
+    return out;
+  }
+
+  @Test
+  void scalarInputIsFedAsAScalar() throws Exception {
+    ProfileReport rep =
+        Profiler.profile(
+            scaledModel().toString(), quick().optBatches(List.of(1, 3)).build(), p -> {});
+    assertEquals(
+        Map.of("x", List.of(1L, 4L), "scale", List.of()), rep.results().get(0).inputShapes());
+    assertEquals(
+        Map.of("x", List.of(3L, 4L), "scale", List.of()), rep.results().get(1).inputShapes());
+    assertEquals(List.of(1, 3), rep.results().stream().map(BatchResult::batch).toList());
+    assertEquals(List.of(), rep.notes());
   }
 }

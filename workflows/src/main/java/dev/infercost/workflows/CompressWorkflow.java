@@ -8,14 +8,16 @@ import dev.infercost.models.InfercostException;
 import dev.infercost.models.ModelFormat;
 import dev.infercost.models.Models;
 import dev.infercost.models.OnnxModel;
+import dev.infercost.models.Tensor;
 import dev.infercost.models.TensorSpec;
 import dev.infercost.profile.DataException;
 import dev.infercost.profile.EvalData;
 import dev.infercost.profile.EvalReport;
 import dev.infercost.profile.Evaluator;
 import dev.infercost.profile.HostInfo;
+import dev.infercost.profile.LatencyStats;
 import dev.infercost.profile.ProfileOptions;
-import dev.infercost.profile.Profiler;
+import dev.infercost.profile.SideBySide;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Files;
@@ -23,8 +25,11 @@ import java.nio.file.Path;
 import java.security.DigestInputStream;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
+import java.util.Arrays;
 import java.util.HexFormat;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.function.Consumer;
 
@@ -113,10 +118,7 @@ public final class CompressWorkflow {
    * @param calibrationSource where they came from
    * @param evaluation held-out data, or {@code null}
    */
-  record DataPlan(
-      List<List<dev.infercost.models.Tensor>> calibration,
-      String calibrationSource,
-      EvalData evaluation) {}
+  record DataPlan(List<List<Tensor>> calibration, String calibrationSource, EvalData evaluation) {}
 
   static DataPlan planData(
       CompressRequest req,
@@ -162,18 +164,26 @@ public final class CompressWorkflow {
   private static CompressReport.Latency latency(
       CompressRequest req, Path before, Path after, Consumer<String> progress)
       throws InfercostException {
-    ProfileOptions.Builder b = ProfileOptions.builder().optThreads(req.threads());
-    req.shapes().forEach(b::optShape);
-    ProfileOptions o = b.build();
-    var x = Profiler.profile(before.toString(), o, progress).results().get(0);
-    var y = Profiler.profile(after.toString(), o, progress).results().get(0);
+    ProfileOptions o =
+        ProfileOptions.builder()
+            .optThreads(req.threads())
+            .optWarmup(10, 0)
+            .optSampling(10, 2_000, 120_000)
+            .build();
+    List<Tensor> inputs =
+        SideBySide.syntheticInputs(
+            before.toString(), req.shapes(), n -> progress.accept("note: " + n));
+    List<LatencyStats> s =
+        SideBySide.measure(List.of(before.toString(), after.toString()), inputs, o, 8, progress);
+    Map<String, List<Long>> shapes = new LinkedHashMap<>();
+    inputs.forEach(t -> shapes.put(t.name(), Arrays.stream(t.shape()).boxed().toList()));
     return new CompressReport.Latency(
-        "measured on this host, one after the other, " + req.threads() + " thread(s)",
+        "measured on this host, interleaved (8 rounds), " + req.threads() + " thread(s)",
         req.threads(),
-        x.inputShapes(),
-        x.latency(),
-        y.latency(),
-        y.latency().p50() / x.latency().p50());
+        shapes,
+        s.get(0),
+        s.get(1),
+        s.get(1).p50() / s.get(0).p50());
   }
 
   private static Path prepareOutDir(Path dir) throws InfercostException {

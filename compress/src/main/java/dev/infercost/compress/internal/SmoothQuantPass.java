@@ -63,117 +63,242 @@ public final class SmoothQuantPass implements Pass {
   @Override
   public PassResult apply(ModelProto model, PassContext ctx) {
     GraphProto g = model.getGraph();
-    Map<String, TensorProto> init = Graphs.initializers(g);
-    Map<String, Integer> readers = Graphs.readers(g);
-    Map<String, NodeProto> producers = new HashMap<>();
-    for (NodeProto n : g.getNodeList()) {
-      n.getOutputList().forEach(o -> producers.put(o, n));
-    }
-    Names names = new Names(g);
-    List<TensorProto> newInits = new ArrayList<>();
-    Map<NodeProto, NodeProto> replaced = new HashMap<>();
-    Map<String, NodeProto> insertAfter = new HashMap<>();
+    Rewrite rw = new Rewrite(g);
     List<String> rewritten = new ArrayList<>();
     List<String> skipped = new ArrayList<>();
     Map<String, List<NodeProto>> groups = candidates(g, ctx);
     Map<String, AlphaSearch.Choice> alphas =
-        ctx.smoothAlpha() == PassContext.AUTO_ALPHA ? searchAlphas(groups, init, ctx) : Map.of();
+        ctx.smoothAlpha() == PassContext.AUTO_ALPHA ? searchAlphas(groups, rw.init, ctx) : Map.of();
     for (var e : groups.entrySet()) {
       String x = e.getKey();
       List<NodeProto> group = e.getValue();
       float[] xMax = ctx.activationMax().get(x);
-      int k = (int) init.get(group.get(0).getInput(1)).getDims(0);
+      int k = (int) rw.init.get(group.get(0).getInput(1)).getDims(0);
       if (xMax == null || xMax.length != k) {
         skipped.add(x + ": no per-channel calibration statistics");
         continue;
       }
-      float[] wAll = concatenated(group, init, k);
       AlphaSearch.Choice choice = alphas.get(x);
       double alpha =
           ctx.smoothAlpha() != PassContext.AUTO_ALPHA
               ? ctx.smoothAlpha()
               : choice == null ? 0 : choice.alpha();
-
       if (alpha == 0) {
         skipped.add(x + ": no smoothing (α=0 simulated best)");
         continue;
       }
+      float[] wAll = concatenated(group, rw.init, k);
       float[] s = AlphaSearch.scales(xMax, AlphaSearch.rowMax(wAll, k, wAll.length / k), alpha);
+      String how;
       String input = x;
-      NodeProto p = producers.get(x);
-      int foldable = p == null ? -1 : foldableConstant(p, init, k);
-      boolean fold = foldable >= 0 && readers.getOrDefault(x, 0) == group.size();
-      if (!fold && choice != null && choice.gain() < MIN_GAIN_FOR_EXTRA_OP) {
+      boolean onlyGroupReads = rw.readers.getOrDefault(x, 0) == group.size();
+      NodeProto p = rw.producers.get(x);
+      int constant = p == null ? -1 : foldableConstant(p, rw.init, k);
+      ValueProjection vp = onlyGroupReads ? ValueProjection.find(x, rw) : null;
+      if (constant >= 0 && onlyGroupReads) {
+        rw.divideConstant(p, constant, s);
+        how = "folded into " + p.getName();
+      } else if (vp != null) {
+        rw.divideColumns(vp.matmul(), s);
+        rw.divideConstant(vp.biasAdd(), vp.biasInput(), s);
+        how = "folded into value projection " + vp.matmul().getName();
+      } else if (choice == null || choice.gain() >= MIN_GAIN_FOR_EXTRA_OP) {
+        input = rw.insertDivision(x, s);
+        how = "Mul node";
+      } else {
         skipped.add(
             x
                 + String.format(
                     java.util.Locale.ROOT, ": gain %.2f does not pay for a Mul", choice.gain()));
         continue;
       }
-      if (fold) {
-        TensorProto c = init.get(p.getInput(foldable));
-        float[] cv = Initializers.floats(c);
-        float[] folded = new float[k];
-        for (int j = 0; j < k; j++) {
-          folded[j] = cv[cv.length == 1 ? 0 : j] / s[j];
-        }
-        String name = names.fresh(c.getName(), "_smoothed");
-        newInits.add(Initializers.ofFloats(name, new long[] {k}, folded));
-        replaced.put(p, p.toBuilder().setInput(foldable, name).build());
-      } else {
-        float[] inv = new float[k];
-        for (int j = 0; j < k; j++) {
-          inv[j] = 1f / s[j];
-        }
-        String invName = names.fresh(x, "_smooth_scale");
-        newInits.add(Initializers.ofFloats(invName, new long[] {k}, inv));
-        input = names.fresh(x, "_smoothed");
-        insertAfter.put(
-            x,
-            Ops.MUL
-                .node(names.fresh(x, "_smooth_mul"))
-                .addInput(x)
-                .addInput(invName)
-                .addOutput(input)
-                .build());
-      }
       for (NodeProto n : group) {
-        TensorProto w = init.get(n.getInput(1));
-        float[] v = Initializers.floats(w);
-        int cols = (int) w.getDims(1);
-        for (int r = 0; r < k; r++) {
-          for (int c = 0; c < cols; c++) {
-            v[r * cols + c] *= s[r];
+        rw.multiplyRows(n, s, input);
+        rewritten.add(n.getName() + " (α=" + alpha + ", " + how + ")");
+      }
+    }
+    return new PassResult(
+        name(), model.toBuilder().setGraph(rw.build()).build(), rewritten, skipped);
+  }
+
+  /** The edits of one application, applied to the graph at the end. */
+  static final class Rewrite {
+    final GraphProto graph;
+    final Map<String, TensorProto> init;
+    final Map<String, Integer> readers;
+
+    /** Readers that use values, not just the shape (Shape nodes excluded). */
+    final Map<String, Integer> valueReaders = new HashMap<>();
+
+    final Map<String, NodeProto> producers = new HashMap<>();
+    private final Names names;
+    private final Map<String, TensorProto> newInits = new LinkedHashMap<>();
+    private final Map<NodeProto, NodeProto> replaced = new HashMap<>();
+    private final Map<String, NodeProto> insertAfter = new HashMap<>();
+
+    Rewrite(GraphProto g) {
+      graph = g;
+      init = Graphs.initializers(g);
+      readers = Graphs.readers(g);
+      names = new Names(g);
+      for (NodeProto n : g.getNodeList()) {
+        n.getOutputList().forEach(o -> producers.put(o, n));
+        if (!n.getOpType().equals("Shape")) {
+          n.getInputList().forEach(i -> valueReaders.merge(i, 1, Integer::sum));
+        }
+      }
+      g.getOutputList().forEach(o -> valueReaders.merge(o.getName(), 1, Integer::sum));
+    }
+
+    /** The node as rewritten so far. */
+    NodeProto current(NodeProto n) {
+      return replaced.getOrDefault(n, n);
+    }
+
+    private TensorProto tensor(String name) {
+      return newInits.containsKey(name) ? newInits.get(name) : init.get(name);
+    }
+
+    /** Replaces input {@code i} of {@code n} with new float values of the same shape. */
+    private void setFloats(NodeProto n, int i, long[] dims, float[] values) {
+      NodeProto cur = current(n);
+      String name =
+          names.fresh(
+              init.containsKey(cur.getInput(i)) ? cur.getInput(i) : n.getInput(i), "_smoothed");
+      newInits.put(name, Initializers.ofFloats(name, dims, values));
+      replaced.put(n, cur.toBuilder().setInput(i, name).build());
+    }
+
+    /** A constant input (scalar or per-channel) divided by s, materialized per channel. */
+    void divideConstant(NodeProto n, int i, float[] s) {
+      float[] c = Initializers.floats(tensor(current(n).getInput(i)));
+      float[] out = new float[s.length];
+      for (int j = 0; j < s.length; j++) {
+        out[j] = c[c.length == 1 ? 0 : j] / s[j];
+      }
+      setFloats(n, i, new long[] {s.length}, out);
+    }
+
+    /** Weight columns of a MatMul divided by s. */
+    void divideColumns(NodeProto n, float[] s) {
+      TensorProto w = tensor(current(n).getInput(1));
+      float[] v = Initializers.floats(w);
+      int cols = (int) w.getDims(1);
+      for (int i = 0; i < v.length; i++) {
+        v[i] /= s[i % cols];
+      }
+      setFloats(n, 1, Initializers.dims(w), v);
+    }
+
+    /** Weight rows of a MatMul multiplied by s, reading {@code input}. */
+    void multiplyRows(NodeProto n, float[] s, String input) {
+      TensorProto w = tensor(current(n).getInput(1));
+      float[] v = Initializers.floats(w);
+      int cols = (int) w.getDims(1);
+      for (int i = 0; i < v.length; i++) {
+        v[i] *= s[i / cols];
+      }
+      setFloats(n, 1, Initializers.dims(w), v);
+      replaced.put(n, current(n).toBuilder().setInput(0, input).build());
+    }
+
+    /** Inserts {@code x · (1/s)} after x's producer and returns the new tensor's name. */
+    String insertDivision(String x, float[] s) {
+      float[] inv = new float[s.length];
+      for (int j = 0; j < s.length; j++) {
+        inv[j] = 1f / s[j];
+      }
+      String invName = names.fresh(x, "_smooth_scale");
+      newInits.put(invName, Initializers.ofFloats(invName, new long[] {s.length}, inv));
+      String out = names.fresh(x, "_smoothed");
+      insertAfter.put(
+          x,
+          Ops.MUL
+              .node(names.fresh(x, "_smooth_mul"))
+              .addInput(x)
+              .addInput(invName)
+              .addOutput(out)
+              .build());
+      return out;
+    }
+
+    GraphProto build() {
+      List<NodeProto> nodes = new ArrayList<>();
+      // Graph inputs can be smoothed too: their Mul goes first.
+      for (var v : graph.getInputList()) {
+        if (insertAfter.containsKey(v.getName())) {
+          nodes.add(insertAfter.get(v.getName()));
+        }
+      }
+      for (NodeProto n : graph.getNodeList()) {
+        nodes.add(current(n));
+        for (String o : n.getOutputList()) {
+          if (insertAfter.containsKey(o)) {
+            nodes.add(insertAfter.get(o));
           }
         }
-        String wName = names.fresh(w.getName(), "_smoothed");
-        newInits.add(Initializers.ofFloats(wName, Initializers.dims(w), v));
-        replaced.put(n, n.toBuilder().setInput(0, input).setInput(1, wName).build());
-        rewritten.add(n.getName() + " (α=" + alpha + ")");
       }
+      GraphProto out =
+          graph.toBuilder()
+              .clearNode()
+              .addAllNode(nodes)
+              .addAllInitializer(newInits.values())
+              .build();
+      return Graphs.dropUnusedInitializers(out);
     }
-    List<NodeProto> nodes = new ArrayList<>();
-    // Graph inputs can be smoothed too: their Mul goes first.
-    for (var v : g.getInputList()) {
-      if (insertAfter.containsKey(v.getName())) {
-        nodes.add(insertAfter.get(v.getName()));
+  }
+
+  /**
+   * Multi-head attention's context is a per-channel linear image of the value projection: {@code X
+   * = Reshape(Transpose(MatMul(P, Transpose(Reshape(Add(MatMul(h, Wv), b))))))} with both
+   * transposes swapping the head and sequence axes. Dividing Wv's columns and b by s divides X's
+   * channels by s exactly, at no run-time cost.
+   */
+  record ValueProjection(NodeProto matmul, NodeProto biasAdd, int biasInput) {
+    static ValueProjection find(String x, Rewrite rw) {
+      NodeProto reshape = single(x, "Reshape", rw);
+      NodeProto t1 = reshape == null ? null : single(reshape.getInput(0), "Transpose", rw);
+      NodeProto ctx = t1 == null || !headSwap(t1) ? null : single(t1.getInput(0), "MatMul", rw);
+      NodeProto t2 = ctx == null ? null : single(ctx.getInput(1), "Transpose", rw);
+      NodeProto r2 = t2 == null || !headSwap(t2) ? null : single(t2.getInput(0), "Reshape", rw);
+      NodeProto add = r2 == null ? null : single(r2.getInput(0), "Add", rw);
+      if (add == null) {
+        return null;
       }
-    }
-    for (NodeProto n : g.getNodeList()) {
-      nodes.add(replaced.getOrDefault(n, n));
-      for (String o : n.getOutputList()) {
-        if (insertAfter.containsKey(o)) {
-          nodes.add(insertAfter.get(o));
+      for (int i = 0; i < 2; i++) {
+        TensorProto b = rw.init.get(add.getInput(i));
+        NodeProto mm = single(add.getInput(1 - i), "MatMul", rw);
+        TensorProto w = mm == null ? null : rw.init.get(mm.getInput(1));
+        if (b != null
+            && w != null
+            && w.getDimsCount() == 2
+            && Initializers.count(b.getDimsList()) == w.getDims(1)
+            && b.getDataType() == TensorProto.DataType.FLOAT_VALUE) {
+          return new ValueProjection(mm, add, i);
         }
       }
+      return null;
     }
-    GraphProto out =
-        g.toBuilder().clearNode().addAllNode(nodes).addAllInitializer(newInits).build();
-    return new PassResult(
-        name(),
-        model.toBuilder().setGraph(Graphs.dropUnusedInitializers(out)).build(),
-        rewritten,
-        skipped);
+
+    /**
+     * The producer of {@code value} if it has that op type and nothing else reads the value's
+     * contents (Shape nodes only read its shape, which scaling leaves alone).
+     */
+    private static NodeProto single(String value, String op, Rewrite rw) {
+      NodeProto p = rw.producers.get(value);
+      return p != null && p.getOpType().equals(op) && rw.valueReaders.getOrDefault(value, 0) == 1
+          ? p
+          : null;
+    }
+
+    private static boolean headSwap(NodeProto t) {
+      for (var a : t.getAttributeList()) {
+        if (a.getName().equals("perm")) {
+          return a.getIntsList().equals(List.of(0L, 2L, 1L, 3L));
+        }
+      }
+      return false;
+    }
   }
 
   /** Column-wise concatenation of the group's {@code k × n_i} weights. */

@@ -110,7 +110,7 @@ public final class Builtins {
    * The cache folder: system property {@code infercost.cache}, else {@code $INFERCOST_CACHE}, else
    * {@code $XDG_CACHE_HOME/infercost}, else {@code ~/.cache/infercost}.
    */
-  static Path cacheRoot() {
+  public static Path cacheRoot() {
     String p = System.getProperty("infercost.cache");
     if (p == null || p.isBlank()) {
       p = System.getenv("INFERCOST_CACHE");

@@ -1,8 +1,11 @@
 package dev.infercost.models.internal;
 
+import ai.onnx.proto.OnnxMl.AttributeProto;
+import ai.onnx.proto.OnnxMl.FunctionProto;
 import ai.onnx.proto.OnnxMl.GraphProto;
 import ai.onnx.proto.OnnxMl.ModelProto;
 import ai.onnx.proto.OnnxMl.NodeProto;
+import ai.onnx.proto.OnnxMl.SparseTensorProto;
 import ai.onnx.proto.OnnxMl.StringStringEntryProto;
 import ai.onnx.proto.OnnxMl.TensorProto;
 import com.google.protobuf.ByteString;
@@ -50,14 +53,9 @@ public final class OnnxFiles {
       throw ModelException.of(file, "cannot read: " + e.getMessage(), e);
     }
     checkStructure(file, proto);
-    Path dir = file.toAbsolutePath().getParent();
-    long[] externalBytes = {0};
-    Set<String> seenFiles = new HashSet<>();
-    GraphProto graph = inlineExternal(file, dir, proto.getGraph(), externalBytes, seenFiles);
-    if (graph != proto.getGraph()) {
-      proto = proto.toBuilder().setGraph(graph).build();
-    }
-    return new OnnxModel(proto, Optional.of(file), size + externalBytes[0]);
+    Inliner inliner = new Inliner(file, file.toAbsolutePath().getParent());
+    proto = inliner.model(proto);
+    return new OnnxModel(proto, Optional.of(file), size + inliner.externalBytes);
   }
 
   /** Cheap sanity checks that reject files which parse as protobuf but are no ONNX model. */
@@ -92,36 +90,156 @@ public final class OnnxFiles {
     }
   }
 
-  private static GraphProto inlineExternal(
-      Path file, Path dir, GraphProto graph, long[] externalBytes, Set<String> seenFiles)
-      throws ModelException {
-    GraphProto.Builder b = null;
-    for (int i = 0; i < graph.getInitializerCount(); i++) {
-      TensorProto t = graph.getInitializer(i);
-      if (t.getDataLocation() != TensorProto.DataLocation.EXTERNAL) {
-        continue;
-      }
-      if (b == null) {
-        b = graph.toBuilder();
-      }
-      b.setInitializer(i, readExternal(file, dir, t, externalBytes, seenFiles));
+  /**
+   * Reads external data into the IR wherever ONNX allows tensors: initializers and sparse
+   * initializers, and node attributes ({@code t}, {@code tensors}, sparse tensors) in the graph,
+   * its subgraphs ({@code g}, {@code graphs}) and the model's functions. Every location is checked
+   * to stay inside the model's directory. Unchanged messages are returned as they are.
+   */
+  private static final class Inliner {
+    private final Path file;
+    private final Path dir;
+    private final Set<String> seenFiles = new HashSet<>();
+    private long externalBytes;
+
+    Inliner(Path file, Path dir) {
+      this.file = file;
+      this.dir = dir;
     }
-    for (int i = 0; i < graph.getNodeCount(); i++) {
-      NodeProto n = graph.getNode(i);
-      for (int a = 0; a < n.getAttributeCount(); a++) {
-        var attr = n.getAttribute(a);
-        if (attr.hasG()) {
-          GraphProto sub = inlineExternal(file, dir, attr.getG(), externalBytes, seenFiles);
-          if (sub != attr.getG()) {
-            if (b == null) {
-              b = graph.toBuilder();
-            }
-            b.getNodeBuilder(i).getAttributeBuilder(a).setG(sub);
+
+    ModelProto model(ModelProto m) throws ModelException {
+      ModelProto.Builder b = null;
+      GraphProto g = graph(m.getGraph());
+      if (g != m.getGraph()) {
+        b = m.toBuilder().setGraph(g);
+      }
+      for (int i = 0; i < m.getFunctionsCount(); i++) {
+        FunctionProto f = m.getFunctions(i);
+        FunctionProto.Builder fb = null;
+        for (int k = 0; k < f.getNodeCount(); k++) {
+          NodeProto n = node(f.getNode(k));
+          if (n != f.getNode(k)) {
+            fb = fb == null ? f.toBuilder() : fb;
+            fb.setNode(k, n);
           }
         }
+        if (fb != null) {
+          b = b == null ? m.toBuilder() : b;
+          b.setFunctions(i, fb);
+        }
       }
+      return b == null ? m : b.build();
     }
-    return b == null ? graph : b.build();
+
+    GraphProto graph(GraphProto g) throws ModelException {
+      GraphProto.Builder b = null;
+      for (int i = 0; i < g.getInitializerCount(); i++) {
+        TensorProto t = tensor(g.getInitializer(i));
+        if (t != g.getInitializer(i)) {
+          b = b == null ? g.toBuilder() : b;
+          b.setInitializer(i, t);
+        }
+      }
+      for (int i = 0; i < g.getSparseInitializerCount(); i++) {
+        SparseTensorProto t = sparse(g.getSparseInitializer(i));
+        if (t != g.getSparseInitializer(i)) {
+          b = b == null ? g.toBuilder() : b;
+          b.setSparseInitializer(i, t);
+        }
+      }
+      for (int i = 0; i < g.getNodeCount(); i++) {
+        NodeProto n = node(g.getNode(i));
+        if (n != g.getNode(i)) {
+          b = b == null ? g.toBuilder() : b;
+          b.setNode(i, n);
+        }
+      }
+      return b == null ? g : b.build();
+    }
+
+    private NodeProto node(NodeProto n) throws ModelException {
+      NodeProto.Builder b = null;
+      for (int i = 0; i < n.getAttributeCount(); i++) {
+        AttributeProto a = attribute(n.getAttribute(i));
+        if (a != n.getAttribute(i)) {
+          b = b == null ? n.toBuilder() : b;
+          b.setAttribute(i, a);
+        }
+      }
+      return b == null ? n : b.build();
+    }
+
+    private AttributeProto attribute(AttributeProto a) throws ModelException {
+      AttributeProto.Builder b = null;
+      if (a.hasT()) {
+        TensorProto t = tensor(a.getT());
+        if (t != a.getT()) {
+          b = a.toBuilder().setT(t);
+        }
+      }
+      for (int i = 0; i < a.getTensorsCount(); i++) {
+        TensorProto t = tensor(a.getTensors(i));
+        if (t != a.getTensors(i)) {
+          b = b == null ? a.toBuilder() : b;
+          b.setTensors(i, t);
+        }
+      }
+      if (a.hasSparseTensor()) {
+        SparseTensorProto t = sparse(a.getSparseTensor());
+        if (t != a.getSparseTensor()) {
+          b = b == null ? a.toBuilder() : b;
+          b.setSparseTensor(t);
+        }
+      }
+      for (int i = 0; i < a.getSparseTensorsCount(); i++) {
+        SparseTensorProto t = sparse(a.getSparseTensors(i));
+        if (t != a.getSparseTensors(i)) {
+          b = b == null ? a.toBuilder() : b;
+          b.setSparseTensors(i, t);
+        }
+      }
+      if (a.hasG()) {
+        GraphProto g = graph(a.getG());
+        if (g != a.getG()) {
+          b = b == null ? a.toBuilder() : b;
+          b.setG(g);
+        }
+      }
+      for (int i = 0; i < a.getGraphsCount(); i++) {
+        GraphProto g = graph(a.getGraphs(i));
+        if (g != a.getGraphs(i)) {
+          b = b == null ? a.toBuilder() : b;
+          b.setGraphs(i, g);
+        }
+      }
+      return b == null ? a : b.build();
+    }
+
+    private SparseTensorProto sparse(SparseTensorProto s) throws ModelException {
+      TensorProto values = tensor(s.getValues());
+      TensorProto indices = tensor(s.getIndices());
+      if (values == s.getValues() && indices == s.getIndices()) {
+        return s;
+      }
+      SparseTensorProto.Builder b = s.toBuilder();
+      if (s.hasValues()) {
+        b.setValues(values);
+      }
+      if (s.hasIndices()) {
+        b.setIndices(indices);
+      }
+      return b.build();
+    }
+
+    private TensorProto tensor(TensorProto t) throws ModelException {
+      if (t.getDataLocation() != TensorProto.DataLocation.EXTERNAL) {
+        return t;
+      }
+      long[] bytes = {externalBytes};
+      TensorProto r = readExternal(file, dir, t, bytes, seenFiles);
+      externalBytes = bytes[0];
+      return r;
+    }
   }
 
   private static TensorProto readExternal(

@@ -57,7 +57,21 @@ public final class Inputs {
       List<Dim> dims = s.dims();
       long[] shape;
       if (g != null) {
-        if (!dims.isEmpty() && g.length != dims.size()) {
+        if (s.rankKnown() && dims.isEmpty() && g.length != 0) {
+          throw new ProfileException(
+              model
+                  + ": --shape "
+                  + s.name()
+                  + "="
+                  + render(g)
+                  + " has "
+                  + g.length
+                  + " dims, but input '"
+                  + s.name()
+                  + "' is a scalar; drop --shape "
+                  + s.name());
+        }
+        if (s.rankKnown() && g.length != dims.size()) {
           throw new ProfileException(
               model
                   + ": --shape "
@@ -91,7 +105,7 @@ public final class Inputs {
         }
         shape = g.clone();
       } else {
-        if (dims.isEmpty()) {
+        if (!s.rankKnown()) {
           throw new ProfileException(
               model
                   + ": input '"
@@ -211,11 +225,91 @@ public final class Inputs {
   }
 
   /**
+   * Checks that {@code --batch batch} applies to the model with {@code specs}: an input takes it
+   * when its dim 0 is not fixed (or its shape is unknown). Refused, in one line naming the model,
+   * when no input takes it and none has a dim 0 fixed at {@code batch}, since the run would
+   * silently use the fixed size; an input that keeps a fixed dim 0 other than {@code batch} while
+   * others take it is reported through {@code notes}.
+   */
+  public static void checkBatch(
+      String model, List<TensorSpec> specs, int batch, Consumer<String> notes)
+      throws ProfileException {
+    boolean applies = false;
+    TensorSpec conflicting = null;
+    for (TensorSpec s : specs) {
+      if (!s.rankKnown() || (!s.dims().isEmpty() && !s.dims().get(0).isFixed())) {
+        applies = true;
+      } else if (!s.dims().isEmpty() && s.dims().get(0).size() == batch) {
+        applies = true;
+      } else if (!s.dims().isEmpty() && conflicting == null) {
+        conflicting = s;
+      }
+    }
+    if (!applies) {
+      throw new ProfileException(
+          model
+              + ": --batch "
+              + batch
+              + " cannot be applied: "
+              + (conflicting == null
+                  ? (specs.isEmpty() ? "the model has no inputs" : "all its inputs are scalars")
+                      + ", so none has a batch dim; drop --batch"
+                  : "input '"
+                      + conflicting.name()
+                      + "' is "
+                      + conflicting.shapeString()
+                      + ", its dim 0 is fixed at "
+                      + conflicting.dims().get(0).size()
+                      + "; use --batch "
+                      + conflicting.dims().get(0).size()
+                      + " or re-export the model with a dynamic batch dim"));
+    }
+    for (TensorSpec s : specs) {
+      if (s.rankKnown()
+          && !s.dims().isEmpty()
+          && s.dims().get(0).isFixed()
+          && s.dims().get(0).size() != batch) {
+        notes.accept(
+            "input '"
+                + s.name()
+                + "' keeps its fixed dim 0 of "
+                + s.dims().get(0).size()
+                + " (not --batch "
+                + batch
+                + ")");
+      }
+    }
+  }
+
+  /**
    * Inputs from a data file: arrays matched by input name (a single array feeds a single input).
-   * With {@code batch} set, the first {@code batch} rows are taken.
+   * With {@code batch} set, the first {@code batch} rows are taken; without, all rows. Scalar
+   * inputs are taken whole.
    */
   public static List<Tensor> fromData(
       String file, List<TensorSpec> specs, Map<String, Tensor> data, Integer batch)
+      throws DataException {
+    return fromData(file, specs, data, batch, false);
+  }
+
+  /**
+   * Inputs for one profiled run from a data file: as {@link #fromData}, except that an input whose
+   * dim 0 is fixed at N takes the first N rows of a longer array, with or without {@code batch} (as
+   * synthesized inputs keep a fixed dim 0), so a fixed-batch model runs on a data file of many
+   * samples.
+   */
+  public static List<Tensor> fromDataForRun(
+      String file, List<TensorSpec> specs, Map<String, Tensor> data, Integer batch)
+      throws DataException {
+    return fromData(file, specs, data, batch, true);
+  }
+
+  private static List<Tensor> fromData(
+      String file,
+      List<TensorSpec> specs,
+      Map<String, Tensor> data,
+      Integer batch,
+      boolean fixedRows)
       throws DataException {
     List<Tensor> out = new java.util.ArrayList<>();
     for (TensorSpec s : specs) {
@@ -245,40 +339,46 @@ public final class Inputs {
                 + s.dtype()
                 + "; convert it (e.g. arr.astype(...))");
       }
-      long[] shape = t.shape();
-      if (!s.dims().isEmpty() && shape.length != s.dims().size()) {
-        throw new DataException(
-            file
-                + ": array '"
-                + t.name()
-                + "' has shape "
-                + Arrays.toString(shape)
-                + ", but input '"
-                + s.name()
-                + "' is "
-                + s.shapeString());
+      List<Dim> dims = s.dims();
+      if (s.rankKnown() && t.shape().length != dims.size()) {
+        throw shapeMismatch(file, t, s);
       }
-      for (int i = 0; i < s.dims().size(); i++) {
-        Dim d = s.dims().get(i);
-        if (d.isFixed() && d.size() != shape[i]) {
-          throw new DataException(
-              file
-                  + ": array '"
-                  + t.name()
-                  + "' has shape "
-                  + Arrays.toString(shape)
-                  + ", but input '"
-                  + s.name()
-                  + "' is "
-                  + s.shapeString());
+      // Rows are taken before the fixed dims are checked: a fixed dim 0 is checked on the rows
+      // the run uses, not on the whole file.
+      boolean scalar = s.rankKnown() && dims.isEmpty();
+      if (!scalar) {
+        Dim d0 = dims.isEmpty() ? null : dims.get(0);
+        if (fixedRows && d0 != null && d0.isFixed()) {
+          if (t.shape()[0] > d0.size()) {
+            t = firstRows(file, t, d0.size());
+          }
+        } else if (batch != null) {
+          t = firstRows(file, t, batch);
         }
       }
-      if (batch != null) {
-        t = firstRows(file, t, batch);
+      long[] shape = t.shape();
+      for (int i = 0; i < dims.size(); i++) {
+        Dim d = dims.get(i);
+        if (d.isFixed() && d.size() != shape[i]) {
+          throw shapeMismatch(file, t, s);
+        }
       }
       out.add(t.renamed(s.name()));
     }
     return out;
+  }
+
+  private static DataException shapeMismatch(String file, Tensor t, TensorSpec s) {
+    return new DataException(
+        file
+            + ": array '"
+            + t.name()
+            + "' has shape "
+            + Arrays.toString(t.shape())
+            + ", but input '"
+            + s.name()
+            + "' is "
+            + s.shapeString());
   }
 
   /** The first {@code rows} entries along dim 0. */

@@ -254,4 +254,96 @@ class InputsTest {
     assertEquals("1x128", Inputs.render(new long[] {1, 128}));
     assertEquals("", Inputs.render(new long[0]));
   }
+
+  private static final TensorSpec FIXED_BATCH =
+      new TensorSpec(
+          "input", DType.FLOAT32, List.of(Dim.fixed(1), Dim.fixed(1), Dim.fixed(8), Dim.fixed(8)));
+  private static final TensorSpec SCALE = TensorSpec.scalar("scale", DType.FLOAT32);
+
+  @Test
+  void batchOnAModelWithAFixedBatchDimIsRefused() throws Exception {
+    ProfileException e =
+        assertThrows(
+            ProfileException.class,
+            () -> Inputs.checkBatch("m.onnx", List.of(FIXED_BATCH), 4, n -> {}));
+    assertTrue(e.getMessage().startsWith("m.onnx: --batch 4"), e.getMessage());
+    assertTrue(e.getMessage().contains("'input'"), e.getMessage());
+    assertTrue(e.getMessage().contains("fixed at 1"), e.getMessage());
+    List<String> notes = new ArrayList<>();
+    Inputs.checkBatch("m.onnx", List.of(FIXED_BATCH), 1, notes::add);
+    assertEquals(List.of(), notes, "--batch 1 is the fixed batch");
+    ProfileException scalars =
+        assertThrows(
+            ProfileException.class, () -> Inputs.checkBatch("m.onnx", List.of(SCALE), 2, n -> {}));
+    assertTrue(scalars.getMessage().contains("scalar"), scalars.getMessage());
+  }
+
+  @Test
+  void batchTakenBySomeInputsNotesTheFixedOnes() throws Exception {
+    List<String> notes = new ArrayList<>();
+    TensorSpec table = new TensorSpec("table", DType.FLOAT32, List.of(Dim.fixed(3), Dim.fixed(2)));
+    Inputs.checkBatch("m", List.of(IMAGE, table, SCALE), 4, notes::add);
+    assertEquals(1, notes.size(), notes.toString());
+    assertTrue(notes.get(0).contains("'table'"), notes.get(0));
+    Inputs.checkBatch("m", List.of(new TensorSpec("u", DType.FLOAT32, List.of())), 4, n -> {});
+  }
+
+  @Test
+  void aScalarInputNeedsNoShapeAndTakesNoBatch() throws Exception {
+    Map<String, long[]> s = Inputs.resolveShapes("m", List.of(IMAGE, SCALE), Map.of(), 3, n -> {});
+    assertArrayEquals(new long[] {3, 1, 8, 8}, s.get("input"));
+    assertArrayEquals(new long[0], s.get("scale"));
+    List<Tensor> t = Inputs.synthesize(List.of(SCALE), s, Map.of());
+    assertArrayEquals(new long[0], t.get(0).shape());
+    assertEquals(1, t.get(0).toFloats().length);
+    ProfileException e =
+        assertThrows(
+            ProfileException.class,
+            () ->
+                Inputs.resolveShapes(
+                    "m", List.of(SCALE), Map.of("scale", new long[] {1}), null, n -> {}));
+    assertTrue(e.getMessage().contains("scalar"), e.getMessage());
+  }
+
+  @Test
+  void fromDataTakesAScalarWholeWhateverTheBatch() throws Exception {
+    Map<String, Tensor> data = new LinkedHashMap<>();
+    data.put("input", Tensor.ofFloats("input", new long[] {5, 1, 8, 8}, new float[5 * 64]));
+    data.put("scale", Tensor.ofFloats("scale", new long[0], new float[] {2}));
+    List<Tensor> out = Inputs.fromData("d.npz", List.of(IMAGE, SCALE), data, 2);
+    assertArrayEquals(new long[] {2, 1, 8, 8}, out.get(0).shape());
+    assertArrayEquals(new long[0], out.get(1).shape());
+    data.put("scale", Tensor.ofFloats("scale", new long[] {1}, new float[] {2}));
+    DataException e =
+        assertThrows(
+            DataException.class, () -> Inputs.fromData("d.npz", List.of(IMAGE, SCALE), data, null));
+    assertTrue(e.getMessage().contains("'scale'"), e.getMessage());
+  }
+
+  @Test
+  void forARunAFixedDimZeroTakesItsRowsOfLongerData() throws Exception {
+    float[] rows = new float[3 * 64];
+    for (int i = 0; i < rows.length; i++) {
+      rows[i] = i;
+    }
+    Map<String, Tensor> data =
+        Map.of("input", Tensor.ofFloats("input", new long[] {3, 1, 8, 8}, rows));
+    for (Integer batch : java.util.Arrays.asList(null, 1)) {
+      List<Tensor> out = Inputs.fromDataForRun("d.npz", List.of(FIXED_BATCH), data, batch);
+      assertArrayEquals(new long[] {1, 1, 8, 8}, out.get(0).shape());
+      assertArrayEquals(
+          java.util.Arrays.copyOf(rows, 64), out.get(0).toFloats(), 0f, "the first row");
+    }
+    // Evaluation reads every row: a fixed dim 0 that the data does not match is refused there.
+    DataException e =
+        assertThrows(
+            DataException.class, () -> Inputs.fromData("d.npz", List.of(FIXED_BATCH), data, null));
+    assertTrue(e.getMessage().contains("[1,1,8,8]"), e.getMessage());
+    // Too few rows for the fixed dim is still a shape error.
+    TensorSpec fixedTwo =
+        new TensorSpec("input", DType.FLOAT32, List.of(Dim.fixed(4), Dim.fixed(64)));
+    Map<String, Tensor> three = Map.of("input", Tensor.ofFloats("input", new long[] {3, 64}, rows));
+    assertThrows(
+        DataException.class, () -> Inputs.fromDataForRun("d.npz", List.of(fixedTwo), three, null));
+  }
 }

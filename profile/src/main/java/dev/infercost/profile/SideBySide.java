@@ -1,0 +1,99 @@
+package dev.infercost.profile;
+
+import dev.infercost.models.InfercostException;
+import dev.infercost.models.ModelFormat;
+import dev.infercost.models.Models;
+import dev.infercost.models.OnnxModel;
+import dev.infercost.models.Tensor;
+import dev.infercost.profile.internal.Inputs;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Consumer;
+
+/**
+ * Latency of several models measured interleaved in one process: same inputs, same threads, and
+ * round after round in rotating order, so drifts of a shared machine (other load, frequency, heat)
+ * hit every model alike and their ratio stays meaningful.
+ */
+public final class SideBySide {
+  private SideBySide() {}
+
+  /**
+   * Deterministic synthetic inputs for an ONNX model (path or built-in name) at {@code shapes};
+   * symbolic dims not given default as in {@link Profiler#profile}, each reported to {@code notes}.
+   */
+  public static List<Tensor> syntheticInputs(
+      String model, Map<String, long[]> shapes, Consumer<String> notes) throws InfercostException {
+    OnnxModel m = Models.loadOnnx(Models.resolve(model, ModelFormat.ONNX));
+    var specs = m.info(Map.of()).inputs();
+    return Inputs.synthesize(
+        specs, Inputs.resolveShapes(model, specs, shapes, null, notes), Inputs.idLimits(m));
+  }
+
+  /**
+   * Measures each model on {@code inputs} ({@code rounds} rounds, each taking {@code options}'
+   * {@code minSamples} per model; at least {@code warmupRuns} warm-up runs each first) and returns
+   * one {@link LatencyStats} per model, in order.
+   */
+  public static List<LatencyStats> measure(
+      List<String> models,
+      List<Tensor> inputs,
+      ProfileOptions options,
+      int rounds,
+      Consumer<String> progress)
+      throws InfercostException {
+    List<ModelRunner> runners = new ArrayList<>();
+    try {
+      for (String m : models) {
+        ModelRunner r = Profiler.open(m, options);
+        runners.add(r);
+        r.bind(inputs);
+        for (int i = 0; i < Math.max(1, options.warmupRuns()); i++) {
+          r.run();
+        }
+      }
+      List<List<Double>> samples = new ArrayList<>();
+      models.forEach(m -> samples.add(new ArrayList<>()));
+      ProfileOptions perRound =
+          ProfileOptions.builder()
+              .optThreads(options.threads())
+              .optSampling(options.minSamples(), options.minMillis() / rounds, options.maxMillis())
+              .build();
+      for (int round = 0; round < rounds; round++) {
+        progress.accept("measuring side by side, round " + (round + 1) + " of " + rounds);
+        for (int k = 0; k < runners.size(); k++) {
+          int i = (k + round) % runners.size();
+          for (double s : Profiler.measure(runners.get(i), perRound)) {
+            samples.get(i).add(s);
+          }
+        }
+      }
+      List<LatencyStats> out = new ArrayList<>();
+      for (List<Double> s : samples) {
+        out.add(LatencyStats.of(s.stream().mapToDouble(Double::doubleValue).toArray()));
+      }
+      return out;
+    } finally {
+      closeAll(runners);
+    }
+  }
+
+  private static void closeAll(List<ModelRunner> runners) {
+    RuntimeException first = null;
+    for (ModelRunner r : runners) {
+      try {
+        r.close();
+      } catch (RuntimeException e) {
+        if (first == null) {
+          first = e;
+        } else {
+          first.addSuppressed(e);
+        }
+      }
+    }
+    if (first != null) {
+      throw first;
+    }
+  }
+}
