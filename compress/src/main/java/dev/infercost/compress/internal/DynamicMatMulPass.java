@@ -18,7 +18,7 @@ import java.util.Map;
  *
  * <pre>
  *   A ─ DynamicQuantizeLinear ─┬─ A_q ─┐
- *                              ├─ A_zp ┼─ MatMulInteger(A_q, W_q, A_zp, W_zp) ─ Cast(float) ─ Mul ─ Y
+ *                              ├─ A_zp ┼─ MatMulInteger(A_q, W_q, A_zp) ─ Cast(float) ─ Mul ─ Y
  *                              └─ A_s ─ Mul(A_s, W_s) ───────────────────────────────────────┘
  * </pre>
  *
@@ -103,7 +103,6 @@ public final class DynamicMatMulPass implements Pass {
               .addInput(aq[0])
               .addInput(wq[0])
               .addInput(aq[2])
-              .addInput(wq[2])
               .addOutput(yInt)
               .build());
       nodes.add(
@@ -166,7 +165,7 @@ public final class DynamicMatMulPass implements Pass {
     return Ops.intAttr(n, "transB", 0) + "/" + Ops.floatAttr(n, "alpha", 1f);
   }
 
-  /** Returns {quantized weight, scale, zero point} initializer names. */
+  /** Returns {quantized weight, scale} initializer names. */
   private static String[] quantizeWeight(
       TensorProto w,
       NodeProto n,
@@ -202,16 +201,13 @@ public final class DynamicMatMulPass implements Pass {
     String base = w.getName();
     String qName = names.fresh(base, "_quantized");
     String sName = names.fresh(base, "_scale");
-    String zName = names.fresh(base, "_zero_point");
     long[] scaleDims = perChannel ? new long[] {cols} : new long[0];
     out.add(
         Initializers.ofBytes(
             qName, TensorProto.DataType.INT8, new long[] {rows, cols}, q.values()));
     out.add(Initializers.ofFloats(sName, scaleDims, q.scales()));
-    out.add(
-        Initializers.ofBytes(
-            zName, TensorProto.DataType.INT8, scaleDims, new byte[perChannel ? cols : 1]));
-    return new String[] {qName, sName, zName};
+    // Symmetric weights: the weight zero point is 0, MatMulInteger's default, so it is omitted.
+    return new String[] {qName, sName};
   }
 
   private static String gemmBias(

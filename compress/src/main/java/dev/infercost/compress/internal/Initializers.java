@@ -52,10 +52,6 @@ public final class Initializers {
     return b.setRawData(ByteString.copyFrom(data)).build();
   }
 
-  public static long[] of(long... dims) {
-    return dims;
-  }
-
   /** Element count of {@code dims}. */
   public static long count(List<Long> dims) {
     long n = 1;
