@@ -1,0 +1,328 @@
+package dev.infercost.cost;
+
+import dev.infercost.cost.internal.Checks;
+import java.util.Locale;
+
+/**
+ * Throughput on hardware that was not measured, projected from measurements and datasheet peaks.
+ * Every projected figure is {@link Figure#estimated() estimated} and carries its method and inputs.
+ *
+ * <h2>CPU: measured-host scaling</h2>
+ *
+ * From a host where the model was measured at 1 thread (T₁) and at N threads (T_N), with a per-core
+ * fp32 peak P_h, the throughput on a target with per-core peak P_t and C cores is
+ *
+ * <pre>
+ *   T = T_N × (P_t ÷ P_h) × S(C) ÷ S(N)
+ *     = T_N × (P_t ÷ P_h) × (C ÷ N) × e(C) ÷ e(N)
+ * </pre>
+ *
+ * where S is Amdahl's speedup {@code S(n) = 1 ÷ (s + (1 − s) ÷ n)} with the serial fraction s
+ * fitted to the measured speedup T_N ÷ T₁ (so S(N) equals it), and e(n) = S(n) ÷ n is the
+ * thread-scaling efficiency. s is clamped to [0, 1]: superlinear measurements count as linear
+ * scaling, slowdowns as none. With N = 1 nothing can be fitted and linear scaling (s = 0) is
+ * assumed, which the method string says. Cores are the units the per-core peak applies to: physical
+ * cores, one thread each.
+ *
+ * <h2>GPU: roofline</h2>
+ *
+ * For work of F FLOPs (or int8 ops) and B bytes of memory traffic per batch of b inferences, on a
+ * GPU with peak Π (at the chosen precision) and bandwidth W:
+ *
+ * <pre>
+ *   time per batch = max(F ÷ (Π × η), B ÷ (W × η))        seconds
+ *   throughput     = gpus × b ÷ time per batch              inferences/s
+ * </pre>
+ *
+ * with one model replica per GPU. η is the fraction of peak reached; {@link
+ * #DEFAULT_GPU_EFFICIENCY} is an assumption, not a measurement — calibrate it by dividing a
+ * measured throughput on one GPU by the roofline at η = 1.
+ */
+public final class Projection {
+  /**
+   * Default fraction of datasheet peak compute and bandwidth reached (η = 0.5): an assumption for
+   * inference kernels, which rarely sustain more than half of peak; calibrate it where possible.
+   */
+  public static final double DEFAULT_GPU_EFFICIENCY = 0.5;
+
+  /** The unit of every projected figure. */
+  public static final String UNIT = "inferences/s";
+
+  private Projection() {}
+
+  /**
+   * A CPU host the model was measured on.
+   *
+   * @param name the host, for provenance ({@code aws-c6a.large})
+   * @param peakGflopsPerCore its fp32 peak per core in GFLOP/s
+   * @param threads N, the threads (one per core) of the multi-thread measurement (>= 1)
+   * @param throughputOneThread T₁, inferences/s at 1 thread
+   * @param throughputAtThreads T_N, inferences/s at N threads
+   */
+  public record CpuHost(
+      String name,
+      double peakGflopsPerCore,
+      int threads,
+      double throughputOneThread,
+      double throughputAtThreads) {
+    public CpuHost {
+      Checks.nonBlank("name", name);
+      Checks.positive("peakGflopsPerCore", peakGflopsPerCore);
+      if (threads < 1) {
+        throw new IllegalArgumentException("threads must be >= 1, got " + threads);
+      }
+      Checks.positive("throughputOneThread", throughputOneThread);
+      Checks.positive("throughputAtThreads", throughputAtThreads);
+    }
+
+    /** The Amdahl serial fraction fitted to T_N ÷ T₁, clamped to [0, 1]; 0 when N = 1. */
+    public double serialFraction() {
+      if (threads == 1) {
+        return 0;
+      }
+      double speedup = throughputAtThreads / throughputOneThread;
+      double s = (threads / speedup - 1) / (threads - 1);
+      return Math.min(1, Math.max(0, s));
+    }
+  }
+
+  /** Amdahl's speedup at {@code n} threads for serial fraction {@code s}. */
+  static double speedup(double s, int n) {
+    return 1.0 / (s + (1 - s) / n);
+  }
+
+  /**
+   * The measured throughput itself, labelled {@code measured} on the host.
+   *
+   * @param throughputPerS inferences/s
+   * @param host where it was measured
+   */
+  public static Figure measured(double throughputPerS, String host) {
+    Checks.positive("throughputPerS", throughputPerS);
+    return Figure.measured(throughputPerS, UNIT, host);
+  }
+
+  /**
+   * CPU projection onto a target with {@code targetPeakGflopsPerCore} per core and {@code
+   * targetCores} cores (see the class comment).
+   */
+  public static Figure cpu(CpuHost host, double targetPeakGflopsPerCore, int targetCores) {
+    return cpu(host, targetPeakGflopsPerCore, targetCores, "target");
+  }
+
+  /**
+   * CPU projection onto a catalog entry, using its {@code cpu.fp32GflopsPerCore} and {@link
+   * HardwareEntry#cores()}.
+   *
+   * @throws CatalogException when the entry lacks the per-core peak or the core count
+   */
+  public static Figure cpu(CpuHost host, HardwareEntry target) throws CatalogException {
+    Double peak = target.cpu().fp32GflopsPerCore();
+    if (peak == null) {
+      throw new CatalogException(
+          "catalog entry '"
+              + target.id()
+              + "': cpu.fp32GflopsPerCore is null (not found); set it in a catalog file with"
+              + " \"extends\": \"builtin\" to project onto this entry");
+    }
+    Integer cores = target.cores();
+    if (cores == null) {
+      throw new CatalogException(
+          "catalog entry '"
+              + target.id()
+              + "': core count unknown (vcpus or cpu.vcpusPerCore is null); set cpu.vcpusPerCore"
+              + " in a catalog file with \"extends\": \"builtin\"");
+    }
+    return cpu(host, peak, cores, target.id());
+  }
+
+  private static Figure cpu(CpuHost host, double targetPeak, int targetCores, String target) {
+    Checks.positive("targetPeakGflopsPerCore", targetPeak);
+    if (targetCores < 1) {
+      throw new IllegalArgumentException("targetCores must be >= 1, got " + targetCores);
+    }
+    double s = host.serialFraction();
+    double sTarget = speedup(s, targetCores);
+    double sHost = speedup(s, host.threads());
+    double value =
+        host.throughputAtThreads() * (targetPeak / host.peakGflopsPerCore()) * sTarget / sHost;
+    String fit =
+        host.threads() == 1
+            ? "no multi-thread measurement, linear scaling assumed"
+            : String.format(
+                Locale.ROOT,
+                "serial fraction %.4g fitted from 1 thread %.6g/s",
+                s,
+                host.throughputOneThread());
+    String method =
+        String.format(
+            Locale.ROOT,
+            "cpu-scaling onto %s: %.6g/s measured on %s at %d threads × per-core peak %.6g/%.6g"
+                + " GFLOP/s × Amdahl speedup S(%d)/S(%d) = %.4g/%.4g (%s)",
+            target,
+            host.throughputAtThreads(),
+            host.name(),
+            host.threads(),
+            targetPeak,
+            host.peakGflopsPerCore(),
+            targetCores,
+            host.threads(),
+            sTarget,
+            sHost,
+            fit);
+    return Figure.estimated(value, UNIT, method);
+  }
+
+  /** Which datasheet peak a roofline uses. */
+  public enum Precision {
+    /** {@code fp32Tflops}. */
+    FP32,
+    /** {@code fp16Tflops} (tensor cores). */
+    FP16,
+    /** {@code int8Tops} (tensor cores). */
+    INT8
+  }
+
+  /**
+   * The work of one batch.
+   *
+   * @param flopsPerBatch floating-point (or int8) operations per batch, counting a multiply-add as
+   *     2 (>= 0)
+   * @param bytesPerBatch bytes moved to and from GPU memory per batch: weights once plus
+   *     activations (>= 0; not both zero)
+   * @param batch inferences per batch (>= 1)
+   */
+  public record Work(double flopsPerBatch, double bytesPerBatch, int batch) {
+    public Work {
+      Checks.nonNegative("flopsPerBatch", flopsPerBatch);
+      Checks.nonNegative("bytesPerBatch", bytesPerBatch);
+      if (flopsPerBatch == 0 && bytesPerBatch == 0) {
+        throw new IllegalArgumentException("flopsPerBatch and bytesPerBatch cannot both be 0");
+      }
+      if (batch < 1) {
+        throw new IllegalArgumentException("batch must be >= 1, got " + batch);
+      }
+    }
+  }
+
+  /**
+   * Roofline projection with explicit peaks.
+   *
+   * @param peakTflopsPerGpu peak at the chosen precision in TFLOP/s (or TOP/s) per GPU
+   * @param bandwidthGbPerSPerGpu memory bandwidth per GPU in GB/s
+   * @param gpus GPUs, each running one replica
+   * @param efficiency η, the fraction of peak reached (0 &lt; η &lt;= 1)
+   * @param target the target's name, for provenance
+   */
+  public static Figure gpu(
+      Work work,
+      double peakTflopsPerGpu,
+      double bandwidthGbPerSPerGpu,
+      int gpus,
+      double efficiency,
+      String target) {
+    Checks.positive("peakTflopsPerGpu", peakTflopsPerGpu);
+    Checks.positive("bandwidthGbPerSPerGpu", bandwidthGbPerSPerGpu);
+    if (gpus < 1) {
+      throw new IllegalArgumentException("gpus must be >= 1, got " + gpus);
+    }
+    if (!(efficiency > 0 && efficiency <= 1)) {
+      throw new IllegalArgumentException("efficiency must be in (0, 1], got " + efficiency);
+    }
+    Checks.nonBlank("target", target);
+    double computeS = work.flopsPerBatch() / (peakTflopsPerGpu * 1e12 * efficiency);
+    double memoryS = work.bytesPerBatch() / (bandwidthGbPerSPerGpu * 1e9 * efficiency);
+    double timeS = Math.max(computeS, memoryS);
+    double value = gpus * work.batch() / timeS;
+    String method =
+        String.format(
+            Locale.ROOT,
+            "roofline onto %s: %s-bound, time per batch max(%.4g FLOP ÷ (%.6g TFLOP/s × %.3g),"
+                + " %.4g B ÷ (%.6g GB/s × %.3g)) = %.4g ms for batch %d, × %d GPU(s)",
+            target,
+            computeS >= memoryS ? "compute" : "memory",
+            work.flopsPerBatch(),
+            peakTflopsPerGpu,
+            efficiency,
+            work.bytesPerBatch(),
+            bandwidthGbPerSPerGpu,
+            efficiency,
+            timeS * 1e3,
+            work.batch(),
+            gpus);
+    return Figure.estimated(value, UNIT, method);
+  }
+
+  /** Roofline projection onto a catalog entry at {@link #DEFAULT_GPU_EFFICIENCY}. */
+  public static Figure gpu(Work work, HardwareEntry target, Precision precision)
+      throws CatalogException {
+    return gpu(work, target, precision, DEFAULT_GPU_EFFICIENCY);
+  }
+
+  /**
+   * Roofline projection onto a catalog entry's accelerator, with all its GPUs each running a
+   * replica. Figures the catalog marks as derived are named in the method string.
+   *
+   * @throws CatalogException when the entry has no accelerator, or lacks the peak at {@code
+   *     precision} or the memory bandwidth
+   */
+  public static Figure gpu(Work work, HardwareEntry target, Precision precision, double efficiency)
+      throws CatalogException {
+    HardwareEntry.Accelerator a = target.accelerator();
+    if (a == null) {
+      throw new CatalogException(
+          "catalog entry '" + target.id() + "' has no accelerator; a roofline needs a GPU entry");
+    }
+    String field =
+        switch (precision) {
+          case FP32 -> "fp32Tflops";
+          case FP16 -> "fp16Tflops";
+          case INT8 -> "int8Tops";
+        };
+    Double peak =
+        switch (precision) {
+          case FP32 -> a.fp32Tflops();
+          case FP16 -> a.fp16Tflops();
+          case INT8 -> a.int8Tops();
+        };
+    if (peak == null) {
+      throw new CatalogException(
+          "catalog entry '"
+              + target.id()
+              + "': accelerator."
+              + field
+              + " is null (not found for "
+              + a.name()
+              + "); set it in a catalog file with \"extends\": \"builtin\" or choose another"
+              + " precision");
+    }
+    if (a.memoryBandwidthGbPerS() == null) {
+      throw new CatalogException(
+          "catalog entry '"
+              + target.id()
+              + "': accelerator.memoryBandwidthGbPerS is null (not found); set it in a catalog"
+              + " file with \"extends\": \"builtin\"");
+    }
+    Figure f =
+        gpu(
+            work,
+            peak,
+            a.memoryBandwidthGbPerS(),
+            a.count(),
+            efficiency,
+            target.id() + " (" + a.count() + "× " + a.name() + ", " + precision + ")");
+    StringBuilder derived = new StringBuilder();
+    for (String d : new String[] {field, "memoryBandwidthGbPerS"}) {
+      if (a.isDerived(d)) {
+        derived.append(derived.length() == 0 ? "" : ", ").append(d);
+      }
+    }
+    if (derived.length() == 0) {
+      return f;
+    }
+    return Figure.estimated(
+        f.value(),
+        UNIT,
+        f.provenance().detail() + "; derived catalog figures: " + derived + " (" + a.note() + ")");
+  }
+}
