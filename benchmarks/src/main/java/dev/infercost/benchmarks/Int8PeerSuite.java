@@ -103,7 +103,10 @@ public final class Int8PeerSuite {
               .optWarmup(20, 0)
               .optSampling(samples, 0, 600_000)
               .build();
-      List<LatencyStats> s = SideBySide.measure(models, inputs, o, rounds, Int8PeerSuite::log);
+      List<LatencyStats> s =
+          SideBySide.measure(models, inputs, o, rounds, Int8PeerSuite::log).stream()
+              .map(SideBySide.Result::stats)
+              .toList();
       for (int i = 0; i < 3; i++) {
         lat.get(i).put(t, s.get(i));
       }

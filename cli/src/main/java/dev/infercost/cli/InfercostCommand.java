@@ -14,6 +14,7 @@ import picocli.CommandLine.Command;
       ProfileCommand.class,
       EvaluateCommand.class,
       CompressCommand.class,
+      BenchCommand.class,
       QuickstartCommand.class
     })
 final class InfercostCommand {}

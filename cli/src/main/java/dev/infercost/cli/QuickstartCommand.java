@@ -77,7 +77,8 @@ final class QuickstartCommand implements Callable<Integer> {
                 o,
                 5,
                 progress)
-            .get(0);
+            .get(0)
+            .stats();
     rows.add(
         new Row("digits-cnn", "fp32", d.fileBytes(), d.parameters(), d.macs(), dl, null, null));
 
@@ -95,11 +96,14 @@ final class QuickstartCommand implements Callable<Integer> {
     ModelInfo q = Models.loadOnnx(Path.of(c.output().path())).info(seq);
     List<LatencyStats> ml =
         SideBySide.measure(
-            List.of(fp32, c.output().path()),
-            SideBySide.syntheticInputs(fp32, seq, s -> {}),
-            o,
-            6,
-            progress);
+                List.of(fp32, c.output().path()),
+                SideBySide.syntheticInputs(fp32, seq, s -> {}),
+                o,
+                6,
+                progress)
+            .stream()
+            .map(SideBySide.Result::stats)
+            .toList();
     EvalReport f = c.fidelity();
     rows.add(
         new Row(

@@ -71,7 +71,6 @@ public final class Compressor {
                 ? "auto"
                 : Double.toString(o.smoothAlpha()));
     options.put("calibration_batches", Integer.toString(calibration.size()));
-    options.put("int8_isa", CpuFeatures.int8InstructionSet());
     options.put("include", String.join(",", o.filter().include()));
     options.put("exclude", String.join(",", o.filter().exclude()));
     return run(model, passes, ctx, options);

@@ -32,11 +32,23 @@ public final class SideBySide {
   }
 
   /**
+   * One model's latency.
+   *
+   * @param stats the summary
+   * @param samplesMs every sample in milliseconds, in run order
+   */
+  public record Result(LatencyStats stats, List<Double> samplesMs) {
+    public Result {
+      samplesMs = List.copyOf(samplesMs);
+    }
+  }
+
+  /**
    * Measures each model on {@code inputs} ({@code rounds} rounds, each taking {@code options}'
    * {@code minSamples} per model; at least {@code warmupRuns} warm-up runs each first) and returns
-   * one {@link LatencyStats} per model, in order.
+   * one {@link Result} per model, in order.
    */
-  public static List<LatencyStats> measure(
+  public static List<Result> measure(
       List<String> models,
       List<Tensor> inputs,
       ProfileOptions options,
@@ -69,9 +81,10 @@ public final class SideBySide {
           }
         }
       }
-      List<LatencyStats> out = new ArrayList<>();
+      List<Result> out = new ArrayList<>();
       for (List<Double> s : samples) {
-        out.add(LatencyStats.of(s.stream().mapToDouble(Double::doubleValue).toArray()));
+        out.add(
+            new Result(LatencyStats.of(s.stream().mapToDouble(Double::doubleValue).toArray()), s));
       }
       return out;
     } finally {

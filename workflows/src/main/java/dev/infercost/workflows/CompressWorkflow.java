@@ -174,7 +174,10 @@ public final class CompressWorkflow {
         SideBySide.syntheticInputs(
             before.toString(), req.shapes(), n -> progress.accept("note: " + n));
     List<LatencyStats> s =
-        SideBySide.measure(List.of(before.toString(), after.toString()), inputs, o, 8, progress);
+        SideBySide.measure(List.of(before.toString(), after.toString()), inputs, o, 8, progress)
+            .stream()
+            .map(SideBySide.Result::stats)
+            .toList();
     Map<String, List<Long>> shapes = new LinkedHashMap<>();
     inputs.forEach(t -> shapes.put(t.name(), Arrays.stream(t.shape()).boxed().toList()));
     return new CompressReport.Latency(

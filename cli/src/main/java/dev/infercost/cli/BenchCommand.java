@@ -1,0 +1,94 @@
+package dev.infercost.cli;
+
+import dev.infercost.profile.LatencyStats;
+import dev.infercost.workflows.BenchResults;
+import dev.infercost.workflows.BenchWorkflow;
+import dev.infercost.workflows.HtmlReport;
+import dev.infercost.workflows.Reports;
+import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.util.Locale;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+/** {@code infercost bench}: run a benchmark suite for {@code gate}. */
+@Command(
+    name = "bench",
+    mixinStandardHelpOptions = true,
+    description = {
+      "Measure every entry of a suite (size, MACs, accuracy or fidelity, latency samples,",
+      "throughput, cost per 1M inferences per hardware) and a reference workload; write results",
+      "for 'infercost gate'. Suite format: benchmarks/suites/example.yaml."
+    })
+final class BenchCommand implements Callable<Integer> {
+  @Mixin CommonOptions common;
+  @Spec CommandSpec spec;
+
+  @Option(names = "--suite", required = true, paramLabel = "FILE", description = "Suite YAML.")
+  Path suite;
+
+  @Option(names = "--out", required = true, paramLabel = "FILE", description = "Results JSON.")
+  Path out;
+
+  @Option(
+      names = "--html",
+      paramLabel = "FILE",
+      description = "Also write a self-contained HTML report with charts.")
+  Path html;
+
+  @Override
+  public Integer call() throws Exception {
+    Progress progress = new Progress(spec.commandLine().getErr(), common.quiet);
+    BenchResults r = BenchWorkflow.run(suite, out, progress);
+    if (html != null) {
+      Reports.writeText(html, HtmlReport.bench(r));
+    }
+    progress.clear();
+    PrintWriter w = spec.commandLine().getOut();
+    if (common.json) {
+      Json.print(w, r);
+      return ExitCodes.OK;
+    }
+    w.println(
+        "wrote "
+            + out
+            + " ("
+            + r.entries().size()
+            + " entries, "
+            + r.provenance().host().cpuModel()
+            + ")");
+    Table t = new Table("entry", "metric", "value", "unit", "how");
+    for (BenchResults.Entry e : r.entries()) {
+      for (BenchResults.Metric m : e.metrics()) {
+        t.row(e.name(), m.name(), format(m.value()), m.unit(), m.provenance());
+      }
+      LatencyStats l = e.latency();
+      t.row(
+          e.name(),
+          "latency (p50/p90/p99, CI)",
+          String.format(
+              Locale.ROOT,
+              "%s/%s/%s [%s-%s] n=%d",
+              Table.ms(l.p50()),
+              Table.ms(l.p90()),
+              Table.ms(l.p99()),
+              Table.ms(l.ciLow()),
+              Table.ms(l.ciHigh()),
+              l.samples()),
+          "ms",
+          "");
+    }
+    t.print(w);
+    return ExitCodes.OK;
+  }
+
+  private static String format(double v) {
+    return v == Math.rint(v) && Math.abs(v) < 1e15
+        ? Table.count((long) v)
+        : String.format(Locale.ROOT, "%.6g", v);
+  }
+}

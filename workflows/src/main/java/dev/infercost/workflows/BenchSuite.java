@@ -1,0 +1,112 @@
+package dev.infercost.workflows;
+
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.JsonMappingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+import dev.infercost.models.InfercostException;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * A benchmark suite as read from YAML (see {@code benchmarks/suites/example.yaml}).
+ *
+ * @param schema always 1
+ * @param threads intra-op threads for every entry
+ * @param samples minimum latency samples per entry
+ * @param minSeconds minimum measuring time per entry
+ * @param hardware catalog ids or aliases to price every entry on
+ * @param entries what to measure
+ */
+public record BenchSuite(
+    int schema,
+    Integer threads,
+    Integer samples,
+    Double minSeconds,
+    List<String> hardware,
+    List<Entry> entries) {
+
+  /**
+   * One model variant.
+   *
+   * @param name unique name, used to match baseline entries ({@code digits-cnn/int8})
+   * @param model path (relative to the suite file) or built-in name
+   * @param variant {@code fp32} (as is) or {@code int8-dynamic} (compressed first)
+   * @param shapes input shapes for MACs and latency, e.g. {@code input: [1, 1, 8, 8]}
+   * @param data evaluation data (path relative to the suite file, or {@code builtin})
+   * @param compress compress options for int8: {@code smooth} (auto|off|α), {@code reduceRange}
+   *     (auto|on|off), {@code perTensor}, {@code exclude}
+   * @param repetitions minimum latency samples for this entry (overrides the suite's)
+   */
+  public record Entry(
+      String name,
+      String model,
+      String variant,
+      Map<String, List<Long>> shapes,
+      String data,
+      Map<String, Object> compress,
+      Integer repetitions) {}
+
+  private static final ObjectMapper YAML =
+      new ObjectMapper(new YAMLFactory())
+          .enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
+          .enable(DeserializationFeature.FAIL_ON_NULL_FOR_PRIMITIVES);
+
+  /** Reads and validates a suite file; every problem is one line naming the file. */
+  public static BenchSuite load(Path file) throws InfercostException {
+    if (!Files.isRegularFile(file)) {
+      throw new InfercostException(file + ": no such suite file");
+    }
+    BenchSuite s;
+    try {
+      s = YAML.readValue(file.toFile(), BenchSuite.class);
+    } catch (JsonMappingException e) {
+      throw new InfercostException(
+          file
+              + ": "
+              + e.getOriginalMessage()
+              + " (at "
+              + path(e)
+              + "); see benchmarks/suites/example.yaml");
+    } catch (IOException e) {
+      throw new InfercostException(file + ": not valid YAML: " + e.getMessage());
+    }
+    if (s == null || s.schema() != 1) {
+      throw new InfercostException(file + ": 'schema: 1' is required");
+    }
+    if (s.entries() == null || s.entries().isEmpty()) {
+      throw new InfercostException(file + ": no entries");
+    }
+    Set<String> names = new HashSet<>();
+    for (Entry e : s.entries()) {
+      if (e.name() == null || e.model() == null) {
+        throw new InfercostException(file + ": every entry needs 'name' and 'model'");
+      }
+      if (!names.add(e.name())) {
+        throw new InfercostException(file + ": entry name '" + e.name() + "' appears twice");
+      }
+      String v = e.variant() == null ? "fp32" : e.variant();
+      if (!v.equals("fp32") && !v.equals(CompressRequest.INT8_DYNAMIC)) {
+        throw new InfercostException(
+            file + ": entry '" + e.name() + "': variant '" + v + "' is not fp32 or int8-dynamic");
+      }
+    }
+    if (s.threads() != null && s.threads() < 1 || s.samples() != null && s.samples() < 1) {
+      throw new InfercostException(file + ": threads and samples must be >= 1");
+    }
+    return s;
+  }
+
+  private static String path(JsonMappingException e) {
+    StringBuilder b = new StringBuilder();
+    for (var r : e.getPath()) {
+      b.append(r.getFieldName() != null ? "." + r.getFieldName() : "[" + r.getIndex() + "]");
+    }
+    return b.length() == 0 ? "top level" : b.substring(b.charAt(0) == '.' ? 1 : 0);
+  }
+}

@@ -1,0 +1,318 @@
+package dev.infercost.workflows;
+
+import dev.infercost.compress.CpuFeatures;
+import dev.infercost.compress.NodeFilter;
+import dev.infercost.compress.PassContext;
+import dev.infercost.compress.QuantOptions;
+import dev.infercost.models.InfercostException;
+import dev.infercost.models.ModelFormat;
+import dev.infercost.models.ModelInfo;
+import dev.infercost.models.Models;
+import dev.infercost.models.Tensor;
+import dev.infercost.profile.EvalReport;
+import dev.infercost.profile.Evaluator;
+import dev.infercost.profile.HostInfo;
+import dev.infercost.profile.LatencyStats;
+import dev.infercost.profile.ModelRunner;
+import dev.infercost.profile.ProfileOptions;
+import dev.infercost.profile.Profiler;
+import dev.infercost.profile.SideBySide;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import java.util.function.Consumer;
+
+/**
+ * {@code bench}: measures every entry of a suite (size, MACs, accuracy or fidelity, latency
+ * samples, throughput, cost per 1M inferences per hardware) plus a reference workload, and writes
+ * the results {@code gate} compares.
+ */
+public final class BenchWorkflow {
+  /** Samples kept per metric: plenty for the gate's bootstrap, small enough for JSON. */
+  static final int MAX_SAMPLES = 1000;
+
+  private BenchWorkflow() {}
+
+  /** At most {@code max} samples, evenly spaced in run order. */
+  static List<Double> thin(List<Double> s, int max) {
+    if (s.size() <= max) {
+      return s;
+    }
+    List<Double> out = new ArrayList<>();
+    for (int i = 0; i < max; i++) {
+      out.add(s.get((int) ((long) i * s.size() / max)));
+    }
+    return out;
+  }
+
+  public static BenchResults run(Path suiteFile, Path out, Consumer<String> progress)
+      throws InfercostException {
+    BenchSuite suite = BenchSuite.load(suiteFile);
+    Path base = suiteFile.toAbsolutePath().getParent();
+    int threads = suite.threads() == null ? 1 : suite.threads();
+    HostInfo host = HostInfo.current();
+    Pricing pricing =
+        Pricing.of(suite.hardware() == null ? List.of() : suite.hardware(), host, threads);
+    Path work = workDir(out);
+    List<BenchResults.Entry> entries = new ArrayList<>();
+    for (BenchSuite.Entry e : suite.entries()) {
+      progress.accept("bench: " + e.name());
+      entries.add(entry(suite, e, base, work, threads, host, pricing, progress));
+    }
+    BenchResults r =
+        new BenchResults(
+            1,
+            "bench",
+            Instant.now().truncatedTo(ChronoUnit.SECONDS).toString(),
+            new BenchResults.Provenance(
+                gitCommit(base),
+                host,
+                threads,
+                host.infercost(),
+                host.onnxRuntime(),
+                host.java(),
+                suiteFile.toString()),
+            reference(threads, progress),
+            entries);
+    Reports.writeJson(out, r);
+    return r;
+  }
+
+  private static BenchResults.Entry entry(
+      BenchSuite suite,
+      BenchSuite.Entry e,
+      Path base,
+      Path work,
+      int threads,
+      HostInfo host,
+      Pricing pricing,
+      Consumer<String> progress)
+      throws InfercostException {
+    String model = modelRef(e.model(), base);
+    Map<String, long[]> shapes = new LinkedHashMap<>();
+    if (e.shapes() != null) {
+      e.shapes().forEach((k, v) -> shapes.put(k, v.stream().mapToLong(Long::longValue).toArray()));
+    }
+    Optional<Path> data =
+        e.data() == null || e.data().equals("builtin")
+            ? Optional.empty()
+            : Optional.of(base.resolve(e.data()));
+    String measured = model;
+    EvalReport eval;
+    boolean int8 = CompressRequest.INT8_DYNAMIC.equals(e.variant());
+    if (int8) {
+      CompressRequest.Builder b =
+          CompressRequest.builder(model, work.resolve(safe(e.name())))
+              .optQuant(quant(e.compress()))
+              .optThreads(threads)
+              .optMeasure(false);
+      data.ifPresent(b::optData);
+      CompressReport c = CompressWorkflow.run(b.build(), progress);
+      measured = c.output().path();
+      eval = c.fidelity();
+    } else {
+      Path d = data.orElse(null);
+      if (d == null) {
+        var bm = Models.builtin(model);
+        if (bm.isPresent() && bm.get().testDataResource().isPresent()) {
+          d = Models.builtinFile(bm.get(), bm.get().testDataResource().get());
+        }
+      }
+      eval =
+          d == null
+              ? null
+              : Evaluator.evaluate(model, model, d, Optional.empty(), threads, progress);
+    }
+    Path file =
+        Path.of(measured).isAbsolute() || Files.exists(Path.of(measured))
+            ? Path.of(measured)
+            : Models.resolve(measured, ModelFormat.ONNX);
+    ModelInfo info = Models.loadOnnx(file).info(shapes);
+    String how = "measured on " + host.cpuModel() + " (" + host.logicalCores() + " cores)";
+    List<BenchResults.Metric> metrics = new ArrayList<>();
+    metrics.add(
+        BenchResults.Metric.deterministic("size", "bytes", "lower", info.fileBytes(), "file size"));
+    if (info.macs() != null) {
+      metrics.add(
+          BenchResults.Metric.deterministic(
+              "macs", "MAC", "lower", info.macs(), "shape inference"));
+    }
+    if (eval != null && eval.candidateAccuracy() != null) {
+      metrics.add(
+          BenchResults.Metric.deterministic(
+              "accuracy",
+              "fraction",
+              "higher",
+              eval.candidateAccuracy(),
+              "top-1 on " + eval.data()));
+    } else if (eval != null) {
+      metrics.add(
+          BenchResults.Metric.deterministic(
+              "fidelity.cosine",
+              "cosine",
+              "higher",
+              eval.meanCosine(),
+              "mean cosine to fp32 on " + eval.data()));
+    }
+    int reps =
+        e.repetitions() != null ? e.repetitions() : suite.samples() != null ? suite.samples() : 30;
+    long minMillis = (long) ((suite.minSeconds() == null ? 1.0 : suite.minSeconds()) * 1000);
+    ProfileOptions o =
+        ProfileOptions.builder()
+            .optThreads(threads)
+            .optWarmup(10, 200)
+            .optSampling(Math.max(1, reps / 5), minMillis, 120_000)
+            .build();
+    List<Tensor> inputs =
+        SideBySide.syntheticInputs(file.toString(), shapes, n -> progress.accept("note: " + n));
+    SideBySide.Result m =
+        SideBySide.measure(List.of(file.toString()), inputs, o, 5, progress).get(0);
+    LatencyStats lat = m.stats();
+    List<Double> samples = thin(m.samplesMs(), MAX_SAMPLES);
+    int batch = (int) inputs.get(0).shape()[0];
+    double throughput = batch * 1000.0 / lat.p50();
+    metrics.add(
+        new BenchResults.Metric("latency.p50", "ms", "timing", "lower", lat.p50(), samples, how));
+    metrics.add(
+        new BenchResults.Metric(
+            "throughput",
+            "inferences/s",
+            "timing",
+            "higher",
+            throughput,
+            samples.stream().map(s -> batch * 1000.0 / s).toList(),
+            how));
+    metrics.addAll(
+        pricing.metrics(
+            int8 ? CompressRequest.INT8_DYNAMIC : "fp32", info, samples, batch, throughput));
+    Map<String, List<Long>> used = new LinkedHashMap<>();
+    inputs.forEach(t -> used.put(t.name(), Arrays.stream(t.shape()).boxed().toList()));
+    return new BenchResults.Entry(
+        e.name(),
+        e.model(),
+        int8 ? CompressRequest.INT8_DYNAMIC : "fp32",
+        metrics,
+        lat,
+        throughput,
+        used);
+  }
+
+  /** digits-cnn at batch 64: a few milliseconds of work that scales like inference does. */
+  private static BenchResults.Reference reference(int threads, Consumer<String> progress)
+      throws InfercostException {
+    progress.accept("bench: reference workload");
+    String model = "digits-cnn";
+    ProfileOptions o =
+        ProfileOptions.builder().optThreads(threads).optSampling(100, 500, 30_000).build();
+    List<Tensor> inputs =
+        SideBySide.syntheticInputs(model, Map.of("input", new long[] {64, 1, 8, 8}), s -> {});
+    try (ModelRunner r = Profiler.open(model, o)) {
+      r.bind(inputs);
+      for (int i = 0; i < 20; i++) {
+        r.run();
+      }
+      double[] s = Profiler.measure(r, o);
+      return new BenchResults.Reference(
+          "digits-cnn batch 64, ONNX Runtime, " + threads + " thread(s)",
+          "ms",
+          thin(Arrays.stream(s).boxed().toList(), MAX_SAMPLES));
+    }
+  }
+
+  private static QuantOptions quant(Map<String, Object> c) throws InfercostException {
+    Map<String, Object> m = c == null ? Map.of() : c;
+    for (String k : m.keySet()) {
+      if (!List.of("smooth", "reduceRange", "perTensor", "exclude").contains(k)) {
+        throw new InfercostException(
+            "suite: unknown compress option '" + k + "' (smooth, reduceRange, perTensor, exclude)");
+      }
+    }
+    String smooth = String.valueOf(m.getOrDefault("smooth", "auto")).toLowerCase(Locale.ROOT);
+    String rr = String.valueOf(m.getOrDefault("reduceRange", "auto")).toLowerCase(Locale.ROOT);
+    boolean reduce =
+        switch (rr) {
+          case "auto" -> CpuFeatures.needsReducedRange();
+          case "on", "true" -> true;
+          case "off", "false" -> false;
+          default ->
+              throw new InfercostException("suite: reduceRange '" + rr + "': use auto, on or off");
+        };
+    double alpha;
+    try {
+      alpha =
+          smooth.equals("auto")
+              ? PassContext.AUTO_ALPHA
+              : smooth.equals("off") ? 0 : Double.parseDouble(smooth);
+    } catch (NumberFormatException ex) {
+      throw new InfercostException("suite: smooth '" + smooth + "': use auto, off or a number");
+    }
+    @SuppressWarnings("unchecked")
+    List<String> exclude = m.get("exclude") instanceof List<?> l ? (List<String>) l : List.of();
+    return new QuantOptions(
+        new NodeFilter(List.of(), exclude),
+        !Boolean.TRUE.equals(m.get("perTensor")),
+        reduce,
+        true,
+        alpha);
+  }
+
+  private static String modelRef(String model, Path base) {
+    return Models.builtin(model).isPresent() ? model : base.resolve(model).toString();
+  }
+
+  private static String safe(String name) {
+    return name.replaceAll("[^A-Za-z0-9._-]", "_");
+  }
+
+  private static Path workDir(Path out) throws InfercostException {
+    Path parent = out.toAbsolutePath().getParent();
+    Path dir = parent.resolve(out.getFileName() + ".models");
+    try {
+      Files.createDirectories(dir);
+      return dir;
+    } catch (IOException e) {
+      throw new InfercostException(
+          out + ": cannot create " + dir + " (" + e.getMessage() + "); choose a writable --out");
+    }
+  }
+
+  /** HEAD's commit id, read from the .git folder above {@code dir}, or {@code null}. */
+  static String gitCommit(Path dir) {
+    for (Path d = dir; d != null; d = d.getParent()) {
+      Path git = d.resolve(".git");
+      if (Files.isDirectory(git)) {
+        try {
+          String head = Files.readString(git.resolve("HEAD")).trim();
+          if (!head.startsWith("ref: ")) {
+            return head;
+          }
+          Path ref = git.resolve(head.substring(5));
+          if (Files.exists(ref)) {
+            return Files.readString(ref).trim();
+          }
+          Path packed = git.resolve("packed-refs");
+          if (Files.exists(packed)) {
+            for (String l : Files.readAllLines(packed)) {
+              if (l.endsWith(" " + head.substring(5))) {
+                return l.substring(0, l.indexOf(' '));
+              }
+            }
+          }
+        } catch (IOException e) {
+          return null;
+        }
+        return null;
+      }
+    }
+    return null;
+  }
+}

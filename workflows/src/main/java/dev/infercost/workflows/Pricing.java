@@ -1,0 +1,285 @@
+package dev.infercost.workflows;
+
+import dev.infercost.cost.Catalog;
+import dev.infercost.cost.CatalogException;
+import dev.infercost.cost.CostModel;
+import dev.infercost.cost.Figure;
+import dev.infercost.cost.HardwareEntry;
+import dev.infercost.cost.Projection;
+import dev.infercost.models.InfercostException;
+import dev.infercost.models.ModelInfo;
+import dev.infercost.profile.HostInfo;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Optional;
+
+/**
+ * Turns throughput measured on this host into cost per 1M inferences on catalog hardware: {@code
+ * measured} on the entry this host is (named with {@code measuredOn}, or matched by vendor, vCPUs
+ * and vector ISA), {@code estimated} elsewhere (CPU: per-core peak and core scaling; GPU: roofline
+ * from the model's FLOPs and bytes).
+ */
+public final class Pricing {
+  private final Catalog catalog;
+  private final List<HardwareEntry> targets;
+  private final Optional<HardwareEntry> host;
+  private final HostInfo hostInfo;
+  private final int threads;
+  private final List<String> notes = new ArrayList<>();
+
+  private Pricing(
+      Catalog catalog,
+      List<HardwareEntry> targets,
+      Optional<HardwareEntry> host,
+      HostInfo hostInfo,
+      int threads) {
+    this.catalog = catalog;
+    this.targets = targets;
+    this.host = host;
+    this.hostInfo = hostInfo;
+    this.threads = threads;
+  }
+
+  /**
+   * Pricing on {@code hardware} (catalog ids or aliases) from {@code catalogFile} (the built-in
+   * catalog when empty); {@code measuredOn} names this host's entry, else it is matched.
+   */
+  public static Pricing of(
+      List<String> hardware,
+      Optional<Path> catalogFile,
+      Optional<String> measuredOn,
+      HostInfo hostInfo,
+      int threads)
+      throws InfercostException {
+    Catalog c;
+    try {
+      c = catalogFile.isPresent() ? Catalog.load(catalogFile.get()) : Catalog.builtin();
+    } catch (CatalogException e) {
+      throw new InfercostException(e.getMessage(), e);
+    }
+    List<HardwareEntry> targets = new ArrayList<>();
+    for (String h : hardware) {
+      targets.add(require(c, h));
+    }
+    Optional<HardwareEntry> host =
+        measuredOn.isPresent() ? Optional.of(require(c, measuredOn.get())) : match(c, hostInfo);
+    return new Pricing(c, targets, host, hostInfo, threads);
+  }
+
+  static Pricing of(List<String> hardware, HostInfo hostInfo, int threads)
+      throws InfercostException {
+    return of(hardware, Optional.empty(), Optional.empty(), hostInfo, threads);
+  }
+
+  private static HardwareEntry require(Catalog c, String id) throws InfercostException {
+    try {
+      return c.require(id);
+    } catch (CatalogException e) {
+      throw new InfercostException(e.getMessage(), e);
+    }
+  }
+
+  public Catalog catalog() {
+    return catalog;
+  }
+
+  public List<HardwareEntry> targets() {
+    return targets;
+  }
+
+  /** The catalog entry this host was matched to, if any. */
+  public Optional<HardwareEntry> host() {
+    return host;
+  }
+
+  /** Why some hardware could not be priced, in order. */
+  public List<String> notes() {
+    return List.copyOf(notes);
+  }
+
+  /**
+   * The unique CPU entry with this host's vCPU count, CPU vendor and AVX-512 presence, or empty
+   * when none or several fit (then name it with {@code --measured-on}).
+   */
+  static Optional<HardwareEntry> match(Catalog c, HostInfo h) {
+    String model = h.cpuModel().toLowerCase(Locale.ROOT);
+    String vendor =
+        model.contains("amd")
+            ? "amd"
+            : model.contains("intel") ? "intel" : h.arch().contains("aarch64") ? "arm" : "?";
+    boolean avx512 = h.cpuFeatures().stream().anyMatch(f -> f.startsWith("avx512"));
+    List<HardwareEntry> fits = new ArrayList<>();
+    for (HardwareEntry e : c.entries()) {
+      if (e.kind() != HardwareEntry.Kind.CPU
+          || e.vcpus() == null
+          || e.vcpus() != h.logicalCores()
+          || e.cpu().family() == null) {
+        continue;
+      }
+      String fam = e.cpu().family().toLowerCase(Locale.ROOT);
+      String simd =
+          String.valueOf(e.cpu().simd()).toLowerCase(Locale.ROOT)
+              + " "
+              + String.valueOf(e.cpu().int8DotIsa()).toLowerCase(Locale.ROOT);
+      boolean vendorOk =
+          vendor.equals("arm")
+              ? fam.contains("graviton") || fam.contains("neoverse") || fam.contains("ampere")
+              : fam.contains(vendor);
+      boolean entryAvx512 = simd.contains("avx-512") && !simd.contains("no avx-512");
+      if (vendorOk && e.cpu().simd() != null && entryAvx512 == avx512) {
+        fits.add(e);
+      }
+    }
+    return fits.size() == 1 ? Optional.of(fits.get(0)) : Optional.empty();
+  }
+
+  /**
+   * This host's fp32 peak per core: the catalog's figure for its entry, else estimated as the
+   * current clock ({@code /proc/cpuinfo}) × FLOP per cycle of its vector unit (2 FMA units of 256
+   * bits with AVX2: 32; 512 bits with AVX-512: 64).
+   */
+  Figure hostPeakPerCore() {
+    if (host.isPresent() && host.get().cpu().fp32GflopsPerCore() != null) {
+      return Figure.measured(
+          host.get().cpu().fp32GflopsPerCore(), "GFLOP/s", host.get().id() + " catalog figure");
+    }
+    double ghz = currentGhz();
+    boolean avx512 = hostInfo.cpuFeatures().stream().anyMatch(f -> f.startsWith("avx512"));
+    int flopsPerCycle = avx512 ? 64 : hostInfo.cpuFeatures().contains("fma") ? 32 : 16;
+    return Figure.estimated(
+        ghz * flopsPerCycle,
+        "GFLOP/s",
+        String.format(Locale.ROOT, "%.3f GHz (/proc/cpuinfo) x %d FLOP/cycle", ghz, flopsPerCycle));
+  }
+
+  private static double currentGhz() {
+    try {
+      for (String l : Files.readAllLines(Path.of("/proc/cpuinfo"))) {
+        if (l.startsWith("cpu MHz")) {
+          return Double.parseDouble(l.substring(l.indexOf(':') + 1).trim()) / 1000;
+        }
+      }
+    } catch (IOException | NumberFormatException e) {
+      // fall through
+    }
+    return 2.0;
+  }
+
+  /**
+   * One priced figure.
+   *
+   * @param hardware catalog id
+   * @param throughput inferences/s on that hardware (measured or projected)
+   * @param costPerMillionUsd USD per 1M inferences at full utilization
+   * @param provenance {@code measured on ...} or {@code estimated (...)}
+   * @param scale projected throughput ÷ measured throughput (1 when measured)
+   */
+  public record Priced(
+      String hardware,
+      double throughput,
+      double costPerMillionUsd,
+      String provenance,
+      double scale,
+      boolean estimated) {}
+
+  /**
+   * Prices one measured variant on every target. {@code variant} decides the GPU precision: {@code
+   * fp32} runs as fp32; the dynamic int8 graph uses ONNX Runtime's CPU integer kernels and is not
+   * projected onto GPUs.
+   */
+  public List<Priced> price(String variant, ModelInfo info, int batch, double measuredThroughput) {
+    List<Priced> out = new ArrayList<>();
+    String hostName = hostInfo.cpuModel() + " (" + hostInfo.logicalCores() + " cores)";
+    for (HardwareEntry t : targets) {
+      double hourly = CostModel.hourlyUsd(t);
+      try {
+        Figure f;
+        if (host.isPresent() && host.get().id().equals(t.id())) {
+          f = Projection.measured(measuredThroughput, hostName + " = " + t.id());
+        } else if (t.kind() == HardwareEntry.Kind.CPU) {
+          Figure peak = hostPeakPerCore();
+          var cpuHost =
+              new Projection.CpuHost(
+                  host.map(HardwareEntry::id).orElse(hostName),
+                  peak.value(),
+                  threads,
+                  measuredThroughput,
+                  measuredThroughput);
+          f = Projection.cpu(cpuHost, t);
+          if (peak.estimated()) {
+            f =
+                Figure.estimated(
+                    f.value(),
+                    f.unit(),
+                    f.provenance().detail() + "; host peak " + peak.provenance().detail());
+          }
+        } else if (variant.equals("fp32") && info.flops() != null) {
+          double bytes = info.parameterBytes();
+          f =
+              Projection.gpu(
+                  new Projection.Work(info.flops(), bytes, batch), t, Projection.Precision.FP32);
+        } else {
+          note(
+              t.id()
+                  + ": "
+                  + (info.flops() == null
+                      ? "FLOPs unknown (give shapes)"
+                      : variant + " is a CPU-kernel graph; not projected onto a GPU"));
+          continue;
+        }
+        out.add(
+            new Priced(
+                t.id(),
+                f.value(),
+                CostModel.costPerMillion(hourly, f.value()),
+                f.provenance().toString(),
+                f.value() / measuredThroughput,
+                f.estimated()));
+      } catch (CatalogException | IllegalArgumentException e) {
+        note(t.id() + ": not priced: " + e.getMessage());
+      }
+    }
+    return out;
+  }
+
+  private void note(String n) {
+    if (!notes.contains(n)) {
+      notes.add(n);
+    }
+  }
+
+  /** Bench metrics {@code cost.<hardware>}: samples follow the latency samples where scaled. */
+  List<BenchResults.Metric> metrics(
+      String variant, ModelInfo info, List<Double> samplesMs, int batch, double throughput) {
+    List<BenchResults.Metric> out = new ArrayList<>();
+    for (Priced p : price(variant, info, batch, throughput)) {
+      HardwareEntry t = require0(p.hardware());
+      double hourly = CostModel.hourlyUsd(t);
+      boolean fromLatency = !p.estimated() || t.kind() == HardwareEntry.Kind.CPU;
+      List<Double> samples =
+          fromLatency
+              ? samplesMs.stream()
+                  .map(s -> CostModel.costPerMillion(hourly, batch * 1000.0 / s * p.scale()))
+                  .toList()
+              : List.of();
+      out.add(
+          new BenchResults.Metric(
+              "cost." + p.hardware(),
+              "USD per 1M inferences",
+              fromLatency ? "timing" : "deterministic",
+              "lower",
+              p.costPerMillionUsd(),
+              samples,
+              p.provenance()));
+    }
+    return out;
+  }
+
+  private HardwareEntry require0(String id) {
+    return catalog.find(id).orElseThrow();
+  }
+}
