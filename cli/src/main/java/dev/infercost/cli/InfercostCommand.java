@@ -15,6 +15,7 @@ import picocli.CommandLine.Command;
       EvaluateCommand.class,
       CompressCommand.class,
       BenchCommand.class,
+      ChooseCommand.class,
       QuickstartCommand.class
     })
 final class InfercostCommand {}

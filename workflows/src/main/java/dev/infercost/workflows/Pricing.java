@@ -24,6 +24,9 @@ import java.util.Optional;
  * from the model's FLOPs and bytes).
  */
 public final class Pricing {
+  /** Assumed cost of launching one operator on a GPU (CUDA kernel launch and bookkeeping). */
+  static final double GPU_LAUNCH_OVERHEAD_US = 5;
+
   private final Catalog catalog;
   private final List<HardwareEntry> targets;
   private final Optional<HardwareEntry> host;
@@ -175,7 +178,7 @@ public final class Pricing {
    * @param hardware catalog id
    * @param throughput inferences/s on that hardware (measured or projected)
    * @param costPerMillionUsd USD per 1M inferences at full utilization
-   * @param provenance {@code measured on ...} or {@code estimated (...)}
+   * @param provenance where it was measured, or how it was estimated
    * @param scale projected throughput ÷ measured throughput (1 when measured)
    */
   public record Priced(
@@ -219,9 +222,24 @@ public final class Pricing {
           }
         } else if (variant.equals("fp32") && info.flops() != null) {
           double bytes = info.parameterBytes();
-          f =
+          Figure roof =
               Projection.gpu(
                   new Projection.Work(info.flops(), bytes, batch), t, Projection.Precision.FP32);
+          // A roofline alone ignores the fixed cost of launching each operator, which dominates
+          // small models on a GPU; add an assumed launch overhead per node so tiny models are not
+          // priced as if they ran at datasheet peak.
+          double batchMs =
+              batch * 1000.0 / roof.value() + info.nodes() * GPU_LAUNCH_OVERHEAD_US / 1000;
+          f =
+              Figure.estimated(
+                  batch * 1000.0 / batchMs,
+                  roof.unit(),
+                  roof.provenance().detail()
+                      + String.format(
+                          Locale.ROOT,
+                          " + %d nodes x %.0f us launch overhead (assumed, not measured)",
+                          info.nodes(),
+                          GPU_LAUNCH_OVERHEAD_US));
         } else {
           note(
               t.id()
@@ -236,7 +254,7 @@ public final class Pricing {
                 t.id(),
                 f.value(),
                 CostModel.costPerMillion(hourly, f.value()),
-                f.provenance().toString(),
+                f.provenance().detail(),
                 f.value() / measuredThroughput,
                 f.estimated()));
       } catch (CatalogException | IllegalArgumentException e) {
@@ -274,7 +292,7 @@ public final class Pricing {
               "lower",
               p.costPerMillionUsd(),
               samples,
-              p.provenance()));
+              (p.estimated() ? "estimated: " : "measured on ") + p.provenance()));
     }
     return out;
   }

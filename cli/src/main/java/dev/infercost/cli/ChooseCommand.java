@@ -1,0 +1,231 @@
+package dev.infercost.cli;
+
+import dev.infercost.cost.Optimizer;
+import dev.infercost.workflows.Bound;
+import dev.infercost.workflows.ChooseReport;
+import dev.infercost.workflows.ChooseRequest;
+import dev.infercost.workflows.ChooseWorkflow;
+import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.ArgGroup;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
+
+/** {@code infercost choose}: the cheapest (variant, hardware) that meets the bounds. */
+@Command(
+    name = "choose",
+    mixinStandardHelpOptions = true,
+    description = {
+      "Build the variants (fp32, int8), evaluate each, measure them on this host, price every",
+      "(variant, hardware, batch) on the catalog (measured here, projected elsewhere) and rank",
+      "them: the cheapest pair meeting the accuracy bound and the p99 objective wins."
+    })
+final class ChooseCommand implements Callable<Integer> {
+  @Mixin CommonOptions common;
+  @Spec CommandSpec spec;
+
+  @Parameters(paramLabel = "MODEL", description = "ONNX model file or built-in name.")
+  String model;
+
+  @Option(
+      names = "--data",
+      paramLabel = "DATA",
+      description = "Evaluation data (built-in models bring theirs).")
+  Path data;
+
+  @ArgGroup(exclusive = true, multiplicity = "1")
+  BoundOption bound;
+
+  static final class BoundOption {
+    @Option(
+        names = "--max-accuracy-drop",
+        paramLabel = "X",
+        description = "Largest allowed top-1 accuracy drop (needs labels).")
+    Double maxAccuracyDrop;
+
+    @Option(
+        names = "--min-cosine",
+        paramLabel = "X",
+        description = "Smallest allowed mean cosine to the input's outputs (embeddings).")
+    Double minCosine;
+  }
+
+  @Option(
+      names = "--p99-ms",
+      defaultValue = "1000",
+      description = "Latency objective per call in ms (default ${DEFAULT-VALUE}).")
+  double p99Ms;
+
+  @Option(
+      names = "--qps",
+      description = "Demand in inferences/s: ranks by the cost of whole replicas.")
+  Double qps;
+
+  @Option(
+      names = "--hardware",
+      split = ",",
+      paramLabel = "ID",
+      description = "Catalog ids or aliases to consider (default: the whole catalog).")
+  List<String> hardware = new ArrayList<>();
+
+  @Option(
+      names = "--hardware-catalog",
+      paramLabel = "FILE",
+      description = "Catalog JSON (\"extends\": \"builtin\" to add to the built-in one).")
+  Path catalog;
+
+  @Option(
+      names = "--measured-on",
+      paramLabel = "ID",
+      description = "The catalog entry this host is, if it cannot be matched automatically.")
+  String measuredOn;
+
+  @Option(
+      names = "--methods",
+      split = ",",
+      defaultValue = "fp32,int8-dynamic",
+      description = "Variants to build (default ${DEFAULT-VALUE}).")
+  List<String> methods;
+
+  @Option(
+      names = "--batch",
+      split = ",",
+      defaultValue = "1,8",
+      description = "Batch sizes to measure (default ${DEFAULT-VALUE}).")
+  List<Integer> batches;
+
+  @Option(
+      names = "--shape",
+      paramLabel = "NAME=DIMS",
+      converter = Shapes.ShapeConverter.class,
+      description = "Input shape (dim 0 is set by --batch).")
+  List<Shapes.Shape> shapes = new ArrayList<>();
+
+  @Option(
+      names = "--threads",
+      defaultValue = "1",
+      description = "Intra-op threads (default ${DEFAULT-VALUE}).")
+  int threads;
+
+  @Option(
+      names = "--out",
+      paramLabel = "DIR",
+      description = "Write report.json and report.md here.")
+  Path out;
+
+  @Override
+  public Integer call() throws Exception {
+    ChooseRequest req;
+    try {
+      Map<String, long[]> s = new LinkedHashMap<>();
+      shapes.forEach(x -> s.put(x.input(), x.dims()));
+      req =
+          new ChooseRequest(
+              model,
+              Optional.ofNullable(data),
+              bound.minCosine != null
+                  ? new Bound(Bound.MIN_COSINE, bound.minCosine)
+                  : new Bound(Bound.MAX_ACCURACY_DROP, bound.maxAccuracyDrop),
+              p99Ms,
+              Optional.ofNullable(qps),
+              hardware,
+              Optional.ofNullable(catalog),
+              Optional.ofNullable(measuredOn),
+              methods,
+              batches,
+              s,
+              threads,
+              Optional.ofNullable(out));
+    } catch (IllegalArgumentException e) {
+      throw new ParameterException(spec.commandLine(), e.getMessage());
+    }
+    Progress progress = new Progress(spec.commandLine().getErr(), common.quiet);
+    ChooseReport r = ChooseWorkflow.run(req, progress);
+    progress.clear();
+    PrintWriter w = spec.commandLine().getOut();
+    if (common.json) {
+      Json.print(w, r);
+    } else {
+      print(w, r);
+    }
+    return r.result().winner().isPresent() ? ExitCodes.OK : ExitCodes.BOUND_NOT_MET;
+  }
+
+  private static void print(PrintWriter w, ChooseReport r) {
+    w.println(
+        "host: "
+            + r.host().cpuModel()
+            + (r.hostEntry() == null
+                ? " (no catalog match: all costs estimated)"
+                : " = " + r.hostEntry() + " (measured)"));
+    r.variants()
+        .forEach(
+            (k, v) ->
+                w.printf(
+                    Locale.ROOT,
+                    "variant %-13s %s, accuracy drop %.4f (mean cosine %.5f)%n",
+                    k,
+                    Table.bytes(v.bytes()),
+                    v.accuracyDrop(),
+                    v.fidelity().meanCosine()));
+    Table t =
+        new Table("#", "variant", "hardware", "batch", "p99 ms", "inf/s", "$/1M", "drop", "how");
+    int i = 1;
+    for (Optimizer.Candidate c : r.result().ranked()) {
+      var row = c.row();
+      t.row(
+          i++,
+          row.variant(),
+          row.hardwareId(),
+          row.batch(),
+          Table.ms(row.p99Ms()),
+          String.format(Locale.ROOT, "%.1f", row.throughputPerS()),
+          String.format(Locale.ROOT, "%.6f", c.costPerMillionUsd()),
+          String.format(Locale.ROOT, "%.4f", row.accuracyDrop()),
+          row.provenance().kind().toString().toLowerCase(Locale.ROOT));
+      if (i > 15) {
+        break;
+      }
+    }
+    t.print(w);
+    w.println(
+        r.result()
+            .winner()
+            .map(
+                c ->
+                    String.format(
+                        Locale.ROOT,
+                        "winner: %s on %s at batch %d, $%.6f per 1M inferences (%s)",
+                        c.row().variant(),
+                        c.row().hardwareId(),
+                        c.row().batch(),
+                        c.costPerMillionUsd(),
+                        c.row().provenance()))
+            .orElse("no (variant, hardware) pair meets the bounds"));
+    w.println(
+        "pareto front: "
+            + String.join(
+                ", ",
+                r.result().paretoFront().stream()
+                    .map(c -> c.row().variant() + "@" + c.row().hardwareId())
+                    .toList())
+            + "; "
+            + r.result().infeasible().size()
+            + " infeasible rows, "
+            + r.notes().size()
+            + " hardware not priced (see report)");
+    w.flush();
+  }
+}

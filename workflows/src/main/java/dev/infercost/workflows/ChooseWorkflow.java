@@ -1,0 +1,201 @@
+package dev.infercost.workflows;
+
+import dev.infercost.cost.Figure;
+import dev.infercost.cost.HardwareEntry;
+import dev.infercost.cost.Optimizer;
+import dev.infercost.cost.Sensitivity;
+import dev.infercost.models.InfercostException;
+import dev.infercost.models.ModelFormat;
+import dev.infercost.models.ModelInfo;
+import dev.infercost.models.Models;
+import dev.infercost.models.OnnxModel;
+import dev.infercost.models.Tensor;
+import dev.infercost.profile.EvalReport;
+import dev.infercost.profile.Evaluator;
+import dev.infercost.profile.HostInfo;
+import dev.infercost.profile.ProfileOptions;
+import dev.infercost.profile.SideBySide;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.function.Consumer;
+
+/**
+ * {@code choose}: build the variants, evaluate each once, measure each at every batch size on this
+ * host (interleaved), price every (variant, hardware, batch) — measured on this host's catalog
+ * entry, projected elsewhere — and rank them with {@link Optimizer}.
+ */
+public final class ChooseWorkflow {
+  private ChooseWorkflow() {}
+
+  public static ChooseReport run(ChooseRequest req, Consumer<String> progress)
+      throws InfercostException {
+    HostInfo hostInfo = HostInfo.current();
+    Pricing pricing =
+        Pricing.of(List.of(), req.catalog(), req.measuredOn(), hostInfo, req.threads());
+    List<String> hardware = req.hardware();
+    if (hardware.isEmpty()) {
+      hardware =
+          pricing.catalog().entries().stream()
+              .filter(e -> !e.example())
+              .map(HardwareEntry::id)
+              .toList();
+    }
+    pricing = Pricing.of(hardware, req.catalog(), req.measuredOn(), hostInfo, req.threads());
+    Path input = Models.resolve(req.model(), ModelFormat.ONNX);
+    Path work =
+        req.outDir()
+            .orElse(Models.cacheDir().resolve("choose").resolve(input.getFileName().toString()));
+
+    Map<String, String> files = new LinkedHashMap<>();
+    Map<String, ChooseReport.Variant> variants = new LinkedHashMap<>();
+    for (String m : req.methods()) {
+      if (m.equals("fp32")) {
+        files.put(m, input.toString());
+      } else {
+        CompressRequest.Builder b =
+            CompressRequest.builder(req.model(), work).optThreads(req.threads()).optMeasure(false);
+        req.data().ifPresent(b::optData);
+        files.put(m, CompressWorkflow.run(b.build(), progress).output().path());
+      }
+    }
+    for (var e : files.entrySet()) {
+      EvalReport f = evaluate(req, input, e.getValue(), progress);
+      variants.put(
+          e.getKey(),
+          new ChooseReport.Variant(e.getValue(), size(e.getValue()), f, drop(req.bound(), f)));
+    }
+
+    Map<String, OnnxModel> loaded = new LinkedHashMap<>();
+    for (var e : files.entrySet()) {
+      loaded.put(e.getKey(), Models.loadOnnx(Path.of(e.getValue())));
+    }
+    List<Optimizer.Row> rows = new ArrayList<>();
+    for (int batch : req.batches()) {
+      Map<String, long[]> shapes = new LinkedHashMap<>(req.shapes());
+      List<Tensor> inputs =
+          SideBySide.syntheticInputs(input.toString(), withBatch(input, shapes, batch), s -> {});
+      ProfileOptions o =
+          ProfileOptions.builder()
+              .optThreads(req.threads())
+              .optWarmup(5, 200)
+              .optSampling(5, 1000, 60_000)
+              .build();
+      List<SideBySide.Result> lat =
+          SideBySide.measure(new ArrayList<>(files.values()), inputs, o, 4, progress);
+      int i = 0;
+      for (var e : files.entrySet()) {
+        SideBySide.Result r = lat.get(i++);
+        double throughput = batch * 1000.0 / r.stats().mean();
+        ModelInfo atBatch = loaded.get(e.getKey()).info(shapesOf(inputs));
+        for (Pricing.Priced p : pricing.price(e.getKey(), atBatch, batch, throughput)) {
+          Figure.Provenance prov =
+              p.estimated()
+                  ? Figure.Provenance.estimated(p.provenance())
+                  : Figure.Provenance.measured(p.provenance());
+          rows.add(
+              new Optimizer.Row(
+                  e.getKey(),
+                  variants.get(e.getKey()).accuracyDrop(),
+                  p.hardware(),
+                  batch,
+                  r.stats().p99() / p.scale(),
+                  p.throughput(),
+                  prov));
+        }
+      }
+    }
+    Optimizer.Request request =
+        new Optimizer.Request(maxDrop(req.bound()), req.p99Ms(), req.qps().orElse(null));
+    Optimizer.Result result = Optimizer.choose(rows, pricing.catalog(), request);
+    Sensitivity.Report sensitivity =
+        result.winner().isPresent() ? Sensitivity.analyze(rows, pricing.catalog(), request) : null;
+    ChooseReport report =
+        new ChooseReport(
+            1,
+            "choose",
+            req.model(),
+            pricing.host().map(HardwareEntry::id).orElse(null),
+            variants,
+            rows,
+            result,
+            sensitivity,
+            pricing.notes(),
+            hostInfo);
+    if (req.outDir().isPresent()) {
+      Reports.writeJson(req.outDir().get().resolve("report.json"), report);
+      Reports.writeText(req.outDir().get().resolve("report.md"), ChooseMarkdown.render(report));
+    }
+    return report;
+  }
+
+  private static EvalReport evaluate(
+      ChooseRequest req, Path input, String candidate, Consumer<String> progress)
+      throws InfercostException {
+    Optional<Path> data = req.data();
+    if (data.isEmpty()) {
+      var b = Models.builtin(req.model());
+      if (b.isPresent() && b.get().testDataResource().isPresent()) {
+        data = Optional.of(Models.builtinFile(b.get(), b.get().testDataResource().get()));
+      }
+    }
+    if (data.isEmpty()) {
+      throw new InfercostException(
+          req.model() + ": choose needs --data to check the accuracy bound");
+    }
+    return Evaluator.evaluate(
+        input.toString(), candidate, data.get(), Optional.empty(), req.threads(), progress);
+  }
+
+  /** The variant's loss against the bound's measure: accuracy drop, or 1 − mean cosine. */
+  static double drop(Bound b, EvalReport f) throws InfercostException {
+    if (b.kind().equals(Bound.MIN_COSINE)) {
+      return 1 - f.meanCosine();
+    }
+    if (f.accuracyDrop() == null) {
+      throw new InfercostException(
+          f.data()
+              + ": --max-accuracy-drop needs labelled data; pass labelled --data or use --min-cosine");
+    }
+    return f.accuracyDrop();
+  }
+
+  static double maxDrop(Bound b) {
+    return b.kind().equals(Bound.MIN_COSINE) ? 1 - b.value() : b.value();
+  }
+
+  private static Map<String, long[]> withBatch(Path model, Map<String, long[]> shapes, int batch)
+      throws InfercostException {
+    Map<String, long[]> out = new LinkedHashMap<>();
+    for (var spec : Models.loadOnnx(model).info(Map.of()).inputs()) {
+      long[] s = shapes.get(spec.name());
+      if (s == null) {
+        s = spec.dims().stream().mapToLong(d -> d.isFixed() ? d.size() : 128).toArray();
+      }
+      s = s.clone();
+      if (s.length > 0 && (spec.dims().isEmpty() || !spec.dims().get(0).isFixed())) {
+        s[0] = batch;
+      }
+      out.put(spec.name(), s);
+    }
+    return out;
+  }
+
+  private static Map<String, long[]> shapesOf(List<Tensor> inputs) {
+    Map<String, long[]> m = new LinkedHashMap<>();
+    inputs.forEach(t -> m.put(t.name(), t.shape()));
+    return m;
+  }
+
+  private static long size(String file) throws InfercostException {
+    try {
+      return Files.size(Path.of(file));
+    } catch (java.io.IOException e) {
+      throw new InfercostException(file + ": cannot read its size");
+    }
+  }
+}

@@ -1,0 +1,64 @@
+package dev.infercost.workflows;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.infercost.cost.Catalog;
+import dev.infercost.cost.CostModel;
+import dev.infercost.cost.Figure;
+import dev.infercost.cost.Optimizer;
+import dev.infercost.cost.internal.ReferenceOptimizer;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class ChooseWorkflowTest {
+  @TempDir Path tmp;
+
+  @Test
+  void digitsCnnWinnerEqualsBruteForceAndCostsAreReproducible() throws Exception {
+    ChooseRequest req =
+        new ChooseRequest(
+            "digits-cnn",
+            Optional.empty(),
+            new Bound(Bound.MAX_ACCURACY_DROP, 0.01),
+            5,
+            Optional.empty(),
+            List.of("aws-c6a.large", "aws-c7i.large", "aws-c7g.large", "t4"),
+            Optional.empty(),
+            Optional.of("aws-c6a.large"),
+            List.of("fp32", "int8-dynamic"),
+            List.of(1, 8),
+            Map.of(),
+            1,
+            Optional.of(tmp.resolve("out")));
+    ChooseReport r = ChooseWorkflow.run(req, s -> {});
+    assertEquals("aws-c6a.large", r.hostEntry());
+    assertFalse(r.table().isEmpty());
+
+    Catalog c = Catalog.builtin();
+    Map<String, Double> prices = new HashMap<>();
+    for (Optimizer.Row row : r.table()) {
+      prices.put(row.hardwareId(), CostModel.hourlyUsd(c.require(row.hardwareId())));
+      // Only this host's entry is measured; everything else is labelled estimated.
+      boolean measured = row.provenance().kind() == Figure.Provenance.Kind.MEASURED;
+      assertEquals(row.hardwareId().equals("aws-c6a.large"), measured, row.toString());
+    }
+    Optimizer.Result brute = ReferenceOptimizer.choose(r.table(), prices, r.result().request());
+    assertEquals(brute.winner().orElseThrow().row(), r.result().winner().orElseThrow().row());
+    // Cost per 1M = price per hour ÷ (throughput × 3600) × 10⁶, by hand from the report's numbers.
+    for (Optimizer.Candidate cand : r.result().ranked()) {
+      double byHand =
+          prices.get(cand.row().hardwareId()) / (cand.row().throughputPerS() * 3600) * 1e6;
+      assertEquals(byHand, cand.costPerMillionAtFullUtilizationUsd(), byHand * 1e-9);
+    }
+    assertTrue(Files.readString(tmp.resolve("out/report.md")).contains("Winner"));
+    assertTrue(Files.size(tmp.resolve("out/report.json")) > 0);
+  }
+}
