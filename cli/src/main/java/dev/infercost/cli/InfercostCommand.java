@@ -16,6 +16,7 @@ import picocli.CommandLine.Command;
       CompressCommand.class,
       BenchCommand.class,
       ChooseCommand.class,
+      GateCommand.class,
       QuickstartCommand.class
     })
 final class InfercostCommand {}

@@ -1,0 +1,218 @@
+package dev.infercost.gate;
+
+import com.fasterxml.jackson.annotation.JsonValue;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.Set;
+
+/**
+ * One benchmark results file, as the gate reads it: an infercost {@code bench} file ({@code "kind":
+ * "bench", "schema": 1}) or a JMH JSON result file. Read one with {@link Gate#read}.
+ *
+ * @param source where the results came from (the file name), for messages
+ * @param format which file format they were read from
+ * @param createdAt when they were measured (ISO-8601), or null
+ * @param provenance the host and versions that measured them, or null (JMH files)
+ * @param reference the reference workload measured alongside, or null (JMH files)
+ * @param entries the benchmark entries, names unique
+ */
+public record BenchResults(
+    String source,
+    Format format,
+    String createdAt,
+    Provenance provenance,
+    Reference reference,
+    List<Entry> entries) {
+
+  /** Version of the bench results layout this gate reads. */
+  public static final int SCHEMA = 1;
+
+  public BenchResults {
+    Objects.requireNonNull(source, "source");
+    Objects.requireNonNull(format, "format");
+    entries = List.copyOf(entries);
+    Set<String> names = new HashSet<>();
+    for (Entry e : entries) {
+      if (!names.add(e.name())) {
+        throw new IllegalArgumentException("duplicate entry '" + e.name() + "'");
+      }
+    }
+  }
+
+  /** The entry named {@code name}. */
+  public Optional<Entry> entry(String name) {
+    return entries.stream().filter(e -> e.name().equals(name)).findFirst();
+  }
+
+  /** The file format results were read from. */
+  public enum Format {
+    /** infercost {@code bench} results, {@code "kind": "bench"}. */
+    BENCH,
+    /** A JMH result file ({@code -rf json}). */
+    JMH;
+
+    @JsonValue
+    String json() {
+      return name().toLowerCase(Locale.ROOT);
+    }
+  }
+
+  /** How a metric's value comes about. */
+  public enum Kind {
+    /** The same inputs give the same value (size, MACs, accuracy): compared exactly. */
+    DETERMINISTIC,
+    /** A measured time or a figure derived from one: compared statistically. */
+    TIMING;
+
+    @JsonValue
+    String json() {
+      return name().toLowerCase(Locale.ROOT);
+    }
+  }
+
+  /** Which direction of change is an improvement. */
+  public enum Better {
+    LOWER,
+    HIGHER;
+
+    @JsonValue
+    String json() {
+      return name().toLowerCase(Locale.ROOT);
+    }
+  }
+
+  /**
+   * The machine and settings that measured the results; any field may be null.
+   *
+   * @param gitCommit the commit measured
+   * @param host the machine
+   * @param threads intra-op threads
+   * @param infercost infercost version
+   * @param onnxRuntime ONNX Runtime version
+   * @param java Java version
+   */
+  public record Provenance(
+      String gitCommit,
+      Host host,
+      Integer threads,
+      String infercost,
+      String onnxRuntime,
+      String java) {}
+
+  /**
+   * The machine: what decides whether timings from two files are comparable.
+   *
+   * @param cpuModel CPU model name, or null
+   * @param logicalCores logical cores, or null
+   */
+  public record Host(String cpuModel, Integer logicalCores) {}
+
+  /**
+   * A fixed workload timed alongside the benchmarks, so that timings from different machines can be
+   * put on one scale.
+   *
+   * @param name what it runs
+   * @param unit unit of the samples (a time)
+   * @param samples per-run times, none negative
+   */
+  public record Reference(String name, String unit, List<Double> samples) {
+    public Reference {
+      samples = List.copyOf(samples);
+      for (double s : samples) {
+        if (!(s >= 0) || !Double.isFinite(s)) {
+          throw new IllegalArgumentException(
+              "reference sample " + s + " is negative or not finite");
+        }
+      }
+    }
+  }
+
+  /**
+   * One benchmarked thing (a model variant, a JMH benchmark with its parameters).
+   *
+   * @param name unique within the file; entries are matched by it
+   * @param model the model, or null
+   * @param variant the variant, or null
+   * @param metrics its metrics, names unique
+   */
+  /**
+   * The same results with only deterministic metrics: what a gate that must never flap compares
+   * (size, MACs, accuracy on fixed data).
+   */
+  public BenchResults deterministicOnly() {
+    return new BenchResults(
+        source,
+        format,
+        createdAt,
+        provenance,
+        reference,
+        entries.stream()
+            .map(
+                e ->
+                    new Entry(
+                        e.name(),
+                        e.model(),
+                        e.variant(),
+                        e.metrics().stream().filter(m -> m.kind() == Kind.DETERMINISTIC).toList()))
+            .toList());
+  }
+
+  public record Entry(String name, String model, String variant, List<Metric> metrics) {
+    public Entry {
+      Objects.requireNonNull(name, "name");
+      metrics = List.copyOf(metrics);
+      Set<String> names = new HashSet<>();
+      for (Metric m : metrics) {
+        if (!names.add(m.name())) {
+          throw new IllegalArgumentException(
+              "entry '" + name + "': duplicate metric '" + m.name() + "'");
+        }
+      }
+    }
+
+    /** The metric named {@code name}. */
+    public Optional<Metric> metric(String name) {
+      return metrics.stream().filter(m -> m.name().equals(name)).findFirst();
+    }
+  }
+
+  /**
+   * One measured figure.
+   *
+   * @param name matched by name: {@code size}, {@code macs}, {@code accuracy}, {@code latency.*},
+   *     {@code cost.*} pick their thresholds by it
+   * @param unit its unit
+   * @param kind deterministic or timing
+   * @param better which direction is an improvement
+   * @param value the reported value (finite)
+   * @param samples per-run values in {@code unit} (timing metrics), none negative; may be empty
+   * @param provenance how the value was obtained ({@code measured}, {@code estimated}), or null
+   */
+  public record Metric(
+      String name,
+      String unit,
+      Kind kind,
+      Better better,
+      double value,
+      List<Double> samples,
+      String provenance) {
+    public Metric {
+      Objects.requireNonNull(name, "name");
+      Objects.requireNonNull(kind, "kind");
+      Objects.requireNonNull(better, "better");
+      if (!Double.isFinite(value)) {
+        throw new IllegalArgumentException("metric '" + name + "': value is not finite");
+      }
+      samples = samples == null ? List.of() : List.copyOf(samples);
+      for (double s : samples) {
+        if (!(s >= 0) || !Double.isFinite(s)) {
+          throw new IllegalArgumentException(
+              "metric '" + name + "': sample " + s + " is negative or not finite");
+        }
+      }
+    }
+  }
+}

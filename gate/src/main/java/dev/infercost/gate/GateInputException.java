@@ -1,0 +1,32 @@
+package dev.infercost.gate;
+
+import java.nio.file.Path;
+
+/**
+ * A results or baseline file could not be read, or an output file could not be written. The message
+ * is one line: the file, what is wrong with it and what to do.
+ */
+public class GateInputException extends Exception {
+  private static final long serialVersionUID = 1L;
+
+  public GateInputException(String message) {
+    super(message);
+  }
+
+  public GateInputException(String message, Throwable cause) {
+    super(message, cause);
+  }
+
+  /** {@code "<file>: <problem>"}, the shape every gate error takes. */
+  static GateInputException of(Object file, String problem) {
+    return new GateInputException(file + ": " + oneLine(problem));
+  }
+
+  static GateInputException of(Path file, String problem, Throwable cause) {
+    return new GateInputException(file + ": " + oneLine(problem), cause);
+  }
+
+  private static String oneLine(String s) {
+    return s == null ? "" : s.replaceAll("\\s*[\\r\\n]+\\s*", " ").strip();
+  }
+}
