@@ -1,7 +1,6 @@
 package dev.infercost.cli;
 
 import dev.infercost.cost.Optimizer;
-import dev.infercost.workflows.Bound;
 import dev.infercost.workflows.ChooseReport;
 import dev.infercost.workflows.ChooseRequest;
 import dev.infercost.workflows.ChooseWorkflow;
@@ -46,21 +45,7 @@ final class ChooseCommand implements Callable<Integer> {
   Path data;
 
   @ArgGroup(exclusive = true, multiplicity = "1")
-  BoundOption bound;
-
-  static final class BoundOption {
-    @Option(
-        names = "--max-accuracy-drop",
-        paramLabel = "X",
-        description = "Largest allowed top-1 accuracy drop (needs labels).")
-    Double maxAccuracyDrop;
-
-    @Option(
-        names = "--min-cosine",
-        paramLabel = "X",
-        description = "Smallest allowed mean cosine to the input's outputs (embeddings).")
-    Double minCosine;
-  }
+  BoundOptions bound;
 
   @Option(
       names = "--p99-ms",
@@ -135,9 +120,7 @@ final class ChooseCommand implements Callable<Integer> {
           new ChooseRequest(
               model,
               Optional.ofNullable(data),
-              bound.minCosine != null
-                  ? new Bound(Bound.MIN_COSINE, bound.minCosine)
-                  : new Bound(Bound.MAX_ACCURACY_DROP, bound.maxAccuracyDrop),
+              bound.toBound(),
               p99Ms,
               Optional.ofNullable(qps),
               hardware,

@@ -4,7 +4,6 @@ import dev.infercost.compress.CpuFeatures;
 import dev.infercost.compress.NodeFilter;
 import dev.infercost.compress.PassContext;
 import dev.infercost.compress.QuantOptions;
-import dev.infercost.workflows.Bound;
 import dev.infercost.workflows.CompressReport;
 import dev.infercost.workflows.CompressRequest;
 import dev.infercost.workflows.CompressWorkflow;
@@ -73,22 +72,7 @@ final class CompressCommand implements Callable<Integer> {
   int calibSamples;
 
   @ArgGroup(exclusive = true)
-  BoundOption bound;
-
-  static final class BoundOption {
-    @Option(
-        names = "--max-accuracy-drop",
-        paramLabel = "X",
-        description = "Fail (exit 1) if top-1 accuracy drops by more than X (needs labels).")
-    Double maxAccuracyDrop;
-
-    @Option(
-        names = "--min-cosine",
-        paramLabel = "X",
-        description =
-            "Fail (exit 1) if the mean cosine similarity to the input's outputs is below X.")
-    Double minCosine;
-  }
+  BoundOptions bound;
 
   @Option(
       names = "--include",
@@ -170,10 +154,7 @@ final class CompressCommand implements Callable<Integer> {
         b.optTokenizer(tokenizer);
       }
       if (bound != null) {
-        b.optBound(
-            bound.minCosine != null
-                ? new Bound(Bound.MIN_COSINE, bound.minCosine)
-                : new Bound(Bound.MAX_ACCURACY_DROP, bound.maxAccuracyDrop));
+        b.optBound(bound.toBound());
       }
       shapes.forEach(s -> b.optShape(s.input(), s.dims()));
       req = b.build();
