@@ -55,12 +55,24 @@ public final class SideBySide {
       int rounds,
       Consumer<String> progress)
       throws InfercostException {
+    return measureEach(
+        models, models.stream().map(m -> inputs).toList(), options, rounds, progress);
+  }
+
+  /** As {@link #measure}, with each model's own inputs. */
+  public static List<Result> measureEach(
+      List<String> models,
+      List<List<Tensor>> inputs,
+      ProfileOptions options,
+      int rounds,
+      Consumer<String> progress)
+      throws InfercostException {
     List<ModelRunner> runners = new ArrayList<>();
     try {
-      for (String m : models) {
-        ModelRunner r = Profiler.open(m, options);
+      for (int k = 0; k < models.size(); k++) {
+        ModelRunner r = Profiler.open(models.get(k), options);
         runners.add(r);
-        r.bind(inputs);
+        r.bind(inputs.get(k));
         for (int i = 0; i < Math.max(1, options.warmupRuns()); i++) {
           r.run();
         }
