@@ -432,6 +432,32 @@ public final class Gate {
     double ratio = worseRatio(mb, mc, higher);
     double[] ci = bootstrap(ctx, entry + "\u0000" + bm.name(), bs, cs, higher, factor);
     boolean fail = ratio > 1 + threshold && ci[0] > 1;
+    if (fail && norm.applied() && !norm.hostsDiffer()) {
+      // On one host the reference only approximates how the machine's speed drifted (it is a
+      // different workload), so a same-host regression must also show in the raw timings.
+      Context raw =
+          new Context(
+              ctx.thresholds(),
+              new Normalization(
+                  false,
+                  false,
+                  norm.factor(),
+                  norm.baselineHost(),
+                  norm.candidateHost(),
+                  norm.note()),
+              ctx.candidateRef(),
+              ctx.baselineRef());
+      double rawRatio = worseRatio(mb, Stats.median(cs), higher);
+      double[] rawCi = bootstrap(raw, entry + "\u0000" + bm.name(), bs, cs, higher, 1);
+      if (!(rawRatio > 1 + threshold && rawCi[0] > 1)) {
+        fail = false;
+        normText +=
+            String.format(
+                java.util.Locale.ROOT,
+                "; not a regression in the raw timings (worse by %.1f%%), so not failed on the same host",
+                (rawRatio - 1) * 100);
+      }
+    }
     // The change is in the metric's own direction: for better=higher it is 1/ratio − 1.
     double changeLow = higher ? 1 / ci[1] - 1 : ci[0] - 1;
     double changeHigh = higher ? 1 / ci[0] - 1 : ci[1] - 1;
