@@ -27,7 +27,8 @@ public final class HtmlReport {
         .append("body{font-family:sans-serif;margin:24px;color:#222}")
         .append(
             "table{border-collapse:collapse}td,th{border:1px solid #ccc;padding:3px 8px;text-align:right}")
-        .append("th:first-child,td:first-child{text-align:left}svg text{font-size:12px}")
+        .append(
+            "th:first-child,td:first-child,td:last-child{text-align:left}svg text{font-size:12px}")
         .append("</style></head><body>");
     b.append("<h1>infercost bench</h1><p>")
         .append(esc(r.provenance().host().cpuModel()))
@@ -141,7 +142,8 @@ public final class HtmlReport {
     if (bars.isEmpty()) {
       return "<p>No hardware priced (add <code>hardware:</code> to the suite).</p>";
     }
-    Scale x = Scale.log(lo / 2, hi, LEFT + 120, WIDTH - 20);
+    // Leave room on the right for the value labels.
+    Scale x = Scale.log(lo / 2, hi, LEFT + 120, WIDTH - 190);
     int rowH = 20;
     int h = 40 + rowH * bars.size();
     StringBuilder s = svg(h);
@@ -221,7 +223,10 @@ public final class HtmlReport {
     s.append("<path d=\"")
         .append(path)
         .append("\" fill=\"none\" stroke=\"#d62728\" stroke-width=\"2\"/>");
+    int k = 0;
     for (P p : pts) {
+      // Alternate label heights so that neighbours at the same accuracy stay readable.
+      int dy = (k++ % 2 == 0) ? -8 : 16;
       s.append(
           String.format(
               Locale.ROOT,
@@ -232,7 +237,7 @@ public final class HtmlReport {
       s.append(
           text(
               x.at(p.cost()) + 8,
-              y.at(p.acc()) - 6,
+              y.at(p.acc()) + dy,
               p.name() + " (" + fmt(p.acc()) + ")",
               "start"));
     }
@@ -274,9 +279,12 @@ public final class HtmlReport {
     s.append(line(x.from(), y, x.to(), y, "#333"));
     if (x.log()) {
       for (double d = Math.pow(10, Math.floor(Math.log10(x.lo()))); d <= x.hi() * 1.0001; d *= 10) {
-        if (d >= x.lo()) {
-          s.append(line(x.at(d), y, x.at(d), y + 4, "#333"))
-              .append(text(x.at(d), y + 16, fmt(d), "middle"));
+        for (int m : new int[] {1, 2, 5}) {
+          double v = d * m;
+          if (v >= x.lo() && v <= x.hi() * 1.0001) {
+            s.append(line(x.at(v), y, x.at(v), y + 4, "#333"))
+                .append(text(x.at(v), y + 16, fmt(v), "middle"));
+          }
         }
       }
     }
