@@ -7,6 +7,8 @@ import dev.infercost.compress.QuantOptions;
 import dev.infercost.workflows.CompressReport;
 import dev.infercost.workflows.CompressRequest;
 import dev.infercost.workflows.CompressWorkflow;
+import dev.infercost.workflows.TargetGpuReport;
+import dev.infercost.workflows.TargetGpuWorkflow;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -126,8 +128,20 @@ final class CompressCommand implements Callable<Integer> {
   @Option(names = "--no-profile", description = "Skip the latency measurement.")
   boolean noProfile;
 
+  @Option(
+      names = "--target-gpu",
+      paramLabel = "NAME",
+      description =
+          "Build the GPU variants (fp32, fp16 with fp32 islands) for this catalog GPU (t4, l4, a10g,"
+              + " a100, h100), measure them on CUDA or project them, and compare with the best CPU"
+              + " option.")
+  String targetGpu;
+
   @Override
   public Integer call() throws Exception {
+    if (targetGpu != null) {
+      return targetGpu();
+    }
     CompressRequest req;
     try {
       QuantOptions q =
@@ -171,6 +185,51 @@ final class CompressCommand implements Callable<Integer> {
       print(o, r);
     }
     return r.bound() != null && !r.bound().met() ? ExitCodes.BOUND_NOT_MET : ExitCodes.OK;
+  }
+
+  private int targetGpu() throws Exception {
+    Progress progress = new Progress(spec.commandLine().getErr(), common.quiet);
+    java.util.Map<String, long[]> s = new java.util.LinkedHashMap<>();
+    shapes.forEach(x -> s.put(x.input(), x.dims()));
+    TargetGpuReport r = TargetGpuWorkflow.run(model, targetGpu, out, s, threads, progress);
+    progress.clear();
+    PrintWriter o = spec.commandLine().getOut();
+    if (common.json) {
+      Json.print(o, r);
+      return ExitCodes.OK;
+    }
+    Table t = new Table("variant", "hardware", "size", "cos vs fp32", "inf/s", "$/1M", "how");
+    for (var v : r.variants()) {
+      var op = v.option();
+      t.row(
+          v.name(),
+          r.gpu(),
+          Table.bytes(v.bytes()),
+          v.fidelity() == null
+              ? "n/a"
+              : String.format(Locale.ROOT, "%.5f", v.fidelity().meanCosine()),
+          op == null ? "-" : String.format(Locale.ROOT, "%.1f", op.throughput()),
+          op == null ? "-" : String.format(Locale.ROOT, "%.6f", op.costPerMillionUsd()),
+          op == null
+              ? "not priced"
+              : op.provenance().startsWith("estimated") ? "estimated" : "measured");
+    }
+    if (r.bestCpu() != null) {
+      var c = r.bestCpu();
+      t.row(
+          c.variant() + " (best CPU)",
+          c.hardware(),
+          "",
+          "",
+          String.format(Locale.ROOT, "%.1f", c.throughput()),
+          String.format(Locale.ROOT, "%.6f", c.costPerMillionUsd()),
+          c.provenance().startsWith("estimated") ? "estimated" : "measured");
+    }
+    t.print(o);
+    r.notes().forEach(n -> o.println("note: " + n));
+    o.println("report: " + out.resolve("report.md"));
+    o.flush();
+    return ExitCodes.OK;
   }
 
   private boolean parseReduceRange() {

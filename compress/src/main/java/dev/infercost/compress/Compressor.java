@@ -6,6 +6,7 @@ import ai.onnxruntime.OrtException;
 import ai.onnxruntime.OrtSession;
 import dev.infercost.compress.internal.ActivationRanges;
 import dev.infercost.compress.internal.DynamicMatMulPass;
+import dev.infercost.compress.internal.Fp16Pass;
 import dev.infercost.compress.internal.GatherWeightPass;
 import dev.infercost.compress.internal.SmoothQuantPass;
 import dev.infercost.models.Models;
@@ -74,6 +75,25 @@ public final class Compressor {
     options.put("include", String.join(",", o.filter().include()));
     options.put("exclude", String.join(",", o.filter().exclude()));
     return run(model, passes, ctx, options);
+  }
+
+  /**
+   * float32 → float16 for GPU inference (CUDA, TensorRT): weights and activations float16 except
+   * the fp32 islands (block-listed ops, nodes the filter rejects) with Casts around them; graph
+   * inputs and outputs stay float32 with {@code keepIo}. The result is checked structurally (every
+   * value defined before use, float types consistent at every node) and, like every compressed
+   * model, loaded by ONNX Runtime. The CPU build loads and runs it, computing the ops it has no
+   * float16 kernel for (MatMul, Gemm, Conv, Add, Mul, ...) in float32 behind Casts it inserts, so
+   * CPU runs check fidelity, not float16 speed.
+   */
+  public static CompressResult toFp16(OnnxModel model, Fp16Options o) throws CompressException {
+    PassContext ctx = new PassContext(o.filter(), true, false, 0, Map.of(), Map.of());
+    Map<String, String> options = new LinkedHashMap<>();
+    options.put("keep_io", Boolean.toString(o.keepIo()));
+    options.put("block_list", String.join(",", o.blockList()));
+    options.put("include", String.join(",", o.filter().include()));
+    options.put("exclude", String.join(",", o.filter().exclude()));
+    return run(model, List.of(new Fp16Pass(o.blockList(), o.keepIo())), ctx, options);
   }
 
   /** Runs {@code passes} in order on {@code model}. */

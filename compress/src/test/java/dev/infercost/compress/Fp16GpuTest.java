@@ -1,0 +1,45 @@
+package dev.infercost.compress;
+
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import ai.onnxruntime.OrtEnvironment;
+import ai.onnxruntime.OrtProvider;
+import dev.infercost.models.ModelFormat;
+import dev.infercost.models.Models;
+import dev.infercost.models.OnnxModel;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Tag;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The fp16 models in real float16 arithmetic on CUDA, against the fp32 model on CPU; runs with
+ * {@code ./mvnw -Pcuda} and skips where there is no CUDA provider.
+ */
+@Tag("gpu")
+class Fp16GpuTest {
+  @BeforeEach
+  void needsCuda() {
+    assumeTrue(
+        OrtEnvironment.getAvailableProviders().contains(OrtProvider.CUDA),
+        "no CUDA execution provider in this build");
+  }
+
+  @Test
+  void digitsCnnOnCuda() throws Exception {
+    OnnxModel m = Models.loadOnnx(Models.resolve("digits-cnn", ModelFormat.ONNX));
+    var fp16 = Compressor.toFp16(m, Fp16Options.defaults()).model().proto();
+    Fp16Fidelity.Digits d = Fp16Fidelity.digits(m.proto(), fp16, true);
+    System.out.println("digits-cnn fp16 on CUDA: " + d);
+    assertTrue(d.agree() >= 0.99 * d.images(), d.toString());
+  }
+
+  @Test
+  void miniLmOnCuda() throws Exception {
+    OnnxModel m = Models.loadOnnx(Models.resolve("minilm-l6", ModelFormat.ONNX));
+    var fp16 = Compressor.toFp16(m, Fp16Options.defaults()).model().proto();
+    Fp16Fidelity.MiniLm f = Fp16Fidelity.miniLm(m.proto(), fp16, true);
+    System.out.println("minilm-l6 fp16 on CUDA: " + f);
+    assertTrue(f.minCosine() >= 0.999, f.toString());
+  }
+}

@@ -1,0 +1,288 @@
+package dev.infercost.workflows;
+
+import dev.infercost.compress.Compressor;
+import dev.infercost.compress.Fp16Options;
+import dev.infercost.cost.Catalog;
+import dev.infercost.cost.CatalogException;
+import dev.infercost.cost.CostModel;
+import dev.infercost.cost.Figure;
+import dev.infercost.cost.HardwareEntry;
+import dev.infercost.cost.Projection;
+import dev.infercost.models.InfercostException;
+import dev.infercost.models.ModelFormat;
+import dev.infercost.models.ModelInfo;
+import dev.infercost.models.Models;
+import dev.infercost.models.OnnxModel;
+import dev.infercost.models.Tensor;
+import dev.infercost.profile.EvalReport;
+import dev.infercost.profile.Evaluator;
+import dev.infercost.profile.HostInfo;
+import dev.infercost.profile.ProfileOptions;
+import dev.infercost.profile.Profiler;
+import dev.infercost.profile.SideBySide;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.function.Consumer;
+
+/**
+ * {@code compress --target-gpu NAME}: builds the variants that make sense on a GPU (fp32 as is,
+ * fp16 with fp32 islands and fp32 I/O), measures them on CUDA when this build and host have it,
+ * projects them onto the catalog GPU otherwise (roofline plus an assumed launch overhead, labelled
+ * estimated), and puts the cost per 1M inferences next to the best CPU option for the int8 variant
+ * measured on this host.
+ */
+public final class TargetGpuWorkflow {
+  public static final String FP16_FILE = "model.fp16.onnx";
+
+  private TargetGpuWorkflow() {}
+
+  public static TargetGpuReport run(
+      String model,
+      String gpu,
+      Path outDir,
+      Map<String, long[]> shapes,
+      int threads,
+      Consumer<String> progress)
+      throws InfercostException {
+    Catalog catalog = Catalog.builtin();
+    HardwareEntry target;
+    try {
+      target = catalog.require(gpu);
+    } catch (CatalogException e) {
+      throw new InfercostException(e.getMessage(), e);
+    }
+    if (target.accelerator() == null) {
+      throw new InfercostException(
+          "--target-gpu "
+              + gpu
+              + ": catalog entry '"
+              + target.id()
+              + "' has no GPU; pick t4, l4, a10g, a100 or h100");
+    }
+    Path input = Models.resolve(model, ModelFormat.ONNX);
+    OnnxModel fp32 = Models.loadOnnx(input);
+    List<String> notes = new ArrayList<>();
+    try {
+      Files.createDirectories(outDir);
+    } catch (java.io.IOException e) {
+      throw new InfercostException(
+          outDir + ": cannot create the output folder (" + e.getMessage() + ")");
+    }
+    progress.accept("converting to fp16 (fp32 islands for sensitive ops, fp32 I/O)");
+    Path fp16File = outDir.resolve(FP16_FILE);
+    Models.saveOnnx(Compressor.toFp16(fp32, Fp16Options.defaults()).model(), fp16File);
+
+    List<Tensor> inputs =
+        SideBySide.syntheticInputs(input.toString(), shapes, n -> progress.accept("note: " + n));
+    Map<String, long[]> used = new java.util.LinkedHashMap<>();
+    inputs.forEach(t -> used.put(t.name(), t.shape()));
+    ModelInfo info = fp32.info(used);
+    int batch = (int) inputs.get(0).shape()[0];
+    boolean cuda = Profiler.cudaAvailable();
+    if (!cuda) {
+      notes.add(
+          "no CUDA execution provider in this build or host: GPU figures are roofline projections (estimated); build with -Pcuda on a GPU host to measure");
+    }
+    List<TargetGpuReport.Variant> variants = new ArrayList<>();
+    for (String v : List.of("fp32", "fp16")) {
+      String file = v.equals("fp32") ? input.toString() : fp16File.toString();
+      EvalReport fidelity = null;
+      if (v.equals("fp16")) {
+        fidelity = fidelity(model, input, fp16File, threads, notes, progress);
+      }
+      TargetGpuReport.Option option =
+          cuda
+              ? measured(target, v, file, inputs, threads, batch, progress)
+              : projected(target, v, info, batch, notes);
+      variants.add(new TargetGpuReport.Variant(v, file, size(Path.of(file)), fidelity, option));
+    }
+    TargetGpuReport.Option cpu = bestCpu(model, outDir, catalog, used, threads, progress, notes);
+    TargetGpuReport r =
+        new TargetGpuReport(
+            1, "target-gpu", model, target.id(), variants, cpu, notes, HostInfo.current());
+    Reports.writeJson(outDir.resolve("report.json"), r);
+    Reports.writeText(outDir.resolve("report.md"), markdown(r));
+    return r;
+  }
+
+  private static EvalReport fidelity(
+      String model,
+      Path input,
+      Path fp16,
+      int threads,
+      List<String> notes,
+      Consumer<String> progress) {
+    try {
+      var b = Models.builtin(model);
+      if (b.isEmpty() || b.get().testDataResource().isEmpty()) {
+        notes.add("fp16 fidelity not evaluated: no built-in held-out data for this model");
+        return null;
+      }
+      Path data = Models.builtinFile(b.get(), b.get().testDataResource().get());
+      return Evaluator.evaluate(
+          input.toString(),
+          fp16.toString(),
+          data,
+          Evaluator.builtinTokenizer(model),
+          threads,
+          progress);
+    } catch (InfercostException e) {
+      notes.add("fp16 fidelity not evaluated on this host: " + e.getMessage());
+      return null;
+    }
+  }
+
+  private static TargetGpuReport.Option measured(
+      HardwareEntry target,
+      String variant,
+      String file,
+      List<Tensor> inputs,
+      int threads,
+      int batch,
+      Consumer<String> progress)
+      throws InfercostException {
+    ProfileOptions o =
+        ProfileOptions.builder()
+            .optThreads(threads)
+            .optCuda(true)
+            .optSampling(30, 1000, 60_000)
+            .build();
+    var r = SideBySide.measure(List.of(file), inputs, o, 3, progress).get(0);
+    double thr = batch * 1000.0 / r.stats().p50();
+    HostInfo h = HostInfo.current();
+    return new TargetGpuReport.Option(
+        target.id(),
+        variant,
+        thr,
+        CostModel.costPerMillion(CostModel.hourlyUsd(target), thr),
+        "measured on this host's CUDA GPU (" + h.cpuModel() + " host), priced as " + target.id());
+  }
+
+  private static TargetGpuReport.Option projected(
+      HardwareEntry target, String variant, ModelInfo info, int batch, List<String> notes)
+      throws InfercostException {
+    if (info.flops() == null) {
+      throw new InfercostException(
+          info.file() + ": FLOPs unknown at these shapes; give --shape for every input");
+    }
+    try {
+      Projection.Precision p =
+          variant.equals("fp16") ? Projection.Precision.FP16 : Projection.Precision.FP32;
+      double bytes = variant.equals("fp16") ? info.parameterBytes() / 2.0 : info.parameterBytes();
+      Figure roof = Projection.gpu(new Projection.Work(info.flops(), bytes, batch), target, p);
+      double batchMs =
+          batch * 1000.0 / roof.value() + info.nodes() * Pricing.GPU_LAUNCH_OVERHEAD_US / 1000;
+      double thr = batch * 1000.0 / batchMs;
+      return new TargetGpuReport.Option(
+          target.id(),
+          variant,
+          thr,
+          CostModel.costPerMillion(CostModel.hourlyUsd(target), thr),
+          "estimated: "
+              + roof.provenance().detail()
+              + String.format(
+                  Locale.ROOT,
+                  " + %d nodes x %.0f us launch overhead (assumed)",
+                  info.nodes(),
+                  Pricing.GPU_LAUNCH_OVERHEAD_US));
+    } catch (CatalogException e) {
+      notes.add(variant + " not projected: " + e.getMessage());
+      return null;
+    }
+  }
+
+  /** The int8 variant measured here, priced on every CPU catalog entry; the cheapest. */
+  private static TargetGpuReport.Option bestCpu(
+      String model,
+      Path outDir,
+      Catalog catalog,
+      Map<String, long[]> shapes,
+      int threads,
+      Consumer<String> progress,
+      List<String> notes)
+      throws InfercostException {
+    CompressRequest.Builder b =
+        CompressRequest.builder(model, outDir.resolve("cpu-int8"))
+            .optThreads(threads)
+            .optMeasure(false);
+    String int8 = CompressWorkflow.run(b.build(), progress).output().path();
+    List<Tensor> inputs = SideBySide.syntheticInputs(int8, shapes, s -> {});
+    ProfileOptions o =
+        ProfileOptions.builder().optThreads(threads).optSampling(10, 1000, 60_000).build();
+    var r = SideBySide.measure(List.of(int8), inputs, o, 3, progress).get(0);
+    int batch = (int) inputs.get(0).shape()[0];
+    double thr = batch * 1000.0 / r.stats().p50();
+    List<String> cpus =
+        catalog.entries().stream()
+            .filter(e -> e.kind() == HardwareEntry.Kind.CPU && !e.example())
+            .map(HardwareEntry::id)
+            .toList();
+    Pricing pricing = Pricing.of(cpus, HostInfo.current(), threads);
+    ModelInfo info = Models.loadOnnx(Path.of(int8)).info(shapes);
+    TargetGpuReport.Option best = null;
+    for (Pricing.Priced p : pricing.price("int8-dynamic", info, batch, thr)) {
+      if (best == null || p.costPerMillionUsd() < best.costPerMillionUsd()) {
+        best =
+            new TargetGpuReport.Option(
+                p.hardware(),
+                "int8-dynamic",
+                p.throughput(),
+                p.costPerMillionUsd(),
+                (p.estimated() ? "estimated: " : "measured on ") + p.provenance());
+      }
+    }
+    notes.addAll(pricing.notes());
+    return best;
+  }
+
+  private static long size(Path p) throws InfercostException {
+    try {
+      return Files.size(p);
+    } catch (java.io.IOException e) {
+      throw new InfercostException(p + ": cannot read its size");
+    }
+  }
+
+  static String markdown(TargetGpuReport r) {
+    StringBuilder b =
+        new StringBuilder("# infercost compress --target-gpu ").append(r.gpu()).append("\n\n");
+    b.append(
+        "| variant | size | fidelity (mean cosine) | inferences/s | $/1M | how |\n|---|---|---|---|---|---|\n");
+    for (var v : r.variants()) {
+      var o = v.option();
+      b.append(
+          String.format(
+              Locale.ROOT,
+              "| %s | %d | %s | %s | %s | %s |%n",
+              v.name(),
+              v.bytes(),
+              v.fidelity() == null
+                  ? "not evaluated"
+                  : String.format(Locale.ROOT, "%.5f", v.fidelity().meanCosine()),
+              o == null ? "-" : String.format(Locale.ROOT, "%.1f", o.throughput()),
+              o == null ? "-" : String.format(Locale.ROOT, "%.6g", o.costPerMillionUsd()),
+              o == null ? "-" : o.provenance()));
+    }
+    if (r.bestCpu() != null) {
+      var c = r.bestCpu();
+      b.append(
+          String.format(
+              Locale.ROOT,
+              "%nBest CPU option: %s on %s, %.1f inferences/s, $%.6g per 1M (%s).%n",
+              c.variant(),
+              c.hardware(),
+              c.throughput(),
+              c.costPerMillionUsd(),
+              c.provenance()));
+    }
+    if (!r.notes().isEmpty()) {
+      b.append("\n## Notes\n\n");
+      r.notes().forEach(n -> b.append("- ").append(n).append('\n'));
+    }
+    return b.toString();
+  }
+}

@@ -1,0 +1,52 @@
+package dev.infercost.workflows;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.infercost.cost.Catalog;
+import dev.infercost.cost.CostModel;
+import dev.infercost.models.InfercostException;
+import dev.infercost.profile.Profiler;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Map;
+import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class TargetGpuWorkflowTest {
+  @TempDir Path tmp;
+
+  @Test
+  void digitsCnnOnL4IsProjectedAndComparedWithTheBestCpu() throws Exception {
+    Assumptions.assumeFalse(Profiler.cudaAvailable(), "with CUDA the figures are measured instead");
+    TargetGpuReport r = TargetGpuWorkflow.run("digits-cnn", "l4", tmp, Map.of(), 1, s -> {});
+    assertEquals("aws-g6.xlarge", r.gpu());
+    assertEquals(2, r.variants().size());
+    var fp16 = r.variants().get(1);
+    assertEquals("fp16", fp16.name());
+    assertTrue(fp16.bytes() < 0.6 * r.variants().get(0).bytes(), "fp16 about half the size");
+    assertNotNull(fp16.fidelity());
+    assertEquals(0, fp16.fidelity().accuracyDrop(), 1e-12);
+    double hourly = CostModel.hourlyUsd(Catalog.builtin().require("l4"));
+    for (var v : r.variants()) {
+      assertTrue(v.option().provenance().startsWith("estimated"), v.option().provenance());
+      assertEquals(
+          hourly / (v.option().throughput() * 3600) * 1e6, v.option().costPerMillionUsd(), 1e-12);
+    }
+    assertNotNull(r.bestCpu());
+    assertTrue(Files.exists(tmp.resolve("model.fp16.onnx")));
+    assertTrue(Files.readString(tmp.resolve("report.md")).contains("Best CPU option"));
+  }
+
+  @Test
+  void aCpuEntryIsNotAGpu() {
+    InfercostException e =
+        assertThrows(
+            InfercostException.class,
+            () -> TargetGpuWorkflow.run("digits-cnn", "aws-c6a.large", tmp, Map.of(), 1, s -> {}));
+    assertTrue(e.getMessage().contains("has no GPU"), e.getMessage());
+  }
+}
