@@ -148,7 +148,12 @@ public final class ChooseWorkflow {
           req.model() + ": choose needs --data to check the accuracy bound");
     }
     return Evaluator.evaluate(
-        input.toString(), candidate, data.get(), Optional.empty(), req.threads(), progress);
+        input.toString(),
+        candidate,
+        data.get(),
+        Evaluator.builtinTokenizer(req.model()),
+        req.threads(),
+        progress);
   }
 
   /** The variant's loss against the bound's measure: accuracy drop, or 1 − mean cosine. */
