@@ -109,13 +109,7 @@ public final class Compressor {
     }
     p = withProvenance(p, model, passes, options);
     checkLoads(model, p);
-    List<PassResult> summaries =
-        results.stream()
-            .map(
-                r ->
-                    new PassResult(
-                        r.pass(), ModelProto.getDefaultInstance(), r.rewritten(), r.skipped()))
-            .toList();
+    List<PassSummary> summaries = results.stream().map(PassSummary::of).toList();
     return new CompressResult(model.withProto(p), summaries, options);
   }
 

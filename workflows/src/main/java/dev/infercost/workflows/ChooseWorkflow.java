@@ -45,7 +45,7 @@ public final class ChooseWorkflow {
               .map(HardwareEntry::id)
               .toList();
     }
-    pricing = Pricing.of(hardware, req.catalog(), req.measuredOn(), hostInfo, req.threads());
+    pricing = pricing.withTargets(hardware);
     Path input = Models.resolve(req.model(), ModelFormat.ONNX);
     Path work =
         req.outDir()

@@ -1,6 +1,5 @@
 package dev.infercost.workflows;
 
-import dev.infercost.compress.PassResult;
 import dev.infercost.profile.EvalReport;
 import dev.infercost.profile.HostInfo;
 import dev.infercost.profile.LatencyStats;
@@ -49,7 +48,7 @@ public record CompressReport(
   /** One pass's outcome. */
   public record PassSummary(
       String pass, int rewritten, List<String> rewrittenNodes, List<String> skipped) {
-    static PassSummary of(PassResult r) {
+    static PassSummary of(dev.infercost.compress.PassSummary r) {
       return new PassSummary(r.pass(), r.rewritten().size(), r.rewritten(), r.skipped());
     }
   }

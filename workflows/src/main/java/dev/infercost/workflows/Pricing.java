@@ -222,24 +222,7 @@ public final class Pricing {
           }
         } else if (variant.equals("fp32") && info.flops() != null) {
           double bytes = info.parameterBytes();
-          Figure roof =
-              Projection.gpu(
-                  new Projection.Work(info.flops(), bytes, batch), t, Projection.Precision.FP32);
-          // A roofline alone ignores the fixed cost of launching each operator, which dominates
-          // small models on a GPU; add an assumed launch overhead per node so tiny models are not
-          // priced as if they ran at datasheet peak.
-          double batchMs =
-              batch * 1000.0 / roof.value() + info.nodes() * GPU_LAUNCH_OVERHEAD_US / 1000;
-          f =
-              Figure.estimated(
-                  batch * 1000.0 / batchMs,
-                  roof.unit(),
-                  roof.provenance().detail()
-                      + String.format(
-                          Locale.ROOT,
-                          " + %d nodes x %.0f us launch overhead (assumed, not measured)",
-                          info.nodes(),
-                          GPU_LAUNCH_OVERHEAD_US));
+          f = gpu(info, info.parameterBytes(), batch, t, Projection.Precision.FP32);
         } else {
           note(
               t.id()
@@ -262,6 +245,36 @@ public final class Pricing {
       }
     }
     return out;
+  }
+
+  /**
+   * Roofline throughput on a catalog GPU plus an assumed launch overhead per node: a roofline alone
+   * ignores the fixed cost of launching each operator, which dominates small models on a GPU, and
+   * would price tiny models as if they ran at datasheet peak.
+   */
+  static Figure gpu(
+      ModelInfo info, double bytes, int batch, HardwareEntry t, Projection.Precision p)
+      throws CatalogException {
+    Figure roof = Projection.gpu(new Projection.Work(info.flops(), bytes, batch), t, p);
+    double batchMs = batch * 1000.0 / roof.value() + info.nodes() * GPU_LAUNCH_OVERHEAD_US / 1000;
+    return Figure.estimated(
+        batch * 1000.0 / batchMs,
+        roof.unit(),
+        roof.provenance().detail()
+            + String.format(
+                Locale.ROOT,
+                " + %d nodes x %.0f us launch overhead (assumed, not measured)",
+                info.nodes(),
+                GPU_LAUNCH_OVERHEAD_US));
+  }
+
+  /** The same catalog, host match and threads, pricing on other hardware. */
+  public Pricing withTargets(List<String> hardware) throws InfercostException {
+    List<HardwareEntry> t = new ArrayList<>();
+    for (String h : hardware) {
+      t.add(require(catalog, h));
+    }
+    return new Pricing(catalog, t, host, hostInfo, threads);
   }
 
   private void note(String n) {

@@ -48,7 +48,8 @@ public final class TargetGpuWorkflow {
       int threads,
       Consumer<String> progress)
       throws InfercostException {
-    Catalog catalog = Catalog.builtin();
+    Pricing pricing = Pricing.of(List.of(), HostInfo.current(), threads);
+    Catalog catalog = pricing.catalog();
     HardwareEntry target;
     try {
       target = catalog.require(gpu);
@@ -100,7 +101,7 @@ public final class TargetGpuWorkflow {
               : projected(target, v, info, batch, notes);
       variants.add(new TargetGpuReport.Variant(v, file, size(Path.of(file)), fidelity, option));
     }
-    TargetGpuReport.Option cpu = bestCpu(model, outDir, catalog, used, threads, progress, notes);
+    TargetGpuReport.Option cpu = bestCpu(model, outDir, pricing, used, threads, progress, notes);
     TargetGpuReport r =
         new TargetGpuReport(
             1, "target-gpu", model, target.id(), variants, cpu, notes, HostInfo.current());
@@ -173,22 +174,14 @@ public final class TargetGpuWorkflow {
       Projection.Precision p =
           variant.equals("fp16") ? Projection.Precision.FP16 : Projection.Precision.FP32;
       double bytes = variant.equals("fp16") ? info.parameterBytes() / 2.0 : info.parameterBytes();
-      Figure roof = Projection.gpu(new Projection.Work(info.flops(), bytes, batch), target, p);
-      double batchMs =
-          batch * 1000.0 / roof.value() + info.nodes() * Pricing.GPU_LAUNCH_OVERHEAD_US / 1000;
-      double thr = batch * 1000.0 / batchMs;
+      Figure f = Pricing.gpu(info, bytes, batch, target, p);
+      double thr = f.value();
       return new TargetGpuReport.Option(
           target.id(),
           variant,
           thr,
           CostModel.costPerMillion(CostModel.hourlyUsd(target), thr),
-          "estimated: "
-              + roof.provenance().detail()
-              + String.format(
-                  Locale.ROOT,
-                  " + %d nodes x %.0f us launch overhead (assumed)",
-                  info.nodes(),
-                  Pricing.GPU_LAUNCH_OVERHEAD_US));
+          "estimated: " + f.provenance().detail());
     } catch (CatalogException e) {
       notes.add(variant + " not projected: " + e.getMessage());
       return null;
@@ -199,7 +192,7 @@ public final class TargetGpuWorkflow {
   private static TargetGpuReport.Option bestCpu(
       String model,
       Path outDir,
-      Catalog catalog,
+      Pricing base,
       Map<String, long[]> shapes,
       int threads,
       Consumer<String> progress,
@@ -217,11 +210,11 @@ public final class TargetGpuWorkflow {
     int batch = (int) inputs.get(0).shape()[0];
     double thr = batch * 1000.0 / r.stats().p50();
     List<String> cpus =
-        catalog.entries().stream()
+        base.catalog().entries().stream()
             .filter(e -> e.kind() == HardwareEntry.Kind.CPU && !e.example())
             .map(HardwareEntry::id)
             .toList();
-    Pricing pricing = Pricing.of(cpus, HostInfo.current(), threads);
+    Pricing pricing = base.withTargets(cpus);
     ModelInfo info = Models.loadOnnx(Path.of(int8)).info(shapes);
     TargetGpuReport.Option best = null;
     for (Pricing.Priced p : pricing.price("int8-dynamic", info, batch, thr)) {
