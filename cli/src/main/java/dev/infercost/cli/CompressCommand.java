@@ -45,7 +45,10 @@ final class CompressCommand implements Callable<Integer> {
   @Option(
       names = "--method",
       defaultValue = "int8-dynamic",
-      description = "int8-dynamic (default).")
+      description =
+          "int8-dynamic (default): int8 weights, activations quantized per call, for CPU integer"
+              + " kernels. int8-qdq: static int8 in QDQ form (calibrated activation scales) for"
+              + " GPU int8 tensor cores via TensorRT.")
   String method;
 
   @Option(
@@ -132,16 +135,13 @@ final class CompressCommand implements Callable<Integer> {
       names = "--target-gpu",
       paramLabel = "NAME",
       description =
-          "Build the GPU variants (fp32, fp16 with fp32 islands) for this catalog GPU (t4, l4, a10g,"
-              + " a100, h100), measure them on CUDA or project them, and compare with the best CPU"
-              + " option.")
+          "Build the GPU variants (fp32, fp16 with fp32 islands, int8-qdq where the GPU has int8"
+              + " tensor cores) for this catalog GPU (t4, l4, a10g, a100, h100), measure them on"
+              + " CUDA or project them, and compare with the best CPU option.")
   String targetGpu;
 
   @Override
   public Integer call() throws Exception {
-    if (targetGpu != null) {
-      return targetGpu();
-    }
     CompressRequest req;
     try {
       QuantOptions q =
@@ -175,6 +175,9 @@ final class CompressCommand implements Callable<Integer> {
     } catch (IllegalArgumentException e) {
       throw new ParameterException(spec.commandLine(), e.getMessage());
     }
+    if (targetGpu != null) {
+      return targetGpu(req);
+    }
     Progress progress = new Progress(spec.commandLine().getErr(), common.quiet);
     CompressReport r = CompressWorkflow.run(req, progress);
     progress.clear();
@@ -187,11 +190,9 @@ final class CompressCommand implements Callable<Integer> {
     return r.bound() != null && !r.bound().met() ? ExitCodes.BOUND_NOT_MET : ExitCodes.OK;
   }
 
-  private int targetGpu() throws Exception {
+  private int targetGpu(CompressRequest req) throws Exception {
     Progress progress = new Progress(spec.commandLine().getErr(), common.quiet);
-    java.util.Map<String, long[]> s = new java.util.LinkedHashMap<>();
-    shapes.forEach(x -> s.put(x.input(), x.dims()));
-    TargetGpuReport r = TargetGpuWorkflow.run(model, targetGpu, out, s, threads, progress);
+    TargetGpuReport r = TargetGpuWorkflow.run(req, targetGpu, progress);
     progress.clear();
     PrintWriter o = spec.commandLine().getOut();
     if (common.json) {

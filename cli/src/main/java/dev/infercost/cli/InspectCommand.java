@@ -150,7 +150,8 @@ final class InspectCommand implements Callable<Integer> {
         + "; "
         + info.macsByOp().entrySet().stream()
             .map(e -> e.getKey() + " " + Table.count(e.getValue()))
-            .collect(Collectors.joining(", "));
+            .collect(Collectors.joining(", "))
+        + (info.int8Macs() == 0 ? "" : "; in int8: " + Table.count(info.int8Macs()));
   }
 
   private int torchScript(Path file, PrintWriter out) throws Exception {

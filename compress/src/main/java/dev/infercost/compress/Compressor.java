@@ -8,6 +8,7 @@ import dev.infercost.compress.internal.ActivationRanges;
 import dev.infercost.compress.internal.DynamicMatMulPass;
 import dev.infercost.compress.internal.Fp16Pass;
 import dev.infercost.compress.internal.GatherWeightPass;
+import dev.infercost.compress.internal.QdqPass;
 import dev.infercost.compress.internal.SmoothQuantPass;
 import dev.infercost.models.Models;
 import dev.infercost.models.OnnxModel;
@@ -39,28 +40,77 @@ public final class Compressor {
    */
   public static CompressResult quantizeDynamic(
       OnnxModel model, QuantOptions o, List<List<Tensor>> calibration) throws CompressException {
-    PassContext ctx =
-        new PassContext(
-            o.filter(), o.perChannel(), o.reducedRange(), o.smoothAlpha(), Map.of(), Map.of());
+    PassContext smoothing = smoothing(model.proto(), o, calibration);
     List<Pass> passes = new ArrayList<>();
-    var activations = SmoothQuantPass.candidates(model.proto().getGraph(), ctx).keySet();
-    boolean smooth = o.smoothAlpha() != 0 && !calibration.isEmpty() && !activations.isEmpty();
-    if (smooth) {
-      var seen = ActivationRanges.observe(model.proto(), activations, calibration);
-      ctx =
-          new PassContext(
-              o.filter(),
-              o.perChannel(),
-              o.reducedRange(),
-              o.smoothAlpha(),
-              seen.channelMax(),
-              seen.samples());
+    if (smoothing != null) {
       passes.add(new SmoothQuantPass());
     }
     passes.add(new DynamicMatMulPass());
     if (o.embeddings()) {
       passes.add(new GatherWeightPass());
     }
+    PassContext ctx = smoothing != null ? smoothing : context(o, Map.of(), Map.of());
+    return run(model, passes, ctx, options(o, smoothing != null, calibration.size()));
+  }
+
+  /**
+   * Static int8 in QDQ form for GPUs with int8 tensor cores (TensorRT): MatMul/Gemm/Conv inputs
+   * quantized with scales calibrated on {@code calibration} (required), weights int8 per output
+   * channel over the full 8 bits ({@code reducedRange} and {@code embeddings} do not apply). With
+   * {@code smoothAlpha != 0}, SmoothQuant runs first and the activations are calibrated after it.
+   * Models below opset 13 are upgraded for per-channel scales. ONNX Runtime's CPU provider runs the
+   * result too, which is how its fidelity is checked without a GPU.
+   */
+  public static CompressResult quantizeStatic(
+      OnnxModel model, QuantOptions o, List<List<Tensor>> calibration) throws CompressException {
+    if (calibration.isEmpty()) {
+      throw new CompressException(
+          model.displayName() + ": static int8 needs calibration data; pass --calib-data FILE");
+    }
+    PassContext smoothing = smoothing(model.proto(), o, calibration);
+    List<Pass> passes = new ArrayList<>();
+    List<PassResult> results = new ArrayList<>();
+    ModelProto p = model.proto();
+    if (smoothing != null) {
+      Pass s = new SmoothQuantPass();
+      passes.add(s);
+      results.add(s.apply(p, smoothing));
+      p = results.get(0).model();
+    }
+    PassContext plain = context(o, Map.of(), Map.of());
+    var ranges = ActivationRanges.observe(p, QdqPass.activations(p.getGraph(), plain), calibration);
+    Pass q = new QdqPass();
+    passes.add(q);
+    results.add(q.apply(p, context(o, ranges.channelMax(), ranges.samples())));
+    Map<String, String> options = options(o, smoothing != null, calibration.size());
+    options.remove("reduced_range");
+    options.put("activations", "static, per tensor, clip minimizing squared error");
+    return finish(model, passes, results, options);
+  }
+
+  private static PassContext context(
+      QuantOptions o, Map<String, float[]> max, Map<String, List<float[]>> samples) {
+    return new PassContext(
+        o.filter(), o.perChannel(), o.reducedRange(), o.smoothAlpha(), max, samples);
+  }
+
+  /**
+   * The context SmoothQuant needs (calibrated per-channel statistics of the activations it may
+   * smooth), or {@code null} when smoothing is off, there is no calibration data or nothing to
+   * smooth.
+   */
+  private static PassContext smoothing(
+      ModelProto model, QuantOptions o, List<List<Tensor>> calibration) throws CompressException {
+    var activations =
+        SmoothQuantPass.candidates(model.getGraph(), context(o, Map.of(), Map.of())).keySet();
+    if (o.smoothAlpha() == 0 || calibration.isEmpty() || activations.isEmpty()) {
+      return null;
+    }
+    var seen = ActivationRanges.observe(model, activations, calibration);
+    return context(o, seen.channelMax(), seen.samples());
+  }
+
+  private static Map<String, String> options(QuantOptions o, boolean smooth, int calibration) {
     Map<String, String> options = new LinkedHashMap<>();
     options.put("per_channel", Boolean.toString(o.perChannel()));
     options.put("reduced_range", Boolean.toString(o.reducedRange()));
@@ -71,10 +121,10 @@ public final class Compressor {
             : o.smoothAlpha() == PassContext.AUTO_ALPHA
                 ? "auto"
                 : Double.toString(o.smoothAlpha()));
-    options.put("calibration_batches", Integer.toString(calibration.size()));
+    options.put("calibration_batches", Integer.toString(calibration));
     options.put("include", String.join(",", o.filter().include()));
     options.put("exclude", String.join(",", o.filter().exclude()));
-    return run(model, passes, ctx, options);
+    return options;
   }
 
   /**
@@ -107,7 +157,15 @@ public final class Compressor {
       results.add(r);
       p = r.model();
     }
-    p = withProvenance(p, model, passes, options);
+    return finish(model, passes, results, options);
+  }
+
+  /** Provenance and the load check on the last result of {@code passes}. */
+  private static CompressResult finish(
+      OnnxModel model, List<Pass> passes, List<PassResult> results, Map<String, String> options)
+      throws CompressException {
+    ModelProto last = results.isEmpty() ? model.proto() : results.get(results.size() - 1).model();
+    ModelProto p = withProvenance(last, model, passes, options);
     checkLoads(model, p);
     List<PassSummary> summaries = results.stream().map(PassSummary::of).toList();
     return new CompressResult(model.withProto(p), summaries, options);

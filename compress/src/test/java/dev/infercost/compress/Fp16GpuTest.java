@@ -29,7 +29,7 @@ class Fp16GpuTest {
   void digitsCnnOnCuda() throws Exception {
     OnnxModel m = Models.loadOnnx(Models.resolve("digits-cnn", ModelFormat.ONNX));
     var fp16 = Compressor.toFp16(m, Fp16Options.defaults()).model().proto();
-    Fp16Fidelity.Digits d = Fp16Fidelity.digits(m.proto(), fp16, true);
+    BuiltinFidelity.Digits d = BuiltinFidelity.digits(m.proto(), fp16, true);
     System.out.println("digits-cnn fp16 on CUDA: " + d);
     assertTrue(d.agree() >= 0.99 * d.images(), d.toString());
   }
@@ -38,7 +38,7 @@ class Fp16GpuTest {
   void miniLmOnCuda() throws Exception {
     OnnxModel m = Models.loadOnnx(Models.resolve("minilm-l6", ModelFormat.ONNX));
     var fp16 = Compressor.toFp16(m, Fp16Options.defaults()).model().proto();
-    Fp16Fidelity.MiniLm f = Fp16Fidelity.miniLm(m.proto(), fp16, true);
+    BuiltinFidelity.MiniLm f = BuiltinFidelity.miniLm(m.proto(), fp16, true);
     System.out.println("minilm-l6 fp16 on CUDA: " + f);
     assertTrue(f.minCosine() >= 0.999, f.toString());
   }

@@ -347,7 +347,7 @@ class Fp16PassTest {
         r.passes().get(0).skipped());
     // Weights halve; the graph itself (names, shapes, attributes) does not.
     assertTrue(after < 0.6 * before, before + " -> " + after);
-    Fp16Fidelity.Digits d = Fp16Fidelity.digits(m.proto(), r.model().proto(), false);
+    BuiltinFidelity.Digits d = BuiltinFidelity.digits(m.proto(), r.model().proto(), false);
     System.out.println("digits-cnn fp16 on CPU: " + d);
     assertEquals(d.images(), d.agree(), "top-1 equal on every held-out image");
     assertEquals(d.accuracyRef(), d.accuracy());
@@ -381,7 +381,7 @@ class Fp16PassTest {
             - Tiny.opTypes(m.proto()).stream().filter("Cast"::equals).count());
     assertTrue(after < 0.55 * before, before + " -> " + after);
     assertEquals(List.of(), ElemTypes.check(r.model().proto().getGraph()));
-    Fp16Fidelity.MiniLm f = Fp16Fidelity.miniLm(m.proto(), r.model().proto(), false);
+    BuiltinFidelity.MiniLm f = BuiltinFidelity.miniLm(m.proto(), r.model().proto(), false);
     System.out.println("minilm-l6 fp16 on CPU: " + f);
     assertTrue(f.minCosine() >= 0.999, f.toString());
   }
@@ -565,7 +565,7 @@ class Fp16PassTest {
     var env = Models.ortEnvironment();
     try (OnnxTensor a = OnnxTensor.createTensor(env, LongBuffer.wrap(ids), new long[] {2, 3});
         OnnxTensor b = OnnxTensor.createTensor(env, LongBuffer.wrap(mask), new long[] {2, 3})) {
-      return Fp16Fidelity.run(m, Map.of("ids", a, "mask", b), false);
+      return BuiltinFidelity.run(m, Map.of("ids", a, "mask", b), false);
     }
   }
 

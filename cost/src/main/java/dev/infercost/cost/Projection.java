@@ -268,17 +268,75 @@ public final class Projection {
    */
   public static Figure gpu(Work work, HardwareEntry target, Precision precision, double efficiency)
       throws CatalogException {
-    HardwareEntry.Accelerator a = target.accelerator();
-    if (a == null) {
+    HardwareEntry.Accelerator a = accelerator(target);
+    double peak = peak(target, precision);
+    Figure f =
+        gpu(
+            work,
+            peak,
+            bandwidth(target),
+            a.count(),
+            efficiency,
+            target.id() + " (" + a.count() + "× " + a.name() + ", " + precision + ")");
+    return withDerived(f, a, field(precision));
+  }
+
+  /**
+   * Roofline for a graph in QDQ form on int8 tensor cores: {@code int8FlopsPerBatch} of the work at
+   * the int8 peak and the rest at the fp16 peak (the engine builds the layers it cannot run in int8
+   * in fp16, as TensorRT does with both precisions enabled). The compute time is the sum of the two
+   * parts, so the roofline uses the effective peak {@code F ÷ (F_int8 ÷ Π_int8 + F_rest ÷ Π_fp16)}.
+   *
+   * @throws CatalogException when the entry lacks either peak or the memory bandwidth
+   */
+  public static Figure gpuInt8(Work work, double int8FlopsPerBatch, HardwareEntry target)
+      throws CatalogException {
+    if (!(int8FlopsPerBatch >= 0 && int8FlopsPerBatch <= work.flopsPerBatch())) {
+      throw new IllegalArgumentException(
+          "int8FlopsPerBatch must be in [0, flopsPerBatch], got " + int8FlopsPerBatch);
+    }
+    HardwareEntry.Accelerator a = accelerator(target);
+    double int8 = peak(target, Precision.INT8);
+    double fp16 = peak(target, Precision.FP16);
+    double rest = work.flopsPerBatch() - int8FlopsPerBatch;
+    double seconds = int8FlopsPerBatch / int8 + rest / fp16;
+    double effective = seconds > 0 ? work.flopsPerBatch() / seconds : int8;
+    String label =
+        String.format(
+            Locale.ROOT,
+            "%s (%d× %s, INT8 %.4g of %.4g FLOP at %.6g TOP/s, rest FP16 at %.6g TFLOP/s:"
+                + " effective %.6g)",
+            target.id(),
+            a.count(),
+            a.name(),
+            int8FlopsPerBatch,
+            work.flopsPerBatch(),
+            int8,
+            fp16,
+            effective);
+    Figure f = gpu(work, effective, bandwidth(target), a.count(), DEFAULT_GPU_EFFICIENCY, label);
+    return withDerived(f, a, field(Precision.INT8), field(Precision.FP16));
+  }
+
+  private static HardwareEntry.Accelerator accelerator(HardwareEntry target)
+      throws CatalogException {
+    if (target.accelerator() == null) {
       throw new CatalogException(
           "catalog entry '" + target.id() + "' has no accelerator; a roofline needs a GPU entry");
     }
-    String field =
-        switch (precision) {
-          case FP32 -> "fp32Tflops";
-          case FP16 -> "fp16Tflops";
-          case INT8 -> "int8Tops";
-        };
+    return target.accelerator();
+  }
+
+  private static String field(Precision precision) {
+    return switch (precision) {
+      case FP32 -> "fp32Tflops";
+      case FP16 -> "fp16Tflops";
+      case INT8 -> "int8Tops";
+    };
+  }
+
+  private static double peak(HardwareEntry target, Precision precision) throws CatalogException {
+    HardwareEntry.Accelerator a = accelerator(target);
     Double peak =
         switch (precision) {
           case FP32 -> a.fp32Tflops();
@@ -290,12 +348,17 @@ public final class Projection {
           "catalog entry '"
               + target.id()
               + "': accelerator."
-              + field
+              + field(precision)
               + " is null (not found for "
               + a.name()
               + "); set it in a catalog file with \"extends\": \"builtin\" or choose another"
               + " precision");
     }
+    return peak;
+  }
+
+  private static double bandwidth(HardwareEntry target) throws CatalogException {
+    HardwareEntry.Accelerator a = accelerator(target);
     if (a.memoryBandwidthGbPerS() == null) {
       throw new CatalogException(
           "catalog entry '"
@@ -303,19 +366,19 @@ public final class Projection {
               + "': accelerator.memoryBandwidthGbPerS is null (not found); set it in a catalog"
               + " file with \"extends\": \"builtin\"");
     }
-    Figure f =
-        gpu(
-            work,
-            peak,
-            a.memoryBandwidthGbPerS(),
-            a.count(),
-            efficiency,
-            target.id() + " (" + a.count() + "× " + a.name() + ", " + precision + ")");
+    return a.memoryBandwidthGbPerS();
+  }
+
+  /** {@code f} with the catalog fields it used that are marked derived named in its method. */
+  private static Figure withDerived(Figure f, HardwareEntry.Accelerator a, String... fields) {
     StringBuilder derived = new StringBuilder();
-    for (String d : new String[] {field, "memoryBandwidthGbPerS"}) {
+    for (String d : fields) {
       if (a.isDerived(d)) {
         derived.append(derived.length() == 0 ? "" : ", ").append(d);
       }
+    }
+    if (a.isDerived("memoryBandwidthGbPerS")) {
+      derived.append(derived.length() == 0 ? "" : ", ").append("memoryBandwidthGbPerS");
     }
     if (derived.length() == 0) {
       return f;

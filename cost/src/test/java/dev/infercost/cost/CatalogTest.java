@@ -143,7 +143,7 @@ class CatalogTest {
     assertNull(g5.accelerator().fp32Tflops());
     assertNull(g5.accelerator().tdpW());
     assertEquals(600.0, g5.accelerator().memoryBandwidthGbPerS());
-    assertNull(BUILTIN.find("aws-c7a.large").orElseThrow().cpu().fp32GflopsPerCore());
+    assertNull(BUILTIN.find("aws-g5.xlarge").orElseThrow().cpu().fp32GflopsPerCore());
     HardwareEntry h100 = BUILTIN.require("h100");
     assertEquals("H100 NVL", h100.accelerator().name());
     assertNull(h100.accelerator().fp16Tflops());

@@ -73,8 +73,8 @@ class ProjectionTest {
     CpuHost host = new CpuHost("h", 102.4, 2, 100, 180);
     CatalogException e =
         assertThrows(
-            CatalogException.class, () -> Projection.cpu(host, CATALOG.require("aws-c7a.large")));
-    assertTrue(e.getMessage().contains("aws-c7a.large"), e.getMessage());
+            CatalogException.class, () -> Projection.cpu(host, CATALOG.require("aws-g5.xlarge")));
+    assertTrue(e.getMessage().contains("aws-g5.xlarge"), e.getMessage());
     assertTrue(e.getMessage().contains("fp32GflopsPerCore"), e.getMessage());
   }
 

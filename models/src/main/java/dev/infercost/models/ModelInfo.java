@@ -41,6 +41,9 @@ import java.util.TreeMap;
  *     node's shape could not be inferred (see {@code unknownMacNodes})
  * @param macsByOp MACs per op type over the nodes whose shapes are known
  * @param unknownMacNodes MatMul/Gemm/Conv-family nodes whose shapes could not be inferred
+ * @param int8Macs MACs, over the nodes whose shapes are known, of nodes that multiply in int8:
+ *     integer ops ({@code MatMulInteger}, {@code QLinearMatMul}, ...) and MatMul/Gemm/Conv whose
+ *     two operands both come from {@code DequantizeLinear} (QDQ form, which int8 engines fuse)
  */
 public record ModelInfo(
     String file,
@@ -59,7 +62,8 @@ public record ModelInfo(
     Map<String, List<Long>> shapesUsed,
     Long macs,
     Map<String, Long> macsByOp,
-    List<String> unknownMacNodes) {
+    List<String> unknownMacNodes,
+    long int8Macs) {
 
   /** Initializer totals for one element type. */
   public record DTypeStats(int tensors, long elements, long bytes) {}
@@ -143,7 +147,12 @@ public record ModelInfo(
     ShapeInference si = ShapeInference.run(g, pinned);
     Map<String, Long> macsByOp = new TreeMap<>();
     List<String> unknown = new ArrayList<>();
+    Set<String> dequantized = new HashSet<>();
+    long int8Macs = 0;
     for (NodeProto n : g.getNodeList()) {
+      if (n.getOpType().equals("DequantizeLinear")) {
+        dequantized.add(n.getOutput(0));
+      }
       Long m = macs(n, si);
       if (m == null) {
         if (isMacOp(n.getOpType())) {
@@ -151,6 +160,14 @@ public record ModelInfo(
         }
       } else {
         macsByOp.merge(n.getOpType(), m, Long::sum);
+        boolean integer = n.getOpType().contains("Integer") || n.getOpType().startsWith("QLinear");
+        boolean qdq =
+            n.getInputCount() > 1
+                && dequantized.contains(n.getInput(0))
+                && dequantized.contains(n.getInput(1));
+        if (integer || qdq) {
+          int8Macs += m;
+        }
       }
     }
     Long total =
@@ -175,7 +192,8 @@ public record ModelInfo(
         used,
         total,
         macsByOp,
-        unknown);
+        unknown,
+        int8Macs);
   }
 
   private static boolean isMacOp(String op) {

@@ -240,6 +240,7 @@ class ModelInfoTest {
     assertEquals(
         Map.of("MatMulInteger", 24L, "QLinearMatMul", 24L, "QLinearConv", 1152L), i.macsByOp());
     assertEquals(24L + 24 + 1152, i.macs());
+    assertEquals(24L + 24 + 1152, i.int8Macs(), "integer ops multiply in int8");
   }
 
   @Test
@@ -400,7 +401,7 @@ class ModelInfoTest {
     ModelInfo i =
         new ModelInfo(
             "f", 0, 8, 13, "p", List.of(), List.of(), 6, ops, 3, 3, 9, byDtype, shapes, 12L,
-            macsByOp, List.of());
+            macsByOp, List.of(), 0);
     assertEquals(List.of("Add", "MatMul", "Relu"), List.copyOf(i.ops().keySet()));
     assertEquals(List.of("float32", "int8"), List.copyOf(i.byDtype().keySet()));
     assertEquals(List.of("a", "z"), List.copyOf(i.shapesUsed().keySet()));

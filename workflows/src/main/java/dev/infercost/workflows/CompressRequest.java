@@ -11,7 +11,8 @@ import java.util.Optional;
  *
  * @param model model path or built-in name
  * @param outDir folder for {@code model.int8.onnx}, {@code report.json} and {@code report.md}
- * @param method compression method; {@code int8-dynamic} for now
+ * @param method {@code int8-dynamic} (CPU integer kernels) or {@code int8-qdq} (static int8 in QDQ
+ *     form for GPU tensor cores; {@code quant}'s reduced range and embeddings do not apply)
  * @param quant quantization options
  * @param data evaluation data (also split for calibration when {@code calibrationData} is empty);
  *     built-in models default to their bundled held-out data
@@ -38,15 +39,34 @@ public record CompressRequest(
     boolean measure) {
 
   public static final String INT8_DYNAMIC = "int8-dynamic";
+  public static final String INT8_QDQ = "int8-qdq";
 
   public CompressRequest {
-    if (!method.equals(INT8_DYNAMIC)) {
-      throw new IllegalArgumentException("unknown method '" + method + "'; use " + INT8_DYNAMIC);
+    if (!method.equals(INT8_DYNAMIC) && !method.equals(INT8_QDQ)) {
+      throw new IllegalArgumentException(
+          "unknown method '" + method + "'; use " + INT8_DYNAMIC + " or " + INT8_QDQ);
     }
     if (calibrationSamples < 1 || threads < 1) {
       throw new IllegalArgumentException("calibration samples and threads must be >= 1");
     }
     shapes = java.util.Collections.unmodifiableMap(new LinkedHashMap<>(shapes));
+  }
+
+  /** The same request with another method, output folder and profiling choice. */
+  public CompressRequest with(String method, Path outDir, boolean measure) {
+    return new CompressRequest(
+        model,
+        outDir,
+        method,
+        quant,
+        data,
+        calibrationData,
+        tokenizer,
+        calibrationSamples,
+        bound,
+        threads,
+        shapes,
+        measure);
   }
 
   public static Builder builder(String model, Path outDir) {

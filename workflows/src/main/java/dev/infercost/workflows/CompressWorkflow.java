@@ -42,6 +42,8 @@ public final class CompressWorkflow {
   /** File names inside the output folder. */
   public static final String MODEL_FILE = "model.int8.onnx";
 
+  public static final String QDQ_FILE = "model.int8-qdq.onnx";
+
   public static final String REPORT_JSON = "report.json";
   public static final String REPORT_MD = "report.md";
 
@@ -51,7 +53,8 @@ public final class CompressWorkflow {
       throws InfercostException {
     Path input = Models.resolve(req.model(), ModelFormat.ONNX);
     Path outDir = prepareOutDir(req.outDir());
-    Path output = outDir.resolve(MODEL_FILE);
+    boolean qdq = req.method().equals(CompressRequest.INT8_QDQ);
+    Path output = outDir.resolve(qdq ? QDQ_FILE : MODEL_FILE);
     OnnxModel model = Models.loadOnnx(input);
     List<TensorSpec> specs = model.info(java.util.Map.of()).inputs();
     Optional<BuiltinModel> builtin = Models.builtin(req.model());
@@ -68,7 +71,10 @@ public final class CompressWorkflow {
             + plan.calibrationSource()
             + ")");
     long t0 = System.nanoTime();
-    CompressResult result = Compressor.quantizeDynamic(model, req.quant(), plan.calibration());
+    CompressResult result =
+        qdq
+            ? Compressor.quantizeStatic(model, req.quant(), plan.calibration())
+            : Compressor.quantizeDynamic(model, req.quant(), plan.calibration());
     double seconds = (System.nanoTime() - t0) / 1e9;
     Models.saveOnnx(result.model(), output);
     progress.accept(String.format(java.util.Locale.ROOT, "wrote %s (%.1f s)", output, seconds));

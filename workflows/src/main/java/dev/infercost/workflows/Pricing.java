@@ -221,7 +221,6 @@ public final class Pricing {
                     f.provenance().detail() + "; host peak " + peak.provenance().detail());
           }
         } else if (variant.equals("fp32") && info.flops() != null) {
-          double bytes = info.parameterBytes();
           f = gpu(info, info.parameterBytes(), batch, t, Projection.Precision.FP32);
         } else {
           note(
@@ -250,22 +249,33 @@ public final class Pricing {
   /**
    * Roofline throughput on a catalog GPU plus an assumed launch overhead per node: a roofline alone
    * ignores the fixed cost of launching each operator, which dominates small models on a GPU, and
-   * would price tiny models as if they ran at datasheet peak.
+   * would price tiny models as if they ran at datasheet peak. At {@code INT8} the model is taken to
+   * be in QDQ form: its {@link ModelInfo#int8Macs()} run at the int8 peak, the rest at fp16.
    */
   static Figure gpu(
       ModelInfo info, double bytes, int batch, HardwareEntry t, Projection.Precision p)
       throws CatalogException {
-    Figure roof = Projection.gpu(new Projection.Work(info.flops(), bytes, batch), t, p);
-    double batchMs = batch * 1000.0 / roof.value() + info.nodes() * GPU_LAUNCH_OVERHEAD_US / 1000;
+    var work = new Projection.Work(info.flops(), bytes, batch);
+    Figure roof =
+        p == Projection.Precision.INT8
+            ? Projection.gpuInt8(work, 2.0 * info.int8Macs(), t)
+            : Projection.gpu(work, t, p);
+    // Int8 engines fold QuantizeLinear/DequantizeLinear into the kernels around them.
+    int fused =
+        info.ops().getOrDefault("QuantizeLinear", 0)
+            + info.ops().getOrDefault("DequantizeLinear", 0);
+    int kernels = info.nodes() - fused;
+    double batchMs = batch * 1000.0 / roof.value() + kernels * GPU_LAUNCH_OVERHEAD_US / 1000;
     return Figure.estimated(
         batch * 1000.0 / batchMs,
         roof.unit(),
         roof.provenance().detail()
             + String.format(
                 Locale.ROOT,
-                " + %d nodes x %.0f us launch overhead (assumed, not measured)",
-                info.nodes(),
-                GPU_LAUNCH_OVERHEAD_US));
+                " + %d nodes x %.0f us launch overhead (assumed, not measured%s)",
+                kernels,
+                GPU_LAUNCH_OVERHEAD_US,
+                fused == 0 ? "" : "; " + fused + " Q/DQ nodes counted as fused"));
   }
 
   /** The same catalog, host match and threads, pricing on other hardware. */

@@ -30,24 +30,23 @@ import java.util.function.Consumer;
 
 /**
  * {@code compress --target-gpu NAME}: builds the variants that make sense on a GPU (fp32 as is,
- * fp16 with fp32 islands and fp32 I/O), measures them on CUDA when this build and host have it,
- * projects them onto the catalog GPU otherwise (roofline plus an assumed launch overhead, labelled
- * estimated), and puts the cost per 1M inferences next to the best CPU option for the int8 variant
- * measured on this host.
+ * fp16 with fp32 islands and fp32 I/O, and static int8 in QDQ form where the GPU has int8 tensor
+ * cores), measures them on CUDA when this build and host have it, projects them onto the catalog
+ * GPU otherwise (roofline plus an assumed launch overhead, labelled estimated), and puts the cost
+ * per 1M inferences next to the best CPU option for the dynamic int8 variant measured on this host.
+ * The request's data, calibration data and quantization filter apply to both int8 variants.
  */
 public final class TargetGpuWorkflow {
   public static final String FP16_FILE = "model.fp16.onnx";
 
   private TargetGpuWorkflow() {}
 
-  public static TargetGpuReport run(
-      String model,
-      String gpu,
-      Path outDir,
-      Map<String, long[]> shapes,
-      int threads,
-      Consumer<String> progress)
+  public static TargetGpuReport run(CompressRequest req, String gpu, Consumer<String> progress)
       throws InfercostException {
+    String model = req.model();
+    Path outDir = req.outDir();
+    Map<String, long[]> shapes = req.shapes();
+    int threads = req.threads();
     Pricing pricing = Pricing.of(List.of(), HostInfo.current(), threads);
     Catalog catalog = pricing.catalog();
     HardwareEntry target;
@@ -101,7 +100,14 @@ public final class TargetGpuWorkflow {
               : projected(target, v, info, batch, notes);
       variants.add(new TargetGpuReport.Variant(v, file, size(Path.of(file)), fidelity, option));
     }
-    TargetGpuReport.Option cpu = bestCpu(model, outDir, pricing, used, threads, progress, notes);
+    if (target.accelerator().int8Tops() == null) {
+      notes.add(
+          "int8-qdq not built: the catalog has no int8 tensor-core peak for "
+              + target.accelerator().name());
+    } else {
+      variants.add(qdq(req, target, used, cuda, inputs, batch, notes, progress));
+    }
+    TargetGpuReport.Option cpu = bestCpu(req, pricing, used, progress, notes);
     TargetGpuReport r =
         new TargetGpuReport(
             1, "target-gpu", model, target.id(), variants, cpu, notes, HostInfo.current());
@@ -172,7 +178,12 @@ public final class TargetGpuWorkflow {
     }
     try {
       Projection.Precision p =
-          variant.equals("fp16") ? Projection.Precision.FP16 : Projection.Precision.FP32;
+          switch (variant) {
+            case "fp16" -> Projection.Precision.FP16;
+            case CompressRequest.INT8_QDQ -> Projection.Precision.INT8;
+            default -> Projection.Precision.FP32;
+          };
+      // fp16 halves the fp32 weights; a QDQ model's initializers are already int8 on disk.
       double bytes = variant.equals("fp16") ? info.parameterBytes() / 2.0 : info.parameterBytes();
       Figure f = Pricing.gpu(info, bytes, batch, target, p);
       double thr = f.value();
@@ -188,21 +199,47 @@ public final class TargetGpuWorkflow {
     }
   }
 
-  /** The int8 variant measured here, priced on every CPU catalog entry; the cheapest. */
+  /**
+   * Static int8 in QDQ form, calibrated and evaluated like {@code compress --method int8-qdq} (the
+   * CPU provider runs QDQ graphs, so fidelity is checked here), measured on CUDA or projected with
+   * its int8 MACs at the int8 peak and the rest at fp16.
+   */
+  private static TargetGpuReport.Variant qdq(
+      CompressRequest req,
+      HardwareEntry target,
+      Map<String, long[]> shapes,
+      boolean cuda,
+      List<Tensor> inputs,
+      int batch,
+      List<String> notes,
+      Consumer<String> progress)
+      throws InfercostException {
+    CompressRequest q = req.with(CompressRequest.INT8_QDQ, req.outDir().resolve("int8-qdq"), false);
+    CompressReport r = CompressWorkflow.run(q, progress);
+    if (r.fidelity() == null) {
+      notes.add("int8-qdq fidelity not evaluated: no data; pass --data");
+    }
+    String file = r.output().path();
+    String v = CompressRequest.INT8_QDQ;
+    TargetGpuReport.Option option =
+        cuda
+            ? measured(target, v, file, inputs, req.threads(), batch, progress)
+            : projected(target, v, Models.loadOnnx(Path.of(file)).info(shapes), batch, notes);
+    return new TargetGpuReport.Variant(v, file, size(Path.of(file)), r.fidelity(), option);
+  }
+
+  /** The dynamic int8 variant measured here, priced on every CPU catalog entry; the cheapest. */
   private static TargetGpuReport.Option bestCpu(
-      String model,
-      Path outDir,
+      CompressRequest req,
       Pricing base,
       Map<String, long[]> shapes,
-      int threads,
       Consumer<String> progress,
       List<String> notes)
       throws InfercostException {
-    CompressRequest.Builder b =
-        CompressRequest.builder(model, outDir.resolve("cpu-int8"))
-            .optThreads(threads)
-            .optMeasure(false);
-    String int8 = CompressWorkflow.run(b.build(), progress).output().path();
+    int threads = req.threads();
+    CompressRequest b =
+        req.with(CompressRequest.INT8_DYNAMIC, req.outDir().resolve("cpu-int8"), false);
+    String int8 = CompressWorkflow.run(b, progress).output().path();
     List<Tensor> inputs = SideBySide.syntheticInputs(int8, shapes, s -> {});
     ProfileOptions o =
         ProfileOptions.builder().optThreads(threads).optSampling(10, 1000, 60_000).build();

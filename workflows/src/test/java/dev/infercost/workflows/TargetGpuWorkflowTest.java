@@ -11,7 +11,6 @@ import dev.infercost.models.InfercostException;
 import dev.infercost.profile.Profiler;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.Map;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -22,9 +21,9 @@ class TargetGpuWorkflowTest {
   @Test
   void digitsCnnOnL4IsProjectedAndComparedWithTheBestCpu() throws Exception {
     Assumptions.assumeFalse(Profiler.cudaAvailable(), "with CUDA the figures are measured instead");
-    TargetGpuReport r = TargetGpuWorkflow.run("digits-cnn", "l4", tmp, Map.of(), 1, s -> {});
+    TargetGpuReport r = TargetGpuWorkflow.run(request("digits-cnn"), "l4", s -> {});
     assertEquals("aws-g6.xlarge", r.gpu());
-    assertEquals(2, r.variants().size());
+    assertEquals(3, r.variants().size());
     var fp16 = r.variants().get(1);
     assertEquals("fp16", fp16.name());
     assertTrue(fp16.bytes() < 0.6 * r.variants().get(0).bytes(), "fp16 about half the size");
@@ -36,8 +35,19 @@ class TargetGpuWorkflowTest {
       assertEquals(
           hourly / (v.option().throughput() * 3600) * 1e6, v.option().costPerMillionUsd(), 1e-12);
     }
+    var qdq = r.variants().get(2);
+    assertEquals("int8-qdq", qdq.name());
+    assertTrue(qdq.bytes() < 0.4 * r.variants().get(0).bytes(), "int8 weights");
+    assertTrue(qdq.fidelity().accuracyDrop() <= 0.01, "accuracy drop " + qdq.fidelity());
+    assertTrue(
+        qdq.option().provenance().contains("INT8") && qdq.option().provenance().contains("fused"),
+        qdq.option().provenance());
+    assertTrue(
+        qdq.option().throughput() >= fp16.option().throughput(),
+        "int8 tensor cores at least as fast as fp16 in the projection");
     assertNotNull(r.bestCpu());
     assertTrue(Files.exists(tmp.resolve("model.fp16.onnx")));
+    assertTrue(Files.exists(tmp.resolve("int8-qdq").resolve("model.int8-qdq.onnx")));
     assertTrue(Files.readString(tmp.resolve("report.md")).contains("Best CPU option"));
   }
 
@@ -46,7 +56,11 @@ class TargetGpuWorkflowTest {
     InfercostException e =
         assertThrows(
             InfercostException.class,
-            () -> TargetGpuWorkflow.run("digits-cnn", "aws-c6a.large", tmp, Map.of(), 1, s -> {}));
+            () -> TargetGpuWorkflow.run(request("digits-cnn"), "aws-c6a.large", s -> {}));
     assertTrue(e.getMessage().contains("has no GPU"), e.getMessage());
+  }
+
+  private CompressRequest request(String model) {
+    return CompressRequest.builder(model, tmp).optMeasure(false).build();
   }
 }

@@ -16,14 +16,16 @@ import java.nio.FloatBuffer;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 
 /**
  * Calibration: the per-channel (last dimension) maximum of |x| of chosen intermediate tensors,
- * observed by running the model on calibration batches with those tensors exposed as outputs, and
- * the full rows of the first few batches as samples.
+ * observed by running the model on calibration batches with those tensors exposed as outputs (graph
+ * inputs are read from the batches themselves), and the full rows of the first few batches as
+ * samples.
  */
 public final class ActivationRanges {
   /** Sampled rows per tensor: enough to rank smoothing strengths, cheap to simulate. */
@@ -44,8 +46,12 @@ public final class ActivationRanges {
       ModelProto model, Set<String> tensors, List<List<Tensor>> batches) throws CompressException {
     Set<String> existing = new HashSet<>();
     model.getGraph().getOutputList().forEach(o -> existing.add(o.getName()));
+    Set<String> graphInputs = new HashSet<>();
+    model.getGraph().getInputList().forEach(i -> graphInputs.add(i.getName()));
+    Set<String> computed = new LinkedHashSet<>(tensors);
+    computed.removeAll(graphInputs);
     var g = model.getGraph().toBuilder();
-    for (String t : tensors) {
+    for (String t : computed) {
       if (!existing.contains(t)) {
         g.addOutput(
             ValueInfoProto.newBuilder()
@@ -68,9 +74,16 @@ public final class ActivationRanges {
           for (Tensor t : batch) {
             in.put(t.name(), OrtTensors.toOrt(t));
           }
-          try (OrtSession.Result r = s.run(in, tensors)) {
-            for (Map.Entry<String, OnnxValue> e : r) {
-              accumulate(max, samples, e.getKey(), (OnnxTensor) e.getValue());
+          for (String t : tensors) {
+            if (graphInputs.contains(t) && in.containsKey(t)) {
+              accumulate(max, samples, t, in.get(t));
+            }
+          }
+          if (!computed.isEmpty()) {
+            try (OrtSession.Result r = s.run(in, computed)) {
+              for (Map.Entry<String, OnnxValue> e : r) {
+                accumulate(max, samples, e.getKey(), (OnnxTensor) e.getValue());
+              }
             }
           }
         } finally {

@@ -38,6 +38,13 @@ public final class Initializers {
     return raw(name, TensorProto.DataType.FLOAT, dims, b.array());
   }
 
+  /** A 1-D INT64 tensor. */
+  public static TensorProto ofLongs(String name, long[] values) {
+    ByteBuffer b = ByteBuffer.allocate(values.length * 8).order(ByteOrder.LITTLE_ENDIAN);
+    b.asLongBuffer().put(values);
+    return raw(name, TensorProto.DataType.INT64, new long[] {values.length}, b.array());
+  }
+
   /** An INT8 or UINT8 tensor (the bytes are taken as they are). */
   public static TensorProto ofBytes(
       String name, TensorProto.DataType type, long[] dims, byte[] values) {

@@ -8,9 +8,11 @@ import java.util.Map;
 public enum Ops {
   MATMUL("MatMul", 1),
   GEMM("Gemm", 1),
+  CONV("Conv", 1),
   GATHER("Gather", 0),
   DYNAMIC_QUANTIZE_LINEAR("DynamicQuantizeLinear", -1),
   MATMUL_INTEGER("MatMulInteger", 1),
+  QUANTIZE_LINEAR("QuantizeLinear", -1),
   DEQUANTIZE_LINEAR("DequantizeLinear", -1),
   CAST("Cast", -1),
   MUL("Mul", -1),
@@ -28,7 +30,7 @@ public enum Ops {
   }
 
   private static final Map<String, Ops> BY_TYPE =
-      Map.of("MatMul", MATMUL, "Gemm", GEMM, "Gather", GATHER);
+      Map.of("MatMul", MATMUL, "Gemm", GEMM, "Conv", CONV, "Gather", GATHER);
 
   /** The entry for a weight-carrying op, or {@code null}. */
   public static Ops weighted(String opType) {

@@ -1,6 +1,9 @@
 package dev.infercost.compress.internal;
 
-/** Weight quantization arithmetic: symmetric int8 (per column or per tensor), asymmetric uint8. */
+/**
+ * Weight quantization arithmetic: symmetric int8 (per channel along an axis, or per tensor),
+ * asymmetric uint8.
+ */
 public final class WeightQuantizer {
   private WeightQuantizer() {}
 
@@ -15,25 +18,35 @@ public final class WeightQuantizer {
    * {@code [-qmax, qmax]}; one scale per column when {@code perColumn}, else one overall.
    */
   public static Symmetric symmetric(float[] w, int rows, int cols, int qmax, boolean perColumn) {
-    float[] maxAbs = new float[perColumn ? cols : 1];
-    for (int r = 0; r < rows; r++) {
-      for (int c = 0; c < cols; c++) {
-        int k = perColumn ? c : 0;
-        maxAbs[k] = Math.max(maxAbs[k], Math.abs(w[r * cols + c]));
-      }
+    return symmetric(w, new long[] {rows, cols}, perColumn ? 1 : -1, qmax);
+  }
+
+  /**
+   * Symmetric int8 of a row-major tensor of shape {@code dims}: one scale per index along {@code
+   * axis}, or one overall when {@code axis < 0}; {@code q = round(w / s)} clamped to {@code [-qmax,
+   * qmax]} with {@code s = max|w| / qmax} over the values sharing the scale.
+   */
+  public static Symmetric symmetric(float[] w, long[] dims, int axis, int qmax) {
+    int channels = axis < 0 ? 1 : (int) dims[axis];
+    long inner = 1;
+    for (int d = axis + 1; axis >= 0 && d < dims.length; d++) {
+      inner *= dims[d];
     }
-    float[] scales = new float[maxAbs.length];
-    for (int k = 0; k < scales.length; k++) {
-      // An all-zero column quantizes to zeros with any scale; 1 keeps the dequantization finite.
+    int[] channel = new int[w.length];
+    float[] maxAbs = new float[channels];
+    for (int i = 0; i < w.length; i++) {
+      channel[i] = axis < 0 ? 0 : (int) ((i / inner) % channels);
+      maxAbs[channel[i]] = Math.max(maxAbs[channel[i]], Math.abs(w[i]));
+    }
+    float[] scales = new float[channels];
+    for (int k = 0; k < channels; k++) {
+      // An all-zero channel quantizes to zeros with any scale; 1 keeps the dequantization finite.
       scales[k] = maxAbs[k] == 0 ? 1f : maxAbs[k] / qmax;
     }
     byte[] q = new byte[w.length];
-    for (int r = 0; r < rows; r++) {
-      for (int c = 0; c < cols; c++) {
-        int i = r * cols + c;
-        long v = Math.round(Math.rint(w[i] / scales[perColumn ? c : 0]));
-        q[i] = (byte) Math.max(-qmax, Math.min(qmax, v));
-      }
+    for (int i = 0; i < w.length; i++) {
+      long v = Math.round(Math.rint(w[i] / scales[channel[i]]));
+      q[i] = (byte) Math.max(-qmax, Math.min(qmax, v));
     }
     return new Symmetric(q, scales);
   }

@@ -6,6 +6,7 @@ import ai.onnxruntime.OrtException;
 import ai.onnxruntime.OrtSession;
 import dev.infercost.models.BuiltinModel;
 import dev.infercost.models.Models;
+import dev.infercost.models.Tensor;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.FloatBuffer;
@@ -13,15 +14,18 @@ import java.nio.LongBuffer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Random;
 import java.util.zip.ZipEntry;
 import java.util.zip.ZipInputStream;
 
-/** fp32 vs fp16 outputs of the built-in models; the fp32 reference always runs on CPU. */
-final class Fp16Fidelity {
-  private Fp16Fidelity() {}
+/** fp32 vs compressed outputs of the built-in models; the fp32 reference always runs on CPU. */
+final class BuiltinFidelity {
+  private BuiltinFidelity() {}
 
   /** digits-cnn on its held-out test split. */
   record Digits(
@@ -48,6 +52,22 @@ final class Fp16Fidelity {
               + " (max |hidden| %.2f)",
           minCosine, inputs, maxAbsDiff, maxAbs);
     }
+  }
+
+  /** digits-cnn's calibration split as batches of {@code batch} images. */
+  static List<List<Tensor>> digitsCalibration(int batch) throws Exception {
+    BuiltinModel b = Models.builtin("digits-cnn").orElseThrow();
+    float[] images =
+        (float[])
+            npz(Models.builtinFile(b, b.calibrationDataResource().orElseThrow())).get("input");
+    List<List<Tensor>> out = new ArrayList<>();
+    int n = images.length / 64;
+    for (int i = 0; i < n; i += batch) {
+      int k = Math.min(batch, n - i);
+      float[] x = Arrays.copyOfRange(images, i * 64, (i + k) * 64);
+      out.add(List.of(Tensor.ofFloats("input", new long[] {k, 1, 8, 8}, x)));
+    }
+    return out;
   }
 
   static Digits digits(ModelProto fp32, ModelProto fp16, boolean cuda) throws Exception {

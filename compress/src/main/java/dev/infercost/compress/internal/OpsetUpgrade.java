@@ -1,0 +1,167 @@
+package dev.infercost.compress.internal;
+
+import ai.onnx.proto.OnnxMl.AttributeProto;
+import ai.onnx.proto.OnnxMl.GraphProto;
+import ai.onnx.proto.OnnxMl.ModelProto;
+import ai.onnx.proto.OnnxMl.NodeProto;
+import ai.onnx.proto.OnnxMl.OperatorSetIdProto;
+import ai.onnx.proto.OnnxMl.TensorProto;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Moves a model's default-domain opset from 11 or 12 to 13, the first with per-axis {@code
+ * QuantizeLinear}/{@code DequantizeLinear}. Rewrites the operators whose signature or meaning
+ * changed on the way, so that the model computes the same:
+ *
+ * <ul>
+ *   <li>{@code Unsqueeze}, {@code Squeeze}, {@code ReduceSum}: the {@code axes} attribute becomes
+ *       an int64 input; {@code Split}: the {@code split} attribute becomes an input;
+ *   <li>{@code Softmax}, {@code LogSoftmax}, {@code Hardmax}: before 13 they flatten the input to
+ *       2-D at {@code axis} and normalize over everything after it; from 13 over {@code axis}
+ *       alone. Both agree for {@code axis = -1}; any other axis becomes {@code Flatten(axis)} → op
+ *       over axis 1 → {@code Reshape} to the input's shape, exact whatever the rank;
+ *   <li>{@code Dropout}: the {@code ratio} attribute (an input from 12) is dropped; inference
+ *       ignores it.
+ * </ul>
+ *
+ * Graphs with subgraphs ({@code If}, {@code Loop}, {@code Scan}) are refused, as are opsets below
+ * 11 (Clip, Pad and Resize changed signature at 11).
+ */
+public final class OpsetUpgrade {
+  public static final long TARGET = 13;
+
+  private OpsetUpgrade() {}
+
+  /**
+   * The outcome: the upgraded model, or why not.
+   *
+   * @param model the model at opset 13 (the input itself when it already was), or {@code null}
+   * @param refused why the model was not upgraded, or {@code null}
+   */
+  public record Outcome(ModelProto model, String refused) {}
+
+  /** The default-domain opset of {@code m}, or 0 when it imports none. */
+  public static long opset(ModelProto m) {
+    for (OperatorSetIdProto o : m.getOpsetImportList()) {
+      if (o.getDomain().isEmpty() || o.getDomain().equals("ai.onnx")) {
+        return o.getVersion();
+      }
+    }
+    return 0;
+  }
+
+  public static Outcome to13(ModelProto m) {
+    long from = opset(m);
+    if (from >= TARGET) {
+      return new Outcome(m, null);
+    }
+    if (from < 11) {
+      return new Outcome(null, "opset " + from + " is below 11");
+    }
+    GraphProto g = m.getGraph();
+    for (NodeProto n : g.getNodeList()) {
+      if (n.getAttributeList().stream().anyMatch(a -> a.hasG() || a.getGraphsCount() > 0)) {
+        return new Outcome(null, "node " + n.getName() + " has a subgraph");
+      }
+    }
+    Names names = new Names(g);
+    List<NodeProto> nodes = new ArrayList<>();
+    List<TensorProto> inits = new ArrayList<>();
+    for (NodeProto n : g.getNodeList()) {
+      if (!n.getDomain().isEmpty() && !n.getDomain().equals("ai.onnx")) {
+        nodes.add(n);
+        continue;
+      }
+      switch (n.getOpType()) {
+        case "Unsqueeze", "Squeeze", "ReduceSum" -> nodes.add(attrToInput(n, "axes", names, inits));
+        case "Split" -> nodes.add(attrToInput(n, "split", names, inits));
+        case "Softmax", "LogSoftmax", "Hardmax" -> normalization(n, names, nodes, inits);
+        case "Dropout" -> nodes.add(without(n, "ratio").build());
+        default -> nodes.add(n);
+      }
+    }
+    GraphProto upgraded =
+        g.toBuilder().clearNode().addAllNode(nodes).addAllInitializer(inits).build();
+    ModelProto.Builder b = m.toBuilder().setGraph(upgraded).clearOpsetImport();
+    for (OperatorSetIdProto o : m.getOpsetImportList()) {
+      boolean main = o.getDomain().isEmpty() || o.getDomain().equals("ai.onnx");
+      b.addOpsetImport(main ? o.toBuilder().setVersion(TARGET).build() : o);
+    }
+    if (b.getIrVersion() < 7) {
+      b.setIrVersion(7); // opset 13 needs IR version 7
+    }
+    return new Outcome(b.build(), null);
+  }
+
+  private static NodeProto.Builder without(NodeProto n, String attribute) {
+    NodeProto.Builder b = n.toBuilder().clearAttribute();
+    n.getAttributeList().stream()
+        .filter(a -> !a.getName().equals(attribute))
+        .forEach(b::addAttribute);
+    return b;
+  }
+
+  private static NodeProto attrToInput(
+      NodeProto n, String attribute, Names names, List<TensorProto> inits) {
+    AttributeProto a =
+        n.getAttributeList().stream()
+            .filter(x -> x.getName().equals(attribute))
+            .findFirst()
+            .orElse(null);
+    if (a == null) {
+      return n;
+    }
+    long[] values = a.getIntsList().stream().mapToLong(Long::longValue).toArray();
+    String name =
+        names.fresh(n.getName().isEmpty() ? n.getOutput(0) : n.getName(), "_" + attribute);
+    inits.add(Initializers.ofLongs(name, values));
+    // The new input is the second: Unsqueeze(data, axes), Split(input, split), ...
+    return without(n, attribute).clearInput().addInput(n.getInput(0)).addInput(name).build();
+  }
+
+  private static void normalization(
+      NodeProto n, Names names, List<NodeProto> nodes, List<TensorProto> inits) {
+    long axis = Ops.intAttr(n, "axis", 1);
+    if (axis == -1) {
+      nodes.add(n);
+      return;
+    }
+    String base = n.getName().isEmpty() ? n.getOutput(0) : n.getName();
+    String x = n.getInput(0);
+    String flat = names.fresh(base, "_flat");
+    String shape = names.fresh(base, "_shape");
+    String y2d = names.fresh(base, "_2d");
+    nodes.add(
+        NodeProto.newBuilder()
+            .setOpType("Flatten")
+            .setName(names.fresh(base, "_Flatten"))
+            .addInput(x)
+            .addOutput(flat)
+            .addAttribute(Ops.intAttribute("axis", axis))
+            .build());
+    nodes.add(
+        without(n, "axis")
+            .clearInput()
+            .addInput(flat)
+            .clearOutput()
+            .addOutput(y2d)
+            .addAttribute(Ops.intAttribute("axis", 1))
+            .build());
+    nodes.add(
+        NodeProto.newBuilder()
+            .setOpType("Shape")
+            .setName(names.fresh(base, "_Shape"))
+            .addInput(x)
+            .addOutput(shape)
+            .build());
+    nodes.add(
+        NodeProto.newBuilder()
+            .setOpType("Reshape")
+            .setName(names.fresh(base, "_Reshape"))
+            .addInput(y2d)
+            .addInput(shape)
+            .addOutput(n.getOutput(0))
+            .build());
+  }
+}
