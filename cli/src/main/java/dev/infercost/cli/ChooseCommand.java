@@ -80,8 +80,10 @@ final class ChooseCommand implements Callable<Integer> {
   @Option(
       names = "--methods",
       split = ",",
-      defaultValue = "fp32,int8-dynamic",
-      description = "Variants to build (default ${DEFAULT-VALUE}).")
+      defaultValue = "fp32,int8-dynamic,fp16,int8-qdq",
+      description =
+          "Variants to build (default ${DEFAULT-VALUE}); fp16 is priced on GPUs only,"
+              + " int8-dynamic on CPUs only.")
   List<String> methods;
 
   @Option(
@@ -100,9 +102,11 @@ final class ChooseCommand implements Callable<Integer> {
 
   @Option(
       names = "--threads",
-      defaultValue = "1",
-      description = "Intra-op threads (default ${DEFAULT-VALUE}).")
-  int threads;
+      description =
+          "Intra-op threads of the priced measurements (default: every core of this host, so the"
+              + " measured instance is used whole); above 1, variants are also measured at 1 thread"
+              + " to fit the thread scaling of CPU projections.")
+  int threads = Runtime.getRuntime().availableProcessors();
 
   @Option(
       names = "--out",
@@ -141,12 +145,13 @@ final class ChooseCommand implements Callable<Integer> {
     if (common.json) {
       Json.print(w, r);
     } else {
-      print(w, r);
+      print(w, r, 15);
     }
     return r.result().winner().isPresent() ? ExitCodes.OK : ExitCodes.BOUND_NOT_MET;
   }
 
-  private static void print(PrintWriter w, ChooseReport r) {
+  /** The report as text, with the first {@code rows} ranked candidates. */
+  static void print(PrintWriter w, ChooseReport r, int rows) {
     w.println(
         "host: "
             + r.host().cpuModel()
@@ -178,7 +183,7 @@ final class ChooseCommand implements Callable<Integer> {
           String.format(Locale.ROOT, "%.6f", c.costPerMillionUsd()),
           String.format(Locale.ROOT, "%.4f", row.accuracyDrop()),
           row.provenance().kind().toString().toLowerCase(Locale.ROOT));
-      if (i > 15) {
+      if (i > rows) {
         break;
       }
     }
@@ -208,7 +213,7 @@ final class ChooseCommand implements Callable<Integer> {
             + r.result().infeasible().size()
             + " infeasible rows, "
             + r.notes().size()
-            + " hardware not priced (see report)");
+            + " notes (hardware not priced and why: see report)");
     w.flush();
   }
 }

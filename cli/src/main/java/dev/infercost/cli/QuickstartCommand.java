@@ -8,6 +8,10 @@ import dev.infercost.profile.HostInfo;
 import dev.infercost.profile.LatencyStats;
 import dev.infercost.profile.ProfileOptions;
 import dev.infercost.profile.SideBySide;
+import dev.infercost.workflows.Bound;
+import dev.infercost.workflows.ChooseReport;
+import dev.infercost.workflows.ChooseRequest;
+import dev.infercost.workflows.ChooseWorkflow;
 import dev.infercost.workflows.CompressReport;
 import dev.infercost.workflows.CompressRequest;
 import dev.infercost.workflows.CompressWorkflow;
@@ -18,6 +22,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -32,7 +37,9 @@ import picocli.CommandLine.Spec;
     description = {
       "Inspect and profile the built-in digits-cnn and minilm-l6 models, compress minilm-l6 to",
       "int8 and show fp32 and int8 side by side (fidelity on held-out sentences, latency measured",
-      "interleaved)."
+      "interleaved); then choose the cheapest variant x hardware for digits-cnn within 1% accuracy",
+      "drop, priced against the built-in catalog (measured on this host's entry, estimated",
+      "elsewhere)."
     })
 final class QuickstartCommand implements Callable<Integer> {
   @Mixin CommonOptions common;
@@ -57,7 +64,8 @@ final class QuickstartCommand implements Callable<Integer> {
       Double nnAgreement) {}
 
   /** What {@code --json} prints. */
-  record Summary(String host, int threads, List<Row> models, String int8Report) {}
+  record Summary(
+      String host, int threads, List<Row> models, String int8Report, ChooseReport choose) {}
 
   @Override
   public Integer call() throws Exception {
@@ -118,13 +126,14 @@ final class QuickstartCommand implements Callable<Integer> {
             ml.get(1),
             f.meanCosine(),
             f.nnAgreement()));
+    ChooseReport choice = choose(dir.resolveSibling("choose-digits-cnn"), progress);
     progress.clear();
 
     String host = HostInfo.current().cpuModel();
     PrintWriter w = spec.commandLine().getOut();
     String report = dir.resolve(CompressWorkflow.REPORT_MD).toString();
     if (common.json) {
-      Json.print(w, new Summary(host, 1, rows, report));
+      Json.print(w, new Summary(host, 1, rows, report, choice));
       return ExitCodes.OK;
     }
     w.println(
@@ -164,9 +173,34 @@ final class QuickstartCommand implements Callable<Integer> {
         (double) q.fileBytes() / m.fileBytes(),
         f.samples(),
         report);
+    w.println();
     w.println(
-        "next: infercost compress MODEL --out DIR; infercost profile MODEL --batch 1,8; infercost --help");
+        "infercost choose digits-cnn --max-accuracy-drop 0.01 (every variant, built-in catalog):");
+    ChooseCommand.print(w, choice, 5);
+    w.println(
+        "next: infercost compress MODEL --out DIR; infercost choose MODEL --min-cosine 0.99;"
+            + " infercost --help");
     w.flush();
     return ExitCodes.OK;
+  }
+
+  /** The whole choose flow on digits-cnn: every variant, batch 1 and 8, the built-in catalog. */
+  private static ChooseReport choose(Path out, Progress progress) throws Exception {
+    ChooseRequest req =
+        new ChooseRequest(
+            "digits-cnn",
+            Optional.empty(),
+            new Bound(Bound.MAX_ACCURACY_DROP, 0.01),
+            10,
+            Optional.empty(),
+            List.of(),
+            Optional.empty(),
+            Optional.empty(),
+            ChooseRequest.METHODS,
+            List.of(1, 8),
+            Map.of(),
+            Runtime.getRuntime().availableProcessors(),
+            Optional.of(out));
+    return ChooseWorkflow.run(req, progress);
   }
 }

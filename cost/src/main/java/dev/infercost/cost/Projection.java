@@ -9,20 +9,23 @@ import java.util.Locale;
  *
  * <h2>CPU: measured-host scaling</h2>
  *
- * From a host where the model was measured at 1 thread (T₁) and at N threads (T_N), with a per-core
- * fp32 peak P_h, the throughput on a target with per-core peak P_t and C cores is
+ * From a host where the model was measured at 1 thread (T₁) and at N threads (T_N), with an fp32
+ * peak per vCPU P_h, the throughput on a target with peak per vCPU P_t and C vCPUs is
  *
  * <pre>
  *   T = T_N × (P_t ÷ P_h) × S(C) ÷ S(N)
- *     = T_N × (P_t ÷ P_h) × (C ÷ N) × e(C) ÷ e(N)
  * </pre>
  *
  * where S is Amdahl's speedup {@code S(n) = 1 ÷ (s + (1 − s) ÷ n)} with the serial fraction s
- * fitted to the measured speedup T_N ÷ T₁ (so S(N) equals it), and e(n) = S(n) ÷ n is the
- * thread-scaling efficiency. s is clamped to [0, 1]: superlinear measurements count as linear
- * scaling, slowdowns as none. With N = 1 nothing can be fitted and linear scaling (s = 0) is
- * assumed, which the method string says. Cores are the units the per-core peak applies to: physical
- * cores, one thread each.
+ * fitted to the measured speedup T_N ÷ T₁ (so S(N) equals it). s is clamped to [0, 1]: superlinear
+ * measurements count as linear scaling, slowdowns as none. When only one measurement exists (N = 1,
+ * or T₁ not measured) nothing can be fitted and linear scaling (s = 0) is assumed, which the method
+ * string says.
+ *
+ * <p>The unit is the vCPU, one thread each, with a core's peak shared by its vCPUs (per-core peak ÷
+ * vCPUs per core): a 2-vCPU x86 instance is one core with SMT, a 2-vCPU Graviton two cores. Where
+ * the measuring host has SMT, the fitted s includes the two threads' contention for one core, which
+ * makes projections onto more cores, or onto cores without SMT, conservative.
  *
  * <h2>GPU: roofline</h2>
  *
@@ -54,20 +57,22 @@ public final class Projection {
    * A CPU host the model was measured on.
    *
    * @param name the host, for provenance ({@code aws-c6a.large})
-   * @param peakGflopsPerCore its fp32 peak per core in GFLOP/s
-   * @param threads N, the threads (one per core) of the multi-thread measurement (>= 1)
+   * @param peakGflopsPerVcpu its fp32 peak per vCPU in GFLOP/s
+   * @param threads N, the threads (one per vCPU) of the main measurement (>= 1)
    * @param throughputOneThread T₁, inferences/s at 1 thread
    * @param throughputAtThreads T_N, inferences/s at N threads
+   * @param scalingMeasured whether T₁ was measured (else it is T_N ÷ N: linear scaling assumed)
    */
   public record CpuHost(
       String name,
-      double peakGflopsPerCore,
+      double peakGflopsPerVcpu,
       int threads,
       double throughputOneThread,
-      double throughputAtThreads) {
+      double throughputAtThreads,
+      boolean scalingMeasured) {
     public CpuHost {
       Checks.nonBlank("name", name);
-      Checks.positive("peakGflopsPerCore", peakGflopsPerCore);
+      Checks.positive("peakGflopsPerVcpu", peakGflopsPerVcpu);
       if (threads < 1) {
         throw new IllegalArgumentException("threads must be >= 1, got " + threads);
       }
@@ -75,9 +80,24 @@ public final class Projection {
       Checks.positive("throughputAtThreads", throughputAtThreads);
     }
 
-    /** The Amdahl serial fraction fitted to T_N ÷ T₁, clamped to [0, 1]; 0 when N = 1. */
+    /** Measured at 1 thread and at {@code threads}. */
+    public CpuHost(
+        String name,
+        double peakGflopsPerVcpu,
+        int threads,
+        double throughputOneThread,
+        double throughputAtThreads) {
+      this(name, peakGflopsPerVcpu, threads, throughputOneThread, throughputAtThreads, true);
+    }
+
+    /** Measured at {@code threads} only: linear scaling is assumed. */
+    public static CpuHost unscaled(String name, double peakGflopsPerVcpu, int threads, double t) {
+      return new CpuHost(name, peakGflopsPerVcpu, threads, t / threads, t, false);
+    }
+
+    /** The Amdahl serial fraction fitted to T_N ÷ T₁, clamped to [0, 1]; 0 when not measured. */
     public double serialFraction() {
-      if (threads == 1) {
+      if (threads == 1 || !scalingMeasured) {
         return 0;
       }
       double speedup = throughputAtThreads / throughputOneThread;
@@ -103,18 +123,18 @@ public final class Projection {
   }
 
   /**
-   * CPU projection onto a target with {@code targetPeakGflopsPerCore} per core and {@code
-   * targetCores} cores (see the class comment).
+   * CPU projection onto a target with {@code targetPeakGflopsPerVcpu} per vCPU and {@code
+   * targetVcpus} vCPUs (see the class comment).
    */
-  public static Figure cpu(CpuHost host, double targetPeakGflopsPerCore, int targetCores) {
-    return cpu(host, targetPeakGflopsPerCore, targetCores, "target");
+  public static Figure cpu(CpuHost host, double targetPeakGflopsPerVcpu, int targetVcpus) {
+    return cpu(host, targetPeakGflopsPerVcpu, targetVcpus, "target");
   }
 
   /**
-   * CPU projection onto a catalog entry, using its {@code cpu.fp32GflopsPerCore} and {@link
-   * HardwareEntry#cores()}.
+   * CPU projection onto a catalog entry: its {@code cpu.fp32GflopsPerCore} ÷ {@code
+   * cpu.vcpusPerCore} per vCPU, times its {@code vcpus}.
    *
-   * @throws CatalogException when the entry lacks the per-core peak or the core count
+   * @throws CatalogException when the entry lacks the per-core peak, vCPUs or vCPUs per core
    */
   public static Figure cpu(CpuHost host, HardwareEntry target) throws CatalogException {
     Double peak = target.cpu().fp32GflopsPerCore();
@@ -125,30 +145,29 @@ public final class Projection {
               + "': cpu.fp32GflopsPerCore is null (not found); set it in a catalog file with"
               + " \"extends\": \"builtin\" to project onto this entry");
     }
-    Integer cores = target.cores();
-    if (cores == null) {
+    if (target.vcpus() == null || target.cpu().vcpusPerCore() == null) {
       throw new CatalogException(
           "catalog entry '"
               + target.id()
-              + "': core count unknown (vcpus or cpu.vcpusPerCore is null); set cpu.vcpusPerCore"
-              + " in a catalog file with \"extends\": \"builtin\"");
+              + "': vcpus or cpu.vcpusPerCore is null; set them in a catalog file with"
+              + " \"extends\": \"builtin\"");
     }
-    return cpu(host, peak, cores, target.id());
+    return cpu(host, peak / target.cpu().vcpusPerCore(), target.vcpus(), target.id());
   }
 
-  private static Figure cpu(CpuHost host, double targetPeak, int targetCores, String target) {
-    Checks.positive("targetPeakGflopsPerCore", targetPeak);
-    if (targetCores < 1) {
-      throw new IllegalArgumentException("targetCores must be >= 1, got " + targetCores);
+  private static Figure cpu(CpuHost host, double targetPeak, int targetVcpus, String target) {
+    Checks.positive("targetPeakGflopsPerVcpu", targetPeak);
+    if (targetVcpus < 1) {
+      throw new IllegalArgumentException("targetVcpus must be >= 1, got " + targetVcpus);
     }
     double s = host.serialFraction();
-    double sTarget = speedup(s, targetCores);
+    double sTarget = speedup(s, targetVcpus);
     double sHost = speedup(s, host.threads());
     double value =
-        host.throughputAtThreads() * (targetPeak / host.peakGflopsPerCore()) * sTarget / sHost;
+        host.throughputAtThreads() * (targetPeak / host.peakGflopsPerVcpu()) * sTarget / sHost;
     String fit =
-        host.threads() == 1
-            ? "no multi-thread measurement, linear scaling assumed"
+        host.threads() == 1 || !host.scalingMeasured()
+            ? "thread scaling not measured, linear scaling assumed"
             : String.format(
                 Locale.ROOT,
                 "serial fraction %.4g fitted from 1 thread %.6g/s",
@@ -157,15 +176,15 @@ public final class Projection {
     String method =
         String.format(
             Locale.ROOT,
-            "cpu-scaling onto %s: %.6g/s measured on %s at %d threads × per-core peak %.6g/%.6g"
+            "cpu-scaling onto %s: %.6g/s measured on %s at %d threads × peak per vCPU %.6g/%.6g"
                 + " GFLOP/s × Amdahl speedup S(%d)/S(%d) = %.4g/%.4g (%s)",
             target,
             host.throughputAtThreads(),
             host.name(),
             host.threads(),
             targetPeak,
-            host.peakGflopsPerCore(),
-            targetCores,
+            host.peakGflopsPerVcpu(),
+            targetVcpus,
             host.threads(),
             sTarget,
             sHost,

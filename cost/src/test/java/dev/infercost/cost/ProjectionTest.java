@@ -55,16 +55,23 @@ class ProjectionTest {
     Figure f = Projection.cpu(new CpuHost("h", 100, 1, 50, 50), 100, 4);
     assertEquals(200, f.value(), 1e-9);
     assertTrue(f.provenance().detail().contains("linear scaling assumed"));
+    // Measured at 2 threads only: no fit either, linear from there.
+    CpuHost two = CpuHost.unscaled("h", 100, 2, 80);
+    assertEquals(0, two.serialFraction(), 0);
+    Figure g = Projection.cpu(two, 100, 4);
+    assertEquals(160, g.value(), 1e-9);
+    assertTrue(g.provenance().detail().contains("linear scaling assumed"));
   }
 
   @Test
   void cpuOntoCatalogEntry() throws CatalogException {
-    // c7i.xlarge: 204.8 GFLOP/s per core, 4 vCPUs at 2 per core = 2 cores.
+    // c7i.xlarge: 204.8 GFLOP/s per core shared by 2 vCPUs = 102.4 per vCPU, 4 vCPUs.
     HardwareEntry c7i = CATALOG.require("aws-c7i.xlarge");
     assertEquals(2, c7i.cores());
     CpuHost host = new CpuHost("h", 102.4, 2, 100, 180);
     Figure f = Projection.cpu(host, c7i);
-    assertEquals(180 * 2, f.value(), 1e-9);
+    // s = 1/9: S(4) = 3, S(2) = 1.8, so T = 180 x 1 x 3 / 1.8 = 300.
+    assertEquals(300, f.value(), 1e-9);
     assertTrue(f.provenance().detail().contains("aws-c7i.xlarge"));
   }
 

@@ -17,10 +17,12 @@ import java.util.Optional;
  * @param hardware catalog ids or aliases to consider; empty = every non-example catalog entry
  * @param catalog a user catalog file ({@code "extends": "builtin"} to add to the built-in one)
  * @param measuredOn the catalog entry this host is, when automatic matching cannot tell
- * @param methods variants to build: {@code fp32}, {@code int8-dynamic}
+ * @param methods variants to build: {@code fp32}, {@code int8-dynamic} (CPU), {@code fp16} and
+ *     {@code int8-qdq} (GPU; see {@link Pricing#price})
  * @param batches batch sizes to measure
  * @param shapes input shapes (dim 0 is replaced by each batch)
- * @param threads intra-op threads
+ * @param threads intra-op threads of the measurements that are priced; above 1, each variant is
+ *     also measured at 1 thread to fit the thread scaling of CPU projections
  * @param outDir where report.json and report.md go (and the int8 model), if anywhere
  */
 public record ChooseRequest(
@@ -37,6 +39,10 @@ public record ChooseRequest(
     Map<String, long[]> shapes,
     int threads,
     Optional<Path> outDir) {
+  /** The variants choose can build. */
+  public static final List<String> METHODS =
+      List.of("fp32", CompressRequest.INT8_DYNAMIC, "fp16", CompressRequest.INT8_QDQ);
+
   public ChooseRequest {
     hardware = List.copyOf(hardware);
     methods = List.copyOf(methods);
@@ -46,8 +52,9 @@ public record ChooseRequest(
       throw new IllegalArgumentException("at least one method and one batch size are needed");
     }
     for (String m : methods) {
-      if (!m.equals("fp32") && !m.equals(CompressRequest.INT8_DYNAMIC)) {
-        throw new IllegalArgumentException("unknown method '" + m + "': use fp32, int8-dynamic");
+      if (!METHODS.contains(m)) {
+        throw new IllegalArgumentException(
+            "unknown method '" + m + "': use " + String.join(", ", METHODS));
       }
     }
     if (!(p99Ms > 0)) {

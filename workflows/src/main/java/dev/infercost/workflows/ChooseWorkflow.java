@@ -1,5 +1,7 @@
 package dev.infercost.workflows;
 
+import dev.infercost.compress.Compressor;
+import dev.infercost.compress.Fp16Options;
 import dev.infercost.cost.Figure;
 import dev.infercost.cost.HardwareEntry;
 import dev.infercost.cost.Optimizer;
@@ -54,14 +56,7 @@ public final class ChooseWorkflow {
     Map<String, String> files = new LinkedHashMap<>();
     Map<String, ChooseReport.Variant> variants = new LinkedHashMap<>();
     for (String m : req.methods()) {
-      if (m.equals("fp32")) {
-        files.put(m, input.toString());
-      } else {
-        CompressRequest.Builder b =
-            CompressRequest.builder(req.model(), work).optThreads(req.threads()).optMeasure(false);
-        req.data().ifPresent(b::optData);
-        files.put(m, CompressWorkflow.run(b.build(), progress).output().path());
-      }
+      files.put(m, build(req, m, input, work, progress));
     }
     for (var e : files.entrySet()) {
       EvalReport f = evaluate(req, input, e.getValue(), progress);
@@ -79,20 +74,18 @@ public final class ChooseWorkflow {
       Map<String, long[]> shapes = new LinkedHashMap<>(req.shapes());
       List<Tensor> inputs =
           SideBySide.syntheticInputs(input.toString(), withBatch(input, shapes, batch), s -> {});
-      ProfileOptions o =
-          ProfileOptions.builder()
-              .optThreads(req.threads())
-              .optWarmup(5, 200)
-              .optSampling(5, 1000, 60_000)
-              .build();
+      List<String> paths = new ArrayList<>(files.values());
       List<SideBySide.Result> lat =
-          SideBySide.measure(new ArrayList<>(files.values()), inputs, o, 4, progress);
+          SideBySide.measure(paths, inputs, sampling(req.threads()), 4, progress);
+      List<SideBySide.Result> one =
+          req.threads() == 1 ? lat : SideBySide.measure(paths, inputs, sampling(1), 2, progress);
       int i = 0;
       for (var e : files.entrySet()) {
-        SideBySide.Result r = lat.get(i++);
+        SideBySide.Result r = lat.get(i);
         double throughput = batch * 1000.0 / r.stats().mean();
+        double oneThread = batch * 1000.0 / one.get(i++).stats().mean();
         ModelInfo atBatch = loaded.get(e.getKey()).info(shapesOf(inputs));
-        for (Pricing.Priced p : pricing.price(e.getKey(), atBatch, batch, throughput)) {
+        for (Pricing.Priced p : pricing.price(e.getKey(), atBatch, batch, throughput, oneThread)) {
           Figure.Provenance prov =
               p.estimated()
                   ? Figure.Provenance.estimated(p.provenance())
@@ -124,13 +117,60 @@ public final class ChooseWorkflow {
             rows,
             result,
             sensitivity,
-            pricing.notes(),
+            notes(req, pricing),
             hostInfo);
     if (req.outDir().isPresent()) {
       Reports.writeJson(req.outDir().get().resolve("report.json"), report);
       Reports.writeText(req.outDir().get().resolve("report.md"), ChooseMarkdown.render(report));
     }
     return report;
+  }
+
+  private static List<String> notes(ChooseRequest req, Pricing pricing) {
+    List<String> notes = new ArrayList<>(pricing.notes());
+    if (req.methods().contains("fp16")) {
+      notes.add(
+          "fp16 fidelity is measured with ONNX Runtime's CPU provider, which computes"
+              + " MatMul/Gemm/Conv of an fp16 graph in fp32 behind casts: an upper bound for"
+              + " fp16 arithmetic on a GPU");
+    }
+    return notes;
+  }
+
+  private static ProfileOptions sampling(int threads) {
+    return ProfileOptions.builder()
+        .optThreads(threads)
+        .optWarmup(5, 200)
+        .optSampling(5, 1000, 60_000)
+        .build();
+  }
+
+  /** The model file of variant {@code method}: the input itself, or built under {@code work}. */
+  private static String build(
+      ChooseRequest req, String method, Path input, Path work, Consumer<String> progress)
+      throws InfercostException {
+    if (method.equals("fp32")) {
+      return input.toString();
+    }
+    Path dir = work.resolve(method);
+    if (method.equals("fp16")) {
+      progress.accept("converting to fp16 (fp32 islands for sensitive ops, fp32 I/O)");
+      Path f = dir.resolve(TargetGpuWorkflow.FP16_FILE);
+      try {
+        Files.createDirectories(dir);
+      } catch (java.io.IOException e) {
+        throw new InfercostException(dir + ": cannot create the folder (" + e.getMessage() + ")");
+      }
+      Models.saveOnnx(Compressor.toFp16(Models.loadOnnx(input), Fp16Options.defaults()).model(), f);
+      return f.toString();
+    }
+    CompressRequest.Builder b =
+        CompressRequest.builder(req.model(), dir)
+            .optMethod(method)
+            .optThreads(req.threads())
+            .optMeasure(false);
+    req.data().ifPresent(b::optData);
+    return CompressWorkflow.run(b.build(), progress).output().path();
   }
 
   private static EvalReport evaluate(

@@ -141,14 +141,20 @@ public final class Pricing {
   }
 
   /**
-   * This host's fp32 peak per core: the catalog's figure for its entry, else estimated as the
-   * current clock ({@code /proc/cpuinfo}) × FLOP per cycle of its vector unit (2 FMA units of 256
-   * bits with AVX2: 32; 512 bits with AVX-512: 64).
+   * This host's fp32 peak per vCPU: its catalog entry's per-core figure ÷ vCPUs per core, else
+   * estimated as the current clock ({@code /proc/cpuinfo}) × FLOP per cycle of its vector unit (2
+   * FMA units of 256 bits with AVX2: 32; 512 bits with AVX-512: 64), one vCPU per core as the
+   * operating system sees it.
    */
-  Figure hostPeakPerCore() {
-    if (host.isPresent() && host.get().cpu().fp32GflopsPerCore() != null) {
+  Figure hostPeakPerVcpu() {
+    if (host.isPresent()
+        && host.get().cpu().fp32GflopsPerCore() != null
+        && host.get().cpu().vcpusPerCore() != null) {
+      var cpu = host.get().cpu();
       return Figure.measured(
-          host.get().cpu().fp32GflopsPerCore(), "GFLOP/s", host.get().id() + " catalog figure");
+          cpu.fp32GflopsPerCore() / cpu.vcpusPerCore(),
+          "GFLOP/s",
+          host.get().id() + " catalog figure per core ÷ " + cpu.vcpusPerCore() + " vCPUs");
     }
     double ghz = currentGhz();
     boolean avx512 = hostInfo.cpuFeatures().stream().anyMatch(f -> f.startsWith("avx512"));
@@ -190,46 +196,58 @@ public final class Pricing {
       boolean estimated) {}
 
   /**
-   * Prices one measured variant on every target. {@code variant} decides the GPU precision: {@code
-   * fp32} runs as fp32; the dynamic int8 graph uses ONNX Runtime's CPU integer kernels and is not
-   * projected onto GPUs.
+   * Prices one variant measured at this pricing's thread count only (linear thread scaling is
+   * assumed for CPU projections); see {@link #price(String, ModelInfo, int, double, double)}.
    */
   public List<Priced> price(String variant, ModelInfo info, int batch, double measuredThroughput) {
+    return price(variant, info, batch, measuredThroughput, Double.NaN);
+  }
+
+  /**
+   * Prices one measured variant on every target. On CPUs, {@code fp32}, {@code int8-dynamic} and
+   * {@code int8-qdq} are priced from the measurement; {@code fp16} is not (ONNX Runtime's CPU
+   * provider computes it in fp32 behind casts). On GPUs, {@code fp32}, {@code fp16} and {@code
+   * int8-qdq} are projected at their precision; the dynamic int8 graph uses CPU integer kernels and
+   * is not.
+   *
+   * @param measuredThroughput inferences/s on this host at this pricing's threads
+   * @param oneThreadThroughput inferences/s at 1 thread, to fit the thread scaling of CPU
+   *     projections; NaN when not measured (linear scaling is then assumed)
+   */
+  public List<Priced> price(
+      String variant,
+      ModelInfo info,
+      int batch,
+      double measuredThroughput,
+      double oneThreadThroughput) {
     List<Priced> out = new ArrayList<>();
     String hostName = hostInfo.cpuModel() + " (" + hostInfo.logicalCores() + " cores)";
     for (HardwareEntry t : targets) {
       double hourly = CostModel.hourlyUsd(t);
       try {
         Figure f;
-        if (host.isPresent() && host.get().id().equals(t.id())) {
-          f = Projection.measured(measuredThroughput, hostName + " = " + t.id());
-        } else if (t.kind() == HardwareEntry.Kind.CPU) {
-          Figure peak = hostPeakPerCore();
-          var cpuHost =
-              new Projection.CpuHost(
-                  host.map(HardwareEntry::id).orElse(hostName),
-                  peak.value(),
-                  threads,
-                  measuredThroughput,
-                  measuredThroughput);
-          f = Projection.cpu(cpuHost, t);
-          if (peak.estimated()) {
-            f =
-                Figure.estimated(
-                    f.value(),
-                    f.unit(),
-                    f.provenance().detail() + "; host peak " + peak.provenance().detail());
-          }
-        } else if (variant.equals("fp32") && info.flops() != null) {
-          f = gpu(info, info.parameterBytes(), batch, t, Projection.Precision.FP32);
-        } else {
-          note(
-              t.id()
-                  + ": "
-                  + (info.flops() == null
-                      ? "FLOPs unknown (give shapes)"
-                      : variant + " is a CPU-kernel graph; not projected onto a GPU"));
+        boolean cpu = t.kind() == HardwareEntry.Kind.CPU;
+        if (cpu && variant.equals("fp16")) {
+          note("fp16 is priced on GPUs only: ONNX Runtime's CPU provider runs it in fp32");
           continue;
+        } else if (host.isPresent() && host.get().id().equals(t.id())) {
+          f = Projection.measured(measuredThroughput, hostName + " = " + t.id());
+        } else if (cpu) {
+          f = projectCpu(t, measuredThroughput, oneThreadThroughput);
+        } else if (info.flops() == null) {
+          note(t.id() + ": FLOPs unknown (give shapes)");
+          continue;
+        } else if (variant.equals(CompressRequest.INT8_DYNAMIC)) {
+          note(t.id() + ": int8-dynamic is a CPU-kernel graph; not projected onto a GPU");
+          continue;
+        } else {
+          Projection.Precision p =
+              switch (variant) {
+                case "fp16" -> Projection.Precision.FP16;
+                case CompressRequest.INT8_QDQ -> Projection.Precision.INT8;
+                default -> Projection.Precision.FP32;
+              };
+          f = gpu(info, info.parameterBytes(), batch, t, p);
         }
         out.add(
             new Priced(
@@ -244,6 +262,24 @@ public final class Pricing {
       }
     }
     return out;
+  }
+
+  private Figure projectCpu(HardwareEntry t, double measured, double oneThread)
+      throws CatalogException {
+    Figure peak = hostPeakPerVcpu();
+    String name =
+        host.map(HardwareEntry::id)
+            .orElse(hostInfo.cpuModel() + " (" + hostInfo.logicalCores() + " cores)");
+    var cpuHost =
+        Double.isNaN(oneThread) || threads == 1
+            ? Projection.CpuHost.unscaled(name, peak.value(), threads, measured)
+            : new Projection.CpuHost(name, peak.value(), threads, oneThread, measured);
+    Figure f = Projection.cpu(cpuHost, t);
+    if (!peak.estimated()) {
+      return f;
+    }
+    return Figure.estimated(
+        f.value(), f.unit(), f.provenance().detail() + "; host peak " + peak.provenance().detail());
   }
 
   /**

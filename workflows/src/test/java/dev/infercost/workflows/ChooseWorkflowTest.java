@@ -33,10 +33,10 @@ class ChooseWorkflowTest {
             List.of("aws-c6a.large", "aws-c7i.large", "aws-c7g.large", "t4"),
             Optional.empty(),
             Optional.of("aws-c6a.large"),
-            List.of("fp32", "int8-dynamic"),
+            ChooseRequest.METHODS,
             List.of(1, 8),
             Map.of(),
-            1,
+            2,
             Optional.of(tmp.resolve("out")));
     ChooseReport r = ChooseWorkflow.run(req, s -> {});
     assertEquals("aws-c6a.large", r.hostEntry());
@@ -49,7 +49,26 @@ class ChooseWorkflowTest {
       // Only this host's entry is measured; everything else is labelled estimated.
       boolean measured = row.provenance().kind() == Figure.Provenance.Kind.MEASURED;
       assertEquals(row.hardwareId().equals("aws-c6a.large"), measured, row.toString());
+      // Each variant is priced where it runs: fp16 on the GPU only, dynamic int8 on CPUs only.
+      boolean gpu = row.hardwareId().equals("aws-g4dn.xlarge");
+      if (row.variant().equals("fp16")) {
+        assertTrue(gpu, row.toString());
+      }
+      if (row.variant().equals("int8-dynamic")) {
+        assertFalse(gpu, row.toString());
+      }
+      if (gpu && row.variant().equals("int8-qdq")) {
+        assertTrue(row.provenance().detail().contains("INT8"), row.provenance().detail());
+      }
+      if (!gpu && !measured) {
+        // Measured at 2 threads and at 1: the thread scaling of CPU projections is fitted.
+        assertTrue(
+            row.provenance().detail().contains("fitted from 1 thread"), row.provenance().detail());
+      }
     }
+    assertEquals(
+        java.util.Set.copyOf(ChooseRequest.METHODS),
+        java.util.Set.copyOf(r.table().stream().map(Optimizer.Row::variant).toList()));
     Optimizer.Result brute = ReferenceOptimizer.choose(r.table(), prices, r.result().request());
     assertEquals(brute.winner().orElseThrow().row(), r.result().winner().orElseThrow().row());
     // Cost per 1M = price per hour ÷ (throughput × 3600) × 10⁶, by hand from the report's numbers.
