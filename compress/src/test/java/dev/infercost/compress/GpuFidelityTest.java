@@ -13,11 +13,12 @@ import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 /**
- * The fp16 models in real float16 arithmetic on CUDA, against the fp32 model on CPU; runs with
- * {@code ./mvnw -Pcuda} and skips where there is no CUDA provider.
+ * The GPU variants on CUDA against the fp32 model on CPU: fp16 in real float16 arithmetic, int8 QDQ
+ * as ONNX Runtime's CUDA provider runs it. Runs with {@code ./mvnw -Pcuda} and skips where there is
+ * no CUDA provider.
  */
 @Tag("gpu")
-class Fp16GpuTest {
+class GpuFidelityTest {
   @BeforeEach
   void needsCuda() {
     assumeTrue(
@@ -41,5 +42,17 @@ class Fp16GpuTest {
     BuiltinFidelity.MiniLm f = BuiltinFidelity.miniLm(m.proto(), fp16, true);
     System.out.println("minilm-l6 fp16 on CUDA: " + f);
     assertTrue(f.minCosine() >= 0.999, f.toString());
+  }
+
+  @Test
+  void digitsCnnInt8QdqOnCuda() throws Exception {
+    OnnxModel m = Models.loadOnnx(Models.resolve("digits-cnn", ModelFormat.ONNX));
+    var qdq =
+        Compressor.quantizeStatic(m, QuantOptions.defaults(), BuiltinFidelity.digitsCalibration(32))
+            .model()
+            .proto();
+    BuiltinFidelity.Digits d = BuiltinFidelity.digits(m.proto(), qdq, true);
+    System.out.println("digits-cnn int8-qdq on CUDA: " + d);
+    assertTrue(d.accuracy() >= d.accuracyRef() - 0.01, d.toString());
   }
 }
