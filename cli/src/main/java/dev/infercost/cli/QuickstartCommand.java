@@ -65,7 +65,12 @@ final class QuickstartCommand implements Callable<Integer> {
 
   /** What {@code --json} prints. */
   record Summary(
-      String host, int threads, List<Row> models, String int8Report, ChooseReport choose) {}
+      String host,
+      int threads,
+      List<Row> models,
+      String int8Report,
+      int chooseThreads,
+      ChooseReport choose) {}
 
   @Override
   public Integer call() throws Exception {
@@ -133,7 +138,9 @@ final class QuickstartCommand implements Callable<Integer> {
     PrintWriter w = spec.commandLine().getOut();
     String report = dir.resolve(CompressWorkflow.REPORT_MD).toString();
     if (common.json) {
-      Json.print(w, new Summary(host, 1, rows, report, choice));
+      Json.print(
+          w,
+          new Summary(host, 1, rows, report, Runtime.getRuntime().availableProcessors(), choice));
       return ExitCodes.OK;
     }
     w.println(

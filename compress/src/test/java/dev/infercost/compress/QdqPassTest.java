@@ -59,7 +59,7 @@ class QdqPassTest {
   }
 
   @Test
-  void clippingRangeComesFromTheSamplesWhenThatLowersTheError() {
+  void clippingRangeComesFromTheSamplesWhenThatLowersTheError() throws Exception {
     // Many small values and one outlier: a clip below the outlier quantizes the rest finer.
     float[] batch = Tiny.random(100_000, 3, 0.1f);
     batch[0] = 10f;
@@ -83,7 +83,7 @@ class QdqPassTest {
   }
 
   @Test
-  void skipsWhatItHasNoRangeForAndIsIdempotent() {
+  void skipsWhatItHasNoRangeForAndIsIdempotent() throws Exception {
     PassResult r = new QdqPass().apply(Tiny.matmul(8, 4, 3), PLAIN);
     assertEquals(List.of(), r.rewritten());
     assertTrue(r.skipped().get(0).contains("no calibrated range"), r.skipped().toString());
@@ -121,18 +121,25 @@ class QdqPassTest {
         new PassContext(NodeFilter.all(), true, false, 0, Map.of("s", new float[] {1f}), Map.of());
     PassResult r = new QdqPass().apply(old, ctx);
     assertEquals(13, OpsetUpgrade.opset(r.model()));
-    assertEquals(List.of("mm"), r.rewritten());
+    assertEquals(
+        List.of("opset 11 -> 13 (1 Softmax, 1 Squeeze, 1 Unsqueeze)", "mm"), r.rewritten());
     assertTrue(r.skipped().isEmpty(), r.skipped().toString());
   }
 
   @Test
-  void opsetBelow11IsNotUpgradedAndWeightsFallBackToPerTensor() {
+  void opsetBelow11IsNotUpgradedAndWeightsFallBackToPerTensor() throws Exception {
     ModelProto old = opset(Tiny.matmul(8, 4, 4), 10);
     PassResult r = new QdqPass().apply(old, calibrated(1f));
     assertEquals(10, OpsetUpgrade.opset(r.model()));
     assertTrue(r.skipped().get(0).contains("one scale per weight tensor"), r.skipped().toString());
     NodeProto weightDq = r.model().getGraph().getNode(2);
     assertEquals(0, weightDq.getAttributeCount(), "no axis attribute before opset 13");
+    // QuantizeLinear itself came with opset 10.
+    CompressException e =
+        assertThrows(
+            CompressException.class,
+            () -> new QdqPass().apply(opset(Tiny.matmul(8, 4, 4), 9), calibrated(1f)));
+    assertTrue(e.getMessage().contains("opset 9"), e.getMessage());
   }
 
   @Test

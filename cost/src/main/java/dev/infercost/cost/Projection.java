@@ -9,23 +9,29 @@ import java.util.Locale;
  *
  * <h2>CPU: measured-host scaling</h2>
  *
- * From a host where the model was measured at 1 thread (T₁) and at N threads (T_N), with an fp32
- * peak per vCPU P_h, the throughput on a target with peak per vCPU P_t and C vCPUs is
+ * The unit is the physical core. The host has c_h cores with v_h vCPUs (SMT threads) each and an
+ * fp32 peak per core P_h; the model was measured at 1 thread (T₁, one thread owning a core) and,
+ * where possible, at N threads (T_N). The measured speedup T_N ÷ T₁ is read as:
+ *
+ * <ul>
+ *   <li>with N ≤ c_h (one thread per core): core scaling. Amdahl's {@code S(n) = 1 ÷ (s + (1 − s) ÷
+ *       n)} with the serial fraction s fitted so that S(N) equals it; no SMT gain (g = 1);
+ *   <li>with N > c_h on a single-core SMT host (a 2-vCPU x86 instance): the SMT gain g = T_N ÷ T₁,
+ *       the throughput the sibling threads add to one core; core scaling cannot be measured there
+ *       and is taken as linear (s = 0);
+ *   <li>with N > c_h on a multi-core SMT host: s is fitted over the c_h cores with the SMT gain
+ *       folded in, g = 1.
+ * </ul>
+ *
+ * A target with per-core peak P_t, c_t cores and v_t vCPUs per core then gets
  *
  * <pre>
- *   T = T_N × (P_t ÷ P_h) × S(C) ÷ S(N)
+ *   T = T₁ × (P_t ÷ P_h) × S(c_t) × (g if v_t ≥ 2, else 1)
  * </pre>
  *
- * where S is Amdahl's speedup {@code S(n) = 1 ÷ (s + (1 − s) ÷ n)} with the serial fraction s
- * fitted to the measured speedup T_N ÷ T₁ (so S(N) equals it). s is clamped to [0, 1]: superlinear
- * measurements count as linear scaling, slowdowns as none. When only one measurement exists (N = 1,
- * or T₁ not measured) nothing can be fitted and linear scaling (s = 0) is assumed, which the method
- * string says.
- *
- * <p>The unit is the vCPU, one thread each, with a core's peak shared by its vCPUs (per-core peak ÷
- * vCPUs per core): a 2-vCPU x86 instance is one core with SMT, a 2-vCPU Graviton two cores. Where
- * the measuring host has SMT, the fitted s includes the two threads' contention for one core, which
- * makes projections onto more cores, or onto cores without SMT, conservative.
+ * which gives back T_N for a target like the host. s is clamped to [0, 1] (superlinear counts as
+ * linear, slowdowns as none), g to at least 1. With only T₁ (N = 1, or no second measurement)
+ * linear core scaling and no SMT gain are assumed, which the method string says.
  *
  * <h2>GPU: roofline</h2>
  *
@@ -57,52 +63,88 @@ public final class Projection {
    * A CPU host the model was measured on.
    *
    * @param name the host, for provenance ({@code aws-c6a.large})
-   * @param peakGflopsPerVcpu its fp32 peak per vCPU in GFLOP/s
-   * @param threads N, the threads (one per vCPU) of the main measurement (>= 1)
+   * @param peakGflopsPerCore its fp32 peak per physical core in GFLOP/s
+   * @param cores c_h, its physical cores
+   * @param vcpusPerCore v_h, SMT threads per core (1 without SMT)
    * @param throughputOneThread T₁, inferences/s at 1 thread
-   * @param throughputAtThreads T_N, inferences/s at N threads
-   * @param scalingMeasured whether T₁ was measured (else it is T_N ÷ N: linear scaling assumed)
+   * @param threads N, the threads of the second measurement (1 when there is none)
+   * @param throughputAtThreads T_N, inferences/s at N threads (T₁ when N = 1)
    */
   public record CpuHost(
       String name,
-      double peakGflopsPerVcpu,
-      int threads,
+      double peakGflopsPerCore,
+      int cores,
+      int vcpusPerCore,
       double throughputOneThread,
-      double throughputAtThreads,
-      boolean scalingMeasured) {
+      int threads,
+      double throughputAtThreads) {
     public CpuHost {
       Checks.nonBlank("name", name);
-      Checks.positive("peakGflopsPerVcpu", peakGflopsPerVcpu);
-      if (threads < 1) {
-        throw new IllegalArgumentException("threads must be >= 1, got " + threads);
+      Checks.positive("peakGflopsPerCore", peakGflopsPerCore);
+      if (cores < 1 || vcpusPerCore < 1 || threads < 1) {
+        throw new IllegalArgumentException(
+            "cores, vcpusPerCore and threads must be >= 1, got "
+                + cores
+                + ", "
+                + vcpusPerCore
+                + ", "
+                + threads);
       }
       Checks.positive("throughputOneThread", throughputOneThread);
       Checks.positive("throughputAtThreads", throughputAtThreads);
     }
 
-    /** Measured at 1 thread and at {@code threads}. */
-    public CpuHost(
-        String name,
-        double peakGflopsPerVcpu,
-        int threads,
-        double throughputOneThread,
-        double throughputAtThreads) {
-      this(name, peakGflopsPerVcpu, threads, throughputOneThread, throughputAtThreads, true);
+    /** Measured at 1 thread only: linear core scaling and no SMT gain are assumed. */
+    public static CpuHost oneThread(
+        String name, double peakGflopsPerCore, int cores, int vcpusPerCore, double t1) {
+      return new CpuHost(name, peakGflopsPerCore, cores, vcpusPerCore, t1, 1, t1);
     }
 
-    /** Measured at {@code threads} only: linear scaling is assumed. */
-    public static CpuHost unscaled(String name, double peakGflopsPerVcpu, int threads, double t) {
-      return new CpuHost(name, peakGflopsPerVcpu, threads, t / threads, t, false);
+    private double speedup() {
+      return throughputAtThreads / throughputOneThread;
     }
 
-    /** The Amdahl serial fraction fitted to T_N ÷ T₁, clamped to [0, 1]; 0 when not measured. */
+    private boolean smtSiblingsBusy() {
+      return vcpusPerCore > 1 && threads > cores;
+    }
+
+    /** The Amdahl serial fraction over cores, clamped to [0, 1] (see the class comment). */
     public double serialFraction() {
-      if (threads == 1 || !scalingMeasured) {
+      if (threads == 1 || smtSiblingsBusy() && cores == 1) {
         return 0;
       }
-      double speedup = throughputAtThreads / throughputOneThread;
-      double s = (threads / speedup - 1) / (threads - 1);
+      int n = Math.min(threads, cores);
+      if (n == 1) {
+        return 0;
+      }
+      double s = (n / speedup() - 1) / (n - 1);
       return Math.min(1, Math.max(0, s));
+    }
+
+    /** The SMT gain g: what the sibling threads add to one busy core (at least 1). */
+    public double smtGain() {
+      return smtSiblingsBusy() && cores == 1 ? Math.max(1, speedup()) : 1;
+    }
+
+    private String fit() {
+      if (threads == 1) {
+        return "thread scaling not measured: linear core scaling, no SMT gain assumed";
+      }
+      if (smtSiblingsBusy() && cores == 1) {
+        return String.format(
+            Locale.ROOT,
+            "SMT gain %.4g measured at %d threads on 1 core; core scaling not measurable here,"
+                + " linear assumed",
+            smtGain(),
+            threads);
+      }
+      return String.format(
+          Locale.ROOT,
+          "serial fraction %.4g fitted to %d threads on %d cores%s",
+          serialFraction(),
+          threads,
+          cores,
+          smtSiblingsBusy() ? " (SMT gain folded in)" : "");
     }
   }
 
@@ -123,18 +165,19 @@ public final class Projection {
   }
 
   /**
-   * CPU projection onto a target with {@code targetPeakGflopsPerVcpu} per vCPU and {@code
-   * targetVcpus} vCPUs (see the class comment).
+   * CPU projection onto a target with {@code targetPeakGflopsPerCore} per core, {@code targetCores}
+   * cores and {@code targetVcpusPerCore} SMT threads per core (see the class comment).
    */
-  public static Figure cpu(CpuHost host, double targetPeakGflopsPerVcpu, int targetVcpus) {
-    return cpu(host, targetPeakGflopsPerVcpu, targetVcpus, "target");
+  public static Figure cpu(
+      CpuHost host, double targetPeakGflopsPerCore, int targetCores, int targetVcpusPerCore) {
+    return cpu(host, targetPeakGflopsPerCore, targetCores, targetVcpusPerCore, "target");
   }
 
   /**
-   * CPU projection onto a catalog entry: its {@code cpu.fp32GflopsPerCore} ÷ {@code
-   * cpu.vcpusPerCore} per vCPU, times its {@code vcpus}.
+   * CPU projection onto a catalog entry, using its {@code cpu.fp32GflopsPerCore}, {@link
+   * HardwareEntry#cores()} and {@code cpu.vcpusPerCore}.
    *
-   * @throws CatalogException when the entry lacks the per-core peak, vCPUs or vCPUs per core
+   * @throws CatalogException when the entry lacks the per-core peak or the core count
    */
   public static Figure cpu(CpuHost host, HardwareEntry target) throws CatalogException {
     Double peak = target.cpu().fp32GflopsPerCore();
@@ -145,50 +188,45 @@ public final class Projection {
               + "': cpu.fp32GflopsPerCore is null (not found); set it in a catalog file with"
               + " \"extends\": \"builtin\" to project onto this entry");
     }
-    if (target.vcpus() == null || target.cpu().vcpusPerCore() == null) {
+    Integer cores = target.cores();
+    if (cores == null) {
       throw new CatalogException(
           "catalog entry '"
               + target.id()
-              + "': vcpus or cpu.vcpusPerCore is null; set them in a catalog file with"
-              + " \"extends\": \"builtin\"");
+              + "': core count unknown (vcpus or cpu.vcpusPerCore is null); set cpu.vcpusPerCore"
+              + " in a catalog file with \"extends\": \"builtin\"");
     }
-    return cpu(host, peak / target.cpu().vcpusPerCore(), target.vcpus(), target.id());
+    return cpu(host, peak, cores, target.cpu().vcpusPerCore(), target.id());
   }
 
-  private static Figure cpu(CpuHost host, double targetPeak, int targetVcpus, String target) {
-    Checks.positive("targetPeakGflopsPerVcpu", targetPeak);
-    if (targetVcpus < 1) {
-      throw new IllegalArgumentException("targetVcpus must be >= 1, got " + targetVcpus);
+  private static Figure cpu(
+      CpuHost host, double targetPeak, int targetCores, int targetVcpusPerCore, String target) {
+    Checks.positive("targetPeakGflopsPerCore", targetPeak);
+    if (targetCores < 1 || targetVcpusPerCore < 1) {
+      throw new IllegalArgumentException(
+          "target cores and vCPUs per core must be >= 1, got "
+              + targetCores
+              + ", "
+              + targetVcpusPerCore);
     }
-    double s = host.serialFraction();
-    double sTarget = speedup(s, targetVcpus);
-    double sHost = speedup(s, host.threads());
+    double scaling = speedup(host.serialFraction(), targetCores);
+    double smt = targetVcpusPerCore > 1 ? host.smtGain() : 1;
     double value =
-        host.throughputAtThreads() * (targetPeak / host.peakGflopsPerVcpu()) * sTarget / sHost;
-    String fit =
-        host.threads() == 1 || !host.scalingMeasured()
-            ? "thread scaling not measured, linear scaling assumed"
-            : String.format(
-                Locale.ROOT,
-                "serial fraction %.4g fitted from 1 thread %.6g/s",
-                s,
-                host.throughputOneThread());
+        host.throughputOneThread() * (targetPeak / host.peakGflopsPerCore()) * scaling * smt;
     String method =
         String.format(
             Locale.ROOT,
-            "cpu-scaling onto %s: %.6g/s measured on %s at %d threads × peak per vCPU %.6g/%.6g"
-                + " GFLOP/s × Amdahl speedup S(%d)/S(%d) = %.4g/%.4g (%s)",
+            "cpu-scaling onto %s: %.6g/s measured on %s at 1 thread × per-core peak %.6g/%.6g"
+                + " GFLOP/s × Amdahl S(%d cores) %.4g × SMT gain %.4g (%s)",
             target,
-            host.throughputAtThreads(),
+            host.throughputOneThread(),
             host.name(),
-            host.threads(),
             targetPeak,
-            host.peakGflopsPerVcpu(),
-            targetVcpus,
-            host.threads(),
-            sTarget,
-            sHost,
-            fit);
+            host.peakGflopsPerCore(),
+            targetCores,
+            scaling,
+            smt,
+            host.fit());
     return Figure.estimated(value, UNIT, method);
   }
 

@@ -15,69 +15,82 @@ class ProjectionTest {
 
   @Test
   void cpuScalingByHand() {
-    // T1 = 100/s, T2 = 180/s -> speedup 1.8 -> serial fraction s = (2/1.8 - 1)/(2 - 1) = 1/9.
-    CpuHost host = new CpuHost("dev-host", 100, 2, 100, 180);
+    // 4 cores without SMT; T1 = 100/s, T2 = 180/s -> speedup 1.8 -> s = (2/1.8 - 1)/(2 - 1) = 1/9.
+    CpuHost host = new CpuHost("dev-host", 100, 4, 1, 100, 2, 180);
     assertEquals(1.0 / 9, host.serialFraction(), 1e-12);
-    // S(4) = 1/(1/9 + (8/9)/4) = 3; S(2) = 1.8; T = 180 x (200/100) x 3/1.8 = 600.
-    Figure f = Projection.cpu(host, 200, 4);
+    assertEquals(1, host.smtGain(), 0);
+    // S(4) = 1/(1/9 + (8/9)/4) = 3; T = 100 x (200/100) x 3 = 600.
+    Figure f = Projection.cpu(host, 200, 4, 1);
     assertEquals(600, f.value(), 1e-9);
     assertEquals("inferences/s", f.unit());
     assertTrue(f.estimated());
     assertTrue(f.provenance().detail().contains("dev-host"), f.provenance().detail());
     assertTrue(f.provenance().detail().startsWith("cpu-scaling"), f.provenance().detail());
+    // A target like the host gives the host's own measurement back: T1 x S(2) = 180.
+    assertEquals(180, Projection.cpu(host, 100, 2, 1).value(), 1e-9);
   }
 
   @Test
   void sameCoresScalesByPeakOnly() {
-    CpuHost host = new CpuHost("h", 64, 2, 100, 150);
-    assertEquals(150 * 204.8 / 64, Projection.cpu(host, 204.8, 2).value(), 1e-9);
+    CpuHost host = new CpuHost("h", 64, 2, 1, 100, 2, 150);
+    assertEquals(150 * 204.8 / 64, Projection.cpu(host, 204.8, 2, 1).value(), 1e-9);
   }
 
   @Test
   void perfectScalingIsLinearInCores() {
-    CpuHost host = new CpuHost("h", 100, 2, 100, 200);
+    CpuHost host = new CpuHost("h", 100, 2, 1, 100, 2, 200);
     assertEquals(0, host.serialFraction(), 0);
-    assertEquals(800, Projection.cpu(host, 100, 8).value(), 1e-9);
+    assertEquals(800, Projection.cpu(host, 100, 8, 1).value(), 1e-9);
   }
 
   @Test
   void superlinearIsClampedToLinearAndSlowdownToFlat() {
-    CpuHost superlinear = new CpuHost("h", 100, 2, 100, 250);
+    CpuHost superlinear = new CpuHost("h", 100, 2, 1, 100, 2, 250);
     assertEquals(0, superlinear.serialFraction(), 0);
-    assertEquals(250 * 2, Projection.cpu(superlinear, 100, 4).value(), 1e-9);
-    CpuHost slower = new CpuHost("h", 100, 2, 100, 90);
+    assertEquals(100 * 4, Projection.cpu(superlinear, 100, 4, 1).value(), 1e-9);
+    CpuHost slower = new CpuHost("h", 100, 2, 1, 100, 2, 90);
     assertEquals(1, slower.serialFraction(), 0);
-    assertEquals(90, Projection.cpu(slower, 100, 16).value(), 1e-9);
+    assertEquals(100, Projection.cpu(slower, 100, 16, 1).value(), 1e-9);
   }
 
   @Test
   void singleThreadMeasurementAssumesLinearScalingAndSaysSo() {
-    Figure f = Projection.cpu(new CpuHost("h", 100, 1, 50, 50), 100, 4);
-    assertEquals(200, f.value(), 1e-9);
-    assertTrue(f.provenance().detail().contains("linear scaling assumed"));
-    // Measured at 2 threads only: no fit either, linear from there.
-    CpuHost two = CpuHost.unscaled("h", 100, 2, 80);
-    assertEquals(0, two.serialFraction(), 0);
-    Figure g = Projection.cpu(two, 100, 4);
-    assertEquals(160, g.value(), 1e-9);
-    assertTrue(g.provenance().detail().contains("linear scaling assumed"));
+    Figure f = Projection.cpu(CpuHost.oneThread("h", 100, 1, 2, 50), 100, 4, 2);
+    assertEquals(200, f.value(), 1e-9, "linear over 4 cores, no SMT gain");
+    assertTrue(f.provenance().detail().contains("linear core scaling"));
+  }
+
+  @Test
+  void singleCoreSmtHostMeasuresTheSmtGain() {
+    // A 2-vCPU x86 instance: 1 core, 2 threads. 2 threads give 1.5x: that is the SMT gain.
+    CpuHost host = new CpuHost("c6a", 100, 1, 2, 40, 2, 60);
+    assertEquals(1.5, host.smtGain(), 1e-12);
+    assertEquals(0, host.serialFraction(), 0);
+    // Same kind of machine: the host's own 60/s back.
+    assertEquals(60, Projection.cpu(host, 100, 1, 2).value(), 1e-9);
+    // 2 cores without SMT (a 2-vCPU Arm instance) at 80% of the peak: 40 x 0.8 x 2, no SMT gain.
+    Figure arm = Projection.cpu(host, 80, 2, 1);
+    assertEquals(64, arm.value(), 1e-9);
+    assertTrue(arm.provenance().detail().contains("SMT gain 1.5"), arm.provenance().detail());
+    // 2 SMT cores: 40 x 2 x 1.5.
+    assertEquals(120, Projection.cpu(host, 100, 2, 2).value(), 1e-9);
   }
 
   @Test
   void cpuOntoCatalogEntry() throws CatalogException {
-    // c7i.xlarge: 204.8 GFLOP/s per core shared by 2 vCPUs = 102.4 per vCPU, 4 vCPUs.
+    // c7i.xlarge: 204.8 GFLOP/s per core, 4 vCPUs at 2 per core = 2 cores with SMT.
     HardwareEntry c7i = CATALOG.require("aws-c7i.xlarge");
     assertEquals(2, c7i.cores());
-    CpuHost host = new CpuHost("h", 102.4, 2, 100, 180);
+    CpuHost host = new CpuHost("h", 102.4, 2, 1, 100, 2, 180);
     Figure f = Projection.cpu(host, c7i);
-    // s = 1/9: S(4) = 3, S(2) = 1.8, so T = 180 x 1 x 3 / 1.8 = 300.
-    assertEquals(300, f.value(), 1e-9);
+    // s = 1/9: S(2) = 1.8; this host has no SMT, so no SMT gain: T = 100 x 2 x 1.8 = 360.
+    assertEquals(360, f.value(), 1e-9);
     assertTrue(f.provenance().detail().contains("aws-c7i.xlarge"));
   }
 
   @Test
   void cpuOntoEntryWithoutPeakIsACatalogError() {
-    CpuHost host = new CpuHost("h", 102.4, 2, 100, 180);
+    CpuHost host = new CpuHost("h", 102.4, 2, 1, 100, 2, 180);
     CatalogException e =
         assertThrows(
             CatalogException.class, () -> Projection.cpu(host, CATALOG.require("aws-g5.xlarge")));
@@ -146,8 +159,26 @@ class ProjectionTest {
         IllegalArgumentException.class, () -> Projection.gpu(new Work(1, 1, 1), 1, 1, 1, 0, "g"));
     assertThrows(
         IllegalArgumentException.class, () -> Projection.gpu(new Work(1, 1, 1), 1, 1, 1, 1.5, "g"));
-    assertThrows(IllegalArgumentException.class, () -> new CpuHost("h", 1, 0, 1, 1));
+    assertThrows(IllegalArgumentException.class, () -> new CpuHost("h", 1, 0, 1, 1, 1, 1));
     assertThrows(
-        IllegalArgumentException.class, () -> Projection.cpu(new CpuHost("h", 1, 1, 1, 1), 1, 0));
+        IllegalArgumentException.class,
+        () -> Projection.cpu(CpuHost.oneThread("h", 1, 1, 1, 1), 1, 0, 1));
+  }
+
+  @Test
+  void int8QdqRooflineByHand() throws CatalogException {
+    // T4: 130 int8 TOP/s, 65 fp16 TFLOP/s, 320 GB/s, η = 0.5. 2 GFLOP of which 1.5 in int8.
+    HardwareEntry t4 = CATALOG.require("t4");
+    Work w = new Work(2e9, 1e6, 1);
+    Figure f = Projection.gpuInt8(w, 1.5e9, t4);
+    double seconds = (1.5e9 / 130e12 + 0.5e9 / 65e12) / 0.5; // compute-bound: 6.25 µs memory
+    assertEquals(1 / seconds, f.value(), 1e-6 / seconds);
+    assertTrue(f.provenance().detail().contains("INT8"), f.provenance().detail());
+    // All in int8 is the plain int8 roofline.
+    assertEquals(
+        Projection.gpu(w, t4, Precision.INT8).value(),
+        Projection.gpuInt8(w, 2e9, t4).value(),
+        1e-6);
+    assertThrows(IllegalArgumentException.class, () -> Projection.gpuInt8(w, 3e9, t4));
   }
 }

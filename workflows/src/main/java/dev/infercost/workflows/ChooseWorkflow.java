@@ -12,6 +12,7 @@ import dev.infercost.models.ModelInfo;
 import dev.infercost.models.Models;
 import dev.infercost.models.OnnxModel;
 import dev.infercost.models.Tensor;
+import dev.infercost.profile.EvalData;
 import dev.infercost.profile.EvalReport;
 import dev.infercost.profile.Evaluator;
 import dev.infercost.profile.HostInfo;
@@ -23,7 +24,6 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.function.Consumer;
 
 /**
@@ -53,13 +53,15 @@ public final class ChooseWorkflow {
         req.outDir()
             .orElse(Models.cacheDir().resolve("choose").resolve(input.getFileName().toString()));
 
+    EvalData heldOut = heldOut(req, input);
     Map<String, String> files = new LinkedHashMap<>();
     Map<String, ChooseReport.Variant> variants = new LinkedHashMap<>();
     for (String m : req.methods()) {
       files.put(m, build(req, m, input, work, progress));
     }
     for (var e : files.entrySet()) {
-      EvalReport f = evaluate(req, input, e.getValue(), progress);
+      EvalReport f =
+          Evaluator.evaluate(input.toString(), e.getValue(), heldOut, req.threads(), progress);
       variants.put(
           e.getKey(),
           new ChooseReport.Variant(e.getValue(), size(e.getValue()), f, drop(req.bound(), f)));
@@ -77,15 +79,14 @@ public final class ChooseWorkflow {
       List<String> paths = new ArrayList<>(files.values());
       List<SideBySide.Result> lat =
           SideBySide.measure(paths, inputs, sampling(req.threads()), 4, progress);
-      List<SideBySide.Result> one =
-          req.threads() == 1 ? lat : SideBySide.measure(paths, inputs, sampling(1), 2, progress);
+      Map<String, Double> oneThread = oneThread(req, pricing, files, inputs, batch, progress);
       int i = 0;
       for (var e : files.entrySet()) {
-        SideBySide.Result r = lat.get(i);
+        SideBySide.Result r = lat.get(i++);
         double throughput = batch * 1000.0 / r.stats().mean();
-        double oneThread = batch * 1000.0 / one.get(i++).stats().mean();
+        double t1 = oneThread.getOrDefault(e.getKey(), Double.NaN);
         ModelInfo atBatch = loaded.get(e.getKey()).info(shapesOf(inputs));
-        for (Pricing.Priced p : pricing.price(e.getKey(), atBatch, batch, throughput, oneThread)) {
+        for (Pricing.Priced p : pricing.price(e.getKey(), atBatch, batch, throughput, t1)) {
           Figure.Provenance prov =
               p.estimated()
                   ? Figure.Provenance.estimated(p.provenance())
@@ -134,6 +135,12 @@ public final class ChooseWorkflow {
               + " MatMul/Gemm/Conv of an fp16 graph in fp32 behind casts: an upper bound for"
               + " fp16 arithmetic on a GPU");
     }
+    if (req.methods().contains(CompressRequest.INT8_QDQ)) {
+      notes.add(
+          "int8-qdq fidelity is measured with ONNX Runtime's CPU provider running the QDQ graph;"
+              + " a GPU int8 engine computes the same quantized products (int32 accumulation), up"
+              + " to float rounding");
+    }
     return notes;
   }
 
@@ -173,27 +180,57 @@ public final class ChooseWorkflow {
     return CompressWorkflow.run(b.build(), progress).output().path();
   }
 
-  private static EvalReport evaluate(
-      ChooseRequest req, Path input, String candidate, Consumer<String> progress)
-      throws InfercostException {
-    Optional<Path> data = req.data();
-    if (data.isEmpty()) {
-      var b = Models.builtin(req.model());
-      if (b.isPresent() && b.get().testDataResource().isPresent()) {
-        data = Optional.of(Models.builtinFile(b.get(), b.get().testDataResource().get()));
-      }
-    }
-    if (data.isEmpty()) {
+  /**
+   * The data every variant is evaluated on: the held-out part of the split that compress calibrates
+   * beside (built-in models: their test set), so no int8 variant is scored on its own calibration
+   * batches.
+   */
+  private static EvalData heldOut(ChooseRequest req, Path input) throws InfercostException {
+    CompressRequest.Builder b = CompressRequest.builder(req.model(), input.getParent());
+    req.data().ifPresent(b::optData);
+    var plan =
+        CompressWorkflow.planData(
+            b.build(),
+            Models.builtin(req.model()),
+            Evaluator.inputSpecs(input.toString()),
+            Evaluator.builtinTokenizer(req.model()));
+    if (plan.evaluation() == null) {
       throw new InfercostException(
           req.model() + ": choose needs --data to check the accuracy bound");
     }
-    return Evaluator.evaluate(
-        input.toString(),
-        candidate,
-        data.get(),
-        Evaluator.builtinTokenizer(req.model()),
-        req.threads(),
-        progress);
+    return plan.evaluation();
+  }
+
+  /**
+   * Throughput at 1 thread of the variants priced on CPUs (all but fp16), to fit the thread scaling
+   * of CPU projections; empty when the priced measurement already ran at 1 thread or no CPU entry
+   * besides this host's is priced.
+   */
+  private static Map<String, Double> oneThread(
+      ChooseRequest req,
+      Pricing pricing,
+      Map<String, String> files,
+      List<Tensor> inputs,
+      int batch,
+      Consumer<String> progress)
+      throws InfercostException {
+    boolean projectsCpus =
+        pricing.targets().stream()
+            .anyMatch(
+                t ->
+                    t.kind() == HardwareEntry.Kind.CPU
+                        && !pricing.host().map(h -> h.id().equals(t.id())).orElse(false));
+    Map<String, Double> out = new LinkedHashMap<>();
+    if (req.threads() == 1 || !projectsCpus) {
+      return out;
+    }
+    List<String> names = files.keySet().stream().filter(k -> !k.equals("fp16")).toList();
+    List<String> paths = names.stream().map(files::get).toList();
+    List<SideBySide.Result> r = SideBySide.measure(paths, inputs, sampling(1), 2, progress);
+    for (int i = 0; i < names.size(); i++) {
+      out.put(names.get(i), batch * 1000.0 / r.get(i).stats().mean());
+    }
+    return out;
   }
 
   /** The variant's loss against the bound's measure: accuracy drop, or 1 − mean cosine. */

@@ -20,8 +20,9 @@ import java.util.Optional;
 /**
  * Turns throughput measured on this host into cost per 1M inferences on catalog hardware: {@code
  * measured} on the entry this host is (named with {@code measuredOn}, or matched by vendor, vCPUs
- * and vector ISA), {@code estimated} elsewhere (CPU: per-core peak and core scaling; GPU: roofline
- * from the model's FLOPs and bytes).
+ * and vector ISA) when every one of its vCPUs was busy, {@code estimated} elsewhere (CPU: per-core
+ * peak, core scaling and SMT gain fitted to the 1-thread and N-thread measurements, see {@link
+ * Projection}; GPU: roofline from the model's FLOPs and bytes at the variant's precision).
  */
 public final class Pricing {
   /** Assumed cost of launching one operator on a GPU (CUDA kernel launch and bookkeeping). */
@@ -141,41 +142,54 @@ public final class Pricing {
   }
 
   /**
-   * This host's fp32 peak per vCPU: its catalog entry's per-core figure ÷ vCPUs per core, else
-   * estimated as the current clock ({@code /proc/cpuinfo}) × FLOP per cycle of its vector unit (2
-   * FMA units of 256 bits with AVX2: 32; 512 bits with AVX-512: 64), one vCPU per core as the
-   * operating system sees it.
+   * This host's CPU for projections: its fp32 peak per core, physical cores and SMT threads per
+   * core.
+   *
+   * @param peakPerCore the catalog entry's figure when this host matched one, else estimated as the
+   *     current clock ({@code /proc/cpuinfo}) × FLOP per cycle of its vector unit (2 FMA units of
+   *     256 bits with AVX2: 32; 512 bits with AVX-512: 64)
    */
-  Figure hostPeakPerVcpu() {
+  record HostCpu(Figure peakPerCore, int cores, int vcpusPerCore) {}
+
+  HostCpu hostCpu() {
     if (host.isPresent()
         && host.get().cpu().fp32GflopsPerCore() != null
-        && host.get().cpu().vcpusPerCore() != null) {
-      var cpu = host.get().cpu();
-      return Figure.measured(
-          cpu.fp32GflopsPerCore() / cpu.vcpusPerCore(),
-          "GFLOP/s",
-          host.get().id() + " catalog figure per core ÷ " + cpu.vcpusPerCore() + " vCPUs");
+        && host.get().cores() != null) {
+      HardwareEntry h = host.get();
+      return new HostCpu(
+          Figure.estimated(
+              h.cpu().fp32GflopsPerCore(), "GFLOP/s", h.id() + " catalog figure per core"),
+          h.cores(),
+          h.cpu().vcpusPerCore());
     }
-    double ghz = currentGhz();
+    double ghz = cpuinfo("cpu MHz", 2000) / 1000;
     boolean avx512 = hostInfo.cpuFeatures().stream().anyMatch(f -> f.startsWith("avx512"));
     int flopsPerCycle = avx512 ? 64 : hostInfo.cpuFeatures().contains("fma") ? 32 : 16;
-    return Figure.estimated(
-        ghz * flopsPerCycle,
-        "GFLOP/s",
-        String.format(Locale.ROOT, "%.3f GHz (/proc/cpuinfo) x %d FLOP/cycle", ghz, flopsPerCycle));
+    double siblings = cpuinfo("siblings", 1);
+    double coresPerSocket = cpuinfo("cpu cores", 1);
+    int perCore = (int) Math.max(1, Math.round(siblings / coresPerSocket));
+    return new HostCpu(
+        Figure.estimated(
+            ghz * flopsPerCycle,
+            "GFLOP/s",
+            String.format(
+                Locale.ROOT, "%.3f GHz (/proc/cpuinfo) x %d FLOP/cycle", ghz, flopsPerCycle)),
+        Math.max(1, hostInfo.logicalCores() / perCore),
+        perCore);
   }
 
-  private static double currentGhz() {
+  /** The first {@code /proc/cpuinfo} value of {@code key} as a number, or {@code dflt}. */
+  private static double cpuinfo(String key, double dflt) {
     try {
       for (String l : Files.readAllLines(Path.of("/proc/cpuinfo"))) {
-        if (l.startsWith("cpu MHz")) {
-          return Double.parseDouble(l.substring(l.indexOf(':') + 1).trim()) / 1000;
+        if (l.startsWith(key) && l.substring(0, l.indexOf(':')).trim().equals(key)) {
+          return Double.parseDouble(l.substring(l.indexOf(':') + 1).trim());
         }
       }
-    } catch (IOException | NumberFormatException e) {
+    } catch (IOException | NumberFormatException | StringIndexOutOfBoundsException e) {
       // fall through
     }
-    return 2.0;
+    return dflt;
   }
 
   /**
@@ -221,7 +235,6 @@ public final class Pricing {
       double measuredThroughput,
       double oneThreadThroughput) {
     List<Priced> out = new ArrayList<>();
-    String hostName = hostInfo.cpuModel() + " (" + hostInfo.logicalCores() + " cores)";
     for (HardwareEntry t : targets) {
       double hourly = CostModel.hourlyUsd(t);
       try {
@@ -230,8 +243,19 @@ public final class Pricing {
         if (cpu && variant.equals("fp16")) {
           note("fp16 is priced on GPUs only: ONNX Runtime's CPU provider runs it in fp32");
           continue;
-        } else if (host.isPresent() && host.get().id().equals(t.id())) {
-          f = Projection.measured(measuredThroughput, hostName + " = " + t.id());
+        } else if (measuredOn(t)) {
+          // The instance runs at whichever measured thread count is faster (tiny models can be
+          // slower with more threads).
+          boolean oneFaster = oneThreadThroughput > measuredThroughput;
+          f =
+              Projection.measured(
+                  oneFaster ? oneThreadThroughput : measuredThroughput,
+                  hostName()
+                      + " = "
+                      + t.id()
+                      + (oneFaster
+                          ? ", at 1 thread (faster than at " + threads + ")"
+                          : ", at " + threads + " threads"));
         } else if (cpu) {
           f = projectCpu(t, measuredThroughput, oneThreadThroughput);
         } else if (info.flops() == null) {
@@ -241,13 +265,7 @@ public final class Pricing {
           note(t.id() + ": int8-dynamic is a CPU-kernel graph; not projected onto a GPU");
           continue;
         } else {
-          Projection.Precision p =
-              switch (variant) {
-                case "fp16" -> Projection.Precision.FP16;
-                case CompressRequest.INT8_QDQ -> Projection.Precision.INT8;
-                default -> Projection.Precision.FP32;
-              };
-          f = gpu(info, info.parameterBytes(), batch, t, p);
+          f = gpu(info, info.parameterBytes(), batch, t, precision(variant));
         }
         out.add(
             new Priced(
@@ -264,22 +282,65 @@ public final class Pricing {
     return out;
   }
 
+  /**
+   * Whether the host's own entry is priced from the measurement itself: a CPU entry measured with
+   * every one of its vCPUs busy. Otherwise (fewer threads, or a GPU entry named with {@code
+   * --measured-on}) it is projected like any other entry.
+   */
+  private boolean measuredOn(HardwareEntry t) {
+    return host.isPresent()
+        && host.get().id().equals(t.id())
+        && t.kind() == HardwareEntry.Kind.CPU
+        && t.vcpus() != null
+        && t.vcpus() == threads;
+  }
+
   private Figure projectCpu(HardwareEntry t, double measured, double oneThread)
       throws CatalogException {
-    Figure peak = hostPeakPerVcpu();
-    String name =
-        host.map(HardwareEntry::id)
-            .orElse(hostInfo.cpuModel() + " (" + hostInfo.logicalCores() + " cores)");
-    var cpuHost =
-        Double.isNaN(oneThread) || threads == 1
-            ? Projection.CpuHost.unscaled(name, peak.value(), threads, measured)
-            : new Projection.CpuHost(name, peak.value(), threads, oneThread, measured);
-    Figure f = Projection.cpu(cpuHost, t);
-    if (!peak.estimated()) {
-      return f;
+    HostCpu h = hostCpu();
+    String name = host.map(HardwareEntry::id).orElse(hostName());
+    Projection.CpuHost cpuHost;
+    if (threads == 1) {
+      cpuHost =
+          Projection.CpuHost.oneThread(
+              name, h.peakPerCore().value(), h.cores(), h.vcpusPerCore(), measured);
+    } else if (Double.isNaN(oneThread)) {
+      cpuHost =
+          Projection.CpuHost.oneThread(
+              name + " (1-thread figure taken as the " + threads + "-thread one ÷ " + threads + ")",
+              h.peakPerCore().value(),
+              h.cores(),
+              h.vcpusPerCore(),
+              measured / threads);
+    } else {
+      cpuHost =
+          new Projection.CpuHost(
+              name,
+              h.peakPerCore().value(),
+              h.cores(),
+              h.vcpusPerCore(),
+              oneThread,
+              threads,
+              measured);
     }
+    Figure f = Projection.cpu(cpuHost, t);
     return Figure.estimated(
-        f.value(), f.unit(), f.provenance().detail() + "; host peak " + peak.provenance().detail());
+        f.value(),
+        f.unit(),
+        f.provenance().detail() + "; host peak " + h.peakPerCore().provenance().detail());
+  }
+
+  private String hostName() {
+    return hostInfo.cpuModel() + " (" + hostInfo.logicalCores() + " logical CPUs)";
+  }
+
+  /** The GPU precision a variant runs at: fp16, int8 (QDQ) or fp32. */
+  static Projection.Precision precision(String variant) {
+    return switch (variant) {
+      case "fp16" -> Projection.Precision.FP16;
+      case CompressRequest.INT8_QDQ -> Projection.Precision.INT8;
+      default -> Projection.Precision.FP32;
+    };
   }
 
   /**

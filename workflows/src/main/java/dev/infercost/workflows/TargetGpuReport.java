@@ -13,7 +13,7 @@ import java.util.List;
  * @param model the input model
  * @param gpu the catalog entry targeted
  * @param variants one per variant built for the GPU
- * @param bestCpu the cheapest CPU catalog option for the int8 variant measured on this host
+ * @param bestCpu the cheapest CPU catalog option for the int8-dynamic variant measured on this host
  * @param notes what could not be done here and why
  * @param host where anything was measured
  */
@@ -30,7 +30,7 @@ public record TargetGpuReport(
   /**
    * One variant on the GPU.
    *
-   * @param name {@code fp32}, {@code fp16}
+   * @param name {@code fp32}, {@code fp16} or {@code int8-qdq}
    * @param file the model file
    * @param bytes its size
    * @param fidelity against the input model, or null when it could not be run here
@@ -43,7 +43,7 @@ public record TargetGpuReport(
    *
    * @param hardware catalog id
    * @param variant model variant
-   * @param throughput inferences/s at batch 1
+   * @param throughput inferences/s at the batch of the input shapes
    * @param costPerMillionUsd USD per 1M inferences
    * @param provenance measured where, or estimated how
    */

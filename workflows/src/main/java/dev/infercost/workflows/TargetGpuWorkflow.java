@@ -7,7 +7,6 @@ import dev.infercost.cost.CatalogException;
 import dev.infercost.cost.CostModel;
 import dev.infercost.cost.Figure;
 import dev.infercost.cost.HardwareEntry;
-import dev.infercost.cost.Projection;
 import dev.infercost.models.InfercostException;
 import dev.infercost.models.ModelFormat;
 import dev.infercost.models.ModelInfo;
@@ -26,6 +25,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 import java.util.function.Consumer;
 
 /**
@@ -80,30 +80,39 @@ public final class TargetGpuWorkflow {
         SideBySide.syntheticInputs(input.toString(), shapes, n -> progress.accept("note: " + n));
     Map<String, long[]> used = new java.util.LinkedHashMap<>();
     inputs.forEach(t -> used.put(t.name(), t.shape()));
-    ModelInfo info = fp32.info(used);
     int batch = (int) inputs.get(0).shape()[0];
     boolean cuda = Profiler.cudaAvailable();
     if (!cuda) {
       notes.add(
           "no CUDA execution provider in this build or host: GPU figures are roofline projections (estimated); build with -Pcuda on a GPU host to measure");
     }
+    Optional<Path> tokenizer =
+        req.tokenizer().isPresent() ? req.tokenizer() : Evaluator.builtinTokenizer(model);
+    CompressWorkflow.DataPlan plan =
+        CompressWorkflow.planData(
+            req, Models.builtin(model), fp32.info(Map.of()).inputs(), tokenizer);
     List<TargetGpuReport.Variant> variants = new ArrayList<>();
     for (String v : List.of("fp32", "fp16")) {
       String file = v.equals("fp32") ? input.toString() : fp16File.toString();
       EvalReport fidelity = null;
-      if (v.equals("fp16")) {
-        fidelity = fidelity(model, input, fp16File, threads, notes, progress);
+      if (v.equals("fp16") && plan.evaluation() == null) {
+        notes.add("fp16 fidelity not evaluated: no data; pass --data");
+      } else if (v.equals("fp16")) {
+        fidelity = Evaluator.evaluate(input.toString(), file, plan.evaluation(), threads, progress);
       }
       TargetGpuReport.Option option =
           cuda
               ? measured(target, v, file, inputs, threads, batch, progress)
-              : projected(target, v, info, batch, notes);
+              : projected(target, v, Models.loadOnnx(Path.of(file)).info(used), batch, notes);
       variants.add(new TargetGpuReport.Variant(v, file, size(Path.of(file)), fidelity, option));
     }
     if (target.accelerator().int8Tops() == null) {
       notes.add(
           "int8-qdq not built: the catalog has no int8 tensor-core peak for "
               + target.accelerator().name());
+    } else if (plan.calibration().isEmpty()) {
+      notes.add(
+          "int8-qdq not built: static int8 needs calibration data; pass --data or --calib-data");
     } else {
       variants.add(qdq(req, target, used, cuda, inputs, batch, notes, progress));
     }
@@ -114,33 +123,6 @@ public final class TargetGpuWorkflow {
     Reports.writeJson(outDir.resolve("report.json"), r);
     Reports.writeText(outDir.resolve("report.md"), markdown(r));
     return r;
-  }
-
-  private static EvalReport fidelity(
-      String model,
-      Path input,
-      Path fp16,
-      int threads,
-      List<String> notes,
-      Consumer<String> progress) {
-    try {
-      var b = Models.builtin(model);
-      if (b.isEmpty() || b.get().testDataResource().isEmpty()) {
-        notes.add("fp16 fidelity not evaluated: no built-in held-out data for this model");
-        return null;
-      }
-      Path data = Models.builtinFile(b.get(), b.get().testDataResource().get());
-      return Evaluator.evaluate(
-          input.toString(),
-          fp16.toString(),
-          data,
-          Evaluator.builtinTokenizer(model),
-          threads,
-          progress);
-    } catch (InfercostException e) {
-      notes.add("fp16 fidelity not evaluated on this host: " + e.getMessage());
-      return null;
-    }
   }
 
   private static TargetGpuReport.Option measured(
@@ -161,12 +143,15 @@ public final class TargetGpuWorkflow {
     var r = SideBySide.measure(List.of(file), inputs, o, 3, progress).get(0);
     double thr = batch * 1000.0 / r.stats().p50();
     HostInfo h = HostInfo.current();
+    String how =
+        "measured on this host's CUDA GPU (" + h.cpuModel() + " host), priced as " + target.id();
+    if (variant.equals(CompressRequest.INT8_QDQ)) {
+      how +=
+          "; ONNX Runtime's CUDA provider runs QDQ as DequantizeLinear + float kernels, not on int8"
+              + " tensor cores (TensorRT is not in this build): an upper bound on int8 latency";
+    }
     return new TargetGpuReport.Option(
-        target.id(),
-        variant,
-        thr,
-        CostModel.costPerMillion(CostModel.hourlyUsd(target), thr),
-        "measured on this host's CUDA GPU (" + h.cpuModel() + " host), priced as " + target.id());
+        target.id(), variant, thr, CostModel.costPerMillion(CostModel.hourlyUsd(target), thr), how);
   }
 
   private static TargetGpuReport.Option projected(
@@ -177,15 +162,8 @@ public final class TargetGpuWorkflow {
           info.file() + ": FLOPs unknown at these shapes; give --shape for every input");
     }
     try {
-      Projection.Precision p =
-          switch (variant) {
-            case "fp16" -> Projection.Precision.FP16;
-            case CompressRequest.INT8_QDQ -> Projection.Precision.INT8;
-            default -> Projection.Precision.FP32;
-          };
-      // fp16 halves the fp32 weights; a QDQ model's initializers are already int8 on disk.
-      double bytes = variant.equals("fp16") ? info.parameterBytes() / 2.0 : info.parameterBytes();
-      Figure f = Pricing.gpu(info, bytes, batch, target, p);
+      Figure f =
+          Pricing.gpu(info, info.parameterBytes(), batch, target, Pricing.precision(variant));
       double thr = f.value();
       return new TargetGpuReport.Option(
           target.id(),

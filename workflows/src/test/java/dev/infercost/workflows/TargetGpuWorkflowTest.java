@@ -42,9 +42,6 @@ class TargetGpuWorkflowTest {
     assertTrue(
         qdq.option().provenance().contains("INT8") && qdq.option().provenance().contains("fused"),
         qdq.option().provenance());
-    assertTrue(
-        qdq.option().throughput() >= fp16.option().throughput(),
-        "int8 tensor cores at least as fast as fp16 in the projection");
     assertNotNull(r.bestCpu());
     assertTrue(Files.exists(tmp.resolve("model.fp16.onnx")));
     assertTrue(Files.exists(tmp.resolve("int8-qdq").resolve("model.int8-qdq.onnx")));

@@ -37,13 +37,22 @@ public final class ActivationRanges {
    * What calibration saw.
    *
    * @param channelMax per tensor, the max |x| of each channel
-   * @param samples per tensor, whole batches of rows ({@code rows × channels}, row-major) up to
-   *     {@value #SAMPLE_ROWS} rows, one array per batch (dynamic quantization works per batch)
+   * @param samples per tensor, whole batches of rows ({@code rows × channels}, row-major) up to the
+   *     sample size, one array per batch (dynamic quantization works per batch); a first batch
+   *     larger than that gives its first rows
    */
   public record Calibration(Map<String, float[]> channelMax, Map<String, List<float[]>> samples) {}
 
+  /** {@link #observe(ModelProto, Set, List, int)} with {@value #SAMPLE_ROWS} sampled rows. */
   public static Calibration observe(
       ModelProto model, Set<String> tensors, List<List<Tensor>> batches) throws CompressException {
+    return observe(model, tensors, batches, SAMPLE_ROWS);
+  }
+
+  /** Observes {@code tensors} over {@code batches}, keeping up to {@code sampleRows} rows each. */
+  public static Calibration observe(
+      ModelProto model, Set<String> tensors, List<List<Tensor>> batches, int sampleRows)
+      throws CompressException {
     Set<String> existing = new HashSet<>();
     model.getGraph().getOutputList().forEach(o -> existing.add(o.getName()));
     Set<String> graphInputs = new HashSet<>();
@@ -76,13 +85,13 @@ public final class ActivationRanges {
           }
           for (String t : tensors) {
             if (graphInputs.contains(t) && in.containsKey(t)) {
-              accumulate(max, samples, t, in.get(t));
+              accumulate(max, samples, t, in.get(t), sampleRows);
             }
           }
           if (!computed.isEmpty()) {
             try (OrtSession.Result r = s.run(in, computed)) {
               for (Map.Entry<String, OnnxValue> e : r) {
-                accumulate(max, samples, e.getKey(), (OnnxTensor) e.getValue());
+                accumulate(max, samples, e.getKey(), (OnnxTensor) e.getValue(), sampleRows);
               }
             }
           }
@@ -101,7 +110,11 @@ public final class ActivationRanges {
   }
 
   private static void accumulate(
-      Map<String, float[]> max, Map<String, List<float[]>> samples, String name, OnnxTensor t) {
+      Map<String, float[]> max,
+      Map<String, List<float[]>> samples,
+      String name,
+      OnnxTensor t,
+      int sampleRows) {
     long[] shape = t.getInfo().getShape();
     int channels = (int) shape[shape.length - 1];
     float[] m = max.computeIfAbsent(name, k -> new float[channels]);
@@ -117,8 +130,10 @@ public final class ActivationRanges {
     }
     List<float[]> s = samples.computeIfAbsent(name, k -> new ArrayList<>());
     int rows = s.stream().mapToInt(a -> a.length / channels).sum();
-    if (rows + all.length / channels <= SAMPLE_ROWS) {
+    if (rows + all.length / channels <= sampleRows) {
       s.add(all);
+    } else if (s.isEmpty()) {
+      s.add(java.util.Arrays.copyOf(all, sampleRows * channels));
     }
   }
 }

@@ -8,6 +8,8 @@ import ai.onnx.proto.OnnxMl.OperatorSetIdProto;
 import ai.onnx.proto.OnnxMl.TensorProto;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
 
 /**
  * Moves a model's default-domain opset from 11 or 12 to 13, the first with per-axis {@code
@@ -26,7 +28,8 @@ import java.util.List;
  * </ul>
  *
  * Graphs with subgraphs ({@code If}, {@code Loop}, {@code Scan}) are refused, as are opsets below
- * 11 (Clip, Pad and Resize changed signature at 11).
+ * 11 (Clip, Pad and Resize changed signature at 11) and {@code Resize} with the {@code
+ * tf_half_pixel_for_nn} mode that opset 13 removed.
  */
 public final class OpsetUpgrade {
   public static final long TARGET = 13;
@@ -38,8 +41,9 @@ public final class OpsetUpgrade {
    *
    * @param model the model at opset 13 (the input itself when it already was), or {@code null}
    * @param refused why the model was not upgraded, or {@code null}
+   * @param changes what the upgrade rewrote, e.g. {@code "51 Unsqueeze, 6 Softmax"}, or empty
    */
-  public record Outcome(ModelProto model, String refused) {}
+  public record Outcome(ModelProto model, String refused, String changes) {}
 
   /** The default-domain opset of {@code m}, or 0 when it imports none. */
   public static long opset(ModelProto m) {
@@ -54,17 +58,33 @@ public final class OpsetUpgrade {
   public static Outcome to13(ModelProto m) {
     long from = opset(m);
     if (from >= TARGET) {
-      return new Outcome(m, null);
+      return new Outcome(m, null, "");
     }
     if (from < 11) {
-      return new Outcome(null, "opset " + from + " is below 11");
+      return new Outcome(null, "opset " + from + " is below 11", "");
     }
     GraphProto g = m.getGraph();
     for (NodeProto n : g.getNodeList()) {
       if (n.getAttributeList().stream().anyMatch(a -> a.hasG() || a.getGraphsCount() > 0)) {
-        return new Outcome(null, "node " + n.getName() + " has a subgraph");
+        return new Outcome(null, "node " + n.getName() + " has a subgraph", "");
+      }
+      boolean tfNearest =
+          n.getOpType().equals("Resize")
+              && n.getAttributeList().stream()
+                  .anyMatch(
+                      a ->
+                          a.getName().equals("coordinate_transformation_mode")
+                              && a.getS().toStringUtf8().equals("tf_half_pixel_for_nn"));
+      if (tfNearest) {
+        return new Outcome(
+            null,
+            "Resize "
+                + n.getName()
+                + " uses coordinate_transformation_mode tf_half_pixel_for_nn, removed in opset 13",
+            "");
       }
     }
+    Map<String, Integer> changed = new TreeMap<>();
     Names names = new Names(g);
     List<NodeProto> nodes = new ArrayList<>();
     List<TensorProto> inits = new ArrayList<>();
@@ -73,12 +93,16 @@ public final class OpsetUpgrade {
         nodes.add(n);
         continue;
       }
+      int before = nodes.size();
       switch (n.getOpType()) {
         case "Unsqueeze", "Squeeze", "ReduceSum" -> nodes.add(attrToInput(n, "axes", names, inits));
         case "Split" -> nodes.add(attrToInput(n, "split", names, inits));
         case "Softmax", "LogSoftmax", "Hardmax" -> normalization(n, names, nodes, inits);
         case "Dropout" -> nodes.add(without(n, "ratio").build());
         default -> nodes.add(n);
+      }
+      if (nodes.size() - before != 1 || !nodes.get(before).equals(n)) {
+        changed.merge(n.getOpType(), 1, Integer::sum);
       }
     }
     GraphProto upgraded =
@@ -91,7 +115,11 @@ public final class OpsetUpgrade {
     if (b.getIrVersion() < 7) {
       b.setIrVersion(7); // opset 13 needs IR version 7
     }
-    return new Outcome(b.build(), null);
+    StringBuilder changes = new StringBuilder();
+    changed.forEach(
+        (op, k) -> changes.append(changes.length() == 0 ? "" : ", ").append(k + " " + op));
+    return new Outcome(
+        b.build(), null, changes.length() == 0 ? "no node changed" : changes.toString());
   }
 
   private static NodeProto.Builder without(NodeProto n, String attribute) {

@@ -4,6 +4,7 @@ import ai.onnx.proto.OnnxMl.GraphProto;
 import ai.onnx.proto.OnnxMl.ModelProto;
 import ai.onnx.proto.OnnxMl.NodeProto;
 import ai.onnx.proto.OnnxMl.TensorProto;
+import dev.infercost.compress.CompressException;
 import dev.infercost.compress.Pass;
 import dev.infercost.compress.PassContext;
 import dev.infercost.compress.PassResult;
@@ -41,6 +42,9 @@ public final class QdqPass implements Pass {
 
   private static final int CLIP_STEPS = 20;
 
+  /** Calibration rows per activation the clip search scores its candidates on. */
+  public static final int SAMPLE_ROWS = 2048;
+
   @Override
   public String name() {
     return "int8-qdq";
@@ -67,11 +71,20 @@ public final class QdqPass implements Pass {
   }
 
   @Override
-  public PassResult apply(ModelProto model, PassContext ctx) {
+  public PassResult apply(ModelProto model, PassContext ctx) throws CompressException {
+    long opset = OpsetUpgrade.opset(model);
+    if (opset < 10) {
+      throw new CompressException(
+          "opset "
+              + opset
+              + " has no QuantizeLinear (it came with opset 10); re-export the model at opset 13"
+              + " or later for int8-qdq");
+    }
+    List<String> rewritten = new ArrayList<>();
     List<String> skipped = new ArrayList<>();
     boolean perChannel = ctx.perChannel();
     ModelProto m = model;
-    if (perChannel && OpsetUpgrade.opset(model) < OpsetUpgrade.TARGET) {
+    if (perChannel && opset < OpsetUpgrade.TARGET) {
       OpsetUpgrade.Outcome up = OpsetUpgrade.to13(model);
       if (up.model() == null) {
         perChannel = false;
@@ -81,6 +94,7 @@ public final class QdqPass implements Pass {
                 + "): one scale per weight tensor");
       } else {
         m = up.model();
+        rewritten.add("opset " + opset + " -> " + OpsetUpgrade.TARGET + " (" + up.changes() + ")");
       }
     }
     GraphProto g = m.getGraph();
@@ -91,7 +105,6 @@ public final class QdqPass implements Pass {
     newInits.add(Initializers.ofBytes(zero, TensorProto.DataType.INT8, new long[0], new byte[1]));
     Map<String, String> dequantized = new HashMap<>();
     List<NodeProto> nodes = new ArrayList<>();
-    List<String> rewritten = new ArrayList<>();
     for (NodeProto n : g.getNodeList()) {
       Ops op = Ops.weighted(n.getOpType());
       if (op == null || op == Ops.GATHER || !ctx.filter().accepts(n)) {
@@ -120,10 +133,12 @@ public final class QdqPass implements Pass {
         dequantized.put(x, xq);
       }
       String w = n.getInput(1);
-      int axis = !perChannel ? -1 : op == Ops.MATMUL || Ops.intAttr(n, "transB", 0) == 0 ? 1 : 0;
-      if (op == Ops.CONV) {
-        axis = perChannel ? 0 : -1;
-      }
+      // The output-channel axis of the weight: MatMul [K, N] and Gemm [K, N] → 1; Gemm with
+      // transB [N, K] and Conv [M, C/group, k...] → 0.
+      int axis =
+          !perChannel
+              ? -1
+              : op == Ops.CONV || op == Ops.GEMM && Ops.intAttr(n, "transB", 0) == 1 ? 0 : 1;
       String key = w + "|" + axis;
       String wq = dequantized.get(key);
       if (wq == null) {

@@ -32,11 +32,10 @@ public final class WeightQuantizer {
     for (int d = axis + 1; axis >= 0 && d < dims.length; d++) {
       inner *= dims[d];
     }
-    int[] channel = new int[w.length];
     float[] maxAbs = new float[channels];
     for (int i = 0; i < w.length; i++) {
-      channel[i] = axis < 0 ? 0 : (int) ((i / inner) % channels);
-      maxAbs[channel[i]] = Math.max(maxAbs[channel[i]], Math.abs(w[i]));
+      int c = (int) ((i / inner) % channels);
+      maxAbs[c] = Math.max(maxAbs[c], Math.abs(w[i]));
     }
     float[] scales = new float[channels];
     for (int k = 0; k < channels; k++) {
@@ -45,7 +44,7 @@ public final class WeightQuantizer {
     }
     byte[] q = new byte[w.length];
     for (int i = 0; i < w.length; i++) {
-      long v = Math.round(Math.rint(w[i] / scales[channel[i]]));
+      long v = Math.round(Math.rint(w[i] / scales[(int) ((i / inner) % channels)]));
       q[i] = (byte) Math.max(-qmax, Math.min(qmax, v));
     }
     return new Symmetric(q, scales);
