@@ -8,6 +8,7 @@ import dev.infercost.compress.internal.ActivationRanges;
 import dev.infercost.compress.internal.DynamicMatMulPass;
 import dev.infercost.compress.internal.Fp16Pass;
 import dev.infercost.compress.internal.GatherWeightPass;
+import dev.infercost.compress.internal.OpsetUpgrade;
 import dev.infercost.compress.internal.QdqPass;
 import dev.infercost.compress.internal.SmoothQuantPass;
 import dev.infercost.models.Models;
@@ -71,6 +72,19 @@ public final class Compressor {
     List<Pass> passes = new ArrayList<>();
     List<PassResult> results = new ArrayList<>();
     ModelProto p = model.proto();
+    String upgrade = "none";
+    long opset = OpsetUpgrade.opset(p);
+    if (o.perChannel() && opset >= 10 && opset < OpsetUpgrade.TARGET) {
+      // Upgraded here, where the calibration batches give shapes, so that a Softmax over the last
+      // axis stays one node; the pass would wrap it in Flatten/Reshape.
+      Map<String, long[]> shapes = new LinkedHashMap<>();
+      calibration.get(0).forEach(t -> shapes.put(t.name(), t.shape()));
+      OpsetUpgrade.Outcome up = OpsetUpgrade.to13(p, model.valueShapes(shapes));
+      if (up.model() != null) {
+        p = up.model();
+        upgrade = "opset " + opset + " -> " + OpsetUpgrade.TARGET + " (" + up.changes() + ")";
+      }
+    }
     if (smoothing != null) {
       Pass s = new SmoothQuantPass();
       passes.add(s);
@@ -85,6 +99,7 @@ public final class Compressor {
     Map<String, String> options = options(o, smoothing != null, calibration.size());
     options.remove("reduced_range");
     options.put("activations", "static, per tensor, clip minimizing squared error");
+    options.put("opset_upgrade", upgrade);
     return finish(model, passes, results, options);
   }
 

@@ -127,6 +127,34 @@ class QdqPassTest {
   }
 
   @Test
+  void softmaxOverTheLastAxisStaysOneNodeWhenTheRankIsKnown() throws Exception {
+    GraphProto g =
+        GraphProto.newBuilder()
+            .setName("sm")
+            .addInput(Tiny.value("x", TensorProto.DataType.FLOAT, 2, 3, 4))
+            .addOutput(Tiny.value("y", TensorProto.DataType.FLOAT, 2, 3, 4))
+            .addNode(
+                Tiny.node("Softmax", "sm", List.of("x"), List.of("y"), Tiny.intAttr("axis", 2)))
+            .build();
+    ModelProto old = opset(Tiny.model(g), 11);
+    var up = OpsetUpgrade.to13(old, v -> v.equals("x") ? new long[] {2, 3, 4} : null);
+    assertEquals(List.of("Softmax"), Tiny.opTypes(up.model()));
+    assertEquals(-1, up.model().getGraph().getNode(0).getAttribute(0).getI());
+    float[] x = Tiny.random(24, 9, 3f);
+    assertArrayEquals(
+        Tiny.run(old, "x", new long[] {2, 3, 4}, x),
+        Tiny.run(up.model(), "x", new long[] {2, 3, 4}, x),
+        1e-6f);
+    // Without the rank the same node is wrapped, and still computes the same.
+    var wrapped = OpsetUpgrade.to13(old);
+    assertEquals(List.of("Flatten", "Softmax", "Shape", "Reshape"), Tiny.opTypes(wrapped.model()));
+    assertArrayEquals(
+        Tiny.run(old, "x", new long[] {2, 3, 4}, x),
+        Tiny.run(wrapped.model(), "x", new long[] {2, 3, 4}, x),
+        1e-6f);
+  }
+
+  @Test
   void opsetBelow11IsNotUpgradedAndWeightsFallBackToPerTensor() throws Exception {
     ModelProto old = opset(Tiny.matmul(8, 4, 4), 10);
     PassResult r = new QdqPass().apply(old, calibrated(1f));

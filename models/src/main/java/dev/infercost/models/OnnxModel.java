@@ -1,9 +1,11 @@
 package dev.infercost.models;
 
 import ai.onnx.proto.OnnxMl.ModelProto;
+import dev.infercost.models.internal.ShapeInference;
 import java.nio.file.Path;
 import java.util.Map;
 import java.util.Optional;
+import java.util.function.Function;
 
 /**
  * An ONNX model held as its protobuf IR. Load with {@link Models#loadOnnx(Path)}; tensors stored as
@@ -35,6 +37,18 @@ public record OnnxModel(ModelProto proto, Optional<Path> source, long fileBytes)
   /** Facts about the model; {@code shapes} pins input dims (by input name) for the MAC count. */
   public ModelInfo info(Map<String, long[]> shapes) {
     return ModelInfo.of(this, shapes);
+  }
+
+  /**
+   * Shapes of the graph's values inferred at {@code shapes} (input name → dims): a lookup that
+   * gives {@code null} for a value whose shape is unknown.
+   */
+  public Function<String, long[]> valueShapes(Map<String, long[]> shapes) {
+    ShapeInference si = ShapeInference.run(proto.getGraph(), shapes);
+    return name -> {
+      long[] s = si.shape(name);
+      return s == null ? null : s.clone();
+    };
   }
 
   /** Name used in messages: the file, or {@code <memory>}. */

@@ -73,6 +73,9 @@ class CompressWorkflowTest {
     assertEquals(1_434_451_968L - 75_497_472L, info.int8Macs());
     // 36 weights; Q, K and V read one activation, so 4 activations per layer.
     assertEquals(36 + 24, info.ops().get("DequantizeLinear"));
+    // The attention Softmax (axis 3 of 4) became axis -1, not a Flatten/Reshape wrap.
+    assertNull(info.ops().get("Flatten"));
+    assertEquals("opset 11 -> 13 (6 Softmax, 51 Unsqueeze)", r.options().get("opset_upgrade"));
   }
 
   @Test

@@ -10,6 +10,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
+import java.util.function.Function;
 
 /**
  * Moves a model's default-domain opset from 11 or 12 to 13, the first with per-axis {@code
@@ -21,8 +22,9 @@ import java.util.TreeMap;
  *       an int64 input; {@code Split}: the {@code split} attribute becomes an input;
  *   <li>{@code Softmax}, {@code LogSoftmax}, {@code Hardmax}: before 13 they flatten the input to
  *       2-D at {@code axis} and normalize over everything after it; from 13 over {@code axis}
- *       alone. Both agree for {@code axis = -1}; any other axis becomes {@code Flatten(axis)} → op
- *       over axis 1 → {@code Reshape} to the input's shape, exact whatever the rank;
+ *       alone. Both agree on the last axis, which becomes {@code axis = -1} where the input's rank
+ *       is known; any other axis becomes {@code Flatten(axis)} → op over axis 1 → {@code Reshape}
+ *       to the input's shape, exact whatever the rank;
  *   <li>{@code Dropout}: the {@code ratio} attribute (an input from 12) is dropped; inference
  *       ignores it.
  * </ul>
@@ -55,7 +57,17 @@ public final class OpsetUpgrade {
     return 0;
   }
 
+  /** {@link #to13(ModelProto, Function)} without shapes: every Softmax axis but -1 is wrapped. */
   public static Outcome to13(ModelProto m) {
+    return to13(m, v -> null);
+  }
+
+  /**
+   * Upgrades {@code m}; {@code shapes} gives a value's inferred shape (or {@code null}), so that a
+   * Softmax-family op whose axis is its input's last becomes {@code axis = -1} instead of being
+   * wrapped in Flatten/Reshape.
+   */
+  public static Outcome to13(ModelProto m, Function<String, long[]> shapes) {
     long from = opset(m);
     if (from >= TARGET) {
       return new Outcome(m, null, "");
@@ -97,7 +109,7 @@ public final class OpsetUpgrade {
       switch (n.getOpType()) {
         case "Unsqueeze", "Squeeze", "ReduceSum" -> nodes.add(attrToInput(n, "axes", names, inits));
         case "Split" -> nodes.add(attrToInput(n, "split", names, inits));
-        case "Softmax", "LogSoftmax", "Hardmax" -> normalization(n, names, nodes, inits);
+        case "Softmax", "LogSoftmax", "Hardmax" -> normalization(n, shapes, names, nodes);
         case "Dropout" -> nodes.add(without(n, "ratio").build());
         default -> nodes.add(n);
       }
@@ -149,10 +161,16 @@ public final class OpsetUpgrade {
   }
 
   private static void normalization(
-      NodeProto n, Names names, List<NodeProto> nodes, List<TensorProto> inits) {
+      NodeProto n, Function<String, long[]> shapes, Names names, List<NodeProto> nodes) {
     long axis = Ops.intAttr(n, "axis", 1);
     if (axis == -1) {
       nodes.add(n);
+      return;
+    }
+    long[] in = shapes.apply(n.getInput(0));
+    if (in != null && axis == in.length - 1) {
+      // The last axis: pre-13 flattening leaves it alone, so both meanings agree.
+      nodes.add(without(n, "axis").addAttribute(Ops.intAttribute("axis", -1)).build());
       return;
     }
     String base = n.getName().isEmpty() ? n.getOutput(0) : n.getName();
