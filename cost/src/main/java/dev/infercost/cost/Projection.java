@@ -133,8 +133,8 @@ public final class Projection {
       if (smtSiblingsBusy() && cores == 1) {
         return String.format(
             Locale.ROOT,
-            "SMT gain %.4g measured at %d threads on 1 core; core scaling not measurable here,"
-                + " linear assumed",
+            "SMT gain %.4g measured with %d threads busy on 1 core; core scaling not measurable"
+                + " here, linear assumed",
             smtGain(),
             threads);
       }

@@ -214,7 +214,13 @@ public final class Pricing {
    * assumed for CPU projections); see {@link #price(String, ModelInfo, int, double, double)}.
    */
   public List<Priced> price(String variant, ModelInfo info, int batch, double measuredThroughput) {
-    return price(variant, info, batch, measuredThroughput, Double.NaN);
+    return price(
+        variant,
+        info,
+        batch,
+        measuredThroughput,
+        Double.NaN,
+        threads == 1 ? "1 thread" : threads + " threads");
   }
 
   /**
@@ -227,13 +233,16 @@ public final class Pricing {
    * @param measuredThroughput inferences/s on this host at this pricing's threads
    * @param oneThreadThroughput inferences/s at 1 thread, to fit the thread scaling of CPU
    *     projections; NaN when not measured (linear scaling is then assumed)
+   * @param operatingPoint how {@code measuredThroughput} was run with this pricing's threads busy
+   *     ({@code "2 threads"}, {@code "2 streams x 1 thread"}), for provenance
    */
   public List<Priced> price(
       String variant,
       ModelInfo info,
       int batch,
       double measuredThroughput,
-      double oneThreadThroughput) {
+      double oneThreadThroughput,
+      String operatingPoint) {
     List<Priced> out = new ArrayList<>();
     for (HardwareEntry t : targets) {
       double hourly = CostModel.hourlyUsd(t);
@@ -254,10 +263,10 @@ public final class Pricing {
                       + " = "
                       + t.id()
                       + (oneFaster
-                          ? ", at 1 thread (faster than at " + threads + ")"
-                          : ", at " + threads + " threads"));
+                          ? ", at 1 thread (faster than " + operatingPoint + ")"
+                          : ", " + operatingPoint));
         } else if (cpu) {
-          f = projectCpu(t, measuredThroughput, oneThreadThroughput);
+          f = projectCpu(t, measuredThroughput, oneThreadThroughput, operatingPoint);
         } else if (info.flops() == null) {
           note(t.id() + ": FLOPs unknown (give shapes)");
           continue;
@@ -295,10 +304,14 @@ public final class Pricing {
         && t.vcpus() == threads;
   }
 
-  private Figure projectCpu(HardwareEntry t, double measured, double oneThread)
+  private Figure projectCpu(
+      HardwareEntry t, double measured, double oneThread, String operatingPoint)
       throws CatalogException {
     HostCpu h = hostCpu();
     String name = host.map(HardwareEntry::id).orElse(hostName());
+    if (threads > 1) {
+      name += " (" + threads + " vCPUs busy as " + operatingPoint + ")";
+    }
     Projection.CpuHost cpuHost;
     if (threads == 1) {
       cpuHost =
