@@ -83,6 +83,8 @@ public final class Compressor {
       if (up.model() != null) {
         p = up.model();
         upgrade = "opset " + opset + " -> " + OpsetUpgrade.TARGET + " (" + up.changes() + ")";
+      } else {
+        upgrade = "refused: " + up.refused() + " (weights get one scale per tensor)";
       }
     }
     if (smoothing != null) {

@@ -177,7 +177,7 @@ public final class Profiler {
         : OrtRunner.open(file, o.threads(), o.cuda());
   }
 
-  private static void warmUp(ModelRunner runner, ProfileOptions o) throws InfercostException {
+  static void warmUp(ModelRunner runner, ProfileOptions o) throws InfercostException {
     long start = System.nanoTime();
     long deadline = start + o.maxMillis() * 1_000_000L / 4;
     int runs = 0;

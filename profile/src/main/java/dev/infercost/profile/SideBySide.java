@@ -104,7 +104,8 @@ public final class SideBySide {
     }
   }
 
-  private static void closeAll(List<ModelRunner> runners) {
+  /** Closes every runner, the first failure thrown with the others suppressed. */
+  static void closeAll(List<ModelRunner> runners) {
     RuntimeException first = null;
     for (ModelRunner r : runners) {
       try {

@@ -21,8 +21,9 @@ import java.util.Optional;
  *     {@code int8-qdq} (GPU; see {@link Pricing#price})
  * @param batches batch sizes to measure
  * @param shapes input shapes (dim 0 is replaced by each batch)
- * @param threads intra-op threads of the measurements that are priced; above 1, each variant is
- *     also measured at 1 thread to fit the thread scaling of CPU projections
+ * @param threads vCPUs kept busy by the measurements that are priced: one stream with that many
+ *     intra-op threads, and (for variants priced on CPUs) as many single-thread streams; above 1,
+ *     each variant is also measured at 1 thread to fit the thread scaling of CPU projections
  * @param outDir where report.json and report.md go (and the int8 model), if anywhere
  */
 public record ChooseRequest(

@@ -33,6 +33,9 @@ import java.util.function.Consumer;
  * entry, projected elsewhere — and rank them with {@link Optimizer}.
  */
 public final class ChooseWorkflow {
+  /** How long the concurrent streams of one variant run (at least). */
+  private static final long STREAM_MILLIS = 1000;
+
   private ChooseWorkflow() {}
 
   public static ChooseReport run(ChooseRequest req, Consumer<String> progress)
@@ -85,32 +88,36 @@ public final class ChooseWorkflow {
       int i = 0;
       for (var e : files.entrySet()) {
         SideBySide.Result r = lat.get(i++);
-        Point point =
-            Point.best(
-                req,
-                new Point(
-                    batch * 1000.0 / r.stats().mean(),
-                    r.stats().p99(),
-                    req.threads() == 1 ? "1 thread" : req.threads() + " threads"),
-                streams.get(e.getKey()),
-                batch);
+        Point single =
+            new Point(
+                batch * 1000.0 / r.stats().mean(),
+                r.stats().p99(),
+                req.threads() == 1 ? "1 thread" : req.threads() + " threads");
+        Point point = Point.best(req, single, streams.get(e.getKey()), batch);
         double t1 = oneThread.getOrDefault(e.getKey(), Double.NaN);
         ModelInfo atBatch = loaded.get(e.getKey()).info(shapesOf(inputs));
-        for (Pricing.Priced p :
-            pricing.price(e.getKey(), atBatch, batch, point.throughput(), t1, point.how())) {
-          Figure.Provenance prov =
-              p.estimated()
-                  ? Figure.Provenance.estimated(p.provenance())
-                  : Figure.Provenance.measured(p.provenance());
-          rows.add(
-              new Optimizer.Row(
-                  e.getKey(),
-                  variants.get(e.getKey()).accuracyDrop(),
-                  p.hardware(),
-                  batch,
-                  point.p99Ms() / p.scale(),
-                  p.throughput(),
-                  prov));
+        // CPUs are priced at the chosen way of keeping the host busy; GPUs run one stream.
+        List<Pricing.Priced> cpuSide =
+            pricing.price(e.getKey(), atBatch, batch, point.throughput(), t1, point.how());
+        List<Pricing.Priced> gpuSide =
+            point == single
+                ? cpuSide
+                : pricing.price(e.getKey(), atBatch, batch, single.throughput(), t1, single.how());
+        for (Pricing.Priced p : cpuSide) {
+          if (pricing.isCpu(p.hardware())) {
+            // With single-thread streams a call's latency follows the speed of one core, not the
+            // instance's throughput.
+            double p99 =
+                point == single
+                    ? point.p99Ms() / p.scale()
+                    : point.p99Ms() / pricing.perCoreSpeedup(p.hardware());
+            rows.add(row(e.getKey(), variants, p, batch, p99));
+          }
+        }
+        for (Pricing.Priced p : gpuSide) {
+          if (!pricing.isCpu(p.hardware())) {
+            rows.add(row(e.getKey(), variants, p, batch, single.p99Ms() / p.scale()));
+          }
         }
       }
     }
@@ -212,6 +219,26 @@ public final class ChooseWorkflow {
     return plan.evaluation();
   }
 
+  private static Optimizer.Row row(
+      String variant,
+      Map<String, ChooseReport.Variant> variants,
+      Pricing.Priced p,
+      int batch,
+      double p99Ms) {
+    Figure.Provenance prov =
+        p.estimated()
+            ? Figure.Provenance.estimated(p.provenance())
+            : Figure.Provenance.measured(p.provenance());
+    return new Optimizer.Row(
+        variant,
+        variants.get(variant).accuracyDrop(),
+        p.hardware(),
+        batch,
+        p99Ms,
+        p.throughput(),
+        prov);
+  }
+
   /**
    * One way of keeping this host's threads busy with a variant.
    *
@@ -222,7 +249,8 @@ public final class ChooseWorkflow {
   record Point(double throughput, double p99Ms, String how) {
     /**
      * Of one stream with every thread and (when measured) as many single-thread streams, the one
-     * with the higher throughput among those whose p99 meets the objective, else the single stream.
+     * with the higher throughput among those whose p99 meets the objective on this host, else the
+     * single stream. The choice is made here and carried to the CPUs it is projected onto.
      */
     static Point best(ChooseRequest req, Point single, Concurrency.Result streams, int batch) {
       if (streams == null) {
@@ -270,9 +298,6 @@ public final class ChooseWorkflow {
     }
     return out;
   }
-
-  /** How long the concurrent streams of one variant run. */
-  private static final long STREAM_MILLIS = 1000;
 
   /**
    * Throughput at 1 thread of the variants priced on CPUs (all but fp16), to fit the thread scaling

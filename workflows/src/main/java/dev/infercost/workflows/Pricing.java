@@ -21,8 +21,9 @@ import java.util.Optional;
  * Turns throughput measured on this host into cost per 1M inferences on catalog hardware: {@code
  * measured} on the entry this host is (named with {@code measuredOn}, or matched by vendor, vCPUs
  * and vector ISA) when every one of its vCPUs was busy, {@code estimated} elsewhere (CPU: per-core
- * peak, core scaling and SMT gain fitted to the 1-thread and N-thread measurements, see {@link
- * Projection}; GPU: roofline from the model's FLOPs and bytes at the variant's precision).
+ * peak, core scaling and SMT gain fitted to the 1-thread measurement and the one with every vCPU
+ * busy, as N threads or N single-thread streams, see {@link Projection}; GPU: roofline from the
+ * model's FLOPs and bytes at the variant's precision).
  */
 public final class Pricing {
   /** Assumed cost of launching one operator on a GPU (CUDA kernel launch and bookkeeping). */
@@ -211,7 +212,8 @@ public final class Pricing {
 
   /**
    * Prices one variant measured at this pricing's thread count only (linear thread scaling is
-   * assumed for CPU projections); see {@link #price(String, ModelInfo, int, double, double)}.
+   * assumed for CPU projections); see {@link #price(String, ModelInfo, int, double, double,
+   * String)}.
    */
   public List<Priced> price(String variant, ModelInfo info, int batch, double measuredThroughput) {
     return price(
@@ -320,7 +322,7 @@ public final class Pricing {
     } else if (Double.isNaN(oneThread)) {
       cpuHost =
           Projection.CpuHost.oneThread(
-              name + " (1-thread figure taken as the " + threads + "-thread one ÷ " + threads + ")",
+              name + " (1-thread figure taken as the " + operatingPoint + " one ÷ " + threads + ")",
               h.peakPerCore().value(),
               h.cores(),
               h.vcpusPerCore(),
@@ -345,6 +347,23 @@ public final class Pricing {
 
   private String hostName() {
     return hostInfo.cpuModel() + " (" + hostInfo.logicalCores() + " logical CPUs)";
+  }
+
+  /** Whether catalog entry {@code hardware} is a CPU machine. */
+  boolean isCpu(String hardware) {
+    return catalog.find(hardware).map(e -> e.kind() == HardwareEntry.Kind.CPU).orElse(false);
+  }
+
+  /**
+   * How much faster one single-thread call runs on CPU entry {@code hardware} than on this host:
+   * the ratio of per-core peaks (1 for this host's own entry).
+   */
+  double perCoreSpeedup(String hardware) {
+    HardwareEntry t = catalog.find(hardware).orElseThrow();
+    if (host.map(h -> h.id().equals(t.id())).orElse(false) || t.cpu().fp32GflopsPerCore() == null) {
+      return 1;
+    }
+    return t.cpu().fp32GflopsPerCore() / hostCpu().peakPerCore().value();
   }
 
   /** The GPU precision a variant runs at: fp16, int8 (QDQ) or fp32. */

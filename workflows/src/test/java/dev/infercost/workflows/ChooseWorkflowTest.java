@@ -9,6 +9,8 @@ import dev.infercost.cost.CostModel;
 import dev.infercost.cost.Figure;
 import dev.infercost.cost.Optimizer;
 import dev.infercost.cost.internal.ReferenceOptimizer;
+import dev.infercost.profile.Concurrency;
+import dev.infercost.profile.LatencyStats;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.HashMap;
@@ -61,7 +63,7 @@ class ChooseWorkflowTest {
         assertTrue(row.provenance().detail().contains("INT8"), row.provenance().detail());
       }
       if (!gpu && !measured) {
-        // Measured at 2 threads and at 1: the thread scaling of CPU projections comes from that.
+        // Measured with 2 vCPUs busy and at 1 thread: CPU projections fit their scaling to that.
         String how = row.provenance().detail();
         assertTrue(how.contains("2 threads") && !how.contains("not measured"), how);
       }
@@ -79,5 +81,43 @@ class ChooseWorkflowTest {
     }
     assertTrue(Files.readString(tmp.resolve("out/report.md")).contains("Winner"));
     assertTrue(Files.size(tmp.resolve("out/report.json")) > 0);
+  }
+
+  @Test
+  void theFasterWayOfKeepingTheHostBusyWinsIfItMeetsTheObjective() {
+    ChooseRequest req =
+        new ChooseRequest(
+            "digits-cnn",
+            Optional.empty(),
+            new Bound(Bound.MAX_ACCURACY_DROP, 0.01),
+            10,
+            Optional.empty(),
+            List.of(),
+            Optional.empty(),
+            Optional.empty(),
+            List.of("fp32"),
+            List.of(1),
+            Map.of(),
+            2,
+            Optional.empty());
+    var single = new ChooseWorkflow.Point(100, 8, "2 threads");
+    assertEquals(single, ChooseWorkflow.Point.best(req, single, null, 1));
+    // 2 streams at 60/s each, p99 5 ms (meets 10 ms): 120/s at batch 1, 240/s at batch 2.
+    var fast = streams(60, 5);
+    var chosen = ChooseWorkflow.Point.best(req, single, fast, 2);
+    assertEquals(240, chosen.throughput(), 1e-9);
+    assertEquals("2 streams x 1 thread", chosen.how());
+    // Slower streams lose to the single stream when both meet the objective...
+    assertEquals(single, ChooseWorkflow.Point.best(req, single, streams(40, 5), 1));
+    // ...but win when only they meet it, and neither wins over a single stream missing it too.
+    var slowSingle = new ChooseWorkflow.Point(100, 30, "2 threads");
+    assertEquals(80, ChooseWorkflow.Point.best(req, slowSingle, streams(40, 5), 1).throughput());
+    assertEquals(slowSingle, ChooseWorkflow.Point.best(req, slowSingle, streams(60, 20), 1));
+  }
+
+  private static Concurrency.Result streams(double perStream, double latencyMs) {
+    double[] samples = new double[50];
+    java.util.Arrays.fill(samples, latencyMs);
+    return new Concurrency.Result(2, 2 * perStream, LatencyStats.of(samples));
   }
 }
