@@ -287,8 +287,14 @@ public final class ChooseWorkflow {
     if (req.threads() == 1 || !cpus) {
       return out;
     }
+    long free =
+        ((com.sun.management.OperatingSystemMXBean)
+                java.lang.management.ManagementFactory.getOperatingSystemMXBean())
+            .getFreeMemorySize();
     for (var e : files.entrySet()) {
-      if (!e.getKey().equals("fp16")) {
+      // Each stream's session holds its own copy of the weights: keep them within half of the
+      // free memory, else price the single stream only.
+      if (!e.getKey().equals("fp16") && req.threads() * 2 * size(e.getValue()) <= free) {
         progress.accept(
             "measuring " + req.threads() + " concurrent single-thread streams of " + e.getKey());
         out.put(
