@@ -84,31 +84,9 @@ public final class Catalog {
       merged.put(key(e.id()), e);
     }
     List<HardwareEntry> all = new ArrayList<>(merged.values());
-    checkAliases(name, all);
+    CatalogParser.checkAliases(
+        name, all, " in the built-in catalog; drop the alias or override that entry");
     return new Catalog(name + " (extends builtin)", all);
-  }
-
-  private static void checkAliases(String file, List<HardwareEntry> all) throws CatalogException {
-    Map<String, String> owner = new HashMap<>();
-    for (HardwareEntry e : all) {
-      owner.put(key(e.id()), e.id());
-    }
-    for (HardwareEntry e : all) {
-      for (String a : e.aliases()) {
-        String o = owner.putIfAbsent(key(a), e.id());
-        if (o != null && !o.equals(e.id())) {
-          throw new CatalogException(
-              file
-                  + ": entry '"
-                  + e.id()
-                  + "': alias '"
-                  + a
-                  + "' is already the id or an alias of '"
-                  + o
-                  + "' in the built-in catalog; drop the alias or override that entry");
-        }
-      }
-    }
   }
 
   /** Where the catalog came from: {@code builtin}, or the file (and whether it extends builtin). */

@@ -164,7 +164,6 @@ public final class CatalogParser {
     }
     List<HardwareEntry> entries = new ArrayList<>();
     Map<String, Integer> ids = new HashMap<>();
-    Map<String, String> names = new HashMap<>();
     int n = 0;
     for (JsonNode node : list) {
       n++;
@@ -183,25 +182,7 @@ public final class CatalogParser {
       }
       entries.add(e);
     }
-    for (HardwareEntry e : entries) {
-      names.put(e.id().toLowerCase(Locale.ROOT), e.id());
-    }
-    for (HardwareEntry e : entries) {
-      for (String a : e.aliases()) {
-        String owner = names.putIfAbsent(a.toLowerCase(Locale.ROOT), e.id());
-        if (owner != null && !owner.equals(e.id())) {
-          throw new CatalogException(
-              file
-                  + ": entry '"
-                  + e.id()
-                  + "': alias '"
-                  + a
-                  + "' is already the id or an alias of '"
-                  + owner
-                  + "'; aliases must be unique");
-        }
-      }
-    }
+    checkAliases(file, entries, "; aliases must be unique");
     return new Parsed(extendsBuiltin, entries);
   }
 
@@ -443,6 +424,35 @@ public final class CatalogParser {
         out.add(s.asText());
       }
       return out;
+    }
+  }
+
+  /**
+   * Refuses an alias that is another entry's id or alias (case-insensitive), naming {@code file}
+   * and ending the message with {@code advice} (what to do).
+   */
+  public static void checkAliases(String file, List<HardwareEntry> entries, String advice)
+      throws CatalogException {
+    Map<String, String> owner = new HashMap<>();
+    for (HardwareEntry e : entries) {
+      owner.put(e.id().toLowerCase(Locale.ROOT), e.id());
+    }
+    for (HardwareEntry e : entries) {
+      for (String a : e.aliases()) {
+        String o = owner.putIfAbsent(a.toLowerCase(Locale.ROOT), e.id());
+        if (o != null && !o.equals(e.id())) {
+          throw new CatalogException(
+              file
+                  + ": entry '"
+                  + e.id()
+                  + "': alias '"
+                  + a
+                  + "' is already the id or an alias of '"
+                  + o
+                  + "'"
+                  + advice);
+        }
+      }
     }
   }
 }
