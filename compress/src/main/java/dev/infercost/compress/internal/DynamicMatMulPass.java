@@ -56,7 +56,7 @@ public final class DynamicMatMulPass implements Pass {
       }
       String why = unsupported(n, op, init);
       if (why != null) {
-        skipped.add(label(n) + ": " + why);
+        skipped.add(Ops.label(n) + ": " + why);
         nodes.add(n);
         continue;
       }
@@ -128,37 +128,23 @@ public final class DynamicMatMulPass implements Pass {
                 .addOutput(n.getOutput(0))
                 .build());
       }
-      rewritten.add(label(n));
+      rewritten.add(Ops.label(n));
     }
     GraphProto.Builder gb = g.toBuilder().clearNode().addAllNode(nodes).addAllInitializer(newInits);
     ModelProto out = model.toBuilder().setGraph(Graphs.dropUnusedInitializers(gb.build())).build();
     return new PassResult(name(), out, rewritten, skipped);
   }
 
-  private static String label(NodeProto n) {
-    return n.getName().isEmpty() ? n.getOpType() + "->" + n.getOutput(0) : n.getName();
-  }
-
   private static String unsupported(NodeProto n, Ops op, Map<String, TensorProto> init) {
-    if (n.getInputCount() < 2 || !init.containsKey(n.getInput(1))) {
-      return "weight is not a constant initializer";
+    String why = Ops.weightProblem(n, op, init);
+    if (why == null
+        && op == Ops.GEMM
+        && n.getInputCount() > 2
+        && !n.getInput(2).isEmpty()
+        && !init.containsKey(n.getInput(2))) {
+      return "Gemm bias is not constant";
     }
-    TensorProto w = init.get(n.getInput(1));
-    if (w.getDataType() != TensorProto.DataType.FLOAT_VALUE) {
-      return "weight is not float32";
-    }
-    if (w.getDimsCount() != 2) {
-      return "weight is not 2-D";
-    }
-    if (op == Ops.GEMM) {
-      if (Ops.intAttr(n, "transA", 0) != 0) {
-        return "Gemm with transA=1";
-      }
-      if (n.getInputCount() > 2 && !n.getInput(2).isEmpty() && !init.containsKey(n.getInput(2))) {
-        return "Gemm bias is not constant";
-      }
-    }
-    return null;
+    return why;
   }
 
   private static String gemmKey(NodeProto n) {

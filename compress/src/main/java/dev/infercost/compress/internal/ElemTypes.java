@@ -306,12 +306,12 @@ public final class ElemTypes {
     for (NodeProto n : g.getNodeList()) {
       for (String in : n.getInputList()) {
         if (!in.isEmpty() && !defined.contains(in)) {
-          problems.add(label(n) + " reads '" + in + "' before it is defined");
+          problems.add(Ops.label(n) + " reads '" + in + "' before it is defined");
         }
       }
       for (String out : n.getOutputList()) {
         if (!out.isEmpty() && !defined.add(out)) {
-          problems.add("'" + out + "' is defined twice (again by " + label(n) + ")");
+          problems.add("'" + out + "' is defined twice (again by " + Ops.label(n) + ")");
         }
       }
     }
@@ -324,7 +324,7 @@ public final class ElemTypes {
     for (NodeProto n : g.getNodeList()) {
       String mix = mixedFloats(n, t);
       if (mix != null) {
-        problems.add(label(n) + " (" + n.getOpType() + ") mixes float types: " + mix);
+        problems.add(Ops.label(n) + " (" + n.getOpType() + ") mixes float types: " + mix);
       }
     }
     for (ValueInfoProto v : g.getValueInfoList()) {
@@ -384,11 +384,5 @@ public final class ElemTypes {
   public static String name(int type) {
     TensorProto.DataType d = TensorProto.DataType.forNumber(type);
     return d == null ? Integer.toString(type) : d.name();
-  }
-
-  static String label(NodeProto n) {
-    return n.getName().isEmpty()
-        ? n.getOpType() + "->" + String.join(",", n.getOutputList())
-        : n.getName();
   }
 }

@@ -456,7 +456,7 @@ public final class Fp16Pass implements Pass {
               out.add(
                   NodeProto.newBuilder()
                       .setOpType("Constant")
-                      .setName(names.fresh(label(n), suffix(e.getKey())))
+                      .setName(names.fresh(Ops.label(n), suffix(e.getKey())))
                       .addOutput(e.getValue())
                       .addAttribute(tensorAttribute("value", copy))
                       .build());
@@ -468,12 +468,12 @@ public final class Fp16Pass implements Pass {
         out.addAll(after.getOrDefault(i, List.of()));
         if (island[i] != null) {
           if (touchesFloat(n)) {
-            skipped.add(label(n) + ": " + island[i]);
+            skipped.add(Ops.label(n) + ": " + island[i]);
           }
         } else if (op.equals("Cast")
             ? retargeted(i)
             : isConstantNode(i) ? versions.get(n.getOutput(0)).containsKey(F16) : touchesFloat(n)) {
-          rewritten.add(label(n));
+          rewritten.add(Ops.label(n));
         }
       }
       // Graph inputs, outputs and value_info say what the names now hold.
@@ -524,10 +524,6 @@ public final class Fp16Pass implements Pass {
     return type == F16 ? "_fp16" : "_fp32";
   }
 
-  private static String label(NodeProto n) {
-    return ElemTypes.label(n);
-  }
-
   private static NodeProto cast(Names names, String from, String to, int type) {
     return NodeProto.newBuilder()
         .setOpType("Cast")
@@ -555,7 +551,7 @@ public final class Fp16Pass implements Pass {
           break;
       }
     }
-    throw new IllegalStateException(label(n) + ": Constant without a float value");
+    throw new IllegalStateException(Ops.label(n) + ": Constant without a float value");
   }
 
   private static AttributeProto tensorAttribute(String name, TensorProto t) {

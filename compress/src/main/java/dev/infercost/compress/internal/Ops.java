@@ -2,6 +2,7 @@ package dev.infercost.compress.internal;
 
 import ai.onnx.proto.OnnxMl.AttributeProto;
 import ai.onnx.proto.OnnxMl.NodeProto;
+import ai.onnx.proto.OnnxMl.TensorProto;
 import java.util.Map;
 
 /** Operator facts the passes rely on, in one table instead of scattered literals. */
@@ -35,6 +36,35 @@ public enum Ops {
   /** The entry for a weight-carrying op, or {@code null}. */
   public static Ops weighted(String opType) {
     return BY_TYPE.get(opType);
+  }
+
+  /** A node's name for reports, or {@code OpType->outputs} when it has none. */
+  public static String label(NodeProto n) {
+    return n.getName().isEmpty()
+        ? n.getOpType() + "->" + String.join(",", n.getOutputList())
+        : n.getName();
+  }
+
+  /**
+   * Why {@code n} (MatMul, Gemm or Conv) has no weight a pass can quantize, or {@code null}: the
+   * weight must be a float32 initializer, 2-D for MatMul/Gemm and at least 3-D for Conv, and Gemm
+   * must not transpose its activation.
+   */
+  public static String weightProblem(NodeProto n, Ops op, Map<String, TensorProto> init) {
+    if (n.getInputCount() < 2 || !init.containsKey(n.getInput(1))) {
+      return "weight is not a constant initializer";
+    }
+    TensorProto w = init.get(n.getInput(1));
+    if (w.getDataType() != TensorProto.DataType.FLOAT_VALUE) {
+      return "weight is not float32";
+    }
+    if (op == CONV ? w.getDimsCount() < 3 : w.getDimsCount() != 2) {
+      return op == CONV ? "weight has rank " + w.getDimsCount() : "weight is not 2-D";
+    }
+    if (op == GEMM && intAttr(n, "transA", 0) != 0) {
+      return "Gemm with transA=1";
+    }
+    return null;
   }
 
   public NodeProto.Builder node(String name) {

@@ -122,7 +122,7 @@ public final class QdqPass implements Pass {
         why = "no calibrated range for " + n.getInput(0);
       }
       if (why != null) {
-        skipped.add(label(n) + ": " + why);
+        skipped.add(Ops.label(n) + ": " + why);
         nodes.add(n);
         continue;
       }
@@ -146,7 +146,7 @@ public final class QdqPass implements Pass {
         dequantized.put(key, wq);
       }
       nodes.add(n.toBuilder().setInput(0, xq).setInput(1, wq).build());
-      rewritten.add(label(n));
+      rewritten.add(Ops.label(n));
     }
     GraphProto.Builder gb = g.toBuilder().clearNode().addAllNode(nodes).addAllInitializer(newInits);
     ModelProto out = m.toBuilder().setGraph(Graphs.dropUnusedInitializers(gb.build())).build();
@@ -259,26 +259,9 @@ public final class QdqPass implements Pass {
   }
 
   private static String unsupported(NodeProto n, Ops op, Map<String, TensorProto> init) {
-    if (n.getInputCount() < 2 || !init.containsKey(n.getInput(1))) {
-      return "weight is not a constant initializer";
-    }
-    if (init.containsKey(n.getInput(0))) {
+    if (n.getInputCount() > 1 && init.containsKey(n.getInput(0))) {
       return "the activation is a constant";
     }
-    TensorProto w = init.get(n.getInput(1));
-    if (w.getDataType() != TensorProto.DataType.FLOAT_VALUE) {
-      return "weight is not float32";
-    }
-    if (op == Ops.CONV ? w.getDimsCount() < 3 : w.getDimsCount() != 2) {
-      return "weight has rank " + w.getDimsCount();
-    }
-    if (op == Ops.GEMM && Ops.intAttr(n, "transA", 0) != 0) {
-      return "Gemm with transA=1";
-    }
-    return null;
-  }
-
-  private static String label(NodeProto n) {
-    return n.getName().isEmpty() ? n.getOpType() + "->" + n.getOutput(0) : n.getName();
+    return Ops.weightProblem(n, op, init);
   }
 }

@@ -49,11 +49,7 @@ public final class SmoothQuantPass implements Pass {
       if (Ops.weighted(n.getOpType()) != Ops.MATMUL || !ctx.filter().accepts(n)) {
         continue;
       }
-      TensorProto w = init.get(n.getInput(1));
-      if (w != null
-          && w.getDataType() == TensorProto.DataType.FLOAT_VALUE
-          && w.getDimsCount() == 2
-          && !init.containsKey(n.getInput(0))) {
+      if (Ops.weightProblem(n, Ops.MATMUL, init) == null && !init.containsKey(n.getInput(0))) {
         groups.computeIfAbsent(n.getInput(0), k -> new ArrayList<>()).add(n);
       }
     }
