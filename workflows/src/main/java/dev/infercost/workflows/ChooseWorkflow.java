@@ -1,7 +1,5 @@
 package dev.infercost.workflows;
 
-import dev.infercost.compress.Compressor;
-import dev.infercost.compress.Fp16Options;
 import dev.infercost.cost.Figure;
 import dev.infercost.cost.HardwareEntry;
 import dev.infercost.cost.Optimizer;
@@ -19,7 +17,6 @@ import dev.infercost.profile.Evaluator;
 import dev.infercost.profile.HostInfo;
 import dev.infercost.profile.ProfileOptions;
 import dev.infercost.profile.SideBySide;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -68,7 +65,8 @@ public final class ChooseWorkflow {
           Evaluator.evaluate(input.toString(), e.getValue(), heldOut, req.threads(), progress);
       variants.put(
           e.getKey(),
-          new ChooseReport.Variant(e.getValue(), size(e.getValue()), f, drop(req.bound(), f)));
+          new ChooseReport.Variant(
+              e.getValue(), Reports.size(Path.of(e.getValue())), f, drop(req.bound(), f)));
     }
 
     Map<String, OnnxModel> loaded = new LinkedHashMap<>();
@@ -179,15 +177,7 @@ public final class ChooseWorkflow {
     }
     Path dir = work.resolve(method);
     if (method.equals("fp16")) {
-      progress.accept("converting to fp16 (fp32 islands for sensitive ops, fp32 I/O)");
-      Path f = dir.resolve(TargetGpuWorkflow.FP16_FILE);
-      try {
-        Files.createDirectories(dir);
-      } catch (java.io.IOException e) {
-        throw new InfercostException(dir + ": cannot create the folder (" + e.getMessage() + ")");
-      }
-      Models.saveOnnx(Compressor.toFp16(Models.loadOnnx(input), Fp16Options.defaults()).model(), f);
-      return f.toString();
+      return TargetGpuWorkflow.writeFp16(Models.loadOnnx(input), dir, progress).toString();
     }
     CompressRequest.Builder b =
         CompressRequest.builder(req.model(), dir)
@@ -294,7 +284,8 @@ public final class ChooseWorkflow {
     for (var e : files.entrySet()) {
       // Each stream's session holds its own copy of the weights: keep them within half of the
       // free memory, else price the single stream only.
-      if (!e.getKey().equals("fp16") && req.threads() * 2 * size(e.getValue()) <= free) {
+      if (Pricing.pricedOnCpus(e.getKey())
+          && req.threads() * 2 * Reports.size(Path.of(e.getValue())) <= free) {
         progress.accept(
             "measuring " + req.threads() + " concurrent single-thread streams of " + e.getKey());
         out.put(
@@ -328,7 +319,7 @@ public final class ChooseWorkflow {
     if (req.threads() == 1 || !projectsCpus) {
       return out;
     }
-    List<String> names = files.keySet().stream().filter(k -> !k.equals("fp16")).toList();
+    List<String> names = files.keySet().stream().filter(Pricing::pricedOnCpus).toList();
     List<String> paths = names.stream().map(files::get).toList();
     List<SideBySide.Result> r = SideBySide.measure(paths, inputs, sampling(1), 2, progress);
     for (int i = 0; i < names.size(); i++) {
@@ -375,13 +366,5 @@ public final class ChooseWorkflow {
     Map<String, long[]> m = new LinkedHashMap<>();
     inputs.forEach(t -> m.put(t.name(), t.shape()));
     return m;
-  }
-
-  private static long size(String file) throws InfercostException {
-    try {
-      return Files.size(Path.of(file));
-    } catch (java.io.IOException e) {
-      throw new InfercostException(file + ": cannot read its size");
-    }
   }
 }

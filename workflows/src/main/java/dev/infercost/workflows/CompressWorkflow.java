@@ -52,7 +52,7 @@ public final class CompressWorkflow {
   public static CompressReport run(CompressRequest req, Consumer<String> progress)
       throws InfercostException {
     Path input = Models.resolve(req.model(), ModelFormat.ONNX);
-    Path outDir = prepareOutDir(req.outDir());
+    Path outDir = Reports.outDir(req.outDir());
     boolean qdq = req.method().equals(CompressRequest.INT8_QDQ);
     Path output = outDir.resolve(qdq ? QDQ_FILE : MODEL_FILE);
     OnnxModel model = Models.loadOnnx(input);
@@ -106,7 +106,7 @@ public final class CompressWorkflow {
             CpuFeatures.int8InstructionSet(),
             result.passes().stream().map(CompressReport.PassSummary::of).toList(),
             seconds,
-            (double) size(output) / size(input),
+            (double) Reports.size(output) / Reports.size(input),
             latency,
             fidelity,
             plan.calibrationSource(),
@@ -195,35 +195,8 @@ public final class CompressWorkflow {
         s.get(1).p50() / s.get(0).p50());
   }
 
-  private static Path prepareOutDir(Path dir) throws InfercostException {
-    if (Files.exists(dir) && !Files.isDirectory(dir)) {
-      throw new InfercostException(dir + ": --out must be a folder, and this is a file");
-    }
-    try {
-      Files.createDirectories(dir);
-    } catch (IOException e) {
-      throw new InfercostException(
-          dir
-              + ": cannot create the output folder ("
-              + e.getMessage()
-              + "); choose a writable one");
-    }
-    if (!Files.isWritable(dir)) {
-      throw new InfercostException(dir + ": output folder is not writable; choose another --out");
-    }
-    return dir;
-  }
-
   private static CompressReport.FileFacts facts(Path p) throws InfercostException {
-    return new CompressReport.FileFacts(p.toString(), size(p), sha256(p));
-  }
-
-  private static long size(Path p) throws InfercostException {
-    try {
-      return Files.size(p);
-    } catch (IOException e) {
-      throw new InfercostException(p + ": cannot read its size: " + e.getMessage());
-    }
+    return new CompressReport.FileFacts(p.toString(), Reports.size(p), sha256(p));
   }
 
   static String sha256(Path p) throws InfercostException {

@@ -13,8 +13,10 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Optional;
 
 /**
@@ -34,6 +36,7 @@ public final class Pricing {
   private final Optional<HardwareEntry> host;
   private final HostInfo hostInfo;
   private final int threads;
+  private final HostCpu hostCpu;
   private final List<String> notes = new ArrayList<>();
 
   private Pricing(
@@ -41,12 +44,14 @@ public final class Pricing {
       List<HardwareEntry> targets,
       Optional<HardwareEntry> host,
       HostInfo hostInfo,
-      int threads) {
+      int threads,
+      HostCpu hostCpu) {
     this.catalog = catalog;
     this.targets = targets;
     this.host = host;
     this.hostInfo = hostInfo;
     this.threads = threads;
+    this.hostCpu = hostCpu;
   }
 
   /**
@@ -72,7 +77,7 @@ public final class Pricing {
     }
     Optional<HardwareEntry> host =
         measuredOn.isPresent() ? Optional.of(require(c, measuredOn.get())) : match(c, hostInfo);
-    return new Pricing(c, targets, host, hostInfo, threads);
+    return new Pricing(c, targets, host, hostInfo, threads, hostCpu(host, hostInfo));
   }
 
   static Pricing of(List<String> hardware, HostInfo hostInfo, int threads)
@@ -152,7 +157,7 @@ public final class Pricing {
    */
   record HostCpu(Figure peakPerCore, int cores, int vcpusPerCore) {}
 
-  HostCpu hostCpu() {
+  private static HostCpu hostCpu(Optional<HardwareEntry> host, HostInfo hostInfo) {
     if (host.isPresent()
         && host.get().cpu().fp32GflopsPerCore() != null
         && host.get().cores() != null) {
@@ -163,11 +168,12 @@ public final class Pricing {
           h.cores(),
           h.cpu().vcpusPerCore());
     }
-    double ghz = cpuinfo("cpu MHz", 2000) / 1000;
+    Map<String, String> cpuinfo = cpuinfo();
+    double ghz = number(cpuinfo, "cpu MHz", 2000) / 1000;
     boolean avx512 = hostInfo.cpuFeatures().stream().anyMatch(f -> f.startsWith("avx512"));
     int flopsPerCycle = avx512 ? 64 : hostInfo.cpuFeatures().contains("fma") ? 32 : 16;
-    double siblings = cpuinfo("siblings", 1);
-    double coresPerSocket = cpuinfo("cpu cores", 1);
+    double siblings = number(cpuinfo, "siblings", 1);
+    double coresPerSocket = number(cpuinfo, "cpu cores", 1);
     int perCore = (int) Math.max(1, Math.round(siblings / coresPerSocket));
     return new HostCpu(
         Figure.estimated(
@@ -179,18 +185,28 @@ public final class Pricing {
         perCore);
   }
 
-  /** The first {@code /proc/cpuinfo} value of {@code key} as a number, or {@code dflt}. */
-  private static double cpuinfo(String key, double dflt) {
+  /** The first value of each key of {@code /proc/cpuinfo} (empty where it cannot be read). */
+  private static Map<String, String> cpuinfo() {
+    Map<String, String> m = new HashMap<>();
     try {
       for (String l : Files.readAllLines(Path.of("/proc/cpuinfo"))) {
-        if (l.startsWith(key) && l.substring(0, l.indexOf(':')).trim().equals(key)) {
-          return Double.parseDouble(l.substring(l.indexOf(':') + 1).trim());
+        int colon = l.indexOf(':');
+        if (colon > 0) {
+          m.putIfAbsent(l.substring(0, colon).trim(), l.substring(colon + 1).trim());
         }
       }
-    } catch (IOException | NumberFormatException | StringIndexOutOfBoundsException e) {
-      // fall through
+    } catch (IOException e) {
+      // no /proc/cpuinfo: every figure takes its default
     }
-    return dflt;
+    return m;
+  }
+
+  private static double number(Map<String, String> cpuinfo, String key, double dflt) {
+    try {
+      return Double.parseDouble(cpuinfo.getOrDefault(key, ""));
+    } catch (NumberFormatException e) {
+      return dflt;
+    }
   }
 
   /**
@@ -251,7 +267,7 @@ public final class Pricing {
       try {
         Figure f;
         boolean cpu = t.kind() == HardwareEntry.Kind.CPU;
-        if (cpu && variant.equals("fp16")) {
+        if (cpu && !pricedOnCpus(variant)) {
           note("fp16 is priced on GPUs only: ONNX Runtime's CPU provider runs it in fp32");
           continue;
         } else if (measuredOn(t)) {
@@ -309,7 +325,7 @@ public final class Pricing {
   private Figure projectCpu(
       HardwareEntry t, double measured, double oneThread, String operatingPoint)
       throws CatalogException {
-    HostCpu h = hostCpu();
+    HostCpu h = hostCpu;
     String name = host.map(HardwareEntry::id).orElse(hostName());
     if (threads > 1) {
       name += " (" + threads + " vCPUs busy as " + operatingPoint + ")";
@@ -349,6 +365,14 @@ public final class Pricing {
     return hostInfo.cpuModel() + " (" + hostInfo.logicalCores() + " logical CPUs)";
   }
 
+  /**
+   * Whether {@code variant} is priced on CPUs: all but fp16, which ONNX Runtime's CPU provider
+   * computes in fp32 behind casts.
+   */
+  static boolean pricedOnCpus(String variant) {
+    return !variant.equals("fp16");
+  }
+
   /** Whether catalog entry {@code hardware} is a CPU machine. */
   boolean isCpu(String hardware) {
     return catalog.find(hardware).map(e -> e.kind() == HardwareEntry.Kind.CPU).orElse(false);
@@ -363,7 +387,7 @@ public final class Pricing {
     if (host.map(h -> h.id().equals(t.id())).orElse(false) || t.cpu().fp32GflopsPerCore() == null) {
       return 1;
     }
-    return t.cpu().fp32GflopsPerCore() / hostCpu().peakPerCore().value();
+    return t.cpu().fp32GflopsPerCore() / hostCpu.peakPerCore().value();
   }
 
   /** The GPU precision a variant runs at: fp16, int8 (QDQ) or fp32. */
@@ -413,7 +437,7 @@ public final class Pricing {
     for (String h : hardware) {
       t.add(require(catalog, h));
     }
-    return new Pricing(catalog, t, host, hostInfo, threads);
+    return new Pricing(catalog, t, host, hostInfo, threads, hostCpu);
   }
 
   private void note(String n) {

@@ -6,11 +6,13 @@ import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.json.JsonMapper;
 import dev.infercost.models.InfercostException;
 import dev.infercost.models.OutputFiles;
+import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 
-/** JSON and Markdown report files, written atomically. */
+/** The workflows' output: folders, file sizes, and JSON and Markdown reports written atomically. */
 public final class Reports {
   /** Version of the report.json layout; bumped on incompatible changes. */
   public static final int SCHEMA = 1;
@@ -38,5 +40,34 @@ public final class Reports {
 
   public static void writeText(Path file, String text) throws InfercostException {
     OutputFiles.write(file, out -> out.write(text.getBytes(StandardCharsets.UTF_8)));
+  }
+
+  /** {@code dir}, created if needed: refused when it is a file or cannot be written. */
+  static Path outDir(Path dir) throws InfercostException {
+    if (Files.exists(dir) && !Files.isDirectory(dir)) {
+      throw new InfercostException(dir + ": --out must be a folder, and this is a file");
+    }
+    try {
+      Files.createDirectories(dir);
+    } catch (IOException e) {
+      throw new InfercostException(
+          dir
+              + ": cannot create the output folder ("
+              + e.getMessage()
+              + "); choose a writable one");
+    }
+    if (!Files.isWritable(dir)) {
+      throw new InfercostException(dir + ": output folder is not writable; choose another --out");
+    }
+    return dir;
+  }
+
+  /** The size of file {@code p} in bytes. */
+  static long size(Path p) throws InfercostException {
+    try {
+      return Files.size(p);
+    } catch (IOException e) {
+      throw new InfercostException(p + ": cannot read its size: " + e.getMessage());
+    }
   }
 }

@@ -19,7 +19,6 @@ import dev.infercost.profile.HostInfo;
 import dev.infercost.profile.ProfileOptions;
 import dev.infercost.profile.Profiler;
 import dev.infercost.profile.SideBySide;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -66,15 +65,7 @@ public final class TargetGpuWorkflow {
     Path input = Models.resolve(model, ModelFormat.ONNX);
     OnnxModel fp32 = Models.loadOnnx(input);
     List<String> notes = new ArrayList<>();
-    try {
-      Files.createDirectories(outDir);
-    } catch (java.io.IOException e) {
-      throw new InfercostException(
-          outDir + ": cannot create the output folder (" + e.getMessage() + ")");
-    }
-    progress.accept("converting to fp16 (fp32 islands for sensitive ops, fp32 I/O)");
-    Path fp16File = outDir.resolve(FP16_FILE);
-    Models.saveOnnx(Compressor.toFp16(fp32, Fp16Options.defaults()).model(), fp16File);
+    Path fp16File = writeFp16(fp32, outDir, progress);
 
     List<Tensor> inputs =
         SideBySide.syntheticInputs(input.toString(), shapes, n -> progress.accept("note: " + n));
@@ -104,7 +95,8 @@ public final class TargetGpuWorkflow {
           cuda
               ? measured(target, v, file, inputs, threads, batch, progress)
               : projected(target, v, Models.loadOnnx(Path.of(file)).info(used), batch, notes);
-      variants.add(new TargetGpuReport.Variant(v, file, size(Path.of(file)), fidelity, option));
+      variants.add(
+          new TargetGpuReport.Variant(v, file, Reports.size(Path.of(file)), fidelity, option));
     }
     if (target.accelerator().int8Tops() == null) {
       notes.add(
@@ -203,7 +195,7 @@ public final class TargetGpuWorkflow {
         cuda
             ? measured(target, v, file, inputs, req.threads(), batch, progress)
             : projected(target, v, Models.loadOnnx(Path.of(file)).info(shapes), batch, notes);
-    return new TargetGpuReport.Variant(v, file, size(Path.of(file)), r.fidelity(), option);
+    return new TargetGpuReport.Variant(v, file, Reports.size(Path.of(file)), r.fidelity(), option);
   }
 
   /** The dynamic int8 variant measured here, priced on every CPU catalog entry; the cheapest. */
@@ -247,12 +239,16 @@ public final class TargetGpuWorkflow {
     return best;
   }
 
-  private static long size(Path p) throws InfercostException {
-    try {
-      return Files.size(p);
-    } catch (java.io.IOException e) {
-      throw new InfercostException(p + ": cannot read its size");
-    }
+  /**
+   * Converts {@code fp32} to fp16 (fp32 islands for sensitive ops, fp32 I/O) into {@value
+   * #FP16_FILE} under {@code dir}; returns that file.
+   */
+  static Path writeFp16(OnnxModel fp32, Path dir, Consumer<String> progress)
+      throws InfercostException {
+    Path file = Reports.outDir(dir).resolve(FP16_FILE);
+    progress.accept("converting to fp16 (fp32 islands for sensitive ops, fp32 I/O)");
+    Models.saveOnnx(Compressor.toFp16(fp32, Fp16Options.defaults()).model(), file);
+    return file;
   }
 
   static String markdown(TargetGpuReport r) {
