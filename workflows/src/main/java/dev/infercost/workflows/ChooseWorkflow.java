@@ -58,15 +58,17 @@ public final class ChooseWorkflow {
     Map<String, String> files = new LinkedHashMap<>();
     Map<String, ChooseReport.Variant> variants = new LinkedHashMap<>();
     for (String m : req.methods()) {
-      files.put(m, build(req, m, input, work, progress));
-    }
-    for (var e : files.entrySet()) {
+      Built b = build(req, m, input, work, progress);
+      // Compressed variants were evaluated by compress on this same held-out data.
       EvalReport f =
-          Evaluator.evaluate(input.toString(), e.getValue(), heldOut, req.threads(), progress);
+          b.fidelity() != null
+              ? b.fidelity()
+              : Evaluator.evaluate(input.toString(), b.file(), heldOut, req.threads(), progress);
+      files.put(m, b.file());
       variants.put(
-          e.getKey(),
+          m,
           new ChooseReport.Variant(
-              e.getValue(), Reports.size(Path.of(e.getValue())), f, drop(req.bound(), f)));
+              b.file(), Reports.size(Path.of(b.file())), f, drop(req.bound(), f)));
     }
 
     Map<String, OnnxModel> loaded = new LinkedHashMap<>();
@@ -168,16 +170,20 @@ public final class ChooseWorkflow {
         .build();
   }
 
-  /** The model file of variant {@code method}: the input itself, or built under {@code work}. */
-  private static String build(
+  /** A variant's model file and, for the ones compress built, its fidelity on the held-out data. */
+  private record Built(String file, EvalReport fidelity) {}
+
+  /** Variant {@code method}: the input itself, or built under {@code work}. */
+  private static Built build(
       ChooseRequest req, String method, Path input, Path work, Consumer<String> progress)
       throws InfercostException {
     if (method.equals("fp32")) {
-      return input.toString();
+      return new Built(input.toString(), null);
     }
     Path dir = work.resolve(method);
     if (method.equals("fp16")) {
-      return TargetGpuWorkflow.writeFp16(Models.loadOnnx(input), dir, progress).toString();
+      return new Built(
+          TargetGpuWorkflow.writeFp16(Models.loadOnnx(input), dir, progress).toString(), null);
     }
     CompressRequest.Builder b =
         CompressRequest.builder(req.model(), dir)
@@ -185,7 +191,8 @@ public final class ChooseWorkflow {
             .optThreads(req.threads())
             .optMeasure(false);
     req.data().ifPresent(b::optData);
-    return CompressWorkflow.run(b.build(), progress).output().path();
+    CompressReport r = CompressWorkflow.run(b.build(), progress);
+    return new Built(r.output().path(), r.fidelity());
   }
 
   /**
