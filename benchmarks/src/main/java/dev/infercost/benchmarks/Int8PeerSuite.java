@@ -1,7 +1,7 @@
 package dev.infercost.benchmarks;
 
+import dev.infercost.base.InfercostException;
 import dev.infercost.compress.CpuFeatures;
-import dev.infercost.models.InfercostException;
 import dev.infercost.models.ModelFormat;
 import dev.infercost.models.Models;
 import dev.infercost.models.OutputFiles;

@@ -116,19 +116,9 @@ final class GateCommand implements Callable<Integer> {
       int metrics) {}
 
   @Override
-  public Integer call() {
+  public Integer call() throws GateInputException {
     PrintWriter out = spec.commandLine().getOut();
-    try {
-      return updateBaseline ? update(out) : compare(out);
-    } catch (GateInputException e) {
-      PrintWriter err = spec.commandLine().getErr();
-      err.println("infercost gate: " + e.getMessage());
-      if (common.verbose) {
-        e.printStackTrace(err);
-      }
-      err.flush();
-      return ExitCodes.BAD_INPUT;
-    }
+    return updateBaseline ? update(out) : compare(out);
   }
 
   private int compare(PrintWriter out) throws GateInputException {

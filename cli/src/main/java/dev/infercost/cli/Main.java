@@ -1,6 +1,6 @@
 package dev.infercost.cli;
 
-import dev.infercost.models.InfercostException;
+import dev.infercost.base.InfercostException;
 import java.io.PrintWriter;
 import picocli.CommandLine;
 

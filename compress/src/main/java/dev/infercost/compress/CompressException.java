@@ -1,6 +1,6 @@
 package dev.infercost.compress;
 
-import dev.infercost.models.InfercostException;
+import dev.infercost.base.InfercostException;
 
 /** A compression pass or pipeline could not do what was asked; the message says what to change. */
 public class CompressException extends InfercostException {

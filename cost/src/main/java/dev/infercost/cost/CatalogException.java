@@ -1,5 +1,7 @@
 package dev.infercost.cost;
 
+import dev.infercost.base.InfercostException;
+
 /**
  * A hardware catalog (the built-in one or a user file) could not be read or used: bad JSON, a
  * missing or malformed field, a negative price, an unknown kind, a duplicate id, an unsupported
@@ -10,39 +12,16 @@ package dev.infercost.cost;
  * Control characters echoed from a file are escaped, so the message is one line whatever the file
  * holds.
  */
-public class CatalogException extends Exception {
+public class CatalogException extends InfercostException {
   private static final long serialVersionUID = 1L;
 
   /** A failure described by {@code message} (made one line). */
   public CatalogException(String message) {
-    super(oneLine(message));
+    super(message);
   }
 
   /** A failure described by {@code message} (made one line), caused by {@code cause}. */
   public CatalogException(String message, Throwable cause) {
-    super(oneLine(message), cause);
-  }
-
-  static String oneLine(String s) {
-    if (s == null) {
-      return null;
-    }
-    StringBuilder b = new StringBuilder(s.length() + 8);
-    for (int i = 0; i < s.length(); i++) {
-      char c = s.charAt(i);
-      switch (c) {
-        case '\n' -> b.append("\\n");
-        case '\r' -> b.append("\\r");
-        case '\t' -> b.append("\\t");
-        default -> {
-          if (Character.isISOControl(c) || c == '\u2028' || c == '\u2029') {
-            b.append(String.format("\\u%04x", (int) c));
-          } else {
-            b.append(c);
-          }
-        }
-      }
-    }
-    return b.toString();
+    super(message, cause);
   }
 }

@@ -1,12 +1,14 @@
 package dev.infercost.gate;
 
+import dev.infercost.base.InfercostException;
+import dev.infercost.base.OneLine;
 import java.nio.file.Path;
 
 /**
  * A results or baseline file could not be read, or an output file could not be written. The message
  * is one line: the file, what is wrong with it and what to do.
  */
-public class GateInputException extends Exception {
+public class GateInputException extends InfercostException {
   private static final long serialVersionUID = 1L;
 
   public GateInputException(String message) {
@@ -19,14 +21,10 @@ public class GateInputException extends Exception {
 
   /** {@code "<file>: <problem>"}, the shape every gate error takes. */
   static GateInputException of(Object file, String problem) {
-    return new GateInputException(file + ": " + oneLine(problem));
+    return new GateInputException(file + ": " + OneLine.joined(problem));
   }
 
   static GateInputException of(Path file, String problem, Throwable cause) {
-    return new GateInputException(file + ": " + oneLine(problem), cause);
-  }
-
-  private static String oneLine(String s) {
-    return s == null ? "" : s.replaceAll("\\s*[\\r\\n]+\\s*", " ").strip();
+    return new GateInputException(file + ": " + OneLine.joined(problem), cause);
   }
 }

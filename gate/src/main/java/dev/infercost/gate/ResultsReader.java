@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.json.JsonMapper;
+import dev.infercost.base.OneLine;
 import dev.infercost.gate.BenchResults.Better;
 import dev.infercost.gate.BenchResults.Entry;
 import dev.infercost.gate.BenchResults.Format;
@@ -71,7 +72,7 @@ final class ResultsReader {
       String where =
           at == null ? "" : " at line " + at.getLineNr() + ", column " + at.getColumnNr();
       throw new GateInputException(
-          source + ": not valid JSON" + where + ": " + oneLine(e.getOriginalMessage()), e);
+          source + ": not valid JSON" + where + ": " + OneLine.joined(e.getOriginalMessage()), e);
     } catch (IOException e) {
       throw new GateInputException(source + ": cannot read: " + e.getMessage(), e);
     }
@@ -400,9 +401,5 @@ final class ResultsReader {
     }
     String s = v.isContainerNode() ? v.getNodeType().name().toLowerCase(Locale.ROOT) : v.toString();
     return s.length() > 40 ? s.substring(0, 40) + "..." : s;
-  }
-
-  private static String oneLine(String s) {
-    return s == null ? "" : s.replaceAll("\\s*[\\r\\n]+\\s*", " ").strip();
   }
 }

@@ -1,5 +1,6 @@
 package dev.infercost.models;
 
+import dev.infercost.base.InfercostException;
 import java.nio.file.Path;
 
 /** A model could not be loaded, run or saved; the message names the file and what to do. */

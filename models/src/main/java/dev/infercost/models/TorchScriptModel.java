@@ -13,6 +13,7 @@ import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.Parameter;
 import ai.djl.training.ParameterStore;
 import ai.djl.util.Pair;
+import dev.infercost.base.OneLine;
 import dev.infercost.models.internal.ModelFiles;
 import java.io.IOException;
 import java.nio.ByteBuffer;
@@ -73,14 +74,10 @@ public final class TorchScriptModel implements AutoCloseable {
     } catch (IOException | MalformedModelException | EngineException e) {
       model.close();
       throw ModelException.of(
-          file, "not a loadable TorchScript model (" + oneLine(e) + "); export with torch.jit", e);
+          file,
+          "not a loadable TorchScript model (" + OneLine.firstLine(e) + "); export with torch.jit",
+          e);
     }
-  }
-
-  private static String oneLine(Throwable e) {
-    String m = String.valueOf(e.getMessage());
-    int nl = m.indexOf('\n');
-    return nl < 0 ? m : m.substring(0, nl);
   }
 
   public Path file() {
@@ -136,7 +133,8 @@ public final class TorchScriptModel implements AutoCloseable {
       }
       return result;
     } catch (EngineException | IllegalArgumentException e) {
-      throw ModelException.of(file, "forward failed: " + oneLine(e) + "; check input shapes", e);
+      throw ModelException.of(
+          file, "forward failed: " + OneLine.firstLine(e) + "; check input shapes", e);
     }
   }
 
@@ -173,7 +171,8 @@ public final class TorchScriptModel implements AutoCloseable {
         NDList outs = model.getBlock().forward(store, inputs, false);
         outs.attach(scratch);
       } catch (EngineException | IllegalArgumentException e) {
-        throw ModelException.of(file, "forward failed: " + oneLine(e) + "; check input shapes", e);
+        throw ModelException.of(
+            file, "forward failed: " + OneLine.firstLine(e) + "; check input shapes", e);
       }
     }
 

@@ -6,6 +6,8 @@ import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import ai.onnxruntime.OrtException;
+import dev.infercost.base.InfercostException;
+import dev.infercost.base.OneLine;
 import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
 
@@ -33,7 +35,7 @@ class ModelExceptionTest {
         ModelException.of(Path.of("m.onnx"), "tensor 'a\nb\r\tc\u2028d\u0000e\u0085' is bad\n");
     assertEquals("m.onnx: tensor 'a\\nb\\r\\tc\\u2028d\\u0000e\\u0085' is bad", e.getMessage());
     assertEquals("x\\ny", new ModelException("x\ny", new RuntimeException()).getMessage());
-    assertEquals("plain: ü → ok", InfercostException.oneLine("plain: ü → ok"));
+    assertEquals("plain: ü → ok", OneLine.of("plain: ü → ok"));
     assertNull(new ModelException(null).getMessage());
   }
 }

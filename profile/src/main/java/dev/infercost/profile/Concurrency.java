@@ -1,6 +1,6 @@
 package dev.infercost.profile;
 
-import dev.infercost.models.InfercostException;
+import dev.infercost.base.InfercostException;
 import dev.infercost.models.Tensor;
 import java.util.ArrayList;
 import java.util.List;

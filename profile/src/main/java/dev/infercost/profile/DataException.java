@@ -1,6 +1,6 @@
 package dev.infercost.profile;
 
-import dev.infercost.models.InfercostException;
+import dev.infercost.base.InfercostException;
 import java.nio.file.Path;
 
 /** Input or evaluation data could not be read: wrong format, dtype, shape, or an empty file. */

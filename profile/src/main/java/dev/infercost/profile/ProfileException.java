@@ -1,6 +1,6 @@
 package dev.infercost.profile;
 
-import dev.infercost.models.InfercostException;
+import dev.infercost.base.InfercostException;
 
 /** A model could not be profiled as asked (bad shape, missing provider, bad inputs). */
 public class ProfileException extends InfercostException {

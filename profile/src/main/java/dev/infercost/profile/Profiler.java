@@ -1,9 +1,9 @@
 package dev.infercost.profile;
 
+import dev.infercost.base.InfercostException;
 import dev.infercost.models.BuiltinModel;
 import dev.infercost.models.DType;
 import dev.infercost.models.Dim;
-import dev.infercost.models.InfercostException;
 import dev.infercost.models.ModelFormat;
 import dev.infercost.models.Models;
 import dev.infercost.models.OnnxModel;

@@ -16,7 +16,7 @@ import ai.onnx.proto.OnnxMl.TensorProto;
 import ai.onnx.proto.OnnxMl.TensorShapeProto;
 import ai.onnx.proto.OnnxMl.TypeProto;
 import ai.onnx.proto.OnnxMl.ValueInfoProto;
-import dev.infercost.models.InfercostException;
+import dev.infercost.base.InfercostException;
 import dev.infercost.models.ModelException;
 import dev.infercost.models.ModelFormat;
 import dev.infercost.models.Models;

@@ -4,7 +4,7 @@ import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonMappingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
-import dev.infercost.models.InfercostException;
+import dev.infercost.base.InfercostException;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;

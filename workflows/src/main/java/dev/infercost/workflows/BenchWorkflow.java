@@ -1,10 +1,10 @@
 package dev.infercost.workflows;
 
+import dev.infercost.base.InfercostException;
 import dev.infercost.compress.CpuFeatures;
 import dev.infercost.compress.NodeFilter;
 import dev.infercost.compress.PassContext;
 import dev.infercost.compress.QuantOptions;
-import dev.infercost.models.InfercostException;
 import dev.infercost.models.ModelFormat;
 import dev.infercost.models.ModelInfo;
 import dev.infercost.models.Models;

@@ -1,10 +1,10 @@
 package dev.infercost.workflows;
 
+import dev.infercost.base.InfercostException;
 import dev.infercost.cost.Figure;
 import dev.infercost.cost.HardwareEntry;
 import dev.infercost.cost.Optimizer;
 import dev.infercost.cost.Sensitivity;
-import dev.infercost.models.InfercostException;
 import dev.infercost.models.ModelFormat;
 import dev.infercost.models.ModelInfo;
 import dev.infercost.models.Models;

@@ -1,10 +1,10 @@
 package dev.infercost.workflows;
 
+import dev.infercost.base.InfercostException;
 import dev.infercost.compress.CompressResult;
 import dev.infercost.compress.Compressor;
 import dev.infercost.compress.CpuFeatures;
 import dev.infercost.models.BuiltinModel;
-import dev.infercost.models.InfercostException;
 import dev.infercost.models.ModelFormat;
 import dev.infercost.models.Models;
 import dev.infercost.models.OnnxModel;

@@ -1,12 +1,12 @@
 package dev.infercost.workflows;
 
+import dev.infercost.base.InfercostException;
 import dev.infercost.cost.Catalog;
 import dev.infercost.cost.CatalogException;
 import dev.infercost.cost.CostModel;
 import dev.infercost.cost.Figure;
 import dev.infercost.cost.HardwareEntry;
 import dev.infercost.cost.Projection;
-import dev.infercost.models.InfercostException;
 import dev.infercost.models.ModelInfo;
 import dev.infercost.profile.HostInfo;
 import java.io.IOException;
@@ -65,32 +65,19 @@ public final class Pricing {
       HostInfo hostInfo,
       int threads)
       throws InfercostException {
-    Catalog c;
-    try {
-      c = catalogFile.isPresent() ? Catalog.load(catalogFile.get()) : Catalog.builtin();
-    } catch (CatalogException e) {
-      throw new InfercostException(e.getMessage(), e);
-    }
+    Catalog c = catalogFile.isPresent() ? Catalog.load(catalogFile.get()) : Catalog.builtin();
     List<HardwareEntry> targets = new ArrayList<>();
     for (String h : hardware) {
-      targets.add(require(c, h));
+      targets.add(c.require(h));
     }
     Optional<HardwareEntry> host =
-        measuredOn.isPresent() ? Optional.of(require(c, measuredOn.get())) : match(c, hostInfo);
+        measuredOn.isPresent() ? Optional.of(c.require(measuredOn.get())) : match(c, hostInfo);
     return new Pricing(c, targets, host, hostInfo, threads, hostCpu(host, hostInfo));
   }
 
   static Pricing of(List<String> hardware, HostInfo hostInfo, int threads)
       throws InfercostException {
     return of(hardware, Optional.empty(), Optional.empty(), hostInfo, threads);
-  }
-
-  private static HardwareEntry require(Catalog c, String id) throws InfercostException {
-    try {
-      return c.require(id);
-    } catch (CatalogException e) {
-      throw new InfercostException(e.getMessage(), e);
-    }
   }
 
   public Catalog catalog() {
@@ -435,7 +422,7 @@ public final class Pricing {
   public Pricing withTargets(List<String> hardware) throws InfercostException {
     List<HardwareEntry> t = new ArrayList<>();
     for (String h : hardware) {
-      t.add(require(catalog, h));
+      t.add(catalog.require(h));
     }
     return new Pricing(catalog, t, host, hostInfo, threads, hostCpu);
   }

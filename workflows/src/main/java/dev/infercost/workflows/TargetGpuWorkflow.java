@@ -1,5 +1,6 @@
 package dev.infercost.workflows;
 
+import dev.infercost.base.InfercostException;
 import dev.infercost.compress.Compressor;
 import dev.infercost.compress.Fp16Options;
 import dev.infercost.cost.Catalog;
@@ -7,7 +8,6 @@ import dev.infercost.cost.CatalogException;
 import dev.infercost.cost.CostModel;
 import dev.infercost.cost.Figure;
 import dev.infercost.cost.HardwareEntry;
-import dev.infercost.models.InfercostException;
 import dev.infercost.models.ModelFormat;
 import dev.infercost.models.ModelInfo;
 import dev.infercost.models.Models;
@@ -48,12 +48,7 @@ public final class TargetGpuWorkflow {
     int threads = req.threads();
     Pricing pricing = Pricing.of(List.of(), HostInfo.current(), threads);
     Catalog catalog = pricing.catalog();
-    HardwareEntry target;
-    try {
-      target = catalog.require(gpu);
-    } catch (CatalogException e) {
-      throw new InfercostException(e.getMessage(), e);
-    }
+    HardwareEntry target = catalog.require(gpu);
     if (target.accelerator() == null) {
       throw new InfercostException(
           "--target-gpu "

@@ -9,7 +9,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.infercost.models.InfercostException;
+import dev.infercost.base.InfercostException;
 import dev.infercost.models.Models;
 import dev.infercost.profile.DataException;
 import java.nio.file.Files;

@@ -5,9 +5,9 @@ import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.infercost.base.InfercostException;
 import dev.infercost.cost.Catalog;
 import dev.infercost.cost.CostModel;
-import dev.infercost.models.InfercostException;
 import dev.infercost.profile.Profiler;
 import java.nio.file.Files;
 import java.nio.file.Path;

@@ -1,6 +1,6 @@
 package dev.infercost.profile.internal;
 
-import dev.infercost.models.InfercostException;
+import dev.infercost.base.InfercostException;
 import dev.infercost.models.Models;
 import dev.infercost.models.Tensor;
 import dev.infercost.models.TorchScriptModel;

@@ -7,7 +7,7 @@ import ai.onnxruntime.OrtException;
 import ai.onnxruntime.OrtProvider;
 import ai.onnxruntime.OrtSession;
 import ai.onnxruntime.OrtSession.SessionOptions;
-import dev.infercost.models.InfercostException;
+import dev.infercost.base.InfercostException;
 import dev.infercost.models.Models;
 import dev.infercost.models.OrtTensors;
 import dev.infercost.models.Tensor;
