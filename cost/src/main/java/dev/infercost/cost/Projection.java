@@ -46,6 +46,12 @@ import java.util.Locale;
  * with one model replica per GPU. η is the fraction of peak reached; {@link
  * #DEFAULT_GPU_EFFICIENCY} is an assumption, not a measurement — calibrate it by dividing a
  * measured throughput on one GPU by the roofline at η = 1.
+ *
+ * <h2>GPU: serving a graph</h2>
+ *
+ * {@link #gpuServed} adds the fixed cost of launching each operator to the roofline time: {@code
+ * time per batch = b ÷ roofline + (nodes − fused) × } {@link #GPU_LAUNCH_OVERHEAD_US}. This is the
+ * model {@code choose}, {@code bench} and {@code --target-gpu} price GPUs with.
  */
 public final class Projection {
   /**
@@ -373,6 +379,67 @@ public final class Projection {
             effective);
     Figure f = gpu(work, effective, bandwidth(target), a.count(), DEFAULT_GPU_EFFICIENCY, label);
     return withDerived(f, a, field(Precision.INT8), field(Precision.FP16));
+  }
+
+  /**
+   * Assumed cost of launching one operator on a GPU (CUDA kernel launch and bookkeeping), in
+   * microseconds: an assumption, not a measurement.
+   */
+  public static final double GPU_LAUNCH_OVERHEAD_US = 5;
+
+  /**
+   * A model graph as a GPU serves it.
+   *
+   * @param work FLOPs and bytes of one batch
+   * @param int8FlopsPerBatch the part of the FLOPs a QDQ graph runs on int8 tensor cores (2 × its
+   *     int8 MACs; 0 for float graphs)
+   * @param nodes operators in the graph
+   * @param fusedNodes operators an engine folds into their neighbours (QuantizeLinear and
+   *     DequantizeLinear in a QDQ graph), launched at no cost
+   */
+  public record GpuGraph(Work work, double int8FlopsPerBatch, int nodes, int fusedNodes) {
+    public GpuGraph {
+      if (work == null || nodes < 0 || fusedNodes < 0 || fusedNodes > nodes) {
+        throw new IllegalArgumentException(
+            "work is required and 0 <= fusedNodes <= nodes, got " + fusedNodes + ", " + nodes);
+      }
+    }
+  }
+
+  /**
+   * A GPU serving {@code graph} at {@code precision}: the roofline ({@link #gpu(Work,
+   * HardwareEntry, Precision)}, or {@link #gpuInt8} at {@code INT8}) plus {@link
+   * #GPU_LAUNCH_OVERHEAD_US} per launched operator. A roofline alone ignores the fixed cost of
+   * launching each operator, which dominates small models on a GPU, and would price tiny models as
+   * if they ran at datasheet peak:
+   *
+   * <pre>
+   *   time per batch = b ÷ roofline throughput + (nodes − fused) × launch overhead
+   * </pre>
+   *
+   * @throws CatalogException when the entry lacks a figure the roofline needs
+   */
+  public static Figure gpuServed(GpuGraph graph, HardwareEntry target, Precision precision)
+      throws CatalogException {
+    Work work = graph.work();
+    Figure roof =
+        precision == Precision.INT8
+            ? gpuInt8(work, graph.int8FlopsPerBatch(), target)
+            : gpu(work, target, precision);
+    int kernels = graph.nodes() - graph.fusedNodes();
+    double batchMs = work.batch() * 1000.0 / roof.value() + kernels * GPU_LAUNCH_OVERHEAD_US / 1000;
+    return Figure.estimated(
+        work.batch() * 1000.0 / batchMs,
+        roof.unit(),
+        roof.provenance().detail()
+            + String.format(
+                Locale.ROOT,
+                " + %d nodes x %.0f us launch overhead (assumed, not measured%s)",
+                kernels,
+                GPU_LAUNCH_OVERHEAD_US,
+                graph.fusedNodes() == 0
+                    ? ""
+                    : "; " + graph.fusedNodes() + " Q/DQ nodes counted as fused"));
   }
 
   private static HardwareEntry.Accelerator accelerator(HardwareEntry target)

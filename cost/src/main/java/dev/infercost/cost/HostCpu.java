@@ -1,0 +1,117 @@
+package dev.infercost.cost;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * The CPU of the host that measured: what {@link Pricer} needs to match it to a catalog entry and
+ * to project its measurements onto other CPUs.
+ *
+ * @param model CPU model name ({@code AMD EPYC 7R13 Processor})
+ * @param arch OS architecture ({@code amd64}, {@code aarch64})
+ * @param logicalCores logical CPUs the OS reports
+ * @param features CPU flags ({@code avx2}, {@code fma}, {@code avx512f}, ...)
+ * @param clockGhz current clock from {@code /proc/cpuinfo}, or empty
+ * @param vcpusPerCore SMT threads per physical core ({@code siblings ÷ cpu cores}, at least 1)
+ */
+public record HostCpu(
+    String model,
+    String arch,
+    int logicalCores,
+    List<String> features,
+    Optional<Double> clockGhz,
+    int vcpusPerCore) {
+  /** Clock assumed when {@code /proc/cpuinfo} does not give one. */
+  static final double DEFAULT_GHZ = 2.0;
+
+  public HostCpu {
+    features = List.copyOf(features);
+    if (logicalCores < 1 || vcpusPerCore < 1) {
+      throw new IllegalArgumentException(
+          "logical cores and vCPUs per core must be >= 1, got "
+              + logicalCores
+              + ", "
+              + vcpusPerCore);
+    }
+  }
+
+  /**
+   * A host CPU from what the OS reports plus the text of {@code /proc/cpuinfo} (empty where there
+   * is none): its first {@code cpu MHz}, {@code siblings} and {@code cpu cores} give the clock and
+   * the SMT threads per core.
+   */
+  public static HostCpu of(
+      String model, String arch, int logicalCores, List<String> features, String cpuinfo) {
+    Map<String, String> m = new HashMap<>();
+    for (String l : cpuinfo.split("\n")) {
+      int colon = l.indexOf(':');
+      if (colon > 0) {
+        m.putIfAbsent(l.substring(0, colon).trim(), l.substring(colon + 1).trim());
+      }
+    }
+    Optional<Double> mhz = number(m, "cpu MHz");
+    double siblings = number(m, "siblings").orElse(1.0);
+    double coresPerSocket = number(m, "cpu cores").orElse(1.0);
+    int perCore = (int) Math.max(1, Math.round(siblings / coresPerSocket));
+    return new HostCpu(model, arch, logicalCores, features, mhz.map(v -> v / 1000), perCore);
+  }
+
+  /** The text of {@code /proc/cpuinfo}, or {@code ""} where it cannot be read. */
+  public static String readCpuinfo() {
+    try {
+      return Files.readString(Path.of("/proc/cpuinfo"));
+    } catch (IOException e) {
+      return "";
+    }
+  }
+
+  private static Optional<Double> number(Map<String, String> m, String key) {
+    try {
+      return Optional.of(Double.parseDouble(m.getOrDefault(key, "")));
+    } catch (NumberFormatException e) {
+      return Optional.empty();
+    }
+  }
+
+  /** Physical cores: logical CPUs ÷ SMT threads per core, at least 1. */
+  public int cores() {
+    return Math.max(1, logicalCores / vcpusPerCore);
+  }
+
+  /** Whether the CPU has any AVX-512 subset. */
+  public boolean avx512() {
+    return features.stream().anyMatch(f -> f.startsWith("avx512"));
+  }
+
+  /** {@code amd}, {@code intel}, {@code arm}, or {@code ?}. */
+  String vendor() {
+    String m = model.toLowerCase(Locale.ROOT);
+    return m.contains("amd")
+        ? "amd"
+        : m.contains("intel") ? "intel" : arch.contains("aarch64") ? "arm" : "?";
+  }
+
+  /**
+   * Its fp32 peak per core estimated from the clock: GHz × FLOP per cycle of its vector unit (2 FMA
+   * units of 256 bits with AVX2: 32; 512 bits with AVX-512: 64; without FMA: 16).
+   */
+  Figure estimatedPeakPerCore() {
+    double ghz = clockGhz.orElse(DEFAULT_GHZ);
+    int flopsPerCycle = avx512() ? 64 : features.contains("fma") ? 32 : 16;
+    return Figure.estimated(
+        ghz * flopsPerCycle,
+        "GFLOP/s",
+        String.format(Locale.ROOT, "%.3f GHz (/proc/cpuinfo) x %d FLOP/cycle", ghz, flopsPerCycle));
+  }
+
+  /** For provenance: {@code <model> (<n> logical CPUs)}. */
+  String label() {
+    return model + " (" + logicalCores + " logical CPUs)";
+  }
+}

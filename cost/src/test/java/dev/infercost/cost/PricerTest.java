@@ -1,0 +1,137 @@
+package dev.infercost.cost;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.infercost.cost.Projection.GpuGraph;
+import dev.infercost.cost.Projection.Precision;
+import dev.infercost.cost.Projection.Work;
+import java.util.List;
+import java.util.Optional;
+import org.junit.jupiter.api.Test;
+
+class PricerTest {
+  private static final Catalog CATALOG = Catalog.builtin();
+  private static final Deployable FP32 =
+      new Deployable("fp32", Optional.empty(), Optional.empty(), Precision.FP32);
+  private static final Deployable CPU_ONLY =
+      new Deployable("int8-dynamic", Optional.empty(), Optional.of("CPU kernels"), Precision.FP32);
+  private static final Deployable GPU_ONLY =
+      new Deployable("fp16", Optional.of("GPU only"), Optional.empty(), Precision.FP16);
+
+  /** A 2-vCPU AMD Zen 3 host with SMT, like the development machine (aws-c6a.large). */
+  private static HostCpu milan() {
+    return HostCpu.of(
+        "AMD EPYC 7R13 Processor",
+        "amd64",
+        2,
+        List.of("avx2", "fma"),
+        "processor\t: 0\ncpu MHz\t\t: 3000.000\nsiblings\t: 2\ncpu cores\t: 1\n");
+  }
+
+  @Test
+  void cpuinfoGivesClockAndSmtThreads() {
+    HostCpu h = milan();
+    assertEquals(Optional.of(3.0), h.clockGhz());
+    assertEquals(2, h.vcpusPerCore());
+    assertEquals(1, h.cores());
+    // 3 GHz x 2 FMA x 8 lanes x 2 = 96 GFLOP/s per core.
+    assertEquals(96, h.estimatedPeakPerCore().value(), 1e-9);
+    HostCpu bare = HostCpu.of("x", "amd64", 4, List.of(), "");
+    assertEquals(Optional.empty(), bare.clockGhz());
+    assertEquals(HostCpu.DEFAULT_GHZ * 16, bare.estimatedPeakPerCore().value(), 1e-9);
+    assertEquals(4, bare.cores());
+  }
+
+  @Test
+  void matchesByVendorVcpusAndAvx512() {
+    assertEquals("aws-c6a.large", Pricer.matchHost(CATALOG, milan()).orElseThrow().id());
+    HostCpu unknownVendor = HostCpu.of("Some CPU", "amd64", 2, List.of("avx2"), "");
+    assertTrue(Pricer.matchHost(CATALOG, unknownVendor).isEmpty());
+    HostCpu odd = HostCpu.of("AMD EPYC", "amd64", 3, List.of("avx2"), "");
+    assertTrue(Pricer.matchHost(CATALOG, odd).isEmpty(), "no 3-vCPU entry");
+  }
+
+  @Test
+  void hostEntryIsMeasuredOnlyWithEveryVcpuBusy() throws CatalogException {
+    Pricer two = Pricer.of(CATALOG, List.of("aws-c6a.large"), Optional.empty(), milan(), 2);
+    Pricer.Priced p = two.price(FP32, Optional.empty(), 100).rows().get(0);
+    assertFalse(p.estimated());
+    assertEquals(100, p.throughput().value(), 0);
+    assertEquals(1, p.scale(), 0);
+    // USD/h ÷ (inferences/s × 3600) × 1e6
+    assertEquals(0.0765 / (100 * 3600.0) * 1e6, p.costPerMillionUsd(), 1e-12);
+
+    Pricer one = Pricer.of(CATALOG, List.of("aws-c6a.large"), Optional.empty(), milan(), 1);
+    Pricer.Priced q = one.price(FP32, Optional.empty(), 60).rows().get(0);
+    assertTrue(q.estimated(), "one busy vCPU of two is projected");
+    assertTrue(q.throughput().provenance().detail().contains("cpu-scaling"));
+  }
+
+  @Test
+  void fasterOneThreadFigureIsUsedOnTheHostEntry() throws CatalogException {
+    Pricer p = Pricer.of(CATALOG, List.of("aws-c6a.large"), Optional.empty(), milan(), 2);
+    Pricer.Priced r = p.price(FP32, Optional.empty(), 80, 90, "2 threads").rows().get(0);
+    assertEquals(90, r.throughput().value(), 0);
+    assertTrue(r.throughput().provenance().detail().contains("at 1 thread"));
+  }
+
+  @Test
+  void cpuProjectionScalesByPerCorePeakFromTheCatalog() throws CatalogException {
+    Pricer p = Pricer.of(CATALOG, List.of("aws-c7i.large"), Optional.empty(), milan(), 1);
+    HardwareEntry c7i = CATALOG.require("aws-c7i.large");
+    double ratio = c7i.cpu().fp32GflopsPerCore() / 115.2;
+    Pricer.Priced r = p.price(FP32, Optional.empty(), 50).rows().get(0);
+    // One measured thread on a 1-core SMT host, projected onto a 1-core SMT target: T1 x peak
+    // ratio, with no SMT gain measured (linear scaling assumed).
+    assertEquals(50 * ratio, r.throughput().value(), 1e-9);
+    assertEquals(ratio, p.perCoreSpeedup("aws-c7i.large"), 1e-12);
+    assertEquals(1, p.perCoreSpeedup("aws-c6a.large"), 0);
+  }
+
+  @Test
+  void gpuRooflineAddsLaunchOverheadPerUnfusedNode() throws CatalogException {
+    HardwareEntry t4 = CATALOG.require("t4");
+    Work work = new Work(2e9, 1e8, 8);
+    Figure roof = Projection.gpu(work, t4, Precision.FP16);
+    Figure served = Projection.gpuServed(new GpuGraph(work, 0, 100, 0), t4, Precision.FP16);
+    double batchMs = 8 * 1000.0 / roof.value() + 100 * Projection.GPU_LAUNCH_OVERHEAD_US / 1000;
+    assertEquals(8 * 1000.0 / batchMs, served.value(), 1e-9);
+    assertTrue(served.provenance().detail().contains("100 nodes x 5 us"));
+    Figure fused = Projection.gpuServed(new GpuGraph(work, 0, 100, 40), t4, Precision.FP16);
+    assertTrue(fused.value() > served.value(), "fused Q/DQ nodes launch nothing");
+    assertTrue(fused.provenance().detail().contains("40 Q/DQ nodes counted as fused"));
+  }
+
+  @Test
+  void variantsArePricedOnlyWhereTheyRunWithOneNotePerReason() throws CatalogException {
+    Pricer p =
+        Pricer.of(CATALOG, List.of("aws-c6a.large", "t4", "l4"), Optional.empty(), milan(), 2);
+    Optional<GpuGraph> g = Optional.of(new GpuGraph(new Work(1e9, 1e7, 1), 0, 10, 0));
+    Pricer.Prices cpuOnly = p.price(CPU_ONLY, g, 100);
+    assertEquals(
+        List.of("aws-c6a.large"), cpuOnly.rows().stream().map(Pricer.Priced::hardware).toList());
+    assertEquals(2, cpuOnly.notes().size());
+    assertTrue(cpuOnly.notes().get(0).endsWith(": CPU kernels"));
+    Pricer.Prices gpuOnly = p.price(GPU_ONLY, g, 100);
+    assertEquals(2, gpuOnly.rows().size());
+    assertEquals(List.of("GPU only"), gpuOnly.notes());
+    assertTrue(gpuOnly.rows().stream().allMatch(Pricer.Priced::estimated));
+    Pricer.Prices noFlops = p.price(FP32, Optional.empty(), 100);
+    assertEquals(1, noFlops.rows().size());
+    assertTrue(noFlops.notes().get(0).contains("FLOPs unknown"));
+  }
+
+  @Test
+  void operatingPointPrefersTheFasterOneWithinTheObjective() {
+    OperatingPoint single = new OperatingPoint(100, 10, "2 threads");
+    OperatingPoint streams = new OperatingPoint(150, 12, "2 streams x 1 thread");
+    assertEquals(single, OperatingPoint.best(single, null, 50));
+    assertEquals(streams, OperatingPoint.best(single, streams, 50));
+    assertEquals(single, OperatingPoint.best(single, streams, 11), "streams miss the objective");
+    OperatingPoint slowSingle = new OperatingPoint(200, 60, "2 threads");
+    assertEquals(streams, OperatingPoint.best(slowSingle, streams, 50), "only streams meet it");
+    assertEquals(slowSingle, OperatingPoint.best(slowSingle, new OperatingPoint(50, 70, "s"), 50));
+  }
+}
