@@ -6,6 +6,7 @@ import ai.onnx.proto.OnnxMl.ValueInfoProto;
 import ai.onnxruntime.OrtEnvironment;
 import ai.onnxruntime.OrtException;
 import dev.infercost.models.internal.Builtins;
+import dev.infercost.models.internal.GraphInputs;
 import dev.infercost.models.internal.ModelFiles;
 import dev.infercost.models.internal.OnnxFiles;
 import java.nio.file.Path;
@@ -80,6 +81,19 @@ public final class Models {
    */
   public static OnnxModel loadOnnx(Path file) throws ModelException {
     return OnnxFiles.load(file);
+  }
+
+  /**
+   * The inputs of an ONNX model that are not initializers, read without loading its weights; a file
+   * that cannot be read that way is loaded in full, which refuses it with the usual message.
+   */
+  public static List<TensorSpec> inputSpecs(Path file) throws ModelException {
+    ModelFiles.checkReadableFile(file);
+    Optional<List<ValueInfoProto>> inputs = GraphInputs.read(file);
+    if (inputs.isEmpty()) {
+      return loadOnnx(file).info(java.util.Map.of()).inputs();
+    }
+    return inputs.get().stream().map(Models::spec).toList();
   }
 
   /** Saves atomically; never overwrites the model's own source file. */
