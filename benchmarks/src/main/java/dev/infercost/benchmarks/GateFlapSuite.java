@@ -8,6 +8,7 @@ import dev.infercost.models.Models;
 import dev.infercost.workflows.BenchWorkflow;
 import dev.infercost.workflows.CompressRequest;
 import dev.infercost.workflows.CompressWorkflow;
+import dev.infercost.workflows.ModelRef;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -40,7 +41,9 @@ public final class GateFlapSuite {
     log("compressing minilm-l6");
     String int8 =
         CompressWorkflow.run(
-                CompressRequest.builder("minilm-l6", dir.resolve("int8")).optMeasure(false).build(),
+                CompressRequest.builder(ModelRef.resolve("minilm-l6"), dir.resolve("int8"))
+                    .optMeasure(false)
+                    .build(),
                 GateFlapSuite::log)
             .output()
             .path();

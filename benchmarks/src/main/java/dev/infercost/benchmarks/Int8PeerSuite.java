@@ -14,6 +14,7 @@ import dev.infercost.profile.ProfileOptions;
 import dev.infercost.profile.SideBySide;
 import dev.infercost.workflows.CompressRequest;
 import dev.infercost.workflows.CompressWorkflow;
+import dev.infercost.workflows.ModelRef;
 import dev.infercost.workflows.Reports;
 import java.io.InputStream;
 import java.nio.file.Files;
@@ -76,7 +77,9 @@ public final class Int8PeerSuite {
     log("compressing minilm-l6 with infercost defaults");
     var ours =
         CompressWorkflow.run(
-            CompressRequest.builder("minilm-l6", dir.resolve("ours")).optMeasure(false).build(),
+            CompressRequest.builder(ModelRef.resolve("minilm-l6"), dir.resolve("ours"))
+                .optMeasure(false)
+                .build(),
             Int8PeerSuite::log);
     String oursPath = ours.output().path();
 

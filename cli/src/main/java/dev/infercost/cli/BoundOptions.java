@@ -18,8 +18,6 @@ final class BoundOptions {
   Double minCosine;
 
   Bound toBound() {
-    return minCosine != null
-        ? new Bound(Bound.MIN_COSINE, minCosine)
-        : new Bound(Bound.MAX_ACCURACY_DROP, maxAccuracyDrop);
+    return minCosine != null ? Bound.minCosine(minCosine) : Bound.maxAccuracyDrop(maxAccuracyDrop);
   }
 }

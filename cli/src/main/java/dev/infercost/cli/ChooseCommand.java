@@ -4,6 +4,8 @@ import dev.infercost.cost.Optimizer;
 import dev.infercost.workflows.ChooseReport;
 import dev.infercost.workflows.ChooseRequest;
 import dev.infercost.workflows.ChooseWorkflow;
+import dev.infercost.workflows.Method;
+import dev.infercost.workflows.ModelRef;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -11,7 +13,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.Optional;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
@@ -80,11 +81,12 @@ final class ChooseCommand implements Callable<Integer> {
   @Option(
       names = "--methods",
       split = ",",
-      defaultValue = "fp32,int8-dynamic,fp16,int8-qdq",
+      converter = MethodConverter.class,
+      completionCandidates = MethodConverter.Names.class,
       description =
-          "Variants to build (default ${DEFAULT-VALUE}); fp16 is priced on GPUs only,"
-              + " int8-dynamic on CPUs only.")
-  List<String> methods;
+          "Variants to build (default: all of ${COMPLETION-CANDIDATES}); fp16 is priced on GPUs"
+              + " only, int8-dynamic on CPUs only.")
+  List<Method> methods;
 
   @Option(
       names = "--batch",
@@ -120,21 +122,20 @@ final class ChooseCommand implements Callable<Integer> {
     try {
       Map<String, long[]> s = new LinkedHashMap<>();
       shapes.forEach(x -> s.put(x.input(), x.dims()));
-      req =
-          new ChooseRequest(
-              model,
-              Optional.ofNullable(data),
-              bound.toBound(),
-              p99Ms,
-              Optional.ofNullable(qps),
-              hardware,
-              Optional.ofNullable(catalog),
-              Optional.ofNullable(measuredOn),
-              methods,
-              batches,
-              s,
-              threads,
-              Optional.ofNullable(out));
+      ChooseRequest.Builder b =
+          ChooseRequest.builder(ModelRef.resolve(model), bound.toBound())
+              .optP99Ms(p99Ms)
+              .optQps(qps)
+              .optHardware(hardware)
+              .optMethods(methods == null ? List.of(Method.values()) : methods)
+              .optBatches(batches)
+              .optThreads(threads)
+              .optData(data)
+              .optCatalog(catalog)
+              .optMeasuredOn(measuredOn)
+              .optOutDir(out);
+      s.forEach(b::optShape);
+      req = b.build();
     } catch (IllegalArgumentException e) {
       throw new ParameterException(spec.commandLine(), e.getMessage());
     }

@@ -7,6 +7,9 @@ import dev.infercost.compress.QuantOptions;
 import dev.infercost.workflows.CompressReport;
 import dev.infercost.workflows.CompressRequest;
 import dev.infercost.workflows.CompressWorkflow;
+import dev.infercost.workflows.Method;
+import dev.infercost.workflows.ModelRef;
+import dev.infercost.workflows.Recipe;
 import dev.infercost.workflows.TargetGpuReport;
 import dev.infercost.workflows.TargetGpuWorkflow;
 import java.io.PrintWriter;
@@ -14,6 +17,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.Optional;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
@@ -44,12 +48,12 @@ final class CompressCommand implements Callable<Integer> {
 
   @Option(
       names = "--method",
-      defaultValue = "int8-dynamic",
+      converter = MethodConverter.class,
       description =
           "int8-dynamic (default): int8 weights, activations quantized per call, for CPU integer"
               + " kernels. int8-qdq: static int8 in QDQ form (calibrated activation scales) for"
               + " GPU int8 tensor cores via TensorRT.")
-  String method;
+  Method method = Method.INT8_DYNAMIC;
 
   @Option(
       names = "--data",
@@ -152,9 +156,8 @@ final class CompressCommand implements Callable<Integer> {
               !noEmbeddings,
               parseSmooth());
       CompressRequest.Builder b =
-          CompressRequest.builder(model, out)
-              .optMethod(method)
-              .optQuant(q)
+          CompressRequest.builder(ModelRef.resolve(model, Optional.ofNullable(tokenizer)), out)
+              .optRecipe(Recipe.of(method, q))
               .optCalibrationSamples(calibSamples)
               .optThreads(threads)
               .optMeasure(!noProfile);
@@ -163,9 +166,6 @@ final class CompressCommand implements Callable<Integer> {
       }
       if (calibData != null) {
         b.optCalibrationData(calibData);
-      }
-      if (tokenizer != null) {
-        b.optTokenizer(tokenizer);
       }
       if (bound != null) {
         b.optBound(bound.toBound());
@@ -211,9 +211,7 @@ final class CompressCommand implements Callable<Integer> {
               : String.format(Locale.ROOT, "%.5f", v.fidelity().meanCosine()),
           op == null ? "-" : String.format(Locale.ROOT, "%.1f", op.throughput()),
           op == null ? "-" : String.format(Locale.ROOT, "%.6f", op.costPerMillionUsd()),
-          op == null
-              ? "not priced"
-              : op.provenance().startsWith("estimated") ? "estimated" : "measured");
+          op == null ? "not priced" : op.provenance().kind().toString().toLowerCase(Locale.ROOT));
     }
     if (r.bestCpu() != null) {
       var c = r.bestCpu();
@@ -224,7 +222,7 @@ final class CompressCommand implements Callable<Integer> {
           "",
           String.format(Locale.ROOT, "%.1f", c.throughput()),
           String.format(Locale.ROOT, "%.6f", c.costPerMillionUsd()),
-          c.provenance().startsWith("estimated") ? "estimated" : "measured");
+          c.provenance().kind().toString().toLowerCase(Locale.ROOT));
     }
     t.print(o);
     r.notes().forEach(n -> o.println("note: " + n));

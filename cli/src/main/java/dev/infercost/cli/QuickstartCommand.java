@@ -15,6 +15,7 @@ import dev.infercost.workflows.ChooseWorkflow;
 import dev.infercost.workflows.CompressReport;
 import dev.infercost.workflows.CompressRequest;
 import dev.infercost.workflows.CompressWorkflow;
+import dev.infercost.workflows.ModelRef;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -22,7 +23,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.Optional;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -105,7 +105,8 @@ final class QuickstartCommand implements Callable<Integer> {
         out != null ? out : Models.cacheDir().resolve("quickstart").resolve("minilm-l6-int8");
     CompressReport c =
         CompressWorkflow.run(
-            CompressRequest.builder("minilm-l6", dir).optMeasure(false).build(), progress);
+            CompressRequest.builder(ModelRef.resolve("minilm-l6"), dir).optMeasure(false).build(),
+            progress);
     ModelInfo q = Models.loadOnnx(Path.of(c.output().path())).info(seq);
     List<LatencyStats> ml =
         SideBySide.measure(
@@ -194,20 +195,11 @@ final class QuickstartCommand implements Callable<Integer> {
   /** The whole choose flow on digits-cnn: every variant, batch 1 and 8, the built-in catalog. */
   private static ChooseReport choose(Path out, Progress progress) throws Exception {
     ChooseRequest req =
-        new ChooseRequest(
-            "digits-cnn",
-            Optional.empty(),
-            new Bound(Bound.MAX_ACCURACY_DROP, 0.01),
-            10,
-            Optional.empty(),
-            List.of(),
-            Optional.empty(),
-            Optional.empty(),
-            ChooseRequest.METHODS,
-            List.of(1, 8),
-            Map.of(),
-            Runtime.getRuntime().availableProcessors(),
-            Optional.of(out));
+        ChooseRequest.builder(ModelRef.resolve("digits-cnn"), Bound.maxAccuracyDrop(0.01))
+            .optP99Ms(10)
+            .optBatches(List.of(1, 8))
+            .optOutDir(out)
+            .build();
     return ChooseWorkflow.run(req, progress);
   }
 }

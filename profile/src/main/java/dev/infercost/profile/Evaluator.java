@@ -8,7 +8,6 @@ import dev.infercost.models.TensorSpec;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
 import java.util.function.Consumer;
 
@@ -18,7 +17,7 @@ public final class Evaluator {
 
   /** The input specs of an ONNX model (path or built-in name). */
   public static List<TensorSpec> inputSpecs(String model) throws InfercostException {
-    return Models.loadOnnx(Models.resolve(model, ModelFormat.ONNX)).info(Map.of()).inputs();
+    return Models.inputSpecs(Models.resolve(model, ModelFormat.ONNX));
   }
 
   /**

@@ -50,7 +50,12 @@ public record BenchSuite(
       Map<String, List<Long>> shapes,
       String data,
       Map<String, Object> compress,
-      Integer repetitions) {}
+      Integer repetitions) {
+    /** The variant as a {@link Method} ({@code fp32} when not given). */
+    public Method method() {
+      return variant == null ? Method.FP32 : Method.parse(variant);
+    }
+  }
 
   private static final ObjectMapper YAML =
       new ObjectMapper(new YAMLFactory())
@@ -90,10 +95,23 @@ public record BenchSuite(
       if (!names.add(e.name())) {
         throw new InfercostException(file + ": entry name '" + e.name() + "' appears twice");
       }
-      String v = e.variant() == null ? "fp32" : e.variant();
-      if (!v.equals("fp32") && !v.equals(CompressRequest.INT8_DYNAMIC)) {
+      Method m;
+      try {
+        m = e.method();
+      } catch (IllegalArgumentException x) {
+        m = null;
+      }
+      if (m != Method.FP32 && m != Method.INT8_DYNAMIC) {
         throw new InfercostException(
-            file + ": entry '" + e.name() + "': variant '" + v + "' is not fp32 or int8-dynamic");
+            file
+                + ": entry '"
+                + e.name()
+                + "': variant '"
+                + e.variant()
+                + "' is not "
+                + Method.FP32
+                + " or "
+                + Method.INT8_DYNAMIC);
       }
     }
     if (s.threads() != null && s.threads() < 1 || s.samples() != null && s.samples() < 1) {

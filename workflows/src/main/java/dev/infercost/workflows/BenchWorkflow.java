@@ -5,12 +5,15 @@ import dev.infercost.compress.CpuFeatures;
 import dev.infercost.compress.NodeFilter;
 import dev.infercost.compress.PassContext;
 import dev.infercost.compress.QuantOptions;
-import dev.infercost.models.ModelFormat;
+import dev.infercost.cost.Catalog;
+import dev.infercost.cost.CostModel;
+import dev.infercost.cost.HardwareEntry;
+import dev.infercost.cost.Pricer;
 import dev.infercost.models.ModelInfo;
 import dev.infercost.models.Models;
 import dev.infercost.models.Tensor;
+import dev.infercost.profile.EvalData;
 import dev.infercost.profile.EvalReport;
-import dev.infercost.profile.Evaluator;
 import dev.infercost.profile.HostInfo;
 import dev.infercost.profile.LatencyStats;
 import dev.infercost.profile.ProfileOptions;
@@ -38,6 +41,9 @@ public final class BenchWorkflow {
   /** Samples kept per metric: plenty for the gate's bootstrap, small enough for JSON. */
   static final int MAX_SAMPLES = 1000;
 
+  /** Calibration batches for int8 entries, as {@code compress} takes by default. */
+  private static final int CALIBRATION_SAMPLES = 100;
+
   private BenchWorkflow() {}
 
   /** At most {@code max} samples, evenly spaced in run order. */
@@ -58,14 +64,19 @@ public final class BenchWorkflow {
     Path base = suiteFile.toAbsolutePath().getParent();
     int threads = suite.threads() == null ? 1 : suite.threads();
     HostInfo host = HostInfo.current();
-    Pricing pricing =
-        Pricing.of(suite.hardware() == null ? List.of() : suite.hardware(), host, threads);
+    Pricer pricer =
+        Pricer.of(
+            Catalog.builtin(),
+            suite.hardware() == null ? List.of() : suite.hardware(),
+            Optional.empty(),
+            PricingInputs.hostCpu(host),
+            threads);
     Path work = workDir(out);
     List<BenchResults.Entry> entries = new ArrayList<>();
     List<Double> referenceSamples = new ArrayList<>();
     for (BenchSuite.Entry e : suite.entries()) {
       progress.accept("bench: " + e.name());
-      entries.add(entry(suite, e, base, work, threads, host, pricing, referenceSamples, progress));
+      entries.add(entry(suite, e, base, work, threads, host, pricer, referenceSamples, progress));
     }
     BenchResults r =
         new BenchResults(
@@ -99,11 +110,11 @@ public final class BenchWorkflow {
       Path work,
       int threads,
       HostInfo host,
-      Pricing pricing,
+      Pricer pricer,
       List<Double> referenceSamples,
       Consumer<String> progress)
       throws InfercostException {
-    String model = modelRef(e.model(), base);
+    ModelRef model = ModelRef.resolve(modelRef(e.model(), base));
     Map<String, long[]> shapes = new LinkedHashMap<>();
     if (e.shapes() != null) {
       e.shapes().forEach((k, v) -> shapes.put(k, v.stream().mapToLong(Long::longValue).toArray()));
@@ -112,36 +123,28 @@ public final class BenchWorkflow {
         e.data() == null || e.data().equals("builtin")
             ? Optional.empty()
             : Optional.of(base.resolve(e.data()));
-    String measured = model;
-    EvalReport eval;
-    boolean int8 = CompressRequest.INT8_DYNAMIC.equals(e.variant());
-    if (int8) {
-      CompressRequest.Builder b =
-          CompressRequest.builder(model, work.resolve(safe(e.name())))
-              .optQuant(quant(e.compress()))
-              .optThreads(threads)
-              .optMeasure(false);
-      data.ifPresent(b::optData);
-      CompressReport c = CompressWorkflow.run(b.build(), progress);
-      measured = c.output().path();
-      eval = c.fidelity();
+    Method method = e.method();
+    BuiltVariant built;
+    if (method == Method.INT8_DYNAMIC) {
+      built =
+          Variants.build(
+              model,
+              new Recipe.Int8Dynamic(quant(e.compress())),
+              DataPlan.of(model, data, Optional.empty(), CALIBRATION_SAMPLES),
+              work.resolve(safe(e.name())),
+              threads,
+              progress);
     } else {
-      Path d = data.orElse(null);
-      if (d == null) {
-        var bm = Models.builtin(model);
-        if (bm.isPresent() && bm.get().testDataResource().isPresent()) {
-          d = Models.builtinFile(bm.get(), bm.get().testDataResource().get());
-        }
-      }
-      eval =
-          d == null
-              ? null
-              : Evaluator.evaluate(model, model, d, Optional.empty(), threads, progress);
+      // The input model is evaluated on all of its data: nothing is held out for calibration.
+      Optional<Path> d = data.isPresent() ? data : model.defaultEvaluationData();
+      DataPlan plan =
+          d.isEmpty()
+              ? DataPlan.none()
+              : DataPlan.evaluationOnly(EvalData.load(d.get(), model.inputs(), model.tokenizer()));
+      built = Variants.build(model, new Recipe.Fp32(), plan, work, threads, progress);
     }
-    Path file =
-        Path.of(measured).isAbsolute() || Files.exists(Path.of(measured))
-            ? Path.of(measured)
-            : Models.resolve(measured, ModelFormat.ONNX);
+    EvalReport eval = built.fidelity().orElse(null);
+    Path file = built.file();
     ModelInfo info = Models.loadOnnx(file).info(shapes);
     String how = "measured on " + host.cpuModel() + " (" + host.logicalCores() + " cores)";
     List<BenchResults.Metric> metrics = new ArrayList<>();
@@ -206,19 +209,44 @@ public final class BenchWorkflow {
             throughput,
             samples.stream().map(s -> batch * 1000.0 / s).toList(),
             how));
-    metrics.addAll(
-        pricing.metrics(
-            int8 ? CompressRequest.INT8_DYNAMIC : "fp32", info, samples, batch, throughput));
+    metrics.addAll(costMetrics(pricer, method, info, samples, batch, throughput));
     Map<String, List<Long>> used = new LinkedHashMap<>();
     inputs.forEach(t -> used.put(t.name(), Arrays.stream(t.shape()).boxed().toList()));
     return new BenchResults.Entry(
-        e.name(),
-        e.model(),
-        int8 ? CompressRequest.INT8_DYNAMIC : "fp32",
-        metrics,
-        lat,
-        throughput,
-        used);
+        e.name(), e.model(), method.label(), metrics, lat, throughput, used);
+  }
+
+  /** Bench metrics {@code cost.<hardware>}: samples follow the latency samples where scaled. */
+  private static List<BenchResults.Metric> costMetrics(
+      Pricer pricer,
+      Method method,
+      ModelInfo info,
+      List<Double> samplesMs,
+      int batch,
+      double throughput) {
+    List<BenchResults.Metric> out = new ArrayList<>();
+    for (Pricer.Priced p :
+        pricer.price(method.deployable(), PricingInputs.gpuGraph(info, batch), throughput).rows()) {
+      HardwareEntry t = pricer.catalog().find(p.hardware()).orElseThrow();
+      double hourly = CostModel.hourlyUsd(t);
+      boolean fromLatency = !p.estimated() || t.kind() == HardwareEntry.Kind.CPU;
+      List<Double> samples =
+          fromLatency
+              ? samplesMs.stream()
+                  .map(s -> CostModel.costPerMillion(hourly, batch * 1000.0 / s * p.scale()))
+                  .toList()
+              : List.of();
+      out.add(
+          new BenchResults.Metric(
+              "cost." + p.hardware(),
+              "USD per 1M inferences",
+              fromLatency ? "timing" : "deterministic",
+              "lower",
+              p.costPerMillionUsd(),
+              samples,
+              p.throughput().provenance().toString()));
+    }
+    return out;
   }
 
   /** The reference workload: digits-cnn at batch 64, a fraction of a millisecond of work. */

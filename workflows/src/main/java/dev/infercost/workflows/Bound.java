@@ -1,39 +1,113 @@
 package dev.infercost.workflows;
 
+import dev.infercost.base.InfercostException;
 import dev.infercost.profile.EvalReport;
 import java.util.Locale;
 
 /**
- * An accuracy bound a compressed variant must meet.
- *
- * @param kind {@code max-accuracy-drop} (needs labelled data) or {@code min-cosine}
- * @param value the threshold
+ * An accuracy bound a variant must meet: the one place a bound is interpreted. {@code compress}
+ * checks a variant with {@link #check}; {@code choose} ranks variants by {@link #loss} against
+ * {@link #maxLoss}, the same measure on one scale (higher is worse).
  */
-public record Bound(String kind, double value) {
-  public static final String MAX_ACCURACY_DROP = "max-accuracy-drop";
-  public static final String MIN_COSINE = "min-cosine";
+public sealed interface Bound {
+  /** The threshold. */
+  double value();
 
-  public Bound {
-    if (!kind.equals(MAX_ACCURACY_DROP) && !kind.equals(MIN_COSINE)) {
-      throw new IllegalArgumentException("unknown bound " + kind);
-    }
-    if (!(value >= 0 && value <= 1)) {
-      throw new IllegalArgumentException(kind + " must be in [0, 1], got " + value);
-    }
+  /** Its name in reports: {@code max-accuracy-drop} or {@code min-cosine}. */
+  String kind();
+
+  /** Whether {@code r} meets the bound, and why. */
+  Check check(EvalReport r);
+
+  /**
+   * The variant's loss on this bound's measure: the accuracy drop, or 1 − mean cosine.
+   *
+   * @throws InfercostException when the measure needs labels the data does not have
+   */
+  double loss(EvalReport r) throws InfercostException;
+
+  /** The largest loss that meets the bound. */
+  double maxLoss();
+
+  /** At most {@code value} top-1 accuracy lost (needs labelled data). */
+  static Bound maxAccuracyDrop(double value) {
+    return new MaxAccuracyDrop(value);
+  }
+
+  /** A mean cosine similarity to the input's outputs of at least {@code value}. */
+  static Bound minCosine(double value) {
+    return new MinCosine(value);
   }
 
   /**
-   * Whether {@code r} meets the bound.
+   * Whether a variant meets the bound.
    *
    * @param met true when met
    * @param observed the value compared
    * @param reason one line saying what was compared
    */
-  public record Check(boolean met, double observed, String reason) {}
+  record Check(boolean met, double observed, String reason) {}
 
-  /** Checks {@code r}; an accuracy bound without labels in the data is not met, and says so. */
-  public Check check(EvalReport r) {
-    if (kind.equals(MIN_COSINE)) {
+  /** See {@link Bound#maxAccuracyDrop}. */
+  record MaxAccuracyDrop(double value) implements Bound {
+    public MaxAccuracyDrop {
+      checkRange("max-accuracy-drop", value);
+    }
+
+    @Override
+    public String kind() {
+      return "max-accuracy-drop";
+    }
+
+    /** Without labels in the data the bound is not met, and says so. */
+    @Override
+    public Check check(EvalReport r) {
+      if (r.accuracyDrop() == null) {
+        return new Check(
+            false, Double.NaN, "accuracy drop unknown: the evaluation data has no labels");
+      }
+      boolean met = r.accuracyDrop() <= value;
+      return new Check(
+          met,
+          r.accuracyDrop(),
+          String.format(
+              Locale.ROOT,
+              "accuracy drop %.4f %s the maximum %.4f",
+              r.accuracyDrop(),
+              met ? "is within" : "exceeds",
+              value));
+    }
+
+    @Override
+    public double loss(EvalReport r) throws InfercostException {
+      if (r.accuracyDrop() == null) {
+        throw new InfercostException(
+            r.data()
+                + ": a maximum accuracy drop needs labelled data; pass labelled data or bound the"
+                + " mean cosine instead");
+      }
+      return r.accuracyDrop();
+    }
+
+    @Override
+    public double maxLoss() {
+      return value;
+    }
+  }
+
+  /** See {@link Bound#minCosine}. */
+  record MinCosine(double value) implements Bound {
+    public MinCosine {
+      checkRange("min-cosine", value);
+    }
+
+    @Override
+    public String kind() {
+      return "min-cosine";
+    }
+
+    @Override
+    public Check check(EvalReport r) {
       boolean met = r.meanCosine() >= value;
       return new Check(
           met,
@@ -45,19 +119,21 @@ public record Bound(String kind, double value) {
               met ? "meets" : "is below",
               value));
     }
-    if (r.accuracyDrop() == null) {
-      return new Check(
-          false, Double.NaN, "accuracy drop unknown: the evaluation data has no labels");
+
+    @Override
+    public double loss(EvalReport r) {
+      return 1 - r.meanCosine();
     }
-    boolean met = r.accuracyDrop() <= value;
-    return new Check(
-        met,
-        r.accuracyDrop(),
-        String.format(
-            Locale.ROOT,
-            "accuracy drop %.4f %s the maximum %.4f",
-            r.accuracyDrop(),
-            met ? "is within" : "exceeds",
-            value));
+
+    @Override
+    public double maxLoss() {
+      return 1 - value;
+    }
+  }
+
+  private static void checkRange(String kind, double value) {
+    if (!(value >= 0 && value <= 1)) {
+      throw new IllegalArgumentException(kind + " must be in [0, 1], got " + value);
+    }
   }
 }

@@ -1,33 +1,33 @@
 package dev.infercost.workflows;
 
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 
 /**
- * What {@link ChooseWorkflow#run} should decide.
+ * What {@link ChooseWorkflow#run} should decide. Build with {@link #builder(ModelRef, Bound)}.
  *
- * @param model model path or built-in name
+ * @param model the resolved model
  * @param data evaluation data (built-in models default to their held-out data)
- * @param bound the accuracy bound: {@code max-accuracy-drop} (labels) or {@code min-cosine}
- *     (embeddings; compared as a drop of 1 − cosine)
+ * @param bound the accuracy bound
  * @param p99Ms latency objective per call
  * @param qps demand in inferences/s, if any
  * @param hardware catalog ids or aliases to consider; empty = every non-example catalog entry
  * @param catalog a user catalog file ({@code "extends": "builtin"} to add to the built-in one)
  * @param measuredOn the catalog entry this host is, when automatic matching cannot tell
- * @param methods variants to build: {@code fp32}, {@code int8-dynamic} (CPU), {@code fp16} and
- *     {@code int8-qdq} (GPU; see {@link Pricing#price})
+ * @param methods variants to build (see {@link Method#deployable()} for where each is priced)
  * @param batches batch sizes to measure
  * @param shapes input shapes (dim 0 is replaced by each batch)
  * @param threads vCPUs kept busy by the measurements that are priced: one stream with that many
  *     intra-op threads, and (for variants priced on CPUs) as many single-thread streams; above 1,
  *     each variant is also measured at 1 thread to fit the thread scaling of CPU projections
- * @param outDir where report.json and report.md go (and the int8 model), if anywhere
+ * @param outDir where report.json and report.md go (and the built variants), if anywhere
  */
 public record ChooseRequest(
-    String model,
+    ModelRef model,
     Optional<Path> data,
     Bound bound,
     double p99Ms,
@@ -35,14 +35,11 @@ public record ChooseRequest(
     List<String> hardware,
     Optional<Path> catalog,
     Optional<String> measuredOn,
-    List<String> methods,
+    List<Method> methods,
     List<Integer> batches,
     Map<String, long[]> shapes,
     int threads,
     Optional<Path> outDir) {
-  /** The variants choose can build. */
-  public static final List<String> METHODS =
-      List.of("fp32", CompressRequest.INT8_DYNAMIC, "fp16", CompressRequest.INT8_QDQ);
 
   public ChooseRequest {
     hardware = List.copyOf(hardware);
@@ -52,14 +49,109 @@ public record ChooseRequest(
     if (methods.isEmpty() || batches.isEmpty()) {
       throw new IllegalArgumentException("at least one method and one batch size are needed");
     }
-    for (String m : methods) {
-      if (!METHODS.contains(m)) {
-        throw new IllegalArgumentException(
-            "unknown method '" + m + "': use " + String.join(", ", METHODS));
-      }
-    }
     if (!(p99Ms > 0)) {
-      throw new IllegalArgumentException("--p99-ms must be > 0");
+      throw new IllegalArgumentException("the p99 latency objective must be > 0 ms, got " + p99Ms);
+    }
+    if (threads < 1) {
+      throw new IllegalArgumentException("threads must be >= 1, got " + threads);
+    }
+  }
+
+  public static Builder builder(ModelRef model, Bound bound) {
+    return new Builder(model, bound);
+  }
+
+  /** Required fields in {@code builder(...)}, optional ones as {@code opt*}. */
+  public static final class Builder {
+    private final ModelRef model;
+    private final Bound bound;
+    private Path data;
+    private double p99Ms = 1000;
+    private Double qps;
+    private List<String> hardware = List.of();
+    private Path catalog;
+    private String measuredOn;
+    private List<Method> methods = List.of(Method.values());
+    private List<Integer> batches = List.of(1);
+    private final Map<String, long[]> shapes = new LinkedHashMap<>();
+    private int threads = Runtime.getRuntime().availableProcessors();
+    private Path outDir;
+
+    private Builder(ModelRef model, Bound bound) {
+      this.model = model;
+      this.bound = bound;
+    }
+
+    public Builder optData(Path p) {
+      this.data = p;
+      return this;
+    }
+
+    public Builder optP99Ms(double ms) {
+      this.p99Ms = ms;
+      return this;
+    }
+
+    public Builder optQps(Double q) {
+      this.qps = q;
+      return this;
+    }
+
+    public Builder optHardware(List<String> h) {
+      this.hardware = new ArrayList<>(h);
+      return this;
+    }
+
+    public Builder optCatalog(Path p) {
+      this.catalog = p;
+      return this;
+    }
+
+    public Builder optMeasuredOn(String id) {
+      this.measuredOn = id;
+      return this;
+    }
+
+    public Builder optMethods(List<Method> m) {
+      this.methods = new ArrayList<>(m);
+      return this;
+    }
+
+    public Builder optBatches(List<Integer> b) {
+      this.batches = new ArrayList<>(b);
+      return this;
+    }
+
+    public Builder optShape(String input, long[] dims) {
+      shapes.put(input, dims.clone());
+      return this;
+    }
+
+    public Builder optThreads(int t) {
+      this.threads = t;
+      return this;
+    }
+
+    public Builder optOutDir(Path p) {
+      this.outDir = p;
+      return this;
+    }
+
+    public ChooseRequest build() {
+      return new ChooseRequest(
+          model,
+          Optional.ofNullable(data),
+          bound,
+          p99Ms,
+          Optional.ofNullable(qps),
+          hardware,
+          Optional.ofNullable(catalog),
+          Optional.ofNullable(measuredOn),
+          methods,
+          batches,
+          shapes,
+          threads,
+          Optional.ofNullable(outDir));
     }
   }
 }

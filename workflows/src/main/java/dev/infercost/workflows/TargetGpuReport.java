@@ -1,5 +1,6 @@
 package dev.infercost.workflows;
 
+import dev.infercost.cost.Figure;
 import dev.infercost.profile.EvalReport;
 import dev.infercost.profile.HostInfo;
 import java.util.List;
@@ -52,5 +53,5 @@ public record TargetGpuReport(
       String variant,
       double throughput,
       double costPerMillionUsd,
-      String provenance) {}
+      Figure.Provenance provenance) {}
 }

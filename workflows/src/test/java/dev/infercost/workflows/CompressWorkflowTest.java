@@ -25,8 +25,8 @@ class CompressWorkflowTest {
   @Tag("slow")
   void miniLmInt8KeepsItsEmbeddings() throws Exception {
     CompressRequest req =
-        CompressRequest.builder("minilm-l6", tmp.resolve("out"))
-            .optBound(new Bound(Bound.MIN_COSINE, 0.99))
+        CompressRequest.builder(ModelRef.resolve("minilm-l6"), tmp.resolve("out"))
+            .optBound(Bound.minCosine(0.99))
             .optMeasure(false)
             .build();
     CompressReport r = CompressWorkflow.run(req, s -> {});
@@ -52,8 +52,8 @@ class CompressWorkflowTest {
   @Tag("slow")
   void miniLmStaticQdqForGpus() throws Exception {
     CompressRequest req =
-        CompressRequest.builder("minilm-l6", tmp.resolve("qdq"))
-            .optMethod(CompressRequest.INT8_QDQ)
+        CompressRequest.builder(ModelRef.resolve("minilm-l6"), tmp.resolve("qdq"))
+            .optRecipe(Recipe.of(Method.INT8_QDQ))
             .optMeasure(false)
             .build();
     CompressReport r = CompressWorkflow.run(req, s -> {});
@@ -61,7 +61,7 @@ class CompressWorkflowTest {
     // give up a little against dynamic ones, and still beat ONNX Runtime's dynamic quantizer
     // (0.992).
     assertTrue(r.fidelity().meanCosine() > 0.992, "mean cosine " + r.fidelity().meanCosine());
-    assertTrue(r.output().path().endsWith(CompressWorkflow.QDQ_FILE), r.output().path());
+    assertTrue(r.output().path().endsWith(Method.INT8_QDQ.fileName()), r.output().path());
     var q = Models.loadOnnx(Path.of(r.output().path()));
     long[] shape = {1, 128};
     var info =
@@ -81,8 +81,8 @@ class CompressWorkflowTest {
   @Test
   void digitsCnnWithLabelsChecksTheAccuracyBound() throws Exception {
     CompressRequest req =
-        CompressRequest.builder("digits-cnn", tmp.resolve("cnn"))
-            .optBound(new Bound(Bound.MAX_ACCURACY_DROP, 0.01))
+        CompressRequest.builder(ModelRef.resolve("digits-cnn"), tmp.resolve("cnn"))
+            .optBound(Bound.maxAccuracyDrop(0.01))
             .optMeasure(false)
             .build();
     CompressReport r = CompressWorkflow.run(req, s -> {});
@@ -98,7 +98,7 @@ class CompressWorkflowTest {
     var b = Models.builtin("digits-mlp").orElseThrow();
     Path data = Models.builtinFile(b, b.testDataResource().orElseThrow());
     CompressRequest req =
-        CompressRequest.builder("digits-mlp", tmp.resolve("mlp"))
+        CompressRequest.builder(ModelRef.resolve("digits-mlp"), tmp.resolve("mlp"))
             .optData(data)
             .optCalibrationSamples(2)
             .optMeasure(false)
@@ -112,8 +112,8 @@ class CompressWorkflowTest {
   @Test
   void anUnmetBoundStillWritesTheModelAndSaysWhy() throws Exception {
     CompressRequest req =
-        CompressRequest.builder("digits-mlp", tmp.resolve("strict"))
-            .optBound(new Bound(Bound.MIN_COSINE, 1.0))
+        CompressRequest.builder(ModelRef.resolve("digits-mlp"), tmp.resolve("strict"))
+            .optBound(Bound.minCosine(1.0))
             .optMeasure(false)
             .build();
     CompressReport r = CompressWorkflow.run(req, s -> {});
@@ -125,10 +125,10 @@ class CompressWorkflowTest {
   @Test
   void accuracyBoundWithoutLabelsIsNotMet() throws Exception {
     CompressRequest req =
-        CompressRequest.builder("digits-mlp", tmp.resolve("nolabels"))
+        CompressRequest.builder(ModelRef.resolve("digits-mlp"), tmp.resolve("nolabels"))
             .optData(writeUnlabelled())
             .optCalibrationData(writeUnlabelled())
-            .optBound(new Bound(Bound.MAX_ACCURACY_DROP, 0.5))
+            .optBound(Bound.maxAccuracyDrop(0.5))
             .optMeasure(false)
             .build();
     CompressReport r = CompressWorkflow.run(req, s -> {});
@@ -140,7 +140,8 @@ class CompressWorkflowTest {
   @Test
   void badOutputFolderIsRefused() throws Exception {
     Path file = Files.writeString(tmp.resolve("file"), "x");
-    CompressRequest req = CompressRequest.builder("digits-mlp", file).optMeasure(false).build();
+    CompressRequest req =
+        CompressRequest.builder(ModelRef.resolve("digits-mlp"), file).optMeasure(false).build();
     InfercostException e =
         assertThrows(InfercostException.class, () -> CompressWorkflow.run(req, s -> {}));
     assertTrue(e.getMessage().startsWith(file.toString()), e.getMessage());
@@ -150,7 +151,7 @@ class CompressWorkflowTest {
   void tooLittleDataToSplit() throws Exception {
     Path csv = Files.writeString(tmp.resolve("one.csv"), header() + row() + "\n");
     CompressRequest req =
-        CompressRequest.builder("digits-mlp", tmp.resolve("x"))
+        CompressRequest.builder(ModelRef.resolve("digits-mlp"), tmp.resolve("x"))
             .optData(csv)
             .optMeasure(false)
             .build();

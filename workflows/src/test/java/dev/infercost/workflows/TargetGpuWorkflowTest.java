@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.infercost.base.InfercostException;
 import dev.infercost.cost.Catalog;
 import dev.infercost.cost.CostModel;
+import dev.infercost.cost.Figure;
 import dev.infercost.profile.Profiler;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -25,23 +26,25 @@ class TargetGpuWorkflowTest {
     assertEquals("aws-g6.xlarge", r.gpu());
     assertEquals(3, r.variants().size());
     var fp16 = r.variants().get(1);
-    assertEquals("fp16", fp16.name());
+    assertEquals(Method.FP16.label(), fp16.name());
     assertTrue(fp16.bytes() < 0.6 * r.variants().get(0).bytes(), "fp16 about half the size");
     assertNotNull(fp16.fidelity());
     assertEquals(0, fp16.fidelity().accuracyDrop(), 1e-12);
     double hourly = CostModel.hourlyUsd(Catalog.builtin().require("l4"));
     for (var v : r.variants()) {
-      assertTrue(v.option().provenance().startsWith("estimated"), v.option().provenance());
+      assertEquals(
+          Figure.Provenance.Kind.ESTIMATED,
+          v.option().provenance().kind(),
+          v.option().provenance().toString());
       assertEquals(
           hourly / (v.option().throughput() * 3600) * 1e6, v.option().costPerMillionUsd(), 1e-12);
     }
     var qdq = r.variants().get(2);
-    assertEquals("int8-qdq", qdq.name());
+    assertEquals(Method.INT8_QDQ.label(), qdq.name());
     assertTrue(qdq.bytes() < 0.4 * r.variants().get(0).bytes(), "int8 weights");
     assertTrue(qdq.fidelity().accuracyDrop() <= 0.01, "accuracy drop " + qdq.fidelity());
-    assertTrue(
-        qdq.option().provenance().contains("INT8") && qdq.option().provenance().contains("fused"),
-        qdq.option().provenance());
+    String how = qdq.option().provenance().detail();
+    assertTrue(how.contains("INT8") && how.contains("fused"), how);
     assertNotNull(r.bestCpu());
     assertTrue(Files.exists(tmp.resolve("model.fp16.onnx")));
     assertTrue(Files.exists(tmp.resolve("int8-qdq").resolve("model.int8-qdq.onnx")));
@@ -57,7 +60,7 @@ class TargetGpuWorkflowTest {
     assertTrue(e.getMessage().contains("has no GPU"), e.getMessage());
   }
 
-  private CompressRequest request(String model) {
-    return CompressRequest.builder(model, tmp).optMeasure(false).build();
+  private CompressRequest request(String model) throws Exception {
+    return CompressRequest.builder(ModelRef.resolve(model), tmp).optMeasure(false).build();
   }
 }

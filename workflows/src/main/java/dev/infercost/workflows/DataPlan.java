@@ -1,0 +1,81 @@
+package dev.infercost.workflows;
+
+import dev.infercost.base.InfercostException;
+import dev.infercost.models.Tensor;
+import dev.infercost.profile.DataException;
+import dev.infercost.profile.EvalData;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * Calibration batches and held-out evaluation data for one model, disjoint, decided once per run
+ * and shared by every variant built in it.
+ *
+ * @param calibration model-input batches for calibration (may be empty)
+ * @param calibrationSource where they came from, for reports ({@code none} when empty)
+ * @param evaluation held-out data, if any
+ */
+public record DataPlan(
+    List<List<Tensor>> calibration, String calibrationSource, Optional<EvalData> evaluation) {
+  public DataPlan {
+    calibration = List.copyOf(calibration);
+  }
+
+  /** The same calibration, without evaluation (for variants whose fidelity is not reported). */
+  public DataPlan withoutEvaluation() {
+    return new DataPlan(calibration, calibrationSource, Optional.empty());
+  }
+
+  /** No data at all. */
+  public static DataPlan none() {
+    return new DataPlan(List.of(), "none", Optional.empty());
+  }
+
+  /** All of {@code data} evaluates; nothing calibrates. */
+  public static DataPlan evaluationOnly(EvalData data) {
+    return new DataPlan(List.of(), "none", Optional.of(data));
+  }
+
+  /**
+   * The plan for {@code model}: {@code data} (or the built-in's held-out data) evaluates; {@code
+   * calibrationData} calibrates with at most {@code calibrationSamples} batches. Given only one
+   * data set, its first part (at most half) calibrates and the rest evaluates, so the two never
+   * overlap. A built-in model brings its own calibration set, used when no data was given.
+   */
+  public static DataPlan of(
+      ModelRef model, Optional<Path> data, Optional<Path> calibrationData, int calibrationSamples)
+      throws InfercostException {
+    Optional<Path> evalPath = data.isPresent() ? data : model.defaultEvaluationData();
+    Optional<Path> calibPath =
+        calibrationData.isPresent() || data.isPresent()
+            ? calibrationData
+            : model.defaultCalibrationData();
+    EvalData eval =
+        evalPath.isEmpty()
+            ? null
+            : EvalData.load(evalPath.get(), model.inputs(), model.tokenizer());
+    if (calibPath.isPresent()) {
+      EvalData calib = EvalData.load(calibPath.get(), model.inputs(), model.tokenizer());
+      return new DataPlan(
+          calib.firstBatches(calibrationSamples).batches(),
+          calibPath.get().toString(),
+          Optional.ofNullable(eval));
+    }
+    if (eval == null) {
+      return none();
+    }
+    int n = eval.batches().size();
+    if (n < 2) {
+      throw new DataException(
+          evalPath.get()
+              + ": too little data to split into calibration and evaluation; pass separate"
+              + " calibration data");
+    }
+    int k = Math.min(calibrationSamples, n / 2);
+    return new DataPlan(
+        eval.batches().subList(0, k),
+        evalPath.get() + " (first " + k + " batches)",
+        Optional.of(eval.drop(k)));
+  }
+}

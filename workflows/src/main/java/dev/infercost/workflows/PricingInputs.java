@@ -1,0 +1,45 @@
+package dev.infercost.workflows;
+
+import dev.infercost.base.InfercostException;
+import dev.infercost.cost.Catalog;
+import dev.infercost.cost.HostCpu;
+import dev.infercost.cost.Projection;
+import dev.infercost.models.ModelInfo;
+import dev.infercost.profile.HostInfo;
+import java.nio.file.Path;
+import java.util.Optional;
+
+/** What the {@code cost} module's pricing needs, taken from this host and a model's facts. */
+final class PricingInputs {
+  private PricingInputs() {}
+
+  /** The user's catalog file, or the built-in catalog. */
+  static Catalog catalog(Optional<Path> file) throws InfercostException {
+    return file.isPresent() ? Catalog.load(file.get()) : Catalog.builtin();
+  }
+
+  /** This host's CPU as {@code cost} sees it ({@code /proc/cpuinfo} read once). */
+  static HostCpu hostCpu(HostInfo h) {
+    return HostCpu.of(
+        h.cpuModel(), h.arch(), h.logicalCores(), h.cpuFeatures(), HostCpu.readCpuinfo());
+  }
+
+  /**
+   * A model at a batch size as a GPU serves it; empty when its FLOPs are unknown at these shapes.
+   * Int8 engines fold QuantizeLinear/DequantizeLinear into the kernels around them.
+   */
+  static Optional<Projection.GpuGraph> gpuGraph(ModelInfo info, int batch) {
+    if (info.flops() == null || (info.flops() == 0 && info.parameterBytes() == 0)) {
+      return Optional.empty();
+    }
+    int fused =
+        info.ops().getOrDefault("QuantizeLinear", 0)
+            + info.ops().getOrDefault("DequantizeLinear", 0);
+    return Optional.of(
+        new Projection.GpuGraph(
+            new Projection.Work(info.flops(), info.parameterBytes(), batch),
+            2.0 * info.int8Macs(),
+            info.nodes(),
+            fused));
+  }
+}

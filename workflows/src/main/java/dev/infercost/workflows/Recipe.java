@@ -1,0 +1,60 @@
+package dev.infercost.workflows;
+
+import dev.infercost.compress.Fp16Options;
+import dev.infercost.compress.QuantOptions;
+
+/**
+ * How to build one variant of a model: its {@link Method} and that method's options. Recipes are
+ * values; {@link Variants#build} turns one into a model file.
+ */
+public sealed interface Recipe {
+  /** Which kind of variant this builds. */
+  Method method();
+
+  /** The input model, unchanged. */
+  record Fp32() implements Recipe {
+    @Override
+    public Method method() {
+      return Method.FP32;
+    }
+  }
+
+  /** fp16 conversion. */
+  record Fp16(Fp16Options options) implements Recipe {
+    @Override
+    public Method method() {
+      return Method.FP16;
+    }
+  }
+
+  /** Dynamic int8 (CPU integer kernels). */
+  record Int8Dynamic(QuantOptions quant) implements Recipe {
+    @Override
+    public Method method() {
+      return Method.INT8_DYNAMIC;
+    }
+  }
+
+  /** Static int8 in QDQ form; the quantization filter and SmoothQuant strength apply. */
+  record Int8Qdq(QuantOptions quant) implements Recipe {
+    @Override
+    public Method method() {
+      return Method.INT8_QDQ;
+    }
+  }
+
+  /** The recipe for {@code method} with {@code quant} where the method quantizes. */
+  static Recipe of(Method method, QuantOptions quant) {
+    return switch (method) {
+      case FP32 -> new Fp32();
+      case FP16 -> new Fp16(Fp16Options.defaults());
+      case INT8_DYNAMIC -> new Int8Dynamic(quant);
+      case INT8_QDQ -> new Int8Qdq(quant);
+    };
+  }
+
+  /** The recipe for {@code method} with default options. */
+  static Recipe of(Method method) {
+    return of(method, QuantOptions.defaults());
+  }
+}
