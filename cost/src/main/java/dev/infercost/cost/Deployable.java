@@ -23,8 +23,11 @@ public record Deployable(
     }
   }
 
-  /** Whether {@code kind} hardware runs it. */
+  /**
+   * Whether {@code kind} hardware runs it: CPU entries run what CPUs run; GPU and on-premises
+   * entries are priced by their accelerator.
+   */
   public boolean runsOn(HardwareEntry.Kind kind) {
-    return kind == HardwareEntry.Kind.GPU ? notOnGpu.isEmpty() : notOnCpu.isEmpty();
+    return kind == HardwareEntry.Kind.CPU ? notOnCpu.isEmpty() : notOnGpu.isEmpty();
   }
 }

@@ -124,6 +124,27 @@ class PricerTest {
   }
 
   @Test
+  void everyCatalogEntryIsPricedOrExplained() throws CatalogException {
+    List<String> all =
+        CATALOG.entries().stream().filter(e -> !e.example()).map(HardwareEntry::id).toList();
+    assertTrue(
+        CATALOG.entries().stream().anyMatch(e -> e.kind() == HardwareEntry.Kind.ONPREM),
+        "the built-in catalog has on-premises entries");
+    Pricer p = Pricer.of(CATALOG, all, Optional.empty(), milan(), 2);
+    Optional<GpuGraph> g = Optional.of(new GpuGraph(new Work(1e9, 1e7, 1), 0, 10, 0));
+    for (Deployable d : List.of(FP32, CPU_ONLY, GPU_ONLY)) {
+      Pricer.Prices prices = p.price(d, g, 100);
+      for (HardwareEntry e : p.targets()) {
+        boolean priced = prices.rows().stream().anyMatch(r -> r.hardware().equals(e.id()));
+        boolean explained = prices.notes().stream().anyMatch(n -> n.startsWith(e.id() + ":"));
+        assertTrue(
+            priced || explained || !d.runsOn(e.kind()) && e.kind() == HardwareEntry.Kind.CPU,
+            d.label() + " on " + e.id());
+      }
+    }
+  }
+
+  @Test
   void operatingPointPrefersTheFasterOneWithinTheObjective() {
     OperatingPoint single = new OperatingPoint(100, 10, "2 threads");
     OperatingPoint streams = new OperatingPoint(150, 12, "2 streams x 1 thread");

@@ -14,13 +14,6 @@ import java.util.Optional;
 public enum Method {
   /** The input model as it is. */
   FP32("fp32", "model.onnx", Optional.empty(), Optional.empty(), Projection.Precision.FP32),
-  /** fp16 with fp32 islands for sensitive ops and fp32 I/O: for GPUs. */
-  FP16(
-      "fp16",
-      "model.fp16.onnx",
-      Optional.of("fp16 is priced on GPUs only: ONNX Runtime's CPU provider runs it in fp32"),
-      Optional.empty(),
-      Projection.Precision.FP16),
   /** Dynamic int8 for CPU integer kernels. */
   INT8_DYNAMIC(
       "int8-dynamic",
@@ -28,6 +21,13 @@ public enum Method {
       Optional.empty(),
       Optional.of("int8-dynamic is a CPU-kernel graph; not projected onto a GPU"),
       Projection.Precision.FP32),
+  /** fp16 with fp32 islands for sensitive ops and fp32 I/O: for GPUs. */
+  FP16(
+      "fp16",
+      "model.fp16.onnx",
+      Optional.of("fp16 is priced on GPUs only: ONNX Runtime's CPU provider runs it in fp32"),
+      Optional.empty(),
+      Projection.Precision.FP16),
   /** Static int8 in QDQ form, for GPU int8 tensor cores (runs on CPUs too). */
   INT8_QDQ(
       "int8-qdq",
