@@ -1,5 +1,6 @@
 package dev.infercost.gate;
 
+import dev.infercost.base.AtomicFiles;
 import dev.infercost.gate.BenchResults.Better;
 import dev.infercost.gate.BenchResults.Entry;
 import dev.infercost.gate.BenchResults.Kind;
@@ -161,7 +162,7 @@ public final class Gate {
     }
     // Re-validate the exact bytes written, in case the file changed between the two reads.
     ResultsReader.parse(bytes, results.toString());
-    AtomicFiles.write(baseline, bytes);
+    AtomicFiles.write(baseline, out -> out.write(bytes), GateInputException::of);
     return parsed;
   }
 
@@ -170,7 +171,8 @@ public final class Gate {
    * the target when complete; nothing is left behind on failure.
    */
   public static void write(Path file, String text) throws GateInputException {
-    AtomicFiles.write(file, text.getBytes(StandardCharsets.UTF_8));
+    AtomicFiles.write(
+        file, out -> out.write(text.getBytes(StandardCharsets.UTF_8)), GateInputException::of);
   }
 
   // ---- hosts ----

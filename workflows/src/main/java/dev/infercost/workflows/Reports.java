@@ -4,8 +4,8 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.json.JsonMapper;
+import dev.infercost.base.AtomicFiles;
 import dev.infercost.base.InfercostException;
-import dev.infercost.models.OutputFiles;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
@@ -39,7 +39,7 @@ public final class Reports {
   }
 
   public static void writeText(Path file, String text) throws InfercostException {
-    OutputFiles.write(file, out -> out.write(text.getBytes(StandardCharsets.UTF_8)));
+    AtomicFiles.write(file, text.getBytes(StandardCharsets.UTF_8));
   }
 
   /** {@code dir}, created if needed: refused when it is a file or cannot be written. */
