@@ -1,13 +1,8 @@
 package dev.infercost.gate;
 
-import com.fasterxml.jackson.core.JsonLocation;
 import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.core.StreamReadFeature;
-import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.json.JsonMapper;
-import dev.infercost.base.OneLine;
+import dev.infercost.base.StrictJson;
 import dev.infercost.gate.BenchResults.Better;
 import dev.infercost.gate.BenchResults.Entry;
 import dev.infercost.gate.BenchResults.Format;
@@ -34,12 +29,6 @@ import java.util.Map;
  * later with a wrong verdict.
  */
 final class ResultsReader {
-  private static final ObjectMapper MAPPER =
-      JsonMapper.builder()
-          .enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION)
-          .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
-          .build();
-
   private final String source;
 
   private ResultsReader(String source) {
@@ -66,13 +55,9 @@ final class ResultsReader {
   static BenchResults parse(byte[] json, String source) throws GateInputException {
     JsonNode root;
     try {
-      root = MAPPER.readTree(json);
+      root = StrictJson.reader().readTree(json);
     } catch (JsonProcessingException e) {
-      JsonLocation at = e.getLocation();
-      String where =
-          at == null ? "" : " at line " + at.getLineNr() + ", column " + at.getColumnNr();
-      throw new GateInputException(
-          source + ": not valid JSON" + where + ": " + OneLine.joined(e.getOriginalMessage()), e);
+      throw new GateInputException(StrictJson.notValid(source, e), e);
     } catch (IOException e) {
       throw new GateInputException(source + ": cannot read: " + e.getMessage(), e);
     }
