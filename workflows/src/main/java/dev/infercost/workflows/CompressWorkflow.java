@@ -1,5 +1,6 @@
 package dev.infercost.workflows;
 
+import dev.infercost.base.Hashes;
 import dev.infercost.base.InfercostException;
 import dev.infercost.compress.CompressResult;
 import dev.infercost.compress.Compressor;
@@ -18,15 +19,8 @@ import dev.infercost.profile.HostInfo;
 import dev.infercost.profile.LatencyStats;
 import dev.infercost.profile.ProfileOptions;
 import dev.infercost.profile.SideBySide;
-import java.io.IOException;
-import java.io.InputStream;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.DigestInputStream;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.util.Arrays;
-import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -196,18 +190,6 @@ public final class CompressWorkflow {
   }
 
   private static CompressReport.FileFacts facts(Path p) throws InfercostException {
-    return new CompressReport.FileFacts(p.toString(), Reports.size(p), sha256(p));
-  }
-
-  static String sha256(Path p) throws InfercostException {
-    try (InputStream in =
-        new DigestInputStream(Files.newInputStream(p), MessageDigest.getInstance("SHA-256"))) {
-      in.transferTo(java.io.OutputStream.nullOutputStream());
-      return HexFormat.of().formatHex(((DigestInputStream) in).getMessageDigest().digest());
-    } catch (IOException e) {
-      throw new InfercostException(p + ": cannot read: " + e.getMessage());
-    } catch (NoSuchAlgorithmException e) {
-      throw new IllegalStateException("SHA-256 missing from the JDK", e);
-    }
+    return new CompressReport.FileFacts(p.toString(), Reports.size(p), Hashes.sha256(p));
   }
 }
