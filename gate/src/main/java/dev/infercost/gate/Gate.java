@@ -85,11 +85,10 @@ public final class Gate {
       Optional<Entry> ce = results.entry(be.name());
       if (ce.isEmpty()) {
         if (be.metrics().isEmpty()) {
-          rows.add(
-              absent(be.name(), "(entry)", null, Verdict.MISSING, "entry missing from results"));
+          rows.add(Comparison.missing(be.name(), "(entry)", null, "entry missing from results"));
         }
         for (Metric bm : be.metrics()) {
-          rows.add(absent(be.name(), bm.name(), bm, Verdict.MISSING, "entry missing from results"));
+          rows.add(Comparison.missing(be.name(), bm.name(), bm, "entry missing from results"));
         }
         continue;
       }
@@ -97,20 +96,19 @@ public final class Gate {
         Optional<Metric> cm = ce.get().metric(bm.name());
         rows.add(
             cm.isEmpty()
-                ? absent(be.name(), bm.name(), bm, Verdict.MISSING, "metric missing from results")
+                ? Comparison.missing(be.name(), bm.name(), bm, "metric missing from results")
                 : compare(ctx, be.name(), bm, cm.get()));
       }
       for (Metric cm : ce.get().metrics()) {
         if (be.metric(cm.name()).isEmpty()) {
-          rows.add(
-              absent(be.name(), cm.name(), cm, Verdict.NEW, "new metric, not in the baseline"));
+          rows.add(Comparison.added(be.name(), cm, "new metric, not in the baseline"));
         }
       }
     }
     for (Entry ce : results.entries()) {
       if (baseline.entry(ce.name()).isEmpty()) {
         for (Metric cm : ce.metrics()) {
-          rows.add(absent(ce.name(), cm.name(), cm, Verdict.NEW, "new entry, not in the baseline"));
+          rows.add(Comparison.added(ce.name(), cm, "new entry, not in the baseline"));
         }
       }
     }
@@ -239,40 +237,6 @@ public final class Gate {
   private record Context(
       Thresholds thresholds, Normalization norm, Reference candidateRef, Reference baselineRef) {}
 
-  private static Comparison absent(
-      String entry, String metric, Metric m, Verdict verdict, String detail) {
-    boolean isNew = verdict == Verdict.NEW;
-    Double v = m == null ? null : pointOrMedian(m);
-    int samples = m == null ? 0 : m.samples().size();
-    return new Comparison(
-        entry,
-        metric,
-        m == null ? "" : m.unit(),
-        m == null ? null : m.kind(),
-        m == null ? null : m.better(),
-        verdict,
-        Method.NONE,
-        isNew ? null : v,
-        isNew ? v : null,
-        null,
-        null,
-        null,
-        null,
-        null,
-        null,
-        null,
-        isNew ? 0 : samples,
-        isNew ? samples : 0,
-        false,
-        detail);
-  }
-
-  private static Double pointOrMedian(Metric m) {
-    return m.kind() == Kind.TIMING && m.samples().size() >= MIN_SAMPLES
-        ? Stats.median(Stats.array(m.samples()))
-        : m.value();
-  }
-
   private static Comparison compare(Context ctx, String entry, Metric b, Metric c) {
     List<String> changed = new ArrayList<>();
     if (b.kind() != c.kind()) {
@@ -285,26 +249,10 @@ public final class Gate {
       changed.add("unit '" + b.unit() + "' -> '" + c.unit() + "'");
     }
     if (!changed.isEmpty()) {
-      return new Comparison(
+      return Comparison.incomparable(
           entry,
-          b.name(),
-          b.unit(),
-          b.kind(),
-          b.better(),
-          Verdict.FAIL,
-          Method.NONE,
-          b.value(),
-          c.value(),
-          null,
-          null,
-          null,
-          null,
-          null,
-          null,
-          null,
-          b.samples().size(),
-          c.samples().size(),
-          false,
+          b,
+          c,
           "metric definition changed ("
               + String.join(", ", changed)
               + "): not comparable; update the baseline if this is intended");
@@ -355,27 +303,7 @@ public final class Gate {
                 + (bm.unit().isEmpty() ? "" : " " + bm.unit())
                 + (change == null ? "" : " (" + Fmt.percent(change) + ")")
                 + (worseBy > 0 ? "; " + limit : "");
-    return new Comparison(
-        entry,
-        bm.name(),
-        bm.unit(),
-        bm.kind(),
-        bm.better(),
-        fail ? Verdict.FAIL : Verdict.PASS,
-        Method.EXACT,
-        b,
-        c,
-        change,
-        null,
-        null,
-        null,
-        null,
-        null,
-        threshold,
-        0,
-        0,
-        false,
-        detail);
+    return Comparison.exact(entry, bm, cm, fail, change, threshold, detail);
   }
 
   private static Comparison timing(Context ctx, String entry, Metric bm, Metric cm) {
@@ -407,27 +335,7 @@ public final class Gate {
               + " candidate): point values compared, no confidence interval; "
               + describe(ratio, null, null, threshold)
               + normText;
-      return new Comparison(
-          entry,
-          bm.name(),
-          bm.unit(),
-          bm.kind(),
-          bm.better(),
-          fail ? Verdict.FAIL : Verdict.PASS,
-          Method.POINT,
-          b,
-          c,
-          Stats.ratio(c, b) - 1,
-          null,
-          null,
-          ratio,
-          null,
-          null,
-          threshold,
-          bs.length,
-          cs.length,
-          norm.applied(),
-          detail);
+      return Comparison.point(entry, bm, cm, fail, c, ratio, threshold, norm.applied(), detail);
     }
     double mb = Stats.median(bs);
     double mc = scale(Stats.median(cs), factor, higher);
@@ -463,25 +371,17 @@ public final class Gate {
     // The change is in the metric's own direction: for better=higher it is 1/ratio − 1.
     double changeLow = higher ? 1 / ci[1] - 1 : ci[0] - 1;
     double changeHigh = higher ? 1 / ci[0] - 1 : ci[1] - 1;
-    return new Comparison(
+    return Comparison.bootstrap(
         entry,
-        bm.name(),
-        bm.unit(),
-        bm.kind(),
-        bm.better(),
-        fail ? Verdict.FAIL : Verdict.PASS,
-        Method.BOOTSTRAP,
+        bm,
+        cm,
+        fail,
         mb,
         mc,
-        Stats.ratio(mc, mb) - 1,
-        changeLow,
-        changeHigh,
         ratio,
-        ci[0],
-        ci[1],
+        ci,
+        new double[] {changeLow, changeHigh},
         threshold,
-        bs.length,
-        cs.length,
         norm.applied(),
         describe(ratio, ci[0], ci[1], threshold) + normText);
   }
