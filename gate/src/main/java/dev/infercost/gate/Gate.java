@@ -1,5 +1,7 @@
 package dev.infercost.gate;
 
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.infercost.base.AtomicFiles;
 import dev.infercost.gate.BenchResults.Better;
 import dev.infercost.gate.BenchResults.Entry;
@@ -51,6 +53,9 @@ public final class Gate {
   /** Slack for absolute comparisons of decimal fractions (0.9711 − 0.9611 is not exactly 0.01). */
   private static final double ABS_EPS = 1e-12;
 
+  /** Only turns records into trees; never configured after construction. */
+  private static final ObjectMapper MAPPER = new ObjectMapper();
+
   private Gate() {}
 
   /** Reads an infercost bench results file or a JMH JSON result file, validating it. */
@@ -62,6 +67,32 @@ public final class Gate {
   public static BenchResults parse(String json, String source) throws GateInputException {
     return ResultsReader.parse(json.getBytes(StandardCharsets.UTF_8), source);
   }
+
+  /**
+   * {@code results} as an infercost bench results file ({@code "schema": 1, "kind": "bench"}): the
+   * layout {@link #read} reads back. A writer may add detail to it before writing (the gate ignores
+   * fields it does not know); {@code bench} adds each entry's latency summary, throughput and input
+   * shapes.
+   */
+  public static ObjectNode toJson(BenchResults results) {
+    return MAPPER.valueToTree(
+        new BenchFile(
+            BenchResults.SCHEMA,
+            BenchResults.Format.BENCH.json(),
+            results.createdAt(),
+            results.provenance(),
+            results.reference(),
+            results.entries()));
+  }
+
+  /** The layout of a bench results file, in its field order. */
+  private record BenchFile(
+      int schema,
+      String kind,
+      String createdAt,
+      Provenance provenance,
+      Reference reference,
+      List<Entry> entries) {}
 
   /** Reads both files and compares them. */
   public static GateReport compare(Path results, Path baseline, Thresholds thresholds)
@@ -262,10 +293,6 @@ public final class Gate {
         : timing(ctx, entry, b, c);
   }
 
-  private static boolean named(String metric, String family) {
-    return metric.equals(family) || metric.startsWith(family + ".");
-  }
-
   private static Comparison deterministic(Thresholds t, String entry, Metric bm, Metric cm) {
     double b = bm.value();
     double c = cm.value();
@@ -280,12 +307,12 @@ public final class Gate {
     boolean fail;
     Double threshold;
     String limit;
-    if (named(bm.name(), "accuracy")) {
+    if (Measure.ACCURACY.covers(bm.name())) {
       threshold = t.maxAccuracyDrop();
       fail = worseBy > threshold + ABS_EPS;
       limit = "at most " + Fmt.number(threshold) + " allowed";
-    } else if (named(bm.name(), "size") || named(bm.name(), "macs")) {
-      threshold = named(bm.name(), "size") ? t.maxSizeIncrease() : t.maxMacsIncrease();
+    } else if (Measure.SIZE.covers(bm.name()) || Measure.MACS.covers(bm.name())) {
+      threshold = Measure.SIZE.covers(bm.name()) ? t.maxSizeIncrease() : t.maxMacsIncrease();
       fail = worseBy > threshold * Math.abs(b);
       limit = "at most " + Fmt.limit(threshold) + " allowed";
     } else {
@@ -308,7 +335,7 @@ public final class Gate {
 
   private static Comparison timing(Context ctx, String entry, Metric bm, Metric cm) {
     double threshold =
-        named(bm.name(), "cost")
+        Measure.isCost(bm.name())
             ? ctx.thresholds().maxCostIncrease()
             : ctx.thresholds().maxLatencyIncrease();
     boolean higher = bm.better() == Better.HIGHER;

@@ -94,7 +94,7 @@ final class ResultsReader {
               + "); regenerate it with this version of infercost bench");
     }
     String kind = text(root, "kind", "", true);
-    if (!"bench".equals(kind)) {
+    if (!Format.BENCH.json().equals(kind)) {
       throw bad(
           "\"kind\": \""
               + kind
@@ -137,7 +137,10 @@ final class ResultsReader {
       host =
           new Host(
               text(h, "cpuModel", "provenance.host.", false),
-              integer(h, "logicalCores", "provenance.host."));
+              integer(h, "logicalCores", "provenance.host."),
+              texts(h, "cpuFeatures", "provenance.host."),
+              text(h, "os", "provenance.host.", false),
+              text(h, "arch", "provenance.host.", false));
     }
     return new Provenance(
         text(p, "gitCommit", "provenance.", false),
@@ -145,7 +148,8 @@ final class ResultsReader {
         integer(p, "threads", "provenance."),
         text(p, "infercost", "provenance.", false),
         text(p, "onnxRuntime", "provenance.", false),
-        text(p, "java", "provenance.", false));
+        text(p, "java", "provenance.", false),
+        text(p, "suite", "provenance.", false));
   }
 
   private Reference reference(JsonNode r) throws GateInputException {
@@ -363,6 +367,25 @@ final class ResultsReader {
       throw bad(at + field + " must be a string, got " + describe(v));
     }
     return v.asText();
+  }
+
+  /** An optional array of strings; empty when absent. */
+  private List<String> texts(JsonNode o, String field, String at) throws GateInputException {
+    JsonNode v = o.get(field);
+    if (v == null || v.isNull()) {
+      return List.of();
+    }
+    if (!v.isArray()) {
+      throw bad(at + field + " must be an array of strings, got " + describe(v));
+    }
+    List<String> out = new ArrayList<>(v.size());
+    for (int i = 0; i < v.size(); i++) {
+      if (!v.get(i).isTextual()) {
+        throw bad(at + field + "[" + i + "] must be a string, got " + describe(v.get(i)));
+      }
+      out.add(v.get(i).asText());
+    }
+    return out;
   }
 
   private Integer integer(JsonNode o, String field, String at) throws GateInputException {

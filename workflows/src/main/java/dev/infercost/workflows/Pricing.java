@@ -7,6 +7,9 @@ import dev.infercost.cost.CostModel;
 import dev.infercost.cost.Figure;
 import dev.infercost.cost.HardwareEntry;
 import dev.infercost.cost.Projection;
+import dev.infercost.gate.BenchResults.Kind;
+import dev.infercost.gate.BenchResults.Metric;
+import dev.infercost.gate.Measure;
 import dev.infercost.models.ModelInfo;
 import dev.infercost.profile.HostInfo;
 import java.io.IOException;
@@ -434,9 +437,9 @@ public final class Pricing {
   }
 
   /** Bench metrics {@code cost.<hardware>}: samples follow the latency samples where scaled. */
-  List<BenchResults.Metric> metrics(
+  List<Metric> metrics(
       String variant, ModelInfo info, List<Double> samplesMs, int batch, double throughput) {
-    List<BenchResults.Metric> out = new ArrayList<>();
+    List<Metric> out = new ArrayList<>();
     for (Priced p : price(variant, info, batch, throughput)) {
       HardwareEntry t = require0(p.hardware());
       double hourly = CostModel.hourlyUsd(t);
@@ -448,11 +451,9 @@ public final class Pricing {
                   .toList()
               : List.of();
       out.add(
-          new BenchResults.Metric(
-              "cost." + p.hardware(),
-              "USD per 1M inferences",
-              fromLatency ? "timing" : "deterministic",
-              "lower",
+          Measure.cost(
+              p.hardware(),
+              fromLatency ? Kind.TIMING : Kind.DETERMINISTIC,
               p.costPerMillionUsd(),
               samples,
               (p.estimated() ? "estimated: " : "measured on ") + p.provenance()));
