@@ -1,10 +1,10 @@
 package dev.infercost.benchmarks;
 
+import dev.infercost.base.AtomicFiles;
 import dev.infercost.base.InfercostException;
 import dev.infercost.compress.CpuFeatures;
 import dev.infercost.models.ModelFormat;
 import dev.infercost.models.Models;
-import dev.infercost.models.OutputFiles;
 import dev.infercost.models.Tensor;
 import dev.infercost.profile.EvalData;
 import dev.infercost.profile.Evaluator;
@@ -221,7 +221,7 @@ public final class Int8PeerSuite {
 
   private static Path extractPeer(Path dir) throws InfercostException {
     Path target = dir.resolve("peer-" + PEER_RESOURCE);
-    OutputFiles.write(
+    AtomicFiles.write(
         target,
         out -> {
           try (InputStream in =

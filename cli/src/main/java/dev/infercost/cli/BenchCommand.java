@@ -1,7 +1,8 @@
 package dev.infercost.cli;
 
+import dev.infercost.gate.BenchResults;
 import dev.infercost.profile.LatencyStats;
-import dev.infercost.workflows.BenchResults;
+import dev.infercost.workflows.BenchRun;
 import dev.infercost.workflows.BenchWorkflow;
 import dev.infercost.workflows.HtmlReport;
 import dev.infercost.workflows.Reports;
@@ -43,16 +44,17 @@ final class BenchCommand implements Callable<Integer> {
   @Override
   public Integer call() throws Exception {
     Progress progress = new Progress(spec.commandLine().getErr(), common.quiet);
-    BenchResults r = BenchWorkflow.run(suite, out, progress);
+    BenchRun run = BenchWorkflow.run(suite, out, progress);
     if (html != null) {
-      Reports.writeText(html, HtmlReport.bench(r));
+      Reports.writeText(html, HtmlReport.bench(run));
     }
     progress.clear();
     PrintWriter w = spec.commandLine().getOut();
     if (common.json) {
-      Json.print(w, r);
+      Json.print(w, run);
       return ExitCodes.OK;
     }
+    BenchResults r = run.results();
     w.println(
         "wrote "
             + out
@@ -66,7 +68,7 @@ final class BenchCommand implements Callable<Integer> {
       for (BenchResults.Metric m : e.metrics()) {
         t.row(e.name(), m.name(), format(m.value()), m.unit(), m.provenance());
       }
-      LatencyStats l = e.latency();
+      LatencyStats l = run.detail(e).latency();
       t.row(
           e.name(),
           "latency (p50/p90/p99, CI)",

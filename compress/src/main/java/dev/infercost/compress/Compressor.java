@@ -4,6 +4,7 @@ import ai.onnx.proto.OnnxMl.ModelProto;
 import ai.onnx.proto.OnnxMl.StringStringEntryProto;
 import ai.onnxruntime.OrtException;
 import ai.onnxruntime.OrtSession;
+import dev.infercost.base.Hashes;
 import dev.infercost.compress.internal.ActivationRanges;
 import dev.infercost.compress.internal.DynamicMatMulPass;
 import dev.infercost.compress.internal.Fp16Pass;
@@ -14,10 +15,7 @@ import dev.infercost.compress.internal.SmoothQuantPass;
 import dev.infercost.models.Models;
 import dev.infercost.models.OnnxModel;
 import dev.infercost.models.Tensor;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
-import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -191,7 +189,7 @@ public final class Compressor {
   private static ModelProto withProvenance(
       ModelProto p, OnnxModel source, List<Pass> passes, Map<String, String> options) {
     Map<String, String> meta = new LinkedHashMap<>();
-    meta.put("infercost.source_sha256", sha256(source.proto().toByteArray()));
+    meta.put("infercost.source_sha256", Hashes.sha256(source.proto().toByteArray()));
     meta.put("infercost.version", version());
     meta.put("infercost.onnxruntime", Models.ortEnvironment().getVersion());
     meta.put("infercost.java", Runtime.version().toString());
@@ -220,14 +218,6 @@ public final class Compressor {
               + e.getMessage().lines().findFirst().orElse("")
               + "); exclude the offending node with --exclude",
           e);
-    }
-  }
-
-  static String sha256(byte[] bytes) {
-    try {
-      return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(bytes));
-    } catch (NoSuchAlgorithmException e) {
-      throw new IllegalStateException("SHA-256 missing from the JDK", e);
     }
   }
 

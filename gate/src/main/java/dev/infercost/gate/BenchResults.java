@@ -9,8 +9,10 @@ import java.util.Optional;
 import java.util.Set;
 
 /**
- * One benchmark results file, as the gate reads it: an infercost {@code bench} file ({@code "kind":
- * "bench", "schema": 1}) or a JMH JSON result file. Read one with {@link Gate#read}.
+ * One benchmark results file: an infercost {@code bench} file ({@code "kind": "bench", "schema":
+ * 1}) or a JMH JSON result file. The one schema of bench results: {@code bench} builds these
+ * records (metrics named by {@link Measure}) and writes them with {@link Gate#toJson}; the gate
+ * reads them with {@link Gate#read}.
  *
  * @param source where the results came from (the file name), for messages
  * @param format which file format they were read from
@@ -93,6 +95,7 @@ public record BenchResults(
    * @param infercost infercost version
    * @param onnxRuntime ONNX Runtime version
    * @param java Java version
+   * @param suite the suite file that was run
    */
   public record Provenance(
       String gitCommit,
@@ -100,15 +103,26 @@ public record BenchResults(
       Integer threads,
       String infercost,
       String onnxRuntime,
-      String java) {}
+      String java,
+      String suite) {}
 
   /**
-   * The machine: what decides whether timings from two files are comparable.
+   * The machine. CPU model and logical cores decide whether timings from two files are comparable;
+   * the rest is recorded.
    *
    * @param cpuModel CPU model name, or null
    * @param logicalCores logical cores, or null
+   * @param cpuFeatures instruction-set features that change kernels ({@code avx2}, {@code
+   *     avx512_vnni}, ...), possibly empty
+   * @param os operating system and version, or null
+   * @param arch CPU architecture, or null
    */
-  public record Host(String cpuModel, Integer logicalCores) {}
+  public record Host(
+      String cpuModel, Integer logicalCores, List<String> cpuFeatures, String os, String arch) {
+    public Host {
+      cpuFeatures = cpuFeatures == null ? List.of() : List.copyOf(cpuFeatures);
+    }
+  }
 
   /**
    * A fixed workload timed alongside the benchmarks, so that timings from different machines can be
@@ -131,14 +145,6 @@ public record BenchResults(
   }
 
   /**
-   * One benchmarked thing (a model variant, a JMH benchmark with its parameters).
-   *
-   * @param name unique within the file; entries are matched by it
-   * @param model the model, or null
-   * @param variant the variant, or null
-   * @param metrics its metrics, names unique
-   */
-  /**
    * The same results with only deterministic metrics: what a gate that must never flap compares
    * (size, MACs, accuracy on fixed data).
    */
@@ -160,6 +166,14 @@ public record BenchResults(
             .toList());
   }
 
+  /**
+   * One benchmarked thing (a model variant, a JMH benchmark with its parameters).
+   *
+   * @param name unique within the file; entries are matched by it
+   * @param model the model, or null
+   * @param variant the variant, or null
+   * @param metrics its metrics, names unique
+   */
   public record Entry(String name, String model, String variant, List<Metric> metrics) {
     public Entry {
       Objects.requireNonNull(name, "name");
@@ -182,8 +196,8 @@ public record BenchResults(
   /**
    * One measured figure.
    *
-   * @param name matched by name: {@code size}, {@code macs}, {@code accuracy}, {@code latency.*},
-   *     {@code cost.*} pick their thresholds by it
+   * @param name matched by name; {@code size}, {@code macs}, {@code accuracy}, {@code latency.*},
+   *     {@code cost.*} pick their thresholds by it (the vocabulary is {@link Measure})
    * @param unit its unit
    * @param kind deterministic or timing
    * @param better which direction is an improvement

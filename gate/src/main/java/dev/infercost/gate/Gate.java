@@ -1,5 +1,8 @@
 package dev.infercost.gate;
 
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.infercost.base.AtomicFiles;
 import dev.infercost.gate.BenchResults.Better;
 import dev.infercost.gate.BenchResults.Entry;
 import dev.infercost.gate.BenchResults.Kind;
@@ -50,6 +53,9 @@ public final class Gate {
   /** Slack for absolute comparisons of decimal fractions (0.9711 − 0.9611 is not exactly 0.01). */
   private static final double ABS_EPS = 1e-12;
 
+  /** Only turns records into trees; never configured after construction. */
+  private static final ObjectMapper MAPPER = new ObjectMapper();
+
   private Gate() {}
 
   /** Reads an infercost bench results file or a JMH JSON result file, validating it. */
@@ -61,6 +67,32 @@ public final class Gate {
   public static BenchResults parse(String json, String source) throws GateInputException {
     return ResultsReader.parse(json.getBytes(StandardCharsets.UTF_8), source);
   }
+
+  /**
+   * {@code results} as an infercost bench results file ({@code "schema": 1, "kind": "bench"}): the
+   * layout {@link #read} reads back. A writer may add detail to it before writing (the gate ignores
+   * fields it does not know); {@code bench} adds each entry's latency summary, throughput and input
+   * shapes.
+   */
+  public static ObjectNode toJson(BenchResults results) {
+    return MAPPER.valueToTree(
+        new BenchFile(
+            BenchResults.SCHEMA,
+            BenchResults.Format.BENCH.json(),
+            results.createdAt(),
+            results.provenance(),
+            results.reference(),
+            results.entries()));
+  }
+
+  /** The layout of a bench results file, in its field order. */
+  private record BenchFile(
+      int schema,
+      String kind,
+      String createdAt,
+      Provenance provenance,
+      Reference reference,
+      List<Entry> entries) {}
 
   /** Reads both files and compares them. */
   public static GateReport compare(Path results, Path baseline, Thresholds thresholds)
@@ -84,11 +116,10 @@ public final class Gate {
       Optional<Entry> ce = results.entry(be.name());
       if (ce.isEmpty()) {
         if (be.metrics().isEmpty()) {
-          rows.add(
-              absent(be.name(), "(entry)", null, Verdict.MISSING, "entry missing from results"));
+          rows.add(Comparison.missing(be.name(), "(entry)", null, "entry missing from results"));
         }
         for (Metric bm : be.metrics()) {
-          rows.add(absent(be.name(), bm.name(), bm, Verdict.MISSING, "entry missing from results"));
+          rows.add(Comparison.missing(be.name(), bm.name(), bm, "entry missing from results"));
         }
         continue;
       }
@@ -96,20 +127,19 @@ public final class Gate {
         Optional<Metric> cm = ce.get().metric(bm.name());
         rows.add(
             cm.isEmpty()
-                ? absent(be.name(), bm.name(), bm, Verdict.MISSING, "metric missing from results")
+                ? Comparison.missing(be.name(), bm.name(), bm, "metric missing from results")
                 : compare(ctx, be.name(), bm, cm.get()));
       }
       for (Metric cm : ce.get().metrics()) {
         if (be.metric(cm.name()).isEmpty()) {
-          rows.add(
-              absent(be.name(), cm.name(), cm, Verdict.NEW, "new metric, not in the baseline"));
+          rows.add(Comparison.added(be.name(), cm, "new metric, not in the baseline"));
         }
       }
     }
     for (Entry ce : results.entries()) {
       if (baseline.entry(ce.name()).isEmpty()) {
         for (Metric cm : ce.metrics()) {
-          rows.add(absent(ce.name(), cm.name(), cm, Verdict.NEW, "new entry, not in the baseline"));
+          rows.add(Comparison.added(ce.name(), cm, "new entry, not in the baseline"));
         }
       }
     }
@@ -161,7 +191,7 @@ public final class Gate {
     }
     // Re-validate the exact bytes written, in case the file changed between the two reads.
     ResultsReader.parse(bytes, results.toString());
-    AtomicFiles.write(baseline, bytes);
+    AtomicFiles.write(baseline, out -> out.write(bytes), GateInputException::of);
     return parsed;
   }
 
@@ -170,7 +200,8 @@ public final class Gate {
    * the target when complete; nothing is left behind on failure.
    */
   public static void write(Path file, String text) throws GateInputException {
-    AtomicFiles.write(file, text.getBytes(StandardCharsets.UTF_8));
+    AtomicFiles.write(
+        file, out -> out.write(text.getBytes(StandardCharsets.UTF_8)), GateInputException::of);
   }
 
   // ---- hosts ----
@@ -237,40 +268,6 @@ public final class Gate {
   private record Context(
       Thresholds thresholds, Normalization norm, Reference candidateRef, Reference baselineRef) {}
 
-  private static Comparison absent(
-      String entry, String metric, Metric m, Verdict verdict, String detail) {
-    boolean isNew = verdict == Verdict.NEW;
-    Double v = m == null ? null : pointOrMedian(m);
-    int samples = m == null ? 0 : m.samples().size();
-    return new Comparison(
-        entry,
-        metric,
-        m == null ? "" : m.unit(),
-        m == null ? null : m.kind(),
-        m == null ? null : m.better(),
-        verdict,
-        Method.NONE,
-        isNew ? null : v,
-        isNew ? v : null,
-        null,
-        null,
-        null,
-        null,
-        null,
-        null,
-        null,
-        isNew ? 0 : samples,
-        isNew ? samples : 0,
-        false,
-        detail);
-  }
-
-  private static Double pointOrMedian(Metric m) {
-    return m.kind() == Kind.TIMING && m.samples().size() >= MIN_SAMPLES
-        ? Stats.median(Stats.array(m.samples()))
-        : m.value();
-  }
-
   private static Comparison compare(Context ctx, String entry, Metric b, Metric c) {
     List<String> changed = new ArrayList<>();
     if (b.kind() != c.kind()) {
@@ -283,26 +280,10 @@ public final class Gate {
       changed.add("unit '" + b.unit() + "' -> '" + c.unit() + "'");
     }
     if (!changed.isEmpty()) {
-      return new Comparison(
+      return Comparison.incomparable(
           entry,
-          b.name(),
-          b.unit(),
-          b.kind(),
-          b.better(),
-          Verdict.FAIL,
-          Method.NONE,
-          b.value(),
-          c.value(),
-          null,
-          null,
-          null,
-          null,
-          null,
-          null,
-          null,
-          b.samples().size(),
-          c.samples().size(),
-          false,
+          b,
+          c,
           "metric definition changed ("
               + String.join(", ", changed)
               + "): not comparable; update the baseline if this is intended");
@@ -310,10 +291,6 @@ public final class Gate {
     return b.kind() == Kind.DETERMINISTIC
         ? deterministic(ctx.thresholds(), entry, b, c)
         : timing(ctx, entry, b, c);
-  }
-
-  private static boolean named(String metric, String family) {
-    return metric.equals(family) || metric.startsWith(family + ".");
   }
 
   private static Comparison deterministic(Thresholds t, String entry, Metric bm, Metric cm) {
@@ -330,12 +307,12 @@ public final class Gate {
     boolean fail;
     Double threshold;
     String limit;
-    if (named(bm.name(), "accuracy")) {
+    if (Measure.ACCURACY.covers(bm.name())) {
       threshold = t.maxAccuracyDrop();
       fail = worseBy > threshold + ABS_EPS;
       limit = "at most " + Fmt.number(threshold) + " allowed";
-    } else if (named(bm.name(), "size") || named(bm.name(), "macs")) {
-      threshold = named(bm.name(), "size") ? t.maxSizeIncrease() : t.maxMacsIncrease();
+    } else if (Measure.SIZE.covers(bm.name()) || Measure.MACS.covers(bm.name())) {
+      threshold = Measure.SIZE.covers(bm.name()) ? t.maxSizeIncrease() : t.maxMacsIncrease();
       fail = worseBy > threshold * Math.abs(b);
       limit = "at most " + Fmt.limit(threshold) + " allowed";
     } else {
@@ -353,32 +330,12 @@ public final class Gate {
                 + (bm.unit().isEmpty() ? "" : " " + bm.unit())
                 + (change == null ? "" : " (" + Fmt.percent(change) + ")")
                 + (worseBy > 0 ? "; " + limit : "");
-    return new Comparison(
-        entry,
-        bm.name(),
-        bm.unit(),
-        bm.kind(),
-        bm.better(),
-        fail ? Verdict.FAIL : Verdict.PASS,
-        Method.EXACT,
-        b,
-        c,
-        change,
-        null,
-        null,
-        null,
-        null,
-        null,
-        threshold,
-        0,
-        0,
-        false,
-        detail);
+    return Comparison.exact(entry, bm, cm, fail, change, threshold, detail);
   }
 
   private static Comparison timing(Context ctx, String entry, Metric bm, Metric cm) {
     double threshold =
-        named(bm.name(), "cost")
+        Measure.isCost(bm.name())
             ? ctx.thresholds().maxCostIncrease()
             : ctx.thresholds().maxLatencyIncrease();
     boolean higher = bm.better() == Better.HIGHER;
@@ -405,27 +362,7 @@ public final class Gate {
               + " candidate): point values compared, no confidence interval; "
               + describe(ratio, null, null, threshold)
               + normText;
-      return new Comparison(
-          entry,
-          bm.name(),
-          bm.unit(),
-          bm.kind(),
-          bm.better(),
-          fail ? Verdict.FAIL : Verdict.PASS,
-          Method.POINT,
-          b,
-          c,
-          Stats.ratio(c, b) - 1,
-          null,
-          null,
-          ratio,
-          null,
-          null,
-          threshold,
-          bs.length,
-          cs.length,
-          norm.applied(),
-          detail);
+      return Comparison.point(entry, bm, cm, fail, c, ratio, threshold, norm.applied(), detail);
     }
     double mb = Stats.median(bs);
     double mc = scale(Stats.median(cs), factor, higher);
@@ -461,25 +398,17 @@ public final class Gate {
     // The change is in the metric's own direction: for better=higher it is 1/ratio − 1.
     double changeLow = higher ? 1 / ci[1] - 1 : ci[0] - 1;
     double changeHigh = higher ? 1 / ci[0] - 1 : ci[1] - 1;
-    return new Comparison(
+    return Comparison.bootstrap(
         entry,
-        bm.name(),
-        bm.unit(),
-        bm.kind(),
-        bm.better(),
-        fail ? Verdict.FAIL : Verdict.PASS,
-        Method.BOOTSTRAP,
+        bm,
+        cm,
+        fail,
         mb,
         mc,
-        Stats.ratio(mc, mb) - 1,
-        changeLow,
-        changeHigh,
         ratio,
-        ci[0],
-        ci[1],
+        ci,
+        new double[] {changeLow, changeHigh},
         threshold,
-        bs.length,
-        cs.length,
         norm.applied(),
         describe(ratio, ci[0], ci[1], threshold) + normText);
   }

@@ -3,6 +3,7 @@ package dev.infercost.gate;
 import com.fasterxml.jackson.annotation.JsonValue;
 import dev.infercost.gate.BenchResults.Better;
 import dev.infercost.gate.BenchResults.Kind;
+import dev.infercost.gate.BenchResults.Metric;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -210,6 +211,209 @@ public record GateReport(
       ratio = finite(ratio);
       ratioCiLow = finite(ratioCiLow);
       ratioCiHigh = finite(ratioCiHigh);
+    }
+
+    /**
+     * In the baseline, not in the results: {@code MISSING}. {@code baseline} is the baseline's
+     * metric, or null for an entry without metrics ({@code metric} is then {@code (entry)}).
+     */
+    static Comparison missing(String entry, String metric, Metric baseline, String detail) {
+      return new Comparison(
+          entry,
+          metric,
+          baseline == null ? "" : baseline.unit(),
+          baseline == null ? null : baseline.kind(),
+          baseline == null ? null : baseline.better(),
+          Verdict.MISSING,
+          Method.NONE,
+          baseline == null ? null : figure(baseline),
+          null,
+          null,
+          null,
+          null,
+          null,
+          null,
+          null,
+          null,
+          baseline == null ? 0 : baseline.samples().size(),
+          0,
+          false,
+          detail);
+    }
+
+    /** In the results, not in the baseline: {@code NEW}, never a failure. */
+    static Comparison added(String entry, Metric candidate, String detail) {
+      return new Comparison(
+          entry,
+          candidate.name(),
+          candidate.unit(),
+          candidate.kind(),
+          candidate.better(),
+          Verdict.NEW,
+          Method.NONE,
+          null,
+          figure(candidate),
+          null,
+          null,
+          null,
+          null,
+          null,
+          null,
+          null,
+          0,
+          candidate.samples().size(),
+          false,
+          detail);
+    }
+
+    /** The metric's kind, direction or unit changed: {@code FAIL}, nothing compared. */
+    static Comparison incomparable(String entry, Metric baseline, Metric candidate, String detail) {
+      return new Comparison(
+          entry,
+          baseline.name(),
+          baseline.unit(),
+          baseline.kind(),
+          baseline.better(),
+          Verdict.FAIL,
+          Method.NONE,
+          baseline.value(),
+          candidate.value(),
+          null,
+          null,
+          null,
+          null,
+          null,
+          null,
+          null,
+          baseline.samples().size(),
+          candidate.samples().size(),
+          false,
+          detail);
+    }
+
+    /**
+     * Deterministic values compared exactly ({@code EXACT}): the two values, their {@code change}
+     * (null when undefined) and the {@code threshold} applied.
+     */
+    static Comparison exact(
+        String entry,
+        Metric baseline,
+        Metric candidate,
+        boolean fail,
+        Double change,
+        double threshold,
+        String detail) {
+      return new Comparison(
+          entry,
+          baseline.name(),
+          baseline.unit(),
+          baseline.kind(),
+          baseline.better(),
+          fail ? Verdict.FAIL : Verdict.PASS,
+          Method.EXACT,
+          baseline.value(),
+          candidate.value(),
+          change,
+          null,
+          null,
+          null,
+          null,
+          null,
+          threshold,
+          0,
+          0,
+          false,
+          detail);
+    }
+
+    /**
+     * A timing with too few samples for the bootstrap ({@code POINT}): the baseline value against
+     * the candidate value as compared ({@code candidateFigure}, after normalization), and their
+     * worse-ratio.
+     */
+    static Comparison point(
+        String entry,
+        Metric baseline,
+        Metric candidate,
+        boolean fail,
+        double candidateFigure,
+        double ratio,
+        double threshold,
+        boolean normalized,
+        String detail) {
+      return new Comparison(
+          entry,
+          baseline.name(),
+          baseline.unit(),
+          baseline.kind(),
+          baseline.better(),
+          fail ? Verdict.FAIL : Verdict.PASS,
+          Method.POINT,
+          baseline.value(),
+          candidateFigure,
+          Stats.ratio(candidateFigure, baseline.value()) - 1,
+          null,
+          null,
+          ratio,
+          null,
+          null,
+          threshold,
+          baseline.samples().size(),
+          candidate.samples().size(),
+          normalized,
+          detail);
+    }
+
+    /**
+     * A timing compared by the ratio of medians and its bootstrap interval ({@code BOOTSTRAP}): the
+     * medians as compared ({@code candidateMedian} after normalization), the worse-ratio and its
+     * 95% interval {@code ratioCi}, and the change's interval {@code changeCi} in the metric's own
+     * direction (each {@code {low, high}}).
+     */
+    static Comparison bootstrap(
+        String entry,
+        Metric baseline,
+        Metric candidate,
+        boolean fail,
+        double baselineMedian,
+        double candidateMedian,
+        double ratio,
+        double[] ratioCi,
+        double[] changeCi,
+        double threshold,
+        boolean normalized,
+        String detail) {
+      return new Comparison(
+          entry,
+          baseline.name(),
+          baseline.unit(),
+          baseline.kind(),
+          baseline.better(),
+          fail ? Verdict.FAIL : Verdict.PASS,
+          Method.BOOTSTRAP,
+          baselineMedian,
+          candidateMedian,
+          Stats.ratio(candidateMedian, baselineMedian) - 1,
+          changeCi[0],
+          changeCi[1],
+          ratio,
+          ratioCi[0],
+          ratioCi[1],
+          threshold,
+          baseline.samples().size(),
+          candidate.samples().size(),
+          normalized,
+          detail);
+    }
+
+    /**
+     * The figure a missing or new metric shows: the median of enough timing samples, else the
+     * value.
+     */
+    private static double figure(Metric m) {
+      return m.kind() == Kind.TIMING && m.samples().size() >= Gate.MIN_SAMPLES
+          ? Stats.median(Stats.array(m.samples()))
+          : m.value();
     }
 
     /** The baseline figure for people: {@code 22.1}, {@code 22,929,877}, or {@code -}. */

@@ -1,13 +1,8 @@
 package dev.infercost.gate;
 
-import com.fasterxml.jackson.core.JsonLocation;
 import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.core.StreamReadFeature;
-import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.json.JsonMapper;
-import dev.infercost.base.OneLine;
+import dev.infercost.base.StrictJson;
 import dev.infercost.gate.BenchResults.Better;
 import dev.infercost.gate.BenchResults.Entry;
 import dev.infercost.gate.BenchResults.Format;
@@ -34,12 +29,6 @@ import java.util.Map;
  * later with a wrong verdict.
  */
 final class ResultsReader {
-  private static final ObjectMapper MAPPER =
-      JsonMapper.builder()
-          .enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION)
-          .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
-          .build();
-
   private final String source;
 
   private ResultsReader(String source) {
@@ -66,13 +55,9 @@ final class ResultsReader {
   static BenchResults parse(byte[] json, String source) throws GateInputException {
     JsonNode root;
     try {
-      root = MAPPER.readTree(json);
+      root = StrictJson.reader().readTree(json);
     } catch (JsonProcessingException e) {
-      JsonLocation at = e.getLocation();
-      String where =
-          at == null ? "" : " at line " + at.getLineNr() + ", column " + at.getColumnNr();
-      throw new GateInputException(
-          source + ": not valid JSON" + where + ": " + OneLine.joined(e.getOriginalMessage()), e);
+      throw new GateInputException(StrictJson.notValid(source, e), e);
     } catch (IOException e) {
       throw new GateInputException(source + ": cannot read: " + e.getMessage(), e);
     }
@@ -109,7 +94,7 @@ final class ResultsReader {
               + "); regenerate it with this version of infercost bench");
     }
     String kind = text(root, "kind", "", true);
-    if (!"bench".equals(kind)) {
+    if (!Format.BENCH.json().equals(kind)) {
       throw bad(
           "\"kind\": \""
               + kind
@@ -152,7 +137,10 @@ final class ResultsReader {
       host =
           new Host(
               text(h, "cpuModel", "provenance.host.", false),
-              integer(h, "logicalCores", "provenance.host."));
+              integer(h, "logicalCores", "provenance.host."),
+              texts(h, "cpuFeatures", "provenance.host."),
+              text(h, "os", "provenance.host.", false),
+              text(h, "arch", "provenance.host.", false));
     }
     return new Provenance(
         text(p, "gitCommit", "provenance.", false),
@@ -160,7 +148,8 @@ final class ResultsReader {
         integer(p, "threads", "provenance."),
         text(p, "infercost", "provenance.", false),
         text(p, "onnxRuntime", "provenance.", false),
-        text(p, "java", "provenance.", false));
+        text(p, "java", "provenance.", false),
+        text(p, "suite", "provenance.", false));
   }
 
   private Reference reference(JsonNode r) throws GateInputException {
@@ -378,6 +367,25 @@ final class ResultsReader {
       throw bad(at + field + " must be a string, got " + describe(v));
     }
     return v.asText();
+  }
+
+  /** An optional array of strings; empty when absent. */
+  private List<String> texts(JsonNode o, String field, String at) throws GateInputException {
+    JsonNode v = o.get(field);
+    if (v == null || v.isNull()) {
+      return List.of();
+    }
+    if (!v.isArray()) {
+      throw bad(at + field + " must be an array of strings, got " + describe(v));
+    }
+    List<String> out = new ArrayList<>(v.size());
+    for (int i = 0; i < v.size(); i++) {
+      if (!v.get(i).isTextual()) {
+        throw bad(at + field + "[" + i + "] must be a string, got " + describe(v.get(i)));
+      }
+      out.add(v.get(i).asText());
+    }
+    return out;
   }
 
   private Integer integer(JsonNode o, String field, String at) throws GateInputException {

@@ -9,6 +9,11 @@ import dev.infercost.cost.Catalog;
 import dev.infercost.cost.CostModel;
 import dev.infercost.cost.HardwareEntry;
 import dev.infercost.cost.Pricer;
+import dev.infercost.gate.BenchResults;
+import dev.infercost.gate.BenchResults.Entry;
+import dev.infercost.gate.BenchResults.Kind;
+import dev.infercost.gate.BenchResults.Metric;
+import dev.infercost.gate.Measure;
 import dev.infercost.models.ModelInfo;
 import dev.infercost.models.Models;
 import dev.infercost.models.Tensor;
@@ -58,7 +63,8 @@ public final class BenchWorkflow {
     return out;
   }
 
-  public static BenchResults run(Path suiteFile, Path out, Consumer<String> progress)
+  /** Runs the suite in {@code suiteFile} and writes the results to {@code out}. */
+  public static BenchRun run(Path suiteFile, Path out, Consumer<String> progress)
       throws InfercostException {
     BenchSuite suite = BenchSuite.load(suiteFile);
     Path base = suiteFile.toAbsolutePath().getParent();
@@ -72,20 +78,23 @@ public final class BenchWorkflow {
             PricingInputs.hostCpu(host),
             threads);
     Path work = workDir(out);
-    List<BenchResults.Entry> entries = new ArrayList<>();
+    List<Entry> entries = new ArrayList<>();
+    Map<String, BenchRun.Detail> details = new LinkedHashMap<>();
     List<Double> referenceSamples = new ArrayList<>();
     for (BenchSuite.Entry e : suite.entries()) {
       progress.accept("bench: " + e.name());
-      entries.add(entry(suite, e, base, work, threads, host, pricer, referenceSamples, progress));
+      Measured m = entry(suite, e, base, work, threads, host, pricer, referenceSamples, progress);
+      entries.add(m.entry());
+      details.put(e.name(), m.detail());
     }
-    BenchResults r =
+    BenchResults results =
         new BenchResults(
-            1,
-            "bench",
+            out.toString(),
+            BenchResults.Format.BENCH,
             Instant.now().truncatedTo(ChronoUnit.SECONDS).toString(),
             new BenchResults.Provenance(
                 gitCommit(base),
-                host,
+                host(host),
                 threads,
                 host.infercost(),
                 host.onnxRuntime(),
@@ -99,11 +108,20 @@ public final class BenchWorkflow {
                 "ms",
                 thin(referenceSamples, MAX_SAMPLES)),
             entries);
+    BenchRun r = new BenchRun(results, details);
     Reports.writeJson(out, r);
     return r;
   }
 
-  private static BenchResults.Entry entry(
+  /** The gate's record of the machine. */
+  private static BenchResults.Host host(HostInfo h) {
+    return new BenchResults.Host(h.cpuModel(), h.logicalCores(), h.cpuFeatures(), h.os(), h.arch());
+  }
+
+  /** One entry's results and its detail. */
+  private record Measured(Entry entry, BenchRun.Detail detail) {}
+
+  private static Measured entry(
       BenchSuite suite,
       BenchSuite.Entry e,
       Path base,
@@ -147,30 +165,16 @@ public final class BenchWorkflow {
     Path file = built.file();
     ModelInfo info = Models.loadOnnx(file).info(shapes);
     String how = "measured on " + host.cpuModel() + " (" + host.logicalCores() + " cores)";
-    List<BenchResults.Metric> metrics = new ArrayList<>();
-    metrics.add(
-        BenchResults.Metric.deterministic("size", "bytes", "lower", info.fileBytes(), "file size"));
+    List<Metric> metrics = new ArrayList<>();
+    metrics.add(Measure.SIZE.of(info.fileBytes(), "file size"));
     if (info.macs() != null) {
-      metrics.add(
-          BenchResults.Metric.deterministic(
-              "macs", "MAC", "lower", info.macs(), "shape inference"));
+      metrics.add(Measure.MACS.of(info.macs(), "shape inference"));
     }
     if (eval != null && eval.candidateAccuracy() != null) {
-      metrics.add(
-          BenchResults.Metric.deterministic(
-              "accuracy",
-              "fraction",
-              "higher",
-              eval.candidateAccuracy(),
-              "top-1 on " + eval.data()));
+      metrics.add(Measure.ACCURACY.of(eval.candidateAccuracy(), "top-1 on " + eval.data()));
     } else if (eval != null) {
       metrics.add(
-          BenchResults.Metric.deterministic(
-              "fidelity.cosine",
-              "cosine",
-              "higher",
-              eval.meanCosine(),
-              "mean cosine to fp32 on " + eval.data()));
+          Measure.FIDELITY_COSINE.of(eval.meanCosine(), "mean cosine to fp32 on " + eval.data()));
     }
     int reps =
         e.repetitions() != null ? e.repetitions() : suite.samples() != null ? suite.samples() : 30;
@@ -198,33 +202,27 @@ public final class BenchWorkflow {
     List<Double> samples = thin(m.samplesMs(), MAX_SAMPLES);
     int batch = (int) inputs.get(0).shape()[0];
     double throughput = batch * 1000.0 / lat.p50();
+    metrics.add(Measure.LATENCY_P50.of(lat.p50(), samples, how));
     metrics.add(
-        new BenchResults.Metric("latency.p50", "ms", "timing", "lower", lat.p50(), samples, how));
-    metrics.add(
-        new BenchResults.Metric(
-            "throughput",
-            "inferences/s",
-            "timing",
-            "higher",
-            throughput,
-            samples.stream().map(s -> batch * 1000.0 / s).toList(),
-            how));
+        Measure.THROUGHPUT.of(
+            throughput, samples.stream().map(s -> batch * 1000.0 / s).toList(), how));
     metrics.addAll(costMetrics(pricer, method, info, samples, batch, throughput));
     Map<String, List<Long>> used = new LinkedHashMap<>();
     inputs.forEach(t -> used.put(t.name(), Arrays.stream(t.shape()).boxed().toList()));
-    return new BenchResults.Entry(
-        e.name(), e.model(), method.label(), metrics, lat, throughput, used);
+    return new Measured(
+        new Entry(e.name(), e.model(), method.label(), metrics),
+        new BenchRun.Detail(lat, throughput, used));
   }
 
   /** Bench metrics {@code cost.<hardware>}: samples follow the latency samples where scaled. */
-  private static List<BenchResults.Metric> costMetrics(
+  private static List<Metric> costMetrics(
       Pricer pricer,
       Method method,
       ModelInfo info,
       List<Double> samplesMs,
       int batch,
       double throughput) {
-    List<BenchResults.Metric> out = new ArrayList<>();
+    List<Metric> out = new ArrayList<>();
     for (Pricer.Priced p :
         pricer.price(method.deployable(), PricingInputs.gpuGraph(info, batch), throughput).rows()) {
       HardwareEntry t = pricer.catalog().find(p.hardware()).orElseThrow();
@@ -237,11 +235,9 @@ public final class BenchWorkflow {
                   .toList()
               : List.of();
       out.add(
-          new BenchResults.Metric(
-              "cost." + p.hardware(),
-              "USD per 1M inferences",
-              fromLatency ? "timing" : "deterministic",
-              "lower",
+          Measure.cost(
+              p.hardware(),
+              fromLatency ? Kind.TIMING : Kind.DETERMINISTIC,
               p.costPerMillionUsd(),
               samples,
               p.throughput().provenance().toString()));

@@ -1,10 +1,13 @@
 package dev.infercost.workflows;
 
+import dev.infercost.gate.BenchResults;
+import dev.infercost.gate.Measure;
 import dev.infercost.profile.LatencyStats;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Locale;
+import java.util.Optional;
 
 /**
  * One self-contained HTML file (no scripts, no network) with inline SVG charts: latency
@@ -20,7 +23,8 @@ public final class HtmlReport {
   private HtmlReport() {}
 
   /** The report for a bench run. */
-  public static String bench(BenchResults r) {
+  public static String bench(BenchRun run) {
+    BenchResults r = run.results();
     StringBuilder b = new StringBuilder();
     b.append("<!DOCTYPE html><html lang=\"en\"><head><meta charset=\"utf-8\">")
         .append("<title>infercost bench</title><style>")
@@ -46,7 +50,7 @@ public final class HtmlReport {
     b.append("<h2>Latency distribution</h2><p>Per call, batch as in the suite. Box: p50 to p90 ")
         .append(
             "(dark tick: p50 and its 95% confidence interval); whiskers: min to p99. Log scale.</p>");
-    b.append(latencyChart(r.entries()));
+    b.append(latencyChart(run));
     b.append("<h2>Cost per 1M inferences by hardware</h2>");
     b.append(costChart(r.entries()));
     b.append(
@@ -74,9 +78,10 @@ public final class HtmlReport {
     return b.toString();
   }
 
-  static String latencyChart(List<BenchResults.Entry> entries) {
-    double lo = entries.stream().mapToDouble(e -> e.latency().min()).min().orElse(1);
-    double hi = entries.stream().mapToDouble(e -> e.latency().p99()).max().orElse(10);
+  static String latencyChart(BenchRun run) {
+    List<BenchResults.Entry> entries = run.results().entries();
+    double lo = entries.stream().mapToDouble(e -> run.detail(e).latency().min()).min().orElse(1);
+    double hi = entries.stream().mapToDouble(e -> run.detail(e).latency().p99()).max().orElse(10);
     Scale x = Scale.log(lo, hi, LEFT, WIDTH - 20);
     int rowH = 34;
     int h = 40 + rowH * entries.size();
@@ -85,7 +90,7 @@ public final class HtmlReport {
     int y = 10;
     int i = 0;
     for (var e : entries) {
-      LatencyStats l = e.latency();
+      LatencyStats l = run.detail(e).latency();
       String c = COLORS[i++ % COLORS.length];
       int mid = y + rowH / 2;
       s.append(text(8, mid + 4, e.name(), "start"));
@@ -129,11 +134,10 @@ public final class HtmlReport {
     double hi = 0;
     for (var e : entries) {
       for (var m : e.metrics()) {
-        if (m.name().startsWith("cost.") && m.value() > 0) {
+        Optional<String> hardware = Measure.costHardware(m.name());
+        if (hardware.isPresent() && m.value() > 0) {
           bars.add(
-              new String[] {
-                e.name(), m.name().substring(5), Double.toString(m.value()), m.provenance()
-              });
+              new String[] {e.name(), hardware.get(), Double.toString(m.value()), m.provenance()});
           lo = Math.min(lo, m.value());
           hi = Math.max(hi, m.value());
         }
@@ -147,7 +151,7 @@ public final class HtmlReport {
     int rowH = 20;
     int h = 40 + rowH * bars.size();
     StringBuilder s = svg(h);
-    axis(s, x, h - 20, "USD per 1M inferences");
+    axis(s, x, h - 20, Measure.COST_UNIT);
     int y = 10;
     for (String[] bar : bars) {
       double v = Double.parseDouble(bar[2]);
@@ -176,13 +180,16 @@ public final class HtmlReport {
     for (var e : entries) {
       double cost =
           e.metrics().stream()
-              .filter(m -> m.name().startsWith("cost."))
+              .filter(m -> Measure.costHardware(m.name()).isPresent())
               .mapToDouble(BenchResults.Metric::value)
               .min()
               .orElse(Double.NaN);
       double acc =
           e.metrics().stream()
-              .filter(m -> m.name().equals("accuracy") || m.name().equals("fidelity.cosine"))
+              .filter(
+                  m ->
+                      m.name().equals(Measure.ACCURACY.id())
+                          || m.name().equals(Measure.FIDELITY_COSINE.id()))
               .mapToDouble(BenchResults.Metric::value)
               .findFirst()
               .orElse(Double.NaN);
@@ -204,7 +211,7 @@ public final class HtmlReport {
     double pad = Math.max(1e-4, (aHi - aLo) * 0.15);
     Scale y = Scale.linear(aLo - pad, aHi + pad, 300, 20);
     StringBuilder s = svg(340);
-    axis(s, x, 320, "USD per 1M inferences (cheapest hardware)");
+    axis(s, x, 320, Measure.COST_UNIT + " (cheapest hardware)");
     s.append(text(10, 14, "accuracy / fidelity", "start"));
     List<P> front = new ArrayList<>();
     pts.stream()

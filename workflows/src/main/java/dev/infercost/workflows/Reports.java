@@ -4,18 +4,14 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.json.JsonMapper;
+import dev.infercost.base.AtomicFiles;
+import dev.infercost.base.Hashes;
 import dev.infercost.base.InfercostException;
-import dev.infercost.models.OutputFiles;
 import java.io.IOException;
-import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.DigestInputStream;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
-import java.util.HexFormat;
 
 /** The workflows' output: folders, file sizes, and JSON and Markdown reports written atomically. */
 public final class Reports {
@@ -44,7 +40,7 @@ public final class Reports {
   }
 
   public static void writeText(Path file, String text) throws InfercostException {
-    OutputFiles.write(file, out -> out.write(text.getBytes(StandardCharsets.UTF_8)));
+    AtomicFiles.write(file, text.getBytes(StandardCharsets.UTF_8));
   }
 
   /** {@code dir}, created if needed: refused when it is a file or cannot be written. */
@@ -69,19 +65,7 @@ public final class Reports {
 
   /** A file's path, size and sha256, for reports. */
   static CompressReport.FileFacts facts(Path p) throws InfercostException {
-    return new CompressReport.FileFacts(p.toString(), size(p), sha256(p));
-  }
-
-  static String sha256(Path p) throws InfercostException {
-    try (InputStream in =
-        new DigestInputStream(Files.newInputStream(p), MessageDigest.getInstance("SHA-256"))) {
-      in.transferTo(java.io.OutputStream.nullOutputStream());
-      return HexFormat.of().formatHex(((DigestInputStream) in).getMessageDigest().digest());
-    } catch (IOException e) {
-      throw new InfercostException(p + ": cannot read: " + e.getMessage());
-    } catch (NoSuchAlgorithmException e) {
-      throw new IllegalStateException("SHA-256 missing from the JDK", e);
-    }
+    return new CompressReport.FileFacts(p.toString(), size(p), Hashes.sha256(p));
   }
 
   /** The size of file {@code p} in bytes. */

@@ -1,11 +1,10 @@
 package dev.infercost.cost.internal;
 
-import com.fasterxml.jackson.core.JsonLocation;
-import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.ObjectReader;
+import dev.infercost.base.StrictJson;
 import dev.infercost.cost.CatalogException;
 import dev.infercost.cost.HardwareEntry;
 import dev.infercost.cost.HardwareEntry.Accelerator;
@@ -79,11 +78,8 @@ public final class CatalogParser {
       List.of("purchaseUsd", "lifeYears", "powerW", "pue", "usdPerKwh", "opsShareYearly");
   private static final Set<String> SOURCED = Set.of("value", "source");
 
-  private static final ObjectMapper MAPPER =
-      new ObjectMapper()
-          .enable(JsonParser.Feature.STRICT_DUPLICATE_DETECTION)
-          .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
-          .enable(DeserializationFeature.USE_BIG_DECIMAL_FOR_FLOATS);
+  private static final ObjectReader READER =
+      StrictJson.reader().with(DeserializationFeature.USE_BIG_DECIMAL_FOR_FLOATS);
 
   private CatalogParser() {}
 
@@ -107,14 +103,9 @@ public final class CatalogParser {
   public static Parsed parse(byte[] json, String file) throws CatalogException {
     JsonNode root;
     try {
-      root = MAPPER.readTree(json);
+      root = READER.readTree(json);
     } catch (JsonProcessingException e) {
-      JsonLocation loc = e.getLocation();
-      String where =
-          loc == null ? "" : " at line " + loc.getLineNr() + ", column " + loc.getColumnNr();
-      String why = firstLine(e.getOriginalMessage());
-      throw new CatalogException(
-          file + ": not valid JSON" + where + " (" + why + "); fix the syntax", e);
+      throw new CatalogException(StrictJson.notValid(file, e) + "; fix the syntax", e);
     } catch (IOException e) {
       throw new CatalogException(file + ": cannot read (" + e.getMessage() + ")", e);
     }
@@ -297,17 +288,6 @@ public final class CatalogParser {
   }
 
   /** Jackson's message without its source-location decorations, on one line. */
-  private static String firstLine(String s) {
-    if (s == null) {
-      return "syntax error";
-    }
-    int nl = s.indexOf('\n');
-    String line = nl < 0 ? s : s.substring(0, nl);
-    return line.replaceAll("\\s*\\(start marker at \\[Source:[^\\]]*\\]\\)", "")
-        .replaceAll("\\s*\\[Source:[^\\]]*\\]", "")
-        .trim();
-  }
-
   /** Message context: the file and the entry being read. */
   private record Ctx(String file, String where) {
     CatalogException fail(String detail) {

@@ -1,8 +1,8 @@
 package dev.infercost.models.internal;
 
+import dev.infercost.base.AtomicFiles;
 import dev.infercost.models.BuiltinModel;
 import dev.infercost.models.ModelException;
-import dev.infercost.models.OutputFiles;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.URL;
@@ -96,13 +96,14 @@ public final class Builtins {
       throw new ModelException(
           dir + ": cannot create the model cache (" + e.getMessage() + "); set INFERCOST_CACHE");
     }
-    OutputFiles.write(
+    AtomicFiles.write(
         target,
         out -> {
           try (InputStream in = url.openStream()) {
             in.transferTo(out);
           }
-        });
+        },
+        ModelException::of);
     return target;
   }
 

@@ -11,9 +11,9 @@ import ai.onnx.proto.OnnxMl.TensorProto;
 import com.google.protobuf.ByteString;
 import com.google.protobuf.CodedInputStream;
 import com.google.protobuf.InvalidProtocolBufferException;
+import dev.infercost.base.AtomicFiles;
 import dev.infercost.models.ModelException;
 import dev.infercost.models.OnnxModel;
-import dev.infercost.models.OutputFiles;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -339,7 +339,7 @@ public final class OnnxFiles {
       throw ModelException.of(
           target, "refusing to overwrite the input model; choose another output path");
     }
-    OutputFiles.write(abs, out -> writeTo(model.proto(), out));
+    AtomicFiles.write(abs, out -> writeTo(model.proto(), out), ModelException::of);
   }
 
   private static void writeTo(ModelProto proto, OutputStream out) throws IOException {

@@ -1,4 +1,4 @@
-package dev.infercost.models;
+package dev.infercost.base;
 
 import java.io.BufferedOutputStream;
 import java.io.IOException;
@@ -18,11 +18,21 @@ import java.nio.file.attribute.PosixFilePermissions;
 import java.security.SecureRandom;
 import java.util.Set;
 
-/** Atomic output files: every model, report and data file infercost writes goes through here. */
-public final class OutputFiles {
+/**
+ * Atomic output files: every model, report, baseline and data file infercost writes goes through
+ * here. The content goes to a temporary file in the target's folder, which is moved over the target
+ * only when complete, so a reader never sees a partial file and a failure leaves the old file (or
+ * none) in place, and no temporary file behind.
+ *
+ * <pre>{@code
+ * AtomicFiles.write(path, out -> proto.writeTo(out), ModelException::of);
+ * AtomicFiles.write(path, bytes);  // fails with a plain InfercostException
+ * }</pre>
+ */
+public final class AtomicFiles {
   private static final SecureRandom RANDOM = new SecureRandom();
 
-  private OutputFiles() {}
+  private AtomicFiles() {}
 
   /** Writes the content of an output file. */
   @FunctionalInterface
@@ -31,17 +41,45 @@ public final class OutputFiles {
   }
 
   /**
+   * Makes the caller's member of the exception family for a failed write, so that a model writer
+   * fails with its model error and the gate with its input error. The message is {@code "<file>:
+   * <problem>"}; {@code cause} may be null.
+   */
+  @FunctionalInterface
+  public interface Failure<E extends InfercostException> {
+    E of(Path file, String problem, Throwable cause);
+  }
+
+  /** {@link #write(Path, Writer, Failure)} failing with a plain {@link InfercostException}. */
+  public static void write(Path target, Writer writer) throws InfercostException {
+    write(target, writer, AtomicFiles::failure);
+  }
+
+  /**
+   * Writes {@code content} to {@code target} atomically; fails with an {@link InfercostException}.
+   */
+  public static void write(Path target, byte[] content) throws InfercostException {
+    write(target, out -> out.write(content));
+  }
+
+  /**
    * Writes {@code target} atomically: content goes to a temporary file in the same directory, which
-   * is moved over the target only when complete. On any failure nothing is left behind.
+   * is moved over the target only when complete. On any failure nothing is left behind, and the
+   * failure is {@code failure}'s exception with a one-line message naming {@code target}, the
+   * problem and what to do.
    *
    * <p>A new file gets the mode any new file gets (0666 less the umask, as {@code open(2)} creates
    * it); a replaced file keeps its mode.
    */
-  public static void write(Path target, Writer writer) throws ModelException {
+  public static <E extends InfercostException> void write(
+      Path target, Writer writer, Failure<E> failure) throws E {
     Path abs = target.toAbsolutePath().normalize();
     Path dir = abs.getParent();
     if (dir == null || !Files.isDirectory(dir)) {
-      throw ModelException.of(target, "output directory does not exist; create it first");
+      throw failure.of(target, "output folder does not exist; create it first", null);
+    }
+    if (Files.isDirectory(abs)) {
+      throw failure.of(target, "is a directory; name a file to write", null);
     }
     Set<PosixFilePermission> keep = existingPermissions(abs);
     Path tmp;
@@ -64,9 +102,9 @@ public final class OutputFiles {
         }
       }
     } catch (AccessDeniedException e) {
-      throw ModelException.of(target, "cannot write: permission denied; choose a writable path");
+      throw failure.of(target, "cannot write: permission denied; choose a writable path", e);
     } catch (IOException e) {
-      throw ModelException.of(target, "cannot write: " + e.getMessage(), e);
+      throw failure.of(target, "cannot write: " + e.getMessage(), e);
     }
     try {
       try (OutputStream out = new BufferedOutputStream(raw, 1 << 16)) {
@@ -82,10 +120,9 @@ public final class OutputFiles {
         Files.move(tmp, abs, StandardCopyOption.REPLACE_EXISTING);
       }
     } catch (AccessDeniedException | NoSuchFileException e) {
-      throw ModelException.of(
-          target, "cannot write: " + e.getMessage() + "; choose a writable path");
+      throw failure.of(target, "cannot write: " + e.getMessage() + "; choose a writable path", e);
     } catch (IOException e) {
-      throw ModelException.of(target, "cannot write: " + e.getMessage(), e);
+      throw failure.of(target, "cannot write: " + e.getMessage(), e);
     } finally {
       try {
         Files.deleteIfExists(tmp);
@@ -93,6 +130,10 @@ public final class OutputFiles {
         // Best effort: the temporary name starts with '.', so a leftover is hidden.
       }
     }
+  }
+
+  private static InfercostException failure(Path file, String problem, Throwable cause) {
+    return new InfercostException(file + ": " + problem, cause);
   }
 
   /**
