@@ -105,8 +105,13 @@ public final class Compressor {
 
   private static PassContext context(
       QuantOptions o, Map<String, float[]> max, Map<String, List<float[]>> samples) {
-    return new PassContext(
-        o.filter(), o.perChannel(), o.reducedRange(), o.smoothAlpha(), max, samples);
+    return PassContext.builder(o.filter())
+        .optPerChannel(o.perChannel())
+        .optReducedRange(o.reducedRange())
+        .optSmoothAlpha(o.smoothAlpha())
+        .optActivationMax(max)
+        .optActivationSamples(samples)
+        .build();
   }
 
   /**
@@ -152,7 +157,7 @@ public final class Compressor {
    * CPU runs check fidelity, not float16 speed.
    */
   public static CompressResult toFp16(OnnxModel model, Fp16Options o) throws CompressException {
-    PassContext ctx = new PassContext(o.filter(), true, false, 0, Map.of(), Map.of());
+    PassContext ctx = PassContext.of(o.filter());
     Map<String, String> options = new LinkedHashMap<>();
     options.put("keep_io", Boolean.toString(o.keepIo()));
     options.put("block_list", String.join(",", o.blockList()));

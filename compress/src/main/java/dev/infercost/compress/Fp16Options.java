@@ -1,6 +1,8 @@
 package dev.infercost.compress;
 
+import dev.infercost.models.Op;
 import java.util.List;
+import java.util.stream.Stream;
 
 /**
  * Options of the float16 conversion ({@link Compressor#toFp16}).
@@ -17,25 +19,28 @@ public record Fp16Options(NodeFilter filter, List<String> blockList, boolean kee
   /**
    * Softmax and normalizations, means and sums of squares, and the elementwise ops of decomposed
    * LayerNorm and GELU (Pow, Sqrt, Div, Erf) plus Exp and Log: their float16 range or precision
-   * loses accuracy (overflowing sums of squares, underflowing epsilons, exponentials).
+   * loses accuracy (overflowing sums of squares, underflowing epsilons, exponentials). A default
+   * policy rather than an operator fact, in this order because the output model records it.
    */
   public static final List<String> DEFAULT_BLOCK_LIST =
-      List.of(
-          "Softmax",
-          "LogSoftmax",
-          "LayerNormalization",
-          "GroupNormalization",
-          "InstanceNormalization",
-          "ReduceMean",
-          "ReduceSumSquare",
-          "ReduceL2",
-          "ReduceLogSumExp",
-          "Pow",
-          "Sqrt",
-          "Erf",
-          "Exp",
-          "Log",
-          "Div");
+      Stream.of(
+              Op.SOFTMAX,
+              Op.LOG_SOFTMAX,
+              Op.LAYER_NORMALIZATION,
+              Op.GROUP_NORMALIZATION,
+              Op.INSTANCE_NORMALIZATION,
+              Op.REDUCE_MEAN,
+              Op.REDUCE_SUM_SQUARE,
+              Op.REDUCE_L2,
+              Op.REDUCE_LOG_SUM_EXP,
+              Op.POW,
+              Op.SQRT,
+              Op.ERF,
+              Op.EXP,
+              Op.LOG,
+              Op.DIV)
+          .map(Op::type)
+          .toList();
 
   public Fp16Options {
     if (filter == null || blockList == null) {

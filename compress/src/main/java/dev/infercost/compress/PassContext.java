@@ -4,7 +4,9 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * Settings shared by the passes of one pipeline run.
+ * Settings shared by the passes of one pipeline run. Build it by name: {@link #of(NodeFilter)} for
+ * passes that read only the filter (float16, weight-only), {@link #builder(NodeFilter)} with {@code
+ * opt*} setters for the rest.
  *
  * @param filter which nodes may be rewritten
  * @param perChannel per-output-channel weight scales (else one scale per tensor)
@@ -34,5 +36,67 @@ public record PassContext(
     }
     activationMax = Map.copyOf(activationMax);
     activationSamples = Map.copyOf(activationSamples);
+  }
+
+  /**
+   * A context with only a filter and the defaults: per-channel scales, full 8-bit range, no
+   * SmoothQuant, no activation statistics.
+   */
+  public static PassContext of(NodeFilter filter) {
+    return builder(filter).build();
+  }
+
+  /** A builder: the filter is required, every other setting optional as {@code opt*}. */
+  public static Builder builder(NodeFilter filter) {
+    return new Builder(filter);
+  }
+
+  /** Required settings in {@code builder(...)}, optional ones as {@code opt*}. */
+  public static final class Builder {
+    private final NodeFilter filter;
+    private boolean perChannel = true;
+    private boolean reducedRange;
+    private double smoothAlpha;
+    private Map<String, float[]> activationMax = Map.of();
+    private Map<String, List<float[]>> activationSamples = Map.of();
+
+    private Builder(NodeFilter filter) {
+      this.filter = filter;
+    }
+
+    /** Per-output-channel weight scales (default), or one per tensor. */
+    public Builder optPerChannel(boolean b) {
+      this.perChannel = b;
+      return this;
+    }
+
+    /** 7-bit weights (default off). */
+    public Builder optReducedRange(boolean b) {
+      this.reducedRange = b;
+      return this;
+    }
+
+    /** SmoothQuant strength in [0, 1] or {@link #AUTO_ALPHA}; default 0 (off). */
+    public Builder optSmoothAlpha(double alpha) {
+      this.smoothAlpha = alpha;
+      return this;
+    }
+
+    /** Calibrated per-channel max |x| of activations, by tensor name (default none). */
+    public Builder optActivationMax(Map<String, float[]> max) {
+      this.activationMax = max;
+      return this;
+    }
+
+    /** Calibrated activation rows per tensor, one array per batch (default none). */
+    public Builder optActivationSamples(Map<String, List<float[]>> samples) {
+      this.activationSamples = samples;
+      return this;
+    }
+
+    public PassContext build() {
+      return new PassContext(
+          filter, perChannel, reducedRange, smoothAlpha, activationMax, activationSamples);
+    }
   }
 }

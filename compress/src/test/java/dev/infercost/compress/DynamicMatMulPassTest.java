@@ -22,7 +22,7 @@ import org.junit.jupiter.api.io.TempDir;
 class DynamicMatMulPassTest {
   /** 7-bit weights: exact on every x86 int8 kernel, VNNI or not. */
   private static final PassContext CTX =
-      new PassContext(NodeFilter.all(), true, true, 0, Map.of(), Map.of());
+      PassContext.builder(NodeFilter.all()).optReducedRange(true).build();
 
   @TempDir Path tmp;
 
@@ -55,7 +55,7 @@ class DynamicMatMulPassTest {
     // 8-bit weights that happens; with 7-bit weights it cannot. This is why reduced range is the
     // default on such CPUs.
     ModelProto m = Tiny.matmul(64, 32, 1);
-    var full = new PassContext(NodeFilter.all(), true, false, 0, Map.of(), Map.of());
+    var full = PassContext.of(NodeFilter.all());
     float[] x = Tiny.random(4 * 64, 7, 1f);
     float[] ref = Tiny.run(m, "x", new long[] {4, 64}, x);
     double errFull =
@@ -85,7 +85,8 @@ class DynamicMatMulPassTest {
 
   @Test
   void reducedRangeAndPerTensorShowInTheWeights() {
-    var ctx = new PassContext(NodeFilter.all(), false, true, 0, Map.of(), Map.of());
+    var ctx =
+        PassContext.builder(NodeFilter.all()).optPerChannel(false).optReducedRange(true).build();
     ModelProto q = new DynamicMatMulPass().apply(Tiny.matmul(16, 8, 3), ctx).model();
     TensorProto w = init(q, TensorProto.DataType.INT8_VALUE, 2);
     for (byte b : w.getRawData().toByteArray()) {
@@ -121,9 +122,7 @@ class DynamicMatMulPassTest {
 
   @Test
   void excludedNodesStayFloat() {
-    var ctx =
-        new PassContext(
-            new NodeFilter(List.of(), List.of("mm")), true, false, 0, Map.of(), Map.of());
+    var ctx = PassContext.of(new NodeFilter(List.of(), List.of("mm")));
     PassResult r = new DynamicMatMulPass().apply(Tiny.matmul(8, 4, 5), ctx);
     assertEquals(List.of("MatMul", "Add"), Tiny.opTypes(r.model()));
   }

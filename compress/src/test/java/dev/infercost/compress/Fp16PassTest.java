@@ -32,8 +32,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 class Fp16PassTest {
-  private static final PassContext CTX =
-      new PassContext(NodeFilter.all(), true, false, 0, Map.of(), Map.of());
+  private static final PassContext CTX = PassContext.of(NodeFilter.all());
   private static final int F32 = TensorProto.DataType.FLOAT_VALUE;
   private static final int F16 = TensorProto.DataType.FLOAT16_VALUE;
   private static final TensorProto.DataType FLOAT = TensorProto.DataType.FLOAT;

@@ -17,8 +17,7 @@ import java.util.Map;
 import org.junit.jupiter.api.Test;
 
 class GatherWeightPassTest {
-  private static final PassContext CTX =
-      new PassContext(NodeFilter.all(), true, false, 0, Map.of(), Map.of());
+  private static final PassContext CTX = PassContext.of(NodeFilter.all());
 
   static ModelProto embedding(float[] table) {
     GraphProto g =
@@ -51,9 +50,7 @@ class GatherWeightPassTest {
 
   @Test
   void excludedByFilter() {
-    var ctx =
-        new PassContext(
-            new NodeFilter(List.of(), List.of("Gather")), true, false, 0, Map.of(), Map.of());
+    var ctx = PassContext.of(new NodeFilter(List.of(), List.of("Gather")));
     assertTrue(
         new GatherWeightPass()
             .apply(embedding(Tiny.random(800, 2, 1f)), ctx)

@@ -21,13 +21,13 @@ import java.util.Map;
 import org.junit.jupiter.api.Test;
 
 class QdqPassTest {
-  private static final PassContext PLAIN =
-      new PassContext(NodeFilter.all(), true, false, 0, Map.of(), Map.of());
+  private static final PassContext PLAIN = PassContext.of(NodeFilter.all());
 
   /** A context whose calibration saw |x| up to {@code max} in {@code x}. */
   private static PassContext calibrated(float max) {
-    return new PassContext(
-        NodeFilter.all(), true, false, 0, Map.of("x", new float[] {max}), Map.of());
+    return PassContext.builder(NodeFilter.all())
+        .optActivationMax(Map.of("x", new float[] {max}))
+        .build();
   }
 
   @Test
@@ -64,13 +64,10 @@ class QdqPassTest {
     float[] batch = Tiny.random(100_000, 3, 0.1f);
     batch[0] = 10f;
     PassContext ctx =
-        new PassContext(
-            NodeFilter.all(),
-            true,
-            false,
-            0,
-            Map.of("x", new float[] {10f}),
-            Map.of("x", List.of(batch)));
+        PassContext.builder(NodeFilter.all())
+            .optActivationMax(Map.of("x", new float[] {10f}))
+            .optActivationSamples(Map.of("x", List.of(batch)))
+            .build();
     ModelProto q = new QdqPass().apply(Tiny.matmul(8, 4, 2), ctx).model();
     float scale = Initializers.floats(init(q, q.getGraph().getNode(0).getInput(1)))[0];
     assertTrue(scale < 10f / 127, "clipped below the outlier: scale " + scale);
@@ -118,7 +115,9 @@ class QdqPassTest {
         1e-6f);
     // The pass upgrades by itself, for the per-channel axis.
     PassContext ctx =
-        new PassContext(NodeFilter.all(), true, false, 0, Map.of("s", new float[] {1f}), Map.of());
+        PassContext.builder(NodeFilter.all())
+            .optActivationMax(Map.of("s", new float[] {1f}))
+            .build();
     PassResult r = new QdqPass().apply(old, ctx);
     assertEquals(13, OpsetUpgrade.opset(r.model()));
     assertEquals(

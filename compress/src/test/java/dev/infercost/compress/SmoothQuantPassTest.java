@@ -10,7 +10,6 @@ import dev.infercost.models.OnnxModel;
 import dev.infercost.models.Tensor;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.Set;
 import org.junit.jupiter.api.Test;
 
@@ -42,7 +41,11 @@ class SmoothQuantPassTest {
     assertEquals(K, seen.channelMax().get("x").length);
     assertTrue(seen.channelMax().get("x")[3] > 20 * seen.channelMax().get("x")[0]);
     var ctx =
-        new PassContext(NodeFilter.all(), true, false, 0.5, seen.channelMax(), seen.samples());
+        PassContext.builder(NodeFilter.all())
+            .optSmoothAlpha(0.5)
+            .optActivationMax(seen.channelMax())
+            .optActivationSamples(seen.samples())
+            .build();
     PassResult r = new SmoothQuantPass().apply(m, ctx);
     assertEquals(1, r.rewritten().size());
     // x is a graph input: the division is a Mul node before the MatMul.
@@ -72,7 +75,7 @@ class SmoothQuantPassTest {
   @Test
   void withoutStatisticsNothingChanges() {
     ModelProto m = Tiny.matmul(K, N, 3);
-    var ctx = new PassContext(NodeFilter.all(), true, false, 0.5, Map.of(), Map.of());
+    var ctx = PassContext.builder(NodeFilter.all()).optSmoothAlpha(0.5).build();
     PassResult r = new SmoothQuantPass().apply(m, ctx);
     assertTrue(r.rewritten().isEmpty());
     assertEquals(List.of("x: no per-channel calibration statistics"), r.skipped());

@@ -12,7 +12,6 @@ import dev.infercost.cost.Optimizer.Rejected;
 import dev.infercost.cost.Optimizer.Request;
 import dev.infercost.cost.Optimizer.Result;
 import dev.infercost.cost.Optimizer.Row;
-import dev.infercost.cost.internal.ReferenceOptimizer;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;

@@ -100,7 +100,7 @@ public record ModelInfo(
     GraphProto g = p.getGraph();
     long opset =
         p.getOpsetImportList().stream()
-            .filter(o -> o.getDomain().isEmpty() || o.getDomain().equals("ai.onnx"))
+            .filter(o -> Op.defaultDomain(o.getDomain()))
             .mapToLong(OperatorSetIdProto::getVersion)
             .findFirst()
             .orElse(0);
@@ -150,17 +150,17 @@ public record ModelInfo(
     Set<String> dequantized = new HashSet<>();
     long int8Macs = 0;
     for (NodeProto n : g.getNodeList()) {
-      if (n.getOpType().equals("DequantizeLinear")) {
+      if (Op.DEQUANTIZE_LINEAR.is(n.getOpType())) {
         dequantized.add(n.getOutput(0));
       }
       Long m = macs(n, si);
       if (m == null) {
-        if (isMacOp(n.getOpType())) {
+        if (isMacOp(Op.of(n.getOpType()))) {
           unknown.add(n.getName().isEmpty() ? n.getOpType() : n.getName());
         }
       } else {
         macsByOp.merge(n.getOpType(), m, Long::sum);
-        boolean integer = n.getOpType().contains("Integer") || n.getOpType().startsWith("QLinear");
+        boolean integer = Op.of(n.getOpType()).has(Op.Trait.INTEGER_MACS);
         boolean qdq =
             n.getInputCount() > 1
                 && dequantized.contains(n.getInput(0))
@@ -196,35 +196,23 @@ public record ModelInfo(
         int8Macs);
   }
 
-  private static boolean isMacOp(String op) {
-    return switch (op) {
-      case "MatMul",
-              "Gemm",
-              "Conv",
-              "MatMulInteger",
-              "ConvInteger",
-              "QLinearMatMul",
-              "QLinearConv",
-              "FusedMatMul" ->
-          true;
-      default -> false;
-    };
+  private static boolean isMacOp(Op op) {
+    return op != null && op.has(Op.Trait.MACS);
   }
 
   /** MACs of one node, or {@code null} when it is no MAC op or its shapes are unknown. */
   private static Long macs(NodeProto n, ShapeInference si) {
-    String op = n.getOpType();
+    Op op = Op.of(n.getOpType());
     if (!isMacOp(op)) {
       return null;
     }
-    boolean qlinear = op.startsWith("QLinear");
     long[] a = si.shape(n.getInput(0));
-    long[] b = si.shape(n.getInput(qlinear ? 3 : 1));
+    long[] b = si.shape(n.getInput(op.rhsInput()));
     long[] y = si.shape(n.getOutput(0));
     if (a == null || b == null || y == null) {
       return null;
     }
-    if (op.contains("Conv")) {
+    if (op.shapeRule() == Op.ShapeRule.CONV) {
       // Each output element takes (C_in / group) × kernel MACs; W is [C_out, C_in/group, k...].
       long perOutput = 1;
       for (int i = 1; i < b.length; i++) {
@@ -232,7 +220,7 @@ public record ModelInfo(
       }
       return product(y) * perOutput;
     }
-    if (op.equals("Gemm")) {
+    if (op == Op.GEMM) {
       long k = attrInt(n, "transA") == 1 ? a[0] : a[1];
       return product(y) * k;
     }

@@ -5,6 +5,7 @@ import dev.infercost.cost.Catalog;
 import dev.infercost.cost.HostCpu;
 import dev.infercost.cost.Projection;
 import dev.infercost.models.ModelInfo;
+import dev.infercost.models.Op;
 import dev.infercost.profile.HostInfo;
 import java.nio.file.Path;
 import java.util.Optional;
@@ -32,9 +33,7 @@ final class PricingInputs {
     if (info.flops() == null || (info.flops() == 0 && info.parameterBytes() == 0)) {
       return Optional.empty();
     }
-    int fused =
-        info.ops().getOrDefault("QuantizeLinear", 0)
-            + info.ops().getOrDefault("DequantizeLinear", 0);
+    int fused = Op.count(info.ops(), Op.QUANTIZE_LINEAR, Op.DEQUANTIZE_LINEAR);
     return Optional.of(
         new Projection.GpuGraph(
             new Projection.Work(info.flops(), info.parameterBytes(), batch),

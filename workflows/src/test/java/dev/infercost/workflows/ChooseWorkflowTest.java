@@ -8,7 +8,7 @@ import dev.infercost.cost.Catalog;
 import dev.infercost.cost.CostModel;
 import dev.infercost.cost.Figure;
 import dev.infercost.cost.Optimizer;
-import dev.infercost.cost.internal.ReferenceOptimizer;
+import dev.infercost.cost.ReferenceOptimizer;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;

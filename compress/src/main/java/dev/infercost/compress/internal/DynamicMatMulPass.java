@@ -7,6 +7,7 @@ import ai.onnx.proto.OnnxMl.TensorProto;
 import dev.infercost.compress.Pass;
 import dev.infercost.compress.PassContext;
 import dev.infercost.compress.PassResult;
+import dev.infercost.models.Op;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -49,8 +50,8 @@ public final class DynamicMatMulPass implements Pass {
     List<String> rewritten = new ArrayList<>();
     List<String> skipped = new ArrayList<>();
     for (NodeProto n : g.getNodeList()) {
-      Ops op = Ops.weighted(n.getOpType());
-      if (op != Ops.MATMUL && op != Ops.GEMM || !ctx.filter().accepts(n)) {
+      Op op = Ops.weighted(n.getOpType());
+      if (op != Op.MATMUL && op != Op.GEMM || !ctx.filter().accepts(n)) {
         nodes.add(n);
         continue;
       }
@@ -70,7 +71,7 @@ public final class DynamicMatMulPass implements Pass {
             };
         quantizedActivations.put(a, aq);
         nodes.add(
-            Ops.DYNAMIC_QUANTIZE_LINEAR
+            Op.DYNAMIC_QUANTIZE_LINEAR
                 .node(names.fresh(a, "_DynamicQuantizeLinear"))
                 .addInput(a)
                 .addOutput(aq[0])
@@ -79,7 +80,7 @@ public final class DynamicMatMulPass implements Pass {
                 .build());
       }
       String wName = n.getInput(1);
-      String weightKey = wName + (op == Ops.GEMM ? "|gemm" + gemmKey(n) : "");
+      String weightKey = wName + (op == Op.GEMM ? "|gemm" + gemmKey(n) : "");
       String[] wq = quantizedWeights.get(weightKey);
       if (wq == null) {
         wq = quantizeWeight(init.get(wName), n, op, ctx.perChannel(), qmax, names, newInits);
@@ -88,17 +89,17 @@ public final class DynamicMatMulPass implements Pass {
       String scales = names.fresh(base, "_quant_scales");
       String yInt = names.fresh(base, "_int32");
       String yFloat = names.fresh(base, "_int32_float");
-      boolean bias = op == Ops.GEMM && n.getInputCount() > 2 && !n.getInput(2).isEmpty();
+      boolean bias = op == Op.GEMM && n.getInputCount() > 2 && !n.getInput(2).isEmpty();
       String y = bias ? names.fresh(base, "_no_bias") : n.getOutput(0);
       nodes.add(
-          Ops.MUL
+          Op.MUL
               .node(names.fresh(base, "_quant_scales_mul"))
               .addInput(aq[1])
               .addInput(wq[1])
               .addOutput(scales)
               .build());
       nodes.add(
-          Ops.MATMUL_INTEGER
+          Op.MATMUL_INTEGER
               .node(names.fresh(base, "_quant"))
               .addInput(aq[0])
               .addInput(wq[0])
@@ -106,14 +107,14 @@ public final class DynamicMatMulPass implements Pass {
               .addOutput(yInt)
               .build());
       nodes.add(
-          Ops.CAST
+          Op.CAST
               .node(names.fresh(base, "_cast"))
               .addInput(yInt)
               .addOutput(yFloat)
               .addAttribute(Ops.intAttribute("to", TensorProto.DataType.FLOAT_VALUE))
               .build());
       nodes.add(
-          Ops.MUL
+          Op.MUL
               .node(names.fresh(base, "_output_scale_mul"))
               .addInput(yFloat)
               .addInput(scales)
@@ -121,7 +122,7 @@ public final class DynamicMatMulPass implements Pass {
               .build());
       if (bias) {
         nodes.add(
-            Ops.ADD
+            Op.ADD
                 .node(names.fresh(base, "_bias_add"))
                 .addInput(y)
                 .addInput(gemmBias(n, init, names, newInits))
@@ -135,10 +136,10 @@ public final class DynamicMatMulPass implements Pass {
     return new PassResult(name(), out, rewritten, skipped);
   }
 
-  private static String unsupported(NodeProto n, Ops op, Map<String, TensorProto> init) {
+  private static String unsupported(NodeProto n, Op op, Map<String, TensorProto> init) {
     String why = Ops.weightProblem(n, op, init);
     if (why == null
-        && op == Ops.GEMM
+        && op == Op.GEMM
         && n.getInputCount() > 2
         && !n.getInput(2).isEmpty()
         && !init.containsKey(n.getInput(2))) {
@@ -155,7 +156,7 @@ public final class DynamicMatMulPass implements Pass {
   private static String[] quantizeWeight(
       TensorProto w,
       NodeProto n,
-      Ops op,
+      Op op,
       boolean perChannel,
       int qmax,
       Names names,
@@ -163,7 +164,7 @@ public final class DynamicMatMulPass implements Pass {
     float[] v = Initializers.floats(w);
     int rows = (int) w.getDims(0);
     int cols = (int) w.getDims(1);
-    if (op == Ops.GEMM) {
+    if (op == Op.GEMM) {
       float alpha = Ops.floatAttr(n, "alpha", 1f);
       if (Ops.intAttr(n, "transB", 0) == 1) {
         float[] t = new float[v.length];

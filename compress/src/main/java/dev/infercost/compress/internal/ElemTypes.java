@@ -6,6 +6,7 @@ import ai.onnx.proto.OnnxMl.NodeProto;
 import ai.onnx.proto.OnnxMl.TensorProto;
 import ai.onnx.proto.OnnxMl.TypeProto;
 import ai.onnx.proto.OnnxMl.ValueInfoProto;
+import dev.infercost.models.Op;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashMap;
@@ -30,58 +31,6 @@ public final class ElemTypes {
   private static final int UINT8 = TensorProto.DataType.UINT8_VALUE;
   private static final int BOOL = TensorProto.DataType.BOOL_VALUE;
   private static final int STRING = TensorProto.DataType.STRING_VALUE;
-
-  private static final Set<String> BOOL_OUT =
-      Set.of(
-          "Equal",
-          "Less",
-          "Greater",
-          "LessOrEqual",
-          "GreaterOrEqual",
-          "Not",
-          "And",
-          "Or",
-          "Xor",
-          "IsNaN",
-          "IsInf");
-  private static final Set<String> INT64_OUT =
-      Set.of("Shape", "Size", "NonZero", "ArgMax", "ArgMin");
-
-  /** Operators whose float inputs and outputs may legitimately differ in type: not checked. */
-  private static final Set<String> UNCHECKED =
-      Set.of(
-          "Cast",
-          "CastLike",
-          "Constant",
-          "ConstantOfShape",
-          "QuantizeLinear",
-          "DequantizeLinear",
-          "DynamicQuantizeLinear",
-          "QLinearMatMul",
-          "QLinearConv",
-          "OneHot",
-          "EyeLike",
-          "RandomNormal",
-          "RandomUniform",
-          "RandomNormalLike",
-          "RandomUniformLike",
-          "Bernoulli",
-          "Multinomial",
-          "Attention");
-
-  /** Per operator, the inputs whose float type is independent of the operator's main type. */
-  private static final Map<String, Set<Integer>> FREE_INPUTS =
-      Map.of(
-          "Pow", Set.of(1),
-          "Dropout", Set.of(1),
-          "Resize", Set.of(1, 2),
-          "Upsample", Set.of(1),
-          "BatchNormalization", Set.of(1, 2, 3, 4),
-          "GridSample", Set.of(1));
-
-  /** Per operator, the outputs whose float type is independent of the operator's main type. */
-  private static final Map<String, Set<Integer>> FREE_OUTPUTS =
-      Map.of("LayerNormalization", Set.of(1, 2), "BatchNormalization", Set.of(1, 2));
 
   private ElemTypes() {}
 
@@ -145,7 +94,7 @@ public final class ElemTypes {
   /** Output element types of one node given the types of its inputs (0 where unknown). */
   static int[] outputs(NodeProto n, Map<String, Integer> t) {
     int[] out = new int[n.getOutputCount()];
-    String op = n.getOpType();
+    Op op = Op.of(n.getOpType());
     int in0 = type(n, 0, t);
     int first = 0;
     for (int i = 0; i < n.getInputCount() && first == 0; i++) {
@@ -153,30 +102,25 @@ public final class ElemTypes {
     }
     int main = in0 != 0 ? in0 : first;
     Arrays.fill(out, main);
-    if (!n.getDomain().isEmpty() && !n.getDomain().equals("ai.onnx")) {
+    if (!Op.defaultDomain(n.getDomain()) || op == null) {
       return out;
     }
     switch (op) {
-      case "Cast" -> out[0] = (int) Ops.intAttr(n, "to", 0);
-      case "CastLike" -> out[0] = type(n, 1, t);
-      case "Constant" -> out[0] = constantType(n);
-      case "ConstantOfShape" -> {
+      case CAST -> out[0] = (int) Ops.intAttr(n, "to", 0);
+      case CAST_LIKE -> out[0] = type(n, 1, t);
+      case CONSTANT -> out[0] = constantType(n);
+      case CONSTANT_OF_SHAPE -> {
         AttributeProto v = attr(n, "value");
         out[0] = v == null ? FLOAT : v.getT().getDataType();
       }
-      case "Where" -> out[0] = type(n, 1, t);
-      case "OneHot" -> out[0] = type(n, 2, t);
-      case "TopK", "Unique", "MaxPool" -> {
-        for (int i = 1; i < out.length; i++) {
-          out[i] = INT64;
-        }
-      }
-      case "LayerNormalization" -> {
+      case WHERE -> out[0] = type(n, 1, t);
+      case ONE_HOT -> out[0] = type(n, 2, t);
+      case LAYER_NORMALIZATION -> {
         for (int i = 1; i < out.length; i++) {
           out[i] = (int) Ops.intAttr(n, "stash_type", FLOAT);
         }
       }
-      case "DynamicQuantizeLinear" -> {
+      case DYNAMIC_QUANTIZE_LINEAR -> {
         out[0] = UINT8;
         if (out.length > 1) {
           out[1] = FLOAT;
@@ -185,24 +129,29 @@ public final class ElemTypes {
           out[2] = UINT8;
         }
       }
-      case "QuantizeLinear" -> {
+      case QUANTIZE_LINEAR -> {
         int zp = type(n, 2, t);
         long dt = Ops.intAttr(n, "output_dtype", 0);
         out[0] = dt != 0 ? (int) dt : zp != 0 ? zp : UINT8;
       }
-      case "DequantizeLinear" -> out[0] = type(n, 1, t) != 0 ? type(n, 1, t) : FLOAT;
-      case "MatMulInteger", "ConvInteger" -> out[0] = INT32;
-      case "RandomNormal", "RandomUniform" -> out[0] = (int) Ops.intAttr(n, "dtype", FLOAT);
-      case "RandomNormalLike", "RandomUniformLike", "EyeLike", "Bernoulli" ->
+      case DEQUANTIZE_LINEAR -> out[0] = type(n, 1, t) != 0 ? type(n, 1, t) : FLOAT;
+      case RANDOM_NORMAL, RANDOM_UNIFORM -> out[0] = (int) Ops.intAttr(n, "dtype", FLOAT);
+      case RANDOM_NORMAL_LIKE, RANDOM_UNIFORM_LIKE, EYE_LIKE, BERNOULLI ->
           out[0] = (int) Ops.intAttr(n, "dtype", in0);
-      case "Multinomial" -> out[0] = (int) Ops.intAttr(n, "dtype", INT32);
-      case "If" -> subgraphOutputs(n, "then_branch", 0, out);
-      case "Loop" -> subgraphOutputs(n, "body", 1, out);
-      case "Scan" -> subgraphOutputs(n, "body", 0, out);
+      case MULTINOMIAL -> out[0] = (int) Ops.intAttr(n, "dtype", INT32);
+      case IF -> subgraphOutputs(n, "then_branch", 0, out);
+      case LOOP -> subgraphOutputs(n, "body", 1, out);
+      case SCAN -> subgraphOutputs(n, "body", 0, out);
       default -> {
-        if (BOOL_OUT.contains(op)) {
+        if (op.has(Op.Trait.INT64_EXTRA_OUTPUTS)) {
+          for (int i = 1; i < out.length; i++) {
+            out[i] = INT64;
+          }
+        } else if (op.has(Op.Trait.INT32_OUTPUT)) {
+          out[0] = INT32;
+        } else if (op.has(Op.Trait.BOOL_OUTPUT)) {
           out[0] = BOOL;
-        } else if (INT64_OUT.contains(op)) {
+        } else if (op.has(Op.Trait.INT64_OUTPUT)) {
           out[0] = INT64;
         }
       }
@@ -353,14 +302,14 @@ public final class ElemTypes {
   }
 
   private static String mixedFloats(NodeProto n, Map<String, Integer> t) {
-    String op = n.getOpType();
-    if (!n.getDomain().isEmpty() && !n.getDomain().equals("ai.onnx")
-        || UNCHECKED.contains(op)
+    Op op = Op.of(n.getOpType());
+    if (!Op.defaultDomain(n.getDomain())
+        || op != null && op.has(Op.Trait.MIXED_FLOATS)
         || hasSubgraph(n)) {
       return null;
     }
-    Set<Integer> freeIn = FREE_INPUTS.getOrDefault(op, Set.of());
-    Set<Integer> freeOut = FREE_OUTPUTS.getOrDefault(op, Set.of());
+    Set<Integer> freeIn = op == null ? Set.of() : op.freeFloatInputs();
+    Set<Integer> freeOut = op == null ? Set.of() : op.freeFloatOutputs();
     Set<String> seen = new TreeSet<>();
     Set<Integer> types = new HashSet<>();
     for (int i = 0; i < n.getInputCount(); i++) {

@@ -10,6 +10,7 @@ import dev.infercost.compress.CompressException;
 import dev.infercost.compress.Pass;
 import dev.infercost.compress.PassContext;
 import dev.infercost.compress.PassResult;
+import dev.infercost.models.Op;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -53,34 +54,6 @@ import java.util.TreeMap;
 public final class Fp16Pass implements Pass {
   private static final int F32 = TensorProto.DataType.FLOAT_VALUE;
   private static final int F16 = TensorProto.DataType.FLOAT16_VALUE;
-
-  /** Ops with no float16 in their ONNX type constraints, or whose float type is an attribute. */
-  static final Set<String> NO_FP16 =
-      Set.of(
-          "Range",
-          "NonMaxSuppression",
-          "QuantizeLinear",
-          "DequantizeLinear",
-          "DynamicQuantizeLinear",
-          "RandomNormal",
-          "RandomUniform",
-          "RandomNormalLike",
-          "RandomUniformLike",
-          "Multinomial",
-          "Bernoulli",
-          "EyeLike");
-
-  /** Compute-heavy ops: never pulled into an island by their neighbours. */
-  private static final Set<String> HEAVY =
-      Set.of("MatMul", "Gemm", "Conv", "ConvTranspose", "Einsum", "Attention");
-
-  /** Inputs that stay float32 even in float16 nodes (their type constraint is float only). */
-  private static final Map<String, Set<Integer>> ALWAYS_FLOAT =
-      Map.of("Resize", Set.of(2), "Upsample", Set.of(1));
-
-  /** Inputs that take any element type: read as they are, never cast for. */
-  private static final Map<String, Set<Integer>> ANY_TYPE =
-      Map.of("Cast", Set.of(0), "CastLike", Set.of(0), "Shape", Set.of(0), "Size", Set.of(0));
 
   private final Set<String> blockList;
   private final boolean keepIo;
@@ -165,7 +138,7 @@ public final class Fp16Pass implements Pass {
     /** A float Constant node in the float16 region: converted like an initializer. */
     boolean isConstantNode(int i) {
       NodeProto n = nodes.get(i);
-      return n.getOpType().equals("Constant")
+      return Op.CONSTANT.is(n.getOpType())
           && island[i] == null
           && n.getOutputCount() == 1
           && isFloat(n.getOutput(0))
@@ -181,7 +154,8 @@ public final class Fp16Pass implements Pass {
     }
 
     boolean anyType(int i, int k) {
-      return ANY_TYPE.getOrDefault(nodes.get(i).getOpType(), Set.of()).contains(k);
+      Op op = Op.of(nodes.get(i).getOpType());
+      return op != null && op.anyTypeInputs().contains(k);
     }
 
     boolean touchesFloat(NodeProto n) {
@@ -194,8 +168,8 @@ public final class Fp16Pass implements Pass {
       if (anyType(i, k)) {
         return 0;
       }
-      if (island[i] != null
-          || ALWAYS_FLOAT.getOrDefault(nodes.get(i).getOpType(), Set.of()).contains(k)) {
+      Op op = Op.of(nodes.get(i).getOpType());
+      if (island[i] != null || op != null && op.alwaysFloatInputs().contains(k)) {
         return F32;
       }
       return F16;
@@ -205,13 +179,14 @@ public final class Fp16Pass implements Pass {
       for (int i = 0; i < nodes.size(); i++) {
         NodeProto n = nodes.get(i);
         String op = n.getOpType();
-        if (!n.getDomain().isEmpty() && !n.getDomain().equals("ai.onnx")) {
+        Op entry = Op.of(op);
+        if (!Op.defaultDomain(n.getDomain())) {
           island[i] = "domain '" + n.getDomain() + "' ops stay float32";
         } else if (ElemTypes.hasSubgraph(n)) {
           island[i] = "nodes with subgraphs stay float32";
         } else if (blockList.contains(op)) {
           island[i] = op + " is on the fp16 block list";
-        } else if (NO_FP16.contains(op)) {
+        } else if (entry != null && entry.has(Op.Trait.NO_FP16)) {
           island[i] = op + " has no float16 form";
         } else if (!ctx.filter().accepts(n)) {
           island[i] = "excluded by the filter";
@@ -238,9 +213,8 @@ public final class Fp16Pass implements Pass {
      */
     boolean betweenIslands(int i) {
       NodeProto n = nodes.get(i);
-      if (HEAVY.contains(n.getOpType())
-          || n.getOpType().equals("Cast")
-          || n.getOpType().equals("Constant")) {
+      Op op = Op.of(n.getOpType());
+      if (op != null && op.has(Op.Trait.HEAVY) || op == Op.CAST || op == Op.CONSTANT) {
         return false;
       }
       boolean fromIsland = false;
@@ -296,7 +270,7 @@ public final class Fp16Pass implements Pass {
       if (island[p] != null) {
         return F32;
       }
-      if (n.getOpType().equals("Cast")) {
+      if (Op.CAST.is(n.getOpType())) {
         return retargeted(p) ? F16 : F32;
       }
       return F16;
@@ -309,7 +283,7 @@ public final class Fp16Pass implements Pass {
     boolean retargeted(int i) {
       NodeProto n = nodes.get(i);
       if (island[i] != null
-          || !n.getOpType().equals("Cast")
+          || !Op.CAST.is(n.getOpType())
           || Ops.intAttr(n, "to", 0) != F32
           || type.getOrDefault(n.getInput(0), 0) == F16) {
         return false;
@@ -433,7 +407,7 @@ public final class Fp16Pass implements Pass {
         if (island[i] == null) {
           if (retargeted(i)) {
             setAttribute(b, Ops.intAttribute("to", F16));
-          } else if (op.equals("ConstantOfShape") && isFloat(n.getOutput(0))) {
+          } else if (Op.CONSTANT_OF_SHAPE.is(op) && isFloat(n.getOutput(0))) {
             AttributeProto a = ElemTypes.attr(n, "value");
             float[] v = a == null ? new float[] {0f} : Initializers.floats(a.getT());
             long[] dims = a == null ? new long[] {1} : Initializers.dims(a.getT());
@@ -454,9 +428,8 @@ public final class Fp16Pass implements Pass {
             if (!e.getValue().equals(v)) {
               TensorProto copy = e.getKey() == F16 ? Half.tensor(t.getName(), dims, values) : t;
               out.add(
-                  NodeProto.newBuilder()
-                      .setOpType("Constant")
-                      .setName(names.fresh(Ops.label(n), suffix(e.getKey())))
+                  Op.CONSTANT
+                      .node(names.fresh(Ops.label(n), suffix(e.getKey())))
                       .addOutput(e.getValue())
                       .addAttribute(tensorAttribute("value", copy))
                       .build());
@@ -470,7 +443,7 @@ public final class Fp16Pass implements Pass {
           if (touchesFloat(n)) {
             skipped.add(Ops.label(n) + ": " + island[i]);
           }
-        } else if (op.equals("Cast")
+        } else if (Op.CAST.is(op)
             ? retargeted(i)
             : isConstantNode(i) ? versions.get(n.getOutput(0)).containsKey(F16) : touchesFloat(n)) {
           rewritten.add(Ops.label(n));
@@ -525,9 +498,8 @@ public final class Fp16Pass implements Pass {
   }
 
   private static NodeProto cast(Names names, String from, String to, int type) {
-    return NodeProto.newBuilder()
-        .setOpType("Cast")
-        .setName(names.fresh(to, "_Cast"))
+    return Op.CAST
+        .node(names.fresh(to, "_Cast"))
         .addInput(from)
         .addOutput(to)
         .addAttribute(Ops.intAttribute("to", type))

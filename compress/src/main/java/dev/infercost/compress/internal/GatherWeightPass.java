@@ -7,6 +7,7 @@ import ai.onnx.proto.OnnxMl.TensorProto;
 import dev.infercost.compress.Pass;
 import dev.infercost.compress.PassContext;
 import dev.infercost.compress.PassResult;
+import dev.infercost.models.Op;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -39,7 +40,7 @@ public final class GatherWeightPass implements Pass {
     List<String> rewritten = new ArrayList<>();
     List<String> skipped = new ArrayList<>();
     for (NodeProto n : g.getNodeList()) {
-      if (Ops.weighted(n.getOpType()) != Ops.GATHER || !ctx.filter().accepts(n)) {
+      if (Ops.weighted(n.getOpType()) != Op.GATHER || !ctx.filter().accepts(n)) {
         nodes.add(n);
         continue;
       }
@@ -76,7 +77,7 @@ public final class GatherWeightPass implements Pass {
       String gathered = names.fresh(n.getOutput(0), "_quantized");
       nodes.add(n.toBuilder().setInput(0, q[0]).setOutput(0, gathered).build());
       nodes.add(
-          Ops.DEQUANTIZE_LINEAR
+          Op.DEQUANTIZE_LINEAR
               .node(names.fresh(label, "_DequantizeLinear"))
               .addInput(gathered)
               .addInput(q[1])

@@ -6,6 +6,7 @@ import ai.onnx.proto.OnnxMl.ModelProto;
 import ai.onnx.proto.OnnxMl.NodeProto;
 import ai.onnx.proto.OnnxMl.OperatorSetIdProto;
 import ai.onnx.proto.OnnxMl.TensorProto;
+import dev.infercost.models.Op;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -50,7 +51,7 @@ public final class OpsetUpgrade {
   /** The default-domain opset of {@code m}, or 0 when it imports none. */
   public static long opset(ModelProto m) {
     for (OperatorSetIdProto o : m.getOpsetImportList()) {
-      if (o.getDomain().isEmpty() || o.getDomain().equals("ai.onnx")) {
+      if (Op.defaultDomain(o.getDomain())) {
         return o.getVersion();
       }
     }
@@ -81,7 +82,7 @@ public final class OpsetUpgrade {
         return new Outcome(null, "node " + n.getName() + " has a subgraph", "");
       }
       boolean tfNearest =
-          n.getOpType().equals("Resize")
+          Op.RESIZE.is(n.getOpType())
               && n.getAttributeList().stream()
                   .anyMatch(
                       a ->
@@ -101,17 +102,23 @@ public final class OpsetUpgrade {
     List<NodeProto> nodes = new ArrayList<>();
     List<TensorProto> inits = new ArrayList<>();
     for (NodeProto n : g.getNodeList()) {
-      if (!n.getDomain().isEmpty() && !n.getDomain().equals("ai.onnx")) {
+      Op op = Op.of(n.getOpType());
+      if (!Op.defaultDomain(n.getDomain()) || op == null) {
         nodes.add(n);
         continue;
       }
       int before = nodes.size();
-      switch (n.getOpType()) {
-        case "Unsqueeze", "Squeeze", "ReduceSum" -> nodes.add(attrToInput(n, "axes", names, inits));
-        case "Split" -> nodes.add(attrToInput(n, "split", names, inits));
-        case "Softmax", "LogSoftmax", "Hardmax" -> normalization(n, shapes, names, nodes);
-        case "Dropout" -> nodes.add(without(n, "ratio").build());
-        default -> nodes.add(n);
+      Op.AttributeInput moved = op.attributeInput();
+      if (op.has(Op.Trait.AXIS_FLATTENS_BEFORE_13)) {
+        normalization(n, shapes, names, nodes);
+      } else if (moved != null && moved.since() <= TARGET) {
+        // Dropout's ratio only matters in training: dropped rather than made an input.
+        nodes.add(
+            op == Op.DROPOUT
+                ? without(n, moved.attribute()).build()
+                : attrToInput(n, moved.attribute(), names, inits));
+      } else {
+        nodes.add(n);
       }
       if (nodes.size() - before != 1 || !nodes.get(before).equals(n)) {
         changed.merge(n.getOpType(), 1, Integer::sum);
@@ -121,7 +128,7 @@ public final class OpsetUpgrade {
         g.toBuilder().clearNode().addAllNode(nodes).addAllInitializer(inits).build();
     ModelProto.Builder b = m.toBuilder().setGraph(upgraded).clearOpsetImport();
     for (OperatorSetIdProto o : m.getOpsetImportList()) {
-      boolean main = o.getDomain().isEmpty() || o.getDomain().equals("ai.onnx");
+      boolean main = Op.defaultDomain(o.getDomain());
       b.addOpsetImport(main ? o.toBuilder().setVersion(TARGET).build() : o);
     }
     if (b.getIrVersion() < 7) {
@@ -179,9 +186,8 @@ public final class OpsetUpgrade {
     String shape = names.fresh(base, "_shape");
     String y2d = names.fresh(base, "_2d");
     nodes.add(
-        NodeProto.newBuilder()
-            .setOpType("Flatten")
-            .setName(names.fresh(base, "_Flatten"))
+        Op.FLATTEN
+            .node(names.fresh(base, "_Flatten"))
             .addInput(x)
             .addOutput(flat)
             .addAttribute(Ops.intAttribute("axis", axis))
@@ -194,17 +200,10 @@ public final class OpsetUpgrade {
             .addOutput(y2d)
             .addAttribute(Ops.intAttribute("axis", 1))
             .build());
+    nodes.add(Op.SHAPE.node(names.fresh(base, "_Shape")).addInput(x).addOutput(shape).build());
     nodes.add(
-        NodeProto.newBuilder()
-            .setOpType("Shape")
-            .setName(names.fresh(base, "_Shape"))
-            .addInput(x)
-            .addOutput(shape)
-            .build());
-    nodes.add(
-        NodeProto.newBuilder()
-            .setOpType("Reshape")
-            .setName(names.fresh(base, "_Reshape"))
+        Op.RESHAPE
+            .node(names.fresh(base, "_Reshape"))
             .addInput(y2d)
             .addInput(shape)
             .addOutput(n.getOutput(0))

@@ -8,6 +8,7 @@ import dev.infercost.compress.CompressException;
 import dev.infercost.compress.Pass;
 import dev.infercost.compress.PassContext;
 import dev.infercost.compress.PassResult;
+import dev.infercost.models.Op;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashSet;
@@ -60,8 +61,8 @@ public final class QdqPass implements Pass {
     Map<String, TensorProto> init = Graphs.initializers(g);
     Set<String> out = new LinkedHashSet<>();
     for (NodeProto n : g.getNodeList()) {
-      Ops op = Ops.weighted(n.getOpType());
-      if (op != null && op != Ops.GATHER && ctx.filter().accepts(n)) {
+      Op op = Ops.weighted(n.getOpType());
+      if (op != null && op != Op.GATHER && ctx.filter().accepts(n)) {
         if (unsupported(n, op, init) == null) {
           out.add(n.getInput(0));
         }
@@ -106,8 +107,8 @@ public final class QdqPass implements Pass {
     Map<String, String> dequantized = new HashMap<>();
     List<NodeProto> nodes = new ArrayList<>();
     for (NodeProto n : g.getNodeList()) {
-      Ops op = Ops.weighted(n.getOpType());
-      if (op == null || op == Ops.GATHER || !ctx.filter().accepts(n)) {
+      Op op = Ops.weighted(n.getOpType());
+      if (op == null || op == Op.GATHER || !ctx.filter().accepts(n)) {
         nodes.add(n);
         continue;
       }
@@ -138,7 +139,7 @@ public final class QdqPass implements Pass {
       int axis =
           !perChannel
               ? -1
-              : op == Ops.CONV || op == Ops.GEMM && Ops.intAttr(n, "transB", 0) == 1 ? 0 : 1;
+              : op == Op.CONV || op == Op.GEMM && Ops.intAttr(n, "transB", 0) == 1 ? 0 : 1;
       String key = w + "|" + axis;
       String wq = dequantized.get(key);
       if (wq == null) {
@@ -202,7 +203,7 @@ public final class QdqPass implements Pass {
     String dq = names.fresh(x, "_dequantized");
     inits.add(Initializers.ofFloats(scale, new long[0], new float[] {range / QMAX}));
     nodes.add(
-        Ops.QUANTIZE_LINEAR
+        Op.QUANTIZE_LINEAR
             .node(names.fresh(x, "_QuantizeLinear"))
             .addInput(x)
             .addInput(scale)
@@ -210,7 +211,7 @@ public final class QdqPass implements Pass {
             .addOutput(q)
             .build());
     nodes.add(
-        Ops.DEQUANTIZE_LINEAR
+        Op.DEQUANTIZE_LINEAR
             .node(names.fresh(x, "_DequantizeLinear"))
             .addInput(q)
             .addInput(scale)
@@ -245,7 +246,7 @@ public final class QdqPass implements Pass {
               zp, TensorProto.DataType.INT8, scaleDims, new byte[s.scales().length]));
     }
     NodeProto.Builder b =
-        Ops.DEQUANTIZE_LINEAR
+        Op.DEQUANTIZE_LINEAR
             .node(names.fresh(w.getName(), "_DequantizeLinear"))
             .addInput(q)
             .addInput(scale)
@@ -258,7 +259,7 @@ public final class QdqPass implements Pass {
     return dq;
   }
 
-  private static String unsupported(NodeProto n, Ops op, Map<String, TensorProto> init) {
+  private static String unsupported(NodeProto n, Op op, Map<String, TensorProto> init) {
     if (n.getInputCount() > 1 && init.containsKey(n.getInput(0))) {
       return "the activation is a constant";
     }

@@ -7,6 +7,7 @@ import ai.onnx.proto.OnnxMl.TensorProto;
 import dev.infercost.compress.Pass;
 import dev.infercost.compress.PassContext;
 import dev.infercost.compress.PassResult;
+import dev.infercost.models.Op;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
@@ -46,10 +47,10 @@ public final class SmoothQuantPass implements Pass {
     Map<String, TensorProto> init = Graphs.initializers(g);
     Map<String, List<NodeProto>> groups = new LinkedHashMap<>();
     for (NodeProto n : g.getNodeList()) {
-      if (Ops.weighted(n.getOpType()) != Ops.MATMUL || !ctx.filter().accepts(n)) {
+      if (Ops.weighted(n.getOpType()) != Op.MATMUL || !ctx.filter().accepts(n)) {
         continue;
       }
-      if (Ops.weightProblem(n, Ops.MATMUL, init) == null && !init.containsKey(n.getInput(0))) {
+      if (Ops.weightProblem(n, Op.MATMUL, init) == null && !init.containsKey(n.getInput(0))) {
         groups.computeIfAbsent(n.getInput(0), k -> new ArrayList<>()).add(n);
       }
     }
@@ -139,7 +140,7 @@ public final class SmoothQuantPass implements Pass {
       names = new Names(g);
       for (NodeProto n : g.getNodeList()) {
         n.getOutputList().forEach(o -> producers.put(o, n));
-        if (!n.getOpType().equals("Shape")) {
+        if (!Op.SHAPE.is(n.getOpType())) {
           n.getInputList().forEach(i -> valueReaders.merge(i, 1, Integer::sum));
         }
       }
@@ -209,7 +210,7 @@ public final class SmoothQuantPass implements Pass {
       String out = names.fresh(x, "_smoothed");
       insertAfter.put(
           x,
-          Ops.MUL
+          Op.MUL
               .node(names.fresh(x, "_smooth_mul"))
               .addInput(x)
               .addInput(invName)
@@ -252,18 +253,18 @@ public final class SmoothQuantPass implements Pass {
    */
   record ValueProjection(NodeProto matmul, NodeProto biasAdd, int biasInput) {
     static ValueProjection find(String x, Rewrite rw) {
-      NodeProto reshape = single(x, "Reshape", rw);
-      NodeProto t1 = reshape == null ? null : single(reshape.getInput(0), "Transpose", rw);
-      NodeProto ctx = t1 == null || !headSwap(t1) ? null : single(t1.getInput(0), "MatMul", rw);
-      NodeProto t2 = ctx == null ? null : single(ctx.getInput(1), "Transpose", rw);
-      NodeProto r2 = t2 == null || !headSwap(t2) ? null : single(t2.getInput(0), "Reshape", rw);
-      NodeProto add = r2 == null ? null : single(r2.getInput(0), "Add", rw);
+      NodeProto reshape = single(x, Op.RESHAPE, rw);
+      NodeProto t1 = reshape == null ? null : single(reshape.getInput(0), Op.TRANSPOSE, rw);
+      NodeProto ctx = t1 == null || !headSwap(t1) ? null : single(t1.getInput(0), Op.MATMUL, rw);
+      NodeProto t2 = ctx == null ? null : single(ctx.getInput(1), Op.TRANSPOSE, rw);
+      NodeProto r2 = t2 == null || !headSwap(t2) ? null : single(t2.getInput(0), Op.RESHAPE, rw);
+      NodeProto add = r2 == null ? null : single(r2.getInput(0), Op.ADD, rw);
       if (add == null) {
         return null;
       }
       for (int i = 0; i < 2; i++) {
         TensorProto b = rw.init.get(add.getInput(i));
-        NodeProto mm = single(add.getInput(1 - i), "MatMul", rw);
+        NodeProto mm = single(add.getInput(1 - i), Op.MATMUL, rw);
         TensorProto w = mm == null ? null : rw.init.get(mm.getInput(1));
         if (b != null
             && w != null
@@ -280,9 +281,9 @@ public final class SmoothQuantPass implements Pass {
      * The producer of {@code value} if it has that op type and nothing else reads the value's
      * contents (Shape nodes only read its shape, which scaling leaves alone).
      */
-    private static NodeProto single(String value, String op, Rewrite rw) {
+    private static NodeProto single(String value, Op op, Rewrite rw) {
       NodeProto p = rw.producers.get(value);
-      return p != null && p.getOpType().equals(op) && rw.valueReaders.getOrDefault(value, 0) == 1
+      return p != null && op.is(p.getOpType()) && rw.valueReaders.getOrDefault(value, 0) == 1
           ? p
           : null;
     }
@@ -343,7 +344,7 @@ public final class SmoothQuantPass implements Pass {
    * {@code k}, or -1.
    */
   private static int foldableConstant(NodeProto p, Map<String, TensorProto> init, int k) {
-    if (!p.getOpType().equals(Ops.MUL.type) || p.getInputCount() != 2) {
+    if (!p.getOpType().equals(Op.MUL.type()) || p.getInputCount() != 2) {
       return -1;
     }
     for (int i = 0; i < 2; i++) {

@@ -6,6 +6,7 @@ import ai.onnx.proto.OnnxMl.NodeProto;
 import ai.onnx.proto.OnnxMl.TensorProto;
 import ai.onnx.proto.OnnxMl.TensorShapeProto;
 import ai.onnx.proto.OnnxMl.ValueInfoProto;
+import dev.infercost.models.Op;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.util.ArrayList;
@@ -13,7 +14,6 @@ import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 
 /**
  * Forward shape inference through the common ONNX operators, with constant folding of the small
@@ -23,72 +23,6 @@ import java.util.Set;
 public final class ShapeInference {
   /** Integer tensors up to this many elements are folded as values. */
   private static final int MAX_FOLD = 64;
-
-  private static final Set<String> SAME_SHAPE =
-      Set.of(
-          "Relu",
-          "Sigmoid",
-          "Tanh",
-          "Erf",
-          "Sqrt",
-          "Cast",
-          "Softmax",
-          "LogSoftmax",
-          "Identity",
-          "Dropout",
-          "LayerNormalization",
-          "BatchNormalization",
-          "Neg",
-          "Exp",
-          "Log",
-          "Abs",
-          "Clip",
-          "Gelu",
-          "Not",
-          "Reciprocal",
-          "QuantizeLinear",
-          "DequantizeLinear",
-          "LeakyRelu",
-          "HardSigmoid",
-          "HardSwish",
-          "Softplus",
-          "Floor",
-          "Ceil",
-          "Round",
-          "Sign",
-          "DynamicQuantizeLinear",
-          "SkipLayerNormalization",
-          "FastGelu",
-          "BiasGelu",
-          "InstanceNormalization",
-          "CastLike",
-          "IsNaN",
-          "Elu",
-          "Selu",
-          "Mish");
-
-  private static final Set<String> BROADCAST =
-      Set.of(
-          "Add",
-          "Sub",
-          "Mul",
-          "Div",
-          "Pow",
-          "Equal",
-          "Less",
-          "Greater",
-          "LessOrEqual",
-          "GreaterOrEqual",
-          "And",
-          "Or",
-          "Xor",
-          "Max",
-          "Min",
-          "Mod",
-          "Where",
-          "Sum",
-          "Mean",
-          "PRelu");
 
   private final Map<String, long[]> shapes = new HashMap<>();
   private final Map<String, long[]> values = new HashMap<>();
@@ -240,26 +174,51 @@ public final class ShapeInference {
   }
 
   private void infer(NodeProto n) {
-    String op = n.getOpType();
+    Op op = Op.of(n.getOpType());
+    if (op == null || op.shapeRule() == null) {
+      return; // Unknown op: its outputs stay unknown.
+    }
     long[] x = in(n, 0);
-    if (SAME_SHAPE.contains(op)) {
-      out(n, 0, x, op.equals("Cast") || op.equals("Identity") ? val(n, 0) : null);
-      if (op.equals("DynamicQuantizeLinear")) {
-        out(n, 1, new long[0], null);
-        out(n, 2, new long[0], null);
+    switch (op.shapeRule()) {
+      case SAME -> {
+        out(n, 0, x, op == Op.CAST || op == Op.IDENTITY ? val(n, 0) : null);
+        if (op == Op.DYNAMIC_QUANTIZE_LINEAR) {
+          out(n, 1, new long[0], null);
+          out(n, 2, new long[0], null);
+        }
       }
-      return;
-    }
-    if (BROADCAST.contains(op)) {
-      long[] s = x;
-      for (int i = 1; i < n.getInputCount() && s != null; i++) {
-        s = broadcast(s, in(n, i));
+      case BROADCAST -> {
+        long[] s = x;
+        for (int i = 1; i < n.getInputCount() && s != null; i++) {
+          s = broadcast(s, in(n, i));
+        }
+        out(n, 0, s, foldBinary(op, n));
       }
-      out(n, 0, s, foldBinary(op, n));
-      return;
+      case MATMUL -> out(n, 0, matmul(x, in(n, op.rhsInput())), null);
+      case CONV -> out(n, 0, conv(n, x, in(n, op.rhsInput())), null);
+      case POOL -> {
+        long[] k = attrInts(n, "kernel_shape");
+        if (known(x) && k != null) {
+          out(n, 0, pool(n, x, k, x[1]), null);
+        }
+      }
+      case GLOBAL_POOL -> {
+        if (x != null) {
+          long[] s = x.clone();
+          for (int i = 2; i < s.length; i++) {
+            s[i] = 1;
+          }
+          out(n, 0, s, null);
+        }
+      }
+      case REDUCE, ARG_REDUCE -> inferReduce(n, x, op.shapeRule() == Op.ShapeRule.ARG_REDUCE);
+      case OWN -> inferOwn(n, op, x);
     }
+  }
+
+  private void inferOwn(NodeProto n, Op op, long[] x) {
     switch (op) {
-      case "Constant" -> {
+      case CONSTANT -> {
         AttributeProto a = attr(n, "value");
         if (a != null && a.hasT()) {
           long[] dims = a.getT().getDimsList().stream().mapToLong(Long::longValue).toArray();
@@ -273,7 +232,7 @@ public final class ShapeInference {
           out(n, 0, new long[0], new long[] {attrInt(n, "value_int", 0)});
         }
       }
-      case "Shape" -> {
+      case SHAPE -> {
         if (x != null) {
           int r = x.length;
           int start = Math.max(0, Math.min(r, axis(attrInt(n, "start", 0), r)));
@@ -282,9 +241,9 @@ public final class ShapeInference {
           out(n, 0, new long[] {v.length}, known(v) ? v : null);
         }
       }
-      case "Size" -> out(n, 0, new long[0], known(x) ? new long[] {product(x)} : null);
-      case "Gather" -> inferGather(n, x);
-      case "Unsqueeze" -> {
+      case SIZE -> out(n, 0, new long[0], known(x) ? new long[] {product(x)} : null);
+      case GATHER -> inferGather(n, x);
+      case UNSQUEEZE -> {
         long[] axes = attrInts(n, "axes");
         if (axes == null) {
           axes = val(n, 1);
@@ -302,7 +261,7 @@ public final class ShapeInference {
           out(n, 0, s, val(n, 0));
         }
       }
-      case "Squeeze" -> {
+      case SQUEEZE -> {
         long[] axes = attrInts(n, "axes");
         if (axes == null) {
           axes = val(n, 1);
@@ -325,14 +284,14 @@ public final class ShapeInference {
           out(n, 0, s.stream().mapToLong(Long::longValue).toArray(), val(n, 0));
         }
       }
-      case "Concat" -> inferConcat(n);
-      case "Reshape" -> {
+      case CONCAT -> inferConcat(n);
+      case RESHAPE -> {
         long[] target = val(n, 1);
         if (x != null && target != null) {
           out(n, 0, reshape(x, target, attrInt(n, "allowzero", 0) == 1), val(n, 0));
         }
       }
-      case "Flatten" -> {
+      case FLATTEN -> {
         if (known(x)) {
           int a = axis(attrInt(n, "axis", 1), x.length);
           out(
@@ -344,7 +303,7 @@ public final class ShapeInference {
               null);
         }
       }
-      case "Transpose" -> {
+      case TRANSPOSE -> {
         if (x != null) {
           long[] perm = attrInts(n, "perm");
           long[] s = new long[x.length];
@@ -354,9 +313,7 @@ public final class ShapeInference {
           out(n, 0, s, null);
         }
       }
-      case "MatMul", "MatMulInteger", "FusedMatMul" -> out(n, 0, matmul(x, in(n, 1)), null);
-      case "QLinearMatMul" -> out(n, 0, matmul(x, in(n, 3)), null);
-      case "Gemm" -> {
+      case GEMM -> {
         long[] b = in(n, 1);
         if (x != null && b != null && x.length == 2 && b.length == 2) {
           long m = attrInt(n, "transA", 0) == 1 ? x[1] : x[0];
@@ -364,46 +321,20 @@ public final class ShapeInference {
           out(n, 0, new long[] {m, nn}, null);
         }
       }
-      case "Conv", "ConvInteger" -> out(n, 0, conv(n, x, in(n, 1)), null);
-      case "QLinearConv" -> out(n, 0, conv(n, x, in(n, 3)), null);
-      case "MaxPool", "AveragePool", "LpPool" -> {
-        long[] k = attrInts(n, "kernel_shape");
-        if (known(x) && k != null) {
-          out(n, 0, pool(n, x, k, x[1]), null);
-        }
-      }
-      case "GlobalAveragePool", "GlobalMaxPool" -> {
-        if (x != null) {
-          long[] s = x.clone();
-          for (int i = 2; i < s.length; i++) {
-            s[i] = 1;
-          }
-          out(n, 0, s, null);
-        }
-      }
-      case "ReduceMean",
-              "ReduceSum",
-              "ReduceMax",
-              "ReduceMin",
-              "ReduceProd",
-              "ReduceL2",
-              "ArgMax",
-              "ArgMin" ->
-          inferReduce(n, x, op);
-      case "Slice" -> inferSlice(n, x);
-      case "Expand" -> {
+      case SLICE -> inferSlice(n, x);
+      case EXPAND -> {
         long[] target = val(n, 1);
         if (x != null && target != null) {
           out(n, 0, broadcast(x, target), null);
         }
       }
-      case "ConstantOfShape" -> {
+      case CONSTANT_OF_SHAPE -> {
         long[] target = val(n, 0);
         if (target != null) {
           out(n, 0, target.clone(), null);
         }
       }
-      case "Range" -> {
+      case RANGE -> {
         long[] s = val(n, 0);
         long[] l = val(n, 1);
         long[] d = val(n, 2);
@@ -413,7 +344,7 @@ public final class ShapeInference {
         }
       }
       default -> {
-        // Unknown op: its outputs stay unknown.
+        // An OWN rule this switch lacks: the outputs stay unknown.
       }
     }
   }
@@ -469,13 +400,13 @@ public final class ShapeInference {
     out(n, 0, s, allValues ? v.stream().mapToLong(Long::longValue).toArray() : null);
   }
 
-  private void inferReduce(NodeProto n, long[] x, String op) {
+  private void inferReduce(NodeProto n, long[] x, boolean oneAxis) {
     if (x == null) {
       return;
     }
     boolean keep = attrInt(n, "keepdims", 1) == 1;
     long[] axes;
-    if (op.startsWith("Arg")) {
+    if (oneAxis) {
       axes = new long[] {attrInt(n, "axis", 0)};
     } else {
       axes = attrInts(n, "axes");
@@ -548,7 +479,7 @@ public final class ShapeInference {
     return step > 0 ? Math.max(0, Math.min(dim, i)) : Math.max(-1, Math.min(dim - 1, i));
   }
 
-  private long[] foldBinary(String op, NodeProto n) {
+  private long[] foldBinary(Op op, NodeProto n) {
     long[] a = val(n, 0);
     long[] b = val(n, 1);
     if (a == null || b == null || n.getInputCount() != 2) {
@@ -563,10 +494,10 @@ public final class ShapeInference {
       long p = a[a.length == 1 ? 0 : i];
       long q = b[b.length == 1 ? 0 : i];
       switch (op) {
-        case "Add" -> r[i] = p + q;
-        case "Sub" -> r[i] = p - q;
-        case "Mul" -> r[i] = p * q;
-        case "Div" -> {
+        case ADD -> r[i] = p + q;
+        case SUB -> r[i] = p - q;
+        case MUL -> r[i] = p * q;
+        case DIV -> {
           if (q == 0) {
             return null;
           }

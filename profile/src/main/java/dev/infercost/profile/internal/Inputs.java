@@ -6,6 +6,7 @@ import ai.onnx.proto.OnnxMl.TensorProto;
 import dev.infercost.models.DType;
 import dev.infercost.models.Dim;
 import dev.infercost.models.OnnxModel;
+import dev.infercost.models.Op;
 import dev.infercost.models.Tensor;
 import dev.infercost.models.TensorSpec;
 import dev.infercost.profile.DataException;
@@ -169,7 +170,7 @@ public final class Inputs {
     }
     Map<String, Long> limits = new HashMap<>();
     for (NodeProto n : g.getNodeList()) {
-      if (n.getOpType().equals("Gather")
+      if (Op.GATHER.is(n.getOpType())
           && n.getInputCount() == 2
           && init.containsKey(n.getInput(0))) {
         long rows = init.get(n.getInput(0)).length > 0 ? init.get(n.getInput(0))[0] : 1;

@@ -1,6 +1,5 @@
-package dev.infercost.cost.internal;
+package dev.infercost.cost;
 
-import dev.infercost.cost.Capacity;
 import dev.infercost.cost.Optimizer.Candidate;
 import dev.infercost.cost.Optimizer.Rejected;
 import dev.infercost.cost.Optimizer.Request;
@@ -11,9 +10,10 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * A brute-force reference for {@link dev.infercost.cost.Optimizer}, written without sorting,
- * comparators or maps: nested loops over all rows. Tests compare the two on random tables. It is
- * slow (cubic in the number of rows) and meant for tests only.
+ * A brute-force reference for {@link Optimizer}, written without sorting, comparators or maps:
+ * nested loops over all rows. Tests compare the two on random tables. It is slow (cubic in the
+ * number of rows), so it lives in cost's test sources and reaches other modules' tests through
+ * cost's test-jar ({@code <type>test-jar</type>}, scope test).
  */
 public final class ReferenceOptimizer {
   private ReferenceOptimizer() {}
