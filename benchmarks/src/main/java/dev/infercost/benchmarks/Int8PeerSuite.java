@@ -14,6 +14,7 @@ import dev.infercost.profile.ProfileOptions;
 import dev.infercost.profile.SideBySide;
 import dev.infercost.workflows.CompressRequest;
 import dev.infercost.workflows.CompressWorkflow;
+import dev.infercost.workflows.Method;
 import dev.infercost.workflows.ModelRef;
 import dev.infercost.workflows.Reports;
 import java.io.InputStream;
@@ -115,7 +116,7 @@ public final class Int8PeerSuite {
       }
     }
     List<Row> rows = new ArrayList<>();
-    rows.add(new Row("fp32", Files.size(Path.of(fp32)), 1, 1, 1.0, lat.get(0)));
+    rows.add(new Row(Method.FP32.label(), Files.size(Path.of(fp32)), 1, 1, 1.0, lat.get(0)));
     rows.add(
         new Row(
             "peer (ORT quantizer)",

@@ -1,19 +1,31 @@
 package dev.infercost.benchmarks;
 
+import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.classes;
 import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.noClasses;
 import static com.tngtech.archunit.library.dependencies.SlicesRuleDefinition.slices;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import com.tngtech.archunit.core.domain.JavaAccess;
 import com.tngtech.archunit.core.domain.JavaClass;
 import com.tngtech.archunit.core.domain.JavaClasses;
 import com.tngtech.archunit.core.importer.ImportOption;
 import com.tngtech.archunit.junit.AnalyzeClasses;
 import com.tngtech.archunit.junit.ArchTest;
+import com.tngtech.archunit.lang.ArchCondition;
 import com.tngtech.archunit.lang.ArchRule;
 import com.tngtech.archunit.lang.CompositeArchRule;
+import com.tngtech.archunit.lang.ConditionEvents;
+import com.tngtech.archunit.lang.SimpleConditionEvent;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
 import java.util.TreeSet;
+import java.util.regex.Pattern;
+import java.util.stream.Stream;
 
 /**
  * The module boundaries, checked on the main classes of every module (this module's test classpath
@@ -22,33 +34,7 @@ import java.util.TreeSet;
  *
  * <p>Adding a rule: declare another {@code @ArchTest static final ArchRule} field (or an
  * {@code @ArchTest static void name(JavaClasses classes)} method); the ArchUnit JUnit 5 engine runs
- * every one on the classes imported below. Two rules are planned once issue 10's refactor lands:
- *
- * <ul>
- *   <li><b>A workflow class does not call another {@code *Workflow} class.</b> A custom condition,
- *       since "another" is relative to the class checked:
- *       <pre>{@code
- * @ArchTest
- * static final ArchRule WORKFLOWS_DO_NOT_CALL_WORKFLOWS =
- *     classes().that().haveSimpleNameEndingWith("Workflow")
- *         .should(new ArchCondition<JavaClass>("not call another *Workflow class") {
- *           public void check(JavaClass c, ConditionEvents events) {
- *             for (JavaCall<?> call : c.getCallsFromSelf()) {
- *               JavaClass target = call.getTargetOwner();
- *               if (target.getSimpleName().endsWith("Workflow") && !target.equals(c)) {
- *                 events.add(SimpleConditionEvent.violated(c, call.getDescription()));
- *               }
- *             }
- *           }
- *         });
- * }</pre>
- *   <li><b>No variant-name string literal outside the variant type.</b> ArchUnit's model has no
- *       string constants (javac inlines them into the constant pool), so this one is a plain source
- *       scan, added here as an {@code @ArchTest static void} method: walk {@code ../*}{@code
- *       /src/main/java} (the test runs in {@code benchmarks/}) and fail on any line with {@code
- *       "fp32"}, {@code "fp16"}, {@code "int8-dynamic"} or {@code "int8-qdq"} outside the variant
- *       type's file and the CLI converters.
- * </ul>
+ * every one on the classes imported below.
  */
 @AnalyzeClasses(packages = "dev.infercost", importOptions = ImportOption.DoNotIncludeTests.class)
 class ArchitectureTest {
@@ -121,4 +107,58 @@ class ArchitectureTest {
   @ArchTest
   static final ArchRule NO_MODULE_CYCLES =
       slices().matching("dev.infercost.(*)..").should().beFreeOfCycles();
+
+  /**
+   * A flow never runs another flow to get one of its by-products: a workflow class calls no other
+   * {@code *Workflow} class (they share library calls such as {@code Variants.build} instead).
+   */
+  @ArchTest
+  static final ArchRule WORKFLOWS_DO_NOT_CALL_WORKFLOWS =
+      classes()
+          .that()
+          .haveSimpleNameEndingWith("Workflow")
+          .should(
+              new ArchCondition<JavaClass>("not use another *Workflow class") {
+                @Override
+                public void check(JavaClass c, ConditionEvents events) {
+                  for (JavaAccess<?> call : c.getAccessesFromSelf()) {
+                    JavaClass target = call.getTargetOwner();
+                    if (target.getSimpleName().endsWith("Workflow") && !target.equals(c)) {
+                      events.add(SimpleConditionEvent.violated(c, call.getDescription()));
+                    }
+                  }
+                }
+              });
+
+  /**
+   * Variant names are spelled once, in {@code workflows.Method}, and parsed at the edge; every
+   * other class of the modules that see that type holds a {@code Method}. ArchUnit's model has no
+   * string constants (javac inlines them), so this reads the sources. ({@code compress} names its
+   * passes {@code fp16} and {@code int8-qdq}: a pass vocabulary of a module below the variant
+   * type.)
+   */
+  @ArchTest
+  static void variantNamesAreSpelledOnlyInTheVariantType(JavaClasses classes) throws IOException {
+    Pattern literal = Pattern.compile("\"(fp32|fp16|int8-dynamic|int8-qdq)\"");
+    Path root = Path.of("..").toAbsolutePath().normalize();
+    List<String> found = new ArrayList<>();
+    for (String module : List.of("workflows", "cli", "benchmarks")) {
+      Path src = root.resolve(module).resolve("src/main/java");
+      assertTrue(Files.isDirectory(src), src + " not found (the test runs in benchmarks/)");
+      try (Stream<Path> files = Files.walk(src)) {
+        for (Path f : files.filter(p -> p.toString().endsWith(".java")).toList()) {
+          if (f.endsWith(Path.of("dev/infercost/workflows/Method.java"))) {
+            continue;
+          }
+          List<String> lines = Files.readAllLines(f);
+          for (int i = 0; i < lines.size(); i++) {
+            if (literal.matcher(lines.get(i)).find()) {
+              found.add(root.relativize(f) + ":" + (i + 1) + ": " + lines.get(i).strip());
+            }
+          }
+        }
+      }
+    }
+    assertEquals(List.of(), found, "variant names outside workflows.Method");
+  }
 }

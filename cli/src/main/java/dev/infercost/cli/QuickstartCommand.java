@@ -15,6 +15,7 @@ import dev.infercost.workflows.ChooseWorkflow;
 import dev.infercost.workflows.CompressReport;
 import dev.infercost.workflows.CompressRequest;
 import dev.infercost.workflows.CompressWorkflow;
+import dev.infercost.workflows.Method;
 import dev.infercost.workflows.ModelRef;
 import java.io.PrintWriter;
 import java.nio.file.Path;
@@ -93,7 +94,15 @@ final class QuickstartCommand implements Callable<Integer> {
             .get(0)
             .stats();
     rows.add(
-        new Row("digits-cnn", "fp32", d.fileBytes(), d.parameters(), d.macs(), dl, null, null));
+        new Row(
+            "digits-cnn",
+            Method.FP32.label(),
+            d.fileBytes(),
+            d.parameters(),
+            d.macs(),
+            dl,
+            null,
+            null));
 
     Map<String, long[]> seq = new LinkedHashMap<>();
     for (String in : List.of("input_ids", "attention_mask", "token_type_ids")) {
@@ -121,7 +130,14 @@ final class QuickstartCommand implements Callable<Integer> {
     EvalReport f = c.fidelity();
     rows.add(
         new Row(
-            "minilm-l6", "fp32", m.fileBytes(), m.parameters(), m.macs(), ml.get(0), null, null));
+            "minilm-l6",
+            Method.FP32.label(),
+            m.fileBytes(),
+            m.parameters(),
+            m.macs(),
+            ml.get(0),
+            null,
+            null));
     rows.add(
         new Row(
             "minilm-l6",
