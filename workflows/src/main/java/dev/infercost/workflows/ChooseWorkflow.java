@@ -9,7 +9,6 @@ import dev.infercost.cost.Projection;
 import dev.infercost.cost.Sensitivity;
 import dev.infercost.models.ModelInfo;
 import dev.infercost.models.Models;
-import dev.infercost.models.OnnxModel;
 import dev.infercost.models.Tensor;
 import dev.infercost.models.TensorSpec;
 import dev.infercost.profile.Concurrency;
@@ -86,60 +85,10 @@ public final class ChooseWorkflow {
           new ChooseReport.Variant(b.file().toString(), b.bytes(), f, req.bound().loss(f)));
     }
 
-    Map<Method, OnnxModel> loaded = new LinkedHashMap<>();
-    for (BuiltVariant b : built.values()) {
-      loaded.put(b.method(), Models.loadOnnx(b.file()));
-    }
     Set<String> notes = new LinkedHashSet<>();
     List<Optimizer.Row> rows = new ArrayList<>();
     for (int batch : req.batches()) {
-      List<Tensor> inputs =
-          SideBySide.syntheticInputs(
-              model.path(), withBatch(model.inputs(), req.shapes(), batch), s -> {});
-      List<SideBySide.Result> lat =
-          SideBySide.measure(paths(built.values()), inputs, sampling(req.threads()), 4, progress);
-      Map<Method, Double> oneThread = oneThread(req, pricer, built, inputs, batch, progress);
-      Map<Method, OperatingPoint> streams = streams(req, pricer, built, inputs, batch, progress);
-      int i = 0;
-      for (BuiltVariant b : built.values()) {
-        Method m = b.method();
-        SideBySide.Result r = lat.get(i++);
-        OperatingPoint single =
-            new OperatingPoint(
-                batch * 1000.0 / r.stats().mean(),
-                r.stats().p99(),
-                req.threads() == 1 ? "1 thread" : req.threads() + " threads");
-        OperatingPoint point = OperatingPoint.best(single, streams.get(m), req.p99Ms());
-        double t1 = oneThread.getOrDefault(m, Double.NaN);
-        ModelInfo atBatch = loaded.get(m).info(shapesOf(inputs));
-        Optional<Projection.GpuGraph> graph = PricingInputs.gpuGraph(atBatch, batch);
-        double drop = variants.get(m.label()).accuracyDrop();
-        // CPUs are priced at the chosen way of keeping the host busy; GPUs run one stream.
-        Pricer.Prices cpuSide =
-            pricer.price(m.deployable(), graph, point.throughput(), t1, point.how());
-        Pricer.Prices gpuSide =
-            point == single
-                ? cpuSide
-                : pricer.price(m.deployable(), graph, single.throughput(), t1, single.how());
-        notes.addAll(cpuSide.notes());
-        notes.addAll(gpuSide.notes());
-        for (Pricer.Priced p : cpuSide.rows()) {
-          if (pricer.isCpu(p.hardware())) {
-            // With single-thread streams a call's latency follows the speed of one core, not the
-            // instance's throughput.
-            double p99 =
-                point == single
-                    ? point.p99Ms() / p.scale()
-                    : point.p99Ms() / pricer.perCoreSpeedup(p.hardware());
-            rows.add(row(m, drop, p, batch, p99));
-          }
-        }
-        for (Pricer.Priced p : gpuSide.rows()) {
-          if (!pricer.isCpu(p.hardware())) {
-            rows.add(row(m, drop, p, batch, single.p99Ms() / p.scale()));
-          }
-        }
-      }
+      rows.addAll(measureAndPrice(req, pricer, built, variants, batch, notes, progress));
     }
     Optimizer.Request request =
         new Optimizer.Request(req.bound().maxLoss(), req.p99Ms(), req.qps().orElse(null));
@@ -163,6 +112,72 @@ public final class ChooseWorkflow {
       Reports.writeText(req.outDir().get().resolve("report.md"), ChooseMarkdown.render(report));
     }
     return report;
+  }
+
+  /**
+   * One batch size: every variant measured here (interleaved), at 1 thread and as concurrent
+   * single-thread streams where CPUs are priced, then priced on every target. Pricing notes are
+   * added to {@code notes}.
+   */
+  private static List<Optimizer.Row> measureAndPrice(
+      ChooseRequest req,
+      Pricer pricer,
+      Map<Method, BuiltVariant> built,
+      Map<String, ChooseReport.Variant> variants,
+      int batch,
+      Set<String> notes,
+      Consumer<String> progress)
+      throws InfercostException {
+    ModelRef model = req.model();
+    List<Optimizer.Row> rows = new ArrayList<>();
+    List<Tensor> inputs =
+        SideBySide.syntheticInputs(
+            model.path(), withBatch(model.inputs(), req.shapes(), batch), s -> {});
+    List<SideBySide.Result> lat =
+        SideBySide.measure(paths(built.values()), inputs, sampling(req.threads()), 4, progress);
+    Map<Method, Double> oneThread = oneThread(req, pricer, built, inputs, batch, progress);
+    Map<Method, OperatingPoint> streams = streams(req, pricer, built, inputs, batch, progress);
+    int i = 0;
+    for (BuiltVariant b : built.values()) {
+      Method m = b.method();
+      SideBySide.Result r = lat.get(i++);
+      OperatingPoint single =
+          new OperatingPoint(
+              batch * 1000.0 / r.stats().mean(),
+              r.stats().p99(),
+              req.threads() == 1 ? "1 thread" : req.threads() + " threads");
+      OperatingPoint point = OperatingPoint.best(single, streams.get(m), req.p99Ms());
+      double t1 = oneThread.getOrDefault(m, Double.NaN);
+      ModelInfo atBatch = Models.loadOnnx(b.file()).info(shapesOf(inputs));
+      Optional<Projection.GpuGraph> graph = PricingInputs.gpuGraph(atBatch, batch);
+      double drop = variants.get(m.label()).accuracyDrop();
+      // CPUs are priced at the chosen way of keeping the host busy; GPUs run one stream.
+      Pricer.Prices cpuSide =
+          pricer.price(m.deployable(), graph, point.throughput(), t1, point.how());
+      Pricer.Prices gpuSide =
+          point == single
+              ? cpuSide
+              : pricer.price(m.deployable(), graph, single.throughput(), t1, single.how());
+      notes.addAll(cpuSide.notes());
+      notes.addAll(gpuSide.notes());
+      for (Pricer.Priced p : cpuSide.rows()) {
+        if (pricer.isCpu(p.hardware())) {
+          // With single-thread streams a call's latency follows the speed of one core, not the
+          // instance's throughput.
+          double p99 =
+              point == single
+                  ? point.p99Ms() / p.scale()
+                  : point.p99Ms() / pricer.perCoreSpeedup(p.hardware());
+          rows.add(row(m, drop, p, batch, p99));
+        }
+      }
+      for (Pricer.Priced p : gpuSide.rows()) {
+        if (!pricer.isCpu(p.hardware())) {
+          rows.add(row(m, drop, p, batch, single.p99Ms() / p.scale()));
+        }
+      }
+    }
+    return rows;
   }
 
   private static List<String> notes(ChooseRequest req, Set<String> pricingNotes) {
