@@ -29,8 +29,9 @@ import picocli.CommandLine.Spec;
     name = "compress",
     mixinStandardHelpOptions = true,
     description = {
-      "Quantize a model to int8, evaluate it against the input on held-out data, profile both,",
-      "and write model.int8.onnx, report.json and report.md into --out."
+      "Quantize a model to int8 and report what it costs in fidelity and gains in size and speed.",
+      "Evaluates the int8 model against the input on held-out data, profiles both, and writes",
+      "model.int8.onnx, report.json and report.md into --out."
     })
 final class CompressCommand implements Callable<Integer> {
   @Mixin CommonOptions common;

@@ -24,7 +24,7 @@ import picocli.CommandLine.Spec;
 @Command(
     name = "profile",
     mixinStandardHelpOptions = true,
-    description = "Measure latency (p50/p90/p99, 95% CI of the median), throughput and memory.")
+    description = "Measure latency (p50/p90/p99, 95%% CI of the median), throughput and memory.")
 final class ProfileCommand implements Callable<Integer> {
   @Mixin CommonOptions common;
   @Spec CommandSpec spec;
