@@ -1,8 +1,6 @@
 package dev.infercost.cli;
 
-import dev.infercost.compress.CpuFeatures;
 import dev.infercost.compress.NodeFilter;
-import dev.infercost.compress.PassContext;
 import dev.infercost.compress.QuantOptions;
 import dev.infercost.workflows.CompressReport;
 import dev.infercost.workflows.CompressRequest;
@@ -103,15 +101,19 @@ final class CompressCommand implements Callable<Integer> {
       names = "--reduce-range",
       paramLabel = "auto|on|off",
       defaultValue = "auto",
+      converter = Choices.ReduceRangeConverter.class,
+      completionCandidates = Choices.ReduceRanges.class,
       description = "7-bit weights; auto = on for CPUs without VNNI (default ${DEFAULT-VALUE}).")
-  String reduceRange;
+  Choices.ReduceRange reduceRange;
 
   @Option(
       names = "--smooth",
       paramLabel = "auto|off|ALPHA",
       defaultValue = "auto",
+      converter = Choices.SmoothConverter.class,
+      completionCandidates = Choices.Smoothings.class,
       description = "SmoothQuant scale migration strength (default ${DEFAULT-VALUE}).")
-  String smooth;
+  double smooth;
 
   @Option(names = "--no-embeddings", description = "Keep Gather tables (embeddings) in float.")
   boolean noEmbeddings;
@@ -149,9 +151,9 @@ final class CompressCommand implements Callable<Integer> {
           new QuantOptions(
               new NodeFilter(include, exclude),
               !perTensor,
-              parseReduceRange(),
+              reduceRange.enabled(),
               !noEmbeddings,
-              parseSmooth());
+              smooth);
       CompressRequest.Builder b =
           CompressRequest.builder(model, out)
               .optMethod(method)
@@ -232,33 +234,6 @@ final class CompressCommand implements Callable<Integer> {
     o.println("report: " + out.resolve("report.md"));
     o.flush();
     return ExitCodes.OK;
-  }
-
-  private boolean parseReduceRange() {
-    return switch (reduceRange.toLowerCase(Locale.ROOT)) {
-      case "auto" -> CpuFeatures.needsReducedRange();
-      case "on", "true" -> true;
-      case "off", "false" -> false;
-      default ->
-          throw new IllegalArgumentException(
-              "--reduce-range '" + reduceRange + "': use auto, on or off");
-    };
-  }
-
-  private double parseSmooth() {
-    switch (smooth.toLowerCase(Locale.ROOT)) {
-      case "auto":
-        return PassContext.AUTO_ALPHA;
-      case "off":
-        return 0;
-      default:
-        try {
-          return Double.parseDouble(smooth);
-        } catch (NumberFormatException e) {
-          throw new IllegalArgumentException(
-              "--smooth '" + smooth + "': use auto, off or a number in [0, 1]");
-        }
-    }
   }
 
   static void print(PrintWriter o, CompressReport r) {
