@@ -4,7 +4,6 @@ import dev.infercost.compress.CpuFeatures;
 import dev.infercost.compress.PassContext;
 import dev.infercost.profile.Engine;
 import java.util.Iterator;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -43,102 +42,88 @@ final class Choices {
   }
 
   /**
-   * {@code words} (lower case) to values; {@code value} looked up case-insensitively, or a
-   * conversion error that lists the documented words.
+   * An option that takes one of a few words: picocli's converter (case-insensitive, aliases
+   * included) and completion candidates (the documented words) in one class.
    */
-  private static <T> T pick(String value, Map<String, T> words, List<String> documented) {
-    T t = words.get(value.toLowerCase(Locale.ROOT));
-    if (t == null) {
-      throw new TypeConversionException(
-          "'" + value + "' is not one of " + String.join(", ", documented));
-    }
-    return t;
-  }
+  private abstract static class Words<T> implements ITypeConverter<T>, Iterable<String> {
+    private final List<String> documented;
+    private final Map<String, T> words;
 
-  private static <T> Map<String, T> words(Object... wordValuePairs) {
-    Map<String, T> m = new LinkedHashMap<>();
-    for (int i = 0; i < wordValuePairs.length; i += 2) {
-      @SuppressWarnings("unchecked")
-      T v = (T) wordValuePairs[i + 1];
-      m.put((String) wordValuePairs[i], v);
+    /**
+     * The {@code documented} words, and every word (lower case) that converts, aliases included.
+     */
+    Words(List<String> documented, Map<String, T> words) {
+      this.documented = documented;
+      this.words = words;
     }
-    return m;
-  }
-
-  /** {@code --engine ort|djl} (also {@code onnxruntime}, {@code pytorch}). */
-  static final class EngineConverter implements ITypeConverter<Engine> {
-    private static final Map<String, Engine> WORDS =
-        words(
-            "ort", Engine.ORT, "onnxruntime", Engine.ORT, "djl", Engine.DJL, "pytorch", Engine.DJL);
 
     @Override
-    public Engine convert(String value) {
-      return pick(value, WORDS, Engines.WORDS);
+    public T convert(String value) {
+      T t = words.get(value.toLowerCase(Locale.ROOT));
+      if (t == null) {
+        throw new TypeConversionException(
+            "'" + value + "' is not one of " + String.join(", ", documented));
+      }
+      return t;
     }
-  }
-
-  /** Completion candidates of {@code --engine}. */
-  static final class Engines implements Iterable<String> {
-    static final List<String> WORDS = List.of("ort", "djl");
 
     @Override
     public Iterator<String> iterator() {
-      return WORDS.iterator();
+      return documented.iterator();
+    }
+  }
+
+  /** {@code --engine ort|djl} (also {@code onnxruntime}, {@code pytorch}). */
+  static final class Engines extends Words<Engine> {
+    Engines() {
+      super(
+          List.of("ort", "djl"),
+          Map.of(
+              "ort",
+              Engine.ORT,
+              "onnxruntime",
+              Engine.ORT,
+              "djl",
+              Engine.DJL,
+              "pytorch",
+              Engine.DJL));
     }
   }
 
   /** {@code --device cpu|cuda} (also {@code gpu}). */
-  static final class DeviceConverter implements ITypeConverter<Device> {
-    private static final Map<String, Device> WORDS =
-        words("cpu", Device.CPU, "cuda", Device.CUDA, "gpu", Device.CUDA);
-
-    @Override
-    public Device convert(String value) {
-      return pick(value, WORDS, Devices.WORDS);
-    }
-  }
-
-  /** Completion candidates of {@code --device}. */
-  static final class Devices implements Iterable<String> {
-    static final List<String> WORDS = List.of("cpu", "cuda");
-
-    @Override
-    public Iterator<String> iterator() {
-      return WORDS.iterator();
+  static final class Devices extends Words<Device> {
+    Devices() {
+      super(
+          List.of("cpu", "cuda"),
+          Map.of("cpu", Device.CPU, "cuda", Device.CUDA, "gpu", Device.CUDA));
     }
   }
 
   /** {@code --reduce-range auto|on|off} (also {@code true}, {@code false}). */
-  static final class ReduceRangeConverter implements ITypeConverter<ReduceRange> {
-    private static final Map<String, ReduceRange> WORDS =
-        words(
-            "auto", ReduceRange.AUTO,
-            "on", ReduceRange.ON,
-            "true", ReduceRange.ON,
-            "off", ReduceRange.OFF,
-            "false", ReduceRange.OFF);
-
-    @Override
-    public ReduceRange convert(String value) {
-      return pick(value, WORDS, ReduceRanges.WORDS);
-    }
-  }
-
-  /** Completion candidates of {@code --reduce-range}. */
-  static final class ReduceRanges implements Iterable<String> {
-    static final List<String> WORDS = List.of("auto", "on", "off");
-
-    @Override
-    public Iterator<String> iterator() {
-      return WORDS.iterator();
+  static final class ReduceRanges extends Words<ReduceRange> {
+    ReduceRanges() {
+      super(
+          List.of("auto", "on", "off"),
+          Map.of(
+              "auto",
+              ReduceRange.AUTO,
+              "on",
+              ReduceRange.ON,
+              "true",
+              ReduceRange.ON,
+              "off",
+              ReduceRange.OFF,
+              "false",
+              ReduceRange.OFF));
     }
   }
 
   /**
    * {@code --smooth auto|off|ALPHA}: the SmoothQuant strength ({@link PassContext#AUTO_ALPHA} for
-   * auto, 0 for off); the range of ALPHA is checked where the options are built.
+   * auto, 0 for off); the range of ALPHA is checked where the options are built. Its completion
+   * candidates are the two words.
    */
-  static final class SmoothConverter implements ITypeConverter<Double> {
+  static final class Smoothings implements ITypeConverter<Double>, Iterable<String> {
     @Override
     public Double convert(String value) {
       switch (value.toLowerCase(Locale.ROOT)) {
@@ -155,10 +140,7 @@ final class Choices {
           }
       }
     }
-  }
 
-  /** Completion candidates of {@code --smooth} (besides a number). */
-  static final class Smoothings implements Iterable<String> {
     @Override
     public Iterator<String> iterator() {
       return List.of("auto", "off").iterator();

@@ -101,7 +101,7 @@ final class CompressCommand implements Callable<Integer> {
       names = "--reduce-range",
       paramLabel = "auto|on|off",
       defaultValue = "auto",
-      converter = Choices.ReduceRangeConverter.class,
+      converter = Choices.ReduceRanges.class,
       completionCandidates = Choices.ReduceRanges.class,
       description = "7-bit weights; auto = on for CPUs without VNNI (default ${DEFAULT-VALUE}).")
   Choices.ReduceRange reduceRange;
@@ -110,7 +110,7 @@ final class CompressCommand implements Callable<Integer> {
       names = "--smooth",
       paramLabel = "auto|off|ALPHA",
       defaultValue = "auto",
-      converter = Choices.SmoothConverter.class,
+      converter = Choices.Smoothings.class,
       completionCandidates = Choices.Smoothings.class,
       description = "SmoothQuant scale migration strength (default ${DEFAULT-VALUE}).")
   double smooth;

@@ -61,7 +61,7 @@ final class ProfileCommand implements Callable<Integer> {
   @Option(
       names = "--engine",
       defaultValue = "ort",
-      converter = Choices.EngineConverter.class,
+      converter = Choices.Engines.class,
       completionCandidates = Choices.Engines.class,
       description = "${COMPLETION-CANDIDATES} (default ${DEFAULT-VALUE}).")
   Engine engine;
@@ -69,7 +69,7 @@ final class ProfileCommand implements Callable<Integer> {
   @Option(
       names = "--device",
       defaultValue = "cpu",
-      converter = Choices.DeviceConverter.class,
+      converter = Choices.Devices.class,
       completionCandidates = Choices.Devices.class,
       description = "${COMPLETION-CANDIDATES} (default ${DEFAULT-VALUE}).")
   Choices.Device device;

@@ -21,20 +21,20 @@ class ChoicesTest {
 
   @Test
   void wordsAndAliasesConvertIgnoringCase() {
-    var engine = new Choices.EngineConverter();
+    var engine = new Choices.Engines();
     assertEquals(Engine.ORT, engine.convert("ort"));
     assertEquals(Engine.ORT, engine.convert("OnnxRuntime"));
     assertEquals(Engine.DJL, engine.convert("DJL"));
     assertEquals(Engine.DJL, engine.convert("pytorch"));
-    var device = new Choices.DeviceConverter();
+    var device = new Choices.Devices();
     assertEquals(Choices.Device.CPU, device.convert("cpu"));
     assertEquals(Choices.Device.CUDA, device.convert("CUDA"));
     assertEquals(Choices.Device.CUDA, device.convert("gpu"));
-    var range = new Choices.ReduceRangeConverter();
+    var range = new Choices.ReduceRanges();
     assertEquals(Choices.ReduceRange.AUTO, range.convert("auto"));
     assertEquals(Choices.ReduceRange.ON, range.convert("true"));
     assertEquals(Choices.ReduceRange.OFF, range.convert("Off"));
-    var smooth = new Choices.SmoothConverter();
+    var smooth = new Choices.Smoothings();
     assertEquals(PassContext.AUTO_ALPHA, smooth.convert("auto"));
     assertEquals(0.0, smooth.convert("off"));
     assertEquals(0.5, smooth.convert("0.5"));
@@ -43,10 +43,9 @@ class ChoicesTest {
   @Test
   void badWordsListTheDocumentedOnes() {
     TypeConversionException e =
-        assertThrows(
-            TypeConversionException.class, () -> new Choices.EngineConverter().convert("tf"));
+        assertThrows(TypeConversionException.class, () -> new Choices.Engines().convert("tf"));
     assertEquals("'tf' is not one of ort, djl", e.getMessage());
-    assertThrows(TypeConversionException.class, () -> new Choices.SmoothConverter().convert("x"));
+    assertThrows(TypeConversionException.class, () -> new Choices.Smoothings().convert("x"));
   }
 
   @Test
