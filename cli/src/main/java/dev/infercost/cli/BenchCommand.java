@@ -21,9 +21,10 @@ import picocli.CommandLine.Spec;
     name = "bench",
     mixinStandardHelpOptions = true,
     description = {
-      "Measure every entry of a suite (size, MACs, accuracy or fidelity, latency samples,",
-      "throughput, cost per 1M inferences per hardware) and a reference workload; write results",
-      "for 'infercost gate'. Suite format: benchmarks/suites/example.yaml."
+      "Measure every entry of a benchmark suite and write the results for 'infercost gate'.",
+      "Per entry: size, MACs, accuracy or fidelity, latency samples, throughput and cost per 1M",
+      "inferences per hardware, plus a reference workload. Suite format:",
+      "benchmarks/suites/example.yaml."
     })
 final class BenchCommand implements Callable<Integer> {
   @Mixin CommonOptions common;

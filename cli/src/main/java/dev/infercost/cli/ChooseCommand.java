@@ -28,9 +28,10 @@ import picocli.CommandLine.Spec;
     name = "choose",
     mixinStandardHelpOptions = true,
     description = {
-      "Build the variants (fp32, int8), evaluate each, measure them on this host, price every",
-      "(variant, hardware, batch) on the catalog (measured here, projected elsewhere) and rank",
-      "them: the cheapest pair meeting the accuracy bound and the p99 objective wins."
+      "Pick the cheapest (variant, hardware) pair that meets the accuracy bound and p99 objective.",
+      "Builds the variants named by --methods, evaluates each, measures them on this host, prices",
+      "every (variant, hardware, batch) on the catalog (measured here, projected elsewhere) and",
+      "ranks them."
     })
 final class ChooseCommand implements Callable<Integer> {
   @Mixin CommonOptions common;

@@ -1,8 +1,6 @@
 package dev.infercost.cli;
 
-import dev.infercost.compress.CpuFeatures;
 import dev.infercost.compress.NodeFilter;
-import dev.infercost.compress.PassContext;
 import dev.infercost.compress.QuantOptions;
 import dev.infercost.workflows.CompressReport;
 import dev.infercost.workflows.CompressRequest;
@@ -33,8 +31,9 @@ import picocli.CommandLine.Spec;
     name = "compress",
     mixinStandardHelpOptions = true,
     description = {
-      "Quantize a model to int8, evaluate it against the input on held-out data, profile both,",
-      "and write model.int8.onnx, report.json and report.md into --out."
+      "Quantize a model to int8 and report what it costs in fidelity and gains in size and speed.",
+      "Evaluates the int8 model against the input on held-out data, profiles both, and writes",
+      "model.int8.onnx, report.json and report.md into --out."
     })
 final class CompressCommand implements Callable<Integer> {
   @Mixin CommonOptions common;
@@ -106,15 +105,19 @@ final class CompressCommand implements Callable<Integer> {
       names = "--reduce-range",
       paramLabel = "auto|on|off",
       defaultValue = "auto",
+      converter = Choices.ReduceRanges.class,
+      completionCandidates = Choices.ReduceRanges.class,
       description = "7-bit weights; auto = on for CPUs without VNNI (default ${DEFAULT-VALUE}).")
-  String reduceRange;
+  Choices.ReduceRange reduceRange;
 
   @Option(
       names = "--smooth",
       paramLabel = "auto|off|ALPHA",
       defaultValue = "auto",
+      converter = Choices.Smoothings.class,
+      completionCandidates = Choices.Smoothings.class,
       description = "SmoothQuant scale migration strength (default ${DEFAULT-VALUE}).")
-  String smooth;
+  double smooth;
 
   @Option(names = "--no-embeddings", description = "Keep Gather tables (embeddings) in float.")
   boolean noEmbeddings;
@@ -152,9 +155,9 @@ final class CompressCommand implements Callable<Integer> {
           new QuantOptions(
               new NodeFilter(include, exclude),
               !perTensor,
-              parseReduceRange(),
+              reduceRange.enabled(),
               !noEmbeddings,
-              parseSmooth());
+              smooth);
       CompressRequest.Builder b =
           CompressRequest.builder(ModelRef.resolve(model, Optional.ofNullable(tokenizer)), out)
               .optRecipe(Recipe.of(method, q))
@@ -229,33 +232,6 @@ final class CompressCommand implements Callable<Integer> {
     o.println("report: " + out.resolve("report.md"));
     o.flush();
     return ExitCodes.OK;
-  }
-
-  private boolean parseReduceRange() {
-    return switch (reduceRange.toLowerCase(Locale.ROOT)) {
-      case "auto" -> CpuFeatures.needsReducedRange();
-      case "on", "true" -> true;
-      case "off", "false" -> false;
-      default ->
-          throw new IllegalArgumentException(
-              "--reduce-range '" + reduceRange + "': use auto, on or off");
-    };
-  }
-
-  private double parseSmooth() {
-    switch (smooth.toLowerCase(Locale.ROOT)) {
-      case "auto":
-        return PassContext.AUTO_ALPHA;
-      case "off":
-        return 0;
-      default:
-        try {
-          return Double.parseDouble(smooth);
-        } catch (NumberFormatException e) {
-          throw new IllegalArgumentException(
-              "--smooth '" + smooth + "': use auto, off or a number in [0, 1]");
-        }
-    }
   }
 
   static void print(PrintWriter o, CompressReport r) {

@@ -25,7 +25,7 @@ import picocli.CommandLine.TypeConversionException;
     description = {
       "Compare benchmark results with a baseline: exit 1 on a regression, 0 otherwise.",
       "Size, MACs and accuracy are compared exactly; a timing fails only when the ratio of"
-          + " medians exceeds its threshold and its bootstrap 95% confidence interval lies above 1."
+          + " medians exceeds its threshold and its bootstrap 95%% confidence interval lies above 1."
     })
 final class GateCommand implements Callable<Integer> {
   @Mixin CommonOptions common;
@@ -82,7 +82,7 @@ final class GateCommand implements Callable<Integer> {
       paramLabel = "X",
       defaultValue = "0",
       converter = Absolute.class,
-      description = "Allowed absolute accuracy drop, e.g. 0.01 or 1% (default ${DEFAULT-VALUE}).")
+      description = "Allowed absolute accuracy drop, e.g. 0.01 or 1%% (default ${DEFAULT-VALUE}).")
   double maxAccuracyDrop;
 
   @Option(

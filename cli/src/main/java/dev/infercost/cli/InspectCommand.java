@@ -1,6 +1,5 @@
 package dev.infercost.cli;
 
-import dev.infercost.base.InfercostException;
 import dev.infercost.models.ModelFormat;
 import dev.infercost.models.ModelInfo;
 import dev.infercost.models.Models;
@@ -62,16 +61,7 @@ final class InspectCommand implements Callable<Integer> {
     Map<String, long[]> pinned = new LinkedHashMap<>();
     shapes.forEach(s -> pinned.put(s.input(), s.dims()));
     ModelInfo info = Models.loadOnnx(file).info(pinned);
-    for (String name : pinned.keySet()) {
-      if (info.inputs().stream().noneMatch(i -> i.name().equals(name))) {
-        throw new InfercostException(
-            file
-                + ": --shape names input '"
-                + name
-                + "', but the model's inputs are "
-                + info.inputs().stream().map(TensorSpec::name).collect(Collectors.joining(", ")));
-      }
-    }
+    TensorSpec.checkShapeNames(file.toString(), info.inputs(), pinned.keySet());
     if (common.json) {
       Json.print(out, info);
       return ExitCodes.OK;

@@ -12,7 +12,10 @@ public final class Main {
     System.exit(newCommandLine().execute(args));
   }
 
-  /** The root command with its error handling: exit 2 for bad input, 3 for internal errors. */
+  /**
+   * The root command with its error handling: exit 2 for bad input (one line, with the flag of the
+   * running command that the error's hint names, if it has one), 3 for internal errors.
+   */
   public static CommandLine newCommandLine() {
     CommandLine cl = new CommandLine(new InfercostCommand());
     cl.setExecutionExceptionHandler(Main::handleExecutionException);
@@ -25,8 +28,14 @@ public final class Main {
     PrintWriter err = cl.getErr();
     boolean verbose =
         cl.getParseResult() != null && cl.getParseResult().hasMatchedOption("--verbose");
-    if (e instanceof InfercostException) {
-      err.println("infercost " + cl.getCommandName() + ": " + e.getMessage());
+    if (e instanceof InfercostException ie) {
+      // The library names the parameter to change; the user needs this command's flag for it.
+      err.println(
+          "infercost "
+              + cl.getCommandName()
+              + ": "
+              + e.getMessage()
+              + Hints.suffix(ie, cl.getCommandSpec()));
       if (verbose) {
         e.printStackTrace(err);
       }

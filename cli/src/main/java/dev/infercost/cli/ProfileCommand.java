@@ -24,7 +24,7 @@ import picocli.CommandLine.Spec;
 @Command(
     name = "profile",
     mixinStandardHelpOptions = true,
-    description = "Measure latency (p50/p90/p99, 95% CI of the median), throughput and memory.")
+    description = "Measure latency (p50/p90/p99, 95%% CI of the median), throughput and memory.")
 final class ProfileCommand implements Callable<Integer> {
   @Mixin CommonOptions common;
   @Spec CommandSpec spec;
@@ -61,14 +61,18 @@ final class ProfileCommand implements Callable<Integer> {
   @Option(
       names = "--engine",
       defaultValue = "ort",
-      description = "ort or djl (default ${DEFAULT-VALUE}).")
-  String engine;
+      converter = Choices.Engines.class,
+      completionCandidates = Choices.Engines.class,
+      description = "${COMPLETION-CANDIDATES} (default ${DEFAULT-VALUE}).")
+  Engine engine;
 
   @Option(
       names = "--device",
       defaultValue = "cpu",
-      description = "cpu or cuda (default ${DEFAULT-VALUE}).")
-  String device;
+      converter = Choices.Devices.class,
+      completionCandidates = Choices.Devices.class,
+      description = "${COMPLETION-CANDIDATES} (default ${DEFAULT-VALUE}).")
+  Choices.Device device;
 
   @Option(
       names = "--warmup",
@@ -98,8 +102,8 @@ final class ProfileCommand implements Callable<Integer> {
   public Integer call() throws Exception {
     ProfileOptions.Builder b =
         ProfileOptions.builder()
-            .optEngine(parseEngine(engine))
-            .optCuda(parseDevice(device))
+            .optEngine(engine)
+            .optCuda(device == Choices.Device.CUDA)
             .optThreads(threads)
             .optBatches(batches)
             .optWarmup(warmup, 500)
@@ -127,26 +131,6 @@ final class ProfileCommand implements Callable<Integer> {
       print(out, report);
     }
     return ExitCodes.OK;
-  }
-
-  private Engine parseEngine(String s) {
-    return switch (s.toLowerCase(Locale.ROOT)) {
-      case "ort", "onnxruntime" -> Engine.ORT;
-      case "djl", "pytorch" -> Engine.DJL;
-      default ->
-          throw new picocli.CommandLine.ParameterException(
-              spec.commandLine(), "--engine '" + s + "': use ort or djl");
-    };
-  }
-
-  private boolean parseDevice(String s) {
-    return switch (s.toLowerCase(Locale.ROOT)) {
-      case "cpu" -> false;
-      case "cuda", "gpu" -> true;
-      default ->
-          throw new picocli.CommandLine.ParameterException(
-              spec.commandLine(), "--device '" + s + "': use cpu or cuda");
-    };
   }
 
   /** The human table for a profile report (also used by quickstart). */

@@ -36,11 +36,11 @@ import picocli.CommandLine.Spec;
     name = "quickstart",
     mixinStandardHelpOptions = true,
     description = {
-      "Inspect and profile the built-in digits-cnn and minilm-l6 models, compress minilm-l6 to",
-      "int8 and show fp32 and int8 side by side (fidelity on held-out sentences, latency measured",
-      "interleaved); then choose the cheapest variant x hardware for digits-cnn within 1% accuracy",
-      "drop, priced against the built-in catalog (measured on this host's entry, estimated",
-      "elsewhere)."
+      "Run the whole flow on the built-in models in about a minute.",
+      "Inspects and profiles digits-cnn and minilm-l6, compresses minilm-l6 to int8 and shows fp32",
+      "and int8 side by side (fidelity on held-out sentences, latency measured interleaved); then",
+      "chooses the cheapest variant x hardware for digits-cnn within 1%% accuracy drop, priced",
+      "against the built-in catalog (measured on this host's entry, estimated elsewhere)."
     })
 final class QuickstartCommand implements Callable<Integer> {
   @Mixin CommonOptions common;

@@ -9,9 +9,16 @@ import java.util.Locale;
 final class Table {
   private final List<String[]> rows = new ArrayList<>();
   private final String[] header;
+  private boolean alignNumbers = true;
 
   Table(String... header) {
     this.header = header;
+  }
+
+  /** Every cell left-aligned, numbers included (for key-value listings). */
+  Table leftAligned() {
+    alignNumbers = false;
+    return this;
   }
 
   Table row(Object... cells) {
@@ -33,7 +40,7 @@ final class Table {
     }
     out.println(line(header, w, false));
     for (String[] r : rows) {
-      out.println(line(r, w, true));
+      out.println(line(r, w, alignNumbers));
     }
     out.flush();
   }

@@ -1,6 +1,7 @@
 package dev.infercost.compress;
 
 import dev.infercost.base.InfercostException;
+import dev.infercost.base.Parameter;
 
 /** A compression pass or pipeline could not do what was asked; the message says what to change. */
 public class CompressException extends InfercostException {
@@ -12,5 +13,17 @@ public class CompressException extends InfercostException {
 
   public CompressException(String message, Throwable cause) {
     super(message, cause);
+  }
+
+  /**
+   * A failure the user gets past by changing {@code hint} (see {@link InfercostException#hint}).
+   */
+  public CompressException(String message, Parameter hint) {
+    super(message, hint);
+  }
+
+  /** Like {@link #CompressException(String, Parameter)}, caused by {@code cause}. */
+  public CompressException(String message, Parameter hint, Throwable cause) {
+    super(message, hint, cause);
   }
 }

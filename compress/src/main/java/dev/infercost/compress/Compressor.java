@@ -5,6 +5,7 @@ import ai.onnx.proto.OnnxMl.StringStringEntryProto;
 import ai.onnxruntime.OrtException;
 import ai.onnxruntime.OrtSession;
 import dev.infercost.base.Hashes;
+import dev.infercost.base.Parameter;
 import dev.infercost.compress.internal.ActivationRanges;
 import dev.infercost.compress.internal.DynamicMatMulPass;
 import dev.infercost.compress.internal.Fp16Pass;
@@ -64,7 +65,8 @@ public final class Compressor {
       OnnxModel model, QuantOptions o, List<List<Tensor>> calibration) throws CompressException {
     if (calibration.isEmpty()) {
       throw new CompressException(
-          model.displayName() + ": static int8 needs calibration data; pass --calib-data FILE");
+          model.displayName() + ": static int8 needs calibration data; pass calibration data",
+          Parameter.CALIBRATION_DATA);
     }
     PassContext smoothing = smoothing(model.proto(), o, calibration);
     List<Pass> passes = new ArrayList<>();
@@ -221,7 +223,8 @@ public final class Compressor {
           source.displayName()
               + ": the compressed model does not load in ONNX Runtime ("
               + e.getMessage().lines().findFirst().orElse("")
-              + "); exclude the offending node with --exclude",
+              + "); exclude the offending node from compression",
+          Parameter.EXCLUDE,
           e);
     }
   }

@@ -10,6 +10,7 @@ import ai.onnx.proto.OnnxMl.ModelProto;
 import ai.onnx.proto.OnnxMl.NodeProto;
 import ai.onnx.proto.OnnxMl.OperatorSetIdProto;
 import ai.onnx.proto.OnnxMl.TensorProto;
+import dev.infercost.base.Parameter;
 import dev.infercost.compress.internal.Initializers;
 import dev.infercost.compress.internal.OpsetUpgrade;
 import dev.infercost.compress.internal.QdqPass;
@@ -18,6 +19,7 @@ import dev.infercost.models.Models;
 import dev.infercost.models.OnnxModel;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import org.junit.jupiter.api.Test;
 
 class QdqPassTest {
@@ -187,7 +189,8 @@ class QdqPassTest {
         assertThrows(
             CompressException.class,
             () -> Compressor.quantizeStatic(m, QuantOptions.defaults(), List.of()));
-    assertTrue(e.getMessage().contains("--calib-data"), e.getMessage());
+    assertTrue(e.getMessage().contains("calibration data"), e.getMessage());
+    assertEquals(Optional.of(Parameter.CALIBRATION_DATA), e.hint());
   }
 
   private static TensorProto init(ModelProto m, String name) {

@@ -1,6 +1,7 @@
 package dev.infercost.cost;
 
 import dev.infercost.base.InfercostException;
+import dev.infercost.base.Parameter;
 
 /**
  * A hardware catalog (the built-in one or a user file) could not be read or used: bad JSON, a
@@ -23,5 +24,12 @@ public class CatalogException extends InfercostException {
   /** A failure described by {@code message} (made one line), caused by {@code cause}. */
   public CatalogException(String message, Throwable cause) {
     super(message, cause);
+  }
+
+  /**
+   * A failure the user gets past by changing {@code hint} (see {@link InfercostException#hint}).
+   */
+  public CatalogException(String message, Parameter hint) {
+    super(message, hint);
   }
 }

@@ -1,6 +1,7 @@
 package dev.infercost.models;
 
 import dev.infercost.base.InfercostException;
+import dev.infercost.base.Parameter;
 import java.nio.file.Path;
 
 /** A model could not be loaded, run or saved; the message names the file and what to do. */
@@ -15,6 +16,18 @@ public class ModelException extends InfercostException {
     super(message, cause);
   }
 
+  /**
+   * A failure the user gets past by changing {@code hint} (see {@link InfercostException#hint}).
+   */
+  public ModelException(String message, Parameter hint) {
+    super(message, hint);
+  }
+
+  /** Like {@link #ModelException(String, Parameter)}, caused by {@code cause}. */
+  public ModelException(String message, Parameter hint, Throwable cause) {
+    super(message, hint, cause);
+  }
+
   /** {@code "<file>: <problem>"} — the one-line shape every model error takes. */
   public static ModelException of(Path file, String problem) {
     return new ModelException(file + ": " + problem);
@@ -22,5 +35,10 @@ public class ModelException extends InfercostException {
 
   public static ModelException of(Path file, String problem, Throwable cause) {
     return new ModelException(file + ": " + problem, cause);
+  }
+
+  /** {@code "<file>: <problem>"}, got past by changing {@code hint}. */
+  public static ModelException of(Path file, String problem, Parameter hint) {
+    return new ModelException(file + ": " + problem, hint);
   }
 }

@@ -5,6 +5,7 @@ import ai.onnx.proto.OnnxMl.TypeProto;
 import ai.onnx.proto.OnnxMl.ValueInfoProto;
 import ai.onnxruntime.OrtEnvironment;
 import ai.onnxruntime.OrtException;
+import dev.infercost.base.Parameter;
 import dev.infercost.models.internal.Builtins;
 import dev.infercost.models.internal.GraphInputs;
 import dev.infercost.models.internal.ModelFiles;
@@ -51,7 +52,9 @@ public final class Models {
                     () ->
                         new ModelException(
                             nameOrPath
-                                + ": this built-in model has no TorchScript twin; use --engine ort"))
+                                + ": this built-in model has no TorchScript twin; run it on ONNX"
+                                + " Runtime",
+                            Parameter.ENGINE))
             : b.get().onnxResource();
     return Builtins.extract(nameOrPath, resource);
   }

@@ -1,5 +1,7 @@
 package dev.infercost.models;
 
+import dev.infercost.base.Parameter;
+import java.util.Collection;
 import java.util.List;
 import java.util.stream.Collectors;
 
@@ -34,6 +36,29 @@ public record TensorSpec(String name, DType dtype, List<Dim> dims, boolean rankK
   /** A rank-0 value. */
   public static TensorSpec scalar(String name, DType dtype) {
     return new TensorSpec(name, dtype, List.of(), true);
+  }
+
+  /**
+   * Checks that every name in {@code names}, the inputs a user gave shapes for, is one of {@code
+   * inputs}: a shape for a value the model does not take would be silently ignored.
+   *
+   * @param model the model's name in the message
+   * @throws ModelException naming the first unknown name and the model's inputs, hinting at {@link
+   *     Parameter#SHAPES}
+   */
+  public static void checkShapeNames(
+      String model, List<TensorSpec> inputs, Collection<String> names) throws ModelException {
+    for (String name : names) {
+      if (inputs.stream().noneMatch(i -> i.name().equals(name))) {
+        throw new ModelException(
+            model
+                + ": a shape is given for input '"
+                + name
+                + "', but the model's inputs are "
+                + inputs.stream().map(TensorSpec::name).collect(Collectors.joining(", ")),
+            Parameter.SHAPES);
+      }
+    }
   }
 
   /** {@code [batch,128]}-style rendering. */

@@ -63,7 +63,9 @@ public final class TorchScriptModel implements AutoCloseable {
     }
     if (cuda && engine.getGpuCount() == 0) {
       throw ModelException.of(
-          file, "--device cuda: DJL's PyTorch engine sees no CUDA GPU here; use --device cpu");
+          file,
+          "device cuda: DJL's PyTorch engine sees no CUDA GPU here; run on the CPU",
+          dev.infercost.base.Parameter.DEVICE);
     }
     Device device = cuda ? Device.gpu() : Device.cpu();
     String name = file.getFileName().toString().replaceFirst("\\.(pt|pth|torchscript)$", "");

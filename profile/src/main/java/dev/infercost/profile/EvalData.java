@@ -2,6 +2,7 @@ package dev.infercost.profile;
 
 import ai.djl.huggingface.tokenizers.Encoding;
 import ai.djl.huggingface.tokenizers.HuggingFaceTokenizer;
+import dev.infercost.base.Parameter;
 import dev.infercost.models.DType;
 import dev.infercost.models.Dim;
 import dev.infercost.models.Tensor;
@@ -94,7 +95,9 @@ public record EvalData(
           tokenizer.orElseThrow(
               () ->
                   DataException.of(
-                      data, "text data needs a tokenizer; pass --tokenizer tokenizer.json")));
+                      data,
+                      "text data needs a tokenizer; pass a tokenizer.json",
+                      Parameter.TOKENIZER)));
     }
     throw DataException.of(data, "unknown data format; use .npz/.npy (or a folder), .csv or .txt");
   }

@@ -1,6 +1,7 @@
 package dev.infercost.profile;
 
 import dev.infercost.base.InfercostException;
+import dev.infercost.base.Parameter;
 
 /** A model could not be profiled as asked (bad shape, missing provider, bad inputs). */
 public class ProfileException extends InfercostException {
@@ -12,5 +13,12 @@ public class ProfileException extends InfercostException {
 
   public ProfileException(String message, Throwable cause) {
     super(message, cause);
+  }
+
+  /**
+   * A failure the user gets past by changing {@code hint} (see {@link InfercostException#hint}).
+   */
+  public ProfileException(String message, Parameter hint) {
+    super(message, hint);
   }
 }

@@ -1,6 +1,7 @@
 package dev.infercost.profile;
 
 import dev.infercost.base.InfercostException;
+import dev.infercost.base.Parameter;
 import dev.infercost.models.BuiltinModel;
 import dev.infercost.models.DType;
 import dev.infercost.models.Dim;
@@ -253,15 +254,17 @@ public final class Profiler {
             inputs,
             "holds only 'label', no arrays to feed "
                 + file.getFileName()
-                + "; add one array per forward() input, named after it, or pass --shape"
-                + " NAME=DIMS");
+                + "; add one array per forward() input, named after it, or give the input"
+                + " shapes",
+            Parameter.SHAPES);
       }
       return specs;
     }
     throw new ProfileException(
         file
-            + ": TorchScript models declare no input shapes; pass --shape NAME=DIMS for each input"
-            + " (in forward() order) or --inputs FILE.npz");
+            + ": TorchScript models declare no input shapes; give a shape for each input (in"
+            + " forward() order) or inputs from a .npz file",
+        Parameter.SHAPES);
   }
 
   private static long sizeOf(Path file) {

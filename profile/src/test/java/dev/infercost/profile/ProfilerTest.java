@@ -17,6 +17,7 @@ import ai.onnx.proto.OnnxMl.TensorShapeProto;
 import ai.onnx.proto.OnnxMl.TypeProto;
 import ai.onnx.proto.OnnxMl.ValueInfoProto;
 import dev.infercost.base.InfercostException;
+import dev.infercost.base.Parameter;
 import dev.infercost.models.ModelException;
 import dev.infercost.models.ModelFormat;
 import dev.infercost.models.Models;
@@ -26,6 +27,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -149,7 +151,8 @@ class ProfilerTest {
             ProfileException.class,
             () -> Profiler.profile(pt, quick().optEngine(Engine.DJL).build(), p -> {}));
     assertTrue(e.getMessage().contains(pt), e.getMessage());
-    assertTrue(e.getMessage().contains("--shape"), e.getMessage());
+    assertTrue(e.getMessage().contains("give a shape for each input"), e.getMessage());
+    assertEquals(Optional.of(Parameter.SHAPES), e.hint());
   }
 
   @Test
@@ -197,7 +200,8 @@ class ProfilerTest {
     String pt = Models.resolve("digits-mlp", ModelFormat.TORCHSCRIPT).toString();
     ModelException e =
         assertThrows(ModelException.class, () -> Profiler.profile(pt, quick().build(), p -> {}));
-    assertTrue(e.getMessage().contains("--engine djl"), e.getMessage());
+    assertTrue(e.getMessage().contains("DJL's PyTorch engine"), e.getMessage());
+    assertEquals(Optional.of(Parameter.ENGINE), e.hint());
   }
 
   @Test
@@ -441,7 +445,8 @@ class ProfilerTest {
             quick().optInputs(npz).optBatches(List.of(4)).build())) {
       ProfileException e =
           assertThrows(ProfileException.class, () -> Profiler.profile(model, o, p -> {}));
-      assertTrue(e.getMessage().startsWith(model + ": --batch 4"), e.getMessage());
+      assertTrue(e.getMessage().startsWith(model + ": batch size 4"), e.getMessage());
+      assertEquals(Optional.of(Parameter.BATCHES), e.hint());
       assertTrue(e.getMessage().contains("fixed at 1"), e.getMessage());
       assertFalse(e.getMessage().contains("\n"), e.getMessage());
     }

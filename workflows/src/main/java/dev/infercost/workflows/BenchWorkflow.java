@@ -1,6 +1,7 @@
 package dev.infercost.workflows;
 
 import dev.infercost.base.InfercostException;
+import dev.infercost.base.Parameter;
 import dev.infercost.compress.CpuFeatures;
 import dev.infercost.compress.NodeFilter;
 import dev.infercost.compress.PassContext;
@@ -306,7 +307,8 @@ public final class BenchWorkflow {
       return dir;
     } catch (IOException e) {
       throw new InfercostException(
-          out + ": cannot create " + dir + " (" + e.getMessage() + "); choose a writable --out");
+          out + ": cannot create " + dir + " (" + e.getMessage() + "); choose a writable output",
+          Parameter.OUTPUT_FILE);
     }
   }
 

@@ -1,6 +1,7 @@
 package dev.infercost.workflows;
 
 import dev.infercost.base.InfercostException;
+import dev.infercost.base.Parameter;
 import dev.infercost.profile.EvalReport;
 import java.util.Locale;
 
@@ -84,7 +85,8 @@ public sealed interface Bound {
         throw new InfercostException(
             r.data()
                 + ": a maximum accuracy drop needs labelled data; pass labelled data or bound the"
-                + " mean cosine instead");
+                + " mean cosine instead",
+            Parameter.ACCURACY_BOUND);
       }
       return r.accuracyDrop();
     }

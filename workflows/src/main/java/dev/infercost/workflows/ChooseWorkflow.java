@@ -1,6 +1,7 @@
 package dev.infercost.workflows;
 
 import dev.infercost.base.InfercostException;
+import dev.infercost.base.Parameter;
 import dev.infercost.cost.HardwareEntry;
 import dev.infercost.cost.OperatingPoint;
 import dev.infercost.cost.Optimizer;
@@ -70,7 +71,8 @@ public final class ChooseWorkflow {
     DataPlan plan = DataPlan.of(model, req.data(), Optional.empty(), CALIBRATION_SAMPLES);
     if (plan.evaluation().isEmpty()) {
       throw new InfercostException(
-          model.name() + ": choose needs evaluation data to check the accuracy bound");
+          model.name() + ": choose needs evaluation data to check the accuracy bound",
+          Parameter.EVAL_DATA);
     }
     Map<Method, BuiltVariant> built = new LinkedHashMap<>();
     Map<String, ChooseReport.Variant> variants = new LinkedHashMap<>();

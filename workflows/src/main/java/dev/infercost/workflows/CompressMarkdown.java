@@ -48,7 +48,7 @@ final class CompressMarkdown {
     EvalReport e = r.fidelity();
     b.append("\n## Fidelity\n\n");
     if (e == null) {
-      b.append("Not evaluated: no held-out data (pass --data).\n");
+      b.append("Not evaluated: no held-out data was given.\n");
     } else {
       b.append("Data: ")
           .append(e.data())

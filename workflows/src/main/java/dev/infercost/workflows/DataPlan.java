@@ -1,6 +1,7 @@
 package dev.infercost.workflows;
 
 import dev.infercost.base.InfercostException;
+import dev.infercost.base.Parameter;
 import dev.infercost.models.Tensor;
 import dev.infercost.profile.DataException;
 import dev.infercost.profile.EvalData;
@@ -70,7 +71,8 @@ public record DataPlan(
       throw new DataException(
           evalPath.get()
               + ": too little data to split into calibration and evaluation; pass separate"
-              + " calibration data");
+              + " calibration data",
+          Parameter.CALIBRATION_DATA);
     }
     int k = Math.min(calibrationSamples, n / 2);
     return new DataPlan(

@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.json.JsonMapper;
 import dev.infercost.base.AtomicFiles;
 import dev.infercost.base.Hashes;
 import dev.infercost.base.InfercostException;
+import dev.infercost.base.Parameter;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
@@ -46,19 +47,19 @@ public final class Reports {
   /** {@code dir}, created if needed: refused when it is a file or cannot be written. */
   static Path outDir(Path dir) throws InfercostException {
     if (Files.exists(dir) && !Files.isDirectory(dir)) {
-      throw new InfercostException(dir + ": --out must be a folder, and this is a file");
+      throw new InfercostException(
+          dir + ": the output folder is a file; choose a folder", Parameter.OUTPUT_DIR);
     }
     try {
       Files.createDirectories(dir);
     } catch (IOException e) {
       throw new InfercostException(
-          dir
-              + ": cannot create the output folder ("
-              + e.getMessage()
-              + "); choose a writable one");
+          dir + ": cannot create the output folder (" + e.getMessage() + "); choose a writable one",
+          Parameter.OUTPUT_DIR);
     }
     if (!Files.isWritable(dir)) {
-      throw new InfercostException(dir + ": output folder is not writable; choose another --out");
+      throw new InfercostException(
+          dir + ": output folder is not writable; choose another", Parameter.OUTPUT_DIR);
     }
     return dir;
   }

@@ -1,6 +1,7 @@
 package dev.infercost.workflows;
 
 import dev.infercost.base.InfercostException;
+import dev.infercost.base.Parameter;
 import dev.infercost.cost.Catalog;
 import dev.infercost.cost.CatalogException;
 import dev.infercost.cost.CostModel;
@@ -45,10 +46,8 @@ public final class TargetGpuWorkflow {
     HardwareEntry target = catalog.require(gpu);
     if (target.accelerator() == null) {
       throw new InfercostException(
-          gpu
-              + ": catalog entry '"
-              + target.id()
-              + "' has no GPU; pick t4, l4, a10g, a100 or h100");
+          gpu + ": catalog entry '" + target.id() + "' has no GPU; pick t4, l4, a10g, a100 or h100",
+          Parameter.TARGET_GPU);
     }
     List<String> notes = new ArrayList<>();
     List<Tensor> inputs =
@@ -151,7 +150,8 @@ public final class TargetGpuWorkflow {
     Optional<Projection.GpuGraph> graph = PricingInputs.gpuGraph(info, batch);
     if (graph.isEmpty()) {
       throw new InfercostException(
-          info.file() + ": FLOPs unknown at these shapes; give a shape for every input");
+          info.file() + ": FLOPs unknown at these shapes; give a shape for every input",
+          Parameter.SHAPES);
     }
     try {
       Figure f = Projection.gpuServed(graph.get(), target, v.method().deployable().gpuPrecision());

@@ -6,6 +6,7 @@ import ai.onnx.proto.OnnxMl.ModelProto;
 import ai.onnx.proto.OnnxMl.NodeProto;
 import ai.onnx.proto.OnnxMl.TensorProto;
 import ai.onnx.proto.OnnxMl.ValueInfoProto;
+import dev.infercost.base.Parameter;
 import dev.infercost.compress.CompressException;
 import dev.infercost.compress.Pass;
 import dev.infercost.compress.PassContext;
@@ -480,7 +481,8 @@ public final class Fp16Pass implements Pass {
         throw new CompressException(
             "fp16: the converted graph is inconsistent ("
                 + String.join("; ", problems.subList(0, Math.min(3, problems.size())))
-                + "); exclude the nodes involved with --exclude");
+                + "); exclude the nodes involved from the conversion",
+            Parameter.EXCLUDE);
       }
       ModelProto result =
           rewritten.isEmpty()

@@ -1,5 +1,6 @@
 package dev.infercost.models.internal;
 
+import dev.infercost.base.Parameter;
 import dev.infercost.models.ModelException;
 import java.io.IOException;
 import java.io.InputStream;
@@ -49,7 +50,8 @@ public final class ModelFiles {
       throw ModelException.of(
           file,
           "is not a TorchScript archive (torch.jit.save writes a zip file); pass a .pt file saved"
-              + " with torch.jit, or use --engine ort for ONNX");
+              + " with torch.jit, or run ONNX models on ONNX Runtime",
+          Parameter.ENGINE);
     }
   }
 
@@ -59,7 +61,8 @@ public final class ModelFiles {
           file,
           "is a zip archive (a TorchScript model?), not "
               + expected
-              + "; pass a .onnx file, or use --engine djl for TorchScript");
+              + "; pass a .onnx file, or run TorchScript models on DJL's PyTorch engine",
+          Parameter.ENGINE);
     }
   }
 

@@ -3,8 +3,10 @@ package dev.infercost.profile.internal;
 import ai.onnx.proto.OnnxMl.GraphProto;
 import ai.onnx.proto.OnnxMl.NodeProto;
 import ai.onnx.proto.OnnxMl.TensorProto;
+import dev.infercost.base.Parameter;
 import dev.infercost.models.DType;
 import dev.infercost.models.Dim;
+import dev.infercost.models.ModelException;
 import dev.infercost.models.OnnxModel;
 import dev.infercost.models.Op;
 import dev.infercost.models.Tensor;
@@ -42,15 +44,10 @@ public final class Inputs {
       Integer batch,
       Consumer<String> notes)
       throws ProfileException {
-    for (String name : given.keySet()) {
-      if (specs.stream().noneMatch(s -> s.name().equals(name))) {
-        throw new ProfileException(
-            model
-                + ": --shape names input '"
-                + name
-                + "', but the model's inputs are "
-                + specs.stream().map(TensorSpec::name).collect(Collectors.joining(", ")));
-      }
+    try {
+      TensorSpec.checkShapeNames(model, specs, given.keySet());
+    } catch (ModelException e) {
+      throw new ProfileException(e.getMessage(), e);
     }
     Map<String, long[]> out = new LinkedHashMap<>();
     for (TensorSpec s : specs) {
@@ -61,7 +58,7 @@ public final class Inputs {
         if (s.rankKnown() && dims.isEmpty() && g.length != 0) {
           throw new ProfileException(
               model
-                  + ": --shape "
+                  + ": shape "
                   + s.name()
                   + "="
                   + render(g)
@@ -69,13 +66,13 @@ public final class Inputs {
                   + g.length
                   + " dims, but input '"
                   + s.name()
-                  + "' is a scalar; drop --shape "
-                  + s.name());
+                  + "' is a scalar; give it no shape",
+              Parameter.SHAPES);
         }
         if (s.rankKnown() && g.length != dims.size()) {
           throw new ProfileException(
               model
-                  + ": --shape "
+                  + ": shape "
                   + s.name()
                   + "="
                   + render(g)
@@ -85,13 +82,14 @@ public final class Inputs {
                   + s.shapeString()
                   + "; give "
                   + dims.size()
-                  + " dims");
+                  + " dims",
+              Parameter.SHAPES);
         }
         for (int i = 0; i < dims.size(); i++) {
           if (dims.get(i).isFixed() && dims.get(i).size() != g[i]) {
             throw new ProfileException(
                 model
-                    + ": --shape "
+                    + ": shape "
                     + s.name()
                     + "="
                     + render(g)
@@ -101,7 +99,8 @@ public final class Inputs {
                     + i
                     + "; use "
                     + dims.get(i).size()
-                    + " there");
+                    + " there",
+                Parameter.SHAPES);
           }
         }
         shape = g.clone();
@@ -111,9 +110,10 @@ public final class Inputs {
               model
                   + ": input '"
                   + s.name()
-                  + "' declares no shape; pass --shape "
+                  + "' declares no shape; give its shape, e.g. "
                   + s.name()
-                  + "=DIMS (e.g. 1x128)");
+                  + "=1x128",
+              Parameter.SHAPES);
         }
         shape = new long[dims.size()];
         for (int i = 0; i < shape.length; i++) {
@@ -249,21 +249,22 @@ public final class Inputs {
     if (!applies) {
       throw new ProfileException(
           model
-              + ": --batch "
+              + ": batch size "
               + batch
               + " cannot be applied: "
               + (conflicting == null
                   ? (specs.isEmpty() ? "the model has no inputs" : "all its inputs are scalars")
-                      + ", so none has a batch dim; drop --batch"
+                      + ", so none has a batch dim; give no batch size"
                   : "input '"
                       + conflicting.name()
                       + "' is "
                       + conflicting.shapeString()
                       + ", its dim 0 is fixed at "
                       + conflicting.dims().get(0).size()
-                      + "; use --batch "
+                      + "; use batch size "
                       + conflicting.dims().get(0).size()
-                      + " or re-export the model with a dynamic batch dim"));
+                      + " or re-export the model with a dynamic batch dim"),
+          Parameter.BATCHES);
     }
     for (TensorSpec s : specs) {
       if (s.rankKnown()

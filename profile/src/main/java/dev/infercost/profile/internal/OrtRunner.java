@@ -8,6 +8,8 @@ import ai.onnxruntime.OrtProvider;
 import ai.onnxruntime.OrtSession;
 import ai.onnxruntime.OrtSession.SessionOptions;
 import dev.infercost.base.InfercostException;
+import dev.infercost.base.Parameter;
+import dev.infercost.models.ModelException;
 import dev.infercost.models.Models;
 import dev.infercost.models.OrtTensors;
 import dev.infercost.models.Tensor;
@@ -42,8 +44,9 @@ public final class OrtRunner implements ModelRunner {
     if (cuda && !cudaAvailable()) {
       throw new ProfileException(
           file
-              + ": --device cuda: this ONNX Runtime build has no CUDA execution provider; rebuild with"
-              + " ./mvnw -Pcuda on a machine with CUDA, or use --device cpu");
+              + ": device cuda: this ONNX Runtime build has no CUDA execution provider; rebuild with"
+              + " ./mvnw -Pcuda on a machine with CUDA, or run on the CPU",
+          Parameter.DEVICE);
     }
     OrtEnvironment env = Models.ortEnvironment();
     try (SessionOptions opts = new SessionOptions()) {
@@ -80,7 +83,7 @@ public final class OrtRunner implements ModelRunner {
     try (OrtSession.Result r = session.run(bound)) {
       // Outputs are released by closing the result.
     } catch (OrtException e) {
-      throw Models.wrap(file, "running inference (check --shape and input data)", e);
+      throw inferenceFailed(e);
     }
   }
 
@@ -96,8 +99,16 @@ public final class OrtRunner implements ModelRunner {
       }
       return out;
     } catch (OrtException e) {
-      throw Models.wrap(file, "running inference (check --shape and input data)", e);
+      throw inferenceFailed(e);
     }
+  }
+
+  /** ONNX Runtime's complaint about a run, which is most often about the input shapes. */
+  private ModelException inferenceFailed(OrtException e) {
+    return new ModelException(
+        Models.wrap(file, "running inference (check the input shapes and data)", e).getMessage(),
+        Parameter.SHAPES,
+        e);
   }
 
   private void release() {

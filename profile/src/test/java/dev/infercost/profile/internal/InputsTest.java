@@ -9,6 +9,7 @@ import ai.onnx.proto.OnnxMl.GraphProto;
 import ai.onnx.proto.OnnxMl.ModelProto;
 import ai.onnx.proto.OnnxMl.NodeProto;
 import ai.onnx.proto.OnnxMl.TensorProto;
+import dev.infercost.base.Parameter;
 import dev.infercost.models.DType;
 import dev.infercost.models.Dim;
 import dev.infercost.models.OnnxModel;
@@ -20,6 +21,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import org.junit.jupiter.api.Test;
 
 /** {@link Inputs}: shapes from specs and --shape, synthetic inputs, inputs from data. */
@@ -102,6 +104,7 @@ class InputsTest {
                 Inputs.resolveShapes(
                     "m.onnx", List.of(IMAGE), Map.of("img", new long[] {1}), null, n -> {}));
     assertTrue(unknown.getMessage().contains("'img'"), unknown.getMessage());
+    assertEquals(Optional.of(Parameter.SHAPES), unknown.hint());
     ProfileException zero =
         assertThrows(
             ProfileException.class,
@@ -118,7 +121,8 @@ class InputsTest {
         assertThrows(
             ProfileException.class,
             () -> Inputs.resolveShapes("m", List.of(bare), Map.of(), null, n -> {}));
-    assertTrue(e.getMessage().contains("--shape x="), e.getMessage());
+    assertTrue(e.getMessage().contains("give its shape, e.g. x="), e.getMessage());
+    assertEquals(Optional.of(Parameter.SHAPES), e.hint());
     assertArrayEquals(
         new long[] {2, 5},
         Inputs.resolveShapes("m", List.of(bare), Map.of("x", new long[] {2, 5}), null, n -> {})
@@ -266,7 +270,8 @@ class InputsTest {
         assertThrows(
             ProfileException.class,
             () -> Inputs.checkBatch("m.onnx", List.of(FIXED_BATCH), 4, n -> {}));
-    assertTrue(e.getMessage().startsWith("m.onnx: --batch 4"), e.getMessage());
+    assertTrue(e.getMessage().startsWith("m.onnx: batch size 4"), e.getMessage());
+    assertEquals(Optional.of(Parameter.BATCHES), e.hint());
     assertTrue(e.getMessage().contains("'input'"), e.getMessage());
     assertTrue(e.getMessage().contains("fixed at 1"), e.getMessage());
     List<String> notes = new ArrayList<>();
