@@ -37,6 +37,10 @@ public enum Parameter {
   EXCLUDE,
   /** The GPU to build and price variants for. */
   TARGET_GPU,
+  /** The hardware a compressed model is built for (a catalog id, or the host). */
+  TARGET,
+  /** Bounds of an automatic search: its trial count and time budget. */
+  SEARCH_BUDGET,
   /** The accuracy bound (largest accuracy drop or smallest mean cosine). */
   ACCURACY_BOUND,
   /** The latency objective (p99 per call). */

@@ -2,12 +2,15 @@ package dev.infercost.cli;
 
 import dev.infercost.compress.NodeFilter;
 import dev.infercost.compress.QuantOptions;
+import dev.infercost.cost.Catalog;
 import dev.infercost.workflows.CompressReport;
 import dev.infercost.workflows.CompressRequest;
 import dev.infercost.workflows.CompressWorkflow;
 import dev.infercost.workflows.Method;
 import dev.infercost.workflows.ModelRef;
 import dev.infercost.workflows.Recipe;
+import dev.infercost.workflows.Search;
+import dev.infercost.workflows.Target;
 import dev.infercost.workflows.TargetGpuReport;
 import dev.infercost.workflows.TargetGpuWorkflow;
 import java.io.PrintWriter;
@@ -47,12 +50,38 @@ final class CompressCommand implements Callable<Integer> {
 
   @Option(
       names = "--method",
-      converter = MethodConverter.class,
+      converter = MethodChoice.Converter.class,
       description =
           "int8-dynamic (default): int8 weights, activations quantized per call, for CPU integer"
               + " kernels. int8-qdq: static int8 in QDQ form (calibrated activation scales) for"
-              + " GPU int8 tensor cores via TensorRT.")
-  Method method = Method.INT8_DYNAMIC;
+              + " GPU int8 tensor cores via TensorRT. auto: search for the fastest variant on"
+              + " --target that meets --max-accuracy-drop or --min-cosine.")
+  MethodChoice method = new MethodChoice(Method.INT8_DYNAMIC);
+
+  @Option(
+      names = "--target",
+      paramLabel = "ID",
+      description =
+          "Hardware the model is for: a catalog id (see 'infercost hardware') or host (default)."
+              + " Decides the int8 weight range (7-bit on x86 CPUs without VNNI) and, with"
+              + " --method auto, the candidates (GPU: int8-qdq and fp16).")
+  String target;
+
+  @Option(
+      names = "--max-trials",
+      defaultValue = "12",
+      description = "With --method auto: most variants built (default ${DEFAULT-VALUE}).")
+  int maxTrials;
+
+  @Option(
+      names = "--time-budget",
+      defaultValue = "10m",
+      converter = DurationConverter.class,
+      paramLabel = "TIME",
+      description =
+          "With --method auto: no new trial starts after this long, e.g. 90s or 10m (default"
+              + " ${DEFAULT-VALUE}).")
+  java.time.Duration timeBudget;
 
   @Option(
       names = "--data",
@@ -151,16 +180,18 @@ final class CompressCommand implements Callable<Integer> {
   public Integer call() throws Exception {
     CompressRequest req;
     try {
+      Target t = target == null ? Target.host() : Target.of(Catalog.builtin(), target);
       QuantOptions q =
           new QuantOptions(
               new NodeFilter(include, exclude),
               !perTensor,
-              reduceRange.enabled(),
+              reduceRange == Choices.ReduceRange.AUTO ? t.reducedRange() : reduceRange.enabled(),
               !noEmbeddings,
               smooth);
       CompressRequest.Builder b =
           CompressRequest.builder(ModelRef.resolve(model, Optional.ofNullable(tokenizer)), out)
-              .optRecipe(Recipe.of(method, q))
+              .optRecipe(Recipe.of(method.auto() ? Method.INT8_DYNAMIC : method.method(), q))
+              .optTarget(t)
               .optCalibrationSamples(calibSamples)
               .optThreads(threads)
               .optMeasure(!noProfile);
@@ -174,6 +205,9 @@ final class CompressCommand implements Callable<Integer> {
         b.optBound(bound.toBound());
       }
       shapes.forEach(s -> b.optShape(s.input(), s.dims()));
+      if (method.auto()) {
+        b.optSearch(new CompressRequest.SearchBudget(maxTrials, timeBudget));
+      }
       req = b.build();
     } catch (IllegalArgumentException e) {
       throw new ParameterException(spec.commandLine(), e.getMessage());
@@ -189,6 +223,11 @@ final class CompressCommand implements Callable<Integer> {
       Json.print(o, r);
     } else {
       print(o, r);
+    }
+    if (r.unchanged()) {
+      spec.commandLine().getErr().println("infercost compress: " + r.headline());
+      spec.commandLine().getErr().flush();
+      return ExitCodes.BOUND_NOT_MET;
     }
     return r.bound() != null && !r.bound().met() ? ExitCodes.BOUND_NOT_MET : ExitCodes.OK;
   }
@@ -235,7 +274,11 @@ final class CompressCommand implements Callable<Integer> {
   }
 
   static void print(PrintWriter o, CompressReport r) {
-    o.println("wrote    " + r.output().path());
+    o.println(r.headline());
+    if (r.search() != null) {
+      printSearch(o, r.search());
+    }
+    o.println("wrote    " + r.output().path() + " (for " + r.target() + ")");
     o.println(
         "size     "
             + Table.bytes(r.input().bytes())
@@ -293,5 +336,31 @@ final class CompressCommand implements Callable<Integer> {
       o.println("bound    " + (r.bound().met() ? "met: " : "NOT met: ") + r.bound().reason());
     }
     o.flush();
+  }
+
+  private static void printSearch(PrintWriter o, Search.Result s) {
+    Table t = new Table("#", "trial", "size", "loss", "bound", "inf/s", "vs input", "how");
+    for (Search.Trial x : s.trials()) {
+      t.row(
+          (x.number() == s.chosen() ? "*" : "") + x.number(),
+          x.config(),
+          Table.bytes(x.bytes()),
+          String.format(Locale.ROOT, "%.5f", x.loss()),
+          x.rewritten() == 0 ? "unchanged" : x.met() ? "met" : "missed",
+          x.speed() == null ? "-" : String.format(Locale.ROOT, "%.1f", x.speed().value()),
+          x.speedup() == null ? "-" : String.format(Locale.ROOT, "%.2fx", x.speedup()),
+          x.speed() == null
+              ? "-"
+              : x.speed().provenance().kind().toString().toLowerCase(Locale.ROOT));
+    }
+    t.print(o);
+    o.println(s.verdict());
+    if (!s.sensitivity().isEmpty()) {
+      o.println("most sensitive layers (" + s.sensitivityMethod() + "):");
+      s.sensitivity().stream()
+          .limit(5)
+          .forEach(l -> o.println(String.format(Locale.ROOT, "  %-40s %.6f", l.node(), l.loss())));
+    }
+    o.println(String.format(Locale.ROOT, "search took %.1f s", s.seconds()));
   }
 }

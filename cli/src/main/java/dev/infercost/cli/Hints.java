@@ -33,6 +33,8 @@ final class Hints {
       case METHOD -> List.of("--method", "--methods");
       case EXCLUDE -> List.of("--exclude");
       case TARGET_GPU -> List.of("--target-gpu");
+      case TARGET -> List.of("--target");
+      case SEARCH_BUDGET -> List.of("--max-trials", "--time-budget");
       case ACCURACY_BOUND -> List.of("--max-accuracy-drop", "--min-cosine");
       case LATENCY_OBJECTIVE -> List.of("--p99-ms");
       case CATALOG -> List.of("--hardware-catalog");

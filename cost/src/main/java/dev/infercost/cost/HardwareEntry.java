@@ -152,6 +152,24 @@ public record HardwareEntry(
       Checks.positiveOrNull("cpu.allCoreGhz", allCoreGhz);
       Checks.positiveOrNull("cpu.fp32GflopsPerCore", fp32GflopsPerCore);
     }
+
+    /**
+     * Whether int8 kernels may use full 8-bit weights here: the CPU multiplies int8 pairs with
+     * 32-bit accumulation (AVX-512 VNNI, AVX-VNNI, AMX, Arm SDOT). Without such instructions x86
+     * kernels pair products into 16-bit sums that saturate (vpmaddubsw), so weights must stay
+     * within 7 bits. An entry whose VNNI is not on every host it may run on ("not on ... hosts")
+     * counts as without, and so does an unknown ISA.
+     */
+    public boolean int8FullRange() {
+      if (int8DotIsa == null) {
+        return false;
+      }
+      String isa = int8DotIsa.toLowerCase(java.util.Locale.ROOT);
+      if (isa.startsWith("none") || isa.contains("not on")) {
+        return false;
+      }
+      return isa.contains("vnni") || isa.contains("amx") || isa.contains("sdot");
+    }
   }
 
   /**

@@ -92,4 +92,18 @@ class HardwareEntryTest {
     assertThrows(IllegalArgumentException.class, () -> new PriceSource("", null, null, "d"));
     assertThrows(IllegalArgumentException.class, () -> new PriceSource("s", null, null, null));
   }
+
+  @Test
+  void int8FullRangeOnlyWhereEveryHostMultipliesInt8WithoutSaturating() throws Exception {
+    Catalog c = Catalog.builtin();
+    org.junit.jupiter.api.Assertions.assertFalse(c.require("aws-c6a.large").cpu().int8FullRange());
+    org.junit.jupiter.api.Assertions.assertTrue(c.require("aws-c7i.large").cpu().int8FullRange());
+    org.junit.jupiter.api.Assertions.assertTrue(c.require("aws-c7g.large").cpu().int8FullRange());
+    org.junit.jupiter.api.Assertions.assertFalse(
+        new HardwareEntry.Cpu(
+                null, 2, null, null, "AVX-512 VNNI (not on Skylake 8168 hosts)", null, null)
+            .int8FullRange());
+    org.junit.jupiter.api.Assertions.assertFalse(
+        new HardwareEntry.Cpu(null, 2, null, null, null, null, null).int8FullRange());
+  }
 }

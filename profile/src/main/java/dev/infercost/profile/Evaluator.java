@@ -50,11 +50,35 @@ public final class Evaluator {
   public static EvalReport evaluate(
       String reference, String candidate, EvalData data, int threads, Consumer<String> progress)
       throws InfercostException {
-    ProfileOptions o = ProfileOptions.builder().optThreads(threads).build();
     progress.accept("evaluating " + candidate + " against " + reference + " on " + data.source());
-    Outputs ref = outputs(reference, data, o);
-    Outputs cand = outputs(candidate, data, o);
-    return compare(data, ref.vectors(), cand.vectors(), ref.kind());
+    return reference(reference, data, threads).compare(candidate);
+  }
+
+  /**
+   * A reference model's outputs on {@code data}, computed once: comparing many candidates with it
+   * (a search, per-layer sensitivity, the variants of {@code choose}) runs the reference once.
+   */
+  public static Reference reference(String model, EvalData data, int threads)
+      throws InfercostException {
+    ProfileOptions o = ProfileOptions.builder().optThreads(threads).build();
+    return new Reference(model, data, outputs(model, data, o), o);
+  }
+
+  /**
+   * A reference model's outputs on some data; see {@link #reference}.
+   *
+   * @param model the reference model file
+   * @param data what it ran on
+   * @param outputs its outputs
+   * @param options how candidates are run
+   */
+  public record Reference(String model, EvalData data, Outputs outputs, ProfileOptions options) {
+    /** Runs {@code candidate} on the same data and compares it with the reference. */
+    public EvalReport compare(String candidate) throws InfercostException {
+      Outputs cand =
+          candidate.equals(model) ? outputs : Evaluator.outputs(candidate, data, options);
+      return Evaluator.compare(data, outputs.vectors(), cand.vectors(), outputs.kind());
+    }
   }
 
   /**

@@ -146,13 +146,12 @@ public final class BenchWorkflow {
     BuiltVariant built;
     if (method == Method.INT8_DYNAMIC) {
       built =
-          Variants.build(
-              model,
-              new Recipe.Int8Dynamic(quant(e.compress())),
-              DataPlan.of(model, data, Optional.empty(), CALIBRATION_SAMPLES),
-              work.resolve(safe(e.name())),
-              threads,
-              progress);
+          Variants.of(
+                  model,
+                  DataPlan.of(model, data, Optional.empty(), CALIBRATION_SAMPLES),
+                  threads,
+                  progress)
+              .build(new Recipe.Int8Dynamic(quant(e.compress())), work.resolve(safe(e.name())));
     } else {
       // The input model is evaluated on all of its data: nothing is held out for calibration.
       Optional<Path> d = data.isPresent() ? data : model.defaultEvaluationData();
@@ -160,7 +159,7 @@ public final class BenchWorkflow {
           d.isEmpty()
               ? DataPlan.none()
               : DataPlan.evaluationOnly(EvalData.load(d.get(), model.inputs(), model.tokenizer()));
-      built = Variants.build(model, new Recipe.Fp32(), plan, work, threads, progress);
+      built = Variants.of(model, plan, threads, progress).build(new Recipe.Fp32(), work);
     }
     EvalReport eval = built.fidelity().orElse(null);
     Path file = built.file();

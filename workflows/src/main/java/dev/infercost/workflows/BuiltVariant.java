@@ -10,8 +10,8 @@ import java.util.Map;
 import java.util.Optional;
 
 /**
- * A variant {@link Variants#build} made: its file and what building it found. No report is written
- * by building; flows decide what to report.
+ * A variant {@link Variants} made: its file and what building it found. No report is written by
+ * building; flows decide what to report.
  *
  * @param recipe what was built
  * @param file the model file (the input itself for {@link Recipe.Fp32})

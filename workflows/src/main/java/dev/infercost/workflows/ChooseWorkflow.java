@@ -27,7 +27,7 @@ import java.util.Set;
 import java.util.function.Consumer;
 
 /**
- * {@code choose}: build every requested variant once ({@link Variants#build}, evaluated on the same
+ * {@code choose}: build every requested variant once ({@link Variants}, evaluated on the same
  * held-out data), measure each at every batch size on this host (interleaved), price every
  * (variant, hardware, batch) with {@link Pricer} — measured on this host's catalog entry, projected
  * elsewhere — and rank them with {@link Optimizer}.
@@ -76,10 +76,9 @@ public final class ChooseWorkflow {
     }
     Map<Method, BuiltVariant> built = new LinkedHashMap<>();
     Map<String, ChooseReport.Variant> variants = new LinkedHashMap<>();
+    Variants builder = Variants.of(model, plan, req.threads(), progress);
     for (Method m : req.methods()) {
-      BuiltVariant b =
-          Variants.build(
-              model, Recipe.of(m), plan, work.resolve(m.label()), req.threads(), progress);
+      BuiltVariant b = builder.build(Recipe.of(m), work.resolve(m.label()));
       built.put(m, b);
       var f = b.fidelity().orElseThrow();
       variants.put(

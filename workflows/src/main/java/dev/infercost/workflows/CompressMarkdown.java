@@ -8,9 +8,41 @@ import java.util.Locale;
 final class CompressMarkdown {
   private CompressMarkdown() {}
 
+  private static void search(StringBuilder b, Search.Result s) {
+    b.append("## Search\n\n").append(s.verdict()).append("\n\n");
+    b.append("| # | trial | bytes | loss | bound | inferences/s | vs input | how |\n");
+    b.append("|---|---|---|---|---|---|---|---|\n");
+    for (Search.Trial t : s.trials()) {
+      b.append(
+          f(
+              "| %s%d | %s | %d | %.5f | %s | %s | %s | %s |%n",
+              t.number() == s.chosen() ? "**kept** " : "",
+              t.number(),
+              t.config(),
+              t.bytes(),
+              t.loss(),
+              t.rewritten() == 0 ? "unchanged" : t.met() ? "met" : "missed",
+              t.speed() == null ? "-" : f("%.1f", t.speed().value()),
+              t.speedup() == null ? "-" : f("%.2fx", t.speedup()),
+              t.speed() == null ? "-" : t.speed().provenance()));
+    }
+    b.append(f("%nSearch bound: %s; %.1f s.%n", s.bound(), s.seconds()));
+    b.append("\n### Per-layer sensitivity\n\n").append(s.sensitivityMethod()).append(".\n\n");
+    if (!s.sensitivity().isEmpty()) {
+      b.append("| layer | loss (1 − mean cosine) |\n|---|---|\n");
+      s.sensitivity().forEach(l -> b.append(f("| %s | %.6g |%n", l.node(), l.loss())));
+    }
+    b.append('\n');
+  }
+
   static String render(CompressReport r) {
     StringBuilder b = new StringBuilder();
     b.append("# infercost compress: ").append(r.method()).append("\n\n");
+    b.append("**").append(r.headline()).append("**\n\n");
+    b.append("Built for ").append(r.target()).append(".\n\n");
+    if (r.search() != null) {
+      search(b, r.search());
+    }
     b.append("| | input | output |\n|---|---|---|\n");
     row(b, "file", r.input().path(), r.output().path());
     row(b, "size (bytes)", Long.toString(r.input().bytes()), Long.toString(r.output().bytes()));

@@ -24,6 +24,11 @@ import java.util.Map;
  * @param calibration where calibration data came from ({@code none} without)
  * @param bound the bound checked, or {@code null}
  * @param host where everything was measured
+ * @param target the hardware the model was built for, with its int8 instructions
+ * @param unchanged true when the compression rewrote no node (the output computes what the input
+ *     does)
+ * @param headline the conclusion in one line
+ * @param search the automatic search's trials, sensitivity and verdict, or {@code null}
  */
 public record CompressReport(
     int schema,
@@ -40,7 +45,11 @@ public record CompressReport(
     EvalReport fidelity,
     String calibration,
     BoundResult bound,
-    HostInfo host) {
+    HostInfo host,
+    String target,
+    boolean unchanged,
+    String headline,
+    Search.Result search) {
 
   /** A file: path, size and sha256. */
   public record FileFacts(String path, long bytes, String sha256) {}

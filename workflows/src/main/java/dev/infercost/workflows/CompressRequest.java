@@ -21,6 +21,10 @@ import java.util.Optional;
  * @param threads intra-op threads for evaluation and profiling
  * @param shapes input shapes for profiling (symbolic dims default as in {@code profile})
  * @param measure whether to profile latency before and after
+ * @param target the hardware the model is for (the report says so; the search builds for it);
+ *     empty: this host
+ * @param search when present, {@code recipe} is ignored and {@link Search} looks for the fastest
+ *     variant that meets {@code bound} (which it then requires) within this budget
  */
 public record CompressRequest(
     ModelRef model,
@@ -32,7 +36,27 @@ public record CompressRequest(
     Optional<Bound> bound,
     int threads,
     Map<String, long[]> shapes,
-    boolean measure) {
+    boolean measure,
+    Optional<Target> target,
+    Optional<SearchBudget> search) {
+
+  /**
+   * How long an automatic search may run.
+   *
+   * @param maxTrials most variants built
+   * @param timeBudget wall time after which no new trial starts
+   */
+  public record SearchBudget(int maxTrials, java.time.Duration timeBudget) {
+    public SearchBudget {
+      if (maxTrials < 1 || timeBudget.isNegative() || timeBudget.isZero()) {
+        throw new IllegalArgumentException(
+            "a search needs at least 1 trial and a positive time budget, got "
+                + maxTrials
+                + " and "
+                + timeBudget);
+      }
+    }
+  }
 
   public CompressRequest {
     if (!(recipe instanceof Recipe.Int8Dynamic || recipe instanceof Recipe.Int8Qdq)) {
@@ -48,6 +72,11 @@ public record CompressRequest(
       throw new IllegalArgumentException("calibration samples and threads must be >= 1");
     }
     shapes = java.util.Collections.unmodifiableMap(new LinkedHashMap<>(shapes));
+    if (search.isPresent() && bound.isEmpty()) {
+      throw new IllegalArgumentException(
+          "an automatic search needs an accuracy bound: a maximum accuracy drop or a minimum"
+              + " cosine");
+    }
   }
 
   public static Builder builder(ModelRef model, Path outDir) {
@@ -66,6 +95,8 @@ public record CompressRequest(
     private int threads = 1;
     private final Map<String, long[]> shapes = new LinkedHashMap<>();
     private boolean measure = true;
+    private Target target;
+    private SearchBudget search;
 
     private Builder(ModelRef model, Path outDir) {
       this.model = model;
@@ -112,6 +143,17 @@ public record CompressRequest(
       return this;
     }
 
+    public Builder optTarget(Target t) {
+      this.target = t;
+      return this;
+    }
+
+    /** Search for the fastest variant within the bound instead of building the recipe. */
+    public Builder optSearch(SearchBudget budget) {
+      this.search = budget;
+      return this;
+    }
+
     public CompressRequest build() {
       return new CompressRequest(
           model,
@@ -123,7 +165,9 @@ public record CompressRequest(
           Optional.ofNullable(bound),
           threads,
           shapes,
-          measure);
+          measure,
+          Optional.ofNullable(target),
+          Optional.ofNullable(search));
     }
   }
 

@@ -11,12 +11,14 @@ import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 import java.util.function.Consumer;
 
 /**
- * {@code compress}: build the variant ({@link Variants#build}: quantize, save, evaluate against the
- * input on held-out data), profile both, check the bound, and write {@code report.json} and {@code
+ * {@code compress}: build the variant ({@link Variants}: quantize, save, evaluate against the input
+ * on held-out data), profile both, check the bound, and write {@code report.json} and {@code
  * report.md}. The compressed model is written even when the bound is not met; the report says why.
  */
 public final class CompressWorkflow {
@@ -29,11 +31,45 @@ public final class CompressWorkflow {
       throws InfercostException {
     Path outDir = Reports.outDir(req.outDir());
     DataPlan plan = req.plan();
-    BuiltVariant built =
-        Variants.build(req.model(), req.recipe(), plan, outDir, req.threads(), progress);
+    Target target = req.target().orElseGet(Target::host);
+    BuiltVariant built;
+    Search.Result search = null;
+    if (req.search().isPresent()) {
+      var budget = req.search().get();
+      Search.Options o =
+          new Search.Options(
+              req.bound().orElseThrow(),
+              target,
+              req.quant().filter(),
+              budget.maxTrials(),
+              budget.timeBudget());
+      Search.Outcome found =
+          Search.run(
+              req.model(),
+              plan,
+              o,
+              PricingInputs.catalog(Optional.empty()),
+              outDir,
+              req.threads(),
+              progress);
+      built = found.chosen();
+      search = found.result();
+      built =
+          new BuiltVariant(
+              built.recipe(),
+              found.file(),
+              built.bytes(),
+              built.fidelity(),
+              built.options(),
+              built.passes(),
+              built.seconds());
+    } else {
+      built = Variants.of(req.model(), plan, req.threads(), progress).build(req.recipe(), outDir);
+    }
     Path input = req.model().file();
     Path output = built.file();
-    CompressReport.Latency latency = req.measure() ? latency(req, input, output, progress) : null;
+    CompressReport.Latency latency =
+        req.measure() ? latency(req, plan, input, output, progress) : null;
     CompressReport.BoundResult bound = null;
     if (req.bound().isPresent()) {
       Bound b = req.bound().get();
@@ -43,6 +79,8 @@ public final class CompressWorkflow {
               : b.check(built.fidelity().get());
       bound = new CompressReport.BoundResult(b.kind(), b.value(), c.met(), c.reason());
     }
+    Optional<String> unchanged = Unchanged.reason(built);
+    unchanged.ifPresent(progress);
     CompressReport report =
         new CompressReport(
             Reports.SCHEMA,
@@ -59,14 +97,41 @@ public final class CompressWorkflow {
             built.fidelity().orElse(null),
             plan.calibrationSource(),
             bound,
-            HostInfo.current());
+            HostInfo.current(),
+            target.describe(),
+            unchanged.isPresent(),
+            headline(built, unchanged, latency, bound),
+            search);
     Reports.writeJson(outDir.resolve(REPORT_JSON), report);
     Reports.writeText(outDir.resolve(REPORT_MD), CompressMarkdown.render(report));
     return report;
   }
 
+  private static String headline(
+      BuiltVariant built,
+      Optional<String> unchanged,
+      CompressReport.Latency latency,
+      CompressReport.BoundResult bound) {
+    if (unchanged.isPresent()) {
+      return unchanged.get();
+    }
+    StringBuilder h = new StringBuilder(built.method().label());
+    h.append(
+        String.format(Locale.ROOT, ": %d nodes rewritten", Search.rewrittenNodes(built).size()));
+    if (latency != null) {
+      h.append(String.format(Locale.ROOT, ", %.2fx the input's speed", 1 / latency.p50Ratio()));
+    }
+    built
+        .fidelity()
+        .ifPresent(f -> h.append(String.format(Locale.ROOT, ", mean cosine %.5f", f.meanCosine())));
+    if (bound != null) {
+      h.append(bound.met() ? "; bound met" : "; bound NOT met");
+    }
+    return h.toString();
+  }
+
   private static CompressReport.Latency latency(
-      CompressRequest req, Path before, Path after, Consumer<String> progress)
+      CompressRequest req, DataPlan plan, Path before, Path after, Consumer<String> progress)
       throws InfercostException {
     ProfileOptions o =
         ProfileOptions.builder()
@@ -74,9 +139,14 @@ public final class CompressWorkflow {
             .optWarmup(10, 0)
             .optSampling(10, 2_000, 120_000)
             .build();
+    // Shapes come from the data first: the model is timed on what it will see.
+    boolean fromData =
+        req.shapes().isEmpty() && (plan.evaluation().isPresent() || !plan.calibration().isEmpty());
     List<Tensor> inputs =
-        SideBySide.syntheticInputs(
-            before.toString(), req.shapes(), n -> progress.accept("note: " + n));
+        fromData
+            ? Search.representativeBatch(plan)
+            : SideBySide.syntheticInputs(
+                before.toString(), req.shapes(), n -> progress.accept("note: " + n));
     List<LatencyStats> s =
         SideBySide.measure(List.of(before.toString(), after.toString()), inputs, o, 8, progress)
             .stream()
@@ -85,7 +155,10 @@ public final class CompressWorkflow {
     Map<String, List<Long>> shapes = new LinkedHashMap<>();
     inputs.forEach(t -> shapes.put(t.name(), Arrays.stream(t.shape()).boxed().toList()));
     return new CompressReport.Latency(
-        "measured on this host, interleaved (8 rounds), " + req.threads() + " thread(s)",
+        "measured on this host, interleaved (8 rounds), "
+            + req.threads()
+            + " thread(s), on "
+            + (fromData ? "the data's median-size batch" : "synthetic inputs"),
         req.threads(),
         shapes,
         s.get(0),

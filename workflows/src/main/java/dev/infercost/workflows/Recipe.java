@@ -5,7 +5,7 @@ import dev.infercost.compress.QuantOptions;
 
 /**
  * How to build one variant of a model: its {@link Method} and that method's options. Recipes are
- * values; {@link Variants#build} turns one into a model file.
+ * values; {@link Variants} turns one into a model file.
  */
 public sealed interface Recipe {
   /** Which kind of variant this builds. */

@@ -64,9 +64,10 @@ public final class TargetGpuWorkflow {
     DataPlan plan = req.plan();
     List<BuiltVariant> gpuVariants = new ArrayList<>();
     gpuVariants.add(
-        Variants.build(
-            model, new Recipe.Fp32(), plan.withoutEvaluation(), outDir, threads, progress));
-    gpuVariants.add(Variants.build(model, Recipe.of(Method.FP16), plan, outDir, threads, progress));
+        Variants.of(model, plan.withoutEvaluation(), threads, progress)
+            .build(new Recipe.Fp32(), outDir));
+    Variants builder = Variants.of(model, plan, threads, progress);
+    gpuVariants.add(builder.build(Recipe.of(Method.FP16), outDir));
     if (plan.evaluation().isEmpty()) {
       notes.add("fp16 fidelity not evaluated: no evaluation data given");
     }
@@ -79,13 +80,7 @@ public final class TargetGpuWorkflow {
           "int8-qdq not built: static int8 needs calibration data; pass data to calibrate on");
     } else {
       BuiltVariant q =
-          Variants.build(
-              model,
-              new Recipe.Int8Qdq(req.quant()),
-              plan,
-              outDir.resolve(Method.INT8_QDQ.label()),
-              threads,
-              progress);
+          builder.build(new Recipe.Int8Qdq(req.quant()), outDir.resolve(Method.INT8_QDQ.label()));
       if (q.fidelity().isEmpty()) {
         notes.add("int8-qdq fidelity not evaluated: no evaluation data given");
       }
@@ -179,13 +174,8 @@ public final class TargetGpuWorkflow {
       throws InfercostException {
     int threads = req.threads();
     BuiltVariant int8 =
-        Variants.build(
-            req.model(),
-            new Recipe.Int8Dynamic(req.quant()),
-            req.plan().withoutEvaluation(),
-            req.outDir().resolve("cpu-int8"),
-            threads,
-            progress);
+        Variants.of(req.model(), req.plan().withoutEvaluation(), threads, progress)
+            .build(new Recipe.Int8Dynamic(req.quant()), req.outDir().resolve("cpu-int8"));
     List<Tensor> inputs = SideBySide.syntheticInputs(int8.file().toString(), shapes, s -> {});
     ProfileOptions o =
         ProfileOptions.builder().optThreads(threads).optSampling(10, 1000, 60_000).build();

@@ -5,6 +5,7 @@ import dev.infercost.compress.CompressResult;
 import dev.infercost.compress.Compressor;
 import dev.infercost.models.Models;
 import dev.infercost.models.OnnxModel;
+import dev.infercost.profile.EvalData;
 import dev.infercost.profile.EvalReport;
 import dev.infercost.profile.Evaluator;
 import java.nio.file.Path;
@@ -15,34 +16,47 @@ import java.util.Optional;
 import java.util.function.Consumer;
 
 /**
- * Builds variants: the one library call every flow (compress, choose, {@code --target-gpu}, bench)
- * uses to turn a {@link Recipe} into a model file, evaluated against the input on the plan's
- * held-out data. Writes the model file only, never a report.
+ * Builds variants of one model with one data plan: the one library call every flow (compress,
+ * choose, {@code --target-gpu}, bench, the search) uses to turn a {@link Recipe} into a model file,
+ * evaluated against the input on the plan's held-out data. The input's outputs on that data are
+ * computed once and compared with every variant built here. Writes model files only, never a
+ * report.
  */
 public final class Variants {
-  private Variants() {}
+  private final ModelRef model;
+  private final DataPlan data;
+  private final int threads;
+  private final Consumer<String> progress;
+  private Evaluator.Reference reference;
+
+  private Variants(ModelRef model, DataPlan data, int threads, Consumer<String> progress) {
+    this.model = model;
+    this.data = data;
+    this.threads = threads;
+    this.progress = progress;
+  }
 
   /**
-   * Builds {@code recipe} of {@code model} into {@code dir} (created if needed) as {@link
-   * Method#fileName()}; fp32 is the input file itself and writes nothing.
+   * A builder of {@code model}'s variants.
    *
    * @param data calibration batches for static int8 and held-out data for the fidelity
    * @param threads intra-op threads for the evaluation
    */
-  public static BuiltVariant build(
-      ModelRef model,
-      Recipe recipe,
-      DataPlan data,
-      Path dir,
-      int threads,
-      Consumer<String> progress)
-      throws InfercostException {
+  public static Variants of(ModelRef model, DataPlan data, int threads, Consumer<String> progress) {
+    return new Variants(model, data, threads, progress);
+  }
+
+  /**
+   * Builds {@code recipe} into {@code dir} (created if needed) as {@link Method#fileName()}; fp32
+   * is the input file itself and writes nothing.
+   */
+  public BuiltVariant build(Recipe recipe, Path dir) throws InfercostException {
     if (recipe instanceof Recipe.Fp32) {
       return new BuiltVariant(
           recipe,
           model.file(),
           Reports.size(model.file()),
-          evaluate(model, model.file(), data, threads, progress),
+          evaluate(model.file()),
           Map.of(),
           List.of(),
           0);
@@ -55,10 +69,10 @@ public final class Variants {
       progress.accept("converting to fp16 (fp32 islands for sensitive ops, fp32 I/O)");
       result = Compressor.toFp16(input, f.options());
     } else if (recipe instanceof Recipe.Int8Dynamic q) {
-      progress.accept(compressing(model, recipe, data));
+      progress.accept(compressing(recipe));
       result = Compressor.quantizeDynamic(input, q.quant(), data.calibration());
     } else if (recipe instanceof Recipe.Int8Qdq q) {
-      progress.accept(compressing(model, recipe, data));
+      progress.accept(compressing(recipe));
       result = Compressor.quantizeStatic(input, q.quant(), data.calibration());
     } else {
       throw new IllegalStateException("no builder for " + recipe);
@@ -72,13 +86,13 @@ public final class Variants {
         recipe,
         output,
         Reports.size(output),
-        evaluate(model, output, data, threads, progress),
+        evaluate(output),
         result.options(),
         result.passes(),
         seconds);
   }
 
-  private static String compressing(ModelRef model, Recipe recipe, DataPlan data) {
+  private String compressing(Recipe recipe) {
     return "compressing "
         + model.file().getFileName()
         + " ("
@@ -88,14 +102,20 @@ public final class Variants {
         + ")";
   }
 
-  private static Optional<EvalReport> evaluate(
-      ModelRef model, Path candidate, DataPlan data, int threads, Consumer<String> progress)
-      throws InfercostException {
+  /**
+   * {@code candidate} (a model with the input's inputs and outputs) against the input on the plan's
+   * held-out data; empty when the plan has none.
+   */
+  public Optional<EvalReport> evaluate(Path candidate) throws InfercostException {
     if (data.evaluation().isEmpty()) {
       return Optional.empty();
     }
-    return Optional.of(
-        Evaluator.evaluate(
-            model.path(), candidate.toString(), data.evaluation().get(), threads, progress));
+    EvalData heldOut = data.evaluation().get();
+    progress.accept(
+        "evaluating " + candidate + " against " + model.file() + " on " + heldOut.source());
+    if (reference == null) {
+      reference = Evaluator.reference(model.path(), heldOut, threads);
+    }
+    return Optional.of(reference.compare(candidate.toString()));
   }
 }

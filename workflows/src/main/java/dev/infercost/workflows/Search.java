@@ -1,0 +1,570 @@
+package dev.infercost.workflows;
+
+import dev.infercost.base.AtomicFiles;
+import dev.infercost.base.InfercostException;
+import dev.infercost.base.Parameter;
+import dev.infercost.compress.NodeFilter;
+import dev.infercost.compress.PassContext;
+import dev.infercost.compress.PassSummary;
+import dev.infercost.compress.QuantOptions;
+import dev.infercost.cost.Catalog;
+import dev.infercost.cost.Figure;
+import dev.infercost.cost.HardwareEntry;
+import dev.infercost.cost.Projection;
+import dev.infercost.models.Models;
+import dev.infercost.models.Tensor;
+import dev.infercost.profile.EvalData;
+import dev.infercost.profile.EvalReport;
+import dev.infercost.profile.ProfileOptions;
+import dev.infercost.profile.SideBySide;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import java.util.function.Consumer;
+
+/**
+ * The accuracy-aware search behind {@code compress --method auto}: candidate recipes for the target
+ * (CPU: integer-kernel int8 with the target's weight range; GPU: int8 in QDQ form and fp16), with
+ * and without SmoothQuant, built and evaluated on the held-out data in order of predicted speed;
+ * when none meets the bound, the most sensitive layers (quantized one at a time) are kept in fp32,
+ * 1, 2, 4, ... of them, until one does. Every trial is measured side by side with the input (CPU
+ * targets: here, at the requested threads) or projected onto the target (GPU targets: roofline,
+ * labelled estimated), and the fastest trial that meets the bound wins. If none meets it, the
+ * closest one is kept and the result says by how much it misses. Bounded by a trial count and a
+ * time budget.
+ */
+public final class Search {
+  /** Samples of the held-out data that per-layer sensitivity is measured on. */
+  static final int SENSITIVITY_SAMPLES = 128;
+
+  /** Share of the time budget per-layer sensitivity may use. */
+  static final double SENSITIVITY_SHARE = 0.4;
+
+  private Search() {}
+
+  /**
+   * What to search for.
+   *
+   * @param bound the accuracy bound a trial must meet
+   * @param target the hardware the model is for
+   * @param filter the nodes that may be quantized at all
+   * @param maxTrials most variants built (per-layer sensitivity builds do not count)
+   * @param timeBudget wall time after which no new trial starts
+   */
+  public record Options(
+      Bound bound, Target target, NodeFilter filter, int maxTrials, Duration timeBudget) {
+    public Options {
+      if (maxTrials < 1) {
+        throw new IllegalArgumentException("the search needs at least 1 trial, got " + maxTrials);
+      }
+      if (timeBudget.isNegative() || timeBudget.isZero()) {
+        throw new IllegalArgumentException("the time budget must be positive, got " + timeBudget);
+      }
+    }
+  }
+
+  /**
+   * One variant the search built.
+   *
+   * @param number 1-based, in build order
+   * @param config the recipe in words
+   * @param method the variant kind
+   * @param file where it was built
+   * @param bytes its size
+   * @param fidelity against the input on the held-out data
+   * @param loss on the bound's measure (accuracy drop, or 1 − mean cosine)
+   * @param met whether it meets the bound
+   * @param rewritten nodes the quantizing passes rewrote (0: the trial changed nothing)
+   * @param speed inferences/s: measured here (CPU targets) or projected (GPU targets), with how
+   * @param speedup speed ÷ the input's speed on the same footing
+   */
+  public record Trial(
+      int number,
+      String config,
+      String method,
+      String file,
+      long bytes,
+      EvalReport fidelity,
+      double loss,
+      boolean met,
+      int rewritten,
+      Figure speed,
+      Double speedup) {}
+
+  /**
+   * The output loss from quantizing one layer alone.
+   *
+   * @param node the node's name
+   * @param loss 1 − mean cosine of the model's output on the sensitivity samples
+   */
+  public record LayerSensitivity(String node, double loss) {}
+
+  /**
+   * The search's findings, for the report.
+   *
+   * @param target what the model was built for
+   * @param bound the bound, in words
+   * @param trials every trial, in build order
+   * @param chosen the number of the trial kept
+   * @param met whether the kept trial meets the bound
+   * @param verdict one line: what was kept and why, or by how much the closest misses
+   * @param sensitivity layers most harmful first, when measured
+   * @param sensitivityMethod how sensitivity was measured (or why not)
+   * @param seconds wall time of the search
+   */
+  public record Result(
+      String target,
+      String bound,
+      List<Trial> trials,
+      int chosen,
+      boolean met,
+      String verdict,
+      List<LayerSensitivity> sensitivity,
+      String sensitivityMethod,
+      double seconds) {
+    public Result {
+      trials = List.copyOf(trials);
+      sensitivity = List.copyOf(sensitivity);
+    }
+  }
+
+  /**
+   * What {@link #run} returns: the findings and the kept variant, written to {@code out}.
+   *
+   * @param result the findings
+   * @param chosen the kept variant, as built
+   * @param file where it was written
+   */
+  public record Outcome(Result result, BuiltVariant chosen, Path file) {}
+
+  private record Candidate(String config, Recipe recipe) {}
+
+  private record Built(Candidate candidate, BuiltVariant variant, double loss, boolean met) {}
+
+  /**
+   * Searches {@code model}'s variants for {@code options.target()} and writes the kept one into
+   * {@code outDir} (trials under {@code outDir/trials}).
+   *
+   * @param catalog for GPU targets' projections
+   * @param threads intra-op threads for evaluation and (CPU targets) measurement
+   */
+  public static Outcome run(
+      ModelRef model,
+      DataPlan plan,
+      Options options,
+      Catalog catalog,
+      Path outDir,
+      int threads,
+      Consumer<String> progress)
+      throws InfercostException {
+    if (plan.evaluation().isEmpty()) {
+      throw new InfercostException(
+          model.name() + ": an automatic search needs held-out data to check the bound against",
+          Parameter.EVAL_DATA);
+    }
+    long t0 = System.nanoTime();
+    long deadline = t0 + options.timeBudget().toNanos();
+    Variants variants = Variants.of(model, plan, threads, progress);
+    Path trialsDir = Reports.outDir(outDir.resolve("trials"));
+    List<Built> built = new ArrayList<>();
+    for (Candidate c : candidates(options, !plan.calibration().isEmpty())) {
+      if (built.size() >= options.maxTrials() || System.nanoTime() > deadline) {
+        break;
+      }
+      built.add(trial(c, variants, options.bound(), trialsDir, built.size() + 1, progress));
+    }
+    List<LayerSensitivity> sensitivity = List.of();
+    String sensitivityMethod = "not measured: every trial built so far quantizes nothing";
+    Optional<Built> base =
+        built.stream()
+            .filter(b -> rewritten(b.variant()) > 0)
+            .filter(b -> b.variant().method() != Method.FP16)
+            .min(Comparator.comparingDouble(Built::loss));
+    if (base.isPresent()) {
+      long sensitivityDeadline =
+          System.nanoTime() + (long) ((deadline - System.nanoTime()) * SENSITIVITY_SHARE);
+      EvalData heldOut = plan.evaluation().get();
+      DataPlan subset =
+          new DataPlan(
+              plan.calibration(),
+              plan.calibrationSource(),
+              Optional.of(heldOut.firstBatches(batchesFor(heldOut, SENSITIVITY_SAMPLES))));
+      sensitivity =
+          sensitivity(model, base.get(), subset, threads, trialsDir, sensitivityDeadline, progress);
+      sensitivityMethod =
+          String.format(
+              Locale.ROOT,
+              "each of %d layers of trial %d's recipe quantized alone (without SmoothQuant),"
+                  + " 1 − mean output cosine on the first %d held-out samples%s",
+              rewrittenNodes(base.get().variant()).size(),
+              built.indexOf(base.get()) + 1,
+              subset.evaluation().get().samples(),
+              sensitivity.size() < rewrittenNodes(base.get().variant()).size()
+                  ? "; stopped after " + sensitivity.size() + " layers at the time budget"
+                  : "");
+    }
+    if (built.stream().noneMatch(Built::met) && base.isPresent() && !sensitivity.isEmpty()) {
+      // Keeping every layer in fp32 is the input itself: stop one short of that.
+      for (int k = 1; k < sensitivity.size(); k *= 2) {
+        if (built.size() >= options.maxTrials() || System.nanoTime() > deadline) {
+          break;
+        }
+        List<String> keep = sensitivity.subList(0, k).stream().map(LayerSensitivity::node).toList();
+        Candidate c = excluding(base.get().candidate(), keep);
+        Built b = trial(c, variants, options.bound(), trialsDir, built.size() + 1, progress);
+        built.add(b);
+        if (b.met()) {
+          break;
+        }
+      }
+    }
+    List<Figure> speeds = new ArrayList<>();
+    Figure reference =
+        speeds(model, built, options.target(), catalog, plan, threads, speeds, progress);
+    List<Trial> trials = new ArrayList<>();
+    for (int i = 0; i < built.size(); i++) {
+      Built b = built.get(i);
+      Figure s = speeds.get(i);
+      trials.add(
+          new Trial(
+              i + 1,
+              b.candidate().config(),
+              b.variant().method().label(),
+              b.variant().file().toString(),
+              b.variant().bytes(),
+              b.variant().fidelity().orElseThrow(),
+              b.loss(),
+              b.met(),
+              rewritten(b.variant()),
+              s,
+              s == null || reference == null ? null : s.value() / reference.value()));
+    }
+    int chosen = choose(trials);
+    Trial t = trials.get(chosen);
+    String verdict = verdict(trials, t, options.bound());
+    BuiltVariant kept = built.get(chosen).variant();
+    Path file = outDir.resolve(kept.method().fileName());
+    AtomicFiles.write(file, out -> Files.copy(kept.file(), out));
+    progress.accept(verdict);
+    return new Outcome(
+        new Result(
+            options.target().describe(),
+            describe(options.bound()),
+            trials,
+            t.number(),
+            t.met(),
+            verdict,
+            sensitivity,
+            sensitivityMethod,
+            (System.nanoTime() - t0) / 1e9),
+        kept,
+        file);
+  }
+
+  /** The candidates for the target, in order of predicted speed (fastest first). */
+  private static List<Candidate> candidates(Options o, boolean calibration) {
+    List<Candidate> out = new ArrayList<>();
+    Target t = o.target();
+    if (t.gpu()) {
+      if (calibration) {
+        out.add(
+            new Candidate(
+                "int8-qdq, SmoothQuant auto",
+                new Recipe.Int8Qdq(quant(o, t, PassContext.AUTO_ALPHA))));
+        out.add(new Candidate("int8-qdq, no SmoothQuant", new Recipe.Int8Qdq(quant(o, t, 0))));
+      }
+      out.add(new Candidate(Method.FP16.label(), Recipe.of(Method.FP16)));
+      return out;
+    }
+    String bits = t.reducedRange() ? "7-bit" : "8-bit";
+    if (calibration) {
+      out.add(
+          new Candidate(
+              "int8-dynamic, " + bits + " weights, SmoothQuant auto",
+              new Recipe.Int8Dynamic(quant(o, t, PassContext.AUTO_ALPHA))));
+    }
+    out.add(
+        new Candidate(
+            "int8-dynamic, " + bits + " weights, no SmoothQuant",
+            new Recipe.Int8Dynamic(quant(o, t, 0))));
+    return out;
+  }
+
+  private static QuantOptions quant(Options o, Target t, double alpha) {
+    return new QuantOptions(o.filter(), true, t.reducedRange(), true, alpha);
+  }
+
+  /** {@code c} with {@code nodes} kept in fp32. */
+  private static Candidate excluding(Candidate c, List<String> nodes) {
+    String config =
+        c.config()
+            + ", "
+            + nodes.size()
+            + (nodes.size() == 1 ? " layer" : " layers")
+            + " kept in fp32 ("
+            + String.join(", ", nodes)
+            + ")";
+    return new Candidate(config, withFilter(c.recipe(), q -> q.filter().excluding(nodes)));
+  }
+
+  private static Recipe withFilter(
+      Recipe r, java.util.function.Function<QuantOptions, NodeFilter> filter) {
+    if (r instanceof Recipe.Int8Dynamic d) {
+      return new Recipe.Int8Dynamic(
+          with(d.quant(), filter.apply(d.quant()), d.quant().smoothAlpha()));
+    }
+    if (r instanceof Recipe.Int8Qdq q) {
+      return new Recipe.Int8Qdq(with(q.quant(), filter.apply(q.quant()), q.quant().smoothAlpha()));
+    }
+    throw new IllegalArgumentException("no node filter on " + r);
+  }
+
+  private static QuantOptions with(QuantOptions q, NodeFilter filter, double alpha) {
+    return new QuantOptions(filter, q.perChannel(), q.reducedRange(), q.embeddings(), alpha);
+  }
+
+  private static Built trial(
+      Candidate c,
+      Variants variants,
+      Bound bound,
+      Path trialsDir,
+      int number,
+      Consumer<String> progress)
+      throws InfercostException {
+    progress.accept("trial " + number + ": " + c.config());
+    BuiltVariant v = variants.build(c.recipe(), trialsDir.resolve(String.format("%02d", number)));
+    EvalReport f = v.fidelity().orElseThrow();
+    double loss = bound.loss(f);
+    boolean met = bound.check(f).met();
+    progress.accept(
+        String.format(
+            Locale.ROOT,
+            "trial %d: %s the bound (loss %.5f, %d nodes quantized)",
+            number,
+            met ? "meets" : "misses",
+            loss,
+            rewritten(v)));
+    return new Built(c, v, loss, met);
+  }
+
+  /** Nodes the quantizing passes rewrote (SmoothQuant only rescales). */
+  static List<String> rewrittenNodes(BuiltVariant v) {
+    List<String> out = new ArrayList<>();
+    for (PassSummary p : v.passes()) {
+      if (!p.pass().equals("smoothquant")) {
+        out.addAll(p.rewritten());
+      }
+    }
+    return out;
+  }
+
+  private static int rewritten(BuiltVariant v) {
+    return v.method() == Method.FP16 ? -1 : rewrittenNodes(v).size();
+  }
+
+  /** Batches of {@code data} that hold at least {@code samples} samples (or all of them). */
+  private static int batchesFor(EvalData data, int samples) {
+    int n = 0;
+    int seen = 0;
+    for (List<Tensor> b : data.batches()) {
+      if (seen >= samples) {
+        break;
+      }
+      seen += (int) b.get(0).shape()[0];
+      n++;
+    }
+    return n;
+  }
+
+  private static List<LayerSensitivity> sensitivity(
+      ModelRef model,
+      Built base,
+      DataPlan subset,
+      int threads,
+      Path trialsDir,
+      long deadline,
+      Consumer<String> progress)
+      throws InfercostException {
+    Variants v = Variants.of(model, subset, threads, s -> {});
+    List<String> nodes = rewrittenNodes(base.variant());
+    List<LayerSensitivity> out = new ArrayList<>();
+    Path dir = trialsDir.resolve("sensitivity");
+    for (int i = 0; i < nodes.size() && System.nanoTime() < deadline; i++) {
+      String node = nodes.get(i);
+      progress.accept("sensitivity " + (i + 1) + "/" + nodes.size() + ": " + node);
+      Recipe one =
+          withFilter(
+              base.candidate().recipe(), q -> new NodeFilter(List.of(node), q.filter().exclude()));
+      one = withAlpha(one, 0);
+      BuiltVariant b = v.build(one, dir);
+      out.add(new LayerSensitivity(node, 1 - b.fidelity().orElseThrow().meanCosine()));
+    }
+    out.sort(Comparator.comparingDouble(LayerSensitivity::loss).reversed());
+    return out;
+  }
+
+  private static Recipe withAlpha(Recipe r, double alpha) {
+    if (r instanceof Recipe.Int8Dynamic d) {
+      return new Recipe.Int8Dynamic(with(d.quant(), d.quant().filter(), alpha));
+    }
+    if (r instanceof Recipe.Int8Qdq q) {
+      return new Recipe.Int8Qdq(with(q.quant(), q.quant().filter(), alpha));
+    }
+    return r;
+  }
+
+  /**
+   * Fills {@code out} with each trial's speed and returns the input's on the same footing: CPU
+   * targets measured here side by side (interleaved) on the data's first batch; GPU targets
+   * projected onto the catalog entry.
+   */
+  private static Figure speeds(
+      ModelRef model,
+      List<Built> built,
+      Target target,
+      Catalog catalog,
+      DataPlan plan,
+      int threads,
+      List<Figure> out,
+      Consumer<String> progress)
+      throws InfercostException {
+    List<Tensor> inputs = representativeBatch(plan);
+    int batch = (int) inputs.get(0).shape()[0];
+    Map<String, long[]> shapes = new LinkedHashMap<>();
+    inputs.forEach(t -> shapes.put(t.name(), t.shape()));
+    if (target.gpu()) {
+      HardwareEntry gpu = catalog.require(target.id());
+      Figure ref = project(model.file(), gpu, Method.FP32, shapes, batch);
+      for (Built b : built) {
+        out.add(project(b.variant().file(), gpu, b.variant().method(), shapes, batch));
+      }
+      return ref;
+    }
+    List<String> files = new ArrayList<>();
+    files.add(model.path());
+    built.forEach(b -> files.add(b.variant().file().toString()));
+    ProfileOptions o =
+        ProfileOptions.builder()
+            .optThreads(threads)
+            .optWarmup(5, 200)
+            .optSampling(5, 500, 60_000)
+            .build();
+    progress.accept("measuring the input and " + built.size() + " trials side by side");
+    List<SideBySide.Result> r = SideBySide.measure(files, inputs, o, 4, progress);
+    String how =
+        String.format(
+            Locale.ROOT,
+            "measured here, %d thread(s), on the data's median-size batch %s, interleaved with the"
+                + " input and the other trials",
+            threads,
+            shapesText(shapes));
+    for (int i = 1; i < r.size(); i++) {
+      out.add(Figure.measured(batch * 1000.0 / r.get(i).stats().p50(), Projection.UNIT, how));
+    }
+    return Figure.measured(batch * 1000.0 / r.get(0).stats().p50(), Projection.UNIT, how);
+  }
+
+  private static String shapesText(Map<String, long[]> shapes) {
+    List<String> out = new ArrayList<>();
+    shapes.forEach((k, v) -> out.add(k + "=" + java.util.Arrays.toString(v)));
+    return String.join(" ", out);
+  }
+
+  private static Figure project(
+      Path file, HardwareEntry gpu, Method method, Map<String, long[]> shapes, int batch)
+      throws InfercostException {
+    var info = Models.loadOnnx(file).info(shapes);
+    var graph = PricingInputs.gpuGraph(info, batch);
+    if (graph.isEmpty()) {
+      return null;
+    }
+    return Projection.gpuServed(graph.get(), gpu, method.deployable().gpuPrecision());
+  }
+
+  /**
+   * A batch of the data, so the shapes measured are the ones the model will see: of the held-out
+   * batches (else the calibration ones) the one of median size — text batches hold one sentence
+   * each and their lengths vary, so the first one can be far shorter than typical.
+   */
+  static List<Tensor> representativeBatch(DataPlan plan) {
+    List<List<Tensor>> batches =
+        plan.evaluation().isPresent() ? plan.evaluation().get().batches() : plan.calibration();
+    List<List<Tensor>> sorted = new ArrayList<>(batches);
+    sorted.sort(Comparator.comparingLong(b -> elements(b.get(0).shape())));
+    return sorted.get(sorted.size() / 2);
+  }
+
+  private static long elements(long[] shape) {
+    long n = 1;
+    for (long d : shape) {
+      n *= d;
+    }
+    return n;
+  }
+
+  /** The fastest trial that meets the bound; else the closest one. Index into {@code trials}. */
+  private static int choose(List<Trial> trials) {
+    int best = -1;
+    for (int i = 0; i < trials.size(); i++) {
+      Trial t = trials.get(i);
+      if (!t.met() || t.rewritten() == 0) {
+        continue;
+      }
+      if (best < 0 || faster(t, trials.get(best))) {
+        best = i;
+      }
+    }
+    if (best >= 0) {
+      return best;
+    }
+    int closest = -1;
+    for (int i = 0; i < trials.size(); i++) {
+      Trial t = trials.get(i);
+      if (t.rewritten() != 0 && (closest < 0 || t.loss() < trials.get(closest).loss())) {
+        closest = i;
+      }
+    }
+    return Math.max(closest, 0);
+  }
+
+  private static boolean faster(Trial a, Trial b) {
+    double sa = a.speed() == null ? 0 : a.speed().value();
+    double sb = b.speed() == null ? 0 : b.speed().value();
+    return sa > sb;
+  }
+
+  private static String verdict(List<Trial> trials, Trial t, Bound bound) {
+    if (t.met()) {
+      return String.format(
+          Locale.ROOT,
+          "kept trial %d (%s): the fastest of the %d %s that meet %s%s",
+          t.number(),
+          t.config(),
+          trials.stream().filter(Trial::met).count(),
+          trials.stream().filter(Trial::met).count() == 1 ? "trial" : "trials",
+          describe(bound),
+          t.speedup() == null ? "" : String.format(Locale.ROOT, ", %.2fx the input", t.speedup()));
+    }
+    return String.format(
+        Locale.ROOT,
+        "no trial meets %s; kept the closest, trial %d (%s), which misses it by %.3g (loss %.3g"
+            + " against at most %.3g)",
+        describe(bound),
+        t.number(),
+        t.config(),
+        t.loss() - bound.maxLoss(),
+        t.loss(),
+        bound.maxLoss());
+  }
+
+  static String describe(Bound b) {
+    return String.format(Locale.ROOT, "%s %s", b.kind(), b.value());
+  }
+}

@@ -1,0 +1,104 @@
+package dev.infercost.workflows;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.infercost.base.InfercostException;
+import dev.infercost.base.Parameter;
+import dev.infercost.cost.Catalog;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** {@code compress --method auto}: the search through {@link CompressWorkflow}. */
+class SearchTest {
+  @TempDir Path tmp;
+
+  private CompressReport auto(String model, Bound bound, int trials) throws Exception {
+    return CompressWorkflow.run(
+        CompressRequest.builder(ModelRef.resolve(model), tmp.resolve(model))
+            .optBound(bound)
+            .optMeasure(false)
+            .optSearch(new CompressRequest.SearchBudget(trials, Duration.ofMinutes(5)))
+            .build(),
+        s -> {});
+  }
+
+  @Test
+  void keepsTheFastestTrialThatMeetsTheBound() throws Exception {
+    CompressReport r = auto("digits-cnn", Bound.maxAccuracyDrop(0.005), 12);
+    Search.Result s = r.search();
+    assertNotNull(s);
+    assertTrue(s.met(), s.verdict());
+    assertTrue(r.bound().met());
+    Search.Trial kept = s.trials().get(s.chosen() - 1);
+    for (Search.Trial t : s.trials()) {
+      assertNotNull(t.speed(), "every CPU trial is measured");
+      if (t.met() && t.rewritten() > 0) {
+        assertTrue(kept.speed().value() >= t.speed().value(), t + " is faster than " + kept);
+      }
+    }
+    // The kept variant is written where compress writes one, and the report carries the table.
+    assertTrue(
+        Files.size(
+                tmp.resolve("digits-cnn")
+                    .resolve(kept.file().substring(kept.file().lastIndexOf('/') + 1)))
+            > 0);
+    assertTrue(Files.readString(tmp.resolve("digits-cnn/report.md")).contains("## Search"));
+    // Layers most harmful first.
+    for (int i = 1; i < s.sensitivity().size(); i++) {
+      assertTrue(s.sensitivity().get(i - 1).loss() >= s.sensitivity().get(i).loss());
+    }
+    assertFalse(s.sensitivity().isEmpty());
+  }
+
+  @Test
+  void anUnmeetableBoundKeepsTheClosestTrialAndSaysByHowMuch() throws Exception {
+    CompressReport r = auto("digits-mlp", Bound.minCosine(0.9999999), 12);
+    Search.Result s = r.search();
+    assertFalse(s.met());
+    assertFalse(r.bound().met());
+    assertTrue(s.verdict().contains("misses it by"), s.verdict());
+    Search.Trial kept = s.trials().get(s.chosen() - 1);
+    assertTrue(kept.rewritten() > 0, "the input itself is never the answer");
+    for (Search.Trial t : s.trials()) {
+      if (t.rewritten() > 0) {
+        assertTrue(kept.loss() <= t.loss(), t + " is closer than " + kept);
+      }
+    }
+    // Layers were kept in fp32 to get closer, never all of them.
+    assertTrue(s.trials().stream().anyMatch(t -> t.config().contains("kept in fp32")));
+    assertTrue(s.trials().stream().allMatch(t -> t.rewritten() != 0));
+  }
+
+  @Test
+  void theTrialCountIsABound() throws Exception {
+    CompressReport r = auto("digits-mlp", Bound.minCosine(0.9999999), 2);
+    assertEquals(2, r.search().trials().size());
+  }
+
+  @Test
+  void aSearchNeedsABoundAndHeldOutData() {
+    assertThrows(
+        IllegalArgumentException.class,
+        () ->
+            CompressRequest.builder(ModelRef.resolve("digits-cnn"), tmp)
+                .optSearch(new CompressRequest.SearchBudget(3, Duration.ofMinutes(1)))
+                .build());
+  }
+
+  @Test
+  void targetsDecideTheWeightRange() throws Exception {
+    Catalog c = Catalog.builtin();
+    assertTrue(Target.of(c, "aws-c6a.large").reducedRange(), "AVX2 without VNNI");
+    assertFalse(Target.of(c, "aws-c7i.large").reducedRange(), "VNNI");
+    assertTrue(Target.of(c, "t4").gpu());
+    InfercostException e = assertThrows(InfercostException.class, () -> Target.of(c, "nope"));
+    assertEquals(Parameter.TARGET, e.hint().orElseThrow());
+  }
+}
