@@ -69,7 +69,7 @@ class CanonicalizePassTest {
             "1 Constant nodes became initializers",
             "2 constant-only nodes folded by ONNX Runtime into 1 initializers"),
         c.notes());
-    TensorProto w = init(c.model(), "W");
+    TensorProto w = Tiny.init(c.model(), "W");
     assertEquals(List.of((long) k, (long) n), w.getDimsList());
     assertEquals(TensorProto.DataType.FLOAT_VALUE, w.getDataType());
     loads(c.model());
@@ -261,7 +261,8 @@ class CanonicalizePassTest {
             .addNode(Tiny.node("Constant", "strs", List.of(), List.of("s0"), strings))
             .addNode(Tiny.node("Identity", "s_id", List.of("s0"), List.of("s")))
             .addNode(
-                Tiny.node("RandomNormal", "noise", List.of(), List.of("r"), ints("shape", 2, 3)))
+                Tiny.node(
+                    "RandomNormal", "noise", List.of(), List.of("r"), Tiny.ints("shape", 2, 3)))
             .addNode(Tiny.node("Add", "add", List.of("x", "r"), List.of("y")))
             .build();
     PassResult r = new CanonicalizePass().apply(Tiny.model(g), PLAIN);
@@ -303,8 +304,8 @@ class CanonicalizePassTest {
                     "if",
                     List.of("c"),
                     List.of("y"),
-                    graph("then_branch", branch),
-                    graph("else_branch", other)))
+                    Tiny.graphAttr("then_branch", branch),
+                    Tiny.graphAttr("else_branch", other)))
             .build();
     ModelProto m = Tiny.model(g);
     PassResult r = new CanonicalizePass().apply(m, PLAIN);
@@ -321,54 +322,14 @@ class CanonicalizePassTest {
   }
 
   private static NodeProto constant(String name, String out, TensorProto value) {
-    return Tiny.node(
-        "Constant",
-        name,
-        List.of(),
-        List.of(out),
-        AttributeProto.newBuilder()
-            .setName("value")
-            .setType(AttributeProto.AttributeType.TENSOR)
-            .setT(value)
-            .build());
+    return Tiny.node("Constant", name, List.of(), List.of(out), Tiny.tensorAttr("value", value));
   }
 
+  /** ConstantOfShape filled with 0.5. */
   private static NodeProto fill(String name, String shape, String out) {
-    TensorProto one = Initializers.ofFloats("", new long[] {1}, new float[] {0.5f});
+    TensorProto half = Initializers.ofFloats("", new long[] {1}, new float[] {0.5f});
     return Tiny.node(
-        "ConstantOfShape",
-        name,
-        List.of(shape),
-        List.of(out),
-        AttributeProto.newBuilder()
-            .setName("value")
-            .setType(AttributeProto.AttributeType.TENSOR)
-            .setT(one)
-            .build());
-  }
-
-  private static AttributeProto graph(String name, GraphProto g) {
-    return AttributeProto.newBuilder()
-        .setName(name)
-        .setType(AttributeProto.AttributeType.GRAPH)
-        .setG(g)
-        .build();
-  }
-
-  private static AttributeProto ints(String name, long... v) {
-    AttributeProto.Builder b =
-        AttributeProto.newBuilder().setName(name).setType(AttributeProto.AttributeType.INTS);
-    for (long x : v) {
-      b.addInts(x);
-    }
-    return b.build();
-  }
-
-  private static TensorProto init(ModelProto m, String name) {
-    return m.getGraph().getInitializerList().stream()
-        .filter(t -> t.getName().equals(name))
-        .findFirst()
-        .orElseThrow();
+        "ConstantOfShape", name, List.of(shape), List.of(out), Tiny.tensorAttr("value", half));
   }
 
   /** ONNX Runtime loads {@code m}. */
