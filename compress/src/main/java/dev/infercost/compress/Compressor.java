@@ -24,7 +24,9 @@ import java.util.Map;
 
 /**
  * Compression entry point: runs passes in order, checks that ONNX Runtime loads the result, and
- * records provenance in the model's {@code metadata_props}.
+ * records provenance in the model's {@code metadata_props}. Every pipeline here runs {@link
+ * #canonicalize()} first, so weights an exporter put in Constant nodes or behind Cast, Transpose
+ * and the like are quantized too.
  *
  * <pre>{@code
  * CompressResult r = Compressor.quantizeDynamic(Models.loadOnnx(path), QuantOptions.defaults());
@@ -41,8 +43,7 @@ public final class Compressor {
    */
   public static CompressResult quantizeDynamic(
       OnnxModel model, QuantOptions o, List<List<Tensor>> calibration) throws CompressException {
-    Pass canonicalize = new CanonicalizePass();
-    PassResult canonical = canonicalize.apply(model.proto(), PassContext.of(o.filter()));
+    PassResult canonical = canonical(model, PassContext.of(o.filter()));
     PassContext smoothing = smoothing(canonical.model(), o, calibration);
     List<Pass> passes = new ArrayList<>();
     if (smoothing != null) {
@@ -53,10 +54,10 @@ public final class Compressor {
       passes.add(new GatherWeightPass());
     }
     PassContext ctx = smoothing != null ? smoothing : context(o, Map.of(), Map.of());
-    return runAfter(
+    return chain(
         model,
-        canonicalize,
-        canonical,
+        List.of(canonicalize()),
+        List.of(canonical),
         passes,
         ctx,
         options(o, smoothing != null, calibration.size()));
@@ -77,10 +78,9 @@ public final class Compressor {
           model.displayName() + ": static int8 needs calibration data; pass calibration data",
           Parameter.CALIBRATION_DATA);
     }
-    Pass canonicalize = new CanonicalizePass();
-    PassResult canonical = canonicalize.apply(model.proto(), PassContext.of(o.filter()));
+    PassResult canonical = canonical(model, PassContext.of(o.filter()));
     PassContext smoothing = smoothing(canonical.model(), o, calibration);
-    List<Pass> passes = new ArrayList<>(List.of(canonicalize));
+    List<Pass> passes = new ArrayList<>(List.of(canonicalize()));
     List<PassResult> results = new ArrayList<>(List.of(canonical));
     ModelProto p = canonical.model();
     String upgrade = "none";
@@ -176,12 +176,10 @@ public final class Compressor {
     options.put("block_list", String.join(",", o.blockList()));
     options.put("include", String.join(",", o.filter().include()));
     options.put("exclude", String.join(",", o.filter().exclude()));
-    Pass canonicalize = new CanonicalizePass();
-    PassResult canonical = canonicalize.apply(model.proto(), ctx);
-    return runAfter(
+    return chain(
         model,
-        canonicalize,
-        canonical,
+        List.of(canonicalize()),
+        List.of(canonical(model, ctx)),
         List.of(new Fp16Pass(o.blockList(), o.keepIo())),
         ctx,
         options);
@@ -194,8 +192,7 @@ public final class Compressor {
   public static CompressResult run(
       OnnxModel model, List<Pass> passes, PassContext ctx, Map<String, String> options)
       throws CompressException {
-    return runPasses(
-        model, model.proto(), new ArrayList<>(), new ArrayList<>(), passes, ctx, options);
+    return chain(model, List.of(), List.of(), passes, ctx, options);
   }
 
   /**
@@ -206,41 +203,33 @@ public final class Compressor {
     return new CanonicalizePass();
   }
 
-  /** {@code passes} in order after {@code first}, which already gave {@code firstResult}. */
-  private static CompressResult runAfter(
-      OnnxModel model,
-      Pass first,
-      PassResult firstResult,
-      List<Pass> passes,
-      PassContext ctx,
-      Map<String, String> options)
-      throws CompressException {
-    return runPasses(
-        model,
-        firstResult.model(),
-        new ArrayList<>(List.of(first)),
-        new ArrayList<>(List.of(firstResult)),
-        passes,
-        ctx,
-        options);
+  /** {@code model} canonicalized: the first result of every built-in pipeline. */
+  private static PassResult canonical(OnnxModel model, PassContext ctx) throws CompressException {
+    return canonicalize().apply(model.proto(), ctx);
   }
 
-  private static CompressResult runPasses(
+  /**
+   * Runs {@code passes} after {@code done}, which gave {@code results}, starting from the last of
+   * them (or {@code model} itself when there is none).
+   */
+  private static CompressResult chain(
       OnnxModel model,
-      ModelProto p,
       List<Pass> done,
       List<PassResult> results,
       List<Pass> passes,
       PassContext ctx,
       Map<String, String> options)
       throws CompressException {
+    List<Pass> all = new ArrayList<>(done);
+    List<PassResult> out = new ArrayList<>(results);
+    ModelProto p = out.isEmpty() ? model.proto() : out.get(out.size() - 1).model();
     for (Pass pass : passes) {
       PassResult r = pass.apply(p, ctx);
-      done.add(pass);
-      results.add(r);
+      all.add(pass);
+      out.add(r);
       p = r.model();
     }
-    return finish(model, done, results, options);
+    return finish(model, all, out, options);
   }
 
   /** Provenance and the load check on the last result of {@code passes}. */
