@@ -7,6 +7,7 @@ import ai.onnxruntime.OrtSession;
 import dev.infercost.base.Hashes;
 import dev.infercost.base.Parameter;
 import dev.infercost.compress.internal.ActivationRanges;
+import dev.infercost.compress.internal.CanonicalizePass;
 import dev.infercost.compress.internal.DynamicMatMulPass;
 import dev.infercost.compress.internal.Fp16Pass;
 import dev.infercost.compress.internal.GatherWeightPass;
@@ -23,7 +24,9 @@ import java.util.Map;
 
 /**
  * Compression entry point: runs passes in order, checks that ONNX Runtime loads the result, and
- * records provenance in the model's {@code metadata_props}.
+ * records provenance in the model's {@code metadata_props}. Every pipeline here runs {@link
+ * #canonicalize()} first, so weights an exporter put in Constant nodes or behind Cast, Transpose
+ * and the like are quantized too.
  *
  * <pre>{@code
  * CompressResult r = Compressor.quantizeDynamic(Models.loadOnnx(path), QuantOptions.defaults());
@@ -40,7 +43,8 @@ public final class Compressor {
    */
   public static CompressResult quantizeDynamic(
       OnnxModel model, QuantOptions o, List<List<Tensor>> calibration) throws CompressException {
-    PassContext smoothing = smoothing(model.proto(), o, calibration);
+    PassResult canonical = canonical(model, PassContext.of(o.filter()));
+    PassContext smoothing = smoothing(canonical.model(), o, calibration);
     List<Pass> passes = new ArrayList<>();
     if (smoothing != null) {
       passes.add(new SmoothQuantPass());
@@ -50,7 +54,13 @@ public final class Compressor {
       passes.add(new GatherWeightPass());
     }
     PassContext ctx = smoothing != null ? smoothing : context(o, Map.of(), Map.of());
-    return run(model, passes, ctx, options(o, smoothing != null, calibration.size()));
+    return chain(
+        model,
+        List.of(canonicalize()),
+        List.of(canonical),
+        passes,
+        ctx,
+        options(o, smoothing != null, calibration.size()));
   }
 
   /**
@@ -68,10 +78,11 @@ public final class Compressor {
           model.displayName() + ": static int8 needs calibration data; pass calibration data",
           Parameter.CALIBRATION_DATA);
     }
-    PassContext smoothing = smoothing(model.proto(), o, calibration);
-    List<Pass> passes = new ArrayList<>();
-    List<PassResult> results = new ArrayList<>();
-    ModelProto p = model.proto();
+    PassResult canonical = canonical(model, PassContext.of(o.filter()));
+    PassContext smoothing = smoothing(canonical.model(), o, calibration);
+    List<Pass> passes = new ArrayList<>(List.of(canonicalize()));
+    List<PassResult> results = new ArrayList<>(List.of(canonical));
+    ModelProto p = canonical.model();
     String upgrade = "none";
     long opset = OpsetUpgrade.opset(p);
     if (o.perChannel() && opset >= 10 && opset < OpsetUpgrade.TARGET) {
@@ -91,7 +102,7 @@ public final class Compressor {
       Pass s = new SmoothQuantPass();
       passes.add(s);
       results.add(s.apply(p, smoothing));
-      p = results.get(0).model();
+      p = results.get(results.size() - 1).model();
     }
     PassContext plain = context(o, Map.of(), Map.of());
     var ranges = ActivationRanges.observe(p, QdqPass.activations(p.getGraph(), plain), calibration);
@@ -165,21 +176,60 @@ public final class Compressor {
     options.put("block_list", String.join(",", o.blockList()));
     options.put("include", String.join(",", o.filter().include()));
     options.put("exclude", String.join(",", o.filter().exclude()));
-    return run(model, List.of(new Fp16Pass(o.blockList(), o.keepIo())), ctx, options);
+    return chain(
+        model,
+        List.of(canonicalize()),
+        List.of(canonical(model, ctx)),
+        List.of(new Fp16Pass(o.blockList(), o.keepIo())),
+        ctx,
+        options);
   }
 
-  /** Runs {@code passes} in order on {@code model}. */
+  /**
+   * Runs {@code passes} in order on {@code model} as given: no canonicalization first (add {@link
+   * #canonicalize()} in front for exports whose weights sit in Constant nodes).
+   */
   public static CompressResult run(
       OnnxModel model, List<Pass> passes, PassContext ctx, Map<String, String> options)
       throws CompressException {
-    ModelProto p = model.proto();
-    List<PassResult> results = new ArrayList<>();
+    return chain(model, List.of(), List.of(), passes, ctx, options);
+  }
+
+  /**
+   * The pass every built-in pipeline runs first: Constant nodes to initializers, constant-only
+   * nodes folded by ONNX Runtime, initializers dropped from the graph inputs (see the README).
+   */
+  public static Pass canonicalize() {
+    return new CanonicalizePass();
+  }
+
+  /** {@code model} canonicalized: the first result of every built-in pipeline. */
+  private static PassResult canonical(OnnxModel model, PassContext ctx) throws CompressException {
+    return canonicalize().apply(model.proto(), ctx);
+  }
+
+  /**
+   * Runs {@code passes} after {@code done}, which gave {@code results}, starting from the last of
+   * them (or {@code model} itself when there is none).
+   */
+  private static CompressResult chain(
+      OnnxModel model,
+      List<Pass> done,
+      List<PassResult> results,
+      List<Pass> passes,
+      PassContext ctx,
+      Map<String, String> options)
+      throws CompressException {
+    List<Pass> all = new ArrayList<>(done);
+    List<PassResult> out = new ArrayList<>(results);
+    ModelProto p = out.isEmpty() ? model.proto() : out.get(out.size() - 1).model();
     for (Pass pass : passes) {
       PassResult r = pass.apply(p, ctx);
-      results.add(r);
+      all.add(pass);
+      out.add(r);
       p = r.model();
     }
-    return finish(model, passes, results, options);
+    return finish(model, all, out, options);
   }
 
   /** Provenance and the load check on the last result of {@code passes}. */

@@ -177,7 +177,8 @@ class QdqPassTest {
     CompressResult r =
         Compressor.quantizeStatic(
             m, QuantOptions.defaults(), BuiltinFidelity.digitsCalibration(32));
-    assertEquals(List.of("int8-qdq"), r.passes().stream().map(PassSummary::pass).toList());
+    assertEquals(
+        List.of("canonicalize", "int8-qdq"), r.passes().stream().map(PassSummary::pass).toList());
     BuiltinFidelity.Digits d = BuiltinFidelity.digits(m.proto(), r.model().proto(), false);
     assertTrue(d.accuracy() >= d.accuracyRef() - 0.01, d.toString());
   }

@@ -69,6 +69,39 @@ final class Tiny {
         .build();
   }
 
+  static AttributeProto ints(String name, long... v) {
+    AttributeProto.Builder b =
+        AttributeProto.newBuilder().setName(name).setType(AttributeProto.AttributeType.INTS);
+    for (long x : v) {
+      b.addInts(x);
+    }
+    return b.build();
+  }
+
+  static AttributeProto tensorAttr(String name, TensorProto t) {
+    return AttributeProto.newBuilder()
+        .setName(name)
+        .setType(AttributeProto.AttributeType.TENSOR)
+        .setT(t)
+        .build();
+  }
+
+  static AttributeProto graphAttr(String name, GraphProto g) {
+    return AttributeProto.newBuilder()
+        .setName(name)
+        .setType(AttributeProto.AttributeType.GRAPH)
+        .setG(g)
+        .build();
+  }
+
+  /** The initializer {@code name} of {@code m}. */
+  static TensorProto init(ModelProto m, String name) {
+    return m.getGraph().getInitializerList().stream()
+        .filter(t -> t.getName().equals(name))
+        .findFirst()
+        .orElseThrow(() -> new AssertionError("no initializer " + name));
+  }
+
   static ModelProto model(GraphProto g) {
     return ModelProto.newBuilder()
         .setIrVersion(8)

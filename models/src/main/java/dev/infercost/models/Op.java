@@ -36,7 +36,7 @@ public enum Op {
       ShapeRule.SAME,
       inputs(Role.FREE_FLOAT_INPUTS, 1, 2, 3, 4),
       inputs(Role.FREE_FLOAT_OUTPUTS, 1, 2)),
-  BERNOULLI("Bernoulli", null, Trait.NO_FP16, Trait.MIXED_FLOATS),
+  BERNOULLI("Bernoulli", null, Trait.NO_FP16, Trait.MIXED_FLOATS, Trait.NONDETERMINISTIC),
   /** com.microsoft. */
   BIAS_GELU("BiasGelu", ShapeRule.SAME),
   CAST("Cast", ShapeRule.SAME, Trait.MIXED_FLOATS, inputs(Role.ANY_TYPE_INPUTS, 0)),
@@ -66,6 +66,7 @@ public enum Op {
   DROPOUT(
       "Dropout",
       ShapeRule.SAME,
+      Trait.NONDETERMINISTIC,
       inputs(Role.FREE_FLOAT_INPUTS, 1),
       new AttributeInput("ratio", 1, 12)),
   DYNAMIC_QUANTIZE_LINEAR(
@@ -135,7 +136,7 @@ public enum Op {
   MISH("Mish", ShapeRule.SAME),
   MOD("Mod", ShapeRule.BROADCAST),
   MUL("Mul", ShapeRule.BROADCAST),
-  MULTINOMIAL("Multinomial", null, Trait.NO_FP16, Trait.MIXED_FLOATS),
+  MULTINOMIAL("Multinomial", null, Trait.NO_FP16, Trait.MIXED_FLOATS, Trait.NONDETERMINISTIC),
   NEG("Neg", ShapeRule.SAME),
   NON_MAX_SUPPRESSION("NonMaxSuppression", null, Trait.NO_FP16),
   NON_ZERO("NonZero", null, Trait.INT64_OUTPUT),
@@ -159,10 +160,12 @@ public enum Op {
       Trait.MIXED_FLOATS,
       inputs(Role.RHS_INPUT, 3)),
   QUANTIZE_LINEAR("QuantizeLinear", ShapeRule.SAME, Trait.NO_FP16, Trait.MIXED_FLOATS),
-  RANDOM_NORMAL("RandomNormal", null, Trait.NO_FP16, Trait.MIXED_FLOATS),
-  RANDOM_NORMAL_LIKE("RandomNormalLike", null, Trait.NO_FP16, Trait.MIXED_FLOATS),
-  RANDOM_UNIFORM("RandomUniform", null, Trait.NO_FP16, Trait.MIXED_FLOATS),
-  RANDOM_UNIFORM_LIKE("RandomUniformLike", null, Trait.NO_FP16, Trait.MIXED_FLOATS),
+  RANDOM_NORMAL("RandomNormal", null, Trait.NO_FP16, Trait.MIXED_FLOATS, Trait.NONDETERMINISTIC),
+  RANDOM_NORMAL_LIKE(
+      "RandomNormalLike", null, Trait.NO_FP16, Trait.MIXED_FLOATS, Trait.NONDETERMINISTIC),
+  RANDOM_UNIFORM("RandomUniform", null, Trait.NO_FP16, Trait.MIXED_FLOATS, Trait.NONDETERMINISTIC),
+  RANDOM_UNIFORM_LIKE(
+      "RandomUniformLike", null, Trait.NO_FP16, Trait.MIXED_FLOATS, Trait.NONDETERMINISTIC),
   RANGE("Range", ShapeRule.OWN, Trait.NO_FP16),
   RECIPROCAL("Reciprocal", ShapeRule.SAME),
   REDUCE_L2("ReduceL2", ShapeRule.REDUCE, new AttributeInput("axes", 1, 18)),
@@ -223,6 +226,11 @@ public enum Op {
     MACS,
     /** Its MACs are integer (int8) arithmetic. */
     INTEGER_MACS,
+    /**
+     * Its outputs may differ from run to run (random sampling; Dropout in training mode), so it is
+     * never evaluated ahead of time, e.g. by constant folding.
+     */
+    NONDETERMINISTIC,
     /**
      * Before opset 13 it flattens its input to 2-D at {@code axis} and normalizes over everything
      * after it; from 13 over {@code axis} alone (Softmax, LogSoftmax, Hardmax).

@@ -61,6 +61,9 @@ final class CompressMarkdown {
           f(
               "- %s: %d nodes rewritten, %d left alone%n",
               p.pass(), p.rewritten(), p.skipped().size()));
+      for (String s : p.notes()) {
+        b.append("  - ").append(s).append('\n');
+      }
       for (String s : p.skipped()) {
         b.append("  - ").append(s).append('\n');
       }

@@ -54,11 +54,23 @@ public record CompressReport(
   /** A file: path, size and sha256. */
   public record FileFacts(String path, long bytes, String sha256) {}
 
-  /** One pass's outcome. */
+  /**
+   * One pass's outcome.
+   *
+   * @param pass the pass name
+   * @param rewritten how many nodes it rewrote
+   * @param rewrittenNodes their names
+   * @param skipped nodes it left alone, each with the reason
+   * @param notes what it changed beyond nodes (initializers dropped from the graph inputs, ...)
+   */
   public record PassSummary(
-      String pass, int rewritten, List<String> rewrittenNodes, List<String> skipped) {
+      String pass,
+      int rewritten,
+      List<String> rewrittenNodes,
+      List<String> skipped,
+      List<String> notes) {
     static PassSummary of(dev.infercost.compress.PassSummary r) {
-      return new PassSummary(r.pass(), r.rewritten().size(), r.rewritten(), r.skipped());
+      return new PassSummary(r.pass(), r.rewritten().size(), r.rewritten(), r.skipped(), r.notes());
     }
   }
 

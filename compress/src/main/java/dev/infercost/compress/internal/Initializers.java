@@ -2,6 +2,7 @@ package dev.infercost.compress.internal;
 
 import ai.onnx.proto.OnnxMl.TensorProto;
 import com.google.protobuf.ByteString;
+import dev.infercost.models.DType;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.util.List;
@@ -57,6 +58,14 @@ public final class Initializers {
       b.addDims(d);
     }
     return b.setRawData(ByteString.copyFrom(data)).build();
+  }
+
+  /** Bytes of a tensor's data: its raw data, else element count × element size. */
+  public static long bytes(TensorProto t) {
+    if (t.hasRawData() && !t.getRawData().isEmpty()) {
+      return t.getRawData().size();
+    }
+    return count(t.getDimsList()) * DType.fromOnnx(t.getDataType()).bytes();
   }
 
   /** Element count of {@code dims}. */
