@@ -354,11 +354,18 @@ public final class Search {
     return new Built(c, v, loss, met);
   }
 
-  /** Nodes the quantizing passes rewrote (SmoothQuant only rescales). */
+  /**
+   * Passes that prepare a graph without compressing it: canonicalization (constants to
+   * initializers), BatchNorm folding and SmoothQuant (rescaling).
+   */
+  static final java.util.Set<String> REWRITES_NOTHING =
+      java.util.Set.of("canonicalize", "fold-batchnorm", "smoothquant");
+
+  /** Nodes the compressing passes rewrote. */
   static List<String> rewrittenNodes(BuiltVariant v) {
     List<String> out = new ArrayList<>();
     for (PassSummary p : v.passes()) {
-      if (!p.pass().equals("smoothquant")) {
+      if (!REWRITES_NOTHING.contains(p.pass())) {
         out.addAll(p.rewritten());
       }
     }

@@ -26,7 +26,7 @@ final class Unchanged {
     Map<String, Integer> reasons = new TreeMap<>();
     List<String> skipped =
         v.passes().stream()
-            .filter(p -> !p.pass().equals("smoothquant"))
+            .filter(p -> !Search.REWRITES_NOTHING.contains(p.pass()))
             .flatMap(p -> p.skipped().stream())
             .toList();
     for (String s : skipped) {
