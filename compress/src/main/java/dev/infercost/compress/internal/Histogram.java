@@ -90,16 +90,20 @@ public final class Histogram {
   }
 
   /**
-   * Percentile: on each side, the smallest clip that leaves at most {@code (100 - p)}% of all
-   * values beyond it (the upper edge of the bin where that happens, never beyond the side's max).
+   * Percentile: on each side of zero, the p-th percentile of that side's magnitudes (zeros count
+   * with the positive side): the smallest clip that leaves at most {@code (100 - p)}% of the side's
+   * values beyond it, taken at the upper edge of the bin where that happens and never beyond the
+   * side's max. On a symmetric distribution this is the p-th percentile of |x|, ONNX Runtime's
+   * {@code Percentile} calibration; on a one-sided one (after Relu) all of it goes to that side.
    */
   public float[] percentile(double p) {
     if (!(p > 0 && p <= 100)) {
       throw new IllegalArgumentException("percentile must be in (0, 100], got " + p);
     }
-    double tail = count * (100 - p) / 100;
+    double share = (100 - p) / 100;
     return new float[] {
-      -negative.quantile(tail, Math.max(0, -min())), positive.quantile(tail, Math.max(0, max()))
+      -negative.quantile(negative.total() * share, Math.max(0, -min())),
+      positive.quantile((positive.total() + zeros) * share, Math.max(0, max()))
     };
   }
 
