@@ -51,7 +51,9 @@ final class CompressCommand implements Callable<Integer> {
       description =
           "int8-dynamic (default): int8 weights, activations quantized per call, for CPU integer"
               + " kernels. int8-qdq: static int8 in QDQ form (calibrated activation scales) for"
-              + " GPU int8 tensor cores via TensorRT.")
+              + " GPU int8 tensor cores via TensorRT. int8-static: static int8 for CPUs"
+              + " (calibrated uint8 activations; Conv, MatMul, Gemm, Add, pooling run in ONNX"
+              + " Runtime's integer kernels).")
   Method method = Method.INT8_DYNAMIC;
 
   @Option(

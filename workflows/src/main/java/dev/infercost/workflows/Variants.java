@@ -60,6 +60,11 @@ public final class Variants {
     } else if (recipe instanceof Recipe.Int8Qdq q) {
       progress.accept(compressing(model, recipe, data));
       result = Compressor.quantizeStatic(input, q.quant(), data.calibration());
+    } else if (recipe instanceof Recipe.Int8Static q) {
+      progress.accept(compressing(model, recipe, data));
+      result =
+          Compressor.quantizeStaticCpu(
+              input, q.options(), Compressor.calibrate(input, data.calibration()));
     } else {
       throw new IllegalStateException("no builder for " + recipe);
     }
