@@ -10,7 +10,6 @@ import ai.onnx.proto.OnnxMl.GraphProto;
 import ai.onnx.proto.OnnxMl.ModelProto;
 import ai.onnx.proto.OnnxMl.NodeProto;
 import ai.onnx.proto.OnnxMl.TensorProto;
-import ai.onnxruntime.OrtSession;
 import dev.infercost.compress.internal.BatchNormFoldPass;
 import dev.infercost.compress.internal.Initializers;
 import dev.infercost.models.ModelFormat;
@@ -171,15 +170,15 @@ class CpuQdqPassTest {
     NodeProto xDq = producer(q, conv2.getInput(0));
     NodeProto wDq = producer(q, conv2.getInput(1));
     NodeProto bDq = producer(q, conv2.getInput(2));
-    float xScale = Initializers.floats(init(q, xDq.getInput(1)))[0];
-    float[] wScale = Initializers.floats(init(q, wDq.getInput(1)));
-    float[] bScale = Initializers.floats(init(q, bDq.getInput(1)));
-    TensorProto bq = init(q, bDq.getInput(0));
+    float xScale = Initializers.floats(Tiny.initializer(q, xDq.getInput(1)))[0];
+    float[] wScale = Initializers.floats(Tiny.initializer(q, wDq.getInput(1)));
+    float[] bScale = Initializers.floats(Tiny.initializer(q, bDq.getInput(1)));
+    TensorProto bq = Tiny.initializer(q, bDq.getInput(0));
     assertEquals(TensorProto.DataType.INT32_VALUE, bq.getDataType());
     assertEquals(2, bDq.getInputCount(), "no zero point: 0");
     assertEquals(8, wScale.length, "one weight scale per output channel");
     int[] b = ints(bq);
-    float[] b2 = Initializers.floats(init(cnn(), "B2"));
+    float[] b2 = Initializers.floats(Tiny.initializer(cnn(), "B2"));
     for (int c = 0; c < 8; c++) {
       assertEquals(xScale * wScale[c], bScale[c], 0f, "bias scale = input × weight scale");
       assertEquals(Math.rint(b2[c] / bScale[c]), b[c], 0, "bias rounded at that scale");
@@ -188,9 +187,9 @@ class CpuQdqPassTest {
     float[] range = stats.range("p1", CalibrationMethod.MIN_MAX, 100).orElseThrow();
     assertEquals(0f, range[0]);
     assertEquals(range[1] / 255, xScale, 1e-7f);
-    assertEquals(0, init(q, xDq.getInput(2)).getRawData().byteAt(0));
+    assertEquals(0, Tiny.initializer(q, xDq.getInput(2)).getRawData().byteAt(0));
     // Weights 7-bit by default (reduced range: safe on x86 without VNNI).
-    for (byte v : init(q, wDq.getInput(0)).getRawData().toByteArray()) {
+    for (byte v : Tiny.initializer(q, wDq.getInput(0)).getRawData().toByteArray()) {
       assertTrue(v >= -63 && v <= 63);
     }
   }
@@ -265,13 +264,7 @@ class CpuQdqPassTest {
   }
 
   private Map<String, Integer> optimizedOps(ModelProto q) throws Exception {
-    Path optimized = tmp.resolve("optimized-" + System.nanoTime() + ".onnx");
-    try (OrtSession.SessionOptions o = new OrtSession.SessionOptions()) {
-      o.setOptimizationLevel(OrtSession.SessionOptions.OptLevel.ALL_OPT);
-      o.setOptimizedModelFilePath(optimized.toString());
-      Models.ortEnvironment().createSession(q.toByteArray(), o).close();
-    }
-    return Models.loadOnnx(optimized).info(Map.of()).ops();
+    return Tiny.optimizedOps(q, tmp);
   }
 
   static TensorProto floats(String name, float[] v, long... dims) {
@@ -317,13 +310,6 @@ class CpuQdqPassTest {
   private static NodeProto producer(ModelProto m, String value) {
     return m.getGraph().getNodeList().stream()
         .filter(n -> n.getOutputList().contains(value))
-        .findFirst()
-        .orElseThrow();
-  }
-
-  private static TensorProto init(ModelProto m, String name) {
-    return m.getGraph().getInitializerList().stream()
-        .filter(t -> t.getName().equals(name))
         .findFirst()
         .orElseThrow();
   }

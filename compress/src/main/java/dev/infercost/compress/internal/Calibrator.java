@@ -42,6 +42,33 @@ public final class Calibrator {
   public static Observed observe(
       ModelProto model, Set<String> tensors, Iterable<List<Tensor>> batches)
       throws CompressException {
+    Map<String, Histogram> histograms = new LinkedHashMap<>();
+    Runs runs =
+        run(
+            model,
+            tensors,
+            batches,
+            (name, t) ->
+                histograms.computeIfAbsent(name, k -> new Histogram()).add(t.getFloatBuffer()));
+    return new Observed(histograms, runs.batches(), runs.inputShapes());
+  }
+
+  /** What {@link #run} got through. */
+  public record Runs(int batches, Map<String, long[]> inputShapes) {}
+
+  /** Receives each observed tensor of each batch; the tensor is closed after the call. */
+  public interface Visitor {
+    void accept(String name, OnnxTensor value);
+  }
+
+  /**
+   * Runs {@code model} on each of {@code batches} in turn (reading each batch once), with the
+   * intermediate {@code tensors} declared as extra float outputs, and hands every one of {@code
+   * tensors} (graph inputs from the batch itself) to {@code visitor} before the next batch.
+   */
+  public static Runs run(
+      ModelProto model, Set<String> tensors, Iterable<List<Tensor>> batches, Visitor visitor)
+      throws CompressException {
     Set<String> graphInputs = new HashSet<>();
     model.getGraph().getInputList().forEach(i -> graphInputs.add(i.getName()));
     Set<String> existing = new HashSet<>();
@@ -62,7 +89,6 @@ public final class Calibrator {
       }
     }
     byte[] bytes = model.toBuilder().setGraph(g).build().toByteArray();
-    Map<String, Histogram> histograms = new LinkedHashMap<>();
     Map<String, long[]> shapes = new LinkedHashMap<>();
     int runs = 0;
     try (OrtSession.SessionOptions o = new OrtSession.SessionOptions();
@@ -78,15 +104,13 @@ public final class Calibrator {
           }
           for (String t : tensors) {
             if (graphInputs.contains(t) && in.containsKey(t)) {
-              histograms.computeIfAbsent(t, k -> new Histogram()).add(in.get(t).getFloatBuffer());
+              visitor.accept(t, in.get(t));
             }
           }
           if (!computed.isEmpty()) {
             try (OrtSession.Result r = s.run(in, computed)) {
               for (Map.Entry<String, OnnxValue> e : r) {
-                histograms
-                    .computeIfAbsent(e.getKey(), k -> new Histogram())
-                    .add(((OnnxTensor) e.getValue()).getFloatBuffer());
+                visitor.accept(e.getKey(), (OnnxTensor) e.getValue());
               }
             }
           }
@@ -102,6 +126,6 @@ public final class Calibrator {
               + "; check that the calibration data fits the model's inputs",
           e);
     }
-    return new Observed(histograms, runs, shapes);
+    return new Runs(runs, shapes);
   }
 }

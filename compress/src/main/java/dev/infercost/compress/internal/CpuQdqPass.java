@@ -124,13 +124,7 @@ public final class CpuQdqPass implements Pass {
   @Override
   public PassResult apply(ModelProto model, PassContext ctx) throws CompressException {
     long opset = OpsetUpgrade.opset(model);
-    if (opset < 10) {
-      throw new CompressException(
-          "opset "
-              + opset
-              + " has no QuantizeLinear (it came with opset 10); re-export the model at opset 13"
-              + " or later for int8-static");
-    }
+    OpsetUpgrade.requireQuantizeLinear(model, name());
     boolean perChannel = ctx.perChannel() && opset >= OpsetUpgrade.TARGET;
     GraphProto g = model.getGraph();
     Plan plan = new Plan(g, ctx, opset);
