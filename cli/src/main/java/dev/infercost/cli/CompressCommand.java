@@ -54,7 +54,9 @@ final class CompressCommand implements Callable<Integer> {
       description =
           "int8-dynamic (default): int8 weights, activations quantized per call, for CPU integer"
               + " kernels. int8-qdq: static int8 in QDQ form (calibrated activation scales) for"
-              + " GPU int8 tensor cores via TensorRT. auto: search for the fastest variant on"
+              + " GPU int8 tensor cores via TensorRT. int8-static: static int8 for CPUs"
+              + " (calibrated uint8 activations; Conv, MatMul, Gemm, Add, pooling run in ONNX"
+              + " Runtime's integer kernels). auto: search for the fastest variant on"
               + " --target that meets --max-accuracy-drop or --min-cosine.")
   MethodChoice method = new MethodChoice(Method.INT8_DYNAMIC);
 

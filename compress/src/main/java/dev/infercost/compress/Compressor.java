@@ -7,7 +7,10 @@ import ai.onnxruntime.OrtSession;
 import dev.infercost.base.Hashes;
 import dev.infercost.base.Parameter;
 import dev.infercost.compress.internal.ActivationRanges;
+import dev.infercost.compress.internal.BatchNormFoldPass;
+import dev.infercost.compress.internal.Calibrator;
 import dev.infercost.compress.internal.CanonicalizePass;
+import dev.infercost.compress.internal.CpuQdqPass;
 import dev.infercost.compress.internal.DynamicMatMulPass;
 import dev.infercost.compress.internal.Fp16Pass;
 import dev.infercost.compress.internal.GatherWeightPass;
@@ -82,22 +85,11 @@ public final class Compressor {
     PassContext smoothing = smoothing(canonical.model(), o, calibration);
     List<Pass> passes = new ArrayList<>(List.of(canonicalize()));
     List<PassResult> results = new ArrayList<>(List.of(canonical));
-    ModelProto p = canonical.model();
-    String upgrade = "none";
-    long opset = OpsetUpgrade.opset(p);
-    if (o.perChannel() && opset >= 10 && opset < OpsetUpgrade.TARGET) {
-      // Upgraded here, where the calibration batches give shapes, so that a Softmax over the last
-      // axis stays one node; the pass would wrap it in Flatten/Reshape.
-      Map<String, long[]> shapes = new LinkedHashMap<>();
-      calibration.get(0).forEach(t -> shapes.put(t.name(), t.shape()));
-      OpsetUpgrade.Outcome up = OpsetUpgrade.to13(p, model.valueShapes(shapes));
-      if (up.model() != null) {
-        p = up.model();
-        upgrade = "opset " + opset + " -> " + OpsetUpgrade.TARGET + " (" + up.changes() + ")";
-      } else {
-        upgrade = "refused: " + up.refused() + " (weights get one scale per tensor)";
-      }
-    }
+    Map<String, long[]> shapes = new LinkedHashMap<>();
+    calibration.get(0).forEach(t -> shapes.put(t.name(), t.shape()));
+    Upgraded up = upgradeForPerChannel(canonical.model(), o.perChannel(), model, shapes);
+    ModelProto p = up.model();
+    String upgrade = up.note();
     if (smoothing != null) {
       Pass s = new SmoothQuantPass();
       passes.add(s);
@@ -114,6 +106,100 @@ public final class Compressor {
     options.put("activations", "static, per tensor, clip minimizing squared error");
     options.put("opset_upgrade", upgrade);
     return finish(model, passes, results, options);
+  }
+
+  /**
+   * Runs {@code model} once over {@code batches} (model inputs; an {@link Iterable} that loads them
+   * lazily keeps memory bounded on large sets) and keeps, for each float activation static int8 may
+   * quantize, its min, max and a fixed-size histogram. Pass the result to {@link
+   * #quantizeStaticCpu} as often as needed: it never runs the model again.
+   */
+  public static CalibrationStats calibrate(OnnxModel model, Iterable<List<Tensor>> batches)
+      throws CompressException {
+    ModelProto p = model.proto();
+    var seen = Calibrator.observe(p, CpuQdqPass.calibrated(p.getGraph()), batches);
+    if (seen.batches() == 0) {
+      throw new CompressException(
+          model.displayName() + ": static int8 needs calibration data; pass calibration data",
+          Parameter.CALIBRATION_DATA);
+    }
+    return new CalibrationStats(
+        Hashes.sha256(p.toByteArray()), seen.histograms(), seen.batches(), seen.inputShapes());
+  }
+
+  /**
+   * Static int8 for ONNX Runtime's CPU provider: BatchNormalization folded into the Conv before it,
+   * then QDQ laid out so that ONNX Runtime fuses it into integer kernels (QLinearConv,
+   * QLinearMatMul / MatMulIntegerToFloat, QGemm, QLinearAdd / Mul / Concat / GlobalAveragePool, and
+   * uint8 MaxPool / Reshape / Transpose / Flatten, with Relu and Clip folded into the quantization
+   * before them). Activations asymmetric uint8 per tensor, clipped by {@code o.method()} over
+   * {@code stats}; weights symmetric int8 per output channel (7-bit with {@code reducedRange});
+   * biases int32 at input scale × weight scale. Models below opset 13 are upgraded for per-channel
+   * scales. The model is not run: {@code stats} must come from {@link #calibrate} on this same
+   * model.
+   */
+  public static CompressResult quantizeStaticCpu(
+      OnnxModel model, StaticOptions o, CalibrationStats stats) throws CompressException {
+    String sha = Hashes.sha256(model.proto().toByteArray());
+    if (!sha.equals(stats.modelSha256())) {
+      throw new IllegalArgumentException(
+          model.displayName()
+              + ": the calibration statistics were collected on another model; run"
+              + " Compressor.calibrate on this one");
+    }
+    PassResult canonical = canonical(model, PassContext.of(o.filter()));
+    Upgraded up =
+        upgradeForPerChannel(canonical.model(), o.perChannel(), model, stats.inputShapes());
+    PassContext ctx =
+        PassContext.builder(o.filter())
+            .optPerChannel(o.perChannel())
+            .optReducedRange(o.reducedRange())
+            .optActivationRange(stats.ranges(o))
+            .build();
+    List<Pass> steps = List.of(new BatchNormFoldPass(), new CpuQdqPass());
+    List<Pass> passes = new ArrayList<>(List.of(canonicalize()));
+    passes.addAll(steps);
+    List<PassResult> results = new ArrayList<>(List.of(canonical));
+    ModelProto p = up.model();
+    for (Pass pass : steps) {
+      PassResult r = pass.apply(p, ctx);
+      results.add(r);
+      p = r.model();
+    }
+    Map<String, String> options = new LinkedHashMap<>();
+    options.put("calibration_method", o.method().name().toLowerCase(java.util.Locale.ROOT));
+    if (o.method() == CalibrationMethod.PERCENTILE) {
+      options.put("percentile", Double.toString(o.percentile()));
+    }
+    options.put("per_channel", Boolean.toString(o.perChannel()));
+    options.put("reduced_range", Boolean.toString(o.reducedRange()));
+    options.put("activations", "uint8 asymmetric, per tensor");
+    options.put("calibration_batches", Integer.toString(stats.batches()));
+    options.put("include", String.join(",", o.filter().include()));
+    options.put("exclude", String.join(",", o.filter().exclude()));
+    options.put("opset_upgrade", up.note());
+    return finish(model, passes, results, options);
+  }
+
+  /**
+   * A model ready for per-channel scales, and what the upgrade changed ("none", "refused: ...").
+   */
+  private record Upgraded(ModelProto model, String note) {}
+
+  private static Upgraded upgradeForPerChannel(
+      ModelProto p, boolean perChannel, OnnxModel model, Map<String, long[]> shapes) {
+    long opset = OpsetUpgrade.opset(p);
+    if (!perChannel || opset < 10 || opset >= OpsetUpgrade.TARGET) {
+      return new Upgraded(p, "none");
+    }
+    // Upgraded here, where the calibration batches give shapes, so that a Softmax over the last
+    // axis stays one node; the pass would wrap it in Flatten/Reshape.
+    OpsetUpgrade.Outcome up = OpsetUpgrade.to13(p, model.valueShapes(shapes));
+    if (up.model() != null) {
+      return new Upgraded(
+          up.model(), "opset " + opset + " -> " + OpsetUpgrade.TARGET + " (" + up.changes() + ")");
+    }
+    return new Upgraded(p, "refused: " + up.refused() + " (weights get one scale per tensor)");
   }
 
   private static PassContext context(

@@ -16,6 +16,8 @@ import java.util.Map;
  *     per activation from the calibration samples
  * @param activationMax calibrated per-channel max |x| of activations, by tensor name
  * @param activationSamples calibrated activation rows per tensor, one array per batch
+ * @param activationRange calibrated clip range {@code {lo, hi}} per tensor ({@code lo ≤ 0 ≤ hi}),
+ *     by name: what static int8 for CPUs quantizes activations to
  */
 public record PassContext(
     NodeFilter filter,
@@ -23,7 +25,8 @@ public record PassContext(
     boolean reducedRange,
     double smoothAlpha,
     Map<String, float[]> activationMax,
-    Map<String, List<float[]>> activationSamples) {
+    Map<String, List<float[]>> activationSamples,
+    Map<String, float[]> activationRange) {
   /** {@code smoothAlpha} value that asks for a per-activation search. */
   public static final double AUTO_ALPHA = -1;
 
@@ -36,6 +39,7 @@ public record PassContext(
     }
     activationMax = Map.copyOf(activationMax);
     activationSamples = Map.copyOf(activationSamples);
+    activationRange = Map.copyOf(activationRange);
   }
 
   /**
@@ -59,6 +63,7 @@ public record PassContext(
     private double smoothAlpha;
     private Map<String, float[]> activationMax = Map.of();
     private Map<String, List<float[]>> activationSamples = Map.of();
+    private Map<String, float[]> activationRange = Map.of();
 
     private Builder(NodeFilter filter) {
       this.filter = filter;
@@ -94,9 +99,21 @@ public record PassContext(
       return this;
     }
 
+    /** Calibrated clip ranges {@code {lo, hi}} of activations, by tensor name (default none). */
+    public Builder optActivationRange(Map<String, float[]> range) {
+      this.activationRange = range;
+      return this;
+    }
+
     public PassContext build() {
       return new PassContext(
-          filter, perChannel, reducedRange, smoothAlpha, activationMax, activationSamples);
+          filter,
+          perChannel,
+          reducedRange,
+          smoothAlpha,
+          activationMax,
+          activationSamples,
+          activationRange);
     }
   }
 }

@@ -42,10 +42,10 @@ class QdqPassTest {
         Tiny.opTypes(r.model()));
     NodeProto weightDq = r.model().getGraph().getNode(2);
     assertEquals(1, weightDq.getAttribute(0).getI(), "axis 1: one scale per output column");
-    TensorProto wq = init(r.model(), weightDq.getInput(0));
+    TensorProto wq = Tiny.initializer(r.model(), weightDq.getInput(0));
     assertEquals(TensorProto.DataType.INT8_VALUE, wq.getDataType());
-    assertEquals(32, init(r.model(), weightDq.getInput(1)).getDims(0));
-    TensorProto xScale = init(r.model(), r.model().getGraph().getNode(0).getInput(1));
+    assertEquals(32, Tiny.initializer(r.model(), weightDq.getInput(1)).getDims(0));
+    TensorProto xScale = Tiny.initializer(r.model(), r.model().getGraph().getNode(0).getInput(1));
     assertEquals(4f / 127, Initializers.floats(xScale)[0], 1e-9f);
 
     // ONNX Runtime computes what int8 arithmetic gives: close to float inside the range.
@@ -71,13 +71,13 @@ class QdqPassTest {
             .optActivationSamples(Map.of("x", List.of(batch)))
             .build();
     ModelProto q = new QdqPass().apply(Tiny.matmul(8, 4, 2), ctx).model();
-    float scale = Initializers.floats(init(q, q.getGraph().getNode(0).getInput(1)))[0];
+    float scale = Initializers.floats(Tiny.initializer(q, q.getGraph().getNode(0).getInput(1)))[0];
     assertTrue(scale < 10f / 127, "clipped below the outlier: scale " + scale);
     // Without samples the range is the calibrated maximum.
     ModelProto plain = new QdqPass().apply(Tiny.matmul(8, 4, 2), calibrated(10f)).model();
     assertEquals(
         10f / 127,
-        Initializers.floats(init(plain, plain.getGraph().getNode(0).getInput(1)))[0],
+        Initializers.floats(Tiny.initializer(plain, plain.getGraph().getNode(0).getInput(1)))[0],
         1e-9f);
   }
 
@@ -192,13 +192,6 @@ class QdqPassTest {
             () -> Compressor.quantizeStatic(m, QuantOptions.defaults(), List.of()));
     assertTrue(e.getMessage().contains("calibration data"), e.getMessage());
     assertEquals(Optional.of(Parameter.CALIBRATION_DATA), e.hint());
-  }
-
-  private static TensorProto init(ModelProto m, String name) {
-    return m.getGraph().getInitializerList().stream()
-        .filter(t -> t.getName().equals(name))
-        .findFirst()
-        .orElseThrow();
   }
 
   private static ModelProto opset(ModelProto m, long version) {

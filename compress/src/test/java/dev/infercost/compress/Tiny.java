@@ -162,4 +162,26 @@ final class Tiny {
     }
     return m;
   }
+
+  /**
+   * The op types, with counts, of the graph ONNX Runtime runs for {@code m} on CPU after all its
+   * optimizations (its optimized-model output, written into {@code dir}).
+   */
+  static Map<String, Integer> optimizedOps(ModelProto m, java.nio.file.Path dir) throws Exception {
+    java.nio.file.Path optimized = java.nio.file.Files.createTempFile(dir, "optimized", ".onnx");
+    try (OrtSession.SessionOptions o = new OrtSession.SessionOptions()) {
+      o.setOptimizationLevel(OrtSession.SessionOptions.OptLevel.ALL_OPT);
+      o.setOptimizedModelFilePath(optimized.toString());
+      Models.ortEnvironment().createSession(m.toByteArray(), o).close();
+    }
+    return Models.loadOnnx(optimized).info(Map.of()).ops();
+  }
+
+  /** The initializer named {@code name}. */
+  static TensorProto initializer(ModelProto m, String name) {
+    return m.getGraph().getInitializerList().stream()
+        .filter(t -> t.getName().equals(name))
+        .findFirst()
+        .orElseThrow();
+  }
 }

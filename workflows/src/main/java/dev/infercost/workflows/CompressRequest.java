@@ -1,6 +1,7 @@
 package dev.infercost.workflows;
 
 import dev.infercost.compress.QuantOptions;
+import dev.infercost.compress.StaticOptions;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -11,8 +12,8 @@ import java.util.Optional;
  *
  * @param model the resolved model
  * @param outDir folder for the variant, {@code report.json} and {@code report.md}
- * @param recipe the variant to build: {@link Recipe.Int8Dynamic} (default) or {@link
- *     Recipe.Int8Qdq}
+ * @param recipe the variant to build: {@link Recipe.Int8Dynamic} (default), {@link Recipe.Int8Qdq}
+ *     or {@link Recipe.Int8Static}
  * @param data evaluation data (also split for calibration when {@code calibrationData} is empty);
  *     built-in models default to their bundled held-out data
  * @param calibrationData calibration data, disjoint from {@code data}
@@ -59,12 +60,16 @@ public record CompressRequest(
   }
 
   public CompressRequest {
-    if (!(recipe instanceof Recipe.Int8Dynamic || recipe instanceof Recipe.Int8Qdq)) {
+    if (!(recipe instanceof Recipe.Int8Dynamic
+        || recipe instanceof Recipe.Int8Qdq
+        || recipe instanceof Recipe.Int8Static)) {
       throw new IllegalArgumentException(
           "compress quantizes to "
               + Method.INT8_DYNAMIC
-              + " or "
+              + ", "
               + Method.INT8_QDQ
+              + " or "
+              + Method.INT8_STATIC
               + ", not "
               + recipe.method());
     }
@@ -171,8 +176,17 @@ public record CompressRequest(
     }
   }
 
-  /** The quantization options of the recipe (both int8 recipes have them). */
+  /**
+   * The quantization options of the recipe (every int8 recipe has them; int8-static's filter,
+   * per-channel and reduced-range settings with the other options at their defaults).
+   */
   public QuantOptions quant() {
+    if (recipe instanceof Recipe.Int8Static s) {
+      QuantOptions d = QuantOptions.defaults();
+      StaticOptions o = s.options();
+      return new QuantOptions(
+          o.filter(), o.perChannel(), o.reducedRange(), d.embeddings(), d.smoothAlpha());
+    }
     return recipe instanceof Recipe.Int8Qdq q ? q.quant() : ((Recipe.Int8Dynamic) recipe).quant();
   }
 

@@ -34,7 +34,16 @@ public enum Method {
       "model.int8-qdq.onnx",
       Optional.empty(),
       Optional.empty(),
-      Projection.Precision.INT8);
+      Projection.Precision.INT8),
+  /** Static int8 laid out for ONNX Runtime's CPU integer kernels (QLinearConv, ...). */
+  INT8_STATIC(
+      "int8-static",
+      "model.int8-static.onnx",
+      Optional.empty(),
+      Optional.of(
+          "int8-static is a CPU-kernel graph (uint8 QDQ for ONNX Runtime's CPU fusions); the GPU"
+              + " recipe is int8-qdq"),
+      Projection.Precision.FP32);
 
   private final String label;
   private final String fileName;

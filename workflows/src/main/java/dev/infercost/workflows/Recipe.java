@@ -2,6 +2,7 @@ package dev.infercost.workflows;
 
 import dev.infercost.compress.Fp16Options;
 import dev.infercost.compress.QuantOptions;
+import dev.infercost.compress.StaticOptions;
 
 /**
  * How to build one variant of a model: its {@link Method} and that method's options. Recipes are
@@ -43,6 +44,14 @@ public sealed interface Recipe {
     }
   }
 
+  /** Static int8 for CPUs: calibrated uint8 activations, int8 weights, integer kernels. */
+  record Int8Static(StaticOptions options) implements Recipe {
+    @Override
+    public Method method() {
+      return Method.INT8_STATIC;
+    }
+  }
+
   /** The recipe for {@code method} with {@code quant} where the method quantizes. */
   static Recipe of(Method method, QuantOptions quant) {
     return switch (method) {
@@ -50,6 +59,13 @@ public sealed interface Recipe {
       case FP16 -> new Fp16(Fp16Options.defaults());
       case INT8_DYNAMIC -> new Int8Dynamic(quant);
       case INT8_QDQ -> new Int8Qdq(quant);
+      case INT8_STATIC ->
+          new Int8Static(
+              StaticOptions.builder()
+                  .optFilter(quant.filter())
+                  .optPerChannel(quant.perChannel())
+                  .optReducedRange(quant.reducedRange())
+                  .build());
     };
   }
 

@@ -3,10 +3,12 @@ package dev.infercost.workflows;
 import dev.infercost.base.AtomicFiles;
 import dev.infercost.base.InfercostException;
 import dev.infercost.base.Parameter;
+import dev.infercost.compress.CalibrationMethod;
 import dev.infercost.compress.NodeFilter;
 import dev.infercost.compress.PassContext;
 import dev.infercost.compress.PassSummary;
 import dev.infercost.compress.QuantOptions;
+import dev.infercost.compress.StaticOptions;
 import dev.infercost.cost.Catalog;
 import dev.infercost.cost.Figure;
 import dev.infercost.cost.HardwareEntry;
@@ -28,6 +30,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.function.Consumer;
+import java.util.function.UnaryOperator;
 
 /**
  * The accuracy-aware search behind {@code compress --method auto}: candidate recipes for the target
@@ -285,6 +288,29 @@ public final class Search {
     }
     String bits = t.reducedRange() ? "7-bit" : "8-bit";
     if (calibration) {
+      // Static int8 runs every supported op in integer kernels, with no per-call quantization:
+      // predicted fastest. One calibration serves all four clip methods.
+      for (CalibrationMethod m :
+          List.of(
+              CalibrationMethod.PERCENTILE,
+              CalibrationMethod.ENTROPY,
+              CalibrationMethod.MSE,
+              CalibrationMethod.MIN_MAX)) {
+        out.add(
+            new Candidate(
+                "int8-static, "
+                    + bits
+                    + " weights, "
+                    + m.name().toLowerCase(Locale.ROOT).replace('_', '-')
+                    + " clip",
+                new Recipe.Int8Static(
+                    StaticOptions.builder()
+                        .optFilter(o.filter())
+                        .optMethod(m)
+                        .optReducedRange(t.reducedRange())
+                        .build())));
+      }
+
       out.add(
           new Candidate(
               "int8-dynamic, " + bits + " weights, SmoothQuant auto",
@@ -311,17 +337,21 @@ public final class Search {
             + " kept in fp32 ("
             + String.join(", ", nodes)
             + ")";
-    return new Candidate(config, withFilter(c.recipe(), q -> q.filter().excluding(nodes)));
+    return new Candidate(config, withFilter(c.recipe(), f -> f.excluding(nodes)));
   }
 
-  private static Recipe withFilter(
-      Recipe r, java.util.function.Function<QuantOptions, NodeFilter> filter) {
+  /** {@code r} with its node filter replaced by {@code change} applied to it. */
+  private static Recipe withFilter(Recipe r, UnaryOperator<NodeFilter> change) {
     if (r instanceof Recipe.Int8Dynamic d) {
-      return new Recipe.Int8Dynamic(
-          with(d.quant(), filter.apply(d.quant()), d.quant().smoothAlpha()));
+      QuantOptions q = d.quant();
+      return new Recipe.Int8Dynamic(with(q, change.apply(q.filter()), q.smoothAlpha()));
     }
-    if (r instanceof Recipe.Int8Qdq q) {
-      return new Recipe.Int8Qdq(with(q.quant(), filter.apply(q.quant()), q.quant().smoothAlpha()));
+    if (r instanceof Recipe.Int8Qdq d) {
+      QuantOptions q = d.quant();
+      return new Recipe.Int8Qdq(with(q, change.apply(q.filter()), q.smoothAlpha()));
+    }
+    if (r instanceof Recipe.Int8Static d) {
+      return new Recipe.Int8Static(d.options().withFilter(change.apply(d.options().filter())));
     }
     throw new IllegalArgumentException("no node filter on " + r);
   }
@@ -407,8 +437,7 @@ public final class Search {
       String node = nodes.get(i);
       progress.accept("sensitivity " + (i + 1) + "/" + nodes.size() + ": " + node);
       Recipe one =
-          withFilter(
-              base.candidate().recipe(), q -> new NodeFilter(List.of(node), q.filter().exclude()));
+          withFilter(base.candidate().recipe(), f -> new NodeFilter(List.of(node), f.exclude()));
       one = withAlpha(one, 0);
       BuiltVariant b = v.build(one, dir);
       out.add(new LayerSensitivity(node, 1 - b.fidelity().orElseThrow().meanCosine()));

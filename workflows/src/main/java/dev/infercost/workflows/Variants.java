@@ -1,6 +1,7 @@
 package dev.infercost.workflows;
 
 import dev.infercost.base.InfercostException;
+import dev.infercost.compress.CalibrationStats;
 import dev.infercost.compress.CompressResult;
 import dev.infercost.compress.Compressor;
 import dev.infercost.models.Models;
@@ -28,6 +29,8 @@ public final class Variants {
   private final int threads;
   private final Consumer<String> progress;
   private Evaluator.Reference reference;
+  // Static int8 recipes share one calibration of the input: it never runs the model again.
+  private CalibrationStats stats;
 
   private Variants(ModelRef model, DataPlan data, int threads, Consumer<String> progress) {
     this.model = model;
@@ -74,6 +77,12 @@ public final class Variants {
     } else if (recipe instanceof Recipe.Int8Qdq q) {
       progress.accept(compressing(recipe));
       result = Compressor.quantizeStatic(input, q.quant(), data.calibration());
+    } else if (recipe instanceof Recipe.Int8Static q) {
+      progress.accept(compressing(recipe));
+      if (stats == null) {
+        stats = Compressor.calibrate(input, data.calibration());
+      }
+      result = Compressor.quantizeStaticCpu(input, q.options(), stats);
     } else {
       throw new IllegalStateException("no builder for " + recipe);
     }

@@ -1,22 +1,12 @@
 package dev.infercost.compress.internal;
 
 import ai.onnx.proto.OnnxMl.ModelProto;
-import ai.onnx.proto.OnnxMl.TensorProto;
-import ai.onnx.proto.OnnxMl.TypeProto;
-import ai.onnx.proto.OnnxMl.ValueInfoProto;
 import ai.onnxruntime.OnnxTensor;
-import ai.onnxruntime.OnnxValue;
-import ai.onnxruntime.OrtException;
-import ai.onnxruntime.OrtSession;
 import dev.infercost.compress.CompressException;
-import dev.infercost.models.Models;
-import dev.infercost.models.OrtTensors;
 import dev.infercost.models.Tensor;
 import java.nio.FloatBuffer;
 import java.util.ArrayList;
-import java.util.HashSet;
 import java.util.LinkedHashMap;
-import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -53,59 +43,10 @@ public final class ActivationRanges {
   public static Calibration observe(
       ModelProto model, Set<String> tensors, List<List<Tensor>> batches, int sampleRows)
       throws CompressException {
-    Set<String> existing = new HashSet<>();
-    model.getGraph().getOutputList().forEach(o -> existing.add(o.getName()));
-    Set<String> graphInputs = new HashSet<>();
-    model.getGraph().getInputList().forEach(i -> graphInputs.add(i.getName()));
-    Set<String> computed = new LinkedHashSet<>(tensors);
-    computed.removeAll(graphInputs);
-    var g = model.getGraph().toBuilder();
-    for (String t : computed) {
-      if (!existing.contains(t)) {
-        g.addOutput(
-            ValueInfoProto.newBuilder()
-                .setName(t)
-                .setType(
-                    TypeProto.newBuilder()
-                        .setTensorType(
-                            TypeProto.Tensor.newBuilder()
-                                .setElemType(TensorProto.DataType.FLOAT_VALUE))));
-      }
-    }
-    byte[] bytes = model.toBuilder().setGraph(g).build().toByteArray();
     Map<String, float[]> max = new LinkedHashMap<>();
     Map<String, List<float[]>> samples = new LinkedHashMap<>();
-    try (OrtSession.SessionOptions o = new OrtSession.SessionOptions();
-        OrtSession s = Models.ortEnvironment().createSession(bytes, o)) {
-      for (List<Tensor> batch : batches) {
-        Map<String, OnnxTensor> in = new LinkedHashMap<>();
-        try {
-          for (Tensor t : batch) {
-            in.put(t.name(), OrtTensors.toOrt(t));
-          }
-          for (String t : tensors) {
-            if (graphInputs.contains(t) && in.containsKey(t)) {
-              accumulate(max, samples, t, in.get(t), sampleRows);
-            }
-          }
-          if (!computed.isEmpty()) {
-            try (OrtSession.Result r = s.run(in, computed)) {
-              for (Map.Entry<String, OnnxValue> e : r) {
-                accumulate(max, samples, e.getKey(), (OnnxTensor) e.getValue(), sampleRows);
-              }
-            }
-          }
-        } finally {
-          in.values().forEach(OnnxTensor::close);
-        }
-      }
-    } catch (OrtException e) {
-      throw new CompressException(
-          "calibration run failed in ONNX Runtime: "
-              + e.getMessage().lines().findFirst().orElse("")
-              + "; check that the calibration data fits the model's inputs",
-          e);
-    }
+    Calibrator.run(
+        model, tensors, batches, (name, t) -> accumulate(max, samples, name, t, sampleRows));
     return new Calibration(max, samples);
   }
 

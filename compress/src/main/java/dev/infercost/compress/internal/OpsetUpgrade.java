@@ -209,4 +209,21 @@ public final class OpsetUpgrade {
             .addOutput(n.getOutput(0))
             .build());
   }
+
+  /**
+   * Throws unless {@code model} has QuantizeLinear (opset 10 and later); {@code method} names the
+   * method asking, for the message.
+   */
+  public static void requireQuantizeLinear(ModelProto model, String method)
+      throws dev.infercost.compress.CompressException {
+    long opset = opset(model);
+    if (opset < 10) {
+      throw new dev.infercost.compress.CompressException(
+          "opset "
+              + opset
+              + " has no QuantizeLinear (it came with opset 10); re-export the model at opset 13"
+              + " or later for "
+              + method);
+    }
+  }
 }

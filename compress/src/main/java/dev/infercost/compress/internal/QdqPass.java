@@ -74,13 +74,7 @@ public final class QdqPass implements Pass {
   @Override
   public PassResult apply(ModelProto model, PassContext ctx) throws CompressException {
     long opset = OpsetUpgrade.opset(model);
-    if (opset < 10) {
-      throw new CompressException(
-          "opset "
-              + opset
-              + " has no QuantizeLinear (it came with opset 10); re-export the model at opset 13"
-              + " or later for int8-qdq");
-    }
+    OpsetUpgrade.requireQuantizeLinear(model, name());
     List<String> rewritten = new ArrayList<>();
     List<String> skipped = new ArrayList<>();
     boolean perChannel = ctx.perChannel();

@@ -1,0 +1,131 @@
+package dev.infercost.compress.internal;
+
+import ai.onnx.proto.OnnxMl.ModelProto;
+import ai.onnx.proto.OnnxMl.TensorProto;
+import ai.onnx.proto.OnnxMl.TypeProto;
+import ai.onnx.proto.OnnxMl.ValueInfoProto;
+import ai.onnxruntime.OnnxTensor;
+import ai.onnxruntime.OnnxValue;
+import ai.onnxruntime.OrtException;
+import ai.onnxruntime.OrtSession;
+import dev.infercost.compress.CompressException;
+import dev.infercost.models.Models;
+import dev.infercost.models.OrtTensors;
+import dev.infercost.models.Tensor;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * Runs a model over calibration batches once, with the chosen intermediate float tensors exposed as
+ * outputs, and folds each batch's values into one {@link Histogram} per tensor before the next
+ * batch is read: memory stays bounded by one batch's activations plus the histograms, however many
+ * batches there are (they may be streamed from an {@link Iterable} that loads them lazily).
+ */
+public final class Calibrator {
+  private Calibrator() {}
+
+  /**
+   * What one calibration saw.
+   *
+   * @param histograms per tensor
+   * @param batches how many batches the model ran on
+   * @param inputShapes the shape of each graph input in the first batch
+   */
+  public record Observed(
+      Map<String, Histogram> histograms, int batches, Map<String, long[]> inputShapes) {}
+
+  /** Observes {@code tensors} (float values of {@code model}) over {@code batches}. */
+  public static Observed observe(
+      ModelProto model, Set<String> tensors, Iterable<List<Tensor>> batches)
+      throws CompressException {
+    Map<String, Histogram> histograms = new LinkedHashMap<>();
+    Runs runs =
+        run(
+            model,
+            tensors,
+            batches,
+            (name, t) ->
+                histograms.computeIfAbsent(name, k -> new Histogram()).add(t.getFloatBuffer()));
+    return new Observed(histograms, runs.batches(), runs.inputShapes());
+  }
+
+  /** What {@link #run} got through. */
+  public record Runs(int batches, Map<String, long[]> inputShapes) {}
+
+  /** Receives each observed tensor of each batch; the tensor is closed after the call. */
+  public interface Visitor {
+    void accept(String name, OnnxTensor value);
+  }
+
+  /**
+   * Runs {@code model} on each of {@code batches} in turn (reading each batch once), with the
+   * intermediate {@code tensors} declared as extra float outputs, and hands every one of {@code
+   * tensors} (graph inputs from the batch itself) to {@code visitor} before the next batch.
+   */
+  public static Runs run(
+      ModelProto model, Set<String> tensors, Iterable<List<Tensor>> batches, Visitor visitor)
+      throws CompressException {
+    Set<String> graphInputs = new HashSet<>();
+    model.getGraph().getInputList().forEach(i -> graphInputs.add(i.getName()));
+    Set<String> existing = new HashSet<>();
+    model.getGraph().getOutputList().forEach(o -> existing.add(o.getName()));
+    Set<String> computed = new LinkedHashSet<>(tensors);
+    computed.removeAll(graphInputs);
+    var g = model.getGraph().toBuilder();
+    for (String t : computed) {
+      if (!existing.contains(t)) {
+        g.addOutput(
+            ValueInfoProto.newBuilder()
+                .setName(t)
+                .setType(
+                    TypeProto.newBuilder()
+                        .setTensorType(
+                            TypeProto.Tensor.newBuilder()
+                                .setElemType(TensorProto.DataType.FLOAT_VALUE))));
+      }
+    }
+    byte[] bytes = model.toBuilder().setGraph(g).build().toByteArray();
+    Map<String, long[]> shapes = new LinkedHashMap<>();
+    int runs = 0;
+    try (OrtSession.SessionOptions o = new OrtSession.SessionOptions();
+        OrtSession s = Models.ortEnvironment().createSession(bytes, o)) {
+      for (List<Tensor> batch : batches) {
+        Map<String, OnnxTensor> in = new LinkedHashMap<>();
+        try {
+          for (Tensor t : batch) {
+            in.put(t.name(), OrtTensors.toOrt(t));
+            if (runs == 0) {
+              shapes.put(t.name(), t.shape());
+            }
+          }
+          for (String t : tensors) {
+            if (graphInputs.contains(t) && in.containsKey(t)) {
+              visitor.accept(t, in.get(t));
+            }
+          }
+          if (!computed.isEmpty()) {
+            try (OrtSession.Result r = s.run(in, computed)) {
+              for (Map.Entry<String, OnnxValue> e : r) {
+                visitor.accept(e.getKey(), (OnnxTensor) e.getValue());
+              }
+            }
+          }
+          runs++;
+        } finally {
+          in.values().forEach(OnnxTensor::close);
+        }
+      }
+    } catch (OrtException e) {
+      throw new CompressException(
+          "calibration run failed in ONNX Runtime: "
+              + e.getMessage().lines().findFirst().orElse("")
+              + "; check that the calibration data fits the model's inputs",
+          e);
+    }
+    return new Runs(runs, shapes);
+  }
+}

@@ -1,0 +1,546 @@
+package dev.infercost.compress.internal;
+
+import ai.onnx.proto.OnnxMl.AttributeProto;
+import ai.onnx.proto.OnnxMl.GraphProto;
+import ai.onnx.proto.OnnxMl.ModelProto;
+import ai.onnx.proto.OnnxMl.NodeProto;
+import ai.onnx.proto.OnnxMl.TensorProto;
+import dev.infercost.compress.CompressException;
+import dev.infercost.compress.Pass;
+import dev.infercost.compress.PassContext;
+import dev.infercost.compress.PassResult;
+import dev.infercost.models.Op;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.util.ArrayList;
+import java.util.EnumMap;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * Static int8 in QDQ form laid out for ONNX Runtime's CPU provider, whose QDQ transformers turn
+ * each group {@code DQ inputs → op → Q output} into one integer kernel:
+ *
+ * <pre>
+ *   Conv / MatMul / Gemm   DQ(x u8) DQ(W s8, per channel) DQ(b s32) → op → Q   QLinearConv, QLinearMatMul, QGemm
+ *                          MatMul / Gemm with no Q after (graph output)        MatMulIntegerToFloat, QGemm (float out)
+ *   … → Relu / Clip → Q    the Relu/Clip is made redundant by Q's range        folded into the kernel before it
+ *   Add, Mul               DQ DQ → op → Q                                       QLinearAdd, QLinearMul
+ *   Concat                 DQ … → Concat → Q                                    QLinearConcat
+ *   GlobalAveragePool, AveragePool  DQ → op → Q                                 QLinearGlobalAveragePool, QLinearAveragePool
+ *   MaxPool, Reshape, Transpose, Flatten, Squeeze, Unsqueeze
+ *                          DQ → op → Q with the input's scale and zero point    Q/DQ dropped: the op runs on uint8
+ * </pre>
+ *
+ * Activations are asymmetric uint8, one scale and zero point per tensor from the calibrated clip
+ * range ({@link PassContext#activationRange}): ONNX Runtime's x86 build fuses Conv and MatMul only
+ * for uint8 activations (int8 ones are fused on ARM alone) and MLAS's x86 kernels multiply uint8 by
+ * int8. Weights are symmetric int8 per output channel ({@code perChannel}, opset 13) within ±127,
+ * or ±63 with {@code reducedRange} (x86 without VNNI sums uint8 × int8 pairs into 16 bits). Biases
+ * are int32 at scale {@code s_x · s_w} with zero point 0, the form QLinearConv and QGemm take.
+ *
+ * <p>Every tensor that gets a QuantizeLinear has all its readers moved to DequantizeLinear nodes
+ * (one per reader), so the producing op's output goes only to Q, which the fusion requires; a float
+ * reader then sees exactly what the integer kernel wrote. Graph inputs and outputs keep their
+ * names: a graph output is never quantized, so the op writing it keeps a float output.
+ */
+public final class CpuQdqPass implements Pass {
+  private static final int LEVELS = 255;
+
+  /** How an op takes part. */
+  private enum Kind {
+    /** Constant weight: int8 weight, uint8 input, int32 bias. */
+    COMPUTE,
+    /** Own quantized inputs and output (a QLinear* kernel). */
+    QLINEAR,
+    /** Output shares the input's scale and zero point, so the Q/DQ pair around it drops. */
+    SHARED,
+    /** Removed by ONNX Runtime when a Q with zero point at the type's minimum follows. */
+    FOLDED
+  }
+
+  private static final Map<Op, Kind> KINDS = new EnumMap<>(Op.class);
+
+  static {
+    for (Op op : List.of(Op.CONV, Op.MATMUL, Op.GEMM)) {
+      KINDS.put(op, Kind.COMPUTE);
+    }
+    for (Op op : List.of(Op.ADD, Op.MUL, Op.CONCAT, Op.GLOBAL_AVERAGE_POOL, Op.AVERAGE_POOL)) {
+      KINDS.put(op, Kind.QLINEAR);
+    }
+    for (Op op :
+        List.of(Op.MAX_POOL, Op.RESHAPE, Op.TRANSPOSE, Op.FLATTEN, Op.SQUEEZE, Op.UNSQUEEZE)) {
+      KINDS.put(op, Kind.SHARED);
+    }
+    KINDS.put(Op.RELU, Kind.FOLDED);
+    KINDS.put(Op.CLIP, Kind.FOLDED);
+  }
+
+  @Override
+  public String name() {
+    return "int8-static";
+  }
+
+  @Override
+  public boolean idempotent() {
+    return true; // its output has no float weight and no unquantized calibrated input left
+  }
+
+  /**
+   * The float activations whose ranges this pass may use: inputs and outputs of the ops it knows
+   * (and of BatchNormalization, whose output a folded Conv writes). What calibration observes.
+   */
+  public static Set<String> calibrated(GraphProto g) {
+    Map<String, Integer> types = ElemTypes.infer(g, true);
+    Map<String, TensorProto> init = Graphs.initializers(g);
+    Set<String> out = new java.util.LinkedHashSet<>();
+    for (NodeProto n : g.getNodeList()) {
+      Op op = Op.of(n.getOpType());
+      if (op == null || !Op.defaultDomain(n.getDomain())) {
+        continue;
+      }
+      if (!KINDS.containsKey(op) && op != Op.BATCH_NORMALIZATION) {
+        continue;
+      }
+      List<String> values = new ArrayList<>(n.getInputList());
+      values.add(n.getOutput(0));
+      for (String v : values) {
+        Integer t = types.get(v);
+        if (!v.isEmpty()
+            && !init.containsKey(v)
+            && t != null
+            && t == TensorProto.DataType.FLOAT_VALUE) {
+          out.add(v);
+        }
+      }
+    }
+    return out;
+  }
+
+  @Override
+  public PassResult apply(ModelProto model, PassContext ctx) throws CompressException {
+    long opset = OpsetUpgrade.opset(model);
+    OpsetUpgrade.requireQuantizeLinear(model, name());
+    boolean perChannel = ctx.perChannel() && opset >= OpsetUpgrade.TARGET;
+    GraphProto g = model.getGraph();
+    Plan plan = new Plan(g, ctx, opset);
+    plan.choose();
+    List<String> skipped = new ArrayList<>(plan.skipped);
+    if (ctx.perChannel() && !perChannel) {
+      skipped.add("per-channel weight scales need opset 13: one scale per weight tensor");
+    }
+    if (plan.quantized.isEmpty()) {
+      return new PassResult(name(), model, List.of(), skipped);
+    }
+    Emitter e = new Emitter(g, ctx, plan, perChannel);
+    GraphProto out = e.emit();
+    ModelProto m = model.toBuilder().setGraph(Graphs.dropUnusedInitializers(out)).build();
+    return new PassResult(name(), m, plan.rewritten, skipped);
+  }
+
+  /** Which nodes run in int8 and which tensors get a QuantizeLinear. */
+  private static final class Plan {
+    final GraphProto g;
+    final PassContext ctx;
+    final long opset;
+    final Map<String, TensorProto> init;
+    final Set<String> graphOutputs = new HashSet<>();
+    final Map<String, List<NodeProto>> readers = new HashMap<>();
+
+    /** Quantized nodes, by identity, with their kind. */
+    final Map<NodeProto, Kind> quantized = new java.util.IdentityHashMap<>();
+
+    /** Tensors with a Q, in the order they are decided; value: the tensor whose params it uses. */
+    final Map<String, String> tensors = new LinkedHashMap<>();
+
+    final List<String> rewritten = new ArrayList<>();
+    final List<String> skipped = new ArrayList<>();
+
+    Plan(GraphProto g, PassContext ctx, long opset) {
+      this.g = g;
+      this.ctx = ctx;
+      this.opset = opset;
+      this.init = Graphs.initializers(g);
+      g.getOutputList().forEach(o -> graphOutputs.add(o.getName()));
+      for (NodeProto n : g.getNodeList()) {
+        for (String in : n.getInputList()) {
+          readers.computeIfAbsent(in, k -> new ArrayList<>()).add(n);
+        }
+      }
+    }
+
+    boolean hasRange(String t) {
+      return tensors.containsKey(t) || ctx.activationRange().containsKey(t);
+    }
+
+    boolean activation(String t) {
+      return !t.isEmpty() && !init.containsKey(t);
+    }
+
+    void choose() {
+      for (NodeProto n : g.getNodeList()) {
+        Op op = Op.of(n.getOpType());
+        Kind kind = op == null || !Op.defaultDomain(n.getDomain()) ? null : KINDS.get(op);
+        if (kind == null || kind == Kind.FOLDED || !ctx.filter().accepts(n)) {
+          continue;
+        }
+        String why = problem(n, op, kind);
+        if (why != null) {
+          if (kind == Kind.COMPUTE || !why.isEmpty()) {
+            skipped.add(Ops.label(n) + ": " + why);
+          }
+          continue;
+        }
+        quantized.put(n, kind);
+        rewritten.add(Ops.label(n));
+        for (int i : activationInputs(n, op, kind)) {
+          tensors.putIfAbsent(n.getInput(i), n.getInput(i));
+        }
+        String y = n.getOutput(0);
+        if (graphOutputs.contains(y)) {
+          continue; // COMPUTE only (problem() refuses the others): a float output
+        }
+        NodeProto relu = foldable(n, kind);
+        if (relu != null) {
+          quantized.put(relu, Kind.FOLDED);
+          tensors.put(relu.getOutput(0), relu.getOutput(0));
+        } else if (kind == Kind.SHARED) {
+          tensors.put(y, root(n.getInput(0)));
+        } else if (ctx.activationRange().containsKey(y)) {
+          tensors.put(y, y);
+        }
+      }
+    }
+
+    String root(String t) {
+      String r = tensors.getOrDefault(t, t);
+      return r.equals(t) ? t : root(r);
+    }
+
+    /** Why {@code n} stays float: a reason, "" for a quiet no, or {@code null} when it is fine. */
+    String problem(NodeProto n, Op op, Kind kind) {
+      String y = n.getOutput(0);
+      boolean graphOutput = graphOutputs.contains(y);
+      switch (kind) {
+        case COMPUTE -> {
+          String w = Ops.weightProblem(n, op, init);
+          if (w != null) {
+            return w;
+          }
+          if (!activation(n.getInput(0))) {
+            return "the activation is a constant";
+          }
+          if (!hasRange(n.getInput(0))) {
+            return "no calibrated range for " + n.getInput(0);
+          }
+          if (op == Op.CONV && graphOutput) {
+            return "its output is a graph output (QLinearConv writes uint8)";
+          }
+          if (!graphOutput && foldable(n, kind) == null && !ctx.activationRange().containsKey(y)) {
+            return "no calibrated range for " + y;
+          }
+          return null;
+        }
+        case SHARED -> {
+          if (op == Op.MAX_POOL && (opset < 12 || n.getOutputCount() > 1)) {
+            return "MaxPool with indices, or before opset 12, has no uint8 kernel";
+          }
+          if (!activation(n.getInput(0)) || !hasRange(n.getInput(0)) || graphOutput) {
+            return "";
+          }
+          return null;
+        }
+        default -> {
+          for (int i = 0; i < n.getInputCount(); i++) {
+            if (!activation(n.getInput(i)) || !hasRange(n.getInput(i))) {
+              return "";
+            }
+          }
+          if (graphOutput || (foldable(n, kind) == null && !ctx.activationRange().containsKey(y))) {
+            return "";
+          }
+          return null;
+        }
+      }
+    }
+
+    List<Integer> activationInputs(NodeProto n, Op op, Kind kind) {
+      if (kind == Kind.COMPUTE || kind == Kind.SHARED) {
+        return List.of(0);
+      }
+      List<Integer> all = new ArrayList<>();
+      for (int i = 0; i < n.getInputCount(); i++) {
+        all.add(i);
+      }
+      return all;
+    }
+
+    /**
+     * The Relu or Clip that is the only reader of {@code n}'s output, when ONNX Runtime will drop
+     * it in favour of the Q after it: the filter accepts it, its output has a range and is no graph
+     * output, and the Q's representable range lies inside the Clip's bounds.
+     */
+    NodeProto foldable(NodeProto n, Kind kind) {
+      if (kind == Kind.SHARED) {
+        return null;
+      }
+      List<NodeProto> r = readers.getOrDefault(n.getOutput(0), List.of());
+      if (r.size() != 1 || graphOutputs.contains(n.getOutput(0))) {
+        return null;
+      }
+      NodeProto a = r.get(0);
+      Op op = Op.of(a.getOpType());
+      if (KINDS.get(op) != Kind.FOLDED
+          || !Op.defaultDomain(a.getDomain())
+          || !ctx.filter().accepts(a)
+          || graphOutputs.contains(a.getOutput(0))) {
+        return null;
+      }
+      float[] range = ctx.activationRange().get(a.getOutput(0));
+      if (range == null) {
+        return null;
+      }
+      float[] qp = params(a, range);
+      float lower = -qp[1] * qp[0];
+      float upper = (LEVELS - qp[1]) * qp[0];
+      float[] bounds = op == Op.RELU ? new float[] {0, Float.MAX_VALUE} : clipBounds(a);
+      float eps = Math.ulp(1f);
+      if (bounds == null || bounds[0] - lower > eps || upper - bounds[1] > eps) {
+        return null;
+      }
+      return a;
+    }
+
+    /** The Clip's constant bounds (attributes before opset 11, inputs after), or null. */
+    float[] clipBounds(NodeProto clip) {
+      float lo = -Float.MAX_VALUE;
+      float hi = Float.MAX_VALUE;
+      if (opset < 11) {
+        return new float[] {
+          Ops.floatAttr(clip, "min", -Float.MAX_VALUE), Ops.floatAttr(clip, "max", Float.MAX_VALUE)
+        };
+      }
+      for (int i = 1; i <= 2 && i < clip.getInputCount(); i++) {
+        String b = clip.getInput(i);
+        if (b.isEmpty()) {
+          continue;
+        }
+        TensorProto t = init.get(b);
+        float[] v = t == null ? null : Initializers.floats(t);
+        if (v == null || v.length != 1) {
+          return null;
+        }
+        if (i == 1) {
+          lo = v[0];
+        } else {
+          hi = v[0];
+        }
+      }
+      return new float[] {lo, hi};
+    }
+
+    /** uint8 {scale, zero point} of tensor {@code t}'s range (after a Relu: from 0). */
+    float[] params(NodeProto producer, float[] range) {
+      float lo = producer != null && Op.of(producer.getOpType()) == Op.RELU ? 0 : range[0];
+      return Histogram.uint8(lo, range[1]);
+    }
+  }
+
+  /** Writes the planned graph. */
+  private static final class Emitter {
+    final GraphProto g;
+    final PassContext ctx;
+    final Plan plan;
+    final boolean perChannel;
+    final Names names;
+    final int qmax;
+    final List<NodeProto> nodes = new ArrayList<>();
+    final List<TensorProto> inits = new ArrayList<>();
+
+    /** Per quantized tensor: {quantized name, scale name, zero-point name}. */
+    final Map<String, String[]> q = new HashMap<>();
+
+    /** Per quantized tensor: its scale value. */
+    final Map<String, Float> scales = new HashMap<>();
+
+    Emitter(GraphProto g, PassContext ctx, Plan plan, boolean perChannel) {
+      this.g = g;
+      this.ctx = ctx;
+      this.plan = plan;
+      this.perChannel = perChannel;
+      this.names = new Names(g);
+      this.qmax = ctx.reducedRange() ? 63 : 127;
+    }
+
+    GraphProto emit() {
+      Map<String, NodeProto> producers = new HashMap<>();
+      g.getNodeList().forEach(n -> n.getOutputList().forEach(o -> producers.put(o, n)));
+      // Scales and zero points first: a SHARED tensor reuses its root's initializers by name, the
+      // equality ONNX Runtime checks before dropping the Q/DQ pair around the op.
+      for (Map.Entry<String, String> t : plan.tensors.entrySet()) {
+        String name = t.getKey();
+        if (!t.getValue().equals(name)) {
+          continue;
+        }
+        float[] range = ctx.activationRange().get(name);
+        float[] qp = plan.params(producers.get(name), range);
+        String scale = names.fresh(name, "_scale");
+        String zp = names.fresh(name, "_zero_point");
+        inits.add(Initializers.ofFloats(scale, new long[0], new float[] {qp[0]}));
+        inits.add(
+            Initializers.ofBytes(
+                zp, TensorProto.DataType.UINT8, new long[0], new byte[] {(byte) (int) qp[1]}));
+        q.put(name, new String[] {names.fresh(name, "_quantized"), scale, zp});
+        scales.put(name, qp[0]);
+      }
+      for (Map.Entry<String, String> t : plan.tensors.entrySet()) {
+        if (!t.getValue().equals(t.getKey())) {
+          String[] root = q.get(plan.root(t.getKey()));
+          q.put(t.getKey(), new String[] {names.fresh(t.getKey(), "_quantized"), root[1], root[2]});
+          scales.put(t.getKey(), scales.get(plan.root(t.getKey())));
+        }
+      }
+      g.getInputList().forEach(v -> quantize(v.getName()));
+      for (NodeProto n : g.getNodeList()) {
+        NodeProto.Builder b = n.toBuilder();
+        for (int i = 0; i < n.getInputCount(); i++) {
+          String in = n.getInput(i);
+          if (q.containsKey(in)) {
+            b.setInput(i, dequantize(in));
+          }
+        }
+        if (plan.quantized.get(n) == Kind.COMPUTE) {
+          compute(n, b);
+        }
+        nodes.add(b.build());
+        n.getOutputList().forEach(this::quantize);
+      }
+      return g.toBuilder().clearNode().addAllNode(nodes).addAllInitializer(inits).build();
+    }
+
+    void quantize(String t) {
+      String[] p = q.get(t);
+      if (p == null) {
+        return;
+      }
+      nodes.add(
+          Op.QUANTIZE_LINEAR
+              .node(names.fresh(t, "_QuantizeLinear"))
+              .addInput(t)
+              .addInput(p[1])
+              .addInput(p[2])
+              .addOutput(p[0])
+              .build());
+    }
+
+    String dequantize(String t) {
+      String[] p = q.get(t);
+      String dq = names.fresh(t, "_dequantized");
+      nodes.add(
+          Op.DEQUANTIZE_LINEAR
+              .node(names.fresh(t, "_DequantizeLinear"))
+              .addInput(p[0])
+              .addInput(p[1])
+              .addInput(p[2])
+              .addOutput(dq)
+              .build());
+      return dq;
+    }
+
+    /** Weight and bias of a Conv / MatMul / Gemm: int8 and int32 behind DequantizeLinear. */
+    void compute(NodeProto n, NodeProto.Builder b) {
+      Op op = Op.of(n.getOpType());
+      TensorProto w = plan.init.get(n.getInput(1));
+      boolean transB = op == Op.GEMM && Ops.intAttr(n, "transB", 0) == 1;
+      int axis = !perChannel ? -1 : op == Op.CONV || transB ? 0 : 1;
+      long[] dims = Initializers.dims(w);
+      WeightQuantizer.Symmetric s =
+          WeightQuantizer.symmetric(Initializers.floats(w), dims, axis, qmax);
+      String wq = names.fresh(w.getName(), "_quantized");
+      String ws = names.fresh(w.getName(), "_scale");
+      String wz = names.fresh(w.getName(), "_zero_point");
+      long[] scaleDims = axis < 0 ? new long[0] : new long[] {s.scales().length};
+      inits.add(Initializers.ofBytes(wq, TensorProto.DataType.INT8, dims, s.values()));
+      inits.add(Initializers.ofFloats(ws, scaleDims, s.scales()));
+      inits.add(
+          Initializers.ofBytes(
+              wz, TensorProto.DataType.INT8, scaleDims, new byte[s.scales().length]));
+      b.setInput(1, dequantizeConstant(w.getName(), wq, ws, wz, axis));
+      if (n.getInputCount() > 2 && !n.getInput(2).isEmpty()) {
+        bias(n, op, b, s.scales());
+      }
+    }
+
+    /**
+     * The bias as int32 at scale {@code s_x · s_w[c]}, zero point 0: what QLinearConv and QGemm add
+     * to their int32 accumulators. Left float (and the op unfused) for a Gemm bias that is not one
+     * value per output or has alpha ≠ 1.
+     */
+    void bias(NodeProto n, Op op, NodeProto.Builder b, float[] wScales) {
+      TensorProto c = plan.init.get(n.getInput(2));
+      float[] v = c == null ? null : Initializers.floats(c);
+      boolean rows = op == Op.CONV || op == Op.GEMM && Ops.intAttr(n, "transB", 0) == 1;
+      long outputs = plan.init.get(n.getInput(1)).getDims(rows ? 0 : 1);
+      if (v == null
+          || c.getDimsCount() != 1
+          || v.length != outputs
+          || op == Op.GEMM && Ops.floatAttr(n, "alpha", 1f) != 1f) {
+        return;
+      }
+      float beta = op == Op.GEMM ? Ops.floatAttr(n, "beta", 1f) : 1f;
+      float xScale = scales.get(n.getInput(0));
+      float[] bs = new float[wScales.length];
+      int[] bq = new int[v.length];
+      for (int i = 0; i < v.length; i++) {
+        bs[i % bs.length] = xScale * wScales[i % wScales.length];
+        double r = Math.rint(v[i] * beta / bs[i % bs.length]);
+        bq[i] = (int) Math.max(Integer.MIN_VALUE, Math.min(Integer.MAX_VALUE, r));
+      }
+      ByteBuffer raw = ByteBuffer.allocate(bq.length * 4).order(ByteOrder.LITTLE_ENDIAN);
+      raw.asIntBuffer().put(bq);
+      String bqName = names.fresh(c.getName(), "_quantized");
+      String bsName = names.fresh(c.getName(), "_scale");
+      inits.add(
+          Initializers.ofBytes(
+              bqName, TensorProto.DataType.INT32, new long[] {v.length}, raw.array()));
+      long[] scaleDims = bs.length == 1 ? new long[0] : new long[] {bs.length};
+      inits.add(Initializers.ofFloats(bsName, scaleDims, bs));
+      b.setInput(2, dequantizeConstant(c.getName(), bqName, bsName, null, bs.length == 1 ? -1 : 0));
+      if (op == Op.GEMM) {
+        // QGemm needs beta stated as 1 (its int32 bias is already scaled).
+        for (int i = b.getAttributeCount() - 1; i >= 0; i--) {
+          if (b.getAttribute(i).getName().equals("beta")) {
+            b.removeAttribute(i);
+          }
+        }
+        b.addAttribute(
+            AttributeProto.newBuilder()
+                .setName("beta")
+                .setType(AttributeProto.AttributeType.FLOAT)
+                .setF(1f));
+      }
+    }
+
+    String dequantizeConstant(String base, String values, String scale, String zp, int axis) {
+      String dq = names.fresh(base, "_dequantized");
+      NodeProto.Builder d =
+          Op.DEQUANTIZE_LINEAR
+              .node(names.fresh(base, "_DequantizeLinear"))
+              .addInput(values)
+              .addInput(scale);
+      if (zp != null) {
+        d.addInput(zp);
+      }
+      d.addOutput(dq);
+      if (axis >= 0) {
+        d.addAttribute(Ops.intAttribute("axis", axis));
+      }
+      nodes.add(d.build());
+      return dq;
+    }
+  }
+}

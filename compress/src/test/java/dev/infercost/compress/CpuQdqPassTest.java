@@ -1,0 +1,316 @@
+package dev.infercost.compress;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import ai.onnx.proto.OnnxMl.AttributeProto;
+import ai.onnx.proto.OnnxMl.GraphProto;
+import ai.onnx.proto.OnnxMl.ModelProto;
+import ai.onnx.proto.OnnxMl.NodeProto;
+import ai.onnx.proto.OnnxMl.TensorProto;
+import dev.infercost.compress.internal.BatchNormFoldPass;
+import dev.infercost.compress.internal.Initializers;
+import dev.infercost.models.ModelFormat;
+import dev.infercost.models.Models;
+import dev.infercost.models.OnnxModel;
+import dev.infercost.models.Tensor;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Static int8 for CPUs: the QDQ layout, ONNX Runtime's fusion of it, fidelity, BN folding. */
+class CpuQdqPassTest {
+  private static final long[] SHAPE = {2, 3, 8, 8};
+
+  @TempDir Path tmp;
+
+  /**
+   * x → Conv → BatchNormalization → Relu → MaxPool → Conv → Relu → Add(·, pool) → GlobalAveragePool
+   * → Flatten → Gemm(transB) → y: the shape of a small CNN.
+   */
+  static ModelProto cnn() {
+    GraphProto g =
+        GraphProto.newBuilder()
+            .setName("cnn")
+            .addInput(Tiny.value("x", TensorProto.DataType.FLOAT, "n", 3, 8, 8))
+            .addOutput(Tiny.value("y", TensorProto.DataType.FLOAT, "n", 10))
+            .addInitializer(floats("W1", Tiny.random(8 * 27, 1, 0.3f), 8, 3, 3, 3))
+            .addInitializer(floats("B1", Tiny.random(8, 2, 0.1f), 8))
+            .addInitializer(floats("gamma", positive(8, 3), 8))
+            .addInitializer(floats("beta", Tiny.random(8, 4, 0.2f), 8))
+            .addInitializer(floats("mean", Tiny.random(8, 5, 0.2f), 8))
+            .addInitializer(floats("var", positive(8, 6), 8))
+            .addInitializer(floats("W2", Tiny.random(8 * 72, 7, 0.15f), 8, 8, 3, 3))
+            .addInitializer(floats("B2", Tiny.random(8, 8, 0.1f), 8))
+            .addInitializer(floats("W3", Tiny.random(80, 9, 0.5f), 10, 8))
+            .addInitializer(floats("B3", Tiny.random(10, 10, 0.1f), 10))
+            .addNode(
+                Tiny.node(
+                    "Conv", "conv1", List.of("x", "W1", "B1"), List.of("c1"), ints("pads", 1)))
+            .addNode(
+                Tiny.node(
+                    "BatchNormalization",
+                    "bn1",
+                    List.of("c1", "gamma", "beta", "mean", "var"),
+                    List.of("b1")))
+            .addNode(Tiny.node("Relu", "relu1", List.of("b1"), List.of("r1")))
+            .addNode(
+                Tiny.node(
+                    "MaxPool",
+                    "pool",
+                    List.of("r1"),
+                    List.of("p1"),
+                    ints("kernel_shape", 2, 2),
+                    ints("strides", 2, 2)))
+            .addNode(
+                Tiny.node(
+                    "Conv", "conv2", List.of("p1", "W2", "B2"), List.of("c2"), ints("pads", 1)))
+            .addNode(Tiny.node("Relu", "relu2", List.of("c2"), List.of("r2")))
+            .addNode(Tiny.node("Add", "add", List.of("r2", "p1"), List.of("a")))
+            .addNode(Tiny.node("GlobalAveragePool", "gap", List.of("a"), List.of("g")))
+            .addNode(Tiny.node("Flatten", "flatten", List.of("g"), List.of("f")))
+            .addNode(
+                Tiny.node(
+                    "Gemm",
+                    "fc",
+                    List.of("f", "W3", "B3"),
+                    List.of("y"),
+                    Tiny.intAttr("transB", 1)))
+            .build();
+    return Tiny.model(g);
+  }
+
+  static List<List<Tensor>> batches(int n, long seed) {
+    List<List<Tensor>> out = new ArrayList<>();
+    for (int i = 0; i < n; i++) {
+      out.add(List.of(Tensor.ofFloats("x", SHAPE, Tiny.random(2 * 3 * 64, seed + i, 1f))));
+    }
+    return out;
+  }
+
+  @Test
+  void onnxRuntimeFusesTheCnnIntoIntegerKernels() throws Exception {
+    OnnxModel m = OnnxModel.of(cnn());
+    CalibrationStats stats = Compressor.calibrate(m, batches(8, 100));
+    CompressResult r = Compressor.quantizeStaticCpu(m, StaticOptions.defaults(), stats);
+    Map<String, Integer> ops = optimizedOps(r.model().proto());
+    assertEquals(2, ops.getOrDefault("QLinearConv", 0), "ops: " + ops);
+    assertEquals(1, ops.getOrDefault("QLinearAdd", 0), "ops: " + ops);
+    assertEquals(1, ops.getOrDefault("QLinearGlobalAveragePool", 0), "ops: " + ops);
+    assertEquals(1, ops.getOrDefault("QGemm", 0), "ops: " + ops);
+    for (String floatOp : List.of("Conv", "Relu", "BatchNormalization", "Gemm", "Add")) {
+      assertFalse(ops.containsKey(floatOp), floatOp + " left in float: " + ops);
+    }
+    // MaxPool and Flatten run on uint8: only the graph input's Q is left, no DQ before the Gemm.
+    assertEquals(1, ops.getOrDefault("QuantizeLinear", 0), "ops: " + ops);
+    assertFalse(ops.containsKey("DequantizeLinear"), "ops: " + ops);
+    assertEquals(
+        List.of("fold-batchnorm", "int8-static"),
+        r.passes().stream().map(PassSummary::pass).toList());
+    assertEquals(
+        List.of("conv1", "pool", "conv2", "add", "gap", "flatten", "fc"),
+        r.passes().get(1).rewritten());
+  }
+
+  @Test
+  void outputsStayCloseToFloat() throws Exception {
+    ModelProto fp32 = cnn();
+    OnnxModel m = OnnxModel.of(fp32);
+    CalibrationStats stats = Compressor.calibrate(m, batches(16, 200));
+    for (boolean reduced : List.of(false, true)) {
+      ModelProto q =
+          Compressor.quantizeStaticCpu(
+                  m,
+                  StaticOptions.builder()
+                      .optMethod(CalibrationMethod.MIN_MAX)
+                      .optReducedRange(reduced)
+                      .build(),
+                  stats)
+              .model()
+              .proto();
+      float[] x = Tiny.random(2 * 3 * 64, 999, 1f);
+      float[] ref = Tiny.run(fp32, "x", SHAPE, x);
+      float[] got = Tiny.run(q, "x", SHAPE, x);
+      double err = Tiny.maxAbsDiff(ref, got);
+      // uint8 activations and int8 (7-bit) weights over five quantized layers: within 5% (8%)
+      // of the largest logit, and quantized, so not bit-exact.
+      double bound = (reduced ? 0.08 : 0.05) * Tiny.maxAbs(ref);
+      assertTrue(err > 0 && err < bound, "reduced " + reduced + ": error " + err + " > " + bound);
+    }
+  }
+
+  @Test
+  void batchNormFoldingIsExact() throws Exception {
+    ModelProto m = cnn();
+    PassResult r = new BatchNormFoldPass().apply(m, PassContext.of(NodeFilter.all()));
+    assertEquals(List.of("conv1+bn1"), r.rewritten());
+    assertFalse(Tiny.opTypes(r.model()).contains("BatchNormalization"));
+    assertEquals("b1", r.model().getGraph().getNode(0).getOutput(0), "the Conv writes bn's output");
+    float[] x = Tiny.random(2 * 3 * 64, 17, 1f);
+    float[] ref = Tiny.run(m, "x", SHAPE, x);
+    float[] got = Tiny.run(r.model(), "x", SHAPE, x);
+    // Float rounding only: W·k and (b − mean)·k + β in one product each.
+    assertArrayEquals(ref, got, 1e-5f * (float) Tiny.maxAbs(ref));
+  }
+
+  @Test
+  void biasIsInt32AtInputTimesWeightScale() throws Exception {
+    OnnxModel m = OnnxModel.of(cnn());
+    CalibrationStats stats = Compressor.calibrate(m, batches(4, 300));
+    StaticOptions o = StaticOptions.builder().optMethod(CalibrationMethod.MIN_MAX).build();
+    ModelProto q = Compressor.quantizeStaticCpu(m, o, stats).model().proto();
+    NodeProto conv2 = node(q, "conv2");
+    NodeProto xDq = producer(q, conv2.getInput(0));
+    NodeProto wDq = producer(q, conv2.getInput(1));
+    NodeProto bDq = producer(q, conv2.getInput(2));
+    float xScale = Initializers.floats(Tiny.initializer(q, xDq.getInput(1)))[0];
+    float[] wScale = Initializers.floats(Tiny.initializer(q, wDq.getInput(1)));
+    float[] bScale = Initializers.floats(Tiny.initializer(q, bDq.getInput(1)));
+    TensorProto bq = Tiny.initializer(q, bDq.getInput(0));
+    assertEquals(TensorProto.DataType.INT32_VALUE, bq.getDataType());
+    assertEquals(2, bDq.getInputCount(), "no zero point: 0");
+    assertEquals(8, wScale.length, "one weight scale per output channel");
+    int[] b = ints(bq);
+    float[] b2 = Initializers.floats(Tiny.initializer(cnn(), "B2"));
+    for (int c = 0; c < 8; c++) {
+      assertEquals(xScale * wScale[c], bScale[c], 0f, "bias scale = input × weight scale");
+      assertEquals(Math.rint(b2[c] / bScale[c]), b[c], 0, "bias rounded at that scale");
+    }
+    // The activation scale came from the MinMax range of conv2's input (after Relu: zero point 0).
+    float[] range = stats.range("p1", CalibrationMethod.MIN_MAX, 100).orElseThrow();
+    assertEquals(0f, range[0]);
+    assertEquals(range[1] / 255, xScale, 1e-7f);
+    assertEquals(0, Tiny.initializer(q, xDq.getInput(2)).getRawData().byteAt(0));
+    // Weights 7-bit by default (reduced range: safe on x86 without VNNI).
+    for (byte v : Tiny.initializer(q, wDq.getInput(0)).getRawData().toByteArray()) {
+      assertTrue(v >= -63 && v <= 63);
+    }
+  }
+
+  @Test
+  void oneNodeOrAllButSomeAreQuantized() throws Exception {
+    OnnxModel m = OnnxModel.of(cnn());
+    CalibrationStats stats = Compressor.calibrate(m, batches(4, 400));
+    StaticOptions only =
+        StaticOptions.builder().optFilter(new NodeFilter(List.of("conv2"), List.of())).build();
+    CompressResult one = Compressor.quantizeStaticCpu(m, only, stats);
+    assertEquals(List.of("conv2"), one.passes().get(1).rewritten());
+    Map<String, Integer> ops = optimizedOps(one.model().proto());
+    assertEquals(1, ops.getOrDefault("QLinearConv", 0), "ops: " + ops);
+    assertEquals(1, ops.getOrDefault("Conv", 0), "conv1 stays float: " + ops);
+
+    StaticOptions allBut =
+        StaticOptions.defaults().withFilter(NodeFilter.all().excluding(List.of("conv1", "fc")));
+    CompressResult most = Compressor.quantizeStaticCpu(m, allBut, stats);
+    assertFalse(most.passes().get(1).rewritten().contains("conv1"));
+    assertFalse(most.passes().get(1).rewritten().contains("fc"));
+    assertTrue(most.passes().get(1).rewritten().contains("conv2"));
+    ops = optimizedOps(most.model().proto());
+    assertEquals(1, ops.getOrDefault("QLinearConv", 0), "ops: " + ops);
+    assertTrue(ops.containsKey("Gemm") && !ops.containsKey("QGemm"), "fc stays float: " + ops);
+  }
+
+  @Test
+  void matMulFusesIntoQLinearMatMulOrMatMulIntegerToFloat() throws Exception {
+    // x → MatMul W → Relu → MatMul V → y: the first gets a uint8 output, the second writes y.
+    GraphProto g =
+        GraphProto.newBuilder()
+            .addInput(Tiny.value("x", TensorProto.DataType.FLOAT, "n", 16))
+            .addOutput(Tiny.value("y", TensorProto.DataType.FLOAT, "n", 4))
+            .addInitializer(floats("W", Tiny.random(16 * 8, 1, 0.3f), 16, 8))
+            .addInitializer(floats("V", Tiny.random(8 * 4, 2, 0.3f), 8, 4))
+            .addNode(Tiny.node("MatMul", "mm1", List.of("x", "W"), List.of("h")))
+            .addNode(Tiny.node("Relu", "relu", List.of("h"), List.of("r")))
+            .addNode(Tiny.node("MatMul", "mm2", List.of("r", "V"), List.of("y")))
+            .build();
+    OnnxModel m = OnnxModel.of(Tiny.model(g));
+    List<List<Tensor>> cal = new ArrayList<>();
+    for (int i = 0; i < 4; i++) {
+      cal.add(List.of(Tensor.ofFloats("x", new long[] {8, 16}, Tiny.random(128, 50 + i, 1f))));
+    }
+    ModelProto q =
+        Compressor.quantizeStaticCpu(m, StaticOptions.defaults(), Compressor.calibrate(m, cal))
+            .model()
+            .proto();
+    Map<String, Integer> ops = optimizedOps(q);
+    assertEquals(1, ops.getOrDefault("QLinearMatMul", 0), "ops: " + ops);
+    assertEquals(1, ops.getOrDefault("MatMulIntegerToFloat", 0), "ops: " + ops);
+    assertFalse(ops.containsKey("MatMul") || ops.containsKey("Relu"), "ops: " + ops);
+    float[] x = Tiny.random(4 * 16, 77, 1f);
+    float[] ref = Tiny.run(m.proto(), "x", new long[] {4, 16}, x);
+    float[] got = Tiny.run(q, "x", new long[] {4, 16}, x);
+    assertTrue(Tiny.maxAbsDiff(ref, got) < 0.05 * Tiny.maxAbs(ref), "error too large");
+  }
+
+  @Test
+  void digitsCnnKeepsItsAccuracyWithinOnePoint() throws Exception {
+    OnnxModel m = Models.loadOnnx(Models.resolve("digits-cnn", ModelFormat.ONNX));
+    CalibrationStats stats = Compressor.calibrate(m, BuiltinFidelity.digitsCalibration(32));
+    for (CalibrationMethod method : CalibrationMethod.values()) {
+      CompressResult r =
+          Compressor.quantizeStaticCpu(m, StaticOptions.defaults().withMethod(method), stats);
+      BuiltinFidelity.Digits d = BuiltinFidelity.digits(m.proto(), r.model().proto(), false);
+      assertTrue(d.accuracy() >= d.accuracyRef() - 0.01, method + ": " + d);
+      Map<String, Integer> ops = optimizedOps(r.model().proto());
+      assertTrue(ops.containsKey("QLinearConv") && !ops.containsKey("Conv"), "ops: " + ops);
+    }
+  }
+
+  private Map<String, Integer> optimizedOps(ModelProto q) throws Exception {
+    return Tiny.optimizedOps(q, tmp);
+  }
+
+  static TensorProto floats(String name, float[] v, long... dims) {
+    return Initializers.ofFloats(name, dims, v);
+  }
+
+  private static float[] positive(int n, long seed) {
+    float[] v = Tiny.random(n, seed, 0.3f);
+    for (int i = 0; i < n; i++) {
+      v[i] = 0.5f + Math.abs(v[i]);
+    }
+    return v;
+  }
+
+  private static AttributeProto ints(String name, long... v) {
+    var b = AttributeProto.newBuilder().setName(name).setType(AttributeProto.AttributeType.INTS);
+    for (long x : v) {
+      b.addInts(x);
+    }
+    if (name.equals("pads")) {
+      b.clearInts();
+      for (int i = 0; i < 4; i++) {
+        b.addInts(v[0]);
+      }
+    }
+    return b.build();
+  }
+
+  private static int[] ints(TensorProto t) {
+    ByteBuffer b = t.getRawData().asReadOnlyByteBuffer().order(ByteOrder.LITTLE_ENDIAN);
+    int[] out = new int[b.remaining() / 4];
+    b.asIntBuffer().get(out);
+    return out;
+  }
+
+  private static NodeProto node(ModelProto m, String name) {
+    return m.getGraph().getNodeList().stream()
+        .filter(n -> n.getName().equals(name))
+        .findFirst()
+        .orElseThrow();
+  }
+
+  private static NodeProto producer(ModelProto m, String value) {
+    return m.getGraph().getNodeList().stream()
+        .filter(n -> n.getOutputList().contains(value))
+        .findFirst()
+        .orElseThrow();
+  }
+}
