@@ -35,6 +35,7 @@ import picocli.CommandLine.Spec;
     })
 final class ChooseCommand implements Callable<Integer> {
   @Mixin CommonOptions common;
+  @Mixin PreprocessOptions preprocess;
   @Spec CommandSpec spec;
 
   @Parameters(paramLabel = "MODEL", description = "ONNX model file or built-in name.")
@@ -124,7 +125,7 @@ final class ChooseCommand implements Callable<Integer> {
       Map<String, long[]> s = new LinkedHashMap<>();
       shapes.forEach(x -> s.put(x.input(), x.dims()));
       ChooseRequest.Builder b =
-          ChooseRequest.builder(ModelRef.resolve(model), bound.toBound())
+          ChooseRequest.builder(preprocess.apply(ModelRef.resolve(model)), bound.toBound())
               .optP99Ms(p99Ms)
               .optQps(qps)
               .optHardware(hardware)

@@ -40,6 +40,7 @@ import picocli.CommandLine.Spec;
     })
 final class CompressCommand implements Callable<Integer> {
   @Mixin CommonOptions common;
+  @Mixin PreprocessOptions preprocess;
   @Spec CommandSpec spec;
 
   @Parameters(paramLabel = "MODEL", description = "ONNX model file or built-in name.")
@@ -89,7 +90,7 @@ final class CompressCommand implements Callable<Integer> {
       names = "--data",
       paramLabel = "DATA",
       description =
-          "Held-out data: .npz/.npy (or a folder), .csv, or .txt (one sentence per line). Without --calib-data its first part calibrates and the rest evaluates.")
+          "Held-out data: .npz/.npy (or a folder), .csv, .txt (one sentence per line), or a folder of PNG/JPEG images. Without --calib-data its first part calibrates and the rest evaluates.")
   Path data;
 
   @Option(
@@ -191,7 +192,8 @@ final class CompressCommand implements Callable<Integer> {
               !noEmbeddings,
               smooth);
       CompressRequest.Builder b =
-          CompressRequest.builder(ModelRef.resolve(model, Optional.ofNullable(tokenizer)), out)
+          CompressRequest.builder(
+                  preprocess.apply(ModelRef.resolve(model, Optional.ofNullable(tokenizer))), out)
               .optRecipe(Recipe.of(method.auto() ? Method.INT8_DYNAMIC : method.method(), q))
               .optTarget(t)
               .optCalibrationSamples(calibSamples)

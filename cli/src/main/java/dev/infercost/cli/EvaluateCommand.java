@@ -21,6 +21,7 @@ import picocli.CommandLine.Spec;
     description = "Compare a candidate model's outputs with a reference's on the same data.")
 final class EvaluateCommand implements Callable<Integer> {
   @Mixin CommonOptions common;
+  @Mixin PreprocessOptions preprocess;
   @Spec CommandSpec spec;
 
   @Parameters(
@@ -36,7 +37,9 @@ final class EvaluateCommand implements Callable<Integer> {
       names = "--data",
       required = true,
       paramLabel = "DATA",
-      description = ".npz/.npy (or a folder), .csv, or .txt with one sentence per line.")
+      description =
+          ".npz/.npy (or a folder), .csv, .txt with one sentence per line, or a folder of PNG/JPEG"
+              + " images (class subfolders or labels.csv for labels).")
   Path data;
 
   @Option(
@@ -56,7 +59,13 @@ final class EvaluateCommand implements Callable<Integer> {
     Progress progress = new Progress(spec.commandLine().getErr(), common.quiet);
     EvalReport r =
         Evaluator.evaluate(
-            reference, candidate, data, Optional.ofNullable(tokenizer), threads, progress);
+            reference,
+            candidate,
+            data,
+            Optional.ofNullable(tokenizer),
+            preprocess.file(),
+            threads,
+            progress);
     progress.clear();
     PrintWriter out = spec.commandLine().getOut();
     if (common.json) {

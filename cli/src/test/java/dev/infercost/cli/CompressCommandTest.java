@@ -7,11 +7,16 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.infercost.models.Models;
+import dev.infercost.models.Tensor;
+import dev.infercost.profile.TensorFiles;
+import java.awt.image.BufferedImage;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Map;
+import javax.imageio.ImageIO;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -112,6 +117,106 @@ class CompressCommandTest {
     assertBadInput(run("evaluate", ref, ref, "--data", csv.toString()), csv.toString());
     Path text = Files.writeString(tmp.resolve("s.txt"), "hello\n");
     assertBadInput(run("evaluate", ref, ref, "--data", text.toString()), "tokenizer");
+  }
+
+  /**
+   * The bundled digits test split rendered as 8x8 grey PNGs in class folders ({@code 0}..{@code 9},
+   * which sort as the labels do): pixel = round(x * 255) for x in [0, 1].
+   */
+  private Path renderedDigits() throws Exception {
+    Map<String, Tensor> npz = TensorFiles.read(testData());
+    float[] x = npz.get("input").toFloats();
+    float[] y = npz.get("label").toFloats();
+    Path dir = tmp.resolve("digits");
+    for (int i = 0; i < y.length; i++) {
+      BufferedImage img = new BufferedImage(8, 8, BufferedImage.TYPE_BYTE_GRAY);
+      for (int p = 0; p < 64; p++) {
+        img.getRaster().setSample(p % 8, p / 8, 0, Math.round(x[i * 64 + p] * 255));
+      }
+      Path f = dir.resolve(Integer.toString((int) y[i])).resolve(String.format("%03d.png", i));
+      Files.createDirectories(f.getParent());
+      ImageIO.write(img, "png", f.toFile());
+    }
+    return dir;
+  }
+
+  @Test
+  void anImageFolderGivesTheAccuracyOfTheArrays() throws Exception {
+    Path images = renderedDigits();
+    Path spec = Files.writeString(tmp.resolve("gray.yaml"), "scale: 1/255\nchannels: gray\n");
+    CliTest.Run arrays =
+        run("evaluate", "digits-cnn", "digits-cnn", "--data", testData().toString(), "--json");
+    CliTest.Run pngs =
+        run(
+            "evaluate",
+            "digits-cnn",
+            "digits-cnn",
+            "--data",
+            images.toString(),
+            "--preprocess",
+            spec.toString(),
+            "--json");
+    assertEquals(0, arrays.code(), arrays.err());
+    assertEquals(0, pngs.code(), pngs.err());
+    assertEquals(450, pngs.json().get("samples").asInt());
+    // 8-bit rounding moves pixels by at most 0.5/255; the accuracy may differ by one sample.
+    assertEquals(
+        arrays.json().get("referenceAccuracy").asDouble(),
+        pngs.json().get("referenceAccuracy").asDouble(),
+        1.0 / 450 + 1e-9);
+    assertTrue(pngs.json().get("referenceAccuracy").asDouble() > 0.9);
+
+    Path out = tmp.resolve("out");
+    CliTest.Run c =
+        run(
+            "compress",
+            "digits-cnn",
+            "--out",
+            out.toString(),
+            "--data",
+            images.toString(),
+            "--preprocess",
+            spec.toString(),
+            "--max-accuracy-drop",
+            "0.02",
+            "--no-profile",
+            "--json",
+            "--quiet");
+    assertEquals(0, c.code(), c.err());
+    assertTrue(c.out().contains(images.toString()), c.out());
+  }
+
+  @Test
+  void badImageDataNamesTheImageAndTheFlag() throws Exception {
+    Path dir = tmp.resolve("imgs");
+    Files.createDirectories(dir.resolve("cat"));
+    BufferedImage img = new BufferedImage(8, 8, BufferedImage.TYPE_BYTE_GRAY);
+    ImageIO.write(img, "png", dir.resolve("cat/a.png").toFile());
+    Path bad = Files.writeString(dir.resolve("cat/b.png"), "not a png");
+    assertBadInput(
+        run("evaluate", "digits-cnn", "digits-cnn", "--data", dir.toString()),
+        bad + ": not a PNG or JPEG image");
+    assertBadInput(
+        run(
+            "compress",
+            "digits-cnn",
+            "--out",
+            tmp.resolve("o").toString(),
+            "--calib-data",
+            dir.toString()),
+        "(--calib-data)");
+    Files.delete(bad);
+    Path spec = Files.writeString(tmp.resolve("p.yaml"), "mean: [1, 2, 3, 4]\n");
+    assertBadInput(
+        run(
+            "evaluate",
+            "digits-cnn",
+            "digits-cnn",
+            "--data",
+            dir.toString(),
+            "--preprocess",
+            spec.toString()),
+        spec + ": 'mean' is [1,2,3,4]");
   }
 
   private static Path testData() throws Exception {

@@ -26,7 +26,10 @@ import java.util.stream.Stream;
  * Evaluation (or calibration) data as ready-to-run batches for one model's inputs, with optional
  * labels. Read with {@link #load}: {@code .npy}/{@code .npz} files or a folder of them (arrays
  * named after the inputs, optional {@code label}), CSV (header row, float features, a {@code label}
- * column), or text (one sentence per line, tokenized with a HuggingFace {@code tokenizer.json}).
+ * column), text (one sentence per line, tokenized with a HuggingFace {@code tokenizer.json}), or a
+ * folder of PNG/JPEG images (labels from class subfolders or {@code labels.csv}, preprocessed as
+ * {@link Preprocessing} says). Image data holds one decoded image at a time while reading, and
+ * every preprocessed tensor afterwards (4 x C x H x W bytes per image), like the other formats.
  *
  * @param source the data path
  * @param batches input tensors per batch, in model input order
@@ -71,17 +74,40 @@ public record EvalData(
 
   /**
    * Reads {@code data} for a model with {@code specs}. {@code tokenizer} is needed for text; it is
-   * ignored otherwise.
+   * ignored otherwise. Image folders use their {@code preprocess.yaml}, else the defaults.
    */
   public static EvalData load(Path data, List<TensorSpec> specs, Optional<Path> tokenizer)
       throws DataException {
+    return load(data, specs, tokenizer, Optional.empty(), Parameter.EVAL_DATA);
+  }
+
+  /**
+   * Reads {@code data} for a model with {@code specs}: arrays, CSV, text, or a folder of PNG/JPEG
+   * images (see {@link Preprocessing} and {@code profile/README.md}). {@code preprocessing}
+   * overrides an image folder's {@code preprocess.yaml}; given for other data, it fails. Image
+   * errors name the image and carry {@code hint} ({@link Parameter#EVAL_DATA} or {@link
+   * Parameter#CALIBRATION_DATA}).
+   */
+  public static EvalData load(
+      Path data,
+      List<TensorSpec> specs,
+      Optional<Path> tokenizer,
+      Optional<Preprocessing> preprocessing,
+      Parameter hint)
+      throws DataException {
     if (!Files.exists(data)) {
-      throw DataException.of(data, "no such file or folder");
+      throw DataException.of(data, "no such file or folder", hint);
     }
     String name = data.getFileName().toString().toLowerCase(Locale.ROOT);
     if (Files.isDirectory(data)) {
-      return arrays(data, specs, arrayFiles(data));
+      List<Path> arrays = arrayFiles(data);
+      if (arrays.isEmpty()) {
+        return ImageFolder.load(data, specs, preprocessing, hint);
+      }
+      notImages(data, preprocessing, hint);
+      return arrays(data, specs, arrays);
     }
+    notImages(data, preprocessing, hint);
     if (name.endsWith(".npz") || name.endsWith(".npy")) {
       return arrays(data, specs, List.of(data));
     }
@@ -99,19 +125,31 @@ public record EvalData(
                       "text data needs a tokenizer; pass a tokenizer.json",
                       Parameter.TOKENIZER)));
     }
-    throw DataException.of(data, "unknown data format; use .npz/.npy (or a folder), .csv or .txt");
+    throw DataException.of(
+        data,
+        "unknown data format; use .npz/.npy (or a folder), .csv, .txt, or a folder of PNG/JPEG"
+            + " images");
   }
 
+  private static void notImages(Path data, Optional<Preprocessing> p, Parameter hint)
+      throws DataException {
+    if (p.isPresent()) {
+      throw DataException.of(
+          data,
+          "is not an image folder, so image preprocessing does not apply; put the spec in the"
+              + " image folder's "
+              + Preprocessing.FILE_NAME
+              + " instead",
+          hint);
+    }
+  }
+
+  /** The {@code .npy}/{@code .npz} files in {@code dir}, sorted (maybe none). */
   private static List<Path> arrayFiles(Path dir) throws DataException {
     try (Stream<Path> s = Files.list(dir)) {
-      List<Path> files =
-          s.filter(p -> p.toString().endsWith(".npy") || p.toString().endsWith(".npz"))
-              .sorted()
-              .toList();
-      if (files.isEmpty()) {
-        throw DataException.of(dir, "holds no .npy or .npz files");
-      }
-      return files;
+      return s.filter(p -> p.toString().endsWith(".npy") || p.toString().endsWith(".npz"))
+          .sorted()
+          .toList();
     } catch (IOException e) {
       throw DataException.of(dir, "cannot list: " + e.getMessage());
     }

@@ -1,6 +1,7 @@
 package dev.infercost.profile;
 
 import dev.infercost.base.InfercostException;
+import dev.infercost.base.Parameter;
 import dev.infercost.models.ModelFormat;
 import dev.infercost.models.Models;
 import dev.infercost.models.Tensor;
@@ -32,8 +33,28 @@ public final class Evaluator {
       int threads,
       Consumer<String> progress)
       throws InfercostException {
+    return evaluate(reference, candidate, data, tokenizer, Optional.empty(), threads, progress);
+  }
+
+  /**
+   * As above, with image folders preprocessed as the YAML file {@code preprocessing} says (instead
+   * of their own {@code preprocess.yaml}; see {@link Preprocessing}).
+   */
+  public static EvalReport evaluate(
+      String reference,
+      String candidate,
+      Path data,
+      Optional<Path> tokenizer,
+      Optional<Path> preprocessing,
+      int threads,
+      Consumer<String> progress)
+      throws InfercostException {
     Optional<Path> tok = tokenizer.isPresent() ? tokenizer : builtinTokenizer(reference);
-    EvalData d = EvalData.load(data, inputSpecs(reference), tok);
+    Optional<Preprocessing> p =
+        preprocessing.isEmpty()
+            ? Optional.empty()
+            : Optional.of(Preprocessing.read(preprocessing.get(), Parameter.EVAL_DATA));
+    EvalData d = EvalData.load(data, inputSpecs(reference), tok, p, Parameter.EVAL_DATA);
     return evaluate(reference, candidate, d, threads, progress);
   }
 

@@ -5,6 +5,7 @@ import dev.infercost.base.Parameter;
 import dev.infercost.models.Tensor;
 import dev.infercost.profile.DataException;
 import dev.infercost.profile.EvalData;
+import dev.infercost.profile.Preprocessing;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Optional;
@@ -42,7 +43,9 @@ public record DataPlan(
    * The plan for {@code model}: {@code data} (or the built-in's held-out data) evaluates; {@code
    * calibrationData} calibrates with at most {@code calibrationSamples} batches. Given only one
    * data set, its first part (at most half) calibrates and the rest evaluates, so the two never
-   * overlap. A built-in model brings its own calibration set, used when no data was given.
+   * overlap. A built-in model brings its own calibration set, used when no data was given. The
+   * model's preprocessing file, if any, applies to the data given (image folders), not to a
+   * built-in's own.
    */
   public static DataPlan of(
       ModelRef model, Optional<Path> data, Optional<Path> calibrationData, int calibrationSamples)
@@ -55,9 +58,10 @@ public record DataPlan(
     EvalData eval =
         evalPath.isEmpty()
             ? null
-            : EvalData.load(evalPath.get(), model.inputs(), model.tokenizer());
+            : load(model, evalPath.get(), data.isPresent(), Parameter.EVAL_DATA);
     if (calibPath.isPresent()) {
-      EvalData calib = EvalData.load(calibPath.get(), model.inputs(), model.tokenizer());
+      EvalData calib =
+          load(model, calibPath.get(), calibrationData.isPresent(), Parameter.CALIBRATION_DATA);
       return new DataPlan(
           calib.firstBatches(calibrationSamples).batches(),
           calibPath.get().toString(),
@@ -79,5 +83,15 @@ public record DataPlan(
         eval.batches().subList(0, k),
         evalPath.get() + " (first " + k + " batches)",
         Optional.of(eval.drop(k)));
+  }
+
+  /** Reads {@code path}; data the user gave gets the model's preprocessing file, if any. */
+  private static EvalData load(ModelRef model, Path path, boolean given, Parameter role)
+      throws InfercostException {
+    Optional<Preprocessing> p =
+        given && model.preprocessing().isPresent()
+            ? Optional.of(Preprocessing.read(model.preprocessing().get(), role))
+            : Optional.empty();
+    return EvalData.load(path, model.inputs(), model.tokenizer(), p, role);
   }
 }

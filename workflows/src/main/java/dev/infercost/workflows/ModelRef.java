@@ -12,13 +12,15 @@ import java.util.Optional;
 
 /**
  * A model as the user named it, resolved once: its ONNX file, the built-in it is (if any), the
- * tokenizer for text data, and its input specs (read without loading the weights). Flows take this
- * instead of re-resolving a name at every layer.
+ * tokenizer for text data, the preprocessing for image data, and its input specs (read without
+ * loading the weights). Flows take this instead of re-resolving a name at every layer.
  *
  * @param name what the user typed: a built-in name or a path
  * @param file the ONNX file
  * @param builtin the built-in model, when {@code name} is one
  * @param tokenizer tokenizer.json for text data: the one given, else the built-in's
+ * @param preprocessing a preprocessing YAML file for image folders given by the user (it overrides
+ *     their own {@code preprocess.yaml}; see {@link dev.infercost.profile.Preprocessing})
  * @param inputs the graph inputs that are not initializers
  */
 public record ModelRef(
@@ -26,6 +28,7 @@ public record ModelRef(
     Path file,
     Optional<BuiltinModel> builtin,
     Optional<Path> tokenizer,
+    Optional<Path> preprocessing,
     List<TensorSpec> inputs) {
   public ModelRef {
     inputs = List.copyOf(inputs);
@@ -49,7 +52,13 @@ public record ModelRef(
         file,
         Models.builtin(nameOrPath),
         tokenizer.isPresent() ? tokenizer : Evaluator.builtinTokenizer(nameOrPath),
+        Optional.empty(),
         Models.inputSpecs(file));
+  }
+
+  /** The same model with image data preprocessed as {@code file} (YAML) says. */
+  public ModelRef withPreprocessing(Path file) {
+    return new ModelRef(name, this.file, builtin, tokenizer, Optional.of(file), inputs);
   }
 
   /** The built-in model's held-out data, if it has some. */
