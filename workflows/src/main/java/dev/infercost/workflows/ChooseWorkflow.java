@@ -79,7 +79,13 @@ public final class ChooseWorkflow {
     for (Method m : req.methods()) {
       BuiltVariant b =
           Variants.build(
-              model, Recipe.of(m), plan, work.resolve(m.label()), req.threads(), progress);
+              model,
+              Recipe.of(m),
+              plan,
+              req.metrics(),
+              work.resolve(m.label()),
+              req.threads(),
+              progress);
       built.put(m, b);
       var f = b.fidelity().orElseThrow();
       variants.put(

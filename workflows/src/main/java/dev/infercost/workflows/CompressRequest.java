@@ -1,6 +1,7 @@
 package dev.infercost.workflows;
 
 import dev.infercost.compress.QuantOptions;
+import dev.infercost.profile.MetricSet;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -18,6 +19,7 @@ import java.util.Optional;
  * @param calibrationData calibration data, disjoint from {@code data}
  * @param calibrationSamples most calibration batches used
  * @param bound accuracy bound to check, if any
+ * @param metrics task metrics to score the variant with (the bound's own metric among them)
  * @param threads intra-op threads for evaluation and profiling
  * @param shapes input shapes for profiling (symbolic dims default as in {@code profile})
  * @param measure whether to profile latency before and after
@@ -30,6 +32,7 @@ public record CompressRequest(
     Optional<Path> calibrationData,
     int calibrationSamples,
     Optional<Bound> bound,
+    MetricSet metrics,
     int threads,
     Map<String, long[]> shapes,
     boolean measure) {
@@ -48,6 +51,9 @@ public record CompressRequest(
       throw new IllegalArgumentException("calibration samples and threads must be >= 1");
     }
     shapes = java.util.Collections.unmodifiableMap(new LinkedHashMap<>(shapes));
+    if (bound.orElse(null) instanceof Bound.MaxMetricDrop b) {
+      metrics = metrics.with(b.metric());
+    }
   }
 
   public static Builder builder(ModelRef model, Path outDir) {
@@ -63,6 +69,7 @@ public record CompressRequest(
     private Path calibrationData;
     private int calibrationSamples = 100;
     private Bound bound;
+    private MetricSet metrics = MetricSet.none();
     private int threads = 1;
     private final Map<String, long[]> shapes = new LinkedHashMap<>();
     private boolean measure = true;
@@ -97,6 +104,12 @@ public record CompressRequest(
       return this;
     }
 
+    /** Task metrics to score, and the labels file they read; the bound's metric is added. */
+    public Builder optMetrics(MetricSet m) {
+      this.metrics = m;
+      return this;
+    }
+
     public Builder optThreads(int t) {
       this.threads = t;
       return this;
@@ -121,6 +134,7 @@ public record CompressRequest(
           Optional.ofNullable(calibrationData),
           calibrationSamples,
           Optional.ofNullable(bound),
+          metrics,
           threads,
           shapes,
           measure);

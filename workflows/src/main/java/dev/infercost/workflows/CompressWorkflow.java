@@ -30,7 +30,8 @@ public final class CompressWorkflow {
     Path outDir = Reports.outDir(req.outDir());
     DataPlan plan = req.plan();
     BuiltVariant built =
-        Variants.build(req.model(), req.recipe(), plan, outDir, req.threads(), progress);
+        Variants.build(
+            req.model(), req.recipe(), plan, req.metrics(), outDir, req.threads(), progress);
     Path input = req.model().file();
     Path output = built.file();
     CompressReport.Latency latency = req.measure() ? latency(req, input, output, progress) : null;

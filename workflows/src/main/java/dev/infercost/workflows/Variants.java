@@ -7,6 +7,7 @@ import dev.infercost.models.Models;
 import dev.infercost.models.OnnxModel;
 import dev.infercost.profile.EvalReport;
 import dev.infercost.profile.Evaluator;
+import dev.infercost.profile.MetricSet;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Locale;
@@ -37,12 +38,28 @@ public final class Variants {
       int threads,
       Consumer<String> progress)
       throws InfercostException {
+    return build(model, recipe, data, MetricSet.none(), dir, threads, progress);
+  }
+
+  /**
+   * As above, also scoring the task metrics of {@code metrics} in the variant's evaluation ({@link
+   * EvalReport#metrics()}).
+   */
+  public static BuiltVariant build(
+      ModelRef model,
+      Recipe recipe,
+      DataPlan data,
+      MetricSet metrics,
+      Path dir,
+      int threads,
+      Consumer<String> progress)
+      throws InfercostException {
     if (recipe instanceof Recipe.Fp32) {
       return new BuiltVariant(
           recipe,
           model.file(),
           Reports.size(model.file()),
-          evaluate(model, model.file(), data, threads, progress),
+          evaluate(model, model.file(), data, metrics, threads, progress),
           Map.of(),
           List.of(),
           0);
@@ -72,7 +89,7 @@ public final class Variants {
         recipe,
         output,
         Reports.size(output),
-        evaluate(model, output, data, threads, progress),
+        evaluate(model, output, data, metrics, threads, progress),
         result.options(),
         result.passes(),
         seconds);
@@ -89,13 +106,23 @@ public final class Variants {
   }
 
   private static Optional<EvalReport> evaluate(
-      ModelRef model, Path candidate, DataPlan data, int threads, Consumer<String> progress)
+      ModelRef model,
+      Path candidate,
+      DataPlan data,
+      MetricSet metrics,
+      int threads,
+      Consumer<String> progress)
       throws InfercostException {
     if (data.evaluation().isEmpty()) {
       return Optional.empty();
     }
     return Optional.of(
         Evaluator.evaluate(
-            model.path(), candidate.toString(), data.evaluation().get(), threads, progress));
+            model.path(),
+            candidate.toString(),
+            data.evaluation().get(),
+            threads,
+            metrics,
+            progress));
   }
 }
