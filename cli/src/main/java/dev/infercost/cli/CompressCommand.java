@@ -2,6 +2,7 @@ package dev.infercost.cli;
 
 import dev.infercost.compress.NodeFilter;
 import dev.infercost.compress.QuantOptions;
+import dev.infercost.profile.TaskMetrics;
 import dev.infercost.workflows.CompressReport;
 import dev.infercost.workflows.CompressRequest;
 import dev.infercost.workflows.CompressWorkflow;
@@ -37,6 +38,7 @@ import picocli.CommandLine.Spec;
     })
 final class CompressCommand implements Callable<Integer> {
   @Mixin CommonOptions common;
+  @Mixin MetricOptions metrics;
   @Spec CommandSpec spec;
 
   @Parameters(paramLabel = "MODEL", description = "ONNX model file or built-in name.")
@@ -149,6 +151,12 @@ final class CompressCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
+    try (TaskMetrics found = metrics.open()) {
+      return run(found);
+    }
+  }
+
+  private int run(TaskMetrics found) throws Exception {
     CompressRequest req;
     try {
       QuantOptions q =
@@ -163,7 +171,8 @@ final class CompressCommand implements Callable<Integer> {
               .optRecipe(Recipe.of(method, q))
               .optCalibrationSamples(calibSamples)
               .optThreads(threads)
-              .optMeasure(!noProfile);
+              .optMeasure(!noProfile)
+              .optMetrics(metrics.set(found));
       if (data != null) {
         b.optData(data);
       }
@@ -171,7 +180,7 @@ final class CompressCommand implements Callable<Integer> {
         b.optCalibrationData(calibData);
       }
       if (bound != null) {
-        b.optBound(bound.toBound());
+        b.optBound(bound.toBound(metrics.chosen(found)));
       }
       shapes.forEach(s -> b.optShape(s.input(), s.dims()));
       req = b.build();
@@ -288,6 +297,16 @@ final class CompressCommand implements Callable<Integer> {
                 e.candidateAccuracy()));
       }
       o.println(s.append(" on ").append(e.samples()).append(" samples"));
+      for (var m : e.metrics()) {
+        o.println(
+            String.format(
+                Locale.ROOT,
+                "metric   %s %.6g -> %.6g (drop %.4g)",
+                m.name(),
+                m.reference(),
+                m.candidate(),
+                m.drop()));
+      }
     }
     if (r.bound() != null) {
       o.println("bound    " + (r.bound().met() ? "met: " : "NOT met: ") + r.bound().reason());

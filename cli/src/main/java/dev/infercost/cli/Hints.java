@@ -33,7 +33,10 @@ final class Hints {
       case METHOD -> List.of("--method", "--methods");
       case EXCLUDE -> List.of("--exclude");
       case TARGET_GPU -> List.of("--target-gpu");
-      case ACCURACY_BOUND -> List.of("--max-accuracy-drop", "--min-cosine");
+      case ACCURACY_BOUND -> List.of("--max-accuracy-drop", "--min-cosine", "--max-metric-drop");
+      case METRIC -> List.of("--metric");
+      case METRIC_CLASSPATH -> List.of("--metric-classpath");
+      case METRIC_LABELS -> List.of("--metric-labels");
       case LATENCY_OBJECTIVE -> List.of("--p99-ms");
       case CATALOG -> List.of("--hardware-catalog");
       case HARDWARE -> List.of("--hardware");

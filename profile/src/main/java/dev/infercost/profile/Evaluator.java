@@ -192,7 +192,8 @@ public final class Evaluator {
               + ") failed on "
               + data
               + ": "
-              + e,
+              + (e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage())
+              + "; this is a bug in the metric (the stack trace shows where)",
           Parameter.METRIC,
           e);
     }
