@@ -41,8 +41,14 @@ public enum Parameter {
   TARGET,
   /** Bounds of an automatic search: its trial count and time budget. */
   SEARCH_BUDGET,
-  /** The accuracy bound (largest accuracy drop or smallest mean cosine). */
+  /** The accuracy bound (largest accuracy drop, smallest mean cosine or largest metric drop). */
   ACCURACY_BOUND,
+  /** The task metric to score models with, by name. */
+  METRIC,
+  /** The jars task metrics are loaded from. */
+  METRIC_CLASSPATH,
+  /** The labels file a task metric reads itself. */
+  METRIC_LABELS,
   /** The latency objective (p99 per call). */
   LATENCY_OBJECTIVE,
   /** The hardware catalog. */

@@ -1,6 +1,7 @@
 package dev.infercost.cli;
 
 import dev.infercost.cost.Optimizer;
+import dev.infercost.profile.TaskMetrics;
 import dev.infercost.workflows.ChooseReport;
 import dev.infercost.workflows.ChooseRequest;
 import dev.infercost.workflows.ChooseWorkflow;
@@ -36,6 +37,7 @@ import picocli.CommandLine.Spec;
 final class ChooseCommand implements Callable<Integer> {
   @Mixin CommonOptions common;
   @Mixin PreprocessOptions preprocess;
+  @Mixin MetricOptions metrics;
   @Spec CommandSpec spec;
 
   @Parameters(paramLabel = "MODEL", description = "ONNX model file or built-in name.")
@@ -120,12 +122,20 @@ final class ChooseCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
+    try (TaskMetrics found = metrics.open()) {
+      return run(found);
+    }
+  }
+
+  private int run(TaskMetrics found) throws Exception {
     ChooseRequest req;
     try {
       Map<String, long[]> s = new LinkedHashMap<>();
       shapes.forEach(x -> s.put(x.input(), x.dims()));
       ChooseRequest.Builder b =
-          ChooseRequest.builder(preprocess.apply(ModelRef.resolve(model)), bound.toBound())
+          ChooseRequest.builder(
+                  preprocess.apply(ModelRef.resolve(model)), bound.toBound(metrics.chosen(found)))
+              .optMetrics(metrics.set(found))
               .optP99Ms(p99Ms)
               .optQps(qps)
               .optHardware(hardware)

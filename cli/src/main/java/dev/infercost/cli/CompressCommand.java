@@ -3,6 +3,7 @@ package dev.infercost.cli;
 import dev.infercost.compress.NodeFilter;
 import dev.infercost.compress.QuantOptions;
 import dev.infercost.cost.Catalog;
+import dev.infercost.profile.TaskMetrics;
 import dev.infercost.workflows.CompressReport;
 import dev.infercost.workflows.CompressRequest;
 import dev.infercost.workflows.CompressWorkflow;
@@ -41,6 +42,7 @@ import picocli.CommandLine.Spec;
 final class CompressCommand implements Callable<Integer> {
   @Mixin CommonOptions common;
   @Mixin PreprocessOptions preprocess;
+  @Mixin MetricOptions metrics;
   @Spec CommandSpec spec;
 
   @Parameters(paramLabel = "MODEL", description = "ONNX model file or built-in name.")
@@ -181,6 +183,12 @@ final class CompressCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
+    try (TaskMetrics found = metrics.open()) {
+      return run(found);
+    }
+  }
+
+  private int run(TaskMetrics found) throws Exception {
     CompressRequest req;
     try {
       Target t = target == null ? Target.host() : Target.of(Catalog.builtin(), target);
@@ -198,7 +206,8 @@ final class CompressCommand implements Callable<Integer> {
               .optTarget(t)
               .optCalibrationSamples(calibSamples)
               .optThreads(threads)
-              .optMeasure(!noProfile);
+              .optMeasure(!noProfile)
+              .optMetrics(metrics.set(found));
       if (data != null) {
         b.optData(data);
       }
@@ -206,7 +215,7 @@ final class CompressCommand implements Callable<Integer> {
         b.optCalibrationData(calibData);
       }
       if (bound != null) {
-        b.optBound(bound.toBound());
+        b.optBound(bound.toBound(metrics.chosen(found)));
       }
       shapes.forEach(s -> b.optShape(s.input(), s.dims()));
       if (method.auto()) {
@@ -335,6 +344,16 @@ final class CompressCommand implements Callable<Integer> {
                 e.candidateAccuracy()));
       }
       o.println(s.append(" on ").append(e.samples()).append(" samples"));
+      for (var m : e.metrics()) {
+        o.println(
+            String.format(
+                Locale.ROOT,
+                "metric   %s %.6g -> %.6g (drop %.4g)",
+                m.name(),
+                m.reference(),
+                m.candidate(),
+                m.drop()));
+      }
     }
     if (r.bound() != null) {
       o.println("bound    " + (r.bound().met() ? "met: " : "NOT met: ") + r.bound().reason());

@@ -2,6 +2,9 @@ package dev.infercost.cli;
 
 import dev.infercost.profile.EvalReport;
 import dev.infercost.profile.Evaluator;
+import dev.infercost.profile.MetricScore;
+import dev.infercost.profile.MetricSet;
+import dev.infercost.profile.TaskMetrics;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.Locale;
@@ -11,6 +14,7 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
@@ -22,6 +26,7 @@ import picocli.CommandLine.Spec;
 final class EvaluateCommand implements Callable<Integer> {
   @Mixin CommonOptions common;
   @Mixin PreprocessOptions preprocess;
+  @Mixin MetricOptions metrics;
   @Spec CommandSpec spec;
 
   @Parameters(
@@ -57,15 +62,25 @@ final class EvaluateCommand implements Callable<Integer> {
   @Override
   public Integer call() throws Exception {
     Progress progress = new Progress(spec.commandLine().getErr(), common.quiet);
-    EvalReport r =
-        Evaluator.evaluate(
-            reference,
-            candidate,
-            data,
-            Optional.ofNullable(tokenizer),
-            preprocess.file(),
-            threads,
-            progress);
+    EvalReport r;
+    try (TaskMetrics m = metrics.open()) {
+      MetricSet set;
+      try {
+        set = metrics.set(m);
+      } catch (IllegalArgumentException e) {
+        throw new ParameterException(spec.commandLine(), e.getMessage());
+      }
+      r =
+          Evaluator.evaluate(
+              reference,
+              candidate,
+              data,
+              Optional.ofNullable(tokenizer),
+              preprocess.file(),
+              threads,
+              set,
+              progress);
+    }
     progress.clear();
     PrintWriter out = spec.commandLine().getOut();
     if (common.json) {
@@ -89,6 +104,11 @@ final class EvaluateCommand implements Callable<Integer> {
       t.row("reference accuracy", f(r.referenceAccuracy()));
       t.row("candidate accuracy", f(r.candidateAccuracy()));
       t.row("accuracy drop", f(r.accuracyDrop()));
+    }
+    for (MetricScore m : r.metrics()) {
+      t.row(m.name() + " reference", f(m.reference()));
+      t.row(m.name() + " candidate", f(m.candidate()));
+      t.row(m.name() + " drop", f(m.drop()));
     }
     t.print(out);
     return ExitCodes.OK;

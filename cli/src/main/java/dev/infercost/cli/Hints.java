@@ -35,7 +35,10 @@ final class Hints {
       case TARGET_GPU -> List.of("--target-gpu");
       case TARGET -> List.of("--target");
       case SEARCH_BUDGET -> List.of("--max-trials", "--time-budget");
-      case ACCURACY_BOUND -> List.of("--max-accuracy-drop", "--min-cosine");
+      case ACCURACY_BOUND -> List.of("--max-accuracy-drop", "--min-cosine", "--max-metric-drop");
+      case METRIC -> List.of("--metric");
+      case METRIC_CLASSPATH -> List.of("--metric-classpath");
+      case METRIC_LABELS -> List.of("--metric-labels");
       case LATENCY_OBJECTIVE -> List.of("--p99-ms");
       case CATALOG -> List.of("--hardware-catalog");
       case HARDWARE -> List.of("--hardware");

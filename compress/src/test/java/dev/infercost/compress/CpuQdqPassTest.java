@@ -112,11 +112,11 @@ class CpuQdqPassTest {
     assertEquals(1, ops.getOrDefault("QuantizeLinear", 0), "ops: " + ops);
     assertFalse(ops.containsKey("DequantizeLinear"), "ops: " + ops);
     assertEquals(
-        List.of("fold-batchnorm", "int8-static"),
+        List.of("canonicalize", "fold-batchnorm", "int8-static"),
         r.passes().stream().map(PassSummary::pass).toList());
     assertEquals(
         List.of("conv1", "pool", "conv2", "add", "gap", "flatten", "fc"),
-        r.passes().get(1).rewritten());
+        r.passes().get(2).rewritten());
   }
 
   @Test
@@ -201,7 +201,7 @@ class CpuQdqPassTest {
     StaticOptions only =
         StaticOptions.builder().optFilter(new NodeFilter(List.of("conv2"), List.of())).build();
     CompressResult one = Compressor.quantizeStaticCpu(m, only, stats);
-    assertEquals(List.of("conv2"), one.passes().get(1).rewritten());
+    assertEquals(List.of("conv2"), one.passes().get(2).rewritten());
     Map<String, Integer> ops = optimizedOps(one.model().proto());
     assertEquals(1, ops.getOrDefault("QLinearConv", 0), "ops: " + ops);
     assertEquals(1, ops.getOrDefault("Conv", 0), "conv1 stays float: " + ops);
@@ -209,9 +209,9 @@ class CpuQdqPassTest {
     StaticOptions allBut =
         StaticOptions.defaults().withFilter(NodeFilter.all().excluding(List.of("conv1", "fc")));
     CompressResult most = Compressor.quantizeStaticCpu(m, allBut, stats);
-    assertFalse(most.passes().get(1).rewritten().contains("conv1"));
-    assertFalse(most.passes().get(1).rewritten().contains("fc"));
-    assertTrue(most.passes().get(1).rewritten().contains("conv2"));
+    assertFalse(most.passes().get(2).rewritten().contains("conv1"));
+    assertFalse(most.passes().get(2).rewritten().contains("fc"));
+    assertTrue(most.passes().get(2).rewritten().contains("conv2"));
     ops = optimizedOps(most.model().proto());
     assertEquals(1, ops.getOrDefault("QLinearConv", 0), "ops: " + ops);
     assertTrue(ops.containsKey("Gemm") && !ops.containsKey("QGemm"), "fc stays float: " + ops);

@@ -8,6 +8,7 @@ import dev.infercost.models.Tensor;
 import dev.infercost.models.TensorSpec;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Optional;
 import java.util.function.Consumer;
@@ -33,12 +34,21 @@ public final class Evaluator {
       int threads,
       Consumer<String> progress)
       throws InfercostException {
-    return evaluate(reference, candidate, data, tokenizer, Optional.empty(), threads, progress);
+    return evaluate(
+        reference,
+        candidate,
+        data,
+        tokenizer,
+        Optional.empty(),
+        threads,
+        MetricSet.none(),
+        progress);
   }
 
   /**
    * As above, with image folders preprocessed as the YAML file {@code preprocessing} says (instead
-   * of their own {@code preprocess.yaml}; see {@link Preprocessing}).
+   * of their own {@code preprocess.yaml}; see {@link Preprocessing}), also scoring the task metrics
+   * of {@code metrics}.
    */
   public static EvalReport evaluate(
       String reference,
@@ -47,6 +57,7 @@ public final class Evaluator {
       Optional<Path> tokenizer,
       Optional<Path> preprocessing,
       int threads,
+      MetricSet metrics,
       Consumer<String> progress)
       throws InfercostException {
     Optional<Path> tok = tokenizer.isPresent() ? tokenizer : builtinTokenizer(reference);
@@ -55,7 +66,7 @@ public final class Evaluator {
             ? Optional.empty()
             : Optional.of(Preprocessing.read(preprocessing.get(), Parameter.EVAL_DATA));
     EvalData d = EvalData.load(data, inputSpecs(reference), tok, p, Parameter.EVAL_DATA);
-    return evaluate(reference, candidate, d, threads, progress);
+    return evaluate(reference, candidate, d, threads, metrics, progress);
   }
 
   /** A built-in model's tokenizer file, if it has one. */
@@ -71,13 +82,153 @@ public final class Evaluator {
   public static EvalReport evaluate(
       String reference, String candidate, EvalData data, int threads, Consumer<String> progress)
       throws InfercostException {
-    progress.accept("evaluating " + candidate + " against " + reference + " on " + data.source());
-    return reference(reference, data, threads).compare(candidate);
+    return evaluate(reference, candidate, data, threads, MetricSet.none(), progress);
   }
 
   /**
+   * Outputs of both models on every batch of {@code data}, compared, and scored by every task
+   * metric of {@code metrics} ({@link EvalReport#metrics()}). Both models run batch by batch side
+   * by side, so a metric sees the reference's outputs of the batch it scores and nothing is held
+   * beyond the per-sample vectors of the built-in figures.
+   *
+   * @throws MetricException when a task metric fails at run time (a plug-in's bug)
+   */
+  public static EvalReport evaluate(
+      String reference,
+      String candidate,
+      EvalData data,
+      int threads,
+      MetricSet metrics,
+      Consumer<String> progress)
+      throws InfercostException {
+    ProfileOptions o = ProfileOptions.builder().optThreads(threads).build();
+    progress.accept("evaluating " + candidate + " against " + reference + " on " + data.source());
+    TaskMetric.Context context =
+        new TaskMetric.Context(
+            data.source(), data.samples(), data.labels().length > 0, metrics.labels());
+    List<Scored> scored = new ArrayList<>();
+    for (TaskMetric m : metrics.metrics()) {
+      scored.add(new Scored(m, context));
+    }
+    List<float[]> ref = new ArrayList<>();
+    List<float[]> cand = new ArrayList<>();
+    int rank = 0;
+    try (ModelRunner r = Profiler.open(reference, o);
+        ModelRunner c = Profiler.open(candidate, o)) {
+      int first = 0;
+      long[] labels = data.labels();
+      for (List<Tensor> batch : data.batches()) {
+        List<Tensor> ro = r.runAndFetch(batch);
+        List<Tensor> co = c.runAndFetch(batch);
+        Tensor mask = mask(data, batch);
+        rank = ro.get(0).shape().length;
+        ref.addAll(perSample(ro.get(0), mask));
+        cand.addAll(perSample(co.get(0), mask));
+        int rows = (int) batch.get(0).shape()[0];
+        long[] l =
+            labels.length >= first + rows
+                ? Arrays.copyOfRange(labels, first, first + rows)
+                : new long[0];
+        for (Scored s : scored) {
+          s.add(
+              new TaskMetric.Batch(first, batch, ro, ro, l, Optional.ofNullable(mask)),
+              new TaskMetric.Batch(first, batch, co, ro, l, Optional.ofNullable(mask)));
+        }
+        first += rows;
+      }
+    }
+    List<MetricScore> scores = new ArrayList<>();
+    for (Scored s : scored) {
+      scores.add(s.score());
+    }
+    return compare(data, ref, cand, kind(rank, data)).withMetrics(scores);
+  }
+
+  /**
+   * One task metric's accumulators for the reference and the candidate. A runtime exception from a
+   * metric is a bug in it, not in infercost: it is reported as a {@link MetricException} naming the
+   * metric.
+   */
+  private static final class Scored {
+    private final TaskMetric metric;
+    private final String data;
+    private final TaskMetric.Accumulator reference;
+    private final TaskMetric.Accumulator candidate;
+
+    Scored(TaskMetric metric, TaskMetric.Context context) throws InfercostException {
+      this.metric = metric;
+      this.data = context.data();
+      try {
+        this.reference = metric.accumulator(context);
+        this.candidate = metric.accumulator(context);
+      } catch (RuntimeException e) {
+        throw failed(e);
+      }
+    }
+
+    void add(TaskMetric.Batch ref, TaskMetric.Batch cand) throws InfercostException {
+      try {
+        reference.add(ref);
+        candidate.add(cand);
+      } catch (RuntimeException e) {
+        throw failed(e);
+      }
+    }
+
+    MetricScore score() throws InfercostException {
+      double r;
+      double c;
+      try {
+        r = reference.score();
+        c = candidate.score();
+      } catch (RuntimeException e) {
+        throw failed(e);
+      }
+      if (!Double.isFinite(r) || !Double.isFinite(c)) {
+        throw new MetricException(
+            "task metric '"
+                + metric.name()
+                + "' gave no finite score on "
+                + data
+                + " (reference "
+                + r
+                + ", candidate "
+                + c
+                + ")",
+            Parameter.METRIC);
+      }
+      return MetricScore.of(metric, r, c);
+    }
+
+    private MetricException failed(RuntimeException e) {
+      return new MetricException(
+          "task metric '"
+              + metric.name()
+              + "' ("
+              + metric.getClass().getName()
+              + ") failed on "
+              + data
+              + ": "
+              + (e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage())
+              + "; this is a bug in the metric (the stack trace shows where)",
+          Parameter.METRIC,
+          e);
+    }
+  }
+
+  /**
+   * Per-sample output vectors of a model's first output and what kind of output it is.
+   *
+   * @param vectors one vector per sample (mean-pooled for embeddings)
+   * @param kind {@code embedding}, {@code logits} or {@code tensor}
+   */
+  public record Outputs(List<float[]> vectors, String kind) {}
+
+  /**
    * A reference model's outputs on {@code data}, computed once: comparing many candidates with it
-   * (a search, per-layer sensitivity, the variants of {@code choose}) runs the reference once.
+   * (a search, per-layer sensitivity, the variants of {@code choose}) runs the reference once. For
+   * the built-in figures only; task metrics see both models' outputs batch by batch through {@link
+   * #evaluate(String, String, EvalData, int, MetricSet, Consumer)}.
    */
   public static Reference reference(String model, EvalData data, int threads)
       throws InfercostException {
@@ -102,14 +253,6 @@ public final class Evaluator {
     }
   }
 
-  /**
-   * Per-sample output vectors of a model's first output and what kind of output it is.
-   *
-   * @param vectors one vector per sample (mean-pooled for embeddings)
-   * @param kind {@code embedding}, {@code logits} or {@code tensor}
-   */
-  public record Outputs(List<float[]> vectors, String kind) {}
-
   /** Runs {@code model} over every batch of {@code data}. */
   public static Outputs outputs(String model, EvalData data, ProfileOptions o)
       throws InfercostException {
@@ -122,9 +265,13 @@ public final class Evaluator {
         out.addAll(perSample(y, mask(data, batch)));
       }
     }
-    String kind =
-        rank == 3 && data.maskInput().isPresent() ? "embedding" : rank == 2 ? "logits" : "tensor";
-    return new Outputs(out, kind);
+    return new Outputs(out, kind(rank, data));
+  }
+
+  private static String kind(int rank, EvalData data) {
+    return rank == 3 && data.maskInput().isPresent()
+        ? "embedding"
+        : rank == 2 ? "logits" : "tensor";
   }
 
   private static Tensor mask(EvalData data, List<Tensor> batch) {
@@ -228,7 +375,7 @@ public final class Evaluator {
     return na == 0 || nb == 0 ? (na == nb ? 1 : 0) : dot / Math.sqrt(na * nb);
   }
 
-  private static int argmax(float[] v) {
+  static int argmax(float[] v) {
     int best = 0;
     for (int i = 1; i < v.length; i++) {
       if (v[i] > v[best]) {

@@ -3,7 +3,10 @@ package dev.infercost.workflows;
 import dev.infercost.base.InfercostException;
 import dev.infercost.base.Parameter;
 import dev.infercost.profile.EvalReport;
+import dev.infercost.profile.MetricScore;
+import dev.infercost.profile.TaskMetric;
 import java.util.Locale;
+import java.util.Objects;
 
 /**
  * An accuracy bound a variant must meet: the one place a bound is interpreted. {@code compress}
@@ -14,14 +17,17 @@ public sealed interface Bound {
   /** The threshold. */
   double value();
 
-  /** Its name in reports: {@code max-accuracy-drop} or {@code min-cosine}. */
+  /**
+   * Its name in reports: {@code max-accuracy-drop}, {@code min-cosine} or {@code max-metric-drop}.
+   */
   String kind();
 
   /** Whether {@code r} meets the bound, and why. */
   Check check(EvalReport r);
 
   /**
-   * The variant's loss on this bound's measure: the accuracy drop, or 1 − mean cosine.
+   * The variant's loss on this bound's measure: the accuracy drop, 1 − mean cosine, or the task
+   * metric's drop.
    *
    * @throws InfercostException when the measure needs labels the data does not have
    */
@@ -38,6 +44,16 @@ public sealed interface Bound {
   /** A mean cosine similarity to the input's outputs of at least {@code value}. */
   static Bound minCosine(double value) {
     return new MinCosine(value);
+  }
+
+  /**
+   * At most {@code maxDrop} worse on the task metric {@code metric} than the input model on the
+   * same data: {@link MetricScore#drop()}, in the metric's units and direction (reference −
+   * candidate when higher is better, candidate − reference otherwise), as {@code maxAccuracyDrop}
+   * is for top-1 accuracy. The evaluation must score {@code metric} (requests add it).
+   */
+  static Bound maxMetricDrop(TaskMetric metric, double maxDrop) {
+    return new MaxMetricDrop(metric, maxDrop);
   }
 
   /**
@@ -130,6 +146,61 @@ public sealed interface Bound {
     @Override
     public double maxLoss() {
       return 1 - value;
+    }
+  }
+
+  /** See {@link Bound#maxMetricDrop}. */
+  record MaxMetricDrop(TaskMetric metric, double value) implements Bound {
+    public MaxMetricDrop {
+      Objects.requireNonNull(metric, "metric");
+      if (!(value >= 0 && Double.isFinite(value))) {
+        throw new IllegalArgumentException("max-metric-drop must be finite and >= 0, got " + value);
+      }
+    }
+
+    @Override
+    public String kind() {
+      return "max-metric-drop";
+    }
+
+    /** Without the metric's score in {@code r} the bound is not met, and says so. */
+    @Override
+    public Check check(EvalReport r) {
+      var s = r.metric(metric.name());
+      if (s.isEmpty()) {
+        return new Check(
+            false, Double.NaN, "metric " + metric.name() + " unknown: it was not evaluated");
+      }
+      MetricScore m = s.get();
+      boolean met = m.drop() <= value;
+      return new Check(
+          met,
+          m.drop(),
+          String.format(
+              Locale.ROOT,
+              "%s drop %.4g (%.6g -> %.6g) %s the maximum %.4g",
+              m.name(),
+              m.drop(),
+              m.reference(),
+              m.candidate(),
+              met ? "is within" : "exceeds",
+              value));
+    }
+
+    @Override
+    public double loss(EvalReport r) throws InfercostException {
+      return r.metric(metric.name())
+          .orElseThrow(
+              () ->
+                  new InfercostException(
+                      r.data() + ": task metric " + metric.name() + " was not evaluated",
+                      Parameter.METRIC))
+          .drop();
+    }
+
+    @Override
+    public double maxLoss() {
+      return value;
     }
   }
 

@@ -1,5 +1,6 @@
 package dev.infercost.workflows;
 
+import dev.infercost.profile.MetricSet;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -13,6 +14,7 @@ import java.util.Optional;
  * @param model the resolved model
  * @param data evaluation data (built-in models default to their held-out data)
  * @param bound the accuracy bound
+ * @param metrics task metrics every variant is scored with (the bound's own metric among them)
  * @param p99Ms latency objective per call
  * @param qps demand in inferences/s, if any
  * @param hardware catalog ids or aliases to consider; empty = every non-example catalog entry
@@ -30,6 +32,7 @@ public record ChooseRequest(
     ModelRef model,
     Optional<Path> data,
     Bound bound,
+    MetricSet metrics,
     double p99Ms,
     Optional<Double> qps,
     List<String> hardware,
@@ -46,6 +49,9 @@ public record ChooseRequest(
     methods = List.copyOf(methods);
     batches = List.copyOf(batches);
     shapes = Map.copyOf(shapes);
+    if (bound instanceof Bound.MaxMetricDrop b) {
+      metrics = metrics.with(b.metric());
+    }
     if (methods.isEmpty() || batches.isEmpty()) {
       throw new IllegalArgumentException("at least one method and one batch size are needed");
     }
@@ -65,6 +71,7 @@ public record ChooseRequest(
   public static final class Builder {
     private final ModelRef model;
     private final Bound bound;
+    private MetricSet metrics = MetricSet.none();
     private Path data;
     private double p99Ms = 1000;
     private Double qps;
@@ -127,6 +134,12 @@ public record ChooseRequest(
       return this;
     }
 
+    /** Task metrics to score, and the labels file they read; the bound's metric is added. */
+    public Builder optMetrics(MetricSet m) {
+      this.metrics = m;
+      return this;
+    }
+
     public Builder optThreads(int t) {
       this.threads = t;
       return this;
@@ -142,6 +155,7 @@ public record ChooseRequest(
           model,
           Optional.ofNullable(data),
           bound,
+          metrics,
           p99Ms,
           Optional.ofNullable(qps),
           hardware,

@@ -76,7 +76,7 @@ public final class ChooseWorkflow {
     }
     Map<Method, BuiltVariant> built = new LinkedHashMap<>();
     Map<String, ChooseReport.Variant> variants = new LinkedHashMap<>();
-    Variants builder = Variants.of(model, plan, req.threads(), progress);
+    Variants builder = Variants.of(model, plan, req.metrics(), req.threads(), progress);
     for (Method m : req.methods()) {
       BuiltVariant b = builder.build(Recipe.of(m), work.resolve(m.label()));
       built.put(m, b);

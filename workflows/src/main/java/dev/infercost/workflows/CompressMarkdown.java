@@ -104,6 +104,16 @@ final class CompressMarkdown {
                 "- accuracy: input %.4f, output %.4f, drop %.4f%n",
                 e.referenceAccuracy(), e.candidateAccuracy(), e.accuracyDrop()));
       }
+      for (var m : e.metrics()) {
+        b.append(
+            f(
+                "- %s (%s is better): input %.6g, output %.6g, drop %.4g%n",
+                m.name(),
+                m.higherIsBetter() ? "higher" : "lower",
+                m.reference(),
+                m.candidate(),
+                m.drop()));
+      }
     }
     if (r.bound() != null) {
       b.append("\n## Bound\n\n")

@@ -2,6 +2,7 @@ package dev.infercost.workflows;
 
 import dev.infercost.compress.QuantOptions;
 import dev.infercost.compress.StaticOptions;
+import dev.infercost.profile.MetricSet;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -19,6 +20,7 @@ import java.util.Optional;
  * @param calibrationData calibration data, disjoint from {@code data}
  * @param calibrationSamples most calibration batches used
  * @param bound accuracy bound to check, if any
+ * @param metrics task metrics to score the variant with (the bound's own metric among them)
  * @param threads intra-op threads for evaluation and profiling
  * @param shapes input shapes for profiling (symbolic dims default as in {@code profile})
  * @param measure whether to profile latency before and after
@@ -35,6 +37,7 @@ public record CompressRequest(
     Optional<Path> calibrationData,
     int calibrationSamples,
     Optional<Bound> bound,
+    MetricSet metrics,
     int threads,
     Map<String, long[]> shapes,
     boolean measure,
@@ -82,6 +85,9 @@ public record CompressRequest(
           "an automatic search needs an accuracy bound: a maximum accuracy drop or a minimum"
               + " cosine");
     }
+    if (bound.orElse(null) instanceof Bound.MaxMetricDrop b) {
+      metrics = metrics.with(b.metric());
+    }
   }
 
   public static Builder builder(ModelRef model, Path outDir) {
@@ -97,6 +103,7 @@ public record CompressRequest(
     private Path calibrationData;
     private int calibrationSamples = 100;
     private Bound bound;
+    private MetricSet metrics = MetricSet.none();
     private int threads = 1;
     private final Map<String, long[]> shapes = new LinkedHashMap<>();
     private boolean measure = true;
@@ -130,6 +137,12 @@ public record CompressRequest(
 
     public Builder optBound(Bound b) {
       this.bound = b;
+      return this;
+    }
+
+    /** Task metrics to score, and the labels file they read; the bound's metric is added. */
+    public Builder optMetrics(MetricSet m) {
+      this.metrics = m;
       return this;
     }
 
@@ -168,6 +181,7 @@ public record CompressRequest(
           Optional.ofNullable(calibrationData),
           calibrationSamples,
           Optional.ofNullable(bound),
+          metrics,
           threads,
           shapes,
           measure,

@@ -47,6 +47,7 @@ public final class CompressWorkflow {
           Search.run(
               req.model(),
               plan,
+              req.metrics(),
               o,
               PricingInputs.catalog(Optional.empty()),
               outDir,
@@ -64,7 +65,9 @@ public final class CompressWorkflow {
               built.passes(),
               built.seconds());
     } else {
-      built = Variants.of(req.model(), plan, req.threads(), progress).build(req.recipe(), outDir);
+      built =
+          Variants.of(req.model(), plan, req.metrics(), req.threads(), progress)
+              .build(req.recipe(), outDir);
     }
     Path input = req.model().file();
     Path output = built.file();

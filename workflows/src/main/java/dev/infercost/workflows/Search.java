@@ -17,6 +17,7 @@ import dev.infercost.models.Models;
 import dev.infercost.models.Tensor;
 import dev.infercost.profile.EvalData;
 import dev.infercost.profile.EvalReport;
+import dev.infercost.profile.MetricSet;
 import dev.infercost.profile.ProfileOptions;
 import dev.infercost.profile.SideBySide;
 import java.nio.file.Files;
@@ -161,6 +162,7 @@ public final class Search {
   public static Outcome run(
       ModelRef model,
       DataPlan plan,
+      MetricSet metrics,
       Options options,
       Catalog catalog,
       Path outDir,
@@ -174,7 +176,7 @@ public final class Search {
     }
     long t0 = System.nanoTime();
     long deadline = t0 + options.timeBudget().toNanos();
-    Variants variants = Variants.of(model, plan, threads, progress);
+    Variants variants = Variants.of(model, plan, metrics, threads, progress);
     Path trialsDir = Reports.outDir(outDir.resolve("trials"));
     List<Built> built = new ArrayList<>();
     for (Candidate c : candidates(options, !plan.calibration().isEmpty())) {

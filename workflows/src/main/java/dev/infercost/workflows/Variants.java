@@ -9,6 +9,7 @@ import dev.infercost.models.OnnxModel;
 import dev.infercost.profile.EvalData;
 import dev.infercost.profile.EvalReport;
 import dev.infercost.profile.Evaluator;
+import dev.infercost.profile.MetricSet;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Locale;
@@ -26,15 +27,18 @@ import java.util.function.Consumer;
 public final class Variants {
   private final ModelRef model;
   private final DataPlan data;
+  private final MetricSet metrics;
   private final int threads;
   private final Consumer<String> progress;
   private Evaluator.Reference reference;
   // Static int8 recipes share one calibration of the input: it never runs the model again.
   private CalibrationStats stats;
 
-  private Variants(ModelRef model, DataPlan data, int threads, Consumer<String> progress) {
+  private Variants(
+      ModelRef model, DataPlan data, MetricSet metrics, int threads, Consumer<String> progress) {
     this.model = model;
     this.data = data;
+    this.metrics = metrics;
     this.threads = threads;
     this.progress = progress;
   }
@@ -46,7 +50,16 @@ public final class Variants {
    * @param threads intra-op threads for the evaluation
    */
   public static Variants of(ModelRef model, DataPlan data, int threads, Consumer<String> progress) {
-    return new Variants(model, data, threads, progress);
+    return new Variants(model, data, MetricSet.none(), threads, progress);
+  }
+
+  /**
+   * As above, also scoring the task metrics of {@code metrics} in every variant's evaluation
+   * ({@link EvalReport#metrics()}).
+   */
+  public static Variants of(
+      ModelRef model, DataPlan data, MetricSet metrics, int threads, Consumer<String> progress) {
+    return new Variants(model, data, metrics, threads, progress);
   }
 
   /**
@@ -122,6 +135,12 @@ public final class Variants {
     EvalData heldOut = data.evaluation().get();
     progress.accept(
         "evaluating " + candidate + " against " + model.file() + " on " + heldOut.source());
+    if (!metrics.metrics().isEmpty()) {
+      // Task metrics see both models' outputs batch by batch: no cached reference.
+      return Optional.of(
+          Evaluator.evaluate(
+              model.path(), candidate.toString(), heldOut, threads, metrics, s -> {}));
+    }
     if (reference == null) {
       reference = Evaluator.reference(model.path(), heldOut, threads);
     }

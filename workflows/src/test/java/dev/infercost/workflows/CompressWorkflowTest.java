@@ -12,11 +12,20 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.infercost.base.InfercostException;
 import dev.infercost.models.Models;
 import dev.infercost.profile.DataException;
+import dev.infercost.profile.EvalReport;
+import dev.infercost.profile.MetricScore;
+import dev.infercost.profile.MetricSet;
+import dev.infercost.profile.TaskMetric;
+import dev.infercost.profile.TaskMetrics;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
+import java.util.Optional;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 class CompressWorkflowTest {
   @TempDir Path tmp;
@@ -91,6 +100,42 @@ class CompressWorkflowTest {
     assertEquals(437.0 / 450, r.fidelity().referenceAccuracy(), 1e-9);
     assertTrue(r.fidelity().accuracyDrop() <= 0.01, "drop " + r.fidelity().accuracyDrop());
     assertTrue(r.bound().met(), r.bound().reason());
+  }
+
+  /**
+   * The built-in task metrics, asked for by name, give the report's own figures on the digits
+   * models, and top-1 accuracy as a metric bound is checked like the accuracy bound.
+   */
+  @ParameterizedTest
+  @ValueSource(strings = {"digits-cnn", "digits-mlp"})
+  void builtinMetricsGiveTheReportsFigures(String model) throws Exception {
+    try (TaskMetrics metrics = TaskMetrics.load(List.of())) {
+      TaskMetric acc = metrics.get("top1-accuracy");
+      CompressRequest req =
+          CompressRequest.builder(ModelRef.resolve(model), tmp.resolve(model))
+              .optBound(Bound.maxMetricDrop(acc, 0.01))
+              .optMetrics(
+                  new MetricSet(
+                      List.of(metrics.get("cosine"), metrics.get("mask-iou")), Optional.empty()))
+              .optMeasure(false)
+              .build();
+      EvalReport e = CompressWorkflow.run(req, s -> {}).fidelity();
+      assertEquals(
+          List.of("cosine", "mask-iou", "top1-accuracy"),
+          e.metrics().stream().map(MetricScore::name).toList());
+      MetricScore a = e.metric("top1-accuracy").orElseThrow();
+      assertEquals(e.referenceAccuracy(), a.reference(), 0.0);
+      assertEquals(e.candidateAccuracy(), a.candidate(), 0.0);
+      assertEquals(e.accuracyDrop(), a.drop(), 0.0);
+      MetricScore cos = e.metric("cosine").orElseThrow();
+      assertEquals(e.meanCosine(), cos.candidate(), 0.0);
+      assertEquals(1.0, cos.reference(), 1e-9);
+      // Logits [N, 10] are one-position masks: IoU of the predicted classes, 1 for the reference.
+      MetricScore iou = e.metric("mask-iou").orElseThrow();
+      assertEquals(1.0, iou.reference(), 0.0);
+      assertTrue(iou.candidate() > 0.8 && iou.candidate() <= 1, "iou " + iou.candidate());
+      assertTrue(e.top1Agreement() < 1 || iou.candidate() == 1, "iou 1 iff all agree");
+    }
   }
 
   @Test
