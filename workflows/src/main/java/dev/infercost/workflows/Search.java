@@ -579,6 +579,16 @@ public final class Search {
   }
 
   private static String verdict(List<Trial> trials, Trial t, Bound bound) {
+    if (t.met() && t.speedup() != null && t.speedup() < 1) {
+      return String.format(
+          Locale.ROOT,
+          "kept trial %d (%s), the fastest of the trials that meet %s, but it runs at %.2fx the"
+              + " input's speed here: on this hardware the input itself is cheaper",
+          t.number(),
+          t.config(),
+          describe(bound),
+          t.speedup());
+    }
     if (t.met()) {
       return String.format(
           Locale.ROOT,
