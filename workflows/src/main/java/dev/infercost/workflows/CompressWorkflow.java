@@ -103,13 +103,14 @@ public final class CompressWorkflow {
             HostInfo.current(),
             target.describe(),
             unchanged.isPresent(),
-            headline(built, unchanged, latency, bound),
+            headline(built, unchanged, target.gpu() ? null : latency, bound),
             search);
     Reports.writeJson(outDir.resolve(REPORT_JSON), report);
     Reports.writeText(outDir.resolve(REPORT_MD), CompressMarkdown.render(report));
     return report;
   }
 
+  /** The conclusion in one line; {@code latency} is left out (null) for GPU targets, timed here. */
   private static String headline(
       BuiltVariant built,
       Optional<String> unchanged,
