@@ -90,7 +90,7 @@ public final class CompressWorkflow {
             "compress",
             Reports.facts(input),
             Reports.facts(output),
-            built.method().label(),
+            built.recipe().label(),
             built.options(),
             CpuFeatures.int8InstructionSet(),
             built.passes().stream().map(CompressReport.PassSummary::of).toList(),
@@ -119,7 +119,7 @@ public final class CompressWorkflow {
     if (unchanged.isPresent()) {
       return unchanged.get();
     }
-    StringBuilder h = new StringBuilder(built.method().label());
+    StringBuilder h = new StringBuilder(built.recipe().label());
     h.append(
         String.format(Locale.ROOT, ": %d nodes rewritten", Search.rewrittenNodes(built).size()));
     if (latency != null) {

@@ -9,8 +9,18 @@ import dev.infercost.compress.StaticOptions;
  * values; {@link Variants} turns one into a model file.
  */
 public sealed interface Recipe {
-  /** Which kind of variant this builds. */
+  /** Which kind of variant this builds: where it runs and how it is priced. */
   Method method();
+
+  /** The variant's name in reports and rows: its method's, unless a stage (pruning) adds to it. */
+  default String label() {
+    return method().label();
+  }
+
+  /** The file it is written to inside its folder. */
+  default String fileName() {
+    return method().fileName();
+  }
 
   /** The input model, unchanged. */
   record Fp32() implements Recipe {

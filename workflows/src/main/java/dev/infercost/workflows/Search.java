@@ -241,7 +241,7 @@ public final class Search {
           new Trial(
               i + 1,
               b.candidate().config(),
-              b.variant().method().label(),
+              b.variant().recipe().label(),
               b.variant().file().toString(),
               b.variant().bytes(),
               b.variant().fidelity().orElseThrow(),
@@ -255,7 +255,7 @@ public final class Search {
     Trial t = trials.get(chosen);
     String verdict = verdict(trials, t, options.bound());
     BuiltVariant kept = built.get(chosen).variant();
-    Path file = outDir.resolve(kept.method().fileName());
+    Path file = outDir.resolve(kept.recipe().fileName());
     AtomicFiles.write(file, out -> Files.copy(kept.file(), out));
     progress.accept(verdict);
     return new Outcome(

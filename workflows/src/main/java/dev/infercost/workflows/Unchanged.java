@@ -45,7 +45,7 @@ final class Unchanged {
         String.format(
                 Locale.ROOT,
                 "unchanged: %s rewrote 0 of %d candidate nodes",
-                v.method().label(),
+                v.recipe().label(),
                 skipped.size())
             + commonest);
   }

@@ -63,7 +63,7 @@ public final class Variants {
   }
 
   /**
-   * Builds {@code recipe} into {@code dir} (created if needed) as {@link Method#fileName()}; fp32
+   * Builds {@code recipe} into {@code dir} (created if needed) as {@link Recipe#fileName()}; fp32
    * is the input file itself and writes nothing.
    */
   public BuiltVariant build(Recipe recipe, Path dir) throws InfercostException {
@@ -77,7 +77,7 @@ public final class Variants {
           List.of(),
           0);
     }
-    Path output = Reports.outDir(dir).resolve(recipe.method().fileName());
+    Path output = Reports.outDir(dir).resolve(recipe.fileName());
     OnnxModel input = Models.loadOnnx(model.file());
     long t0 = System.nanoTime();
     CompressResult result;
@@ -118,7 +118,7 @@ public final class Variants {
     return "compressing "
         + model.file().getFileName()
         + " ("
-        + recipe.method().label()
+        + recipe.label()
         + ", calibration: "
         + data.calibrationSource()
         + ")";
