@@ -1,5 +1,6 @@
 package dev.infercost.cli;
 
+import dev.infercost.base.OutputGuard;
 import dev.infercost.gate.BenchResults;
 import dev.infercost.profile.LatencyStats;
 import dev.infercost.workflows.BenchRun;
@@ -44,6 +45,7 @@ final class BenchCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
+    OutputGuard.of().input("--suite", suite).output("--out", out).output("--html", html).check();
     Progress progress = new Progress(spec.commandLine().getErr(), common.quiet);
     BenchRun run = BenchWorkflow.run(suite, out, progress);
     if (html != null) {

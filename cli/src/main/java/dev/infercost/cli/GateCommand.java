@@ -1,5 +1,7 @@
 package dev.infercost.cli;
 
+import dev.infercost.base.InfercostException;
+import dev.infercost.base.OutputGuard;
 import dev.infercost.gate.BenchResults;
 import dev.infercost.gate.Gate;
 import dev.infercost.gate.GateInputException;
@@ -116,7 +118,13 @@ final class GateCommand implements Callable<Integer> {
       int metrics) {}
 
   @Override
-  public Integer call() throws GateInputException {
+  public Integer call() throws InfercostException {
+    OutputGuard.of()
+        .input("RESULTS", results)
+        .input("--baseline", baseline)
+        .output("--junit", junit)
+        .output("--markdown", markdown)
+        .check();
     PrintWriter out = spec.commandLine().getOut();
     return updateBaseline ? update(out) : compare(out);
   }

@@ -1,5 +1,6 @@
 package dev.infercost.cli;
 
+import dev.infercost.base.OutputGuard;
 import dev.infercost.profile.BatchResult;
 import dev.infercost.profile.Engine;
 import dev.infercost.profile.HostInfo;
@@ -8,6 +9,7 @@ import dev.infercost.profile.ProfileOptions;
 import dev.infercost.profile.ProfileReport;
 import dev.infercost.profile.Profiler;
 import java.io.PrintWriter;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -100,6 +102,11 @@ final class ProfileCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
+    OutputGuard.of()
+        .input("MODEL", Files.exists(Path.of(model)) ? Path.of(model) : null)
+        .input("--inputs", inputs)
+        .output("--out", outFile)
+        .check();
     ProfileOptions.Builder b =
         ProfileOptions.builder()
             .optEngine(engine)

@@ -1,6 +1,7 @@
 package dev.infercost.workflows;
 
 import dev.infercost.base.InfercostException;
+import dev.infercost.base.OutputGuard;
 import dev.infercost.base.Parameter;
 import dev.infercost.compress.CpuFeatures;
 import dev.infercost.compress.NodeFilter;
@@ -67,6 +68,14 @@ public final class BenchWorkflow {
   /** Runs the suite in {@code suiteFile} and writes the results to {@code out}. */
   public static BenchRun run(Path suiteFile, Path out, Consumer<String> progress)
       throws InfercostException {
+    OutputGuard.of()
+        .input("the suite", suiteFile)
+        .output("the results", out)
+        .folder(
+            "the results' folder",
+            out.toAbsolutePath().getParent(),
+            List.of(out.getFileName() + ".models"))
+        .check();
     BenchSuite suite = BenchSuite.load(suiteFile);
     Path base = suiteFile.toAbsolutePath().getParent();
     int threads = suite.threads() == null ? 1 : suite.threads();

@@ -1,6 +1,7 @@
 package dev.infercost.workflows;
 
 import dev.infercost.base.InfercostException;
+import dev.infercost.base.OutputGuard;
 import dev.infercost.base.Parameter;
 import dev.infercost.cost.HardwareEntry;
 import dev.infercost.cost.OperatingPoint;
@@ -43,6 +44,15 @@ public final class ChooseWorkflow {
 
   public static ChooseReport run(ChooseRequest req, Consumer<String> progress)
       throws InfercostException {
+    List<String> written = new ArrayList<>(List.of("report.json", "report.md"));
+    req.methods().forEach(m -> written.add(m.label()));
+    OutputGuard.of()
+        .input("the model", req.model().file())
+        .input("the evaluation data", req.data().orElse(null))
+        .input("the preprocessing spec", req.model().preprocessing().orElse(null))
+        .input("the hardware catalog", req.catalog().orElse(null))
+        .folder("the output folder", req.outDir().orElse(null), written)
+        .check();
     HostInfo hostInfo = HostInfo.current();
     Pricer pricer =
         Pricer.of(

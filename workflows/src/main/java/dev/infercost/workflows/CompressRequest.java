@@ -1,5 +1,7 @@
 package dev.infercost.workflows;
 
+import dev.infercost.base.InfercostException;
+import dev.infercost.base.OutputGuard;
 import dev.infercost.compress.QuantOptions;
 import dev.infercost.compress.StaticOptions;
 import dev.infercost.profile.MetricSet;
@@ -204,8 +206,26 @@ public record CompressRequest(
     return recipe instanceof Recipe.Int8Qdq q ? q.quant() : ((Recipe.Int8Dynamic) recipe).quant();
   }
 
+  /**
+   * Refuses the request when an input lies where the run writes in {@code outDir} (e.g. the model
+   * given as {@code DIR/report.json} with {@code DIR} as the output folder); see {@link
+   * OutputGuard}.
+   *
+   * @param written what the run writes in the output folder
+   */
+  void checkOutputs(java.util.List<String> written) throws InfercostException {
+    OutputGuard.of()
+        .input("the model", model.file())
+        .input("the evaluation data", data.orElse(null))
+        .input("the calibration data", calibrationData.orElse(null))
+        .input("the tokenizer", model.tokenizer().orElse(null))
+        .input("the preprocessing spec", model.preprocessing().orElse(null))
+        .folder("the output folder", outDir, written)
+        .check();
+  }
+
   /** The data plan this request describes. */
-  DataPlan plan() throws dev.infercost.base.InfercostException {
+  DataPlan plan() throws InfercostException {
     return DataPlan.of(model, data, calibrationData, calibrationSamples);
   }
 }

@@ -29,6 +29,10 @@ public final class CompressWorkflow {
 
   public static CompressReport run(CompressRequest req, Consumer<String> progress)
       throws InfercostException {
+    req.checkOutputs(
+        req.search().isPresent()
+            ? List.of(REPORT_JSON, REPORT_MD, "trials", req.recipe().fileName())
+            : List.of(REPORT_JSON, REPORT_MD, req.recipe().fileName()));
     Path outDir = Reports.outDir(req.outDir());
     DataPlan plan = req.plan();
     Target target = req.target().orElseGet(Target::host);

@@ -34,11 +34,21 @@ import java.util.function.Consumer;
  * request's data, calibration data and quantization options apply to both int8 variants.
  */
 public final class TargetGpuWorkflow {
+  /** Where the dynamic int8 variant priced on CPUs is built, inside the output folder. */
+  private static final String CPU_INT8_DIR = "cpu-int8";
+
   private TargetGpuWorkflow() {}
 
   public static TargetGpuReport run(CompressRequest req, String gpu, Consumer<String> progress)
       throws InfercostException {
     ModelRef model = req.model();
+    req.checkOutputs(
+        List.of(
+            "report.json",
+            "report.md",
+            Method.FP16.fileName(),
+            Method.INT8_QDQ.label(),
+            CPU_INT8_DIR));
     Path outDir = Reports.outDir(req.outDir());
     int threads = req.threads();
     HostInfo host = HostInfo.current();
@@ -175,7 +185,7 @@ public final class TargetGpuWorkflow {
     int threads = req.threads();
     BuiltVariant int8 =
         Variants.of(req.model(), req.plan().withoutEvaluation(), threads, progress)
-            .build(new Recipe.Int8Dynamic(req.quant()), req.outDir().resolve("cpu-int8"));
+            .build(new Recipe.Int8Dynamic(req.quant()), req.outDir().resolve(CPU_INT8_DIR));
     List<Tensor> inputs = SideBySide.syntheticInputs(int8.file().toString(), shapes, s -> {});
     ProfileOptions o =
         ProfileOptions.builder().optThreads(threads).optSampling(10, 1000, 60_000).build();
