@@ -104,6 +104,15 @@ class CompressorSparsifyTest {
   }
 
   @Test
+  void aSecondRunChangesNothing() throws Exception {
+    SparsityOptions o = SparsityOptions.builder(0.5).build();
+    SparsityResult once = Compressor.sparsify(mlp(), o, List.of());
+    SparsityResult twice = Compressor.sparsify(once.compressed().model(), o, List.of());
+    assertArrayEquals(weights(once, "W1"), weights(twice, "W1"), 0f);
+    assertArrayEquals(weights(once, "W2"), weights(twice, "W2"), 0f);
+  }
+
+  @Test
   void globalScopeReachesTheTargetOverAllLayers() throws Exception {
     SparsityResult r =
         Compressor.sparsify(

@@ -21,7 +21,8 @@ import java.util.Map;
  * Zeroes weights of MatMul / Gemm / Conv initializers as {@link SparsityOptions} say ({@link
  * Sparsifier} does the choosing). Only values change: no node, name or shape does. A weight read by
  * several nodes is sparsified once, under its first reader's name, with the input norms of all its
- * readers summed. Subgraphs are not entered.
+ * readers summed (a weight shared with an excluded node is still sparsified for the node that reads
+ * it). Subgraphs are not entered.
  */
 public final class SparsityPass implements Pass {
   private final SparsityOptions options;
@@ -57,7 +58,8 @@ public final class SparsityPass implements Pass {
 
   @Override
   public boolean idempotent() {
-    return false; // a second run zeroes a further fraction of what is left by ties at zero
+    // Zeros score 0, so a second run picks the zeros the first one made and changes nothing.
+    return true;
   }
 
   @Override
