@@ -17,8 +17,12 @@ import dev.infercost.compress.internal.GatherWeightPass;
 import dev.infercost.compress.internal.OpsetUpgrade;
 import dev.infercost.compress.internal.QdqPass;
 import dev.infercost.compress.internal.SmoothQuantPass;
+import dev.infercost.compress.internal.SparsityPass;
 import dev.infercost.models.Models;
 import dev.infercost.models.OnnxModel;
+import dev.infercost.models.Sparsifier;
+import dev.infercost.models.SparsityOptions;
+import dev.infercost.models.SparsityReport;
 import dev.infercost.models.Tensor;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -179,6 +183,103 @@ public final class Compressor {
     options.put("exclude", String.join(",", o.filter().exclude()));
     options.put("opset_upgrade", up.note());
     return finish(model, passes, results, options);
+  }
+
+  /**
+   * Zeroes weights of the MatMul, Gemm and Conv initializers (after {@link #canonicalize()}) as
+   * {@code o} says: unstructured or 2:4 along the input dimension, by magnitude or, with {@link
+   * SparsityOptions.Importance#ACTIVATION}, by |w| × the L2 norm of its input feature over {@code
+   * calibration} (model inputs; read once). Nodes and shapes do not change, so ONNX Runtime's dense
+   * kernels run exactly as fast as before: the report says so and gives the deflated (zip) size
+   * before and after, the real saving; for 2:4 it adds the sparse-tensor-core speed-up as a
+   * labelled estimate. {@code o.exclude()} is read as a {@link NodeFilter} exclusion list.
+   *
+   * @throws CompressException when the model has no weight to sparsify, or activation-aware
+   *     importance has no calibration data
+   */
+  public static SparsityResult sparsify(
+      OnnxModel model, SparsityOptions o, List<List<Tensor>> calibration) throws CompressException {
+    NodeFilter filter = NodeFilter.all().excluding(o.exclude());
+    PassContext ctx = PassContext.of(filter);
+    PassResult canonical = canonical(model, ctx);
+    ModelProto p = canonical.model();
+    List<SparsityPass.Feature> features = SparsityPass.features(p, filter);
+    if (features.isEmpty()) {
+      throw new CompressException(
+          model.displayName()
+              + ": no weight to sparsify: looked for MatMul, Gemm and Conv nodes with float32"
+              + " constant weights"
+              + (o.exclude().isEmpty() ? "" : " not excluded")
+              + "; pass a model with such layers",
+          o.exclude().isEmpty() ? Parameter.MODEL : Parameter.EXCLUDE);
+    }
+    boolean aware = o.importance() == SparsityOptions.Importance.ACTIVATION;
+    if (aware && calibration.isEmpty()) {
+      throw new CompressException(
+          model.displayName()
+              + ": activation-aware sparsity needs calibration data; pass calibration data, or"
+              + " rank weights by magnitude",
+          Parameter.CALIBRATION_DATA);
+    }
+    Map<SparsityPass.Feature, double[]> sums =
+        aware ? featureSquares(p, features, calibration) : Map.of();
+    SparsityPass pass = new SparsityPass(o, sums);
+    SparsityPass.Outcome out = pass.sparsify(p, filter);
+    Map<String, String> options = new LinkedHashMap<>();
+    options.put("sparsity", Double.toString(o.sparsity()));
+    options.put("sparsity_pattern", o.pattern().spelling());
+    options.put("importance", o.importance().name().toLowerCase(java.util.Locale.ROOT));
+    options.put("scope", o.scope().name().toLowerCase(java.util.Locale.ROOT));
+    options.put("calibration_batches", Integer.toString(aware ? calibration.size() : 0));
+    options.put("exclude", String.join(",", o.exclude()));
+    CompressResult r =
+        finish(model, List.of(canonicalize(), pass), List.of(canonical, out.result()), options);
+    byte[] after = r.model().proto().toByteArray();
+    SparsityReport report =
+        new SparsityReport(
+            model.displayName(),
+            o,
+            out.sparsity().layers(),
+            out.result().skipped(),
+            aware ? calibration.size() : 0,
+            after.length,
+            Sparsifier.deflatedSize(model.proto().toByteArray()),
+            Sparsifier.deflatedSize(after));
+    return new SparsityResult(r, report);
+  }
+
+  /**
+   * Per feature of each activation, the sum of squares of its values over all batches (rows,
+   * tokens, spatial positions): Wanda's ‖X_j‖², accumulated so memory stays one batch.
+   */
+  private static Map<SparsityPass.Feature, double[]> featureSquares(
+      ModelProto p, List<SparsityPass.Feature> features, List<List<Tensor>> calibration)
+      throws CompressException {
+    Map<String, List<SparsityPass.Feature>> byTensor = new LinkedHashMap<>();
+    features.forEach(f -> byTensor.computeIfAbsent(f.tensor(), k -> new ArrayList<>()).add(f));
+    Map<SparsityPass.Feature, double[]> sums = new LinkedHashMap<>();
+    Calibrator.run(
+        p,
+        byTensor.keySet(),
+        calibration,
+        (name, t) -> {
+          long[] shape = t.getInfo().getShape();
+          java.nio.FloatBuffer v = t.getFloatBuffer();
+          for (SparsityPass.Feature f : byTensor.get(name)) {
+            int axis = f.channelAxis() ? 1 : shape.length - 1;
+            int n = (int) shape[axis];
+            long inner = 1;
+            for (int k = axis + 1; k < shape.length; k++) {
+              inner *= shape[k];
+            }
+            double[] s = sums.computeIfAbsent(f, k -> new double[n]);
+            for (int i = 0; i < v.limit(); i++) {
+              double x = v.get(i);
+              s[(int) ((i / inner) % n)] += x * x;
+            }
+          }
+        });
+    return sums;
   }
 
   /**

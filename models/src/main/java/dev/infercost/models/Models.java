@@ -109,6 +109,21 @@ public final class Models {
     return TorchScriptModel.load(file, cuda);
   }
 
+  /**
+   * Zeroes weights of a TorchScript module's Linear and Conv layers (float32 parameters named
+   * {@code *weight} of rank ≥ 2, input dimension 1) as {@code options} say, by magnitude, through
+   * DJL's PyTorch engine: parameters changed in place, the module written to {@code out} with DJL's
+   * module writer, then reloaded and its parameters checked. {@code in} is never modified; the same
+   * input and options give the same bytes. Dense kernels are no faster: see {@link SparsityReport}.
+   *
+   * @throws ModelException when {@code in} does not load, has no such weight, is {@code out}, or
+   *     activation-aware importance is asked for (it needs calibration on ONNX)
+   */
+  public static SparsityReport sparsifyTorchScript(Path in, SparsityOptions options, Path out)
+      throws ModelException {
+    return TorchScriptSparsity.sparsify(in, options, out);
+  }
+
   /** The process's one ONNX Runtime environment. */
   public static OrtEnvironment ortEnvironment() {
     return OrtEnvironment.getEnvironment();

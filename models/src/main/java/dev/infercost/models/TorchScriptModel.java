@@ -51,16 +51,7 @@ public final class TorchScriptModel implements AutoCloseable {
 
   static TorchScriptModel load(Path file, boolean cuda) throws ModelException {
     ModelFiles.checkTorchScript(file);
-    if (System.getProperty("ai.djl.offline") == null) {
-      // Nothing may be downloaded at run time; DJL reads this before it looks for natives.
-      System.setProperty("ai.djl.offline", "true");
-    }
-    Engine engine;
-    try {
-      engine = Engine.getEngine("PyTorch");
-    } catch (RuntimeException | UnsatisfiedLinkError e) {
-      throw ModelException.of(file, "DJL's PyTorch engine did not start: " + e.getMessage(), e);
-    }
+    Engine engine = startEngine(file);
     if (cuda && engine.getGpuCount() == 0) {
       throw ModelException.of(
           file,
@@ -82,6 +73,19 @@ public final class TorchScriptModel implements AutoCloseable {
     }
   }
 
+  /** DJL's PyTorch engine, offline; {@code file} is named if it does not start. */
+  static Engine startEngine(Path file) throws ModelException {
+    if (System.getProperty("ai.djl.offline") == null) {
+      // Nothing may be downloaded at run time; DJL reads this before it looks for natives.
+      System.setProperty("ai.djl.offline", "true");
+    }
+    try {
+      return Engine.getEngine("PyTorch");
+    } catch (RuntimeException | UnsatisfiedLinkError e) {
+      throw ModelException.of(file, "DJL's PyTorch engine did not start: " + e.getMessage(), e);
+    }
+  }
+
   public Path file() {
     return file;
   }
@@ -100,6 +104,19 @@ public final class TorchScriptModel implements AutoCloseable {
       out.add(
           new ParameterInfo(
               p.getKey(), toList(a.getShape()), dtype(a.getDataType()), a.getShape().size()));
+    }
+    return out;
+  }
+
+  /** The float32 parameters' values by name, in declaration order (a copy). */
+  public java.util.Map<String, float[]> parameterValues() {
+    checkOpen();
+    java.util.Map<String, float[]> out = new java.util.LinkedHashMap<>();
+    for (Pair<String, Parameter> p : model.getBlock().getParameters()) {
+      NDArray a = p.getValue().getArray();
+      if (a.getDataType() == DataType.FLOAT32) {
+        out.put(p.getKey(), a.toFloatArray());
+      }
     }
     return out;
   }

@@ -107,7 +107,7 @@ public final class ModelFiles {
     return resolved;
   }
 
-  static boolean sameFile(Path a, Path b) {
+  public static boolean sameFile(Path a, Path b) {
     try {
       return Files.exists(a) && Files.exists(b) && Files.isSameFile(a, b);
     } catch (IOException e) {
