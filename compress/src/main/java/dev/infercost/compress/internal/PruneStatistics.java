@@ -120,7 +120,8 @@ public final class PruneStatistics {
       String p = "infercost_prune" + i++;
       String x2 = flatten(g, names, p + "_x", b.features(), m);
       String xt = names.fresh(p, "_xt");
-      g.addNode(node("Transpose", names, List.of(x2), xt).addAttribute(ints("perm", 1, 0)));
+      g.addNode(
+          node("Transpose", names, List.of(x2), xt).addAttribute(Ops.intsAttribute("perm", 1, 0)));
       String gram = names.fresh(p, "_gram");
       g.addNode(node("MatMul", names, List.of(xt, x2), gram));
       targets.put(gram, new Target(mo, Part.GRAM));
@@ -178,7 +179,7 @@ public final class PruneStatistics {
       g.addInitializer(Initializers.ofLongs(axes, new long[] {0}));
       n = node("ReduceSum", names, List.of(x2, axes), out);
     } else {
-      n = node("ReduceSum", names, List.of(x2), out).addAttribute(ints("axes", 0));
+      n = node("ReduceSum", names, List.of(x2), out).addAttribute(Ops.intsAttribute("axes", 0));
     }
     g.addNode(n.addAttribute(Ops.intAttribute("keepdims", 0)));
     return out;
@@ -205,17 +206,6 @@ public final class PruneStatistics {
         .setName(names.fresh(out, "_node"))
         .addAllInput(in)
         .addOutput(out);
-  }
-
-  private static ai.onnx.proto.OnnxMl.AttributeProto ints(String name, long... v) {
-    var b =
-        ai.onnx.proto.OnnxMl.AttributeProto.newBuilder()
-            .setName(name)
-            .setType(ai.onnx.proto.OnnxMl.AttributeProto.AttributeType.INTS);
-    for (long x : v) {
-      b.addInts(x);
-    }
-    return b.build();
   }
 
   /** The default-domain opset of {@code m}. */
