@@ -12,9 +12,13 @@ import dev.infercost.compress.internal.Calibrator;
 import dev.infercost.compress.internal.CanonicalizePass;
 import dev.infercost.compress.internal.CpuQdqPass;
 import dev.infercost.compress.internal.DynamicMatMulPass;
+import dev.infercost.compress.internal.EncoderPrunePass;
+import dev.infercost.compress.internal.EncoderStructures;
 import dev.infercost.compress.internal.Fp16Pass;
 import dev.infercost.compress.internal.GatherWeightPass;
 import dev.infercost.compress.internal.OpsetUpgrade;
+import dev.infercost.compress.internal.PrunePlanner;
+import dev.infercost.compress.internal.PruneStatistics;
 import dev.infercost.compress.internal.QdqPass;
 import dev.infercost.compress.internal.SmoothQuantPass;
 import dev.infercost.compress.internal.SparsityPass;
@@ -345,6 +349,65 @@ public final class Compressor {
     options.put("include", String.join(",", o.filter().include()));
     options.put("exclude", String.join(",", o.filter().exclude()));
     return options;
+  }
+
+  /**
+   * Structured pruning of a transformer encoder, post-training: removes feed-forward intermediate
+   * neurons and attention heads so that the weight matrices really shrink. The blocks are found
+   * from the graph's shape (see {@code compress/README.md}); the model runs once over {@code
+   * calibration} (model inputs; an {@link Iterable} that loads them lazily keeps memory bounded) to
+   * score every unit, {@code o.ratio()} of the prunable MACs is removed where it disturbs the
+   * residual stream least, across all layers at once, and each pruned layer's consumer weights are
+   * re-fit by least squares to the original outputs. The pass result's notes give the cut of every
+   * block (kept/removed units, MACs per token before and after). Same model, options and
+   * calibration: byte-identical output.
+   *
+   * @throws CompressException without calibration data, or when the model has no block to prune
+   */
+  public static CompressResult prune(
+      OnnxModel model, PruneOptions o, Iterable<List<Tensor>> calibration)
+      throws CompressException {
+    PassContext ctx = PassContext.of(o.filter());
+    PassResult canonical = canonical(model, ctx);
+    ModelProto p = canonical.model();
+    EncoderStructures.Found found =
+        EncoderStructures.find(p.getGraph(), o.filter(), o.ffn(), o.heads());
+    if (found.blocks().isEmpty()) {
+      String why = found.skipped().isEmpty() ? "" : " (" + found.skipped().get(0) + ")";
+      throw new CompressException(
+          model.displayName()
+              + ": nothing to prune: found no "
+              + EncoderStructures.LOOKED_FOR
+              + why,
+          found.skipped().isEmpty() ? Parameter.MODEL : Parameter.EXCLUDE);
+    }
+    PruneStatistics.Collected seen = PruneStatistics.collect(p, found.blocks(), calibration);
+    if (seen.batches() == 0) {
+      throw new CompressException(
+          model.displayName() + ": pruning needs calibration data; pass calibration data",
+          Parameter.CALIBRATION_DATA);
+    }
+    PrunePlanner.Plan plan =
+        PrunePlanner.plan(
+            found.blocks(),
+            seen.moments(),
+            dev.infercost.compress.internal.Graphs.initializers(p.getGraph()),
+            o);
+    Pass prune = new EncoderPrunePass(plan, o.ratio());
+    PassResult pruned = prune.apply(p, ctx);
+    pruned =
+        new PassResult(
+            pruned.pass(), pruned.model(), pruned.rewritten(), found.skipped(), pruned.notes());
+    Map<String, String> options = new LinkedHashMap<>();
+    options.put("prune_ratio", Double.toString(o.ratio()));
+    options.put("prune_ffn", Boolean.toString(o.ffn()));
+    options.put("prune_heads", Boolean.toString(o.heads()));
+    options.put("reconstruct", Boolean.toString(o.reconstruct()));
+    options.put("min_keep", Double.toString(o.minKeep()));
+    options.put("calibration_batches", Integer.toString(seen.batches()));
+    options.put("include", String.join(",", o.filter().include()));
+    options.put("exclude", String.join(",", o.filter().exclude()));
+    return finish(model, List.of(canonicalize(), prune), List.of(canonical, pruned), options);
   }
 
   /**

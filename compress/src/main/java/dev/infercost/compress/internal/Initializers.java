@@ -29,6 +29,27 @@ public final class Initializers {
     return out;
   }
 
+  /** The values of an INT64 tensor (raw_data or int64_data), or {@code null} for other types. */
+  public static long[] longs(TensorProto t) {
+    if (t.getDataType() != TensorProto.DataType.INT64_VALUE) {
+      return null;
+    }
+    if (t.hasRawData() && !t.getRawData().isEmpty()) {
+      ByteBuffer b = t.getRawData().asReadOnlyByteBuffer().order(ByteOrder.LITTLE_ENDIAN);
+      long[] out = new long[b.remaining() / 8];
+      b.asLongBuffer().get(out);
+      return out;
+    }
+    return t.getInt64DataList().stream().mapToLong(Long::longValue).toArray();
+  }
+
+  /** An INT64 tensor of the given shape. */
+  public static TensorProto ofLongs(String name, long[] dims, long[] values) {
+    ByteBuffer b = ByteBuffer.allocate(values.length * 8).order(ByteOrder.LITTLE_ENDIAN);
+    b.asLongBuffer().put(values);
+    return raw(name, TensorProto.DataType.INT64, dims, b.array());
+  }
+
   public static long[] dims(TensorProto t) {
     return t.getDimsList().stream().mapToLong(Long::longValue).toArray();
   }

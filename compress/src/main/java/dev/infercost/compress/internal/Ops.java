@@ -74,4 +74,13 @@ public final class Ops {
         .setI(v)
         .build();
   }
+
+  public static AttributeProto intsAttribute(String name, long... v) {
+    AttributeProto.Builder b =
+        AttributeProto.newBuilder().setName(name).setType(AttributeProto.AttributeType.INTS);
+    for (long x : v) {
+      b.addInts(x);
+    }
+    return b.build();
+  }
 }
