@@ -310,7 +310,12 @@ public final class Compressor {
           Parameter.MODEL);
     }
     Set<String> observed = new LinkedHashSet<>();
-    groups.sinks().forEach(s -> observed.add(s.value()));
+    for (var s : groups.sinks()) {
+      if (s.layout().segments().stream()
+          .anyMatch(x -> groups.reasons(groups.group(x.space())).isEmpty())) {
+        observed.add(s.value());
+      }
+    }
     ChannelStats.Observed stats = ChannelStats.observe(p, observed, calibration);
     ChannelPlan plan =
         ChannelPlan.choose(p.getGraph(), groups, stats.sums(), o.ratio(), o.minKeep());

@@ -346,6 +346,10 @@ public final class ChannelGroups {
         unprunable(in, label + " combines them with '" + n.getInput(k) + "', not a constant");
         return null;
       }
+      if (t.getDimsCount() > first.rank()) {
+        unprunable(in, label + " broadcasts to a higher rank");
+        return null;
+      }
       int axis = 1 - (first.rank() - t.getDimsCount());
       if (axis < 0 || t.getDims(axis) == 1) {
         continue;
