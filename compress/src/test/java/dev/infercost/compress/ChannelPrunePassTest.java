@@ -40,7 +40,7 @@ class ChannelPrunePassTest {
     b1[2] = 0;
     float[] beta = Tiny.random(8, 4, 0.2f);
     float[] mean = Tiny.random(8, 5, 0.2f);
-    float[] gamma = positive(8, 3);
+    float[] gamma = Tiny.positive(8, 3);
     mean[2] = 0;
     beta[2] = beta2;
     float[] w2 = Tiny.random(6 * 8, 7, 0.3f);
@@ -52,16 +52,16 @@ class ChannelPrunePassTest {
             .setName("chain")
             .addInput(Tiny.value("x", F, "n", 3, 8, 8))
             .addOutput(Tiny.value("y", F, "n", 4))
-            .addInitializer(floats("W1", w1, 8, 3, 3, 3))
-            .addInitializer(floats("B1", b1, 8))
-            .addInitializer(floats("gamma", gamma, 8))
-            .addInitializer(floats("beta", beta, 8))
-            .addInitializer(floats("mean", mean, 8))
-            .addInitializer(floats("var", positive(8, 6), 8))
-            .addInitializer(floats("W2", w2, 6, 8, 1, 1))
-            .addInitializer(floats("B2", b2, 6))
-            .addInitializer(floats("W3", Tiny.random(4 * 96, 9, 0.2f), 4, 96))
-            .addInitializer(floats("B3", Tiny.random(4, 10, 0.1f), 4))
+            .addInitializer(Tiny.floats("W1", w1, 8, 3, 3, 3))
+            .addInitializer(Tiny.floats("B1", b1, 8))
+            .addInitializer(Tiny.floats("gamma", gamma, 8))
+            .addInitializer(Tiny.floats("beta", beta, 8))
+            .addInitializer(Tiny.floats("mean", mean, 8))
+            .addInitializer(Tiny.floats("var", Tiny.positive(8, 6), 8))
+            .addInitializer(Tiny.floats("W2", w2, 6, 8, 1, 1))
+            .addInitializer(Tiny.floats("B2", b2, 6))
+            .addInitializer(Tiny.floats("W3", Tiny.random(4 * 96, 9, 0.2f), 4, 96))
+            .addInitializer(Tiny.floats("B3", Tiny.random(4, 10, 0.1f), 4))
             .addNode(conv("conv1", "x", "W1", "B1", "c1", 1))
             .addNode(
                 Tiny.node(
@@ -142,13 +142,13 @@ class ChannelPrunePassTest {
             .setName("residual")
             .addInput(Tiny.value("x", F, "n", 3, 8, 8))
             .addOutput(Tiny.value("y", F, "n", 4))
-            .addInitializer(floats("WA", Tiny.random(8 * 27, 21, 0.3f), 8, 3, 3, 3))
-            .addInitializer(floats("WB", Tiny.random(8 * 72, 22, 0.2f), 8, 8, 3, 3))
-            .addInitializer(floats("gamma", positive(8, 23), 8))
-            .addInitializer(floats("beta", Tiny.random(8, 24, 0.2f), 8))
-            .addInitializer(floats("mean", Tiny.random(8, 25, 0.2f), 8))
-            .addInitializer(floats("var", positive(8, 26), 8))
-            .addInitializer(floats("WC", Tiny.random(4 * 8, 27, 0.3f), 4, 8, 1, 1))
+            .addInitializer(Tiny.floats("WA", Tiny.random(8 * 27, 21, 0.3f), 8, 3, 3, 3))
+            .addInitializer(Tiny.floats("WB", Tiny.random(8 * 72, 22, 0.2f), 8, 8, 3, 3))
+            .addInitializer(Tiny.floats("gamma", Tiny.positive(8, 23), 8))
+            .addInitializer(Tiny.floats("beta", Tiny.random(8, 24, 0.2f), 8))
+            .addInitializer(Tiny.floats("mean", Tiny.random(8, 25, 0.2f), 8))
+            .addInitializer(Tiny.floats("var", Tiny.positive(8, 26), 8))
+            .addInitializer(Tiny.floats("WC", Tiny.random(4 * 8, 27, 0.3f), 4, 8, 1, 1))
             .addNode(conv("convA", "x", "WA", "", "ca", 1))
             .addNode(Tiny.node("Relu", "reluA", List.of("ca"), List.of("a")))
             .addNode(conv("convB", "a", "WB", "", "cb", 1))
@@ -204,7 +204,7 @@ class ChannelPrunePassTest {
             .setName("odd")
             .addInput(Tiny.value("x", F, "n", 3, 8, 8))
             .addOutput(Tiny.value("y", F, "n", 8, 8, 4))
-            .addInitializer(floats("W", Tiny.random(4 * 27, 41, 0.3f), 4, 3, 3, 3))
+            .addInitializer(Tiny.floats("W", Tiny.random(4 * 27, 41, 0.3f), 4, 3, 3, 3))
             .addNode(conv("conv", "x", "W", "", "c", 1))
             .addNode(
                 Tiny.node(
@@ -233,15 +233,15 @@ class ChannelPrunePassTest {
             .setName("depthwise")
             .addInput(Tiny.value("x", F, "n", 3, 8, 8))
             .addOutput(Tiny.value("y", F, "n", 4))
-            .addInitializer(floats("W1", Tiny.random(8 * 27, 51, 0.3f), 8, 3, 3, 3))
-            .addInitializer(floats("WD", Tiny.random(8 * 9, 52, 0.3f), 8, 1, 3, 3))
-            .addInitializer(floats("BD", Tiny.random(8, 53, 0.1f), 8))
-            .addInitializer(floats("gamma", positive(8, 54), 8))
-            .addInitializer(floats("beta", Tiny.random(8, 55, 0.2f), 8))
-            .addInitializer(floats("mean", Tiny.random(8, 56, 0.2f), 8))
-            .addInitializer(floats("var", positive(8, 57), 8))
-            .addInitializer(floats("WP", Tiny.random(6 * 8, 58, 0.3f), 6, 8, 1, 1))
-            .addInitializer(floats("W3", Tiny.random(4 * 6, 59, 0.3f), 6, 4))
+            .addInitializer(Tiny.floats("W1", Tiny.random(8 * 27, 51, 0.3f), 8, 3, 3, 3))
+            .addInitializer(Tiny.floats("WD", Tiny.random(8 * 9, 52, 0.3f), 8, 1, 3, 3))
+            .addInitializer(Tiny.floats("BD", Tiny.random(8, 53, 0.1f), 8))
+            .addInitializer(Tiny.floats("gamma", Tiny.positive(8, 54), 8))
+            .addInitializer(Tiny.floats("beta", Tiny.random(8, 55, 0.2f), 8))
+            .addInitializer(Tiny.floats("mean", Tiny.random(8, 56, 0.2f), 8))
+            .addInitializer(Tiny.floats("var", Tiny.positive(8, 57), 8))
+            .addInitializer(Tiny.floats("WP", Tiny.random(6 * 8, 58, 0.3f), 6, 8, 1, 1))
+            .addInitializer(Tiny.floats("W3", Tiny.random(4 * 6, 59, 0.3f), 6, 4))
             .addNode(conv("conv1", "x", "W1", "", "c1", 1))
             .addNode(Tiny.node("Relu", "relu1", List.of("c1"), List.of("r1")))
             .addNode(
@@ -304,10 +304,10 @@ class ChannelPrunePassTest {
             .setName("concat")
             .addInput(Tiny.value("x", F, "n", 3, 8, 8))
             .addOutput(Tiny.value("y", F, "n", 5))
-            .addInitializer(floats("W1", Tiny.random(4 * 27, 71, 0.3f), 4, 3, 3, 3))
-            .addInitializer(floats("W2", Tiny.random(6 * 27, 72, 0.3f), 6, 3, 3, 3))
-            .addInitializer(floats("W3", Tiny.random(5 * 10, 73, 0.3f), 5, 10, 1, 1))
-            .addInitializer(floats("B3", Tiny.random(5, 74, 0.1f), 5))
+            .addInitializer(Tiny.floats("W1", Tiny.random(4 * 27, 71, 0.3f), 4, 3, 3, 3))
+            .addInitializer(Tiny.floats("W2", Tiny.random(6 * 27, 72, 0.3f), 6, 3, 3, 3))
+            .addInitializer(Tiny.floats("W3", Tiny.random(5 * 10, 73, 0.3f), 5, 10, 1, 1))
+            .addInitializer(Tiny.floats("B3", Tiny.random(5, 74, 0.1f), 5))
             .addNode(conv("conv1", "x", "W1", "", "c1", 1))
             .addNode(conv("conv2", "x", "W2", "", "c2", 1))
             .addNode(
@@ -437,17 +437,5 @@ class ChannelPrunePassTest {
     List<String> in = b.isEmpty() ? List.of(x, w) : List.of(x, w, b);
     AttributeProto pads = Tiny.ints("pads", pad, pad, pad, pad);
     return Tiny.node("Conv", name, in, List.of(y), pads);
-  }
-
-  private static TensorProto floats(String name, float[] v, long... dims) {
-    return Initializers.ofFloats(name, dims, v);
-  }
-
-  private static float[] positive(int n, long seed) {
-    float[] v = Tiny.random(n, seed, 0.3f);
-    for (int i = 0; i < n; i++) {
-      v[i] = 0.5f + Math.abs(v[i]);
-    }
-    return v;
   }
 }
