@@ -10,6 +10,10 @@ import dev.infercost.compress.internal.ActivationRanges;
 import dev.infercost.compress.internal.BatchNormFoldPass;
 import dev.infercost.compress.internal.Calibrator;
 import dev.infercost.compress.internal.CanonicalizePass;
+import dev.infercost.compress.internal.ChannelGroups;
+import dev.infercost.compress.internal.ChannelPlan;
+import dev.infercost.compress.internal.ChannelPrunePass;
+import dev.infercost.compress.internal.ChannelStats;
 import dev.infercost.compress.internal.CpuQdqPass;
 import dev.infercost.compress.internal.DynamicMatMulPass;
 import dev.infercost.compress.internal.EncoderPrunePass;
@@ -29,9 +33,12 @@ import dev.infercost.models.SparsityOptions;
 import dev.infercost.models.SparsityReport;
 import dev.infercost.models.Tensor;
 import java.util.ArrayList;
+import java.util.Iterator;
 import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
 /**
  * Compression entry point: runs passes in order, checks that ONNX Runtime loads the result, and
@@ -408,6 +415,89 @@ public final class Compressor {
     options.put("include", String.join(",", o.filter().include()));
     options.put("exclude", String.join(",", o.filter().exclude()));
     return finish(model, List.of(canonicalize(), prune), List.of(canonical, pruned), options);
+  }
+
+  /**
+   * Structured channel pruning of a CNN, post-training: removes whole Conv output channels (with
+   * the BatchNormalization entries, depthwise filters and consumers' input channels that go with
+   * them) so the matrices really shrink. Channels tied by Add/Mul (residual connections) or laid
+   * side by side by Concat are pruned together; a group reaching anything the walk does not follow
+   * is left whole and listed with the reason in the pass's {@code skipped}. Channels are scored on
+   * {@code calibration} (model inputs, read once; running sums only) by activation variance × the
+   * squared norm of the consumer weights reading them, ranked globally after dividing by each
+   * group's mean, and removed lowest first until {@code o.ratio()} of the prunable layers' MACs are
+   * gone, each group keeping at least {@code o.minKeep()} of its channels; the removed channels'
+   * mean contribution is folded into the consumers' biases. The pass's notes give kept/removed
+   * channels per group and MACs per sample before/after per layer and in total. Same input, same
+   * output, byte for byte.
+   *
+   * @throws CompressException without calibration data, or when the model has no prunable group
+   */
+  public static CompressResult pruneChannels(
+      OnnxModel model, ChannelPruneOptions o, Iterable<List<Tensor>> calibration)
+      throws CompressException {
+    Iterator<List<Tensor>> it = calibration.iterator();
+    if (!it.hasNext()) {
+      throw new CompressException(
+          model.displayName() + ": channel pruning needs calibration data; pass calibration data",
+          Parameter.CALIBRATION_DATA);
+    }
+    Map<String, long[]> shapes = new LinkedHashMap<>();
+    for (Tensor t : it.next()) {
+      long[] s = t.shape().clone();
+      if (s.length > 0) {
+        s[0] = 1; // MACs per sample
+      }
+      shapes.put(t.name(), s);
+    }
+    PassContext ctx = PassContext.of(o.filter());
+    PassResult canonical = canonical(model, ctx);
+    ModelProto p = canonical.model();
+    ChannelGroups groups =
+        ChannelGroups.find(p.getGraph(), OnnxModel.of(p).valueShapes(shapes), o.filter());
+    List<Integer> prunable =
+        groups.groups().stream().filter(r -> groups.reasons(r).isEmpty()).toList();
+    if (prunable.isEmpty()) {
+      String why =
+          groups.groups().isEmpty()
+              ? "it has no Conv with constant weights"
+              : groups.label(groups.groups().get(0))
+                  + ": "
+                  + groups.reasons(groups.groups().get(0)).get(0);
+      throw new CompressException(
+          model.displayName()
+              + ": no prunable Conv channels (looked for Conv output channels read by Conv, Gemm"
+              + " or MatMul through BatchNormalization, activations, pooling, Add/Mul, Concat and"
+              + " Flatten; "
+              + why
+              + "); prune another model or compress without pruning",
+          Parameter.MODEL);
+    }
+    Set<String> observed = new LinkedHashSet<>();
+    for (var s : groups.sinks()) {
+      if (s.layout().segments().stream()
+          .anyMatch(x -> groups.reasons(groups.group(x.space())).isEmpty())) {
+        observed.add(s.value());
+      }
+    }
+    ChannelStats.Observed stats = ChannelStats.observe(p, observed, calibration);
+    ChannelPlan plan =
+        ChannelPlan.choose(p.getGraph(), groups, stats.sums(), o.ratio(), o.minKeep());
+    Map<String, String> options = new LinkedHashMap<>();
+    options.put("prune_ratio", Double.toString(o.ratio()));
+    options.put("prune_min_keep", Double.toString(o.minKeep()));
+    options.put("prune_compensate", Boolean.toString(o.compensate()));
+    options.put("prune_importance", "activation variance x consumer weight norm^2, global");
+    options.put("calibration_batches", Integer.toString(stats.batches()));
+    options.put("include", String.join(",", o.filter().include()));
+    options.put("exclude", String.join(",", o.filter().exclude()));
+    return chain(
+        model,
+        List.of(canonicalize()),
+        List.of(canonical),
+        List.of(new ChannelPrunePass(plan, o.compensate())),
+        ctx,
+        options);
   }
 
   /**

@@ -43,10 +43,10 @@ class CpuQdqPassTest {
             .addOutput(Tiny.value("y", TensorProto.DataType.FLOAT, "n", 10))
             .addInitializer(floats("W1", Tiny.random(8 * 27, 1, 0.3f), 8, 3, 3, 3))
             .addInitializer(floats("B1", Tiny.random(8, 2, 0.1f), 8))
-            .addInitializer(floats("gamma", positive(8, 3), 8))
+            .addInitializer(floats("gamma", Tiny.positive(8, 3), 8))
             .addInitializer(floats("beta", Tiny.random(8, 4, 0.2f), 8))
             .addInitializer(floats("mean", Tiny.random(8, 5, 0.2f), 8))
-            .addInitializer(floats("var", positive(8, 6), 8))
+            .addInitializer(floats("var", Tiny.positive(8, 6), 8))
             .addInitializer(floats("W2", Tiny.random(8 * 72, 7, 0.15f), 8, 8, 3, 3))
             .addInitializer(floats("B2", Tiny.random(8, 8, 0.1f), 8))
             .addInitializer(floats("W3", Tiny.random(80, 9, 0.5f), 10, 8))
@@ -269,14 +269,6 @@ class CpuQdqPassTest {
 
   static TensorProto floats(String name, float[] v, long... dims) {
     return Initializers.ofFloats(name, dims, v);
-  }
-
-  private static float[] positive(int n, long seed) {
-    float[] v = Tiny.random(n, seed, 0.3f);
-    for (int i = 0; i < n; i++) {
-      v[i] = 0.5f + Math.abs(v[i]);
-    }
-    return v;
   }
 
   private static AttributeProto ints(String name, long... v) {

@@ -33,6 +33,20 @@ final class Tiny {
     return v;
   }
 
+  /** A float32 initializer of {@code dims}. */
+  static TensorProto floats(String name, float[] v, long... dims) {
+    return Initializers.ofFloats(name, dims, v);
+  }
+
+  /** {@code n} values 0.5 + |N(0, 0.3²)|: BatchNormalization scales and variances. */
+  static float[] positive(int n, long seed) {
+    float[] v = random(n, seed, 0.3f);
+    for (int i = 0; i < n; i++) {
+      v[i] = 0.5f + Math.abs(v[i]);
+    }
+    return v;
+  }
+
   static ValueInfoProto value(String name, TensorProto.DataType type, Object... dims) {
     TensorShapeProto.Builder s = TensorShapeProto.newBuilder();
     for (Object d : dims) {
