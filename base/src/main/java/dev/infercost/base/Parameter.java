@@ -39,6 +39,10 @@ public enum Parameter {
   TARGET_GPU,
   /** The hardware a compressed model is built for (a catalog id, or the host). */
   TARGET,
+  /** The share of prunable MACs structured pruning removes. */
+  PRUNE,
+  /** The share of weights sparsity zeroes, and their pattern. */
+  SPARSITY,
   /** Bounds of an automatic search: its trial count and time budget. */
   SEARCH_BUDGET,
   /** The accuracy bound (largest accuracy drop, smallest mean cosine or largest metric drop). */

@@ -3,6 +3,7 @@ package dev.infercost.cli;
 import dev.infercost.compress.NodeFilter;
 import dev.infercost.compress.QuantOptions;
 import dev.infercost.cost.Catalog;
+import dev.infercost.models.SparsityOptions;
 import dev.infercost.profile.TaskMetrics;
 import dev.infercost.workflows.CompressReport;
 import dev.infercost.workflows.CompressRequest;
@@ -62,6 +63,31 @@ final class CompressCommand implements Callable<Integer> {
               + " Runtime's integer kernels). auto: search for the fastest variant on"
               + " --target that meets --max-accuracy-drop or --min-cosine.")
   MethodChoice method = new MethodChoice(Method.INT8_DYNAMIC);
+
+  @Option(
+      names = "--prune",
+      paramLabel = "R",
+      description =
+          "Structured pruning first: remove this fraction (0, 0.95] of the prunable MACs"
+              + " (encoder FFN neurons and attention heads, or Conv channels), calibrated and"
+              + " re-fitted on the calibration data; combines with every --method (none: pruning"
+              + " alone).")
+  Double prune;
+
+  @Option(
+      names = "--sparsity",
+      paramLabel = "S",
+      description =
+          "Zero this fraction [0, 1) of the MatMul/Gemm/Conv weights first (no faster on dense"
+              + " kernels; smaller when zipped); combines with every --method.")
+  Double sparsity;
+
+  @Option(
+      names = "--sparsity-pattern",
+      paramLabel = "PATTERN",
+      defaultValue = "unstructured",
+      description = "unstructured (default) or 2:4 (NVIDIA sparse tensor cores; needs 0.5).")
+  String sparsityPattern;
 
   @Option(
       names = "--target",
@@ -202,7 +228,8 @@ final class CompressCommand implements Callable<Integer> {
       CompressRequest.Builder b =
           CompressRequest.builder(
                   preprocess.apply(ModelRef.resolve(model, Optional.ofNullable(tokenizer))), out)
-              .optRecipe(Recipe.of(method.auto() ? Method.INT8_DYNAMIC : method.method(), q))
+              .optRecipe(
+                  staged(Recipe.of(method.auto() ? Method.INT8_DYNAMIC : method.method(), q), q))
               .optTarget(t)
               .optCalibrationSamples(calibSamples)
               .optThreads(threads)
@@ -243,6 +270,22 @@ final class CompressCommand implements Callable<Integer> {
       return ExitCodes.BOUND_NOT_MET;
     }
     return r.bound() != null && !r.bound().met() ? ExitCodes.BOUND_NOT_MET : ExitCodes.OK;
+  }
+
+  /** {@code r} behind the pruning and sparsity stages asked for. */
+  private Recipe staged(Recipe r, QuantOptions q) {
+    if (sparsity != null) {
+      r =
+          new Recipe.Sparse(
+              SparsityOptions.builder(sparsity)
+                  .optPattern(SparsityOptions.Pattern.parse(sparsityPattern))
+                  .build(),
+              r);
+    }
+    if (prune != null) {
+      r = new Recipe.Pruned(prune, q.filter(), r);
+    }
+    return r;
   }
 
   private int targetGpu(CompressRequest req) throws Exception {

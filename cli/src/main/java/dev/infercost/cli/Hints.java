@@ -34,6 +34,8 @@ final class Hints {
       case EXCLUDE -> List.of("--exclude");
       case TARGET_GPU -> List.of("--target-gpu");
       case TARGET -> List.of("--target");
+      case PRUNE -> List.of("--prune");
+      case SPARSITY -> List.of("--sparsity", "--sparsity-pattern");
       case SEARCH_BUDGET -> List.of("--max-trials", "--time-budget");
       case ACCURACY_BOUND -> List.of("--max-accuracy-drop", "--min-cosine", "--max-metric-drop");
       case METRIC -> List.of("--metric");

@@ -6,12 +6,16 @@ import picocli.CommandLine.ITypeConverter;
 import picocli.CommandLine.TypeConversionException;
 
 /**
- * {@code compress --method}: one {@link Method}, or {@code auto} for the search.
+ * {@code compress --method}: one {@link Method} ({@code none} is fp32: pruning or sparsity alone),
+ * or {@code auto} for the search.
  *
  * @param method the method, or {@code null} for {@code auto}
  */
 record MethodChoice(Method method) {
   static final String AUTO = "auto";
+
+  /** Pruning or sparsity alone: the fp32 model with only those stages. */
+  static final String NONE = "none";
 
   boolean auto() {
     return method == null;
@@ -29,10 +33,13 @@ record MethodChoice(Method method) {
       if (value.trim().toLowerCase(Locale.ROOT).equals(AUTO)) {
         return new MethodChoice(null);
       }
+      if (value.trim().toLowerCase(Locale.ROOT).equals(NONE)) {
+        return new MethodChoice(Method.FP32);
+      }
       try {
         return new MethodChoice(Method.parse(value));
       } catch (IllegalArgumentException e) {
-        throw new TypeConversionException(e.getMessage() + " or " + AUTO);
+        throw new TypeConversionException(e.getMessage() + ", " + NONE + " or " + AUTO);
       }
     }
   }

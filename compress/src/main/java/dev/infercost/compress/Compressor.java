@@ -359,6 +359,40 @@ public final class Compressor {
   }
 
   /**
+   * Structured pruning of whatever the model has: encoder blocks (feed-forward neurons and
+   * attention heads, {@link #prune}) when it has any, else Conv channels ({@link #pruneChannels}),
+   * {@code ratio} of the prunable MACs removed either way.
+   *
+   * @throws CompressException when the model has neither, naming what was looked for
+   */
+  public static CompressResult pruneStructured(
+      OnnxModel model, double ratio, NodeFilter filter, List<List<Tensor>> calibration)
+      throws CompressException {
+    PassResult canonical = canonical(model, PassContext.of(filter));
+    if (!EncoderStructures.find(canonical.model().getGraph(), filter, true, true)
+        .blocks()
+        .isEmpty()) {
+      return prune(model, PruneOptions.builder(ratio).optFilter(filter).build(), calibration);
+    }
+    try {
+      return pruneChannels(
+          model, ChannelPruneOptions.builder(ratio).optFilter(filter).build(), calibration);
+    } catch (CompressException e) {
+      if (e.hint().orElse(null) != Parameter.MODEL) {
+        throw e;
+      }
+      throw new CompressException(
+          model.displayName()
+              + ": nothing to prune: no encoder blocks ("
+              + EncoderStructures.LOOKED_FOR
+              + ") and "
+              + e.getMessage().substring(e.getMessage().indexOf(": ") + 2),
+          Parameter.MODEL,
+          e);
+    }
+  }
+
+  /**
    * Structured pruning of a transformer encoder, post-training: removes feed-forward intermediate
    * neurons and attention heads so that the weight matrices really shrink. The blocks are found
    * from the graph's shape (see {@code compress/README.md}); the model runs once over {@code
@@ -583,15 +617,45 @@ public final class Compressor {
     return new CompressResult(model.withProto(p), summaries, options);
   }
 
+  /**
+   * Two compressions of {@code source} run one after the other ({@code second} on {@code first}'s
+   * model: pruning, then quantization) as one result: both stages' passes in order, the options of
+   * {@code first} prefixed with {@code firstStage} and a dot, and the provenance of the written
+   * model naming {@code source} and every pass.
+   */
+  public static CompressResult combine(
+      OnnxModel source, CompressResult first, String firstStage, CompressResult second)
+      throws CompressException {
+    List<PassSummary> passes = new ArrayList<>(first.passes());
+    passes.addAll(second.passes());
+    Map<String, String> options = new LinkedHashMap<>();
+    first.options().forEach((k, v) -> options.put(firstStage + "." + k, v));
+    options.putAll(second.options());
+    ModelProto p =
+        stamped(
+            second.model().proto(),
+            source,
+            passes.stream().map(PassSummary::pass).toList(),
+            options);
+    checkLoads(source, p);
+    return new CompressResult(source.withProto(p), passes, options);
+  }
+
   private static ModelProto withProvenance(
       ModelProto p, OnnxModel source, List<Pass> passes, Map<String, String> options) {
+    return stamped(p, source, passes.stream().map(Pass::name).toList(), options);
+  }
+
+  /** {@code p} with infercost's provenance: the source, versions, the passes by name, options. */
+  private static ModelProto stamped(
+      ModelProto p, OnnxModel source, List<String> passes, Map<String, String> options) {
     Map<String, String> meta = new LinkedHashMap<>();
     meta.put("infercost.source_sha256", Hashes.sha256(source.proto().toByteArray()));
     meta.put("infercost.version", version());
     meta.put("infercost.onnxruntime", Models.ortEnvironment().getVersion());
     meta.put("infercost.java", Runtime.version().toString());
     meta.put("infercost.os", System.getProperty("os.name") + "/" + System.getProperty("os.arch"));
-    meta.put("infercost.passes", String.join(",", passes.stream().map(Pass::name).toList()));
+    meta.put("infercost.passes", String.join(",", passes));
     options.forEach((k, v) -> meta.put("infercost.option." + k, v));
     ModelProto.Builder b = p.toBuilder();
     for (int i = b.getMetadataPropsCount() - 1; i >= 0; i--) {

@@ -65,18 +65,16 @@ public record CompressRequest(
   }
 
   public CompressRequest {
-    if (!(recipe instanceof Recipe.Int8Dynamic
-        || recipe instanceof Recipe.Int8Qdq
-        || recipe instanceof Recipe.Int8Static)) {
+    if (!compresses(recipe)) {
       throw new IllegalArgumentException(
-          "compress quantizes to "
+          "compress builds "
               + Method.INT8_DYNAMIC
               + ", "
-              + Method.INT8_QDQ
-              + " or "
               + Method.INT8_STATIC
-              + ", not "
-              + recipe.method());
+              + " or "
+              + Method.INT8_QDQ
+              + ", with or without pruning or sparsity first (or only those), not "
+              + recipe.label());
     }
     if (calibrationSamples < 1 || threads < 1) {
       throw new IllegalArgumentException("calibration samples and threads must be >= 1");
@@ -197,6 +195,35 @@ public record CompressRequest(
    * per-channel and reduced-range settings with the other options at their defaults).
    */
   public QuantOptions quant() {
+    return quant(recipe);
+  }
+
+  private static boolean compresses(Recipe r) {
+    if (r instanceof Recipe.Pruned p) {
+      return p.then() instanceof Recipe.Fp32
+          || compresses(p.then())
+          || p.then() instanceof Recipe.Fp16;
+    }
+    if (r instanceof Recipe.Sparse p) {
+      return p.then() instanceof Recipe.Fp32
+          || compresses(p.then())
+          || p.then() instanceof Recipe.Fp16;
+    }
+    return r instanceof Recipe.Int8Dynamic
+        || r instanceof Recipe.Int8Qdq
+        || r instanceof Recipe.Int8Static;
+  }
+
+  private static QuantOptions quant(Recipe recipe) {
+    if (recipe instanceof Recipe.Pruned p) {
+      return quant(p.then());
+    }
+    if (recipe instanceof Recipe.Sparse p) {
+      return quant(p.then());
+    }
+    if (recipe instanceof Recipe.Fp32 || recipe instanceof Recipe.Fp16) {
+      return QuantOptions.defaults();
+    }
     if (recipe instanceof Recipe.Int8Static s) {
       QuantOptions d = QuantOptions.defaults();
       StaticOptions o = s.options();

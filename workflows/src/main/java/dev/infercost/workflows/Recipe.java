@@ -1,6 +1,7 @@
 package dev.infercost.workflows;
 
 import dev.infercost.compress.Fp16Options;
+import dev.infercost.compress.NodeFilter;
 import dev.infercost.compress.QuantOptions;
 import dev.infercost.compress.StaticOptions;
 
@@ -59,6 +60,73 @@ public sealed interface Recipe {
     @Override
     public Method method() {
       return Method.INT8_STATIC;
+    }
+  }
+
+  /**
+   * Structured pruning first (encoder neurons and heads, or Conv channels: {@code ratio} of the
+   * prunable MACs removed, calibrated on the plan's calibration data), then {@code then} on the
+   * pruned model ({@link Fp32} for pruning alone).
+   */
+  record Pruned(double ratio, NodeFilter filter, Recipe then) implements Recipe {
+    public Pruned {
+      if (!(ratio > 0 && ratio <= 0.95)) {
+        throw new IllegalArgumentException("prune ratio must be in (0, 0.95], got " + ratio);
+      }
+      if (then instanceof Pruned) {
+        throw new IllegalArgumentException("prune once, then compress: " + then.label());
+      }
+    }
+
+    @Override
+    public Method method() {
+      return then.method();
+    }
+
+    @Override
+    public String label() {
+      return String.format(java.util.Locale.ROOT, "pruned-%s", ratio)
+          + (then instanceof Fp32 ? "" : "+" + then.label());
+    }
+
+    @Override
+    public String fileName() {
+      return then instanceof Fp32
+          ? "model.pruned.onnx"
+          : then.fileName().replaceFirst("^model\\.", "model.pruned.");
+    }
+  }
+
+  /**
+   * Unstructured or 2:4 sparsity first (weights zeroed, shapes unchanged: smaller when zipped, no
+   * faster on dense kernels), then {@code then} ({@link Fp32} for sparsity alone).
+   */
+  record Sparse(dev.infercost.models.SparsityOptions options, Recipe then) implements Recipe {
+    public Sparse {
+      if (then instanceof Pruned || then instanceof Sparse) {
+        throw new IllegalArgumentException("sparsify once, then compress: " + then.label());
+      }
+    }
+
+    @Override
+    public Method method() {
+      return then.method();
+    }
+
+    @Override
+    public String label() {
+      return "sparse-"
+          + options.pattern().name().toLowerCase(java.util.Locale.ROOT).replace("two_four", "2:4")
+          + "-"
+          + options.sparsity()
+          + (then instanceof Fp32 ? "" : "+" + then.label());
+    }
+
+    @Override
+    public String fileName() {
+      return then instanceof Fp32
+          ? "model.sparse.onnx"
+          : then.fileName().replaceFirst("^model\\.", "model.sparse.");
     }
   }
 

@@ -80,25 +80,7 @@ public final class Variants {
     Path output = Reports.outDir(dir).resolve(recipe.fileName());
     OnnxModel input = Models.loadOnnx(model.file());
     long t0 = System.nanoTime();
-    CompressResult result;
-    if (recipe instanceof Recipe.Fp16 f) {
-      progress.accept("converting to fp16 (fp32 islands for sensitive ops, fp32 I/O)");
-      result = Compressor.toFp16(input, f.options());
-    } else if (recipe instanceof Recipe.Int8Dynamic q) {
-      progress.accept(compressing(recipe));
-      result = Compressor.quantizeDynamic(input, q.quant(), data.calibration());
-    } else if (recipe instanceof Recipe.Int8Qdq q) {
-      progress.accept(compressing(recipe));
-      result = Compressor.quantizeStatic(input, q.quant(), data.calibration());
-    } else if (recipe instanceof Recipe.Int8Static q) {
-      progress.accept(compressing(recipe));
-      if (stats == null) {
-        stats = Compressor.calibrate(input, data.calibration());
-      }
-      result = Compressor.quantizeStaticCpu(input, q.options(), stats);
-    } else {
-      throw new IllegalStateException("no builder for " + recipe);
-    }
+    CompressResult result = compress(input, recipe, true);
     double seconds = (System.nanoTime() - t0) / 1e9;
     Models.saveOnnx(result.model(), output);
     if (!(recipe instanceof Recipe.Fp16)) {
@@ -112,6 +94,64 @@ public final class Variants {
         result.options(),
         result.passes(),
         seconds);
+  }
+
+  /**
+   * {@code recipe} applied to {@code input}; {@code original} says whether {@code input} is the
+   * model itself (whose calibration statistics are shared) or a pruned or sparsified stage of it.
+   */
+  private CompressResult compress(OnnxModel input, Recipe recipe, boolean original)
+      throws InfercostException {
+    if (recipe instanceof Recipe.Pruned p) {
+      progress.accept(compressing(recipe));
+      CompressResult pruned =
+          Compressor.pruneStructured(input, p.ratio(), p.filter(), data.calibration());
+      return then(input, pruned, "prune", p.then());
+    }
+    if (recipe instanceof Recipe.Sparse sp) {
+      progress.accept(compressing(recipe));
+      CompressResult sparse =
+          Compressor.sparsify(input, sp.options(), data.calibration()).compressed();
+      return then(input, sparse, "sparsity", sp.then());
+    }
+    if (recipe instanceof Recipe.Fp16 f) {
+      progress.accept("converting to fp16 (fp32 islands for sensitive ops, fp32 I/O)");
+      return Compressor.toFp16(input, f.options());
+    }
+    if (recipe instanceof Recipe.Int8Dynamic q) {
+      progress.accept(compressing(recipe));
+      return Compressor.quantizeDynamic(input, q.quant(), data.calibration());
+    }
+    if (recipe instanceof Recipe.Int8Qdq q) {
+      progress.accept(compressing(recipe));
+      return Compressor.quantizeStatic(input, q.quant(), data.calibration());
+    }
+    if (recipe instanceof Recipe.Int8Static q) {
+      progress.accept(compressing(recipe));
+      CalibrationStats s;
+      if (original) {
+        if (stats == null) {
+          stats = Compressor.calibrate(input, data.calibration());
+        }
+        s = stats;
+      } else {
+        s = Compressor.calibrate(input, data.calibration());
+      }
+      return Compressor.quantizeStaticCpu(input, q.options(), s);
+    }
+    throw new IllegalStateException("no builder for " + recipe);
+  }
+
+  /**
+   * {@code first} (a stage run on {@code source}), then {@code then} on its model, as one result.
+   */
+  private CompressResult then(OnnxModel source, CompressResult first, String stage, Recipe then)
+      throws InfercostException {
+    if (then instanceof Recipe.Fp32) {
+      return first;
+    }
+    CompressResult second = compress(first.model(), then, false);
+    return Compressor.combine(source, first, stage, second);
   }
 
   private String compressing(Recipe recipe) {

@@ -32,6 +32,15 @@ import org.ojalgo.matrix.store.R064Store;
  * re-fit is kept only where its calibration error is below plain removal with bias compensation.
  */
 public final class PrunePlanner {
+
+  static {
+    // ojAlgo prints a multi-line note about hardware profiles to stdout on first use unless this
+    // property is set; stdout belongs to the command's result (a table or one JSON document).
+    if (System.getProperty("shut.up.ojAlgo") == null) {
+      System.setProperty("shut.up.ojAlgo", "true");
+    }
+  }
+
   /** Ridge strength relative to the mean variance of the kept features. */
   static final double RIDGE = 1e-2;
 
