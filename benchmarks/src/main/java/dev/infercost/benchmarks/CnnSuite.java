@@ -315,7 +315,8 @@ public final class CnnSuite {
             .map(t -> t.config())
             .findFirst()
             .orElse(auto.method());
-    labels.add("auto (" + kept + ")");
+    // The kept-in-fp32 list can be long: results.json has the report's path, the table a summary.
+    labels.add("auto (" + kept.replaceAll(" \\(.*\\)$", "") + ")");
     files.add(auto.output().path());
 
     List<EvalReport> fid = new ArrayList<>();

@@ -101,6 +101,23 @@ final class MlsdMetrics {
                     "the model has no output '" + name + "'; these metrics are for M-LSD", null));
   }
 
+  /** An accumulator whose score is the mean of one value per image. */
+  private abstract static class MeanOverImages implements TaskMetric.Accumulator {
+    private double sum;
+    private int n;
+
+    /** Adds one image's value. */
+    final void record(double v) {
+      sum += v;
+      n++;
+    }
+
+    @Override
+    public final double score() {
+      return n == 0 ? 0 : sum / n;
+    }
+  }
+
   /**
    * Line-segment agreement with the reference: mean over images of the F1 of the candidate's
    * decoded segments against the reference's (the reference scores 1).
@@ -129,10 +146,7 @@ final class MlsdMetrics {
 
     @Override
     public Accumulator accumulator(Context context) {
-      return new Accumulator() {
-        double sum;
-        int n;
-
+      return new MeanOverImages() {
         @Override
         public void add(Batch b) throws InfercostException {
           Tensor rs = output(b.referenceOutputs(), "scores");
@@ -140,14 +154,8 @@ final class MlsdMetrics {
           Tensor cs = output(b.outputs(), "scores");
           Tensor co = output(b.outputs(), "offsets");
           for (int i = 0; i < b.size(); i++) {
-            sum += f1(decode(rs, ro, i), decode(cs, co, i));
-            n++;
+            record(f1(decode(rs, ro, i), decode(cs, co, i)));
           }
-        }
-
-        @Override
-        public double score() {
-          return n == 0 ? 0 : sum / n;
         }
       };
     }
@@ -172,10 +180,7 @@ final class MlsdMetrics {
 
     @Override
     public Accumulator accumulator(Context context) {
-      return new Accumulator() {
-        double sum;
-        int n;
-
+      return new MeanOverImages() {
         @Override
         public void add(Batch b) throws InfercostException {
           float[] r = output(b.referenceOutputs(), "scores").toFloats();
@@ -190,14 +195,8 @@ final class MlsdMetrics {
               rr += (double) r[k] * r[k];
               cc += (double) c[k] * c[k];
             }
-            sum += rr == 0 && cc == 0 ? 1 : dot / Math.sqrt(Math.max(rr * cc, 1e-30));
-            n++;
+            record(rr == 0 && cc == 0 ? 1 : dot / Math.sqrt(Math.max(rr * cc, 1e-30)));
           }
-        }
-
-        @Override
-        public double score() {
-          return n == 0 ? 0 : sum / n;
         }
       };
     }
