@@ -166,7 +166,9 @@ public record EvalData(
       }
     }
     Tensor label = all.remove("label");
-    List<Tensor> inputs = Inputs.fromData(source.toString(), specs, all, null);
+    // A fixed dim 0 is the model's batch size, not the sample count: the data is split into
+    // batches of it below, so it is not checked against the whole file.
+    List<Tensor> inputs = Inputs.fromData(source.toString(), anyRows(specs), all, null);
     long rows = inputs.get(0).shape()[0];
     for (Tensor t : inputs) {
       if (t.shape()[0] != rows) {
@@ -175,7 +177,11 @@ public record EvalData(
       }
     }
     long[] labels = label == null ? new long[0] : labels(source, label, rows);
-    return new EvalData(source.toString(), split(inputs, rows), labels, maskName(specs));
+    return new EvalData(
+        source.toString(),
+        split(inputs, rows, batchRows(source, specs, rows, null)),
+        labels,
+        maskName(specs));
   }
 
   private static long[] labels(Path source, Tensor label, long rows) throws DataException {
@@ -192,11 +198,69 @@ public record EvalData(
     return out;
   }
 
-  /** Splits row-aligned tensors into batches of {@link #BATCH} rows. */
-  private static List<List<Tensor>> split(List<Tensor> inputs, long rows) {
+  /**
+   * Rows per batch for a model with {@code specs}: the fixed dim 0 of its inputs (a model exported
+   * with batch 1 runs one sample at a time), else {@link #BATCH}. Failures carry {@code hint} (may
+   * be null).
+   *
+   * @throws DataException when inputs fix different batch sizes, or {@code rows} samples do not
+   *     fill whole batches of the fixed size
+   */
+  static int batchRows(Path source, List<TensorSpec> specs, long rows, Parameter hint)
+      throws DataException {
+    long fixed = -1;
+    for (TensorSpec s : specs) {
+      if (s.rankKnown() && !s.dims().isEmpty() && s.dims().get(0).isFixed()) {
+        long k = s.dims().get(0).size();
+        if (fixed > 0 && k != fixed) {
+          throw DataException.of(
+              source,
+              "the model's inputs fix different batch sizes ("
+                  + fixed
+                  + " and "
+                  + k
+                  + "); evaluation needs one",
+              hint);
+        }
+        fixed = k;
+      }
+    }
+    if (fixed <= 0) {
+      return BATCH;
+    }
+    if (rows % fixed != 0) {
+      throw DataException.of(
+          source,
+          rows
+              + " samples do not fill whole batches of "
+              + fixed
+              + " (the model's fixed batch size); give a multiple of "
+              + fixed,
+          hint);
+    }
+    return (int) fixed;
+  }
+
+  /** {@code specs} with every dim 0 left open, for checking a file of many batches. */
+  private static List<TensorSpec> anyRows(List<TensorSpec> specs) {
+    List<TensorSpec> out = new ArrayList<>();
+    for (TensorSpec s : specs) {
+      if (s.rankKnown() && !s.dims().isEmpty() && s.dims().get(0).isFixed()) {
+        List<Dim> d = new ArrayList<>(s.dims());
+        d.set(0, Dim.unknown());
+        out.add(new TensorSpec(s.name(), s.dtype(), d, true));
+      } else {
+        out.add(s);
+      }
+    }
+    return out;
+  }
+
+  /** Splits row-aligned tensors into batches of {@code per} rows. */
+  private static List<List<Tensor>> split(List<Tensor> inputs, long rows, int per) {
     List<List<Tensor>> batches = new ArrayList<>();
-    for (long start = 0; start < rows; start += BATCH) {
-      long n = Math.min(BATCH, rows - start);
+    for (long start = 0; start < rows; start += per) {
+      long n = Math.min(per, rows - start);
       List<Tensor> batch = new ArrayList<>();
       for (Tensor t : inputs) {
         long[] shape = t.shape();
@@ -271,7 +335,11 @@ public record EvalData(
     shape[0] = rows;
     System.arraycopy(rowShape, 0, shape, 1, rowShape.length);
     Tensor t = Tensor.ofFloats(spec.name(), shape, x);
-    return new EvalData(file.toString(), split(List.of(t), rows), labels, Optional.empty());
+    return new EvalData(
+        file.toString(),
+        split(List.of(t), rows, batchRows(file, specs, rows, null)),
+        labels,
+        Optional.empty());
   }
 
   /** The per-row shape of the input, which must hold {@code features} values. */

@@ -63,8 +63,9 @@ final class ImageFolder {
     long[] labels = labelled ? items.stream().mapToLong(Item::label).toArray() : new long[0];
     List<List<Tensor>> batches = new ArrayList<>();
     int per = plan.elements();
-    for (int start = 0; start < items.size(); start += EvalData.BATCH) {
-      int n = Math.min(EvalData.BATCH, items.size() - start);
+    int rows = EvalData.batchRows(dir, specs, items.size(), hint);
+    for (int start = 0; start < items.size(); start += rows) {
+      int n = Math.min(rows, items.size() - start);
       float[] x = new float[n * per];
       for (int i = 0; i < n; i++) {
         Item it = items.get(start + i);

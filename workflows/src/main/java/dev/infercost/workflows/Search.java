@@ -215,7 +215,11 @@ public final class Search {
                   ? "; stopped after " + sensitivity.size() + " layers at the time budget"
                   : "");
     }
-    if (built.stream().noneMatch(Built::met) && base.isPresent() && !sensitivity.isEmpty()) {
+    // A trial that quantizes nothing (int8-dynamic of a CNN without MatMul) meets any bound but is
+    // the input: it does not stop the search from keeping sensitive layers in fp32.
+    if (built.stream().noneMatch(b -> b.met() && rewritten(b.variant()) > 0)
+        && base.isPresent()
+        && !sensitivity.isEmpty()) {
       // Keeping every layer in fp32 is the input itself: stop one short of that.
       for (int k = 1; k < sensitivity.size(); k *= 2) {
         if (built.size() >= options.maxTrials() || System.nanoTime() > deadline) {

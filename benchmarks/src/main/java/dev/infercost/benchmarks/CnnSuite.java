@@ -1,0 +1,432 @@
+package dev.infercost.benchmarks;
+
+import dev.infercost.compress.CpuFeatures;
+import dev.infercost.models.DType;
+import dev.infercost.models.Dim;
+import dev.infercost.models.ModelFormat;
+import dev.infercost.models.Models;
+import dev.infercost.models.Tensor;
+import dev.infercost.models.TensorSpec;
+import dev.infercost.profile.EvalData;
+import dev.infercost.profile.EvalReport;
+import dev.infercost.profile.Evaluator;
+import dev.infercost.profile.HostInfo;
+import dev.infercost.profile.LatencyStats;
+import dev.infercost.profile.MetricScore;
+import dev.infercost.profile.MetricSet;
+import dev.infercost.profile.Preprocessing;
+import dev.infercost.profile.ProfileOptions;
+import dev.infercost.profile.SideBySide;
+import dev.infercost.workflows.Bound;
+import dev.infercost.workflows.CompressReport;
+import dev.infercost.workflows.CompressRequest;
+import dev.infercost.workflows.CompressWorkflow;
+import dev.infercost.workflows.Method;
+import dev.infercost.workflows.ModelRef;
+import dev.infercost.workflows.Recipe;
+import dev.infercost.workflows.Reports;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import java.util.stream.Stream;
+
+/**
+ * The real-CNN suite: digits-cnn (built-in) and M-LSD (a pretrained MobileNetV2-based line-segment
+ * detector, fetched by {@code benchmarks/fetch-mlsd}) compressed with int8-static, int8-dynamic and
+ * {@code --method auto} (min cosine {@value #MIN_COSINE}), each compared with fp32 in one process
+ * at 1 thread: latency interleaved ({@link SideBySide}), output fidelity and a task check on
+ * held-out data.
+ *
+ * <p>M-LSD's data are rendered line images (PNG, {@link LineImages}) read through the image-folder
+ * reader (a {@code preprocess.yaml}: raw 0..255 RGB, NHWC), then given the constant alpha channel
+ * the model's 4-channel input takes and written as {@code .npz}: images give 1 or 3 channels.
+ *
+ * <p>How to run: {@code benchmarks/fetch-mlsd && benchmarks/cnn-suite [--models a,b] [--rounds 12]
+ * [--samples 10] [--calib 32] [--held 32] [--max-trials 12]}. Writes {@code
+ * benchmarks/target/cnn-suite/results.json}.
+ */
+public final class CnnSuite {
+  static final double MIN_COSINE = 0.99;
+  static final double SPEEDUP_GOAL = 1.5;
+  private static final String DIGITS = "digits-cnn";
+
+  private CnnSuite() {}
+
+  /**
+   * One variant of one model.
+   *
+   * @param variant fp32, a recipe's label, or auto with the configuration it kept
+   * @param meanCosine mean cosine of the first output with fp32's, over the held-out samples
+   * @param task the task check: top-1 accuracy (digits-cnn) or segment F1 vs fp32 (M-LSD)
+   * @param metrics every task metric score
+   * @param speedup fp32 p50 ÷ this p50, measured side by side
+   */
+  record Row(
+      String model,
+      String variant,
+      String file,
+      long bytes,
+      double meanCosine,
+      double minCosine,
+      Double task,
+      Map<String, Double> metrics,
+      LatencyStats latency,
+      double speedup) {}
+
+  /** What results.json holds. */
+  record Results(
+      HostInfo host,
+      String int8Isa,
+      String settings,
+      Map<String, String> taskChecks,
+      List<Row> rows,
+      Map<String, Boolean> goals) {}
+
+  /** A model with its data: held-out evaluation data, calibration data, latency inputs. */
+  private record Case(
+      String name,
+      String fp32,
+      boolean real,
+      Optional<Path> held,
+      Optional<Path> calib,
+      EvalData eval,
+      List<Tensor> latencyInputs,
+      MetricSet metrics,
+      String taskCheck) {}
+
+  public static void main(String[] args) throws Exception {
+    List<String> names = null;
+    int rounds = 12;
+    int samples = 10;
+    int calib = 32;
+    int held = 32;
+    int maxTrials = 12;
+    for (int i = 0; i + 1 < args.length; i += 2) {
+      switch (args[i]) {
+        case "--models" -> names = List.of(args[i + 1].split(","));
+        case "--rounds" -> rounds = Integer.parseInt(args[i + 1]);
+        case "--samples" -> samples = Integer.parseInt(args[i + 1]);
+        case "--calib" -> calib = Integer.parseInt(args[i + 1]);
+        case "--held" -> held = Integer.parseInt(args[i + 1]);
+        case "--max-trials" -> maxTrials = Integer.parseInt(args[i + 1]);
+        default -> throw new IllegalArgumentException("unknown option " + args[i]);
+      }
+    }
+    Path dir = Path.of("benchmarks", "target", "cnn-suite").toAbsolutePath();
+    Path mlsd = Path.of("benchmarks", "target", "mlsd", "package", "ONNX").toAbsolutePath();
+    if (names == null) {
+      names = new ArrayList<>(List.of(DIGITS));
+      names.addAll(mlsdModels(mlsd));
+    }
+    Files.createDirectories(dir);
+    List<Row> rows = new ArrayList<>();
+    Map<String, String> checks = new LinkedHashMap<>();
+    Map<String, Boolean> goals = new LinkedHashMap<>();
+    ProfileOptions o =
+        ProfileOptions.builder()
+            .optThreads(1)
+            .optWarmup(10, 0)
+            .optSampling(samples, 0, 600_000)
+            .build();
+    for (String name : names) {
+      Case c =
+          name.equals(DIGITS)
+              ? digits()
+              : mlsd(mlsd.resolve(name + ".onnx"), dir.resolve("data"), calib, held);
+      checks.put(c.name(), c.taskCheck());
+      List<Row> model = run(c, dir.resolve(c.name()), o, rounds, maxTrials);
+      rows.addAll(model);
+      goals.putAll(goals(c, model));
+    }
+    Results res =
+        new Results(
+            HostInfo.current(),
+            CpuFeatures.int8InstructionSet(),
+            "1 thread; latency on one held-out sample (digits-cnn: synthetic 1x1x8x8), "
+                + rounds
+                + " interleaved rounds x "
+                + samples
+                + " runs per model; M-LSD data: "
+                + calib
+                + " calibration and "
+                + held
+                + " held-out rendered images; auto: min cosine "
+                + MIN_COSINE
+                + ", at most "
+                + maxTrials
+                + " trials",
+            checks,
+            rows,
+            goals);
+    Reports.writeJson(dir.resolve("results.json"), res);
+    print(res);
+  }
+
+  /** The M-LSD files the fetch script extracted, by stem. */
+  private static List<String> mlsdModels(Path dir) throws java.io.IOException {
+    if (!Files.isDirectory(dir)) {
+      log("no M-LSD models in " + dir + "; run benchmarks/fetch-mlsd first (digits-cnn only)");
+      return List.of();
+    }
+    try (Stream<Path> s = Files.list(dir)) {
+      return s.map(p -> p.getFileName().toString())
+          .filter(f -> f.endsWith(".onnx"))
+          .map(f -> f.substring(0, f.length() - 5))
+          .sorted()
+          .toList();
+    }
+  }
+
+  private static Case digits() throws Exception {
+    String fp32 = Models.resolve(DIGITS, ModelFormat.ONNX).toString();
+    var b = Models.builtin(DIGITS).orElseThrow();
+    Path data = Models.builtinFile(b, b.testDataResource().orElseThrow());
+    EvalData eval = EvalData.load(data, Evaluator.inputSpecs(fp32), Optional.empty());
+    List<Tensor> inputs =
+        SideBySide.syntheticInputs(fp32, Map.of("input", new long[] {1, 1, 8, 8}), s -> {});
+    return new Case(
+        DIGITS,
+        fp32,
+        false,
+        Optional.empty(),
+        Optional.empty(),
+        eval,
+        inputs,
+        MetricSet.none(),
+        "top-1 accuracy on the bundled labelled held-out digits (calibration: the built-in split)");
+  }
+
+  /**
+   * Renders calibration and held-out images for {@code model}'s input size (once per size), reads
+   * them through the image-folder reader and writes the 4-channel {@code .npz} inputs.
+   */
+  private static Case mlsd(Path model, Path dataRoot, int calib, int held) throws Exception {
+    String fp32 = model.toString();
+    TensorSpec in = Evaluator.inputSpecs(fp32).get(0);
+    int h = (int) in.dims().get(1).size();
+    int w = (int) in.dims().get(2).size();
+    if (h != w || in.dims().get(3).size() != 4) {
+      throw new IllegalStateException(fp32 + ": expected a square NHWC RGBA input, got " + in);
+    }
+    Path sized = dataRoot.resolve(h + "x" + w);
+    Path calibNpz = images(sized.resolve("calib"), in, calib, h, 1);
+    Path heldNpz = images(sized.resolve("held"), in, held, h, 2);
+    EvalData eval = EvalData.load(heldNpz, List.of(in), Optional.empty());
+    MetricSet metrics =
+        new MetricSet(
+            List.of(new MlsdMetrics.SegmentF1(), new MlsdMetrics.ScoresCosine()), Optional.empty());
+    String name = model.getFileName().toString().replace(".onnx", "");
+    return new Case(
+        name,
+        fp32,
+        true,
+        Optional.of(heldNpz),
+        Optional.of(calibNpz),
+        eval,
+        eval.batches().get(0),
+        metrics,
+        "segment F1 vs fp32: segments decoded as the package does (score >= "
+            + MlsdMetrics.THRESHOLD
+            + ", top "
+            + MlsdMetrics.TOP_K
+            + "), matched one-to-one when both endpoints lie within "
+            + MlsdMetrics.MATCH_CELLS
+            + " output cells; also the cosine of the 'scores' heatmap");
+  }
+
+  /** {@code dir/png} rendered and read as an image folder, written as {@code dir/input.npz}. */
+  private static Path images(Path dir, TensorSpec in, int count, int size, long seed)
+      throws Exception {
+    Path png = dir.resolve("png");
+    Path npz = dir.resolve("input.npz");
+    LineImages.render(png, count, size, seed * 1000 + size);
+    // Raw 0..255 RGB in NHWC, as the package's own preprocessing feeds the model.
+    Files.writeString(
+        png.resolve(Preprocessing.FILE_NAME), "scale: 1\nchannels: rgb\nlayout: nhwc\n");
+    TensorSpec rgb =
+        new TensorSpec(
+            in.name(),
+            DType.FLOAT32,
+            List.of(Dim.symbolic("N"), Dim.fixed(size), Dim.fixed(size), Dim.fixed(3)));
+    EvalData d = EvalData.load(png, List.of(rgb), Optional.empty());
+    List<Tensor> all = d.batches().stream().map(b -> b.get(0)).toList();
+    LineImages.writeNpz(npz, LineImages.withAlpha(concat(all), in.name()));
+    return npz;
+  }
+
+  private static Tensor concat(List<Tensor> ts) {
+    long rows = ts.stream().mapToLong(t -> t.shape()[0]).sum();
+    long[] shape = ts.get(0).shape();
+    shape[0] = rows;
+    float[] out = new float[(int) Tensor.elementCount(shape)];
+    int at = 0;
+    for (Tensor t : ts) {
+      float[] v = t.toFloats();
+      System.arraycopy(v, 0, out, at, v.length);
+      at += v.length;
+    }
+    return Tensor.ofFloats(ts.get(0).name(), shape, out);
+  }
+
+  private static CompressRequest.Builder request(Case c, Path out)
+      throws dev.infercost.base.InfercostException {
+    CompressRequest.Builder b =
+        CompressRequest.builder(ModelRef.resolve(c.real() ? c.fp32() : c.name()), out)
+            .optThreads(1)
+            .optMeasure(false)
+            .optMetrics(c.metrics());
+    c.held().ifPresent(b::optData);
+    c.calib().ifPresent(b::optCalibrationData);
+    return b;
+  }
+
+  private static List<Row> run(Case c, Path dir, ProfileOptions o, int rounds, int maxTrials)
+      throws Exception {
+    List<String> labels = new ArrayList<>();
+    List<String> files = new ArrayList<>();
+    labels.add(Method.FP32.label());
+    files.add(c.fp32());
+    for (Method m : List.of(Method.INT8_STATIC, Method.INT8_DYNAMIC)) {
+      log(c.name() + ": building " + m.label());
+      CompressReport r =
+          CompressWorkflow.run(
+              request(c, dir.resolve(m.label())).optRecipe(Recipe.of(m)).build(), CnnSuite::log);
+      labels.add(m.label());
+      files.add(r.output().path());
+    }
+    log(c.name() + ": searching (auto, min cosine " + MIN_COSINE + ")");
+    CompressReport auto =
+        CompressWorkflow.run(
+            request(c, dir.resolve("auto"))
+                .optBound(Bound.minCosine(MIN_COSINE))
+                .optSearch(new CompressRequest.SearchBudget(maxTrials, Duration.ofMinutes(15)))
+                .build(),
+            CnnSuite::log);
+    var s = auto.search();
+    String kept =
+        s.trials().stream()
+            .filter(t -> t.number() == s.chosen())
+            .map(t -> t.config())
+            .findFirst()
+            .orElse(auto.method());
+    // The kept-in-fp32 list can be long: results.json has the report's path, the table a summary.
+    labels.add("auto (" + kept.replaceAll(" \\(.*\\)$", "") + ")");
+    files.add(auto.output().path());
+
+    List<EvalReport> fid = new ArrayList<>();
+    for (String f : files) {
+      fid.add(Evaluator.evaluate(c.fp32(), f, c.eval(), 1, c.metrics(), CnnSuite::log));
+    }
+    log(c.name() + ": latency, " + files.size() + " models interleaved");
+    List<LatencyStats> lat =
+        SideBySide.measure(files, c.latencyInputs(), o, rounds, CnnSuite::log).stream()
+            .map(SideBySide.Result::stats)
+            .toList();
+    List<Row> rows = new ArrayList<>();
+    for (int i = 0; i < files.size(); i++) {
+      EvalReport e = fid.get(i);
+      Map<String, Double> metrics = new LinkedHashMap<>();
+      for (MetricScore m : e.metrics()) {
+        metrics.put(m.name(), m.candidate());
+      }
+      Double task = c.real() ? metrics.get("mlsd-segment-f1") : e.candidateAccuracy();
+      rows.add(
+          new Row(
+              c.name(),
+              labels.get(i),
+              files.get(i),
+              Files.size(Path.of(files.get(i))),
+              e.meanCosine(),
+              e.minCosine(),
+              task,
+              metrics,
+              lat.get(i),
+              lat.get(0).p50() / lat.get(i).p50()));
+    }
+    return rows;
+  }
+
+  /**
+   * The goals for one model: the best variant within the cosine bound at least {@value
+   * #SPEEDUP_GOAL}× fp32 (M-LSD only: the real CNN), and auto no slower than the best fixed recipe
+   * within the same bound (its p50 at most that recipe's upper 95% CI of the median).
+   */
+  private static Map<String, Boolean> goals(Case c, List<Row> rows) {
+    Map<String, Boolean> g = new LinkedHashMap<>();
+    Row stat = rows.get(1);
+    Row auto = rows.get(rows.size() - 1);
+    if (c.real()) {
+      g.put(
+          c.name() + ": " + Method.INT8_STATIC.label() + " >= 1.5x fp32 at cosine >= 0.99",
+          stat.speedup() >= SPEEDUP_GOAL && stat.meanCosine() >= MIN_COSINE);
+      g.put(
+          c.name() + ": auto >= 1.5x fp32 at cosine >= 0.99",
+          auto.speedup() >= SPEEDUP_GOAL && auto.meanCosine() >= MIN_COSINE);
+    }
+    Row best = rows.get(0);
+    for (Row r : rows.subList(1, rows.size() - 1)) {
+      if (r.meanCosine() >= MIN_COSINE && r.latency().p50() < best.latency().p50()) {
+        best = r;
+      }
+    }
+    g.put(
+        c.name() + ": auto not slower than the best fixed recipe in bound (" + best.variant() + ")",
+        auto.latency().p50() <= best.latency().ciHigh());
+    return g;
+  }
+
+  private static void print(Results r) {
+    System.out.printf(
+        Locale.ROOT,
+        "CNN suite on %s (%d logical cores, int8 ISA %s), ONNX Runtime %s%n%s%n%n",
+        r.host().cpuModel(),
+        r.host().logicalCores(),
+        r.int8Isa(),
+        r.host().onnxRuntime(),
+        r.settings());
+    System.out.printf(
+        Locale.ROOT,
+        "%-18s %-46s %7s %8s %8s %8s %8s %17s %8s%n",
+        "model",
+        "variant",
+        "size MB",
+        "mean cos",
+        "min cos",
+        "heat cos",
+        "task",
+        "p50 ms (95% CI)",
+        "speed-up");
+    for (Row row : r.rows()) {
+      System.out.printf(
+          Locale.ROOT,
+          "%-18s %-46s %7.2f %8.4f %8.4f %8s %8s %8.3f ±%6.3f %7.2fx%n",
+          row.model(),
+          row.variant(),
+          row.bytes() / 1e6,
+          row.meanCosine(),
+          row.minCosine(),
+          row.metrics().containsKey("mlsd-scores-cosine")
+              ? String.format(Locale.ROOT, "%.4f", row.metrics().get("mlsd-scores-cosine"))
+              : "-",
+          row.task() == null ? "-" : String.format(Locale.ROOT, "%.4f", row.task()),
+          row.latency().p50(),
+          (row.latency().ciHigh() - row.latency().ciLow()) / 2,
+          row.speedup());
+    }
+    System.out.println();
+    r.taskChecks().forEach((k, v) -> System.out.printf(Locale.ROOT, "task %s: %s%n", k, v));
+    System.out.println();
+    r.goals()
+        .forEach((k, v) -> System.out.printf(Locale.ROOT, "%-90s %s%n", k, v ? "PASS" : "FAIL"));
+  }
+
+  private static void log(String line) {
+    System.err.println(line);
+  }
+}

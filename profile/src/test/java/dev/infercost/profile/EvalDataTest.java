@@ -1,0 +1,128 @@
+package dev.infercost.profile;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.infercost.base.Parameter;
+import dev.infercost.models.DType;
+import dev.infercost.models.Dim;
+import dev.infercost.models.TensorSpec;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Batching of {@link EvalData}: a model whose inputs fix dim 0 (exported with batch 1, as tf2onnx
+ * does) gets batches of that size from a file or folder of many samples; other models get batches
+ * of {@link EvalData#BATCH}.
+ */
+class EvalDataTest {
+  @TempDir Path tmp;
+
+  private static TensorSpec vector(Dim batch) {
+    return new TensorSpec("x", DType.FLOAT32, List.of(batch, Dim.fixed(2)));
+  }
+
+  private Path threeRows() throws Exception {
+    Map<String, byte[]> arrays = new LinkedHashMap<>();
+    arrays.put("x", Npy.v1(Npy.header("<f4", false, 3, 2), Npy.floats(0, 1, 2, 3, 4, 5)));
+    arrays.put("label", Npy.v1(Npy.header("<i8", false, 3), Npy.longs(7, 8, 9)));
+    return Npy.npz(tmp.resolve("d.npz"), arrays, false);
+  }
+
+  @Test
+  void aFixedBatchOfOneSplitsArraysIntoSingleSamples() throws Exception {
+    EvalData d = EvalData.load(threeRows(), List.of(vector(Dim.fixed(1))), Optional.empty());
+    assertEquals(3, d.batches().size());
+    assertEquals(3, d.samples());
+    for (int i = 0; i < 3; i++) {
+      var t = d.batches().get(i).get(0);
+      assertArrayEquals(new long[] {1, 2}, t.shape());
+      assertArrayEquals(new float[] {2 * i, 2 * i + 1}, t.toFloats(), 0f, "row " + i);
+    }
+    assertArrayEquals(new long[] {7, 8, 9}, d.labels());
+    // drop() keeps the labels of the remaining batches aligned.
+    assertArrayEquals(new long[] {8, 9}, d.drop(1).labels());
+  }
+
+  @Test
+  void anOpenBatchDimKeepsTheDefaultBatches() throws Exception {
+    EvalData d = EvalData.load(threeRows(), List.of(vector(Dim.symbolic("N"))), Optional.empty());
+    assertEquals(1, d.batches().size());
+    assertArrayEquals(new long[] {3, 2}, d.batches().get(0).get(0).shape());
+  }
+
+  @Test
+  void samplesThatDoNotFillTheFixedBatchAreRefused() throws Exception {
+    DataException e =
+        assertThrows(
+            DataException.class,
+            () -> EvalData.load(threeRows(), List.of(vector(Dim.fixed(2))), Optional.empty()));
+    assertTrue(e.getMessage().contains("3 samples"), e.getMessage());
+    assertTrue(e.getMessage().contains("multiple of 2"), e.getMessage());
+  }
+
+  @Test
+  void csvRowsFollowTheFixedBatch() throws Exception {
+    Path csv = tmp.resolve("d.csv");
+    Files.writeString(csv, "a,b,label\n0,1,0\n2,3,1\n");
+    EvalData d = EvalData.load(csv, List.of(vector(Dim.fixed(1))), Optional.empty());
+    assertEquals(2, d.batches().size());
+    assertArrayEquals(new float[] {2, 3}, d.batches().get(1).get(0).toFloats(), 0f);
+  }
+
+  @Test
+  void imageFoldersFollowTheFixedBatch() throws Exception {
+    Path dir = tmp.resolve("images");
+    for (int i = 0; i < 3; i++) {
+      ImageFolderTest.png(dir.resolve(i + ".png"), ImageFolderTest.random(4, 4, i));
+    }
+    TensorSpec spec =
+        new TensorSpec(
+            "image",
+            DType.FLOAT32,
+            List.of(Dim.fixed(1), Dim.fixed(4), Dim.fixed(4), Dim.fixed(3)));
+    EvalData d = EvalData.load(dir, List.of(spec), Optional.empty());
+    assertEquals(3, d.batches().size());
+    assertArrayEquals(new long[] {1, 4, 4, 3}, d.batches().get(2).get(0).shape());
+    // The same pixels as one batch of three from an open batch dim, sample by sample.
+    TensorSpec open =
+        new TensorSpec(
+            "image",
+            DType.FLOAT32,
+            List.of(Dim.symbolic("N"), Dim.fixed(4), Dim.fixed(4), Dim.fixed(3)));
+    float[] all =
+        EvalData.load(dir, List.of(open), Optional.empty()).batches().get(0).get(0).toFloats();
+    for (int i = 0; i < 3; i++) {
+      assertArrayEquals(
+          Arrays.copyOfRange(all, i * 48, (i + 1) * 48),
+          d.batches().get(i).get(0).toFloats(),
+          0f,
+          "image " + i);
+    }
+    TensorSpec two =
+        new TensorSpec(
+            "image",
+            DType.FLOAT32,
+            List.of(Dim.fixed(2), Dim.fixed(4), Dim.fixed(4), Dim.fixed(3)));
+    DataException e =
+        assertThrows(
+            DataException.class,
+            () ->
+                EvalData.load(
+                    dir,
+                    List.of(two),
+                    Optional.empty(),
+                    Optional.empty(),
+                    Parameter.CALIBRATION_DATA));
+    assertEquals(Optional.of(Parameter.CALIBRATION_DATA), e.hint(), e.getMessage());
+  }
+}
