@@ -115,6 +115,15 @@ final class ChooseCommand implements Callable<Integer> {
   int threads = Runtime.getRuntime().availableProcessors();
 
   @Option(
+      names = "--prune",
+      split = ",",
+      paramLabel = "R",
+      description =
+          "A ladder of structured-pruning ratios, e.g. 0.1,0.3: every method is also built"
+              + " pruned at each and priced.")
+  List<Double> prune = new ArrayList<>();
+
+  @Option(
       names = "--out",
       paramLabel = "DIR",
       description = "Write report.json and report.md here.")
@@ -145,7 +154,8 @@ final class ChooseCommand implements Callable<Integer> {
               .optData(data)
               .optCatalog(catalog)
               .optMeasuredOn(measuredOn)
-              .optOutDir(out);
+              .optOutDir(out)
+              .optPrune(prune);
       s.forEach(b::optShape);
       req = b.build();
     } catch (IllegalArgumentException e) {

@@ -37,6 +37,7 @@ public record BenchSuite(
    * @param name unique name, used to match baseline entries ({@code digits-cnn/int8})
    * @param model path (relative to the suite file) or built-in name
    * @param variant {@code fp32} (as is) or {@code int8-dynamic} (compressed first)
+   * @param prune structured pruning of this fraction of the prunable MACs first (optional)
    * @param shapes input shapes for MACs and latency, e.g. {@code input: [1, 1, 8, 8]}
    * @param data evaluation data (path relative to the suite file, or {@code builtin})
    * @param compress compress options for int8: {@code smooth} (auto|off|α), {@code reduceRange}
@@ -50,7 +51,8 @@ public record BenchSuite(
       Map<String, List<Long>> shapes,
       String data,
       Map<String, Object> compress,
-      Integer repetitions) {
+      Integer repetitions,
+      Double prune) {
     /** The variant as a {@link Method} ({@code fp32} when not given). */
     public Method method() {
       return variant == null ? Method.FP32 : Method.parse(variant);
@@ -100,6 +102,10 @@ public record BenchSuite(
         m = e.method();
       } catch (IllegalArgumentException x) {
         m = null;
+      }
+      if (e.prune() != null && !(e.prune() > 0 && e.prune() <= 0.95)) {
+        throw new InfercostException(
+            file + ": entry '" + e.name() + "': prune must be in (0, 0.95], got " + e.prune());
       }
       if (m != Method.FP32 && m != Method.INT8_DYNAMIC) {
         throw new InfercostException(

@@ -153,14 +153,21 @@ public final class BenchWorkflow {
             : Optional.of(base.resolve(e.data()));
     Method method = e.method();
     BuiltVariant built;
-    if (method == Method.INT8_DYNAMIC) {
+    if (method == Method.INT8_DYNAMIC || e.prune() != null) {
+      Recipe recipe =
+          method == Method.INT8_DYNAMIC
+              ? new Recipe.Int8Dynamic(quant(e.compress()))
+              : new Recipe.Fp32();
+      if (e.prune() != null) {
+        recipe = new Recipe.Pruned(e.prune(), NodeFilter.all(), recipe);
+      }
       built =
           Variants.of(
                   model,
                   DataPlan.of(model, data, Optional.empty(), CALIBRATION_SAMPLES),
                   threads,
                   progress)
-              .build(new Recipe.Int8Dynamic(quant(e.compress())), work.resolve(safe(e.name())));
+              .build(recipe, work.resolve(safe(e.name())));
     } else {
       // The input model is evaluated on all of its data: nothing is held out for calibration.
       Optional<Path> d = data.isPresent() ? data : model.defaultEvaluationData();
@@ -215,11 +222,11 @@ public final class BenchWorkflow {
     metrics.add(
         Measure.THROUGHPUT.of(
             throughput, samples.stream().map(s -> batch * 1000.0 / s).toList(), how));
-    metrics.addAll(costMetrics(pricer, method, info, samples, batch, throughput));
+    metrics.addAll(costMetrics(pricer, built.method(), info, samples, batch, throughput));
     Map<String, List<Long>> used = new LinkedHashMap<>();
     inputs.forEach(t -> used.put(t.name(), Arrays.stream(t.shape()).boxed().toList()));
     return new Measured(
-        new Entry(e.name(), e.model(), method.label(), metrics),
+        new Entry(e.name(), e.model(), built.recipe().label(), metrics),
         new BenchRun.Detail(lat, throughput, used));
   }
 

@@ -27,6 +27,7 @@ import java.util.Optional;
  *     intra-op threads, and (for variants priced on CPUs) as many single-thread streams; above 1,
  *     each variant is also measured at 1 thread to fit the thread scaling of CPU projections
  * @param outDir where report.json and report.md go (and the built variants), if anywhere
+ * @param prune a ladder of structured-pruning ratios: each method is also built pruned at each
  */
 public record ChooseRequest(
     ModelRef model,
@@ -42,12 +43,19 @@ public record ChooseRequest(
     List<Integer> batches,
     Map<String, long[]> shapes,
     int threads,
-    Optional<Path> outDir) {
+    Optional<Path> outDir,
+    List<Double> prune) {
 
   public ChooseRequest {
     hardware = List.copyOf(hardware);
     methods = List.copyOf(methods);
     batches = List.copyOf(batches);
+    prune = List.copyOf(prune);
+    for (double r : prune) {
+      if (!(r > 0 && r <= 0.95)) {
+        throw new IllegalArgumentException("prune ratio must be in (0, 0.95], got " + r);
+      }
+    }
     shapes = Map.copyOf(shapes);
     if (bound instanceof Bound.MaxMetricDrop b) {
       metrics = metrics.with(b.metric());
@@ -61,6 +69,18 @@ public record ChooseRequest(
     if (threads < 1) {
       throw new IllegalArgumentException("threads must be >= 1, got " + threads);
     }
+  }
+
+  /** The variants to build: every method, then every method pruned at each ratio of the ladder. */
+  public List<Recipe> recipes() {
+    List<Recipe> out = new ArrayList<>();
+    methods.forEach(m -> out.add(Recipe.of(m)));
+    for (double r : prune) {
+      methods.forEach(
+          m ->
+              out.add(new Recipe.Pruned(r, dev.infercost.compress.NodeFilter.all(), Recipe.of(m))));
+    }
+    return out;
   }
 
   public static Builder builder(ModelRef model, Bound bound) {
@@ -83,6 +103,7 @@ public record ChooseRequest(
     private final Map<String, long[]> shapes = new LinkedHashMap<>();
     private int threads = Runtime.getRuntime().availableProcessors();
     private Path outDir;
+    private List<Double> prune = List.of();
 
     private Builder(ModelRef model, Bound bound) {
       this.model = model;
@@ -150,6 +171,12 @@ public record ChooseRequest(
       return this;
     }
 
+    /** Also build every method pruned at each of these ratios. */
+    public Builder optPrune(List<Double> ratios) {
+      this.prune = new ArrayList<>(ratios);
+      return this;
+    }
+
     public ChooseRequest build() {
       return new ChooseRequest(
           model,
@@ -165,7 +192,8 @@ public record ChooseRequest(
           batches,
           shapes,
           threads,
-          Optional.ofNullable(outDir));
+          Optional.ofNullable(outDir),
+          prune);
     }
   }
 }

@@ -45,7 +45,7 @@ public final class ChooseWorkflow {
   public static ChooseReport run(ChooseRequest req, Consumer<String> progress)
       throws InfercostException {
     List<String> written = new ArrayList<>(List.of("report.json", "report.md"));
-    req.methods().forEach(m -> written.add(m.label()));
+    req.recipes().forEach(r -> written.add(r.label()));
     OutputGuard.of()
         .input("the model", req.model().file())
         .input("the evaluation data", req.data().orElse(null))
@@ -84,15 +84,15 @@ public final class ChooseWorkflow {
           model.name() + ": choose needs evaluation data to check the accuracy bound",
           Parameter.EVAL_DATA);
     }
-    Map<Method, BuiltVariant> built = new LinkedHashMap<>();
+    Map<String, BuiltVariant> built = new LinkedHashMap<>();
     Map<String, ChooseReport.Variant> variants = new LinkedHashMap<>();
     Variants builder = Variants.of(model, plan, req.metrics(), req.threads(), progress);
-    for (Method m : req.methods()) {
-      BuiltVariant b = builder.build(Recipe.of(m), work.resolve(m.label()));
-      built.put(m, b);
+    for (Recipe recipe : req.recipes()) {
+      BuiltVariant b = builder.build(recipe, work.resolve(recipe.label()));
+      built.put(recipe.label(), b);
       var f = b.fidelity().orElseThrow();
       variants.put(
-          m.label(),
+          recipe.label(),
           new ChooseReport.Variant(b.file().toString(), b.bytes(), f, req.bound().loss(f)));
     }
 
@@ -133,7 +133,7 @@ public final class ChooseWorkflow {
   private static List<Optimizer.Row> measureAndPrice(
       ChooseRequest req,
       Pricer pricer,
-      Map<Method, BuiltVariant> built,
+      Map<String, BuiltVariant> built,
       Map<String, ChooseReport.Variant> variants,
       int batch,
       Set<String> notes,
@@ -146,22 +146,23 @@ public final class ChooseWorkflow {
             model.path(), withBatch(model.inputs(), req.shapes(), batch), s -> {});
     List<SideBySide.Result> lat =
         SideBySide.measure(paths(built.values()), inputs, sampling(req.threads()), 4, progress);
-    Map<Method, Double> oneThread = oneThread(req, pricer, built, inputs, batch, progress);
-    Map<Method, OperatingPoint> streams = streams(req, pricer, built, inputs, batch, progress);
+    Map<String, Double> oneThread = oneThread(req, pricer, built, inputs, batch, progress);
+    Map<String, OperatingPoint> streams = streams(req, pricer, built, inputs, batch, progress);
     int i = 0;
     for (BuiltVariant b : built.values()) {
       Method m = b.method();
+      String label = b.recipe().label();
       SideBySide.Result r = lat.get(i++);
       OperatingPoint single =
           new OperatingPoint(
               batch * 1000.0 / r.stats().mean(),
               r.stats().p99(),
               req.threads() == 1 ? "1 thread" : req.threads() + " threads");
-      OperatingPoint point = OperatingPoint.best(single, streams.get(m), req.p99Ms());
-      double t1 = oneThread.getOrDefault(m, Double.NaN);
+      OperatingPoint point = OperatingPoint.best(single, streams.get(label), req.p99Ms());
+      double t1 = oneThread.getOrDefault(label, Double.NaN);
       ModelInfo atBatch = Models.loadOnnx(b.file()).info(shapesOf(inputs));
       Optional<Projection.GpuGraph> graph = PricingInputs.gpuGraph(atBatch, batch);
-      double drop = variants.get(m.label()).accuracyDrop();
+      double drop = variants.get(label).accuracyDrop();
       // CPUs are priced at the chosen way of keeping the host busy; GPUs run one stream.
       Pricer.Prices cpuSide =
           pricer.price(m.deployable(), graph, point.throughput(), t1, point.how());
@@ -179,12 +180,12 @@ public final class ChooseWorkflow {
               point == single
                   ? point.p99Ms() / p.scale()
                   : point.p99Ms() / pricer.perCoreSpeedup(p.hardware());
-          rows.add(row(m, drop, p, batch, p99));
+          rows.add(row(label, drop, p, batch, p99));
         }
       }
       for (Pricer.Priced p : gpuSide.rows()) {
         if (!pricer.isCpu(p.hardware())) {
-          rows.add(row(m, drop, p, batch, single.p99Ms() / p.scale()));
+          rows.add(row(label, drop, p, batch, single.p99Ms() / p.scale()));
         }
       }
     }
@@ -221,9 +222,9 @@ public final class ChooseWorkflow {
   }
 
   private static Optimizer.Row row(
-      Method variant, double accuracyDrop, Pricer.Priced p, int batch, double p99Ms) {
+      String variant, double accuracyDrop, Pricer.Priced p, int batch, double p99Ms) {
     return new Optimizer.Row(
-        variant.label(),
+        variant,
         accuracyDrop,
         p.hardware(),
         batch,
@@ -237,15 +238,15 @@ public final class ChooseWorkflow {
    * small models that beats one stream with every thread. Empty at 1 thread or when no CPU is
    * priced.
    */
-  private static Map<Method, OperatingPoint> streams(
+  private static Map<String, OperatingPoint> streams(
       ChooseRequest req,
       Pricer pricer,
-      Map<Method, BuiltVariant> built,
+      Map<String, BuiltVariant> built,
       List<Tensor> inputs,
       int batch,
       Consumer<String> progress)
       throws InfercostException {
-    Map<Method, OperatingPoint> out = new LinkedHashMap<>();
+    Map<String, OperatingPoint> out = new LinkedHashMap<>();
     boolean cpus = pricer.targets().stream().anyMatch(t -> t.kind() == HardwareEntry.Kind.CPU);
     if (req.threads() == 1 || !cpus) {
       return out;
@@ -262,12 +263,12 @@ public final class ChooseWorkflow {
             "measuring "
                 + req.threads()
                 + " concurrent single-thread streams of "
-                + b.method().label());
+                + b.recipe().label());
         Concurrency.Result c =
             Concurrency.measure(
                 b.file().toString(), inputs, sampling(1), req.threads(), STREAM_MILLIS);
         out.put(
-            b.method(),
+            b.recipe().label(),
             new OperatingPoint(
                 c.throughputPerS() * batch, c.stats().p99(), c.streams() + " streams x 1 thread"));
       }
@@ -280,10 +281,10 @@ public final class ChooseWorkflow {
    * projections; empty when the priced measurement already ran at 1 thread or no CPU entry besides
    * this host's is priced.
    */
-  private static Map<Method, Double> oneThread(
+  private static Map<String, Double> oneThread(
       ChooseRequest req,
       Pricer pricer,
-      Map<Method, BuiltVariant> built,
+      Map<String, BuiltVariant> built,
       List<Tensor> inputs,
       int batch,
       Consumer<String> progress)
@@ -294,14 +295,14 @@ public final class ChooseWorkflow {
                 t ->
                     t.kind() == HardwareEntry.Kind.CPU
                         && !pricer.host().map(h -> h.id().equals(t.id())).orElse(false));
-    Map<Method, Double> out = new LinkedHashMap<>();
+    Map<String, Double> out = new LinkedHashMap<>();
     if (req.threads() == 1 || !projectsCpus) {
       return out;
     }
     List<BuiltVariant> cpu = built.values().stream().filter(b -> b.method().runsOnCpus()).toList();
     List<SideBySide.Result> r = SideBySide.measure(paths(cpu), inputs, sampling(1), 2, progress);
     for (int i = 0; i < cpu.size(); i++) {
-      out.put(cpu.get(i).method(), batch * 1000.0 / r.get(i).stats().mean());
+      out.put(cpu.get(i).recipe().label(), batch * 1000.0 / r.get(i).stats().mean());
     }
     return out;
   }
