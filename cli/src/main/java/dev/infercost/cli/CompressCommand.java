@@ -335,6 +335,7 @@ final class CompressCommand implements Callable<Integer> {
       printSearch(o, r.search());
     }
     o.println("wrote    " + r.output().path() + " (for " + r.target() + ")");
+    r.calibrationHint().ifPresent(h -> o.println("note     " + h));
     o.println(
         "size     "
             + Table.bytes(r.input().bytes())

@@ -55,6 +55,7 @@ final class CompressMarkdown {
     r.options().forEach((k, v) -> b.append("- ").append(k).append(": `").append(v).append("`\n"));
     b.append("- int8 instruction set of this host: `").append(r.int8Isa()).append("`\n");
     b.append("- calibration data: ").append(r.calibration()).append("\n");
+    r.calibrationHint().ifPresent(h -> b.append("- note: ").append(h).append("\n"));
     b.append("\n## Passes\n\n");
     for (var p : r.passes()) {
       b.append(

@@ -51,6 +51,17 @@ public record CompressReport(
     String headline,
     Search.Result search) {
 
+  /** What to do about it when no calibration data was used: one line for the table and report. */
+  public static final String CALIBRATION_HINT =
+      "calibration data would help: pass --calib-data FILE (one sentence per line) or --data";
+
+  /** {@link #CALIBRATION_HINT} when the variant was built without calibration data. */
+  public java.util.Optional<String> calibrationHint() {
+    return DataPlan.none().calibrationSource().equals(calibration)
+        ? java.util.Optional.of(CALIBRATION_HINT)
+        : java.util.Optional.empty();
+  }
+
   /** A file: path, size and sha256. */
   public record FileFacts(String path, long bytes, String sha256) {}
 
