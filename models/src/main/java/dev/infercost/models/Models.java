@@ -5,6 +5,7 @@ import ai.onnx.proto.OnnxMl.TypeProto;
 import ai.onnx.proto.OnnxMl.ValueInfoProto;
 import ai.onnxruntime.OrtEnvironment;
 import ai.onnxruntime.OrtException;
+import ai.onnxruntime.OrtLoggingLevel;
 import dev.infercost.base.Parameter;
 import dev.infercost.models.internal.Builtins;
 import dev.infercost.models.internal.GraphInputs;
@@ -126,7 +127,10 @@ public final class Models {
 
   /** The process's one ONNX Runtime environment. */
   public static OrtEnvironment ortEnvironment() {
-    return OrtEnvironment.getEnvironment();
+    // Errors only: ONNX Runtime's warnings (with terminal colour codes) would otherwise reach
+    // stderr
+    // on every run, --quiet included; what matters reaches the user through infercost's messages.
+    return OrtEnvironment.getEnvironment(OrtLoggingLevel.ORT_LOGGING_LEVEL_ERROR, "infercost");
   }
 
   /** Wraps an ONNX Runtime failure as a model error on {@code file}, keeping the cause. */
