@@ -85,15 +85,12 @@ public sealed interface Recipe {
 
     @Override
     public String label() {
-      return String.format(java.util.Locale.ROOT, "pruned-%s", ratio)
-          + (then instanceof Fp32 ? "" : "+" + then.label());
+      return stagedLabel("pruned-" + ratio, then);
     }
 
     @Override
     public String fileName() {
-      return then instanceof Fp32
-          ? "model.pruned.onnx"
-          : then.fileName().replaceFirst("^model\\.", "model.pruned.");
+      return stagedFile("pruned", then);
     }
   }
 
@@ -115,19 +112,27 @@ public sealed interface Recipe {
 
     @Override
     public String label() {
-      return "sparse-"
-          + options.pattern().name().toLowerCase(java.util.Locale.ROOT).replace("two_four", "2:4")
-          + "-"
-          + options.sparsity()
-          + (then instanceof Fp32 ? "" : "+" + then.label());
+      String pattern =
+          options.pattern().name().toLowerCase(java.util.Locale.ROOT).replace("two_four", "2:4");
+      return stagedLabel("sparse-" + pattern + "-" + options.sparsity(), then);
     }
 
     @Override
     public String fileName() {
-      return then instanceof Fp32
-          ? "model.sparse.onnx"
-          : then.fileName().replaceFirst("^model\\.", "model.sparse.");
+      return stagedFile("sparse", then);
     }
+  }
+
+  /** A stage's label, followed by the recipe after it unless that is the model as is. */
+  private static String stagedLabel(String stage, Recipe then) {
+    return stage + (then instanceof Fp32 ? "" : "+" + then.label());
+  }
+
+  /** {@code model.<stage>.onnx}, or the file of the recipe after it with the stage inserted. */
+  private static String stagedFile(String stage, Recipe then) {
+    return then instanceof Fp32
+        ? "model." + stage + ".onnx"
+        : then.fileName().replaceFirst("^model\\.", "model." + stage + ".");
   }
 
   /** The recipe for {@code method} with {@code quant} where the method quantizes. */
