@@ -137,6 +137,9 @@ final class ChooseCommand implements Callable<Integer> {
   }
 
   private int run(TaskMetrics found) throws Exception {
+    if (spec.commandLine().getParseResult().hasMatchedOption("--hardware") && hardware.isEmpty()) {
+      throw new ParameterException(spec.commandLine(), "--hardware names no catalog entry");
+    }
     ChooseRequest req;
     try {
       Map<String, long[]> s = new LinkedHashMap<>();

@@ -19,6 +19,7 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
@@ -107,6 +108,14 @@ final class ProfileCommand implements Callable<Integer> {
         .input("--inputs", inputs)
         .output("--out", outFile)
         .check();
+    if (!(minTime >= 0 && Double.isFinite(minTime)) || !(maxTime > 0 && Double.isFinite(maxTime))) {
+      throw new ParameterException(
+          spec.commandLine(),
+          "--min-time and --max-time must be finite seconds, >= 0 and > 0; got "
+              + minTime
+              + " and "
+              + maxTime);
+    }
     ProfileOptions.Builder b =
         ProfileOptions.builder()
             .optEngine(engine)
@@ -123,7 +132,7 @@ final class ProfileCommand implements Callable<Integer> {
     try {
       options = b.build();
     } catch (IllegalArgumentException e) {
-      throw new picocli.CommandLine.ParameterException(spec.commandLine(), e.getMessage());
+      throw new ParameterException(spec.commandLine(), e.getMessage());
     }
     Progress progress = new Progress(spec.commandLine().getErr(), common.quiet);
     ProfileReport report = Profiler.profile(model, options, progress);

@@ -22,7 +22,7 @@ public record QuantOptions(
     if (filter == null) {
       throw new IllegalArgumentException("filter is required");
     }
-    if (smoothAlpha != PassContext.AUTO_ALPHA && (smoothAlpha < 0 || smoothAlpha > 1)) {
+    if (smoothAlpha != PassContext.AUTO_ALPHA && !(smoothAlpha >= 0 && smoothAlpha <= 1)) {
       throw new IllegalArgumentException("smooth alpha must be in [0, 1], got " + smoothAlpha);
     }
   }

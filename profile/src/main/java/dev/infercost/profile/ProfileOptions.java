@@ -31,16 +31,38 @@ public record ProfileOptions(
     long minMillis,
     long maxMillis) {
 
+  /** More threads than this many per logical CPU measure nothing but the scheduler. */
+  static final int MAX_THREADS_PER_CPU = 16;
+
+  /** Largest batch measured: beyond it inputs alone outgrow any machine's memory. */
+  public static final int MAX_BATCH = 1 << 20;
+
   public ProfileOptions {
-    if (threads < 1) {
-      throw new IllegalArgumentException("threads must be >= 1, got " + threads);
+    int cpus = Runtime.getRuntime().availableProcessors();
+    if (threads < 1 || threads > MAX_THREADS_PER_CPU * cpus) {
+      throw new IllegalArgumentException(
+          "threads must be in [1, "
+              + MAX_THREADS_PER_CPU * cpus
+              + "] on this host ("
+              + cpus
+              + " logical CPUs), got "
+              + threads);
     }
     if (warmupRuns < 0 || minSamples < 1 || minMillis < 0 || maxMillis < 1) {
       throw new IllegalArgumentException("bad sampling plan");
     }
+    if (maxMillis < minMillis) {
+      throw new IllegalArgumentException(
+          "the longest measurement ("
+              + maxMillis
+              + " ms) is shorter than the shortest ("
+              + minMillis
+              + " ms)");
+    }
     for (int b : batches) {
-      if (b < 1) {
-        throw new IllegalArgumentException("batch sizes must be >= 1, got " + b);
+      if (b < 1 || b > MAX_BATCH) {
+        throw new IllegalArgumentException(
+            "batch sizes must be in [1, " + MAX_BATCH + "], got " + b);
       }
     }
     batches = List.copyOf(batches);

@@ -66,6 +66,10 @@ public record ChooseRequest(
     if (!(p99Ms > 0)) {
       throw new IllegalArgumentException("the p99 latency objective must be > 0 ms, got " + p99Ms);
     }
+    if (qps.isPresent() && !(qps.get() > 0 && Double.isFinite(qps.get()))) {
+      throw new IllegalArgumentException(
+          "the demand must be a finite number of inferences/s > 0, got " + qps.get());
+    }
     if (threads < 1) {
       throw new IllegalArgumentException("threads must be >= 1, got " + threads);
     }
