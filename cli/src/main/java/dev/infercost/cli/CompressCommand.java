@@ -11,6 +11,7 @@ import dev.infercost.workflows.CompressWorkflow;
 import dev.infercost.workflows.Method;
 import dev.infercost.workflows.ModelRef;
 import dev.infercost.workflows.Recipe;
+import dev.infercost.workflows.Reports;
 import dev.infercost.workflows.Search;
 import dev.infercost.workflows.Target;
 import dev.infercost.workflows.TargetGpuReport;
@@ -324,7 +325,7 @@ final class CompressCommand implements Callable<Integer> {
     }
     t.print(o);
     r.notes().forEach(n -> o.println("note: " + n));
-    o.println("report: " + out.resolve("report.md"));
+    o.println("report: " + out.resolve(Reports.MARKDOWN_FILE));
     o.flush();
     return ExitCodes.OK;
   }

@@ -17,6 +17,7 @@ import dev.infercost.workflows.CompressRequest;
 import dev.infercost.workflows.CompressWorkflow;
 import dev.infercost.workflows.Method;
 import dev.infercost.workflows.ModelRef;
+import dev.infercost.workflows.Reports;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -153,7 +154,7 @@ final class QuickstartCommand implements Callable<Integer> {
 
     String host = HostInfo.current().cpuModel();
     PrintWriter w = spec.commandLine().getOut();
-    String report = dir.resolve(CompressWorkflow.REPORT_MD).toString();
+    String report = dir.resolve(Reports.MARKDOWN_FILE).toString();
     if (common.json) {
       Json.print(
           w,

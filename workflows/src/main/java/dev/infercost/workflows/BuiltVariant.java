@@ -35,6 +35,11 @@ public record BuiltVariant(
     passes = List.copyOf(passes);
   }
 
+  /** The same variant, its file copied to {@code copy}. */
+  BuiltVariant at(Path copy) {
+    return new BuiltVariant(recipe, copy, bytes, fidelity, options, passes, seconds);
+  }
+
   /** The variant's method. */
   public Method method() {
     return recipe.method();

@@ -1,5 +1,6 @@
 package dev.infercost.workflows;
 
+import dev.infercost.compress.NodeFilter;
 import dev.infercost.profile.MetricSet;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -80,9 +81,7 @@ public record ChooseRequest(
     List<Recipe> out = new ArrayList<>();
     methods.forEach(m -> out.add(Recipe.of(m)));
     for (double r : prune) {
-      methods.forEach(
-          m ->
-              out.add(new Recipe.Pruned(r, dev.infercost.compress.NodeFilter.all(), Recipe.of(m))));
+      methods.forEach(m -> out.add(new Recipe.Pruned(r, NodeFilter.all(), Recipe.of(m))));
     }
     return out;
   }

@@ -44,7 +44,7 @@ public final class ChooseWorkflow {
 
   public static ChooseReport run(ChooseRequest req, Consumer<String> progress)
       throws InfercostException {
-    List<String> written = new ArrayList<>(List.of("report.json", "report.md"));
+    List<String> written = new ArrayList<>(List.of(Reports.JSON_FILE, Reports.MARKDOWN_FILE));
     req.recipes().forEach(r -> written.add(r.label()));
     OutputGuard.of()
         .input("the model", req.model().file())
@@ -119,8 +119,7 @@ public final class ChooseWorkflow {
             notes(req, notes),
             hostInfo);
     if (req.outDir().isPresent()) {
-      Reports.writeJson(req.outDir().get().resolve("report.json"), report);
-      Reports.writeText(req.outDir().get().resolve("report.md"), ChooseMarkdown.render(report));
+      Reports.writeReport(req.outDir().get(), report, ChooseMarkdown.render(report));
     }
     return report;
   }

@@ -199,15 +199,10 @@ public record CompressRequest(
   }
 
   private static boolean compresses(Recipe r) {
-    if (r instanceof Recipe.Pruned p) {
-      return p.then() instanceof Recipe.Fp32
-          || compresses(p.then())
-          || p.then() instanceof Recipe.Fp16;
-    }
-    if (r instanceof Recipe.Sparse p) {
-      return p.then() instanceof Recipe.Fp32
-          || compresses(p.then())
-          || p.then() instanceof Recipe.Fp16;
+    if (r instanceof Recipe.Staged s) {
+      return s.then() instanceof Recipe.Fp32
+          || s.then() instanceof Recipe.Fp16
+          || compresses(s.then());
     }
     return r instanceof Recipe.Int8Dynamic
         || r instanceof Recipe.Int8Qdq
@@ -215,11 +210,8 @@ public record CompressRequest(
   }
 
   private static QuantOptions quant(Recipe recipe) {
-    if (recipe instanceof Recipe.Pruned p) {
-      return quant(p.then());
-    }
-    if (recipe instanceof Recipe.Sparse p) {
-      return quant(p.then());
+    if (recipe instanceof Recipe.Staged s) {
+      return quant(s.then());
     }
     if (recipe instanceof Recipe.Fp32 || recipe instanceof Recipe.Fp16) {
       return QuantOptions.defaults();

@@ -22,17 +22,14 @@ import java.util.function.Consumer;
  * report.md}. The compressed model is written even when the bound is not met; the report says why.
  */
 public final class CompressWorkflow {
-  public static final String REPORT_JSON = "report.json";
-  public static final String REPORT_MD = "report.md";
-
   private CompressWorkflow() {}
 
   public static CompressReport run(CompressRequest req, Consumer<String> progress)
       throws InfercostException {
     req.checkOutputs(
         req.search().isPresent()
-            ? List.of(REPORT_JSON, REPORT_MD, "trials", req.recipe().fileName())
-            : List.of(REPORT_JSON, REPORT_MD, req.recipe().fileName()));
+            ? List.of(Reports.JSON_FILE, Reports.MARKDOWN_FILE, "trials", req.recipe().fileName())
+            : List.of(Reports.JSON_FILE, Reports.MARKDOWN_FILE, req.recipe().fileName()));
     Path outDir = Reports.outDir(req.outDir());
     DataPlan plan = req.plan();
     Target target = req.target().orElseGet(Target::host);
@@ -59,15 +56,6 @@ public final class CompressWorkflow {
               progress);
       built = found.chosen();
       search = found.result();
-      built =
-          new BuiltVariant(
-              built.recipe(),
-              found.file(),
-              built.bytes(),
-              built.fidelity(),
-              built.options(),
-              built.passes(),
-              built.seconds());
     } else {
       built =
           Variants.of(req.model(), plan, req.metrics(), req.threads(), progress)
@@ -109,8 +97,7 @@ public final class CompressWorkflow {
             unchanged.isPresent(),
             headline(built, unchanged, target.gpu() ? null : latency, bound),
             search);
-    Reports.writeJson(outDir.resolve(REPORT_JSON), report);
-    Reports.writeText(outDir.resolve(REPORT_MD), CompressMarkdown.render(report));
+    Reports.writeReport(outDir, report, CompressMarkdown.render(report));
     return report;
   }
 

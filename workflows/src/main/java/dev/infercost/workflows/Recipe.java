@@ -23,6 +23,38 @@ public sealed interface Recipe {
     return method().fileName();
   }
 
+  /**
+   * A stage run before another recipe (pruning, sparsity): the variant is priced and runs as {@link
+   * #then()} does, and its name and file say which stage came first.
+   */
+  sealed interface Staged extends Recipe {
+    /** The recipe applied to the staged model ({@link Fp32} for the stage alone). */
+    Recipe then();
+
+    /** The stage's own name in labels ({@code pruned-0.3}). */
+    String stage();
+
+    /** The stage's word in file names ({@code pruned}). */
+    String fileStage();
+
+    @Override
+    default Method method() {
+      return then().method();
+    }
+
+    @Override
+    default String label() {
+      return stage() + (then() instanceof Fp32 ? "" : "+" + then().label());
+    }
+
+    @Override
+    default String fileName() {
+      return then() instanceof Fp32
+          ? "model." + fileStage() + ".onnx"
+          : then().fileName().replaceFirst("^model\\.", "model." + fileStage() + ".");
+    }
+  }
+
   /** The input model, unchanged. */
   record Fp32() implements Recipe {
     @Override
@@ -68,7 +100,7 @@ public sealed interface Recipe {
    * prunable MACs removed, calibrated on the plan's calibration data), then {@code then} on the
    * pruned model ({@link Fp32} for pruning alone).
    */
-  record Pruned(double ratio, NodeFilter filter, Recipe then) implements Recipe {
+  record Pruned(double ratio, NodeFilter filter, Recipe then) implements Staged {
     public Pruned {
       if (!(ratio > 0 && ratio <= 0.95)) {
         throw new IllegalArgumentException("prune ratio must be in (0, 0.95], got " + ratio);
@@ -79,18 +111,13 @@ public sealed interface Recipe {
     }
 
     @Override
-    public Method method() {
-      return then.method();
+    public String stage() {
+      return "pruned-" + ratio;
     }
 
     @Override
-    public String label() {
-      return stagedLabel("pruned-" + ratio, then);
-    }
-
-    @Override
-    public String fileName() {
-      return stagedFile("pruned", then);
+    public String fileStage() {
+      return "pruned";
     }
   }
 
@@ -98,41 +125,24 @@ public sealed interface Recipe {
    * Unstructured or 2:4 sparsity first (weights zeroed, shapes unchanged: smaller when zipped, no
    * faster on dense kernels), then {@code then} ({@link Fp32} for sparsity alone).
    */
-  record Sparse(dev.infercost.models.SparsityOptions options, Recipe then) implements Recipe {
+  record Sparse(dev.infercost.models.SparsityOptions options, Recipe then) implements Staged {
     public Sparse {
-      if (then instanceof Pruned || then instanceof Sparse) {
+      if (then instanceof Staged) {
         throw new IllegalArgumentException("sparsify once, then compress: " + then.label());
       }
     }
 
     @Override
-    public Method method() {
-      return then.method();
-    }
-
-    @Override
-    public String label() {
+    public String stage() {
       String pattern =
           options.pattern().name().toLowerCase(java.util.Locale.ROOT).replace("two_four", "2:4");
-      return stagedLabel("sparse-" + pattern + "-" + options.sparsity(), then);
+      return "sparse-" + pattern + "-" + options.sparsity();
     }
 
     @Override
-    public String fileName() {
-      return stagedFile("sparse", then);
+    public String fileStage() {
+      return "sparse";
     }
-  }
-
-  /** A stage's label, followed by the recipe after it unless that is the model as is. */
-  private static String stagedLabel(String stage, Recipe then) {
-    return stage + (then instanceof Fp32 ? "" : "+" + then.label());
-  }
-
-  /** {@code model.<stage>.onnx}, or the file of the recipe after it with the stage inserted. */
-  private static String stagedFile(String stage, Recipe then) {
-    return then instanceof Fp32
-        ? "model." + stage + ".onnx"
-        : then.fileName().replaceFirst("^model\\.", "model." + stage + ".");
   }
 
   /** The recipe for {@code method} with {@code quant} where the method quantizes. */

@@ -16,6 +16,12 @@ import java.nio.file.Path;
 
 /** The workflows' output: folders, file sizes, and JSON and Markdown reports written atomically. */
 public final class Reports {
+  /** The JSON report every flow writes into its output folder. */
+  public static final String JSON_FILE = "report.json";
+
+  /** The same report for people. */
+  public static final String MARKDOWN_FILE = "report.md";
+
   /** Version of the report.json layout; bumped on incompatible changes. */
   public static final int SCHEMA = 1;
 
@@ -34,6 +40,12 @@ public final class Reports {
     } catch (JsonProcessingException e) {
       throw new UncheckedIOException(e);
     }
+  }
+
+  /** {@link #JSON_FILE} and {@link #MARKDOWN_FILE} into {@code dir}. */
+  static void writeReport(Path dir, Object json, String markdown) throws InfercostException {
+    writeJson(dir.resolve(JSON_FILE), json);
+    writeText(dir.resolve(MARKDOWN_FILE), markdown);
   }
 
   public static void writeJson(Path file, Object value) throws InfercostException {

@@ -140,13 +140,12 @@ public final class Search {
   }
 
   /**
-   * What {@link #run} returns: the findings and the kept variant, written to {@code out}.
+   * What {@link #run} returns: the findings and the kept variant.
    *
    * @param result the findings
-   * @param chosen the kept variant, as built
-   * @param file where it was written
+   * @param chosen the kept variant, its file copied into the output folder
    */
-  public record Outcome(Result result, BuiltVariant chosen, Path file) {}
+  public record Outcome(Result result, BuiltVariant chosen) {}
 
   private record Candidate(String config, Recipe recipe) {}
 
@@ -273,8 +272,7 @@ public final class Search {
             sensitivity,
             sensitivityMethod,
             (System.nanoTime() - t0) / 1e9),
-        kept,
-        file);
+        kept.at(file));
   }
 
   /** The candidates for the target, in order of predicted speed (fastest first). */

@@ -44,8 +44,8 @@ public final class TargetGpuWorkflow {
     ModelRef model = req.model();
     req.checkOutputs(
         List.of(
-            "report.json",
-            "report.md",
+            Reports.JSON_FILE,
+            Reports.MARKDOWN_FILE,
             Method.FP16.fileName(),
             Method.INT8_QDQ.label(),
             CPU_INT8_DIR));
@@ -113,8 +113,7 @@ public final class TargetGpuWorkflow {
     TargetGpuReport.Option cpu = bestCpu(req, catalog, host, used, progress, notes);
     TargetGpuReport r =
         new TargetGpuReport(1, "target-gpu", model.name(), target.id(), variants, cpu, notes, host);
-    Reports.writeJson(outDir.resolve("report.json"), r);
-    Reports.writeText(outDir.resolve("report.md"), markdown(r));
+    Reports.writeReport(outDir, r, markdown(r));
     return r;
   }
 
