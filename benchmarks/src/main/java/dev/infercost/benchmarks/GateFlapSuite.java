@@ -21,9 +21,9 @@ import java.util.Map;
  *   <li><b>unpaired</b> (a results file against a baseline file from an earlier run): a baseline
  *       run, then {@code --runs} A/A runs of the same model (every failure is a false alarm) and
  *       {@code --runs} runs of a copy with 10% more MACs (every pass is a missed regression);
- *   <li><b>paired</b> (the suite entry names the baseline model, and bench times both in
- *       alternating rounds in one process): the same A/A and +10% runs, judged by the per-round
- *       ratios.
+ *   <li><b>paired</b> (the suite entry names the baseline model, and bench times both in ABBA
+ *       rounds of single inferences in one process): the same A/A and +10% runs, judged by the
+ *       per-round ratios.
  * </ul>
  *
  * The A/A and regressed runs alternate, so both designs see the same drift of the machine. Every

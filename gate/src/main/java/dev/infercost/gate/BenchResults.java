@@ -212,12 +212,24 @@ public record BenchResults(
    * metrics by these ratios instead of by a baseline file's timings.
    *
    * @param baseline the baseline model as the suite named it
-   * @param candidateMs the entry's median latency per round, in milliseconds
-   * @param baselineMs the baseline model's median latency per round, in milliseconds
+   * @param clock what was timed: {@code thread-cpu} (CPU time of the thread that ran a
+   *     single-threaded inference: the work without the wait for a core) or {@code wall}
+   * @param candidateMs the entry's time per round (the mean of its runs in the round), in ms
+   * @param baselineMs the baseline model's time per round, likewise
    */
-  public record Paired(String baseline, List<Double> candidateMs, List<Double> baselineMs) {
+  public record Paired(
+      String baseline, String clock, List<Double> candidateMs, List<Double> baselineMs) {
+    /** Wall-clock time: the clock when a file names none. */
+    public static final String WALL = "wall";
+
+    /** CPU time of the thread that ran the inference. */
+    public static final String THREAD_CPU = "thread-cpu";
+
     public Paired {
       Objects.requireNonNull(baseline, "baseline");
+      if (!WALL.equals(clock) && !THREAD_CPU.equals(clock)) {
+        throw new IllegalArgumentException("paired clock '" + clock + "': use wall or thread-cpu");
+      }
       candidateMs = List.copyOf(candidateMs);
       baselineMs = List.copyOf(baselineMs);
       if (candidateMs.size() != baselineMs.size()) {

@@ -336,7 +336,8 @@ public final class Gate {
             + p.baseline()
             + " in the same run ("
             + n
-            + " alternating rounds"
+            + " ABBA rounds, "
+            + (p.clock().equals(Paired.THREAD_CPU) ? "thread CPU time" : "wall time")
             + (n < MIN_SAMPLES ? ", too few for an interval" : "")
             + ")";
     double baselineFigure = higher ? cm.value() * ratio : cm.value() / ratio;

@@ -212,6 +212,11 @@ final class ResultsReader {
       throw bad(at + " must be an object, got " + describe(p));
     }
     String baseline = text(p, "baseline", at + ".", true);
+    String clock = text(p, "clock", at + ".", false);
+    clock = clock == null ? Paired.WALL : clock;
+    if (!clock.equals(Paired.WALL) && !clock.equals(Paired.THREAD_CPU)) {
+      throw bad(at + ".clock: \"" + clock + "\" is unknown; use wall or thread-cpu");
+    }
     List<Double> c = samples(p.get("candidateMs"), at + ".candidateMs");
     List<Double> b = samples(p.get("baselineMs"), at + ".baselineMs");
     if (c.size() != b.size() || c.isEmpty()) {
@@ -225,7 +230,7 @@ final class ResultsReader {
     if (c.contains(0.0) || b.contains(0.0)) {
       throw bad(at + ": a round median is 0 ms; paired ratios need positive timings");
     }
-    return new Paired(baseline, c, b);
+    return new Paired(baseline, clock, c, b);
   }
 
   private Metric metric(JsonNode m, String at) throws GateInputException {

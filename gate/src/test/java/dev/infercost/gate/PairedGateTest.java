@@ -46,7 +46,7 @@ class PairedGateTest {
                 timing("latency.p50", latency),
                 timing("cost.aws-c6a.large", times(latency, 0.0321)));
     ObjectNode e = (ObjectNode) f.node().get("entries").get(0);
-    ObjectNode p = e.putObject("paired").put("baseline", "minilm-l6");
+    ObjectNode p = e.putObject("paired").put("baseline", "minilm-l6").put("clock", "thread-cpu");
     ArrayNode c = p.putArray("candidateMs");
     Arrays.stream(rounds[0]).forEach(c::add);
     ArrayNode b = p.putArray("baselineMs");
@@ -130,6 +130,9 @@ class PairedGateTest {
     assertTrue(e.getMessage().contains("paired") && !e.getMessage().contains("\n"), e::getMessage);
     Bench zero = withPaired(lognormal(1, 10, 20, 0.03), new double[][] {{1, 0}, {1, 2}});
     assertThrows(GateInputException.class, () -> zero.parse("r.json"));
+    Bench clock = withPaired(lognormal(1, 10, 20, 0.03), new double[][] {{1, 2}, {1, 2}});
+    ((ObjectNode) clock.node().get("entries").get(0).get("paired")).put("clock", "sundial");
+    assertThrows(GateInputException.class, () -> clock.parse("r.json"));
   }
 
   @Test

@@ -37,6 +37,7 @@ class PairedBenchTest {
     BenchResults r = BenchWorkflow.run(suite, out, s -> {}).results();
     BenchResults.Paired p = r.entry("digits-cnn/paired").orElseThrow().paired();
     assertEquals("digits-cnn", p.baseline());
+    assertEquals(BenchResults.Paired.THREAD_CPU, p.clock(), "one thread: paired on CPU time");
     assertEquals(BenchWorkflow.PAIRED_ROUNDS, p.candidateMs().size());
     assertEquals(BenchWorkflow.PAIRED_ROUNDS, p.baselineMs().size());
     assertNull(r.entry("digits-cnn/plain").orElseThrow().paired());
