@@ -384,6 +384,17 @@ public final class Pricer {
         f.provenance().detail() + "; host peak " + h.perCore().provenance().detail());
   }
 
+  /**
+   * A measurement on this host with {@code busyVcpus} vCPUs busy, next to the same variant's
+   * 1-thread throughput, for {@link ProjectionCheck}: this host's cores and SMT threads as its CPU
+   * projections count them.
+   */
+  public Projection.ScalingSample sample(
+      String label, String group, double oneThread, int busyVcpus, double measured) {
+    return new Projection.ScalingSample(
+        label, group, hostPeak.cores(), hostPeak.vcpusPerCore(), oneThread, busyVcpus, measured);
+  }
+
   /** Whether catalog entry {@code hardware} is a CPU machine. */
   public boolean isCpu(String hardware) {
     return catalog.find(hardware).map(e -> e.kind() == HardwareEntry.Kind.CPU).orElse(false);
