@@ -111,16 +111,7 @@ public final class Projection {
     public CpuHost {
       Checks.nonBlank("name", name);
       Checks.positive("peakGflopsPerCore", peakGflopsPerCore);
-      if (cores < 1 || vcpusPerCore < 1 || threads < 1) {
-        throw new IllegalArgumentException(
-            "cores, vcpusPerCore and threads must be >= 1, got "
-                + cores
-                + ", "
-                + vcpusPerCore
-                + ", "
-                + threads);
-      }
-      Checks.positive("throughputOneThread", throughputOneThread);
+      checkHost(cores, vcpusPerCore, "threads", threads, 1, throughputOneThread);
       Checks.positive("throughputAtThreads", throughputAtThreads);
     }
 
@@ -200,6 +191,23 @@ public final class Projection {
     }
   }
 
+  /** Cores and SMT threads at least 1, {@code count} at least {@code min}, T₁ positive. */
+  private static void checkHost(
+      int cores, int vcpusPerCore, String what, int count, int min, double throughputOneThread) {
+    if (cores < 1 || vcpusPerCore < 1 || count < min) {
+      throw new IllegalArgumentException(
+          String.format(
+              Locale.ROOT,
+              "cores and vCPUs per core must be >= 1 and %s >= %d, got %d, %d, %d",
+              what,
+              min,
+              cores,
+              vcpusPerCore,
+              count));
+    }
+    Checks.positive("throughputOneThread", throughputOneThread);
+  }
+
   /** Amdahl's speedup at {@code n} threads for serial fraction {@code s}. */
   static double speedup(double s, int n) {
     return 1.0 / (s + (1 - s) / n);
@@ -253,16 +261,7 @@ public final class Projection {
     public ScalingSample {
       Checks.nonBlank("label", label);
       Checks.nonBlank("group", group);
-      if (cores < 1 || vcpusPerCore < 1 || busyVcpus < 2) {
-        throw new IllegalArgumentException(
-            "cores and vCPUs per core must be >= 1 and busy vCPUs >= 2, got "
-                + cores
-                + ", "
-                + vcpusPerCore
-                + ", "
-                + busyVcpus);
-      }
-      Checks.positive("throughputOneThread", throughputOneThread);
+      checkHost(cores, vcpusPerCore, "busy vCPUs", busyVcpus, 2, throughputOneThread);
       Checks.positive("measured", measured);
     }
 
