@@ -1,5 +1,6 @@
 package dev.infercost.cost;
 
+import com.fasterxml.jackson.annotation.JsonValue;
 import dev.infercost.cost.internal.Checks;
 import java.util.List;
 import java.util.Locale;
@@ -202,7 +203,8 @@ public record HardwareEntry(
       this.fullRange = fullRange;
     }
 
-    /** The name catalog files and reports use: {@code avx512-vnni}. */
+    /** The name catalog files and reports (JSON included) use: {@code avx512-vnni}. */
+    @JsonValue
     public String label() {
       return label;
     }
