@@ -127,9 +127,9 @@ final class ChooseCommand implements Callable<Integer> {
   @Option(
       names = "--calibrate-projection",
       description =
-          "Fit the CPU model's serial fraction and SMT gain to this host's measurements (1 thread,"
-              + " --threads threads, --threads streams) and project every CPU with them; the"
-              + " report shows the projection error before and after.")
+          "Fit the CPU model's serial fraction and SMT gain to this host's measurements (1 thread"
+              + " vs --threads threads, and vs --threads streams: one fit each) and project every"
+              + " CPU with them; the report shows the projection errors before and after.")
   boolean calibrateProjection;
 
   @Option(
@@ -184,6 +184,18 @@ final class ChooseCommand implements Callable<Integer> {
       print(w, r, 15);
     }
     return r.result().winner().isPresent() ? ExitCodes.OK : ExitCodes.BOUND_NOT_MET;
+  }
+
+  /** {@code ", <what>: serial fraction s, SMT gain g"}, or {@code ""} for none. */
+  private static String scaling(String what, dev.infercost.cost.Projection.Scaling s) {
+    return s == null
+        ? ""
+        : String.format(
+            Locale.ROOT,
+            ",%s: serial fraction %.4g, SMT gain %.4g",
+            what,
+            s.serialFraction(),
+            s.smtGain());
   }
 
   /** The report as text, with the first {@code rows} ranked candidates. */
@@ -254,17 +266,18 @@ final class ChooseCommand implements Callable<Integer> {
       ProjectionCheck c = r.projectionCheck();
       w.printf(
           Locale.ROOT,
-          "projection vs measurement on this host: MAPE %.1f%% over %d pairs (out of sample)%s%n",
+          "projection vs measurement on this host: MAPE %.1f%% over %d pairs (default"
+              + " parameters)%s%n",
           c.mapePercent(),
           c.pairs().size(),
-          c.calibrated() == null
+          c.calibratedMapePercent() == null
               ? ""
               : String.format(
                   Locale.ROOT,
-                  "; calibrated: serial fraction %.4g, SMT gain %.4g, MAPE %.1f%% (in sample)",
-                  c.calibrated().serialFraction(),
-                  c.calibrated().smtGain(),
-                  c.calibratedMapePercent()));
+                  "; calibrated (in sample): MAPE %.1f%%%s%s",
+                  c.calibratedMapePercent(),
+                  scaling(" threads", c.calibratedThreads()),
+                  scaling(" streams", c.calibratedStreams())));
       for (ProjectionCheck.Pair p : c.pairs()) {
         w.printf(
             Locale.ROOT,

@@ -390,9 +390,9 @@ public final class Pricer {
    * projections count them.
    */
   public Projection.ScalingSample sample(
-      String label, String group, double oneThread, int busyVcpus, double measured) {
+      String label, boolean streams, double oneThread, int busyVcpus, double measured) {
     return new Projection.ScalingSample(
-        label, group, hostPeak.cores(), hostPeak.vcpusPerCore(), oneThread, busyVcpus, measured);
+        label, streams, hostPeak.cores(), hostPeak.vcpusPerCore(), oneThread, busyVcpus, measured);
   }
 
   /** Whether catalog entry {@code hardware} is a CPU machine. */

@@ -243,7 +243,8 @@ public final class Projection {
    * model is checked and calibrated against.
    *
    * @param label what was measured ({@code int8-dynamic batch 1, 2 streams x 1 thread})
-   * @param group samples of one variant at one batch share a group (they share T₁)
+   * @param streams whether the vCPUs were busy as single-thread streams (else as the intra-op
+   *     threads of one stream): the two scale differently, so each is calibrated on its own
    * @param cores the host's physical cores
    * @param vcpusPerCore its SMT threads per core
    * @param throughputOneThread T₁, inferences/s at 1 thread
@@ -252,7 +253,7 @@ public final class Projection {
    */
   public record ScalingSample(
       String label,
-      String group,
+      boolean streams,
       int cores,
       int vcpusPerCore,
       double throughputOneThread,
@@ -260,7 +261,6 @@ public final class Projection {
       double measured) {
     public ScalingSample {
       Checks.nonBlank("label", label);
-      Checks.nonBlank("group", group);
       checkHost(cores, vcpusPerCore, "busy vCPUs", busyVcpus, 2, throughputOneThread);
       Checks.positive("measured", measured);
     }

@@ -19,25 +19,40 @@ class ProjectionCheckTest {
   }
 
   @Test
-  void eachPairIsProjectedOutOfSampleFromTheOtherMeasurementsOfItsVariant() {
-    // 2 cores, no SMT. T1 = 100; 2 threads measured 150, 2 streams measured 190.
+  void uncalibratedPairsUseTheDefaultsAndEachKindIsCalibratedOnItsOwn() {
+    // 2 cores, no SMT. T1 = 100: 2 threads measured 150, 2 streams 190; T1 = 50: 2 threads 80.
     List<ScalingSample> s =
         List.of(
-            new ScalingSample("a, 2 threads", "a", 2, 1, 100, 2, 150),
-            new ScalingSample("a, 2 streams", "a", 2, 1, 100, 2, 190),
-            new ScalingSample("b, 2 threads", "b", 2, 1, 50, 2, 80));
-    ProjectionCheck c = ProjectionCheck.of(s, false).orElseThrow();
-    // "2 threads" is projected by the fit to "2 streams" (190) and vice versa; b alone has no
-    // other measurement, so the defaults (linear: 100) project it.
-    assertEquals(190, c.pairs().get(0).projected(), 1e-3);
-    assertEquals((190 - 150) / 150.0 * 100, c.pairs().get(0).errorPercent(), 1e-3);
-    assertEquals(150, c.pairs().get(1).projected(), 1e-3);
-    assertEquals(100, c.pairs().get(2).projected(), 1e-9);
-    assertEquals(25, c.pairs().get(2).errorPercent(), 1e-9);
-    double mape = (40 / 150.0 * 100 + 40 / 190.0 * 100 + 25) / 3;
-    assertEquals(mape, c.mapePercent(), 1e-3);
-    assertNull(c.calibrated());
-    assertNull(c.pairs().get(0).calibratedProjected());
+            new ScalingSample("a, 2 threads", false, 2, 1, 100, 2, 150),
+            new ScalingSample("a, 2 streams", true, 2, 1, 100, 2, 190),
+            new ScalingSample("b, 2 threads", false, 2, 1, 50, 2, 80));
+    ProjectionCheck plain = ProjectionCheck.of(s, false).orElseThrow();
+    // Linear scaling: 2 x T1.
+    assertEquals(200, plain.pairs().get(0).projected(), 1e-9);
+    assertEquals(50 / 150.0 * 100, plain.pairs().get(0).errorPercent(), 1e-9);
+    assertEquals(200, plain.pairs().get(1).projected(), 1e-9);
+    assertEquals(100, plain.pairs().get(2).projected(), 1e-9);
+    double mape = (50 / 150.0 + 10 / 190.0 + 20 / 80.0) * 100 / 3;
+    assertEquals(mape, plain.mapePercent(), 1e-9);
+    assertNull(plain.calibratedThreads());
+    assertNull(plain.calibratedMapePercent());
+    assertNull(plain.pairs().get(0).calibratedProjected());
+
+    ProjectionCheck cal = ProjectionCheck.of(s, true).orElseThrow();
+    // The one stream pair is fitted exactly: 190 = 100 x S(2) → s = 2/1.9 - 1.
+    assertEquals(2 / 1.9 - 1, cal.calibratedStreams().serialFraction(), 1e-4);
+    assertEquals(190, cal.pairs().get(1).calibratedProjected(), 1e-2);
+    // The two thread pairs (speed-ups 1.5 and 1.6) share one serial fraction between theirs.
+    double s1 = 2 / 1.5 - 1;
+    double s2 = 2 / 1.6 - 1;
+    double st = cal.calibratedThreads().serialFraction();
+    assertTrue(st >= s2 - 1e-4 && st <= s1 + 1e-4, "serial fraction " + st);
+    assertTrue(cal.calibratedMapePercent() < cal.mapePercent());
+    assertEquals(
+        ProjectionCheck.mape(
+            cal.pairs().stream().map(ProjectionCheck.Pair::calibratedErrorPercent).toList()),
+        cal.calibratedMapePercent(),
+        1e-9);
     assertTrue(ProjectionCheck.of(List.of(), true).isEmpty());
   }
 
@@ -51,22 +66,25 @@ class ProjectionCheckTest {
     int[] busy = {2, 4, 8, 16, 3, 12};
     for (int i = 0; i < busy.length; i++) {
       double t1 = 20 + 100 * r.nextDouble();
-      ScalingSample probe = new ScalingSample("v" + i, "v" + i, 8, 2, t1, busy[i], 1);
-      s.add(new ScalingSample("v" + i, "v" + i, 8, 2, t1, busy[i], probe.projected(truth)));
+      ScalingSample probe = new ScalingSample("v" + i, true, 8, 2, t1, busy[i], 1);
+      s.add(new ScalingSample("v" + i, true, 8, 2, t1, busy[i], probe.projected(truth)));
     }
     ProjectionCheck c = ProjectionCheck.of(s, true).orElseThrow();
     assertTrue(c.mapePercent() > 10, "linear scaling without SMT gain is off: " + c.mapePercent());
-    assertEquals(0.08, c.calibrated().serialFraction(), 1e-4);
-    assertEquals(1.25, c.calibrated().smtGain(), 1e-4);
+    assertEquals(0.08, c.calibratedStreams().serialFraction(), 1e-4);
+    assertEquals(1.25, c.calibratedStreams().smtGain(), 1e-4);
+    assertNull(c.calibratedThreads(), "no intra-op thread pairs");
     assertTrue(c.calibratedMapePercent() < 0.01, "after: " + c.calibratedMapePercent());
-    assertTrue(c.calibrated().how().contains("calibrated on 6 measured pairs"));
+    assertTrue(
+        c.calibratedStreams().how().contains("calibrated on the 6 single-thread-stream"),
+        c.calibratedStreams().how());
     assertEquals(
         s.get(3).measured(), c.pairs().get(3).calibratedProjected(), s.get(3).measured() * 1e-4);
   }
 
   @Test
   void withoutSmtSiblingsBusyTheGainStaysOne() {
-    List<ScalingSample> s = List.of(new ScalingSample("x", "x", 4, 2, 10, 4, 30));
+    List<ScalingSample> s = List.of(new ScalingSample("x", false, 4, 2, 10, 4, 30));
     Scaling fit = Projection.calibrate(s, "t");
     assertEquals(1, fit.smtGain(), 0);
     // 30 = 10 / (s + (1 - s) / 4) → s = 1/9.

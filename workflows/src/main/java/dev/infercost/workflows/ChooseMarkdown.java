@@ -88,15 +88,22 @@ final class ChooseMarkdown {
         String.format(
             Locale.ROOT,
             "The CPU model projects each measurement with several vCPUs busy from the same"
-                + " variant's 1-thread throughput, with the serial fraction and SMT gain fitted to"
-                + " the variant's other measurements (out of sample). MAPE %.1f%% over %d pairs.",
+                + " variant's 1-thread throughput, with its default parameters (linear core"
+                + " scaling, no SMT gain). MAPE %.1f%% over %d pairs.",
             c.mapePercent(),
             c.pairs().size()));
-    boolean cal = c.calibrated() != null;
+    boolean cal = c.calibratedMapePercent() != null;
     if (cal) {
-      b.append(" Calibrated (`--calibrate-projection`, in sample): ")
-          .append(c.calibrated().how())
-          .append('.');
+      b.append(
+          String.format(
+              Locale.ROOT,
+              " Calibrated (`--calibrate-projection`, in sample): MAPE %.1f%%.",
+              c.calibratedMapePercent()));
+      for (boolean streams : new boolean[] {false, true}) {
+        if (c.calibrated(streams) != null) {
+          b.append(" ").append(c.calibrated(streams).how()).append('.');
+        }
+      }
     }
     b.append("\n\n| measured | vCPUs busy | inferences/s | projected | error |")
         .append(cal ? " calibrated | error |" : "")

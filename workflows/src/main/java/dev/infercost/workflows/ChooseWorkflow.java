@@ -118,18 +118,21 @@ public final class ChooseWorkflow {
     }
     Optional<ProjectionCheck> check =
         ProjectionCheck.of(samples(req, pricer, measured), req.calibrateProjection());
-    if (req.calibrateProjection()) {
-      if (check.isEmpty()) {
-        notes.add(
-            "--calibrate-projection: nothing to calibrate on (no variant was measured both at 1"
-                + " thread and with several vCPUs busy; use --threads 2 or more)");
-      } else {
-        pricer = pricer.withScaling(check.get().calibrated());
-      }
+    if (req.calibrateProjection() && check.isEmpty()) {
+      notes.add(
+          "--calibrate-projection: nothing to calibrate on (no variant was measured both at 1"
+              + " thread and with several vCPUs busy; use --threads 2 or more)");
     }
     List<Optimizer.Row> rows = new ArrayList<>();
     for (Measured m : measured) {
-      rows.addAll(price(pricer, m, variants.get(m.variant().recipe().label()), req.p99Ms(), notes));
+      rows.addAll(
+          price(
+              pricer,
+              m,
+              variants.get(m.variant().recipe().label()),
+              req.p99Ms(),
+              check.filter(c -> req.calibrateProjection()),
+              notes));
     }
     Optimizer.Request request =
         new Optimizer.Request(req.bound().maxLoss(), req.p99Ms(), req.qps().orElse(null));
@@ -229,12 +232,12 @@ public final class ChooseWorkflow {
       if (Double.isNaN(m.oneThread())) {
         continue;
       }
-      String group = m.variant().recipe().label() + " batch " + m.batch();
+      String what = m.variant().recipe().label() + " batch " + m.batch() + ", ";
       for (OperatingPoint p : java.util.Arrays.asList(m.single(), m.streams())) {
         if (p != null) {
           out.add(
               pricer.sample(
-                  group + ", " + p.how(), group, m.oneThread(), req.threads(), p.throughput()));
+                  what + p.how(), p == m.streams(), m.oneThread(), req.threads(), p.throughput()));
         }
       }
     }
@@ -242,17 +245,27 @@ public final class ChooseWorkflow {
   }
 
   /**
-   * One measured variant priced on every target: CPUs at the chosen way of keeping the host busy,
-   * GPUs from one stream. Pricing notes are added to {@code notes}.
+   * One measured variant priced on every target: CPUs at the chosen way of keeping the host busy
+   * (with the CPU scaling calibrated for that way, where {@code calibrated}), GPUs from one stream.
+   * Pricing notes are added to {@code notes}.
    */
   private static List<Optimizer.Row> price(
-      Pricer pricer, Measured m, ChooseReport.Variant variant, double p99Ms, Set<String> notes) {
+      Pricer pricer,
+      Measured m,
+      ChooseReport.Variant variant,
+      double p99Ms,
+      Optional<ProjectionCheck> calibrated,
+      Set<String> notes) {
     List<Optimizer.Row> rows = new ArrayList<>();
     String label = m.variant().recipe().label();
     Deployable d = m.variant().recipe().deployable();
     OperatingPoint single = m.single();
     OperatingPoint point = OperatingPoint.best(single, m.streams(), p99Ms);
     double drop = variant.accuracyDrop();
+    Projection.Scaling scaling = calibrated.map(c -> c.calibrated(point != single)).orElse(null);
+    if (scaling != null) {
+      pricer = pricer.withScaling(scaling);
+    }
     Pricer.Prices cpuSide =
         pricer.price(d, m.graph(), point.throughput(), m.oneThread(), point.how());
     Pricer.Prices gpuSide =
