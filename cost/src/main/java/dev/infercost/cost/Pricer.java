@@ -302,11 +302,14 @@ public final class Pricer {
             note(notes, refused.get());
             continue;
           }
-          Figure fp32 = projectCpu(t, measured, oneThread, operatingPoint);
+          // Scaled as at the host's own precision, then by the int8 factors for int8 variants.
+          Figure scaled = projectCpu(t, measured, oneThread, operatingPoint);
           Int8Ratio r = int8Ratio(variant, t);
           f =
               Figure.estimated(
-                  fp32.value() * r.ratio(), fp32.unit(), fp32.provenance().detail() + r.why());
+                  scaled.value() * r.ratio(),
+                  scaled.unit(),
+                  scaled.provenance().detail() + r.why());
           call = perCore(t) * r.ratio();
         } else if (graph.isEmpty()) {
           note(notes, t.id() + ": FLOPs unknown (give shapes)");
