@@ -1,6 +1,7 @@
 package dev.infercost.cli;
 
 import dev.infercost.cost.Optimizer;
+import dev.infercost.cost.ProjectionCheck;
 import dev.infercost.profile.TaskMetrics;
 import dev.infercost.workflows.ChooseReport;
 import dev.infercost.workflows.ChooseRequest;
@@ -124,6 +125,14 @@ final class ChooseCommand implements Callable<Integer> {
   List<Double> prune = new ArrayList<>();
 
   @Option(
+      names = "--calibrate-projection",
+      description =
+          "Fit the CPU model's serial fraction and SMT gain to this host's measurements (1 thread"
+              + " vs --threads threads, and vs --threads streams: one fit each) and project every"
+              + " CPU with them; the report shows the projection errors before and after.")
+  boolean calibrateProjection;
+
+  @Option(
       names = "--out",
       paramLabel = "DIR",
       description = "Write report.json and report.md here.")
@@ -158,7 +167,8 @@ final class ChooseCommand implements Callable<Integer> {
               .optCatalog(catalog)
               .optMeasuredOn(measuredOn)
               .optOutDir(out)
-              .optPrune(prune);
+              .optPrune(prune)
+              .optCalibrateProjection(calibrateProjection);
       s.forEach(b::optShape);
       req = b.build();
     } catch (IllegalArgumentException e) {
@@ -176,13 +186,25 @@ final class ChooseCommand implements Callable<Integer> {
     return r.result().winner().isPresent() ? ExitCodes.OK : ExitCodes.BOUND_NOT_MET;
   }
 
+  /** {@code ", <what>: serial fraction s, SMT gain g"}, or {@code ""} for none. */
+  private static String scaling(String what, dev.infercost.cost.Projection.Scaling s) {
+    return s == null
+        ? ""
+        : String.format(
+            Locale.ROOT,
+            ",%s: serial fraction %.4g, SMT gain %.4g",
+            what,
+            s.serialFraction(),
+            s.smtGain());
+  }
+
   /** The report as text, with the first {@code rows} ranked candidates. */
   static void print(PrintWriter w, ChooseReport r, int rows) {
     w.println(
         "host: "
             + r.host().cpuModel()
             + (r.hostEntry() == null
-                ? " (no catalog match: all costs estimated)"
+                ? " = host (no catalog match, no price: all costs estimated)"
                 : " = " + r.hostEntry() + " (measured)"));
     r.variants()
         .forEach(
@@ -240,6 +262,39 @@ final class ChooseCommand implements Callable<Integer> {
             + " infeasible rows, "
             + r.notes().size()
             + " notes (hardware not priced and why: see report)");
+    if (r.projectionCheck() != null) {
+      ProjectionCheck c = r.projectionCheck();
+      w.printf(
+          Locale.ROOT,
+          "projection vs measurement on this host: MAPE %.1f%% over %d pairs (default"
+              + " parameters)%s%n",
+          c.mapePercent(),
+          c.pairs().size(),
+          c.calibratedMapePercent() == null
+              ? ""
+              : String.format(
+                  Locale.ROOT,
+                  "; calibrated (in sample): MAPE %.1f%%%s%s",
+                  c.calibratedMapePercent(),
+                  scaling(" threads", c.calibratedThreads()),
+                  scaling(" streams", c.calibratedStreams())));
+      for (ProjectionCheck.Pair p : c.pairs()) {
+        w.printf(
+            Locale.ROOT,
+            "  %s: measured %.1f/s, projected %.1f/s (%+.1f%%)%s%n",
+            p.what(),
+            p.measured(),
+            p.projected(),
+            p.errorPercent(),
+            p.calibratedProjected() == null
+                ? ""
+                : String.format(
+                    Locale.ROOT,
+                    ", calibrated %.1f/s (%+.1f%%)",
+                    p.calibratedProjected(),
+                    p.calibratedErrorPercent()));
+      }
+    }
     w.flush();
   }
 }
