@@ -126,7 +126,7 @@ public record BenchSuite(
     return s;
   }
 
-  private static String path(JsonMappingException e) {
+  static String path(JsonMappingException e) {
     StringBuilder b = new StringBuilder();
     for (var r : e.getPath()) {
       b.append(r.getFieldName() != null ? "." + r.getFieldName() : "[" + r.getIndex() + "]");
