@@ -231,36 +231,40 @@ final class PlanCommand implements Callable<Integer> {
     Table t =
         new Table("periods", "demand/s", "own", "reserved", "on-demand", "spot", "capacity/s");
     List<FleetPlanner.PeriodPlan> ps = p.periods();
+    List<int[]> groups = new java.util.ArrayList<>();
     int i = 0;
     while (i < ps.size()) {
       int j = i;
-      double lo = Double.MAX_VALUE;
-      double hi = 0;
-      double capLo = Double.MAX_VALUE;
-      double capHi = 0;
       while (j < ps.size()
           && ps.get(j).onDemand() == ps.get(i).onDemand()
           && ps.get(j).spot() == ps.get(i).spot()) {
-        lo = Math.min(lo, ps.get(j).period().demandQps());
-        hi = Math.max(hi, ps.get(j).period().demandQps());
-        capLo = Math.min(capLo, ps.get(j).capacityQps());
-        capHi = Math.max(capHi, ps.get(j).capacityQps());
         j++;
       }
-      FleetPlanner.PeriodPlan a = ps.get(i);
-      t.row(
-          j - i == 1
-              ? a.period().label()
-              : a.period().label() + " .. " + ps.get(j - 1).period().label() + " (" + (j - i) + ")",
-          range(lo, hi),
-          a.own(),
-          a.reserved(),
-          a.onDemand(),
-          a.spot(),
-          range(capLo, capHi));
+      groups.add(new int[] {i, j});
       i = j;
     }
+    boolean all = groups.size() <= MAX_ROWS;
+    if (!all) {
+      // A long profile: the quietest and the busiest period; every period is in the reports.
+      int lo = 0;
+      int hi = 0;
+      for (int k = 0; k < ps.size(); k++) {
+        double q = ps.get(k).period().demandQps();
+        lo = q < ps.get(lo).period().demandQps() ? k : lo;
+        hi = q > ps.get(hi).period().demandQps() ? k : hi;
+      }
+      groups = List.of(new int[] {lo, lo + 1}, new int[] {hi, hi + 1});
+    }
+    for (int[] g : groups) {
+      row(t, ps.subList(g[0], g[1]));
+    }
     t.print(w);
+    if (!all) {
+      w.println(
+          "(the quietest and the busiest of "
+              + ps.size()
+              + " periods; every period in --json, --out's report.md and --html)");
+    }
     w.printf(
         Locale.ROOT,
         "cost: $%s total (ownership $%s, electricity $%s, reserved $%s, on-demand $%s, spot $%s);"
@@ -299,8 +303,38 @@ final class PlanCommand implements Callable<Integer> {
     w.flush();
   }
 
+  /** Most rows of the per-period table before it shows only the quietest and busiest period. */
+  private static final int MAX_ROWS = 24;
+
+  /** One table row for consecutive periods with the same fleet. */
+  private static void row(Table t, List<FleetPlanner.PeriodPlan> run) {
+    FleetPlanner.PeriodPlan a = run.get(0);
+    String label =
+        run.size() == 1
+            ? a.period().label()
+            : a.period().label()
+                + " .. "
+                + run.get(run.size() - 1).period().label()
+                + " ("
+                + run.size()
+                + ")";
+    t.row(
+        label,
+        range(run.stream().mapToDouble(x -> x.period().demandQps())),
+        a.own(),
+        a.reserved(),
+        a.onDemand(),
+        a.spot(),
+        range(run.stream().mapToDouble(FleetPlanner.PeriodPlan::capacityQps)));
+  }
+
   private static String share(Double v, String what) {
     return v == null ? "never " + what : String.format(Locale.ROOT, "%.1f%% %s", 100 * v, what);
+  }
+
+  private static String range(java.util.stream.DoubleStream values) {
+    java.util.DoubleSummaryStatistics st = values.summaryStatistics();
+    return range(st.getMin(), st.getMax());
   }
 
   private static String range(double lo, double hi) {

@@ -34,8 +34,9 @@ import org.ojalgo.optimisation.Variable;
  *
  * <h2>Integrality</h2>
  *
- * The program with whole machines is a mixed-integer program that ojAlgo's branch and bound does
- * not solve in seconds at a week of hourly periods. It is solved in two parts instead:
+ * Periods of equal demand are solved as one (their hours added): they get the same fleet. The
+ * program with whole machines is a mixed-integer program that ojAlgo's branch and bound does not
+ * solve in seconds at a week of hourly periods. It is solved in two parts instead:
  *
  * <ol>
  *   <li>its <b>linear relaxation</b> (machines divisible) with ojAlgo's {@link
@@ -45,10 +46,10 @@ import org.ojalgo.optimisation.Variable;
  *       period's best whole a_t, s_t is found exactly (every spot count; for each, the cost is
  *       convex piecewise linear in a_t, so the best whole a_t is the least feasible one or a
  *       neighbour of the point where own machines stop serving). N and R are enumerated over every
- *       value up to the peak's need when that is at most {@link #EXHAUSTIVE_LIMIT} (N, R, period)
- *       evaluations ({@link Plan#exhaustive} true: the whole-machine optimum), else over a window
- *       of ±{@link #WINDOW} around the relaxation's N and R ({@link Plan#exhaustive} false: then
- *       {@link Plan#gapToRelaxation} bounds how far from optimal the plan can be).
+ *       value up to the peak's need when that is at most {@link #EXHAUSTIVE_LIMIT} (N, R, period,
+ *       spot count) evaluations ({@link Plan#exhaustive} true: the whole-machine optimum), else
+ *       over a window of ±{@link #WINDOW} around the relaxation's N and R ({@link Plan#exhaustive}
+ *       false: then {@link Plan#gapToRelaxation} bounds how far from optimal the plan can be).
  * </ol>
  */
 public final class FleetPlanner {
@@ -60,8 +61,11 @@ public final class FleetPlanner {
     }
   }
 
-  /** The most (N, R, period) evaluations of an exhaustive whole-machine search. */
-  public static final long EXHAUSTIVE_LIMIT = 4_000_000;
+  /**
+   * The most (N, R, period, spot count) evaluations of an exhaustive whole-machine search (about a
+   * second).
+   */
+  public static final long EXHAUSTIVE_LIMIT = 20_000_000;
 
   /** Half-width of the search window around the relaxation's N and R when not exhaustive. */
   public static final int WINDOW = 6;
@@ -286,14 +290,17 @@ public final class FleetPlanner {
    * @throws FleetPlanException when the relaxation has no optimum (the solver failed)
    */
   public static Plan plan(Problem problem) throws FleetPlanException {
-    Relaxation lp = relax(problem);
+    // Periods of equal demand get equal fleets: solve over one period per demand level, weighted
+    // by its hours, then lay the fleet out per period.
+    Problem levels = levels(problem);
+    Relaxation lp = relax(levels);
     long nMax = Math.min(problem.own().maxMachines(), ceil(problem.peakQps(), problem.own()));
     long rMax =
         problem.cloud().reservedDiscount() == null
             ? 0
             : ceil(problem.peakQps() / problem.cloud().throughputPerS());
-    boolean exhaustive =
-        (nMax + 1) * (rMax + 1) * (double) problem.periods().size() <= EXHAUSTIVE_LIMIT;
+    double work = (nMax + 1) * (double) (rMax + 1) * rentWork(levels);
+    boolean exhaustive = work <= EXHAUSTIVE_LIMIT;
     long n0 = exhaustive ? 0 : Math.max(0, (long) Math.floor(lp.own()) - WINDOW);
     long n1 = exhaustive ? nMax : Math.min(nMax, (long) Math.ceil(lp.own()) + WINDOW);
     long r0 = exhaustive ? 0 : Math.max(0, (long) Math.floor(lp.reserved()) - WINDOW);
@@ -303,7 +310,7 @@ public final class FleetPlanner {
     long bestR = 0;
     for (long n = n0; n <= n1; n++) {
       for (long r = r0; r <= r1; r++) {
-        double c = cost(problem, n, r);
+        double c = cost(levels, n, r);
         if (better(c, best)) {
           best = c;
           bestN = n;
@@ -312,6 +319,31 @@ public final class FleetPlanner {
       }
     }
     return planAt(problem, bestN, bestR, lp, exhaustive);
+  }
+
+  /** One period per distinct demand, its hours the sum of those periods' hours. */
+  static Problem levels(Problem problem) {
+    java.util.Map<Double, Double> hours = new java.util.LinkedHashMap<>();
+    for (Period p : problem.periods()) {
+      hours.merge(p.demandQps(), p.hours(), Double::sum);
+    }
+    List<Period> out = new ArrayList<>();
+    hours.forEach((q, h) -> out.add(new Period("demand " + q, h, q)));
+    return new Problem(out, problem.own(), problem.cloud());
+  }
+
+  /** The spot counts {@link #rent} tries over all periods: the inner work of one (N, R). */
+  private static double rentWork(Problem problem) {
+    Cloud c = problem.cloud();
+    double work = 0;
+    for (Period p : problem.periods()) {
+      work +=
+          1
+              + (c.spot() == null
+                  ? 0
+                  : Math.ceil(c.spot().maxShare() * p.demandQps() / c.spotThroughputPerS()));
+    }
+    return work;
   }
 
   /**
