@@ -48,7 +48,7 @@ final class Hints {
       case SUITE -> List.of("--suite");
       case BASELINE -> List.of("--baseline");
       case DEMAND -> List.of("--demand", "--qps");
-      case PLAN_SPEC -> List.of("--spec");
+      case PLAN_SPEC -> List.of("--own", "--own-entry");
       case THROUGHPUT -> List.of("--variant", "--throughput");
     };
   }

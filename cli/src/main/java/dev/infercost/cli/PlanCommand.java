@@ -28,7 +28,7 @@ import picocli.CommandLine.Spec;
       "and spot cloud machines) that serves a demand profile, in whole machines. Prints the fleet",
       "per period, the cost per 1M inferences, the utilization at which owning breaks even, and",
       "how the plan moves with electricity price, demand and hardware price.",
-      "Example: examples/plan/spec.yaml and examples/plan/demand-week.csv."
+      "Example: examples/plan/own.yaml and examples/plan/demand-week.csv."
     })
 final class PlanCommand implements Callable<Integer> {
   @Mixin CommonOptions common;
@@ -76,13 +76,15 @@ final class PlanCommand implements Callable<Integer> {
   DemandOptions demand;
 
   @Option(
-      names = "--spec",
+      names = "--own",
       paramLabel = "FILE",
-      description = "Plan spec YAML: own hardware and cloud options (flags below override it).")
+      description =
+          "Own hardware and cloud options, YAML (examples/plan/own.yaml); the flags below"
+              + " override it.")
   Path specFile;
 
   @Option(
-      names = "--own",
+      names = "--own-entry",
       paramLabel = "ID",
       description = "An on-premises catalog entry whose figures the own hardware starts from.")
   String own;

@@ -12,9 +12,9 @@ import java.nio.file.Path;
 
 /**
  * The owned hardware and the cloud buying options of a fleet plan, as read from a YAML spec (see
- * {@code examples/plan/spec.yaml}) or given one by one; every field may be absent, and {@link
- * #over} lays one spec over another (the command line's flags over the file, the file over the
- * catalog entry it names).
+ * {@code examples/plan/own.yaml}) or given one by one; every field may be absent, and {@link #over}
+ * lays one spec over another (the command line's flags over the file, the file over the catalog
+ * entry it names).
  *
  * @param own the owned machine type
  * @param cloud the cloud machine type and how it may be bought
@@ -124,7 +124,7 @@ public record PlanSpec(Own own, Cloud cloud) {
               + e.getOriginalMessage()
               + " (at "
               + BenchSuite.path(e)
-              + "); see examples/plan/spec.yaml",
+              + "); see examples/plan/own.yaml",
           Parameter.PLAN_SPEC);
     } catch (IOException e) {
       throw new InfercostException(
