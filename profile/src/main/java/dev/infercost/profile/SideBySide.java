@@ -36,10 +36,14 @@ public final class SideBySide {
    *
    * @param stats the summary
    * @param samplesMs every sample in milliseconds, in run order
+   * @param roundMediansMs the median of each round's samples, in round order: round {@code i} of
+   *     every model ran back to back, so the ratio of two models' medians in one round is paired
+   *     (the machine's speed then is common to both)
    */
-  public record Result(LatencyStats stats, List<Double> samplesMs) {
+  public record Result(LatencyStats stats, List<Double> samplesMs, List<Double> roundMediansMs) {
     public Result {
       samplesMs = List.copyOf(samplesMs);
+      roundMediansMs = List.copyOf(roundMediansMs);
     }
   }
 
@@ -78,7 +82,12 @@ public final class SideBySide {
         }
       }
       List<List<Double>> samples = new ArrayList<>();
-      models.forEach(m -> samples.add(new ArrayList<>()));
+      List<List<Double>> roundMedians = new ArrayList<>();
+      models.forEach(
+          m -> {
+            samples.add(new ArrayList<>());
+            roundMedians.add(new ArrayList<>());
+          });
       ProfileOptions perRound =
           ProfileOptions.builder()
               .optThreads(options.threads())
@@ -88,15 +97,21 @@ public final class SideBySide {
         progress.accept("measuring side by side, round " + (round + 1) + " of " + rounds);
         for (int k = 0; k < runners.size(); k++) {
           int i = (k + round) % runners.size();
-          for (double s : Profiler.measure(runners.get(i), perRound)) {
+          double[] taken = Profiler.measure(runners.get(i), perRound);
+          for (double s : taken) {
             samples.get(i).add(s);
           }
+          roundMedians.get(i).add(LatencyStats.of(taken).p50());
         }
       }
       List<Result> out = new ArrayList<>();
-      for (List<Double> s : samples) {
+      for (int k = 0; k < samples.size(); k++) {
+        List<Double> s = samples.get(k);
         out.add(
-            new Result(LatencyStats.of(s.stream().mapToDouble(Double::doubleValue).toArray()), s));
+            new Result(
+                LatencyStats.of(s.stream().mapToDouble(Double::doubleValue).toArray()),
+                s,
+                roundMedians.get(k)));
       }
       return out;
     } finally {

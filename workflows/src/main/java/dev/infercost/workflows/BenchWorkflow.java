@@ -48,6 +48,12 @@ public final class BenchWorkflow {
   /** Samples kept per metric: plenty for the gate's bootstrap, small enough for JSON. */
   static final int MAX_SAMPLES = 1000;
 
+  /**
+   * Alternating rounds when an entry names a paired baseline: enough per-round ratios for the
+   * gate's bootstrap over rounds, each round still several samples long.
+   */
+  static final int PAIRED_ROUNDS = 20;
+
   /** Calibration batches for int8 entries, as {@code compress} takes by default. */
   private static final int CALIBRATION_SAMPLES = 100;
 
@@ -195,25 +201,32 @@ public final class BenchWorkflow {
     int reps =
         e.repetitions() != null ? e.repetitions() : suite.samples() != null ? suite.samples() : 30;
     long minMillis = (long) ((suite.minSeconds() == null ? 1.0 : suite.minSeconds()) * 1000);
+    int rounds = e.baseline() == null ? 5 : PAIRED_ROUNDS;
     ProfileOptions o =
         ProfileOptions.builder()
             .optThreads(threads)
             .optWarmup(10, 200)
-            .optSampling(Math.max(1, reps / 5), minMillis, 120_000)
+            .optSampling(Math.max(e.baseline() == null ? 1 : 3, reps / rounds), minMillis, 120_000)
             .build();
     List<Tensor> inputs =
         SideBySide.syntheticInputs(file.toString(), shapes, n -> progress.accept("note: " + n));
     // The reference workload runs interleaved with every entry, so the gate can divide out how
-    // fast this machine happened to run (a shared host drifts from run to run).
-    List<SideBySide.Result> both =
-        SideBySide.measureEach(
-            List.of(file.toString(), REFERENCE_MODEL),
-            List.of(inputs, referenceInputs()),
-            o,
-            5,
-            progress);
-    SideBySide.Result m = both.get(0);
-    referenceSamples.addAll(both.get(1).samplesMs());
+    // fast this machine happened to run (a shared host drifts from run to run). A paired baseline
+    // runs in the same rotation, in more and shorter rounds: each round gives one paired ratio.
+    List<String> models = new ArrayList<>(List.of(file.toString(), REFERENCE_MODEL));
+    List<List<Tensor>> modelInputs = new ArrayList<>(List.of(inputs, referenceInputs()));
+    if (e.baseline() != null) {
+      models.add(ModelRef.resolve(modelRef(e.baseline(), base)).file().toString());
+      modelInputs.add(inputs);
+    }
+    List<SideBySide.Result> all = SideBySide.measureEach(models, modelInputs, o, rounds, progress);
+    SideBySide.Result m = all.get(0);
+    referenceSamples.addAll(all.get(1).samplesMs());
+    BenchResults.Paired paired =
+        e.baseline() == null
+            ? null
+            : new BenchResults.Paired(
+                e.baseline(), m.roundMediansMs(), all.get(2).roundMediansMs());
     LatencyStats lat = m.stats();
     List<Double> samples = thin(m.samplesMs(), MAX_SAMPLES);
     int batch = (int) inputs.get(0).shape()[0];
@@ -226,7 +239,7 @@ public final class BenchWorkflow {
     Map<String, List<Long>> used = new LinkedHashMap<>();
     inputs.forEach(t -> used.put(t.name(), Arrays.stream(t.shape()).boxed().toList()));
     return new Measured(
-        new Entry(e.name(), e.model(), built.recipe().label(), metrics),
+        new Entry(e.name(), e.model(), built.recipe().label(), metrics, paired),
         new BenchRun.Detail(lat, throughput, used));
   }
 
