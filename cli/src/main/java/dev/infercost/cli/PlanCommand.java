@@ -24,11 +24,12 @@ import picocli.CommandLine.Spec;
     name = "plan",
     mixinStandardHelpOptions = true,
     description = {
-      "Plan the cheapest mixed fleet (owned machines kept over the horizon; reserved, on-demand",
-      "and spot cloud machines) that serves a demand profile, in whole machines. Prints the fleet",
-      "per period, the cost per 1M inferences, the utilization at which owning breaks even, and",
-      "how the plan moves with electricity price, demand and hardware price.",
-      "Example: examples/plan/own.yaml and examples/plan/demand-week.csv."
+      "Plan the cheapest mix of owned and rented machines for a demand profile.",
+      "Owned machines are kept over the horizon; reserved, on-demand and spot cloud machines are",
+      "bought in whole machines per period. Prints the fleet per period, the cost per 1M",
+      "inferences, the utilization at which owning breaks even, and how the plan moves with",
+      "electricity price, demand and hardware price. Example inputs: examples/plan/own.yaml and",
+      "examples/plan/demand-week.csv; docs/plan.md explains the model."
     })
 final class PlanCommand implements Callable<Integer> {
   @Mixin CommonOptions common;

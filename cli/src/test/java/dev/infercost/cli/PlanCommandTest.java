@@ -86,6 +86,8 @@ class PlanCommandTest {
             "16",
             "--own-max",
             "3",
+            "--spot-share",
+            "0",
             "--json");
     assertEquals(0, r.code(), r.err());
     JsonNode j = r.json();
