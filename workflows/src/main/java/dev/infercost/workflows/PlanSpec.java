@@ -1,13 +1,10 @@
 package dev.infercost.workflows;
 
 import com.fasterxml.jackson.databind.DeserializationFeature;
-import com.fasterxml.jackson.databind.JsonMappingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import dev.infercost.base.InfercostException;
 import dev.infercost.base.Parameter;
-import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 
 /**
@@ -111,25 +108,14 @@ public record PlanSpec(Own own, Cloud cloud) {
 
   /** Reads a spec file; every problem is one line naming the file and the field. */
   public static PlanSpec load(Path file) throws InfercostException {
-    if (!Files.isRegularFile(file)) {
-      throw new InfercostException(file + ": no such plan spec file", Parameter.PLAN_SPEC);
-    }
-    PlanSpec s;
-    try {
-      s = YAML.readValue(file.toFile(), PlanSpec.class);
-    } catch (JsonMappingException e) {
-      throw new InfercostException(
-          file
-              + ": "
-              + e.getOriginalMessage()
-              + " (at "
-              + BenchSuite.path(e)
-              + "); see examples/plan/own.yaml",
-          Parameter.PLAN_SPEC);
-    } catch (IOException e) {
-      throw new InfercostException(
-          file + ": not valid YAML: " + e.getMessage(), Parameter.PLAN_SPEC);
-    }
+    PlanSpec s =
+        YamlFiles.read(
+            YAML,
+            file,
+            PlanSpec.class,
+            "own hardware",
+            "examples/plan/own.yaml",
+            Parameter.PLAN_SPEC);
     return s == null ? empty() : s;
   }
 
