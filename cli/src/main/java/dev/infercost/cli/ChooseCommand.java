@@ -61,7 +61,9 @@ final class ChooseCommand implements Callable<Integer> {
 
   @Option(
       names = "--qps",
-      description = "Demand in inferences/s: ranks by the cost of whole replicas.")
+      description =
+          "Demand in inferences/s: ranks by the cost at that demand (whole replicas, idle capacity"
+              + " included) and shows replicas and idle share.")
   Double qps;
 
   @Option(
@@ -216,21 +218,45 @@ final class ChooseCommand implements Callable<Integer> {
                     Table.bytes(v.bytes()),
                     v.accuracyDrop(),
                     v.fidelity().meanCosine()));
+    // With a demand, rows are ranked by the cost of the whole replicas it needs, idle capacity
+    // included; the idle share says how much of that is paid for nothing.
+    boolean demand = r.result().request().demandQps() != null;
     Table t =
-        new Table("#", "variant", "hardware", "batch", "p99 ms", "inf/s", "$/1M", "drop", "how");
+        demand
+            ? new Table(
+                "#",
+                "variant",
+                "hardware",
+                "batch",
+                "p99 ms",
+                "inf/s",
+                "replicas",
+                "idle",
+                "$/1M at demand",
+                "drop",
+                "how")
+            : new Table(
+                "#", "variant", "hardware", "batch", "p99 ms", "inf/s", "$/1M", "drop", "how");
     int i = 1;
     for (Optimizer.Candidate c : r.result().ranked()) {
       var row = c.row();
-      t.row(
-          i++,
-          row.variant(),
-          row.hardwareId(),
-          row.batch(),
-          Table.ms(row.p99Ms()),
-          String.format(Locale.ROOT, "%.1f", row.throughputPerS()),
-          String.format(Locale.ROOT, "%.6f", c.costPerMillionUsd()),
-          String.format(Locale.ROOT, "%.4f", row.accuracyDrop()),
-          row.provenance().kind().toString().toLowerCase(Locale.ROOT));
+      List<Object> cells =
+          new ArrayList<>(
+              List.of(
+                  i++,
+                  row.variant(),
+                  row.hardwareId(),
+                  row.batch(),
+                  Table.ms(row.p99Ms()),
+                  String.format(Locale.ROOT, "%.1f", row.throughputPerS())));
+      if (demand) {
+        cells.add(c.capacity().replicas());
+        cells.add(String.format(Locale.ROOT, "%.1f%%", 100 * (1 - c.capacity().utilization())));
+      }
+      cells.add(String.format(Locale.ROOT, "%.6f", c.costPerMillionUsd()));
+      cells.add(String.format(Locale.ROOT, "%.4f", row.accuracyDrop()));
+      cells.add(row.provenance().kind().toString().toLowerCase(Locale.ROOT));
+      t.row(cells.toArray());
       if (i > rows) {
         break;
       }

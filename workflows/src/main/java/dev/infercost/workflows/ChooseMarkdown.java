@@ -39,8 +39,14 @@ final class ChooseMarkdown {
                         w.costPerMillionUsd(),
                         w.row().provenance()))
             .orElse("**No (variant, hardware) pair meets the bounds.**\n\n"));
+    boolean demand = req.demandQps() != null;
     b.append(
-        "| # | variant | hardware | batch | p99 ms | inferences/s | $/1M | accuracy drop | how |\n|---|---|---|---|---|---|---|---|---|\n");
+        demand
+            ? "$/1M is at the demand: the whole replicas it needs, idle capacity included.\n\n"
+                + "| # | variant | hardware | batch | p99 ms | inferences/s | replicas | idle | $/1M"
+                + " | accuracy drop | how |\n|---|---|---|---|---|---|---|---|---|---|---|\n"
+            : "| # | variant | hardware | batch | p99 ms | inferences/s | $/1M | accuracy drop |"
+                + " how |\n|---|---|---|---|---|---|---|---|---|\n");
     int i = 1;
     for (Optimizer.Candidate c : r.result().ranked()) {
       b.append(row(i++, c)).append('\n');
@@ -155,15 +161,24 @@ final class ChooseMarkdown {
 
   private static String row(int i, Optimizer.Candidate c) {
     var r = c.row();
+    String capacity =
+        c.capacity() == null
+            ? ""
+            : String.format(
+                Locale.ROOT,
+                " %d | %.1f%% |",
+                c.capacity().replicas(),
+                100 * (1 - c.capacity().utilization()));
     return String.format(
         Locale.ROOT,
-        "| %d | %s | %s | %d | %.3f | %.1f | %.6g | %.4f | %s |",
+        "| %d | %s | %s | %d | %.3f | %.1f |%s %.6g | %.4f | %s |",
         i,
         r.variant(),
         r.hardwareId(),
         r.batch(),
         r.p99Ms(),
         r.throughputPerS(),
+        capacity,
         c.costPerMillionUsd(),
         r.accuracyDrop(),
         r.provenance().kind());
