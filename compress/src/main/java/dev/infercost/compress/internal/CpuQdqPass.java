@@ -241,11 +241,14 @@ public final class CpuQdqPass implements Pass {
     }
 
     /**
-     * Drops the QuantizeLinear of every tensor that no int8 op reads, made by an op that needs no Q
-     * after it to run in int8 (a float op, a graph input, or a SHARED op: not Conv, MatMul, Gemm or
-     * a QLinear* op, whose kernels write uint8). A Q there adds only rounding: before a float
-     * comparison, such as a detector's peak suppression {@code Equal(x, MaxPool(x))}, that rounding
-     * creates ties and so false peaks. SHARED ops whose output loses its Q run in float again.
+     * Drops the QuantizeLinear of every tensor that no int8 op reads, unless a QLinear* op (Add,
+     * Concat, pooling) writes it, or a Conv, MatMul or Gemm does and an op the filter keeps in
+     * float reads it: that Q is what fuses the op. A Q read only by float ops adds only rounding.
+     * After a Conv, MatMul or Gemm the op then writes float from its int8 weights (Conv: unfused;
+     * MatMul, Gemm: MatMulIntegerToFloat, QGemm): a detector head's logits, whose channels' ranges
+     * differ by orders of magnitude, keep their precision before a Sigmoid, and a heatmap's peak
+     * suppression {@code Equal(x, MaxPool(x))} gets no ties from rounding, so no false peaks.
+     * SHARED ops whose output loses its Q run in float again.
      */
     void dropFloatOnly() {
       Map<String, NodeProto> producers = new HashMap<>();
@@ -256,9 +259,12 @@ public final class CpuQdqPass implements Pass {
         for (var it = tensors.entrySet().iterator(); it.hasNext(); ) {
           String t = it.next().getKey();
           NodeProto p = producers.get(t);
-          Kind k = p == null ? null : quantized.get(p);
-          boolean fusedOutput = k == Kind.COMPUTE || k == Kind.QLINEAR || k == Kind.FOLDED;
-          if (!fusedOutput && !readInInt8(t)) {
+          if (quantized.get(p) == Kind.FOLDED) {
+            p = producers.get(p.getInput(0));
+          }
+          Kind k = quantized.get(p);
+          boolean keepForFusion = k == Kind.QLINEAR || k == Kind.COMPUTE && readByFilteredOut(t);
+          if (!keepForFusion && !readInInt8(t)) {
             it.remove();
             changed = true;
           }
@@ -272,6 +278,23 @@ public final class CpuQdqPass implements Pass {
           }
         }
       }
+    }
+
+    /**
+     * Whether an op that could run in int8 but is kept in float by the filter reads {@code t}: a
+     * Conv quantized alone still gets its output Q, so it runs as an integer kernel.
+     */
+    boolean readByFilteredOut(String t) {
+      for (NodeProto r : readers.getOrDefault(t, List.of())) {
+        Op op = Op.of(r.getOpType());
+        if (op != null
+            && Op.defaultDomain(r.getDomain())
+            && KINDS.containsKey(op)
+            && !ctx.filter().accepts(r)) {
+          return true;
+        }
+      }
+      return false;
     }
 
     /** Whether an op that runs in int8 reads {@code t}. */
