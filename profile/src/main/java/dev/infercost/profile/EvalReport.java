@@ -52,36 +52,6 @@ public record EvalReport(
    */
   public record OutputCosine(String name, double meanCosine, double minCosine) {}
 
-  /** A report without task metric scores or a per-output breakdown. */
-  public EvalReport(
-      String data,
-      int samples,
-      String outputKind,
-      double meanCosine,
-      double minCosine,
-      double maxAbsError,
-      Double top1Agreement,
-      Double nnAgreement,
-      Double referenceAccuracy,
-      Double candidateAccuracy,
-      Double accuracyDrop,
-      List<MetricScore> metrics) {
-    this(
-        data,
-        samples,
-        outputKind,
-        meanCosine,
-        minCosine,
-        maxAbsError,
-        top1Agreement,
-        nnAgreement,
-        referenceAccuracy,
-        candidateAccuracy,
-        accuracyDrop,
-        metrics,
-        List.of());
-  }
-
   /** A report without task metric scores. */
   public EvalReport(
       String data,
@@ -107,6 +77,7 @@ public record EvalReport(
         referenceAccuracy,
         candidateAccuracy,
         accuracyDrop,
+        List.of(),
         List.of());
   }
 

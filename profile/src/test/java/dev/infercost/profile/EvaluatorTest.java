@@ -7,9 +7,6 @@ import ai.onnx.proto.OnnxMl.ModelProto;
 import ai.onnx.proto.OnnxMl.NodeProto;
 import ai.onnx.proto.OnnxMl.OperatorSetIdProto;
 import ai.onnx.proto.OnnxMl.TensorProto;
-import ai.onnx.proto.OnnxMl.TensorShapeProto;
-import ai.onnx.proto.OnnxMl.TypeProto;
-import ai.onnx.proto.OnnxMl.ValueInfoProto;
 import dev.infercost.models.Models;
 import dev.infercost.models.OnnxModel;
 import dev.infercost.models.Tensor;
@@ -28,9 +25,9 @@ class EvaluatorTest {
     GraphProto g =
         GraphProto.newBuilder()
             .setName(name)
-            .addInput(value("x"))
-            .addOutput(value("a"))
-            .addOutput(value("b"))
+            .addInput(ProfilerTest.floatValue("x", "n", 4L))
+            .addOutput(ProfilerTest.floatValue("a", "n", 4L))
+            .addOutput(ProfilerTest.floatValue("b", "n", 4L))
             .addInitializer(constant("one", new float[] {1, 1, 1, 1}))
             .addInitializer(constant("k", k))
             .addNode(mul("ma", "x", "one", "a"))
@@ -74,23 +71,6 @@ class EvaluatorTest {
     EvalReport cached = Evaluator.reference(ref.toString(), data, 1).compare(cand.toString());
     assertEquals(r.meanCosine(), cached.meanCosine(), 1e-12);
     assertEquals(r.outputs(), cached.outputs());
-  }
-
-  private static ValueInfoProto value(String name) {
-    TensorShapeProto shape =
-        TensorShapeProto.newBuilder()
-            .addDim(TensorShapeProto.Dimension.newBuilder().setDimParam("n"))
-            .addDim(TensorShapeProto.Dimension.newBuilder().setDimValue(4))
-            .build();
-    return ValueInfoProto.newBuilder()
-        .setName(name)
-        .setType(
-            TypeProto.newBuilder()
-                .setTensorType(
-                    TypeProto.Tensor.newBuilder()
-                        .setElemType(TensorProto.DataType.FLOAT_VALUE)
-                        .setShape(shape)))
-        .build();
   }
 
   private static TensorProto constant(String name, float[] v) {
