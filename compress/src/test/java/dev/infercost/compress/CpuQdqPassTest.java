@@ -421,6 +421,41 @@ class CpuQdqPassTest {
     }
   }
 
+  @Test
+  void aConvBeforeAPadStaysAnIntegerKernel() throws Exception {
+    // x → Conv → Relu → Pad → Conv → Relu → GlobalAveragePool → Flatten → Gemm: the explicit
+    // padding of a TensorFlow export runs in float between DQ and Q; the Q before it stays.
+    GraphProto g =
+        GraphProto.newBuilder()
+            .setName("padded")
+            .addInput(Tiny.value("x", TensorProto.DataType.FLOAT, "n", 3, 8, 8))
+            .addOutput(Tiny.value("y", TensorProto.DataType.FLOAT, "n", 4))
+            .addInitializer(floats("W1", Tiny.random(8 * 27, 1, 0.3f), 8, 3, 3, 3))
+            .addInitializer(floats("W2", Tiny.random(8 * 72, 2, 0.15f), 8, 8, 3, 3))
+            .addInitializer(floats("W3", Tiny.random(32, 3, 0.5f), 4, 8))
+            .addInitializer(Initializers.ofLongs("pads", new long[] {0, 0, 1, 1, 0, 0, 1, 1}))
+            .addNode(Tiny.node("Conv", "conv1", List.of("x", "W1"), List.of("c1"), ints("pads", 1)))
+            .addNode(Tiny.node("Relu", "relu1", List.of("c1"), List.of("r1")))
+            .addNode(Tiny.node("Pad", "pad", List.of("r1", "pads"), List.of("p")))
+            .addNode(Tiny.node("Conv", "conv2", List.of("p", "W2"), List.of("c2")))
+            .addNode(Tiny.node("Relu", "relu2", List.of("c2"), List.of("r2")))
+            .addNode(Tiny.node("GlobalAveragePool", "gap", List.of("r2"), List.of("g")))
+            .addNode(Tiny.node("Flatten", "flatten", List.of("g"), List.of("f")))
+            .addNode(
+                Tiny.node(
+                    "Gemm", "fc", List.of("f", "W3"), List.of("y"), Tiny.intAttr("transB", 1)))
+            .build();
+    OnnxModel m = OnnxModel.of(Tiny.model(g));
+    ModelProto q =
+        Compressor.quantizeStaticCpu(
+                m, StaticOptions.defaults(), Compressor.calibrate(m, batches(4, 800)))
+            .model()
+            .proto();
+    Map<String, Integer> ops = optimizedOps(q);
+    assertEquals(2, ops.getOrDefault("QLinearConv", 0), "ops: " + ops);
+    assertFalse(ops.containsKey("Conv") || ops.containsKey("FusedConv"), "ops: " + ops);
+  }
+
   private Map<String, Integer> optimizedOps(ModelProto q) throws Exception {
     return Tiny.optimizedOps(q, tmp);
   }

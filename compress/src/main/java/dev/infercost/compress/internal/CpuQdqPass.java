@@ -243,12 +243,12 @@ public final class CpuQdqPass implements Pass {
     /**
      * Drops the QuantizeLinear of every tensor that no int8 op reads, unless a QLinear* op (Add,
      * Concat, pooling) writes it, or a Conv, MatMul or Gemm does and an op the filter keeps in
-     * float reads it: that Q is what fuses the op. A Q read only by float ops adds only rounding.
-     * After a Conv, MatMul or Gemm the op then writes float from its int8 weights (Conv: unfused;
-     * MatMul, Gemm: MatMulIntegerToFloat, QGemm): a detector head's logits, whose channels' ranges
-     * differ by orders of magnitude, keep their precision before a Sigmoid, and a heatmap's peak
-     * suppression {@code Equal(x, MaxPool(x))} gets no ties from rounding, so no false peaks.
-     * SHARED ops whose output loses its Q run in float again.
+     * float, or a float op between int8 ops (Pad), reads it: that Q is what fuses the op. A Q read
+     * only by float ops adds only rounding. After a Conv, MatMul or Gemm the op then writes float
+     * from its int8 weights (Conv: unfused; MatMul, Gemm: MatMulIntegerToFloat, QGemm): a detector
+     * head's logits, whose channels' ranges differ by orders of magnitude, keep their precision
+     * before a Sigmoid, and a heatmap's peak suppression {@code Equal(x, MaxPool(x))} gets no ties
+     * from rounding, so no false peaks. SHARED ops whose output loses its Q run in float again.
      */
     void dropFloatOnly() {
       Map<String, NodeProto> producers = new HashMap<>();
@@ -263,7 +263,9 @@ public final class CpuQdqPass implements Pass {
             p = producers.get(p.getInput(0));
           }
           Kind k = quantized.get(p);
-          boolean keepForFusion = k == Kind.QLINEAR || k == Kind.COMPUTE && readByFilteredOut(t);
+          boolean keepForFusion =
+              k == Kind.QLINEAR
+                  || k == Kind.COMPUTE && (readByFilteredOut(t) || readBetweenInt8(t));
           if (!keepForFusion && !readInInt8(t)) {
             it.remove();
             changed = true;
@@ -291,6 +293,19 @@ public final class CpuQdqPass implements Pass {
             && Op.defaultDomain(r.getDomain())
             && KINDS.containsKey(op)
             && !ctx.filter().accepts(r)) {
+          return true;
+        }
+      }
+      return false;
+    }
+
+    /**
+     * Whether a float op whose output is quantized reads {@code t} (DQ → Pad → Q between two
+     * Convs): keeping the Q before it keeps the Conv that writes {@code t} fused.
+     */
+    boolean readBetweenInt8(String t) {
+      for (NodeProto r : readers.getOrDefault(t, List.of())) {
+        if (quantized.get(r) == null && tensors.containsKey(r.getOutput(0))) {
           return true;
         }
       }
