@@ -1,12 +1,9 @@
 package dev.infercost.cost;
 
-import java.io.IOException;
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.util.HashMap;
+import dev.infercost.base.CpuInfo;
+import dev.infercost.base.HostFingerprint;
 import java.util.List;
 import java.util.Locale;
-import java.util.Map;
 import java.util.Optional;
 
 /**
@@ -48,35 +45,29 @@ public record HostCpu(
    */
   public static HostCpu of(
       String model, String arch, int logicalCores, List<String> features, String cpuinfo) {
-    Map<String, String> m = new HashMap<>();
-    for (String l : cpuinfo.split("\n")) {
-      int colon = l.indexOf(':');
-      if (colon > 0) {
-        m.putIfAbsent(l.substring(0, colon).trim(), l.substring(colon + 1).trim());
-      }
-    }
-    Optional<Double> mhz = number(m, "cpu MHz");
-    double siblings = number(m, "siblings").orElse(1.0);
-    double coresPerSocket = number(m, "cpu cores").orElse(1.0);
-    int perCore = (int) Math.max(1, Math.round(siblings / coresPerSocket));
-    return new HostCpu(model, arch, logicalCores, features, mhz.map(v -> v / 1000), perCore);
+    CpuInfo info = CpuInfo.parse(cpuinfo);
+    Optional<Double> mhz = info.number("cpu MHz");
+    return new HostCpu(
+        model, arch, logicalCores, features, mhz.map(v -> v / 1000), info.vcpusPerCore());
+  }
+
+  /**
+   * The CPU of the host a measurement file was taken on, from its fingerprint (the clock is not
+   * recorded there, so projections from it use {@link #DEFAULT_GHZ} when no catalog entry matches).
+   */
+  public static HostCpu of(HostFingerprint f) {
+    return new HostCpu(
+        f.cpuModel(),
+        f.arch(),
+        f.logicalCores(),
+        f.isa(),
+        Optional.empty(),
+        Math.max(1, f.logicalCores() / f.physicalCores()));
   }
 
   /** The text of {@code /proc/cpuinfo}, or {@code ""} where it cannot be read. */
   public static String readCpuinfo() {
-    try {
-      return Files.readString(Path.of("/proc/cpuinfo"));
-    } catch (IOException e) {
-      return "";
-    }
-  }
-
-  private static Optional<Double> number(Map<String, String> m, String key) {
-    try {
-      return Optional.of(Double.parseDouble(m.getOrDefault(key, "")));
-    } catch (NumberFormatException e) {
-      return Optional.empty();
-    }
+    return CpuInfo.readText();
   }
 
   /** Physical cores: logical CPUs ÷ SMT threads per core, at least 1. */

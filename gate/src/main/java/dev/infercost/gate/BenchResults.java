@@ -1,6 +1,7 @@
 package dev.infercost.gate;
 
 import com.fasterxml.jackson.annotation.JsonValue;
+import dev.infercost.base.HostFingerprint;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Locale;
@@ -96,6 +97,8 @@ public record BenchResults(
    * @param onnxRuntime ONNX Runtime version
    * @param java Java version
    * @param suite the suite file that was run
+   * @param fingerprint the machine in full (CPU family and model, cores, ISA, GPU, runtimes), what
+   *     {@code choose --measurements} matches to a catalog entry; null in files without one
    */
   public record Provenance(
       String gitCommit,
@@ -104,7 +107,8 @@ public record BenchResults(
       String infercost,
       String onnxRuntime,
       String java,
-      String suite) {}
+      String suite,
+      HostFingerprint fingerprint) {}
 
   /**
    * The machine. CPU model and logical cores decide whether timings from two files are comparable;
@@ -162,6 +166,8 @@ public record BenchResults(
                         e.name(),
                         e.model(),
                         e.variant(),
+                        e.modelSha256(),
+                        e.batch(),
                         e.metrics().stream().filter(m -> m.kind() == Kind.DETERMINISTIC).toList()))
             .toList());
   }
@@ -172,9 +178,22 @@ public record BenchResults(
    * @param name unique within the file; entries are matched by it
    * @param model the model, or null
    * @param variant the variant, or null
+   * @param modelSha256 sha256 of the model file that was measured, or null
+   * @param batch the batch size it was measured at, or null
    * @param metrics its metrics, names unique
    */
-  public record Entry(String name, String model, String variant, List<Metric> metrics) {
+  public record Entry(
+      String name,
+      String model,
+      String variant,
+      String modelSha256,
+      Integer batch,
+      List<Metric> metrics) {
+    /** An entry without the measured file's hash and batch (JMH results). */
+    public Entry(String name, String model, String variant, List<Metric> metrics) {
+      this(name, model, variant, null, null, metrics);
+    }
+
     public Entry {
       Objects.requireNonNull(name, "name");
       metrics = List.copyOf(metrics);

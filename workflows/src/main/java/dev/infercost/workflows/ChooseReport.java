@@ -1,5 +1,6 @@
 package dev.infercost.workflows;
 
+import dev.infercost.base.HostFingerprint;
 import dev.infercost.cost.Optimizer;
 import dev.infercost.cost.Sensitivity;
 import dev.infercost.profile.EvalReport;
@@ -20,6 +21,8 @@ import java.util.Map;
  * @param sensitivity how far prices, demand and the bound can move before the winner changes
  * @param notes hardware that could not be priced and why
  * @param host where it was measured
+ * @param fingerprint this host in full (CPU family and model, cores, ISA, GPU, runtimes), at the
+ *     threads the priced measurements kept busy
  */
 public record ChooseReport(
     int schema,
@@ -31,8 +34,13 @@ public record ChooseReport(
     Optimizer.Result result,
     Sensitivity.Report sensitivity,
     List<String> notes,
-    HostInfo host) {
+    HostInfo host,
+    HostFingerprint fingerprint) {
 
-  /** One model variant: where it is, how big, how faithful. */
-  public record Variant(String file, long bytes, EvalReport fidelity, double accuracyDrop) {}
+  /**
+   * One model variant: where it is, its sha256 (what measurement files from other machines are
+   * matched by), how big, how faithful.
+   */
+  public record Variant(
+      String file, String sha256, long bytes, EvalReport fidelity, double accuracyDrop) {}
 }

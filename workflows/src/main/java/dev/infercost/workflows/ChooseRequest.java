@@ -29,6 +29,8 @@ import java.util.Optional;
  *     each variant is also measured at 1 thread to fit the thread scaling of CPU projections
  * @param outDir where report.json and report.md go (and the built variants), if anywhere
  * @param prune a ladder of structured-pruning ratios: each method is also built pruned at each
+ * @param measurements folders of measurement files taken on other machines ({@code profile --json},
+ *     {@code bench} results) whose figures replace the projections they measured
  */
 public record ChooseRequest(
     ModelRef model,
@@ -45,13 +47,15 @@ public record ChooseRequest(
     Map<String, long[]> shapes,
     int threads,
     Optional<Path> outDir,
-    List<Double> prune) {
+    List<Double> prune,
+    List<Path> measurements) {
 
   public ChooseRequest {
     hardware = List.copyOf(hardware);
     methods = List.copyOf(methods);
     batches = List.copyOf(batches);
     prune = List.copyOf(prune);
+    measurements = List.copyOf(measurements);
     for (double r : prune) {
       if (!(r > 0 && r <= 0.95)) {
         throw new IllegalArgumentException("prune ratio must be in (0, 0.95], got " + r);
@@ -107,6 +111,7 @@ public record ChooseRequest(
     private int threads = Runtime.getRuntime().availableProcessors();
     private Path outDir;
     private List<Double> prune = List.of();
+    private List<Path> measurements = List.of();
 
     private Builder(ModelRef model, Bound bound) {
       this.model = model;
@@ -180,6 +185,12 @@ public record ChooseRequest(
       return this;
     }
 
+    /** Folders of measurement files from other machines. */
+    public Builder optMeasurements(List<Path> dirs) {
+      this.measurements = new ArrayList<>(dirs);
+      return this;
+    }
+
     public ChooseRequest build() {
       return new ChooseRequest(
           model,
@@ -196,7 +207,8 @@ public record ChooseRequest(
           shapes,
           threads,
           Optional.ofNullable(outDir),
-          prune);
+          prune,
+          measurements);
     }
   }
 }

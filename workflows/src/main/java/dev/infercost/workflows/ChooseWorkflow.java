@@ -1,5 +1,6 @@
 package dev.infercost.workflows;
 
+import dev.infercost.base.Hashes;
 import dev.infercost.base.InfercostException;
 import dev.infercost.base.OutputGuard;
 import dev.infercost.base.Parameter;
@@ -70,6 +71,8 @@ public final class ChooseWorkflow {
               .toList();
     }
     pricer = pricer.withTargets(hardware);
+    // Measurement files are read (and refused) before anything is built.
+    Measurements measured = Measurements.read(req.measurements(), pricer.catalog());
     ModelRef model = req.model();
     Path work =
         req.outDir()
@@ -93,14 +96,26 @@ public final class ChooseWorkflow {
       var f = b.fidelity().orElseThrow();
       variants.put(
           recipe.label(),
-          new ChooseReport.Variant(b.file().toString(), b.bytes(), f, req.bound().loss(f)));
+          new ChooseReport.Variant(
+              b.file().toString(), Hashes.sha256(b.file()), b.bytes(), f, req.bound().loss(f)));
     }
+
+    Map<String, String> sha256 = new LinkedHashMap<>();
+    Map<String, Double> drops = new LinkedHashMap<>();
+    variants.forEach(
+        (label, v) -> {
+          sha256.put(label, v.sha256());
+          drops.put(label, v.accuracyDrop());
+        });
+    // A file that measured no variant built here is refused before anything is measured.
+    measured.variants(sha256);
 
     Set<String> notes = new LinkedHashSet<>();
     List<Optimizer.Row> rows = new ArrayList<>();
     for (int batch : req.batches()) {
       rows.addAll(measureAndPrice(req, pricer, built, variants, batch, notes, progress));
     }
+    rows = measured.apply(rows, sha256, drops, notes);
     Optimizer.Request request =
         new Optimizer.Request(req.bound().maxLoss(), req.p99Ms(), req.qps().orElse(null));
     Optimizer.Result result = Optimizer.choose(rows, pricer.catalog(), request);
@@ -117,7 +132,8 @@ public final class ChooseWorkflow {
             result,
             sensitivity,
             notes(req, notes),
-            hostInfo);
+            hostInfo,
+            hostInfo.fingerprint(req.threads()));
     if (req.outDir().isPresent()) {
       Reports.writeReport(req.outDir().get(), report, ChooseMarkdown.render(report));
     }
