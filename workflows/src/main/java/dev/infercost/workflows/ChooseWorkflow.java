@@ -115,7 +115,14 @@ public final class ChooseWorkflow {
     for (int batch : req.batches()) {
       rows.addAll(measureAndPrice(req, pricer, built, variants, batch, notes, progress));
     }
-    rows = measured.apply(rows, sha256, drops, notes);
+    rows =
+        measured.apply(
+            rows,
+            sha256,
+            drops,
+            pricer.targets().stream().map(HardwareEntry::id).toList(),
+            req.batches(),
+            notes);
     Optimizer.Request request =
         new Optimizer.Request(req.bound().maxLoss(), req.p99Ms(), req.qps().orElse(null));
     Optimizer.Result result = Optimizer.choose(rows, pricer.catalog(), request);

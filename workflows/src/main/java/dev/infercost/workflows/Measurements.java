@@ -148,18 +148,22 @@ final class Measurements {
   }
 
   /**
-   * {@code rows} with every projected row that a point measured replaced by the measured one; where
-   * several thread counts measured the same (variant, hardware, batch), the fastest is used. Points
-   * whose entry or batch was not priced, or whose row this host measured itself, are left out with
-   * a note.
+   * {@code rows} with every projected row that a point measured replaced by the measured one, and a
+   * measured row added where the point's entry could not be projected; where several thread counts
+   * measured the same (variant, hardware, batch), the fastest is used. Points whose entry or batch
+   * is not priced, or whose row this host measured itself, are left out with a note.
    *
    * @param variantSha256 label → sha256 of every variant built
    * @param accuracyDrop label → accuracy drop
+   * @param hardware the catalog ids priced
+   * @param batches the batch sizes priced
    */
   List<Optimizer.Row> apply(
       List<Optimizer.Row> rows,
       Map<String, String> variantSha256,
       Map<String, Double> accuracyDrop,
+      List<String> hardware,
+      List<Integer> batches,
       Set<String> notes)
       throws InfercostException {
     Map<String, Point> best = new LinkedHashMap<>();
@@ -179,29 +183,38 @@ final class Measurements {
         out.add(r);
         notes.add(p.file() + ": " + r.hardwareId() + " was measured on this host; kept that");
       } else {
-        out.add(
-            new Optimizer.Row(
-                r.variant(),
-                accuracyDrop.get(r.variant()),
-                r.hardwareId(),
-                r.batch(),
-                p.p99Ms(),
-                p.throughput(),
-                p.provenance()));
+        out.add(row(labelOf.get(key(r.variant(), r.hardwareId(), r.batch())), p, accuracyDrop));
       }
     }
-    best.forEach(
-        (k, p) ->
-            notes.add(
-                p.file()
-                    + ": "
-                    + labelOf.get(k)
-                    + " on "
-                    + p.entry().id()
-                    + " at batch "
-                    + p.batch()
-                    + " not used: that hardware and batch were not priced (--hardware, --batch)"));
+    for (Map.Entry<String, Point> e : best.entrySet()) {
+      Point p = e.getValue();
+      String label = labelOf.get(e.getKey());
+      if (hardware.contains(p.entry().id()) && batches.contains(p.batch())) {
+        out.add(row(label, p, accuracyDrop));
+      } else {
+        notes.add(
+            p.file()
+                + ": "
+                + label
+                + " on "
+                + p.entry().id()
+                + " at batch "
+                + p.batch()
+                + " not used: that hardware and batch were not priced (--hardware, --batch)");
+      }
+    }
     return out;
+  }
+
+  private static Optimizer.Row row(String label, Point p, Map<String, Double> accuracyDrop) {
+    return new Optimizer.Row(
+        label,
+        accuracyDrop.get(label),
+        p.entry().id(),
+        p.batch(),
+        p.p99Ms(),
+        p.throughput(),
+        p.provenance());
   }
 
   private static String key(String variant, String hardware, int batch) {

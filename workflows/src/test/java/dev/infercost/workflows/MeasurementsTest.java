@@ -65,6 +65,8 @@ class MeasurementsTest {
             rows,
             Map.of("fp32", SHA, "int8-dynamic", OTHER_SHA),
             Map.of("fp32", 0.0, "int8-dynamic", 0.002),
+            List.of("aws-c6a.large", "aws-c7i.large"),
+            List.of(1),
             notes);
 
     Optimizer.Row measured = out.get(0);
@@ -99,6 +101,8 @@ class MeasurementsTest {
             List.of(estimated("fp32", "aws-c6a.large", 1), estimated("fp32", "aws-c7a.xlarge", 1)),
             Map.of("fp32", SHA),
             Map.of("fp32", 0.0),
+            List.of("aws-c6a.large", "aws-c7a.xlarge"),
+            List.of(1),
             new LinkedHashSet<>());
     assertEquals(Figure.Provenance.Kind.MEASURED, out.get(0).provenance().kind());
     assertEquals(Figure.Provenance.Kind.MEASURED, out.get(1).provenance().kind());
@@ -107,6 +111,23 @@ class MeasurementsTest {
     assertEquals(2000.0, out.get(1).throughputPerS(), 0.0);
     // p99 from the latency samples, not the median.
     assertTrue(out.get(1).p99Ms() > 0.5, out.toString());
+  }
+
+  @Test
+  void anEntryThatCouldNotBeProjectedGetsTheMeasuredRow() throws Exception {
+    fixture(tmp, "zen4-bench.json", SHA);
+    Measurements m = Measurements.read(List.of(tmp), Catalog.builtin());
+    List<Optimizer.Row> out =
+        m.apply(
+            List.of(estimated("fp32", "aws-c6a.large", 1)),
+            Map.of("fp32", SHA),
+            Map.of("fp32", 0.0),
+            List.of("aws-c6a.large", "aws-c7a.xlarge"),
+            List.of(1),
+            new LinkedHashSet<>());
+    assertEquals(2, out.size());
+    assertEquals("aws-c7a.xlarge", out.get(1).hardwareId());
+    assertEquals(Figure.Provenance.Kind.MEASURED, out.get(1).provenance().kind());
   }
 
   @Test
@@ -122,6 +143,8 @@ class MeasurementsTest {
                     List.of(estimated("fp32", "aws-c6a.large", 1)),
                     Map.of("fp32", SHA),
                     Map.of("fp32", 0.0),
+                    List.of("aws-c6a.large"),
+                    List.of(1),
                     new LinkedHashSet<>()));
     assertOneLine(e, f.toString());
     assertTrue(e.getMessage().contains("none of the variants built here (fp32 aaaaaaaaaaaa)"));
