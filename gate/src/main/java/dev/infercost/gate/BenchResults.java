@@ -1,5 +1,6 @@
 package dev.infercost.gate;
 
+import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonValue;
 import dev.infercost.base.HostFingerprint;
 import java.util.HashSet;
@@ -168,7 +169,8 @@ public record BenchResults(
                         e.variant(),
                         e.modelSha256(),
                         e.batch(),
-                        e.metrics().stream().filter(m -> m.kind() == Kind.DETERMINISTIC).toList()))
+                        e.metrics().stream().filter(m -> m.kind() == Kind.DETERMINISTIC).toList(),
+                        null))
             .toList());
   }
 
@@ -181,6 +183,7 @@ public record BenchResults(
    * @param modelSha256 sha256 of the model file that was measured, or null
    * @param batch the batch size it was measured at, or null
    * @param metrics its metrics, names unique
+   * @param paired its timing measured side by side with a baseline model in the same run, or null
    */
   public record Entry(
       String name,
@@ -188,10 +191,11 @@ public record BenchResults(
       String variant,
       String modelSha256,
       Integer batch,
-      List<Metric> metrics) {
-    /** An entry without the measured file's hash and batch (JMH results). */
+      List<Metric> metrics,
+      @JsonInclude(JsonInclude.Include.NON_NULL) Paired paired) {
+    /** An entry without the measured file's hash and batch, nor a paired baseline (JMH). */
     public Entry(String name, String model, String variant, List<Metric> metrics) {
-      this(name, model, variant, null, null, metrics);
+      this(name, model, variant, null, null, metrics, null);
     }
 
     public Entry {
@@ -209,6 +213,51 @@ public record BenchResults(
     /** The metric named {@code name}. */
     public Optional<Metric> metric(String name) {
       return metrics.stream().filter(m -> m.name().equals(name)).findFirst();
+    }
+  }
+
+  /**
+   * An entry's latency measured in rounds alternating with a baseline model in the same process:
+   * round {@code i} of both ran back to back, so {@code candidateMs[i] / baselineMs[i]} is a paired
+   * ratio from which the machine's drift between rounds cancels. The gate judges the entry's timing
+   * metrics by these ratios instead of by a baseline file's timings.
+   *
+   * @param baseline the baseline model as the suite named it
+   * @param clock what was timed: {@code thread-cpu} (CPU time of the thread that ran a
+   *     single-threaded inference: the work without the wait for a core) or {@code wall}
+   * @param candidateMs the entry's time per round (the mean of its runs in the round), in ms
+   * @param baselineMs the baseline model's time per round, likewise
+   */
+  public record Paired(
+      String baseline, String clock, List<Double> candidateMs, List<Double> baselineMs) {
+    /** Wall-clock time: the clock when a file names none. */
+    public static final String WALL = "wall";
+
+    /** CPU time of the thread that ran the inference. */
+    public static final String THREAD_CPU = "thread-cpu";
+
+    public Paired {
+      Objects.requireNonNull(baseline, "baseline");
+      if (!WALL.equals(clock) && !THREAD_CPU.equals(clock)) {
+        throw new IllegalArgumentException("paired clock '" + clock + "': use wall or thread-cpu");
+      }
+      candidateMs = List.copyOf(candidateMs);
+      baselineMs = List.copyOf(baselineMs);
+      if (candidateMs.size() != baselineMs.size()) {
+        throw new IllegalArgumentException(
+            "paired rounds differ in number: "
+                + candidateMs.size()
+                + " candidate, "
+                + baselineMs.size()
+                + " baseline");
+      }
+      for (List<Double> l : List.of(candidateMs, baselineMs)) {
+        for (double v : l) {
+          if (!(v > 0) || !Double.isFinite(v)) {
+            throw new IllegalArgumentException("paired round median " + v + " is not positive");
+          }
+        }
+      }
     }
   }
 
