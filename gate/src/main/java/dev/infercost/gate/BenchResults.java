@@ -109,7 +109,7 @@ public record BenchResults(
       String onnxRuntime,
       String java,
       String suite,
-      HostFingerprint fingerprint) {}
+      @JsonInclude(JsonInclude.Include.NON_NULL) HostFingerprint fingerprint) {}
 
   /**
    * The machine. CPU model and logical cores decide whether timings from two files are comparable;
@@ -189,8 +189,8 @@ public record BenchResults(
       String name,
       String model,
       String variant,
-      String modelSha256,
-      Integer batch,
+      @JsonInclude(JsonInclude.Include.NON_NULL) String modelSha256,
+      @JsonInclude(JsonInclude.Include.NON_NULL) Integer batch,
       List<Metric> metrics,
       @JsonInclude(JsonInclude.Include.NON_NULL) Paired paired) {
     /** An entry without the measured file's hash and batch, nor a paired baseline (JMH). */
