@@ -39,6 +39,7 @@ class ChooseDemandTest {
             null,
             List.of(),
             HostInfo.current(),
+            null,
             null);
     StringWriter out = new StringWriter();
     ChooseCommand.print(new PrintWriter(out), r, 15);

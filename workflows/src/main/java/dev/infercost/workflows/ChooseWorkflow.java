@@ -1,5 +1,6 @@
 package dev.infercost.workflows;
 
+import dev.infercost.base.Hashes;
 import dev.infercost.base.InfercostException;
 import dev.infercost.base.OutputGuard;
 import dev.infercost.base.Parameter;
@@ -86,6 +87,8 @@ public final class ChooseWorkflow {
               + " cost/README.md, or name one with --measured-on)");
     }
     boolean reducedRange = int8ReducedRange(pricer, notes);
+    // Measurement files are read (and refused) before anything is built.
+    Measurements remote = Measurements.read(req.measurements(), pricer.catalog());
     ModelRef model = req.model();
     Path work =
         req.outDir()
@@ -109,9 +112,19 @@ public final class ChooseWorkflow {
       var f = b.fidelity().orElseThrow();
       variants.put(
           recipe.label(),
-          new ChooseReport.Variant(b.file().toString(), b.bytes(), f, req.bound().loss(f)));
+          new ChooseReport.Variant(
+              b.file().toString(), Hashes.sha256(b.file()), b.bytes(), f, req.bound().loss(f)));
     }
 
+    Map<String, String> sha256 = new LinkedHashMap<>();
+    Map<String, Double> drops = new LinkedHashMap<>();
+    variants.forEach(
+        (label, v) -> {
+          sha256.put(label, v.sha256());
+          drops.put(label, v.accuracyDrop());
+        });
+    // A file that measured no variant built here is refused before anything is measured.
+    remote.variants(sha256);
     List<Measured> measured = new ArrayList<>();
     for (int batch : req.batches()) {
       measured.addAll(measure(req, pricer, built, batch, progress));
@@ -134,6 +147,14 @@ public final class ChooseWorkflow {
               check.filter(c -> req.calibrateProjection()),
               notes));
     }
+    rows =
+        remote.apply(
+            rows,
+            sha256,
+            drops,
+            pricer.targets().stream().map(HardwareEntry::id).toList(),
+            req.batches(),
+            notes);
     Optimizer.Request request =
         new Optimizer.Request(req.bound().maxLoss(), req.p99Ms(), req.qps().orElse(null));
     Optimizer.Result result = Optimizer.choose(rows, pricer.catalog(), request);
@@ -151,7 +172,8 @@ public final class ChooseWorkflow {
             sensitivity,
             notes(req, notes),
             hostInfo,
-            check.orElse(null));
+            check.orElse(null),
+            hostInfo.fingerprint(req.threads()));
     if (req.outDir().isPresent()) {
       Reports.writeReport(req.outDir().get(), report, ChooseMarkdown.render(report));
     }
