@@ -974,6 +974,34 @@ final class OpCorpus {
                     g.n("Conv", g.x(1, 2, 3, 3), g.f(2, 2, 1, 1)),
                     g.floats(new long[] {4}, 1, 1, 2, 2))));
     add(
+        "Resize@10(linear)",
+        10,
+        g ->
+            g.out(
+                g.n(
+                    "Resize",
+                    List.of(s("mode", "linear")),
+                    g.n("Conv", g.x(1, 2, 4, 4), g.f(2, 2, 1, 1)),
+                    g.floats(new long[] {4}, 1, 1, 0.5f, 1.5f))));
+    add(
+        "Resize@10(mixed nearest)",
+        10,
+        g ->
+            g.out(
+                g.n(
+                    "Resize",
+                    g.n("Conv", g.x(1, 2, 4, 4), g.f(2, 2, 1, 1)),
+                    g.floats(new long[] {4}, 1, 1, 0.5f, 1.5f))));
+    add(
+        "Upsample@7",
+        7,
+        g ->
+            g.out(
+                g.n(
+                    "Upsample",
+                    List.of(fs("scales", 1, 1, 2, 2)),
+                    g.n("Conv", g.x(1, 2, 3, 3), g.f(2, 2, 1, 1)))));
+    add(
         "Softmax@11",
         11,
         g -> g.out(g.n("Softmax", List.of(i("axis", 1)), g.n("MatMul", g.x(2, 3, 4), g.f(4, 5)))));

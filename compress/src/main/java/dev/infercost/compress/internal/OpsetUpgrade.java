@@ -39,14 +39,17 @@ import java.util.function.Function;
  *       {@code Pad} (before 11): {@code pads} becomes an input and a float {@code value} the
  *       constant-value input;
  *   <li>{@code BatchNormalization} (before 9): {@code spatial = 1} is dropped (the only meaning
- *       from 9).
+ *       from 9);
+ *   <li>{@code Resize} (10) and {@code Upsample}: {@code Resize} with an empty roi and asymmetric
+ *       coordinates, the same as ONNX Runtime computes them: linear exactly; nearest rounds down
+ *       when every constant scale is at least 1 and up when every one is at most 1.
  * </ul>
  *
  * Refused, with the node named: graphs with subgraphs ({@code If}, {@code Loop}, {@code Scan}),
- * opsets below 7, {@code Upsample} and {@code Scatter} (removed from the default domain), {@code
- * Resize} before 11 and with the {@code tf_half_pixel_for_nn} mode that opset 13 removed, {@code
- * BatchNormalization} with {@code spatial = 0}, and {@code Clip}/{@code Pad} attributes on
- * non-float32 data.
+ * opsets below 7, {@code Scatter} (removed from the default domain), nearest {@code Resize}/{@code
+ * Upsample} before 11 with scales not constant or on both sides of 1, {@code Resize} with the
+ * {@code tf_half_pixel_for_nn} mode that opset 13 removed, {@code BatchNormalization} with {@code
+ * spatial = 0}, and {@code Clip}/{@code Pad} attributes on non-float32 data.
  */
 public final class OpsetUpgrade {
   public static final long TARGET = 13;
@@ -92,9 +95,10 @@ public final class OpsetUpgrade {
     }
     GraphProto g = m.getGraph();
     Map<String, Integer> types = ElemTypes.infer(g, true);
+    Map<String, TensorProto> init = Graphs.initializers(g);
     for (NodeProto n : g.getNodeList()) {
       String why =
-          from < 11 && Op.defaultDomain(n.getDomain()) ? earlyRefusal(n, from, types) : null;
+          from < 11 && Op.defaultDomain(n.getDomain()) ? earlyRefusal(n, from, types, init) : null;
       if (why != null) {
         return new Outcome(null, "node " + Ops.label(n) + ": " + why, "");
       }
@@ -124,7 +128,7 @@ public final class OpsetUpgrade {
     for (NodeProto original : g.getNodeList()) {
       NodeProto n =
           from < 11 && Op.defaultDomain(original.getDomain())
-              ? early(original, from, names, inits)
+              ? early(original, from, names, inits, init)
               : original;
       Op op = Op.of(n.getOpType());
       if (!Op.defaultDomain(n.getDomain()) || op == null) {
@@ -169,13 +173,16 @@ public final class OpsetUpgrade {
   }
 
   /** Why node {@code n} of a model at opset {@code from} (below 11) cannot be upgraded, or null. */
-  private static String earlyRefusal(NodeProto n, long from, Map<String, Integer> types) {
+  private static String earlyRefusal(
+      NodeProto n, long from, Map<String, Integer> types, Map<String, TensorProto> init) {
     String op = n.getOpType();
-    if (op.equals("Upsample") || op.equals("Scatter")) {
-      return op + " is not in opset " + TARGET + " (re-export with Resize / ScatterElements)";
+    if (op.equals("Scatter")) {
+      return "Scatter is not in opset " + TARGET + " (re-export with ScatterElements)";
     }
-    if (Op.RESIZE.is(op)) {
-      return "Resize changed its inputs and coordinate modes at opset 11";
+    if ((Op.RESIZE.is(op) || Op.UPSAMPLE.is(op)) && resizeMode(n, init) == null) {
+      return op
+          + " before opset 11 rounds nearest neighbours its own way; only linear mode, or nearest"
+          + " with constant scales all >= 1 or all <= 1, has an opset 13 equivalent";
     }
     if (Op.BATCH_NORMALIZATION.is(op) && from < 9 && Ops.intAttr(n, "spatial", 1) != 1) {
       return "BatchNormalization with spatial = 0 has no equivalent from opset 9";
@@ -188,8 +195,32 @@ public final class OpsetUpgrade {
   }
 
   /** Node {@code n} with the input-for-attribute changes of opsets 9 to 11 made. */
-  private static NodeProto early(NodeProto n, long from, Names names, List<TensorProto> inits) {
+  private static NodeProto early(
+      NodeProto n, long from, Names names, List<TensorProto> inits, Map<String, TensorProto> init) {
     String base = n.getName().isEmpty() ? n.getOutput(0) : n.getName();
+    if (Op.RESIZE.is(n.getOpType()) || Op.UPSAMPLE.is(n.getOpType())) {
+      // Resize-10 and Upsample are Resize-11+ with asymmetric coordinates; checked against ONNX
+      // Runtime: linear exactly, nearest as floor when upsampling and ceil when downsampling.
+      String scales;
+      float[] attr = floatsAttr(n, "scales");
+      if (attr != null) {
+        scales = names.fresh(base, "_scales");
+        inits.add(Initializers.ofFloats(scales, new long[] {attr.length}, attr));
+      } else {
+        scales = n.getInput(1);
+      }
+      String mode = resizeMode(n, init);
+      NodeProto.Builder b =
+          Op.RESIZE.node(n.getName()).addInput(n.getInput(0)).addInput("").addInput(scales);
+      b.addAllOutput(n.getOutputList())
+          .addAttribute(stringAttribute("coordinate_transformation_mode", "asymmetric"));
+      if (mode.equals("linear")) {
+        b.addAttribute(stringAttribute("mode", "linear"));
+      } else {
+        b.addAttribute(stringAttribute("nearest_mode", mode));
+      }
+      return b.build();
+    }
     if (Op.SLICE.is(n.getOpType()) && from < 10) {
       NodeProto.Builder b = n.toBuilder().clearAttribute().clearInput().addInput(n.getInput(0));
       for (String a : List.of("starts", "ends", "axes")) {
@@ -237,6 +268,52 @@ public final class OpsetUpgrade {
       return without(n, "spatial").build();
     }
     return n;
+  }
+
+  /**
+   * How a Resize-10 or Upsample node maps to opset 13: {@code linear}, or the nearest mode ({@code
+   * floor} when no constant scale is below 1, {@code ceil} when none is above), or {@code null}.
+   */
+  private static String resizeMode(NodeProto n, Map<String, TensorProto> init) {
+    AttributeProto m = ElemTypes.attr(n, "mode");
+    String mode = m == null ? "nearest" : m.getS().toStringUtf8();
+    if (mode.equals("linear") || mode.equals("bilinear")) {
+      return "linear";
+    }
+    float[] scales = floatsAttr(n, "scales");
+    if (scales == null && n.getInputCount() > 1 && init.containsKey(n.getInput(1))) {
+      scales = Initializers.floats(init.get(n.getInput(1)));
+    }
+    if (!mode.equals("nearest") || scales == null) {
+      return null;
+    }
+    boolean up = true;
+    boolean down = true;
+    for (float f : scales) {
+      up &= f >= 1;
+      down &= f <= 1;
+    }
+    return up ? "floor" : down ? "ceil" : null;
+  }
+
+  private static float[] floatsAttr(NodeProto n, String name) {
+    AttributeProto a = ElemTypes.attr(n, name);
+    if (a == null) {
+      return null;
+    }
+    float[] v = new float[a.getFloatsCount()];
+    for (int i = 0; i < v.length; i++) {
+      v[i] = a.getFloats(i);
+    }
+    return v;
+  }
+
+  private static AttributeProto stringAttribute(String name, String value) {
+    return AttributeProto.newBuilder()
+        .setName(name)
+        .setType(AttributeProto.AttributeType.STRING)
+        .setS(com.google.protobuf.ByteString.copyFromUtf8(value))
+        .build();
   }
 
   private static long[] ints(AttributeProto a) {
