@@ -232,7 +232,7 @@ final class OpCorpus {
     Built finish(String name, int opset) {
       ModelProto m =
           ModelProto.newBuilder()
-              .setIrVersion(opset >= 19 ? 9 : 8)
+              .setIrVersion(opset >= 23 ? 11 : opset >= 19 ? 9 : 8)
               .setProducerName("infercost-op-corpus")
               .addOpsetImport(OperatorSetIdProto.newBuilder().setDomain("").setVersion(opset))
               .setGraph(graph.setName(name.replace('@', '_')))
@@ -906,6 +906,62 @@ final class OpCorpus {
                     "ConcatFromSequence",
                     List.of(i("axis", 1), i("new_axis", 1)),
                     g.n("SplitToSequence", List.of(i("axis", 1)), g.x(2, 3)))));
+  }
+
+  // Sequences, optionals, random sources, newer opsets.
+  static {
+    add(
+        "RandomNormal",
+        g ->
+            g.out(
+                g.n(
+                    "Add",
+                    g.x(2, 3),
+                    g.n("RandomNormal", List.of(is("shape", 2, 3), f("seed", 5))))));
+    add(
+        "RandomUniformLike",
+        g ->
+            g.out(
+                g.n("Mul", g.x(2, 3), g.n("RandomUniformLike", List.of(f("seed", 6)), g.f(2, 3)))));
+    add(
+        "Scatter@9",
+        9,
+        g ->
+            g.out(
+                g.n(
+                    "Scatter",
+                    List.of(i("axis", 1)),
+                    g.n("MatMul", g.x(2, 4), g.f(4, 3)),
+                    g.longs(new long[] {2, 1}, 2, 0),
+                    g.f(2, 1))));
+    add(
+        "SequenceInsert",
+        g -> {
+          String seq = g.n("SequenceConstruct", g.x(2, 3));
+          String seq2 = g.n("SequenceInsert", seq, g.f(2, 3));
+          g.out(
+              g.n(
+                  "Add",
+                  g.n("SequenceAt", seq2, g.s64(1)),
+                  g.cast(g.n("SequenceLength", seq2), F)));
+        });
+    add(
+        "SequenceErase",
+        g ->
+            g.out(
+                g.n(
+                    "ConcatFromSequence",
+                    List.of(i("axis", 0)),
+                    g.n(
+                        "SequenceErase",
+                        g.n("SequenceConstruct", g.x(2, 3), g.x(2, 3)),
+                        g.s64(0)))));
+    add("RMSNormalization", 23, g -> g.out(g.n("RMSNormalization", g.x(2, 3, 4), g.f(4))));
+    add(
+        "Attention",
+        23,
+        g -> g.out(g.n("Attention", g.x(2, 2, 3, 4), g.x(2, 2, 3, 4), g.x(2, 2, 3, 4))));
+    add("Optional", g -> g.out(g.n("OptionalGetElement", g.n("Optional", g.x(2, 3)))));
   }
 
   // Older opsets: what compress upgrades, and what it refuses.

@@ -31,7 +31,7 @@ import org.junit.jupiter.api.io.TempDir;
  * int8-static, int8-qdq): every entry is either quantized, left in float, or refused with one line;
  * nothing crashes, and every written model loads in ONNX Runtime and reproduces the original
  * outputs within the fidelity its report states. Prints the per-entry table, the counts per method
- * and every refusal (about 45 s for 185 entries on a shared 2-core machine).
+ * and every refusal (25-45 s for 196 entries on a shared 2-core machine).
  */
 class OpCorpusTest {
   private static final List<Method> METHODS =

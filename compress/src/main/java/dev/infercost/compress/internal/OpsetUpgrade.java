@@ -39,17 +39,17 @@ import java.util.function.Function;
  *       {@code Pad} (before 11): {@code pads} becomes an input and a float {@code value} the
  *       constant-value input;
  *   <li>{@code BatchNormalization} (before 9): {@code spatial = 1} is dropped (the only meaning
- *       from 9);
+ *       from 9); {@code Scatter} becomes {@code ScatterElements}, its replacement from 11;
  *   <li>{@code Resize} (10) and {@code Upsample}: {@code Resize} with an empty roi and asymmetric
  *       coordinates, the same as ONNX Runtime computes them: linear exactly; nearest rounds down
  *       when every constant scale is at least 1 and up when every one is at most 1.
  * </ul>
  *
  * Refused, with the node named: graphs with subgraphs ({@code If}, {@code Loop}, {@code Scan}),
- * opsets below 7, {@code Scatter} (removed from the default domain), nearest {@code Resize}/{@code
- * Upsample} before 11 with scales not constant or on both sides of 1, {@code Resize} with the
- * {@code tf_half_pixel_for_nn} mode that opset 13 removed, {@code BatchNormalization} with {@code
- * spatial = 0}, and {@code Clip}/{@code Pad} attributes on non-float32 data.
+ * opsets below 7, nearest {@code Resize}/{@code Upsample} before 11 with scales not constant or on
+ * both sides of 1, {@code Resize} with the {@code tf_half_pixel_for_nn} mode that opset 13 removed,
+ * {@code BatchNormalization} with {@code spatial = 0}, and {@code Clip}/{@code Pad} attributes on
+ * non-float32 data.
  */
 public final class OpsetUpgrade {
   public static final long TARGET = 13;
@@ -176,9 +176,6 @@ public final class OpsetUpgrade {
   private static String earlyRefusal(
       NodeProto n, long from, Map<String, Integer> types, Map<String, TensorProto> init) {
     String op = n.getOpType();
-    if (op.equals("Scatter")) {
-      return "Scatter is not in opset " + TARGET + " (re-export with ScatterElements)";
-    }
     if ((Op.RESIZE.is(op) || Op.UPSAMPLE.is(op)) && resizeMode(n, init) == null) {
       return op
           + " before opset 11 rounds nearest neighbours its own way; only linear mode, or nearest"
@@ -198,6 +195,10 @@ public final class OpsetUpgrade {
   private static NodeProto early(
       NodeProto n, long from, Names names, List<TensorProto> inits, Map<String, TensorProto> init) {
     String base = n.getName().isEmpty() ? n.getOutput(0) : n.getName();
+    if (n.getOpType().equals("Scatter")) {
+      // Deprecated at 11 for ScatterElements, which has the same inputs, axis and meaning.
+      return n.toBuilder().setOpType("ScatterElements").build();
+    }
     if (Op.RESIZE.is(n.getOpType()) || Op.UPSAMPLE.is(n.getOpType())) {
       // Resize-10 and Upsample are Resize-11+ with asymmetric coordinates; checked against ONNX
       // Runtime: linear exactly, nearest as floor when upsampling and ceil when downsampling.
