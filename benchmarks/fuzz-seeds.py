@@ -137,6 +137,8 @@ def profile():
     put(*P, "EvalDataFuzzTest", "image", "seed-rgb-png", rgb + b"\x00")
     put(*P, "EvalDataFuzzTest", "image", "seed-gray-png", gray + b"\x00")
     put(*P, "EvalDataFuzzTest", "image", "seed-jpeg", jpeg() + b"\x01")
+    # A header claiming 100000 x 100000 pixels over a few bytes of data: refused before decoding.
+    put(*P, "EvalDataFuzzTest", "image", "seed-pixel-bomb", png(100_000, 100_000, 0, [b"\x00"]) + b"\x00")
     put(*P, "EvalDataFuzzTest", "imageLabels", "seed-labels", "file,label\np.png,0\nq.png,1\n")
     put(*P, "PreprocessingFuzzTest", "yaml", "seed-full",
         "size: [8, 8]\nresize: crop\nshorter_side: 10\npad: 0.5\nscale: 0.00392156862745098\n"
