@@ -377,6 +377,7 @@ public record EvalData(
     if (lines.isEmpty()) {
       throw DataException.of(file, "holds no sentences (one per line expected)");
     }
+    TokenizerFile.check(tokenizerFile);
     List<List<Tensor>> batches = new ArrayList<>();
     try (HuggingFaceTokenizer tok =
         HuggingFaceTokenizer.builder()
