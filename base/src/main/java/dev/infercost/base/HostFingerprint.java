@@ -170,13 +170,20 @@ public record HostFingerprint(
    * thread)}, with the GPU where there is one.
    */
   public String label() {
+    boolean arm = "aarch64".equals(arch) || "arm64".equals(arch);
     String id =
         cpuFamily == null
             ? ""
-            : "family "
-                + cpuFamily
-                + (cpuModelNumber == null ? "" : " model " + cpuModelNumber)
-                + ", ";
+            : arm
+                ? String.format(java.util.Locale.ROOT, "implementer 0x%x", cpuFamily)
+                    + (cpuModelNumber == null
+                        ? ""
+                        : String.format(java.util.Locale.ROOT, " part 0x%x", cpuModelNumber))
+                    + ", "
+                : "family "
+                    + cpuFamily
+                    + (cpuModelNumber == null ? "" : " model " + cpuModelNumber)
+                    + ", ";
     return cpuModel
         + " ("
         + id

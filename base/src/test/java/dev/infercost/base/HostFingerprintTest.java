@@ -1,7 +1,6 @@
 package dev.infercost.base;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -39,15 +38,16 @@ class HostFingerprintTest {
   }
 
   @Test
-  void armHostsHaveNoFamilyAndTheirFeaturesLine() {
+  void armHostsAreNamedByImplementerAndPartAndTheirFeaturesLine() {
     CpuInfo c = CpuInfo.parse(GRAVITON);
     HostFingerprint f =
         HostFingerprint.of(c, "aarch64", 2, 2, null, "Linux", "17", "1.23.2", null, "dev");
     assertEquals("aarch64", f.cpuModel(), "no model name: the architecture");
-    assertNull(f.cpuFamily());
+    assertEquals(0x41, f.cpuFamily(), "CPU implementer");
+    assertEquals(0xd40, f.cpuModelNumber(), "CPU part");
     assertEquals(2, f.physicalCores());
     assertEquals(List.of("asimd", "asimddp", "asimdhp", "bf16", "i8mm", "sve"), f.isa());
-    assertEquals("aarch64 (2 logical CPUs, 2 threads)", f.label());
+    assertEquals("aarch64 (implementer 0x41 part 0xd40, 2 logical CPUs, 2 threads)", f.label());
     assertEquals(List.of(), CpuInfo.parse("").flags());
   }
 
