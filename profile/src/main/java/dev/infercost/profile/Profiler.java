@@ -138,6 +138,7 @@ public final class Profiler {
       }
     }
     return new ProfileReport(
+        ProfileReport.SCHEMA,
         file.toString(),
         djl ? "djl" : "ort",
         options.cuda() ? "cuda" : "cpu",
