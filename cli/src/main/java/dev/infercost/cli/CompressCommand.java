@@ -332,6 +332,9 @@ final class CompressCommand implements Callable<Integer> {
 
   static void print(PrintWriter o, CompressReport r) {
     o.println(r.headline());
+    if (r.nextStep() != null) {
+      o.println("next     " + r.nextStep());
+    }
     if (r.search() != null) {
       printSearch(o, r.search());
     }
@@ -349,13 +352,13 @@ final class CompressCommand implements Callable<Integer> {
     if (r.latency() != null) {
       var l = r.latency();
       t.row(
-          "input",
+          "input (fp32)",
           Table.ms(l.before().p50()),
           Table.ms(l.before().ciLow()) + "-" + Table.ms(l.before().ciHigh()),
           Table.ms(l.before().p99()),
           l.before().samples());
       t.row(
-          "int8",
+          r.method(),
           Table.ms(l.after().p50()),
           Table.ms(l.after().ciLow()) + "-" + Table.ms(l.after().ciHigh()),
           Table.ms(l.after().p99()),
@@ -363,7 +366,11 @@ final class CompressCommand implements Callable<Integer> {
       t.print(o);
       o.println(
           String.format(
-              Locale.ROOT, "latency  int8/input p50 ratio %.3f (%s)", l.p50Ratio(), l.method()));
+              Locale.ROOT,
+              "latency  %s/input p50 ratio %.3f (%s)",
+              r.method(),
+              l.p50Ratio(),
+              l.method()));
     }
     var e = r.fidelity();
     if (e != null) {
