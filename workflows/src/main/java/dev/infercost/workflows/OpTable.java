@@ -33,7 +33,10 @@ final class OpTable {
    */
   record Row(String opType, int nodes, int rewritten, int leftAsIs, Map<String, Integer> reasons) {}
 
-  /** The table for {@code passes} run on {@code input}; the canonicalization pass is left out. */
+  /**
+   * The table for {@code passes} run on {@code input}. Entries a pass names that are not nodes of
+   * the input (SmoothQuant's scaled pairs, say) get a row named after the pass in brackets.
+   */
   static List<Row> of(Path input, List<CompressReport.PassSummary> passes)
       throws InfercostException {
     Map<String, String> opOf = new HashMap<>();
@@ -45,25 +48,23 @@ final class OpTable {
     Set<String> rewritten = new HashSet<>();
     Map<String, Map<String, Integer>> reasons = new HashMap<>();
     for (var p : passes) {
-      if (p.pass().equals("canonicalize")) {
-        continue;
-      }
       for (String node : p.rewrittenNodes()) {
-        if (rewritten.add(node)) {
-          count.putIfAbsent(op(node, opOf), 0);
+        String key = opOf.containsKey(node) || node.contains("->") ? node : p.pass() + ":" + node;
+        if (rewritten.add(key)) {
+          count.putIfAbsent(op(key, opOf, p.pass()), 0);
         }
       }
       for (String s : p.skipped()) {
         int colon = s.indexOf(": ");
         String node = colon < 0 ? "" : s.substring(0, colon);
-        String op = colon < 0 ? "(model)" : op(node, opOf);
+        String op = colon < 0 ? "(" + p.pass() + ")" : op(node, opOf, p.pass());
         reasons
             .computeIfAbsent(op, k -> new LinkedHashMap<>())
             .merge(colon < 0 ? s : s.substring(colon + 2), 1, Integer::sum);
       }
     }
     Map<String, Integer> done = new HashMap<>();
-    rewritten.forEach(n -> done.merge(op(n, opOf), 1, Integer::sum));
+    rewritten.forEach(n -> done.merge(op(n, opOf, "other"), 1, Integer::sum));
     reasons.keySet().forEach(op -> count.putIfAbsent(op, 0));
     List<Row> rows = new ArrayList<>();
     count.forEach(
@@ -87,13 +88,20 @@ final class OpTable {
     return List.copyOf(rows);
   }
 
-  /** The op type of a node: from the input graph, else from a label {@code OpType->outputs}. */
-  private static String op(String node, Map<String, String> opOf) {
+  /**
+   * The op type of a node: from the input graph, else from a label {@code OpType->outputs}, else
+   * the pass that named it, in brackets.
+   */
+  private static String op(String node, Map<String, String> opOf, String pass) {
     String op = opOf.get(node);
     if (op != null) {
       return op;
     }
     int arrow = node.indexOf("->");
-    return arrow > 0 ? node.substring(0, arrow) : "(other)";
+    if (arrow > 0) {
+      return node.substring(0, arrow);
+    }
+    int colon = node.indexOf(':');
+    return "(" + (colon > 0 ? node.substring(0, colon) : pass) + ")";
   }
 }
