@@ -180,7 +180,15 @@ public final class BenchWorkflow {
     EvalReport eval = built.fidelity().orElse(null);
     Path file = built.file();
     ModelInfo info = Models.loadOnnx(file).info(shapes);
-    String how = "measured on " + host.cpuModel() + " (" + host.logicalCores() + " cores)";
+    String how =
+        "measured on "
+            + host.cpuModel()
+            + " at "
+            + threads
+            + (threads == 1 ? " thread" : " threads")
+            + " ("
+            + host.logicalCores()
+            + " logical cores)";
     List<Metric> metrics = new ArrayList<>();
     metrics.add(Measure.SIZE.of(info.fileBytes(), "file size"));
     if (info.macs() != null) {
