@@ -1,5 +1,6 @@
 package dev.infercost.cli;
 
+import dev.infercost.base.Fmt;
 import dev.infercost.compress.NodeFilter;
 import dev.infercost.compress.QuantOptions;
 import dev.infercost.cost.Catalog;
@@ -298,7 +299,9 @@ final class CompressCommand implements Callable<Integer> {
       Json.print(o, r);
       return ExitCodes.OK;
     }
-    Table t = new Table("variant", "hardware", "size", "cos vs fp32", "inf/s", "$/1M", "how");
+    Table t =
+        new Table(
+            "variant", "hardware", "size", "cos vs fp32", "inf/s", "per 1M inferences", "how");
     for (var v : r.variants()) {
       var op = v.option();
       t.row(
@@ -309,7 +312,7 @@ final class CompressCommand implements Callable<Integer> {
               ? "n/a"
               : String.format(Locale.ROOT, "%.5f", v.fidelity().meanCosine()),
           op == null ? "-" : String.format(Locale.ROOT, "%.1f", op.throughput()),
-          op == null ? "-" : String.format(Locale.ROOT, "%.6f", op.costPerMillionUsd()),
+          op == null ? "-" : Fmt.usd(op.costPerMillionUsd()),
           op == null ? "not priced" : op.provenance().kind().toString().toLowerCase(Locale.ROOT));
     }
     if (r.bestCpu() != null) {
@@ -320,7 +323,7 @@ final class CompressCommand implements Callable<Integer> {
           "",
           "",
           String.format(Locale.ROOT, "%.1f", c.throughput()),
-          String.format(Locale.ROOT, "%.6f", c.costPerMillionUsd()),
+          Fmt.usd(c.costPerMillionUsd()),
           c.provenance().kind().toString().toLowerCase(Locale.ROOT));
     }
     t.print(o);

@@ -74,7 +74,7 @@ public final class BenchWorkflow {
         .folder(
             "the results' folder",
             out.toAbsolutePath().getParent(),
-            List.of(out.getFileName() + ".models"))
+            List.of(modelsDir(out).getFileName().toString()))
         .check();
     BenchSuite suite = BenchSuite.load(suiteFile);
     Path base = suiteFile.toAbsolutePath().getParent();
@@ -322,9 +322,16 @@ public final class BenchWorkflow {
     return name.replaceAll("[^A-Za-z0-9._-]", "_");
   }
 
+  /**
+   * Where the variants a suite builds (compressed, pruned) are written: {@code RESULTS.models/}
+   * next to the results file {@code out}, so they can be inspected or profiled again.
+   */
+  public static Path modelsDir(Path out) {
+    return out.toAbsolutePath().getParent().resolve(out.getFileName() + ".models");
+  }
+
   private static Path workDir(Path out) throws InfercostException {
-    Path parent = out.toAbsolutePath().getParent();
-    Path dir = parent.resolve(out.getFileName() + ".models");
+    Path dir = modelsDir(out);
     try {
       Files.createDirectories(dir);
       return dir;
