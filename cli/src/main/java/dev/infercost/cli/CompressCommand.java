@@ -205,8 +205,9 @@ final class CompressCommand implements Callable<Integer> {
       paramLabel = "NAME",
       description =
           "Build the GPU variants (fp32, fp16 with fp32 islands, int8-qdq where the GPU has int8"
-              + " tensor cores) for this catalog GPU (t4, l4, a10g, a100, h100), measure them on"
-              + " CUDA or project them, and compare with the best CPU option.")
+              + " tensor cores) for this catalog GPU (t4, l4, a100: those with sourced peaks; a10g"
+              + " and h100 have none and are refused without CUDA), measure them on CUDA or"
+              + " project them, and compare with the best CPU option.")
   String targetGpu;
 
   @Override
