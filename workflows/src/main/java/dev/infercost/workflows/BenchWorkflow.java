@@ -83,7 +83,7 @@ public final class BenchWorkflow {
     Pricer pricer =
         Pricer.of(
             Catalog.builtin(),
-            suite.hardware() == null ? List.of() : suite.hardware(),
+            hardware(suite.hardware() == null ? List.of() : suite.hardware(), host, progress),
             Optional.empty(),
             PricingInputs.hostCpu(host),
             threads);
@@ -121,6 +121,29 @@ public final class BenchWorkflow {
     BenchRun r = new BenchRun(results, details);
     Reports.writeJson(out, r);
     return r;
+  }
+
+  /**
+   * The suite's hardware list with {@link Target#HOST} replaced by the catalog entry this host
+   * matches (priced {@code measured}), or dropped with a note when none does; each entry once.
+   */
+  static List<String> hardware(List<String> listed, HostInfo host, Consumer<String> progress) {
+    java.util.LinkedHashSet<String> out = new java.util.LinkedHashSet<>();
+    for (String h : listed) {
+      if (!h.equalsIgnoreCase(Target.HOST)) {
+        out.add(h);
+        continue;
+      }
+      Optional<dev.infercost.cost.HardwareEntry> match =
+          Pricer.matchHost(Catalog.builtin(), PricingInputs.hostCpu(host));
+      if (match.isPresent()) {
+        out.add(match.get().id());
+      } else {
+        progress.accept(
+            "note: hardware 'host': no catalog entry matches this machine; its row is left out");
+      }
+    }
+    return List.copyOf(out);
   }
 
   /** The gate's record of the machine. */
