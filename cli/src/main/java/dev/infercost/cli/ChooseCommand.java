@@ -1,12 +1,16 @@
 package dev.infercost.cli;
 
+import dev.infercost.base.Fmt;
 import dev.infercost.cost.Optimizer;
 import dev.infercost.profile.TaskMetrics;
 import dev.infercost.workflows.ChooseReport;
 import dev.infercost.workflows.ChooseRequest;
+import dev.infercost.workflows.ChooseVerdict;
 import dev.infercost.workflows.ChooseWorkflow;
+import dev.infercost.workflows.HtmlReport;
 import dev.infercost.workflows.Method;
 import dev.infercost.workflows.ModelRef;
+import dev.infercost.workflows.Reports;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -129,6 +133,13 @@ final class ChooseCommand implements Callable<Integer> {
       description = "Write report.json and report.md here.")
   Path out;
 
+  @Option(
+      names = "--html",
+      description =
+          "Also write report.html into --out: the verdict, the cost-accuracy front and the"
+              + " sensitivity as a tornado chart.")
+  boolean html;
+
   @Override
   public Integer call() throws Exception {
     try (TaskMetrics found = metrics.open()) {
@@ -164,20 +175,39 @@ final class ChooseCommand implements Callable<Integer> {
     } catch (IllegalArgumentException e) {
       throw new ParameterException(spec.commandLine(), e.getMessage());
     }
+    if (html && out == null) {
+      throw new ParameterException(spec.commandLine(), "--html writes into --out: give --out DIR");
+    }
     Progress progress = new Progress(spec.commandLine().getErr(), common.quiet);
     ChooseReport r = ChooseWorkflow.run(req, progress);
+    if (html) {
+      Reports.writeText(out.resolve(Reports.HTML_FILE), HtmlReport.choose(r));
+    }
     progress.clear();
     PrintWriter w = spec.commandLine().getOut();
     if (common.json) {
       Json.print(w, r);
     } else {
       print(w, r, 15);
+      if (out != null) {
+        w.println(
+            "report: "
+                + out.resolve(Reports.MARKDOWN_FILE)
+                + (html ? ", " + out.resolve(Reports.HTML_FILE) : "")
+                + " (and "
+                + Reports.JSON_FILE
+                + ")");
+      } else {
+        w.println("report: none written; --out DIR writes report.md and report.json");
+      }
+      w.flush();
     }
     return r.result().winner().isPresent() ? ExitCodes.OK : ExitCodes.BOUND_NOT_MET;
   }
 
   /** The report as text, with the first {@code rows} ranked candidates. */
   static void print(PrintWriter w, ChooseReport r, int rows) {
+    w.println(ChooseVerdict.of(r));
     w.println(
         "host: "
             + r.host().cpuModel()
@@ -195,7 +225,8 @@ final class ChooseCommand implements Callable<Integer> {
                     v.accuracyDrop(),
                     v.fidelity().meanCosine()));
     Table t =
-        new Table("#", "variant", "hardware", "batch", "p99 ms", "inf/s", "$/1M", "drop", "how");
+        new Table(
+            "#", "variant", "hardware", "batch", "p99 ms", "inf/s", "per 1M inf.", "drop", "how");
     int i = 1;
     for (Optimizer.Candidate c : r.result().ranked()) {
       var row = c.row();
@@ -205,8 +236,8 @@ final class ChooseCommand implements Callable<Integer> {
           row.hardwareId(),
           row.batch(),
           Table.ms(row.p99Ms()),
-          String.format(Locale.ROOT, "%.1f", row.throughputPerS()),
-          String.format(Locale.ROOT, "%.6f", c.costPerMillionUsd()),
+          Fmt.si(row.throughputPerS()),
+          Fmt.usd(c.costPerMillionUsd()),
           String.format(Locale.ROOT, "%.4f", row.accuracyDrop()),
           row.provenance().kind().toString().toLowerCase(Locale.ROOT));
       if (i > rows) {
@@ -214,20 +245,6 @@ final class ChooseCommand implements Callable<Integer> {
       }
     }
     t.print(w);
-    w.println(
-        r.result()
-            .winner()
-            .map(
-                c ->
-                    String.format(
-                        Locale.ROOT,
-                        "winner: %s on %s at batch %d, $%.6f per 1M inferences (%s)",
-                        c.row().variant(),
-                        c.row().hardwareId(),
-                        c.row().batch(),
-                        c.costPerMillionUsd(),
-                        c.row().provenance()))
-            .orElse("no (variant, hardware) pair meets the bounds"));
     w.println(
         "pareto front: "
             + String.join(
@@ -239,7 +256,7 @@ final class ChooseCommand implements Callable<Integer> {
             + r.result().infeasible().size()
             + " infeasible rows, "
             + r.notes().size()
-            + " notes (hardware not priced and why: see report)");
+            + " hardware not priced (why: in the report)");
     w.flush();
   }
 }

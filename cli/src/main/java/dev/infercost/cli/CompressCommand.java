@@ -9,6 +9,7 @@ import dev.infercost.profile.TaskMetrics;
 import dev.infercost.workflows.CompressReport;
 import dev.infercost.workflows.CompressRequest;
 import dev.infercost.workflows.CompressWorkflow;
+import dev.infercost.workflows.HtmlReport;
 import dev.infercost.workflows.Method;
 import dev.infercost.workflows.ModelRef;
 import dev.infercost.workflows.Recipe;
@@ -53,6 +54,11 @@ final class CompressCommand implements Callable<Integer> {
 
   @Option(names = "--out", required = true, paramLabel = "DIR", description = "Output folder.")
   Path out;
+
+  @Option(
+      names = "--html",
+      description = "Also write report.html into --out: verdict, size and latency charts, passes.")
+  boolean html;
 
   @Option(
       names = "--method",
@@ -260,12 +266,23 @@ final class CompressCommand implements Callable<Integer> {
     }
     Progress progress = new Progress(spec.commandLine().getErr(), common.quiet);
     CompressReport r = CompressWorkflow.run(req, progress);
+    if (html) {
+      Reports.writeText(out.resolve(Reports.HTML_FILE), HtmlReport.compress(r));
+    }
     progress.clear();
     PrintWriter o = spec.commandLine().getOut();
     if (common.json) {
       Json.print(o, r);
     } else {
       print(o, r);
+      o.println(
+          "report   "
+              + out.resolve(Reports.MARKDOWN_FILE)
+              + (html ? ", " + out.resolve(Reports.HTML_FILE) : "")
+              + " (and "
+              + Reports.JSON_FILE
+              + ")");
+      o.flush();
     }
     if (r.unchanged()) {
       spec.commandLine().getErr().println("infercost compress: " + r.headline());

@@ -56,6 +56,19 @@ final class Charts {
    * cheapest}, on a log axis when the values span more than 20×.
    */
   static String groupedBars(List<Bar> bars, String axisTitle, DoubleFunction<String> fmt) {
+    return groupedBars(bars, axisTitle, fmt, "cheapest", true);
+  }
+
+  /**
+   * Grouped bars as above; the smallest value is marked {@code best} (none when null), and the
+   * measured/estimated legend and labels are drawn only with {@code provenance}.
+   */
+  static String groupedBars(
+      List<Bar> bars,
+      String axisTitle,
+      DoubleFunction<String> fmt,
+      String best,
+      boolean provenance) {
     Map<String, String> colour = new LinkedHashMap<>();
     bars.forEach(
         b -> colour.computeIfAbsent(b.label(), k -> COLORS[colour.size() % COLORS.length]));
@@ -84,10 +97,12 @@ final class Charts {
       s.text(lx + 16, 18, c.getKey(), "start", null);
       lx += 16 + width(c.getKey()) + 18;
     }
-    s.rect(16, 28, 12, 12, "#888", false);
-    s.text(32, 38, "measured here", "start", null);
-    s.rect(148, 28, 12, 12, "#888", true);
-    s.text(164, 38, "estimated (projected from this host)", "start", null);
+    if (provenance) {
+      s.rect(16, 28, 12, 12, "#888", false);
+      s.text(32, 38, "measured here", "start", null);
+      s.rect(148, 28, 12, 12, "#888", true);
+      s.text(164, 38, "estimated (projected from this host)", "start", null);
+    }
     double y = legendH + 6;
     for (var g : groups.entrySet()) {
       s.text(8, y + 14, g.getKey(), "start", "b");
@@ -96,15 +111,15 @@ final class Charts {
         s.text(24, y + 13, b.label(), "start", null);
         double end = Math.max(x.at(b.value()), left + 1);
         s.rect(left, y + 3, end - left, 13, colour.get(b.label()), b.estimated());
-        boolean cheapest = b == min;
+        boolean marked = b == min && best != null;
         s.text(
             end + 5,
             y + 13,
             fmt.apply(b.value())
-                + (b.estimated() ? " estimated" : " measured")
-                + (cheapest ? " · cheapest" : ""),
+                + (provenance ? (b.estimated() ? " estimated" : " measured") : "")
+                + (marked ? " · " + best : ""),
             "start",
-            cheapest ? "b" : null);
+            marked ? "b" : null);
         y += rowH;
       }
     }
@@ -112,13 +127,13 @@ final class Charts {
     return s.close();
   }
 
-  /** A point of a front: {@code label} at ({@code x}, {@code y}). */
+  /** A point of a front: {@code label} (none when empty) at ({@code x}, {@code y}). */
   record Point(String label, double x, double y, boolean estimated) {}
 
   /**
-   * One model's cost–fidelity chart: {@code x} on a log axis (cheaper left), {@code y} linear
-   * (higher better), ticks on both, and the Pareto front (no other point both cheaper and at least
-   * as good) joined by a line and drawn filled; the others hollow.
+   * One model's cost–fidelity chart: {@code x} on a log axis (cheaper left), {@code y} linear with
+   * better up, ticks on both, and the Pareto front (no other point both cheaper and at least as
+   * good) joined by a line and drawn filled; the others hollow.
    */
   static String front(
       String title,
@@ -126,20 +141,30 @@ final class Charts {
       String xTitle,
       DoubleFunction<String> xFmt,
       String yTitle,
-      DoubleFunction<String> yFmt) {
+      DoubleFunction<String> yFmt,
+      boolean higherIsBetter) {
     int h = 320;
     double xLo = pts.stream().mapToDouble(Point::x).min().orElseThrow();
     double xHi = pts.stream().mapToDouble(Point::x).max().orElseThrow();
     double yLo = pts.stream().mapToDouble(Point::y).min().orElseThrow();
     double yHi = pts.stream().mapToDouble(Point::y).max().orElseThrow();
-    double pad = Math.max((yHi - yLo) * 0.15, Math.max(Math.abs(yHi) * 1e-3, 1e-6));
-    Scale ys = Scale.linear(yLo - pad, yHi + pad, h - 60, 40);
+    double pad = Math.max((yHi - yLo) * 0.15, Math.max(Math.abs(yHi) * 1e-3, 1e-3));
+    // Better is always up: a lower-is-better metric runs downwards.
+    Scale ys =
+        higherIsBetter
+            ? Scale.linear(yLo - pad, yHi + pad, h - 60, 40)
+            : Scale.linear(yHi + pad, yLo - pad, h - 60, 40);
     List<Tick> yt = ys.ticks(yFmt, true);
     double left = 16 + yt.stream().mapToDouble(t -> width(t.label())).max().orElse(40) + 10;
     Scale xs = Scale.log(lowerNice(xLo / 1.5), upperNice(xHi * 1.5), left, WIDTH - 24);
     Svg s = new Svg(h);
     s.text(8, 16, title, "start", "b");
-    s.text(left, 32, yTitle + " (higher is better)", "start", "m");
+    s.text(
+        left,
+        32,
+        yTitle + (higherIsBetter ? " (higher is better)" : " (lower is better, drawn up)"),
+        "start",
+        "m");
     s.yAxis(ys, left, yt);
     s.xAxis(xs, h - 50, xTitle + ", log scale (cheaper is left)", xFmt);
     List<Point> front = new ArrayList<>();
@@ -147,7 +172,10 @@ final class Charts {
         .sorted(Comparator.comparingDouble(Point::x).thenComparing(p -> -p.y()))
         .forEach(
             p -> {
-              if (front.isEmpty() || p.y() > front.get(front.size() - 1).y()) {
+              if (front.isEmpty()
+                  || (higherIsBetter
+                      ? p.y() > front.get(front.size() - 1).y()
+                      : p.y() < front.get(front.size() - 1).y())) {
                 front.add(p);
               }
             });
@@ -179,6 +207,9 @@ final class Charts {
     }
     // Labels after every point, so that none is drawn over another's label.
     for (Point p : pts) {
+      if (p.label().isEmpty()) {
+        continue;
+      }
       String label = p.label() + (p.estimated() ? " (est.)" : "");
       s.place(label, xs.at(p.x()), ys.at(p.y()), left, h - 50, taken);
     }
@@ -257,14 +288,13 @@ final class Charts {
 
   /**
    * A tornado: one bar per swing from its low to its high outcome around {@code base} (a vertical
-   * line), widest swing on top.
+   * line), the narrowest (the most fragile input) on top.
    */
   static String tornado(
       List<Swing> swings, double base, String axisTitle, DoubleFunction<String> fmt) {
     List<Swing> sorted =
         swings.stream()
-            .sorted(
-                Comparator.comparingDouble((Swing w) -> Math.abs(w.high() - w.low())).reversed())
+            .sorted(Comparator.comparingDouble((Swing w) -> Math.abs(w.high() - w.low())))
             .toList();
     double lo =
         Math.min(
@@ -349,13 +379,15 @@ final class Charts {
           }
         }
       } else {
-        double raw = (hi - lo) / 6;
+        double raw = Math.abs(hi - lo) / 6;
         double mag = Math.pow(10, Math.floor(Math.log10(raw)));
         double step =
             raw / mag < 1.5
                 ? mag
                 : raw / mag < 3.5 ? 2 * mag : raw / mag < 7.5 ? 5 * mag : 10 * mag;
-        for (double v = Math.ceil(lo / step) * step; v <= hi + step * 1e-6; v += step) {
+        double min = Math.min(lo, hi);
+        double max = Math.max(lo, hi);
+        for (double v = Math.ceil(min / step) * step; v <= max + step * 1e-6; v += step) {
           candidates.add(new double[] {Math.abs(v) < step * 1e-9 ? 0 : v, 0});
         }
       }

@@ -73,6 +73,165 @@ public final class HtmlReport {
     return b.toString();
   }
 
+  private static String page(String title, String intro) {
+    return "<!DOCTYPE html><html lang=\"en\"><head><meta charset=\"utf-8\"><title>"
+        + esc(title)
+        + "</title><style>body{font-family:sans-serif;margin:24px;color:#222;max-width:960px}"
+        + "table{border-collapse:collapse}td,th{border:1px solid #ccc;padding:3px 8px}"
+        + ".verdict{font-size:1.15em;font-weight:bold}</style></head><body><h1>"
+        + esc(title)
+        + "</h1><p class=\"verdict\">"
+        + esc(intro)
+        + "</p>";
+  }
+
+  /**
+   * The report for a choose run: the verdict, the cost–accuracy front of every priced (variant,
+   * hardware) pair, the sensitivity as a tornado, the ranked table.
+   */
+  public static String choose(ChooseReport r) {
+    StringBuilder b =
+        new StringBuilder(page("infercost choose: " + r.model(), ChooseVerdict.of(r)));
+    var ranked = r.result().ranked();
+    if (!ranked.isEmpty()) {
+      var front = r.result().paretoFront();
+      List<Charts.Point> pts = new ArrayList<>();
+      for (var c : ranked) {
+        boolean label = front.contains(c) || c == ranked.get(0);
+        pts.add(
+            new Charts.Point(
+                label ? c.row().variant() + " @ " + c.row().hardwareId() : "",
+                c.costPerMillionUsd(),
+                c.row().accuracyDrop(),
+                !ChooseVerdict.measured(c)));
+      }
+      b.append("<h2>Cost and accuracy</h2><p>Best operating point of every priced (variant,")
+          .append(" hardware) pair; filled points and the line: the Pareto front (labelled, with")
+          .append(" the winner). Hollow points are beaten on both cost and accuracy.</p>");
+      b.append(
+          Charts.front(
+              r.model() + ": accuracy drop vs cost per 1M inferences",
+              pts,
+              "USD per 1M inferences",
+              Fmt::usd,
+              "accuracy drop vs fp32 (fraction)",
+              v -> Fmt.sig(v, 3),
+              false));
+    }
+    if (r.sensitivity() != null) {
+      List<Charts.Swing> swings = new ArrayList<>();
+      for (var bp : ChooseMarkdown.breakpoints(r.sensitivity())) {
+        if (bp.lower() != null && Double.isNaN(bp.lower().changePercent())
+            || bp.upper() != null && Double.isNaN(bp.upper().changePercent())) {
+          continue;
+        }
+        double lo = bp.lower() == null ? -100 : Math.max(-100, bp.lower().changePercent());
+        double hi = bp.upper() == null ? 100 : Math.min(100, bp.upper().changePercent());
+        swings.add(
+            new Charts.Swing(
+                bp.parameter(),
+                lo,
+                hi,
+                bp.lower() == null ? "holds" : shortWho(bp.lower()),
+                bp.upper() == null ? "holds" : shortWho(bp.upper())));
+      }
+      if (!swings.isEmpty()) {
+        b.append("<h2>Sensitivity</h2><p>How far each input can move (percent of its value,")
+            .append(" shown within ±100%) before the winner changes, and to what; \"holds\": no")
+            .append(" change in that direction. A short bar is a fragile choice.</p>");
+        b.append(Charts.tornado(swings, 0, "change of the input, %", v -> Fmt.sig(v, 3) + "%"));
+      }
+    }
+    b.append("<h2>Ranked</h2><table><tr><th>#</th><th>variant</th><th>hardware</th><th>batch</th>")
+        .append("<th>p99 ms</th><th>inferences/s</th><th>USD per 1M</th><th>accuracy drop</th>")
+        .append("<th>how</th></tr>");
+    int i = 1;
+    for (var c : ranked) {
+      b.append("<tr><td>")
+          .append(i++)
+          .append("</td><td>")
+          .append(esc(c.row().variant()))
+          .append("</td><td>")
+          .append(esc(c.row().hardwareId()))
+          .append("</td><td>")
+          .append(c.row().batch())
+          .append("</td><td>")
+          .append(Fmt.sig(c.row().p99Ms()))
+          .append("</td><td>")
+          .append(Fmt.si(c.row().throughputPerS()))
+          .append("</td><td>")
+          .append(Fmt.usd(c.costPerMillionUsd()))
+          .append("</td><td>")
+          .append(Fmt.sig(c.row().accuracyDrop()))
+          .append("</td><td>")
+          .append(ChooseVerdict.measured(c) ? "measured" : "estimated")
+          .append("</td></tr>");
+    }
+    return b.append("</table></body></html>\n").toString();
+  }
+
+  private static String shortWho(dev.infercost.cost.Sensitivity.Bound b) {
+    String w = ChooseMarkdown.who(b);
+    return w.length() <= 26 ? w : w.substring(0, 25) + "…";
+  }
+
+  /**
+   * The report for a compress run: the verdict and next step, size and latency of both models as
+   * bars, the latency distributions, the passes by op type.
+   */
+  public static String compress(CompressReport r) {
+    StringBuilder b = new StringBuilder(page("infercost compress: " + r.method(), r.headline()));
+    if (r.nextStep() != null) {
+      b.append("<p>Next step: ").append(esc(r.nextStep())).append(".</p>");
+    }
+    String in = CompressMarkdown.inputLabel(r);
+    String out = CompressMarkdown.outputLabel(r);
+    b.append("<h2>Size</h2>");
+    b.append(
+        Charts.groupedBars(
+            List.of(
+                new Charts.Bar("file size", in, r.input().bytes(), false),
+                new Charts.Bar("file size", out, r.output().bytes(), false)),
+            "bytes",
+            v -> Fmt.si(v) + "B",
+            null,
+            false));
+    if (r.latency() != null) {
+      var l = r.latency();
+      b.append("<h2>Latency</h2><p>").append(esc(l.method())).append(".</p>");
+      b.append(
+          Charts.boxes(List.of(box(in, l.before()), box(out, l.after())), "latency per call, ms"));
+    }
+    b.append("<h2>What the passes did</h2><table><tr><th>op type</th><th>nodes</th>")
+        .append("<th>rewritten</th><th>left as is</th><th>why left (nodes)</th></tr>");
+    for (OpTable.Row o : r.byOpType()) {
+      b.append("<tr><td>")
+          .append(esc(o.opType()))
+          .append("</td><td>")
+          .append(o.nodes())
+          .append("</td><td>")
+          .append(o.rewritten())
+          .append("</td><td>")
+          .append(o.leftAsIs())
+          .append("</td><td>");
+      o.reasons().forEach((k, v) -> b.append(esc(k)).append(" (").append(v).append(")<br>"));
+      b.append("</td></tr>");
+    }
+    return b.append("</table></body></html>\n").toString();
+  }
+
+  private static Charts.Box box(String label, LatencyStats l) {
+    return new Charts.Box(
+        label,
+        l.min(),
+        l.p50(),
+        l.ciLow(),
+        l.ciHigh(),
+        l.p90(),
+        l.p99(),
+        "n=" + l.samples() + (l.noisy() ? ", noisy" : ""));
+  }
+
   /** The cheapest (entry, hardware), and the cheapest measured one when that is estimated. */
   static String costVerdict(List<BenchResults.Entry> entries) {
     BenchResults.Entry best = null;
@@ -210,7 +369,8 @@ public final class HtmlReport {
                 metric == Measure.ACCURACY
                     ? "top-1 accuracy (fraction of labelled samples)"
                     : "mean cosine to the fp32 outputs",
-                v -> Fmt.sig(v, 4)));
+                v -> Fmt.sig(v, 4),
+                true));
       }
       if (!left.isEmpty()) {
         b.append("<p>Not plotted: ").append(esc(String.join(", ", left))).append(".</p>");
