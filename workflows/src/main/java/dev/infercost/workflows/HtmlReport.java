@@ -282,17 +282,7 @@ public final class HtmlReport {
   static String latencyChart(BenchRun run) {
     List<Charts.Box> boxes = new ArrayList<>();
     for (var e : run.results().entries()) {
-      LatencyStats l = run.detail(e).latency();
-      boxes.add(
-          new Charts.Box(
-              e.name(),
-              l.min(),
-              l.p50(),
-              l.ciLow(),
-              l.ciHigh(),
-              l.p90(),
-              l.p99(),
-              "n=" + l.samples() + (l.noisy() ? ", noisy" : "")));
+      boxes.add(box(e.name(), run.detail(e).latency()));
     }
     return boxes.isEmpty() ? "<p>No entries.</p>" : Charts.boxes(boxes, "latency per call, ms");
   }
