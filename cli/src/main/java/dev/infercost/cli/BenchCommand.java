@@ -1,5 +1,6 @@
 package dev.infercost.cli;
 
+import dev.infercost.base.Fmt;
 import dev.infercost.base.OutputGuard;
 import dev.infercost.gate.BenchResults;
 import dev.infercost.profile.LatencyStats;
@@ -8,6 +9,7 @@ import dev.infercost.workflows.BenchWorkflow;
 import dev.infercost.workflows.HtmlReport;
 import dev.infercost.workflows.Reports;
 import java.io.PrintWriter;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Locale;
 import java.util.concurrent.Callable;
@@ -65,11 +67,15 @@ final class BenchCommand implements Callable<Integer> {
             + r.entries().size()
             + " entries, "
             + r.provenance().host().cpuModel()
-            + ")");
+            + ")"
+            + (html == null ? "" : " and " + html)
+            + (Files.isDirectory(BenchWorkflow.modelsDir(out))
+                ? "; built variants in " + BenchWorkflow.modelsDir(out)
+                : ""));
     Table t = new Table("entry", "metric", "value", "unit", "how");
     for (BenchResults.Entry e : r.entries()) {
       for (BenchResults.Metric m : e.metrics()) {
-        t.row(e.name(), m.name(), format(m.value()), m.unit(), m.provenance());
+        t.row(e.name(), m.name(), format(m.value()), m.unit(), brief(m.provenance()));
       }
       LatencyStats l = run.detail(e).latency();
       t.row(
@@ -92,8 +98,11 @@ final class BenchCommand implements Callable<Integer> {
   }
 
   private static String format(double v) {
-    return v == Math.rint(v) && Math.abs(v) < 1e15
-        ? Table.count((long) v)
-        : String.format(Locale.ROOT, "%.6g", v);
+    return v == Math.rint(v) && Math.abs(v) < 1e15 ? Table.count((long) v) : Fmt.sig(v, 4);
+  }
+
+  /** A provenance cut to one table cell; the whole text is in the results file. */
+  private static String brief(String how) {
+    return how == null || how.length() <= 72 ? how : how.substring(0, 71) + "…";
   }
 }

@@ -1,13 +1,17 @@
 package dev.infercost.cli;
 
+import dev.infercost.base.Fmt;
 import dev.infercost.cost.Optimizer;
 import dev.infercost.cost.ProjectionCheck;
 import dev.infercost.profile.TaskMetrics;
 import dev.infercost.workflows.ChooseReport;
 import dev.infercost.workflows.ChooseRequest;
+import dev.infercost.workflows.ChooseVerdict;
 import dev.infercost.workflows.ChooseWorkflow;
+import dev.infercost.workflows.HtmlReport;
 import dev.infercost.workflows.Method;
 import dev.infercost.workflows.ModelRef;
+import dev.infercost.workflows.Reports;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -149,6 +153,13 @@ final class ChooseCommand implements Callable<Integer> {
       description = "Write report.json and report.md here.")
   Path out;
 
+  @Option(
+      names = "--html",
+      description =
+          "Also write report.html into --out: the verdict, the cost-accuracy front and the"
+              + " sensitivity as a tornado chart.")
+  boolean html;
+
   @Override
   public Integer call() throws Exception {
     try (TaskMetrics found = metrics.open()) {
@@ -186,14 +197,32 @@ final class ChooseCommand implements Callable<Integer> {
     } catch (IllegalArgumentException e) {
       throw new ParameterException(spec.commandLine(), e.getMessage());
     }
+    if (html && out == null) {
+      throw new ParameterException(spec.commandLine(), "--html writes into --out: give --out DIR");
+    }
     Progress progress = new Progress(spec.commandLine().getErr(), common.quiet);
     ChooseReport r = ChooseWorkflow.run(req, progress);
+    if (html) {
+      Reports.writeText(out.resolve(Reports.HTML_FILE), HtmlReport.choose(r));
+    }
     progress.clear();
     PrintWriter w = spec.commandLine().getOut();
     if (common.json) {
       Json.print(w, r);
     } else {
       print(w, r, 15);
+      if (out != null) {
+        w.println(
+            "report: "
+                + out.resolve(Reports.MARKDOWN_FILE)
+                + (html ? ", " + out.resolve(Reports.HTML_FILE) : "")
+                + " (and "
+                + Reports.JSON_FILE
+                + ")");
+      } else {
+        w.println("report: none written; --out DIR writes report.md and report.json");
+      }
+      w.flush();
     }
     return r.result().winner().isPresent() ? ExitCodes.OK : ExitCodes.BOUND_NOT_MET;
   }
@@ -212,6 +241,7 @@ final class ChooseCommand implements Callable<Integer> {
 
   /** The report as text, with the first {@code rows} ranked candidates. */
   static void print(PrintWriter w, ChooseReport r, int rows) {
+    w.println(ChooseVerdict.of(r));
     w.println(
         "host: "
             + r.host().cpuModel()
@@ -242,11 +272,19 @@ final class ChooseCommand implements Callable<Integer> {
                 "inf/s",
                 "replicas",
                 "idle",
-                "$/1M at demand",
+                "per 1M inf. at demand",
                 "drop",
                 "how")
             : new Table(
-                "#", "variant", "hardware", "batch", "p99 ms", "inf/s", "$/1M", "drop", "how");
+                "#",
+                "variant",
+                "hardware",
+                "batch",
+                "p99 ms",
+                "inf/s",
+                "per 1M inf.",
+                "drop",
+                "how");
     int i = 1;
     for (Optimizer.Candidate c : r.result().ranked()) {
       var row = c.row();
@@ -258,12 +296,12 @@ final class ChooseCommand implements Callable<Integer> {
                   row.hardwareId(),
                   row.batch(),
                   Table.ms(row.p99Ms()),
-                  String.format(Locale.ROOT, "%.1f", row.throughputPerS())));
+                  Fmt.si(row.throughputPerS())));
       if (demand) {
         cells.add(c.capacity().replicas());
         cells.add(String.format(Locale.ROOT, "%.1f%%", 100 * (1 - c.capacity().utilization())));
       }
-      cells.add(String.format(Locale.ROOT, "%.6f", c.costPerMillionUsd()));
+      cells.add(Fmt.usd(c.costPerMillionUsd()));
       cells.add(String.format(Locale.ROOT, "%.4f", row.accuracyDrop()));
       cells.add(row.provenance().kind().toString().toLowerCase(Locale.ROOT));
       t.row(cells.toArray());
@@ -272,20 +310,6 @@ final class ChooseCommand implements Callable<Integer> {
       }
     }
     t.print(w);
-    w.println(
-        r.result()
-            .winner()
-            .map(
-                c ->
-                    String.format(
-                        Locale.ROOT,
-                        "winner: %s on %s at batch %d, $%.6f per 1M inferences (%s)",
-                        c.row().variant(),
-                        c.row().hardwareId(),
-                        c.row().batch(),
-                        c.costPerMillionUsd(),
-                        c.row().provenance()))
-            .orElse("no (variant, hardware) pair meets the bounds"));
     w.println(
         "pareto front: "
             + String.join(
@@ -297,7 +321,7 @@ final class ChooseCommand implements Callable<Integer> {
             + r.result().infeasible().size()
             + " infeasible rows, "
             + r.notes().size()
-            + " notes (hardware not priced and why: see report)");
+            + " hardware not priced (why: in the report)");
     if (r.projectionCheck() != null) {
       ProjectionCheck c = r.projectionCheck();
       w.printf(

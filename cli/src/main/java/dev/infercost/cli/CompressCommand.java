@@ -1,5 +1,6 @@
 package dev.infercost.cli;
 
+import dev.infercost.base.Fmt;
 import dev.infercost.compress.NodeFilter;
 import dev.infercost.compress.QuantOptions;
 import dev.infercost.cost.Catalog;
@@ -8,6 +9,7 @@ import dev.infercost.profile.TaskMetrics;
 import dev.infercost.workflows.CompressReport;
 import dev.infercost.workflows.CompressRequest;
 import dev.infercost.workflows.CompressWorkflow;
+import dev.infercost.workflows.HtmlReport;
 import dev.infercost.workflows.Method;
 import dev.infercost.workflows.ModelRef;
 import dev.infercost.workflows.Recipe;
@@ -52,6 +54,11 @@ final class CompressCommand implements Callable<Integer> {
 
   @Option(names = "--out", required = true, paramLabel = "DIR", description = "Output folder.")
   Path out;
+
+  @Option(
+      names = "--html",
+      description = "Also write report.html into --out: verdict, size and latency charts, passes.")
+  boolean html;
 
   @Option(
       names = "--method",
@@ -204,8 +211,9 @@ final class CompressCommand implements Callable<Integer> {
       paramLabel = "NAME",
       description =
           "Build the GPU variants (fp32, fp16 with fp32 islands, int8-qdq where the GPU has int8"
-              + " tensor cores) for this catalog GPU (t4, l4, a10g, a100, h100), measure them on"
-              + " CUDA or project them, and compare with the best CPU option.")
+              + " tensor cores) for this catalog GPU (t4, l4, a100: those with sourced peaks; a10g"
+              + " and h100 have none and are refused without CUDA), measure them on CUDA or"
+              + " project them, and compare with the best CPU option.")
   String targetGpu;
 
   @Override
@@ -258,12 +266,23 @@ final class CompressCommand implements Callable<Integer> {
     }
     Progress progress = new Progress(spec.commandLine().getErr(), common.quiet);
     CompressReport r = CompressWorkflow.run(req, progress);
+    if (html) {
+      Reports.writeText(out.resolve(Reports.HTML_FILE), HtmlReport.compress(r));
+    }
     progress.clear();
     PrintWriter o = spec.commandLine().getOut();
     if (common.json) {
       Json.print(o, r);
     } else {
       print(o, r);
+      o.println(
+          "report   "
+              + out.resolve(Reports.MARKDOWN_FILE)
+              + (html ? ", " + out.resolve(Reports.HTML_FILE) : "")
+              + " (and "
+              + Reports.JSON_FILE
+              + ")");
+      o.flush();
     }
     if (r.unchanged()) {
       spec.commandLine().getErr().println("infercost compress: " + r.headline());
@@ -298,7 +317,9 @@ final class CompressCommand implements Callable<Integer> {
       Json.print(o, r);
       return ExitCodes.OK;
     }
-    Table t = new Table("variant", "hardware", "size", "cos vs fp32", "inf/s", "$/1M", "how");
+    Table t =
+        new Table(
+            "variant", "hardware", "size", "cos vs fp32", "inf/s", "per 1M inferences", "how");
     for (var v : r.variants()) {
       var op = v.option();
       t.row(
@@ -309,7 +330,7 @@ final class CompressCommand implements Callable<Integer> {
               ? "n/a"
               : String.format(Locale.ROOT, "%.5f", v.fidelity().meanCosine()),
           op == null ? "-" : String.format(Locale.ROOT, "%.1f", op.throughput()),
-          op == null ? "-" : String.format(Locale.ROOT, "%.6f", op.costPerMillionUsd()),
+          op == null ? "-" : Fmt.usd(op.costPerMillionUsd()),
           op == null ? "not priced" : op.provenance().kind().toString().toLowerCase(Locale.ROOT));
     }
     if (r.bestCpu() != null) {
@@ -320,7 +341,7 @@ final class CompressCommand implements Callable<Integer> {
           "",
           "",
           String.format(Locale.ROOT, "%.1f", c.throughput()),
-          String.format(Locale.ROOT, "%.6f", c.costPerMillionUsd()),
+          Fmt.usd(c.costPerMillionUsd()),
           c.provenance().kind().toString().toLowerCase(Locale.ROOT));
     }
     t.print(o);
@@ -332,6 +353,9 @@ final class CompressCommand implements Callable<Integer> {
 
   static void print(PrintWriter o, CompressReport r) {
     o.println(r.headline());
+    if (r.nextStep() != null) {
+      o.println("next     " + r.nextStep());
+    }
     if (r.search() != null) {
       printSearch(o, r.search());
     }
@@ -349,13 +373,13 @@ final class CompressCommand implements Callable<Integer> {
     if (r.latency() != null) {
       var l = r.latency();
       t.row(
-          "input",
+          "input (fp32)",
           Table.ms(l.before().p50()),
           Table.ms(l.before().ciLow()) + "-" + Table.ms(l.before().ciHigh()),
           Table.ms(l.before().p99()),
           l.before().samples());
       t.row(
-          "int8",
+          r.method(),
           Table.ms(l.after().p50()),
           Table.ms(l.after().ciLow()) + "-" + Table.ms(l.after().ciHigh()),
           Table.ms(l.after().p99()),
@@ -363,7 +387,11 @@ final class CompressCommand implements Callable<Integer> {
       t.print(o);
       o.println(
           String.format(
-              Locale.ROOT, "latency  int8/input p50 ratio %.3f (%s)", l.p50Ratio(), l.method()));
+              Locale.ROOT,
+              "latency  %s/input p50 ratio %.3f (%s)",
+              r.method(),
+              l.p50Ratio(),
+              l.method()));
     }
     var e = r.fidelity();
     if (e != null) {

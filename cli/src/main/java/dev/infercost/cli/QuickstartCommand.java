@@ -51,7 +51,9 @@ final class QuickstartCommand implements Callable<Integer> {
       names = "--out",
       paramLabel = "DIR",
       description =
-          "Where the int8 model and its report go (default: a quickstart folder in the cache).")
+          "Where everything goes: DIR/minilm-l6-int8 (the int8 model and its report) and"
+              + " DIR/choose-digits-cnn (the choose report); default: a quickstart folder in the"
+              + " cache.")
   Path out;
 
   /** One model in the quickstart table. */
@@ -111,8 +113,8 @@ final class QuickstartCommand implements Callable<Integer> {
     }
     String fp32 = Models.resolve("minilm-l6", ModelFormat.ONNX).toString();
     ModelInfo m = Models.loadOnnx(Path.of(fp32)).info(seq);
-    Path dir =
-        out != null ? out : Models.cacheDir().resolve("quickstart").resolve("minilm-l6-int8");
+    Path root = out != null ? out : Models.cacheDir().resolve("quickstart");
+    Path dir = root.resolve("minilm-l6-int8");
     CompressReport c =
         CompressWorkflow.run(
             CompressRequest.builder(ModelRef.resolve("minilm-l6"), dir).optMeasure(false).build(),
@@ -149,7 +151,8 @@ final class QuickstartCommand implements Callable<Integer> {
             ml.get(1),
             f.meanCosine(),
             f.nnAgreement()));
-    ChooseReport choice = choose(dir.resolveSibling("choose-digits-cnn"), progress);
+    Path chooseDir = root.resolve("choose-digits-cnn");
+    ChooseReport choice = choose(chooseDir, progress);
     progress.clear();
 
     String host = HostInfo.current().cpuModel();
@@ -202,6 +205,7 @@ final class QuickstartCommand implements Callable<Integer> {
     w.println(
         "infercost choose digits-cnn --max-accuracy-drop 0.01 (every variant, built-in catalog):");
     ChooseCommand.print(w, choice, 5);
+    w.println("choose report: " + chooseDir.resolve(Reports.MARKDOWN_FILE));
     w.println(
         "next: infercost compress MODEL --out DIR; infercost choose MODEL --min-cosine 0.99;"
             + " infercost --help");

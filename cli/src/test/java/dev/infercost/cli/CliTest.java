@@ -135,6 +135,7 @@ class CliTest {
     }
     assertEquals(0, r.code(), r.err());
     JsonNode json = r.json();
+    assertEquals(1, json.get("schema").asInt(), "every JSON document carries its layout version");
     assertEquals(2, json.get("results").size());
     assertEquals(4, json.get("results").get(1).get("batch").asInt());
     JsonNode lat = json.get("results").get(0).get("latency");

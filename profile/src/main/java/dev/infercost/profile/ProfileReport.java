@@ -6,7 +6,8 @@ import java.util.List;
 /**
  * Result of profiling one model: what ran where, and one {@link BatchResult} per batch size. As
  * written by {@code profile --json} it is a measurement file {@code choose --measurements} reads:
- * {@code "schema": 1, "kind": "profile"}, the model's sha256 and the host's fingerprint.
+ * {@code "schema": 1, "kind": "profile"}, the model's sha256 and the host's fingerprint. Latencies
+ * are in milliseconds, throughput in inferences per second, memory in bytes.
  *
  * @param schema {@link #SCHEMA}
  * @param kind {@link #KIND}

@@ -17,7 +17,8 @@ import java.util.Set;
  * @param threads intra-op threads for every entry
  * @param samples minimum latency samples per entry
  * @param minSeconds minimum measuring time per entry
- * @param hardware catalog ids or aliases to price every entry on
+ * @param hardware catalog ids or aliases to price every entry on; {@code host} is the entry this
+ *     machine matches
  * @param entries what to measure
  */
 public record BenchSuite(

@@ -81,7 +81,7 @@ public final class BenchWorkflow {
         .folder(
             "the results' folder",
             out.toAbsolutePath().getParent(),
-            List.of(out.getFileName() + ".models"))
+            List.of(modelsDir(out).getFileName().toString()))
         .check();
     BenchSuite suite = BenchSuite.load(suiteFile);
     Path base = suiteFile.toAbsolutePath().getParent();
@@ -90,7 +90,7 @@ public final class BenchWorkflow {
     Pricer pricer =
         Pricer.of(
             Catalog.builtin(),
-            suite.hardware() == null ? List.of() : suite.hardware(),
+            hardware(suite.hardware() == null ? List.of() : suite.hardware(), host, progress),
             Optional.empty(),
             PricingInputs.hostCpu(host),
             threads);
@@ -129,6 +129,29 @@ public final class BenchWorkflow {
     BenchRun r = new BenchRun(results, details);
     Reports.writeJson(out, r);
     return r;
+  }
+
+  /**
+   * The suite's hardware list with {@link Target#HOST} replaced by the catalog entry this host
+   * matches (priced {@code measured}), or dropped with a note when none does; each entry once.
+   */
+  static List<String> hardware(List<String> listed, HostInfo host, Consumer<String> progress) {
+    java.util.LinkedHashSet<String> out = new java.util.LinkedHashSet<>();
+    for (String h : listed) {
+      if (!h.equalsIgnoreCase(Target.HOST)) {
+        out.add(h);
+        continue;
+      }
+      Optional<dev.infercost.cost.HardwareEntry> match =
+          Pricer.matchHost(Catalog.builtin(), PricingInputs.hostCpu(host));
+      if (match.isPresent()) {
+        out.add(match.get().id());
+      } else {
+        progress.accept(
+            "note: hardware 'host': no catalog entry matches this machine; its row is left out");
+      }
+    }
+    return List.copyOf(out);
   }
 
   /** The gate's record of the machine. */
@@ -188,7 +211,15 @@ public final class BenchWorkflow {
     EvalReport eval = built.fidelity().orElse(null);
     Path file = built.file();
     ModelInfo info = Models.loadOnnx(file).info(shapes);
-    String how = "measured on " + host.cpuModel() + " (" + host.logicalCores() + " cores)";
+    String how =
+        "measured on "
+            + host.cpuModel()
+            + " at "
+            + threads
+            + (threads == 1 ? " thread" : " threads")
+            + " ("
+            + host.logicalCores()
+            + " logical cores)";
     List<Metric> metrics = new ArrayList<>();
     metrics.add(Measure.SIZE.of(info.fileBytes(), "file size"));
     if (info.macs() != null) {
@@ -347,9 +378,16 @@ public final class BenchWorkflow {
     return name.replaceAll("[^A-Za-z0-9._-]", "_");
   }
 
+  /**
+   * Where the variants a suite builds (compressed, pruned) are written: {@code RESULTS.models/}
+   * next to the results file {@code out}, so they can be inspected or profiled again.
+   */
+  public static Path modelsDir(Path out) {
+    return out.toAbsolutePath().getParent().resolve(out.getFileName() + ".models");
+  }
+
   private static Path workDir(Path out) throws InfercostException {
-    Path parent = out.toAbsolutePath().getParent();
-    Path dir = parent.resolve(out.getFileName() + ".models");
+    Path dir = modelsDir(out);
     try {
       Files.createDirectories(dir);
       return dir;

@@ -1,5 +1,6 @@
 package dev.infercost.workflows;
 
+import dev.infercost.base.Fmt;
 import dev.infercost.cost.Optimizer;
 import dev.infercost.cost.ProjectionCheck;
 import java.util.Locale;
@@ -10,6 +11,7 @@ final class ChooseMarkdown {
 
   static String render(ChooseReport r) {
     StringBuilder b = new StringBuilder("# infercost choose: ").append(r.model()).append("\n\n");
+    b.append("**").append(ChooseVerdict.of(r)).append("**\n\n");
     var req = r.result().request();
     b.append(
         String.format(
@@ -25,27 +27,13 @@ final class ChooseMarkdown {
                 ? " (no catalog match: priced as its own entry `host`, which has no price; every"
                     + " cost is estimated)"
                 : " = catalog entry " + r.hostEntry()));
-    b.append(
-        r.result()
-            .winner()
-            .map(
-                w ->
-                    String.format(
-                        Locale.ROOT,
-                        "**Winner: %s on %s, batch %d: $%.6g per 1M inferences** (%s).%n%n",
-                        w.row().variant(),
-                        w.row().hardwareId(),
-                        w.row().batch(),
-                        w.costPerMillionUsd(),
-                        w.row().provenance()))
-            .orElse("**No (variant, hardware) pair meets the bounds.**\n\n"));
     boolean demand = req.demandQps() != null;
     b.append(
         demand
-            ? "$/1M is at the demand: the whole replicas it needs, idle capacity included.\n\n"
-                + "| # | variant | hardware | batch | p99 ms | inferences/s | replicas | idle | $/1M"
-                + " | accuracy drop | how |\n|---|---|---|---|---|---|---|---|---|---|---|\n"
-            : "| # | variant | hardware | batch | p99 ms | inferences/s | $/1M | accuracy drop |"
+            ? "Cost is at the demand: the whole replicas it needs, idle capacity included.\n\n"
+                + "| # | variant | hardware | batch | p99 ms | inferences/s | replicas | idle | USD per"
+                + " 1M | accuracy drop | how |\n|---|---|---|---|---|---|---|---|---|---|---|\n"
+            : "| # | variant | hardware | batch | p99 ms | inferences/s | USD per 1M | accuracy drop |"
                 + " how |\n|---|---|---|---|---|---|---|---|---|\n");
     int i = 1;
     for (Optimizer.Candidate c : r.result().ranked()) {
@@ -56,22 +44,23 @@ final class ChooseMarkdown {
       b.append(
           String.format(
               Locale.ROOT,
-              "- %s on %s: $%.6g per 1M, drop %.4f%n",
+              "- %s on %s: %s per 1M, drop %.4f%n",
               c.row().variant(),
               c.row().hardwareId(),
-              c.costPerMillionUsd(),
+              Fmt.usd(c.costPerMillionUsd()),
               c.row().accuracyDrop()));
     }
     if (r.sensitivity() != null) {
-      b.append("\n## Sensitivity\n\n");
-      for (var bp : r.sensitivity().prices()) {
-        b.append("- price ").append(bp.parameter()).append(": ").append(bound(bp)).append('\n');
-      }
-      if (r.sensitivity().demand() != null) {
-        b.append("- demand: ").append(bound(r.sensitivity().demand())).append('\n');
-      }
-      if (r.sensitivity().accuracyBound() != null) {
-        b.append("- accuracy bound: ").append(bound(r.sensitivity().accuracyBound())).append('\n');
+      b.append("\n## Sensitivity: how far each input can move before the winner changes\n\n");
+      b.append("| input | down | up |\n|---|---|---|\n");
+      for (var bp : breakpoints(r.sensitivity())) {
+        b.append("| ")
+            .append(bp.parameter())
+            .append(" | ")
+            .append(side(bp.lower()))
+            .append(" | ")
+            .append(side(bp.upper()))
+            .append(" |\n");
       }
     }
     if (r.projectionCheck() != null) {
@@ -139,21 +128,31 @@ final class ChooseMarkdown {
     return b.toString();
   }
 
-  private static String bound(dev.infercost.cost.Sensitivity.Breakpoint bp) {
-    String lo =
-        bp.lower() == null
-            ? "no change within range"
-            : String.format(
-                Locale.ROOT, "%+.1f%% → %s", bp.lower().changePercent(), who(bp.lower()));
-    String hi =
-        bp.upper() == null
-            ? "no change within range"
-            : String.format(
-                Locale.ROOT, "%+.1f%% → %s", bp.upper().changePercent(), who(bp.upper()));
-    return "down: " + lo + "; up: " + hi + (bp.note() == null ? "" : " (" + bp.note() + ")");
+  /** Every breakpoint of {@code s}: prices, then demand and the accuracy bound when analysed. */
+  static java.util.List<dev.infercost.cost.Sensitivity.Breakpoint> breakpoints(
+      dev.infercost.cost.Sensitivity.Report s) {
+    java.util.List<dev.infercost.cost.Sensitivity.Breakpoint> all =
+        new java.util.ArrayList<>(s.prices());
+    if (s.demand() != null) {
+      all.add(s.demand());
+    }
+    if (s.accuracyBound() != null) {
+      all.add(s.accuracyBound());
+    }
+    return all;
   }
 
-  private static String who(dev.infercost.cost.Sensitivity.Bound b) {
+  private static String side(dev.infercost.cost.Sensitivity.Bound b) {
+    return b == null
+        ? "no change"
+        : (Double.isNaN(b.changePercent())
+                ? Fmt.sig(b.value())
+                : String.format(Locale.ROOT, "%+.1f%%", b.changePercent()))
+            + " → "
+            + who(b);
+  }
+
+  static String who(dev.infercost.cost.Sensitivity.Bound b) {
     return b.newWinner() == null
         ? "no feasible winner"
         : b.newWinner().variant() + " on " + b.newWinner().hardwareId();
@@ -171,16 +170,16 @@ final class ChooseMarkdown {
                 100 * (1 - c.capacity().utilization()));
     return String.format(
         Locale.ROOT,
-        "| %d | %s | %s | %d | %.3f | %.1f |%s %.6g | %.4f | %s |",
+        "| %d | %s | %s | %d | %s | %s |%s %s | %.4f | %s |",
         i,
         r.variant(),
         r.hardwareId(),
         r.batch(),
-        r.p99Ms(),
-        r.throughputPerS(),
+        Fmt.sig(r.p99Ms()),
+        Fmt.si(r.throughputPerS()),
         capacity,
-        c.costPerMillionUsd(),
+        Fmt.usd(c.costPerMillionUsd()),
         r.accuracyDrop(),
-        r.provenance().kind());
+        r.provenance().kind().toString().toLowerCase(Locale.ROOT));
   }
 }

@@ -1,7 +1,8 @@
 package dev.infercost.workflows;
 
+import dev.infercost.base.Fmt;
 import dev.infercost.profile.EvalReport;
-import dev.infercost.profile.LatencyStats;
+import java.nio.file.Path;
 import java.util.Locale;
 
 /** {@code report.md} for a compress run: the same facts as report.json, for people. */
@@ -30,100 +31,146 @@ final class CompressMarkdown {
     b.append("\n### Per-layer sensitivity\n\n").append(s.sensitivityMethod()).append(".\n\n");
     if (!s.sensitivity().isEmpty()) {
       b.append("| layer | loss (1 − mean cosine) |\n|---|---|\n");
-      s.sensitivity().forEach(l -> b.append(f("| %s | %.6g |%n", l.node(), l.loss())));
+      s.sensitivity().forEach(l -> b.append(f("| %s | %s |%n", l.node(), Fmt.sig(l.loss()))));
     }
     b.append('\n');
+  }
+
+  /** The input's name in tables: its role and file name, {@code fp32 input (digits-cnn.onnx)}. */
+  static String inputLabel(CompressReport r) {
+    return "input (" + Path.of(r.input().path()).getFileName() + ")";
+  }
+
+  /** The output's name in tables: the method and file name. */
+  static String outputLabel(CompressReport r) {
+    return r.method() + " (" + Path.of(r.output().path()).getFileName() + ")";
   }
 
   static String render(CompressReport r) {
     StringBuilder b = new StringBuilder();
     b.append("# infercost compress: ").append(r.method()).append("\n\n");
     b.append("**").append(r.headline()).append("**\n\n");
-    b.append("Built for ").append(r.target()).append(".\n\n");
+    if (r.nextStep() != null) {
+      b.append("Next step: ").append(r.nextStep()).append(".\n\n");
+    }
+    b.append("## Evidence\n\n");
+    b.append("| | ").append(inputLabel(r)).append(" | ").append(outputLabel(r)).append(" |\n");
+    b.append("|---|---|---|\n");
+    row(b, "size", bytes(r.input().bytes()), bytes(r.output().bytes()));
+    if (r.latency() != null) {
+      var l = r.latency();
+      row(b, "median latency", ms(l.before().p50()), ms(l.after().p50()));
+      row(
+          b,
+          "95% CI of the median",
+          ms(l.before().ciLow()) + " – " + ms(l.before().ciHigh()),
+          ms(l.after().ciLow()) + " – " + ms(l.after().ciHigh()));
+      row(b, "p99 latency", ms(l.before().p99()), ms(l.after().p99()));
+      row(b, "samples", "" + l.before().samples(), "" + l.after().samples());
+    }
+    EvalReport e = r.fidelity();
+    if (e != null && e.accuracyDrop() != null) {
+      row(
+          b,
+          "top-1 accuracy",
+          Fmt.fixed(e.referenceAccuracy(), 4),
+          Fmt.fixed(e.candidateAccuracy(), 4));
+    }
+    if (e != null) {
+      for (var m : e.metrics()) {
+        row(b, m.name(), Fmt.sig(m.reference(), 6), Fmt.sig(m.candidate(), 6));
+      }
+    }
+    b.append('\n');
+    if (r.latency() != null) {
+      b.append("Latency: ").append(r.latency().method()).append(".\n\n");
+    }
+    b.append("Fidelity: ");
+    if (e == null) {
+      b.append("not evaluated: no held-out data was given.\n");
+    } else {
+      b.append(
+          f(
+              "%s vs the input on %d samples of %s (output kind %s): mean cosine %.5f, min %.5f,"
+                  + " max abs error %s",
+              r.method(),
+              e.samples(),
+              e.data(),
+              e.outputKind(),
+              e.meanCosine(),
+              e.minCosine(),
+              Fmt.sig(e.maxAbsError())));
+      if (e.top1Agreement() != null) {
+        b.append(f(", top-1 agreement %.4f", e.top1Agreement()));
+      }
+      if (e.nnAgreement() != null) {
+        b.append(f(", nearest-neighbour agreement %.4f", e.nnAgreement()));
+      }
+      b.append(".\n");
+    }
+    b.append("\nBound: ");
+    if (r.bound() == null) {
+      b.append("none was set, so nothing was checked.\n");
+    } else {
+      b.append(r.bound().met() ? "**met**: " : "**NOT met**: ")
+          .append(r.bound().reason())
+          .append('\n');
+    }
     if (r.search() != null) {
+      b.append('\n');
       search(b, r.search());
     }
-    b.append("| | input | output |\n|---|---|---|\n");
-    row(b, "file", r.input().path(), r.output().path());
-    row(b, "size (bytes)", Long.toString(r.input().bytes()), Long.toString(r.output().bytes()));
-    row(b, "sha256", r.input().sha256(), r.output().sha256());
+    b.append("\n## What the passes did\n\n");
+    b.append("| op type | nodes | rewritten | left as is | why left (nodes) |\n");
+    b.append("|---|---|---|---|---|\n");
+    for (OpTable.Row o : r.byOpType()) {
+      StringBuilder why = new StringBuilder();
+      o.reasons().entrySet().stream()
+          .sorted((x, y) -> Integer.compare(y.getValue(), x.getValue()))
+          .forEach(
+              w ->
+                  why.append(why.length() == 0 ? "" : "; ")
+                      .append(w.getKey().replace("|", "\\|"))
+                      .append(" (")
+                      .append(w.getValue())
+                      .append(')'));
+      b.append(
+          f(
+              "| %s | %d | %d | %d | %s |%n",
+              o.opType(),
+              o.nodes(),
+              o.rewritten(),
+              o.leftAsIs(),
+              why.length() == 0 ? (o.leftAsIs() > 0 ? "not a target of the passes" : "") : why));
+    }
+    b.append("\nPasses in order: ");
+    b.append(
+        String.join(
+            ", ",
+            r.passes().stream()
+                .map(p -> p.pass() + " (" + p.rewritten() + " rewritten)")
+                .toList()));
+    b.append(". Node names are in report.json.\n");
+    r.passes().stream()
+        .flatMap(p -> p.notes().stream().map(n -> p.pass() + ": " + n))
+        .forEach(n -> b.append("- ").append(n).append('\n'));
+    b.append("\n## Details\n\n");
     b.append(
         f(
-            "\nSize ratio output/input: **%.3f**. Rewrite took %.2f s (measured).%n",
-            r.sizeRatio(), r.compressSeconds()));
-    b.append("\n## Options\n\n");
+            "Built for %s. Rewrite took %s s (measured).%n%n",
+            r.target(), Fmt.sig(r.compressSeconds())));
+    b.append("| | ").append(inputLabel(r)).append(" | ").append(outputLabel(r)).append(" |\n");
+    b.append("|---|---|---|\n");
+    row(b, "file", r.input().path(), r.output().path());
+    row(b, "bytes", Long.toString(r.input().bytes()), Long.toString(r.output().bytes()));
+    row(b, "sha256", r.input().sha256(), r.output().sha256());
+    b.append("\nOptions:\n\n");
     r.options().forEach((k, v) -> b.append("- ").append(k).append(": `").append(v).append("`\n"));
     b.append("- int8 instruction set of this host: `").append(r.int8Isa()).append("`\n");
     b.append("- calibration data: ").append(r.calibration()).append("\n");
     r.calibrationHint().ifPresent(h -> b.append("- note: ").append(h).append("\n"));
-    b.append("\n## Passes\n\n");
-    for (var p : r.passes()) {
-      b.append(
-          f(
-              "- %s: %d nodes rewritten, %d left alone%n",
-              p.pass(), p.rewritten(), p.skipped().size()));
-      for (String s : p.notes()) {
-        b.append("  - ").append(s).append('\n');
-      }
-      for (String s : p.skipped()) {
-        b.append("  - ").append(s).append('\n');
-      }
-    }
-    if (r.latency() != null) {
-      var l = r.latency();
-      b.append("\n## Latency (").append(l.method()).append(")\n\n");
-      b.append("| model | p50 ms | 95% CI of p50 | p90 ms | p99 ms | samples | noisy |\n");
-      b.append("|---|---|---|---|---|---|---|\n");
-      lat(b, "input", l.before());
-      lat(b, "output", l.after());
-      b.append(
-          f(
-              "%nRatio of medians output/input: **%.3f**. Inputs: %s.%n",
-              l.p50Ratio(), l.inputShapes()));
-    }
-    EvalReport e = r.fidelity();
-    b.append("\n## Fidelity\n\n");
-    if (e == null) {
-      b.append("Not evaluated: no held-out data was given.\n");
-    } else {
-      b.append("Data: ")
-          .append(e.data())
-          .append(f(", %d samples, output kind %s.%n%n", e.samples(), e.outputKind()));
-      b.append(
-          f(
-              "- mean cosine %.5f, min %.5f, max abs error %.4g%n",
-              e.meanCosine(), e.minCosine(), e.maxAbsError()));
-      if (e.top1Agreement() != null) {
-        b.append(f("- top-1 agreement %.4f%n", e.top1Agreement()));
-      }
-      if (e.nnAgreement() != null) {
-        b.append(f("- nearest-neighbour agreement %.4f%n", e.nnAgreement()));
-      }
-      if (e.accuracyDrop() != null) {
-        b.append(
-            f(
-                "- accuracy: input %.4f, output %.4f, drop %.4f%n",
-                e.referenceAccuracy(), e.candidateAccuracy(), e.accuracyDrop()));
-      }
-      for (var m : e.metrics()) {
-        b.append(
-            f(
-                "- %s (%s is better): input %.6g, output %.6g, drop %.4g%n",
-                m.name(),
-                m.higherIsBetter() ? "higher" : "lower",
-                m.reference(),
-                m.candidate(),
-                m.drop()));
-      }
-    }
-    if (r.bound() != null) {
-      b.append("\n## Bound\n\n")
-          .append(r.bound().met() ? "**met**: " : "**NOT met**: ")
-          .append(r.bound().reason())
-          .append('\n');
-    }
     var h = r.host();
-    b.append("\n## Host\n\n")
+    b.append("\nHost: ")
         .append(h.cpuModel())
         .append(", ")
         .append(h.logicalCores())
@@ -141,18 +188,12 @@ final class CompressMarkdown {
     return b.toString();
   }
 
-  private static void lat(StringBuilder b, String name, LatencyStats s) {
-    b.append(
-        f(
-            "| %s | %.3f | %.3f–%.3f | %.3f | %.3f | %d | %s |%n",
-            name,
-            s.p50(),
-            s.ciLow(),
-            s.ciHigh(),
-            s.p90(),
-            s.p99(),
-            s.samples(),
-            s.noisy() ? "yes" : "no"));
+  private static String ms(double x) {
+    return Fmt.sig(x) + " ms";
+  }
+
+  private static String bytes(long n) {
+    return Fmt.si(n) + " B";
   }
 
   private static void row(StringBuilder b, String k, String x, String y) {

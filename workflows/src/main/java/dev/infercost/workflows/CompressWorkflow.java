@@ -1,13 +1,17 @@
 package dev.infercost.workflows;
 
+import dev.infercost.base.Fmt;
 import dev.infercost.base.InfercostException;
 import dev.infercost.compress.CpuFeatures;
 import dev.infercost.models.Tensor;
+import dev.infercost.profile.EvalReport;
 import dev.infercost.profile.HostInfo;
 import dev.infercost.profile.LatencyStats;
 import dev.infercost.profile.ProfileOptions;
 import dev.infercost.profile.SideBySide;
+import dev.infercost.workflows.CompressReport.BoundResult;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -76,6 +80,10 @@ public final class CompressWorkflow {
     }
     Optional<String> unchanged = Unchanged.reason(built);
     unchanged.ifPresent(progress);
+    List<CompressReport.PassSummary> passes =
+        built.passes().stream().map(CompressReport.PassSummary::of).toList();
+    CompressReport.Latency timed = target.gpu() ? null : latency;
+    String verdict = unchanged.isPresent() ? unchanged.get() : verdict(built, input, timed, bound);
     CompressReport report =
         new CompressReport(
             Reports.SCHEMA,
@@ -83,9 +91,10 @@ public final class CompressWorkflow {
             Reports.facts(input),
             Reports.facts(output),
             built.recipe().label(),
-            built.options(),
+            CompressReport.typed(built.options()),
             CpuFeatures.int8InstructionSet(),
-            built.passes().stream().map(CompressReport.PassSummary::of).toList(),
+            passes,
+            OpTable.of(input, passes),
             built.seconds(),
             (double) built.bytes() / Reports.size(input),
             latency,
@@ -95,34 +104,85 @@ public final class CompressWorkflow {
             HostInfo.current(),
             target.describe(),
             unchanged.isPresent(),
-            headline(built, unchanged, target.gpu() ? null : latency, bound),
+            verdict,
+            unchanged.isPresent() ? null : nextStep(built, timed, bound).orElse(null),
             search);
     Reports.writeReport(outDir, report, CompressMarkdown.render(report));
     return report;
   }
 
-  /** The conclusion in one line; {@code latency} is left out (null) for GPU targets, timed here. */
-  private static String headline(
-      BuiltVariant built,
-      Optional<String> unchanged,
-      CompressReport.Latency latency,
-      CompressReport.BoundResult bound) {
-    if (unchanged.isPresent()) {
-      return unchanged.get();
-    }
-    StringBuilder h = new StringBuilder(built.recipe().label());
-    h.append(
-        String.format(Locale.ROOT, ": %d nodes rewritten", Search.rewrittenNodes(built).size()));
+  /**
+   * The answer first: how much faster (when {@code latency} was measured here; null for GPU
+   * targets) and smaller the variant is, at what fidelity on how much data, and whether a bound was
+   * checked.
+   */
+  static String verdict(
+      BuiltVariant built, Path input, CompressReport.Latency latency, BoundResult bound)
+      throws InfercostException {
+    List<String> gains = new ArrayList<>();
     if (latency != null) {
-      h.append(String.format(Locale.ROOT, ", %.2fx the input's speed", 1 / latency.p50Ratio()));
+      double speedup = 1 / latency.p50Ratio();
+      gains.add(
+          Math.abs(speedup - 1) < 0.005
+              ? "as fast as the input"
+              : speedup > 1
+                  ? Fmt.times(speedup) + " faster"
+                  : Fmt.times(1 / speedup) + " slower (median latency, this host)");
     }
-    built
-        .fidelity()
-        .ifPresent(f -> h.append(String.format(Locale.ROOT, ", mean cosine %.5f", f.meanCosine())));
-    if (bound != null) {
-      h.append(bound.met() ? "; bound met" : "; bound NOT met");
+    double shrink = (double) Reports.size(input) / built.bytes();
+    gains.add(
+        Math.abs(shrink - 1) < 0.005
+            ? "the same size"
+            : shrink > 1 ? Fmt.times(shrink) + " smaller" : Fmt.times(1 / shrink) + " larger");
+    StringBuilder v = new StringBuilder(built.recipe().label()).append(" is ");
+    v.append(String.join(" and ", gains));
+    if (built.fidelity().isPresent()) {
+      EvalReport f = built.fidelity().get();
+      v.append(String.format(Locale.ROOT, " at mean cosine %.5f", f.meanCosine()));
+      if (f.accuracyDrop() != null) {
+        v.append(
+            String.format(
+                Locale.ROOT,
+                " (top-1 accuracy %.4f → %.4f)",
+                f.referenceAccuracy(),
+                f.candidateAccuracy()));
+      }
+      v.append(" on ").append(f.samples()).append(" held-out samples");
+    } else {
+      v.append("; fidelity not measured (no held-out data)");
     }
-    return h.toString();
+    if (bound == null) {
+      v.append("; no accuracy bound was set.");
+    } else {
+      v.append(bound.met() ? "; bound met: " : "; bound NOT met: ").append(bound.reason());
+    }
+    return v.toString();
+  }
+
+  /** What a person should do after reading the verdict, if anything. */
+  static Optional<String> nextStep(
+      BuiltVariant built, CompressReport.Latency latency, BoundResult bound) {
+    List<String> steps = new ArrayList<>();
+    Optional<EvalReport> f = built.fidelity();
+    if (f.isEmpty()) {
+      steps.add("pass --data FILE (held-out inputs) to measure fidelity against the input");
+    } else if (bound == null) {
+      steps.add(
+          f.get().accuracyDrop() != null
+              ? "add --max-accuracy-drop 0.01 (or your own bound) to have it checked; exit 1 when"
+                  + " missed"
+              : "add --min-cosine 0.99 (or your own bound) to have it checked; exit 1 when missed");
+    } else if (!bound.met()) {
+      steps.add(
+          "try --method auto with the same bound: it searches calibrations and keeps the most"
+              + " sensitive layers in fp32");
+    }
+    if (latency != null && latency.p50Ratio() > 1.005) {
+      steps.add(
+          "it is slower than the input on this host: run `infercost choose` to price both before"
+              + " deploying it");
+    }
+    return steps.isEmpty() ? Optional.empty() : Optional.of(String.join("; ", steps));
   }
 
   private static CompressReport.Latency latency(
@@ -154,6 +214,7 @@ public final class CompressWorkflow {
             + req.threads()
             + " thread(s), on "
             + (fromData ? "the data's median-size batch" : "synthetic inputs"),
+        "ms",
         req.threads(),
         shapes,
         s.get(0),

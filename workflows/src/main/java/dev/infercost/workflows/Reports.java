@@ -22,6 +22,9 @@ public final class Reports {
   /** The same report for people. */
   public static final String MARKDOWN_FILE = "report.md";
 
+  /** The self-contained HTML report {@code --html} adds (inline SVG charts, no scripts). */
+  public static final String HTML_FILE = "report.html";
+
   /** Version of the report.json layout; bumped on incompatible changes. */
   public static final int SCHEMA = 1;
 

@@ -56,7 +56,24 @@ public final class TargetGpuWorkflow {
     HardwareEntry target = catalog.require(gpu);
     if (target.accelerator() == null) {
       throw new InfercostException(
-          gpu + ": catalog entry '" + target.id() + "' has no GPU; pick t4, l4, a10g, a100 or h100",
+          gpu
+              + ": catalog entry '"
+              + target.id()
+              + "' has no GPU; pick one of "
+              + String.join(", ", projectable(catalog)),
+          Parameter.TARGET_GPU);
+    }
+    if (target.accelerator().fp32Tflops() == null && !Profiler.cudaAvailable()) {
+      // Refused before anything is built: without a peak no GPU figure can be projected.
+      throw new InfercostException(
+          gpu
+              + ": the catalog has no sourced fp32 peak for "
+              + target.accelerator().name()
+              + " ('"
+              + target.id()
+              + "'), so no GPU variant could be priced without CUDA here; pick one of "
+              + String.join(", ", projectable(catalog))
+              + ", or run on a CUDA host (-Pcuda build) to measure",
           Parameter.TARGET_GPU);
     }
     List<String> notes = new ArrayList<>();
@@ -115,6 +132,22 @@ public final class TargetGpuWorkflow {
         new TargetGpuReport(1, "target-gpu", model.name(), target.id(), variants, cpu, notes, host);
     Reports.writeReport(outDir, r, markdown(r));
     return r;
+  }
+
+  /**
+   * The GPUs {@code --target-gpu} can project onto: catalog entries with a sourced fp32 peak, by
+   * their shortest name.
+   */
+  public static List<String> projectable(Catalog catalog) {
+    return catalog.entries().stream()
+        .filter(e -> e.accelerator() != null && e.accelerator().fp32Tflops() != null)
+        .map(
+            e ->
+                java.util.stream.Stream.concat(
+                        e.aliases().stream(), java.util.stream.Stream.of(e.id()))
+                    .min(java.util.Comparator.comparingInt(String::length))
+                    .orElseThrow())
+        .toList();
   }
 
   private static TargetGpuReport.Option measured(

@@ -118,7 +118,7 @@ class CompressWorkflowTest {
     assertEquals(36 + 24, info.ops().get("DequantizeLinear"));
     // The attention Softmax (axis 3 of 4) became axis -1, not a Flatten/Reshape wrap.
     assertNull(info.ops().get("Flatten"));
-    assertEquals("opset 11 -> 13 (6 Softmax, 51 Unsqueeze)", r.options().get("opset_upgrade"));
+    assertEquals("opset 11 -> 13 (6 Softmax, 51 Unsqueeze)", r.options().get("opsetUpgrade"));
   }
 
   @Test

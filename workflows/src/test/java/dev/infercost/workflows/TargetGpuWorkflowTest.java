@@ -60,6 +60,25 @@ class TargetGpuWorkflowTest {
     assertTrue(e.getMessage().contains("has no GPU"), e.getMessage());
   }
 
+  @Test
+  void aGpuWithoutSourcedPeaksIsRefusedBeforeAnythingIsBuilt() throws Exception {
+    Assumptions.assumeFalse(Profiler.cudaAvailable(), "with CUDA the figures are measured instead");
+    for (String gpu : new String[] {"a10g", "h100"}) {
+      InfercostException e =
+          assertThrows(
+              InfercostException.class,
+              () -> TargetGpuWorkflow.run(request("digits-cnn"), gpu, s -> {}));
+      assertTrue(e.getMessage().contains("no sourced fp32 peak"), e.getMessage());
+      assertTrue(e.getMessage().contains("pick one of t4, l4, "), e.getMessage());
+    }
+    try (var files = Files.list(tmp)) {
+      assertEquals(0, files.count(), "nothing written");
+    }
+    var projectable = TargetGpuWorkflow.projectable(Catalog.builtin());
+    assertTrue(projectable.containsAll(java.util.List.of("t4", "l4", "a100")), "" + projectable);
+    assertTrue(!projectable.contains("a10g") && !projectable.contains("h100"), "" + projectable);
+  }
+
   private CompressRequest request(String model) throws Exception {
     return CompressRequest.builder(ModelRef.resolve(model), tmp).optMeasure(false).build();
   }

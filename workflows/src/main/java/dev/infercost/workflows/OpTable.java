@@ -1,0 +1,107 @@
+package dev.infercost.workflows;
+
+import ai.onnx.proto.OnnxMl.NodeProto;
+import dev.infercost.base.InfercostException;
+import dev.infercost.models.Models;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+
+/**
+ * What the passes did, by operator type: how many nodes of each type the input has, how many a pass
+ * rewrote, how many it left as they were, and why (each reason counted). Node names stay in the
+ * JSON's pass list; people read this table.
+ */
+final class OpTable {
+  private OpTable() {}
+
+  /**
+   * One operator type.
+   *
+   * @param opType ONNX operator type
+   * @param nodes nodes of that type in the input graph
+   * @param rewritten nodes a pass rewrote (quantized, converted, pruned)
+   * @param leftAsIs nodes no pass rewrote
+   * @param reasons why nodes were left, each reason with how many nodes it covers (nodes no pass
+   *     looked at have no reason)
+   */
+  record Row(String opType, int nodes, int rewritten, int leftAsIs, Map<String, Integer> reasons) {}
+
+  /**
+   * The table for {@code passes} run on {@code input}. Entries a pass names that are not nodes of
+   * the input (SmoothQuant's scaled pairs, say) get a row named after the pass in brackets.
+   */
+  static List<Row> of(Path input, List<CompressReport.PassSummary> passes)
+      throws InfercostException {
+    Map<String, String> opOf = new HashMap<>();
+    Map<String, Integer> count = new TreeMap<>();
+    for (NodeProto n : Models.loadOnnx(input).proto().getGraph().getNodeList()) {
+      opOf.put(n.getName(), n.getOpType());
+      count.merge(n.getOpType(), 1, Integer::sum);
+    }
+    Set<String> rewritten = new HashSet<>();
+    Map<String, Map<String, Integer>> reasons = new HashMap<>();
+    for (var p : passes) {
+      for (String node : p.rewrittenNodes()) {
+        String key = opOf.containsKey(node) || node.contains("->") ? node : p.pass() + ":" + node;
+        if (rewritten.add(key)) {
+          count.putIfAbsent(op(key, opOf, p.pass()), 0);
+        }
+      }
+      for (String s : p.skipped()) {
+        int colon = s.indexOf(": ");
+        String node = colon < 0 ? "" : s.substring(0, colon);
+        String op = colon < 0 ? "(" + p.pass() + ")" : op(node, opOf, p.pass());
+        reasons
+            .computeIfAbsent(op, k -> new LinkedHashMap<>())
+            .merge(colon < 0 ? s : s.substring(colon + 2), 1, Integer::sum);
+      }
+    }
+    Map<String, Integer> done = new HashMap<>();
+    rewritten.forEach(n -> done.merge(op(n, opOf, "other"), 1, Integer::sum));
+    reasons.keySet().forEach(op -> count.putIfAbsent(op, 0));
+    List<Row> rows = new ArrayList<>();
+    count.forEach(
+        (op, nodes) -> {
+          int r = done.getOrDefault(op, 0);
+          rows.add(
+              new Row(
+                  op,
+                  nodes,
+                  r,
+                  Math.max(0, nodes - r),
+                  Map.copyOf(reasons.getOrDefault(op, Map.of()))));
+        });
+    rows.sort(
+        (a, b) ->
+            a.rewritten() != b.rewritten()
+                ? Integer.compare(b.rewritten(), a.rewritten())
+                : a.nodes() != b.nodes()
+                    ? Integer.compare(b.nodes(), a.nodes())
+                    : a.opType().compareTo(b.opType()));
+    return List.copyOf(rows);
+  }
+
+  /**
+   * The op type of a node: from the input graph, else from a label {@code OpType->outputs}, else
+   * the pass that named it, in brackets.
+   */
+  private static String op(String node, Map<String, String> opOf, String pass) {
+    String op = opOf.get(node);
+    if (op != null) {
+      return op;
+    }
+    int arrow = node.indexOf("->");
+    if (arrow > 0) {
+      return node.substring(0, arrow);
+    }
+    int colon = node.indexOf(':');
+    return "(" + (colon > 0 ? node.substring(0, colon) : pass) + ")";
+  }
+}
