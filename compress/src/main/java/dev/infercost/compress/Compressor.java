@@ -670,7 +670,7 @@ public final class Compressor {
 
   private static void checkLoads(OnnxModel source, ModelProto p) throws CompressException {
     try (OrtSession.SessionOptions o = new OrtSession.SessionOptions();
-        OrtSession s = Models.ortEnvironment().createSession(p.toByteArray(), o)) {
+        OrtSession s = Models.createSession(p.toByteArray(), o)) {
       s.getNumInputs();
     } catch (OrtException e) {
       throw new CompressException(

@@ -69,12 +69,20 @@ public final class ChooseWorkflow {
               .map(HardwareEntry::id)
               .toList();
     }
-    pricer = pricer.withTargets(hardware);
-    ModelRef model = req.model();
+    Pricer targets = pricer.withTargets(hardware);
     Path work =
         req.outDir()
             .orElse(
-                Models.cacheDir().resolve("choose").resolve(model.file().getFileName().toString()));
+                Models.cacheDir()
+                    .resolve("choose")
+                    .resolve(req.model().file().getFileName().toString()));
+    return Reports.inOutputSet(work, written, dir -> run(req, targets, hostInfo, dir, progress));
+  }
+
+  private static ChooseReport run(
+      ChooseRequest req, Pricer pricer, HostInfo hostInfo, Path work, Consumer<String> progress)
+      throws InfercostException {
+    ModelRef model = req.model();
 
     // Every variant is evaluated on the held-out part of one plan, so no int8 variant is scored on
     // its own calibration batches.
@@ -119,7 +127,7 @@ public final class ChooseWorkflow {
             notes(req, notes),
             hostInfo);
     if (req.outDir().isPresent()) {
-      Reports.writeReport(req.outDir().get(), report, ChooseMarkdown.render(report));
+      Reports.writeReport(work, report, ChooseMarkdown.render(report));
     }
     return report;
   }

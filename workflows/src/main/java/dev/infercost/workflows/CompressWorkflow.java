@@ -24,13 +24,22 @@ import java.util.function.Consumer;
 public final class CompressWorkflow {
   private CompressWorkflow() {}
 
+  /**
+   * Runs the request. The output folder is locked for the run (a second run into it is refused),
+   * and a run that fails or is interrupted leaves none of its files behind.
+   */
   public static CompressReport run(CompressRequest req, Consumer<String> progress)
       throws InfercostException {
-    req.checkOutputs(
+    List<String> names =
         req.search().isPresent()
             ? List.of(Reports.JSON_FILE, Reports.MARKDOWN_FILE, "trials", req.recipe().fileName())
-            : List.of(Reports.JSON_FILE, Reports.MARKDOWN_FILE, req.recipe().fileName()));
-    Path outDir = Reports.outDir(req.outDir());
+            : List.of(Reports.JSON_FILE, Reports.MARKDOWN_FILE, req.recipe().fileName());
+    req.checkOutputs(names);
+    return Reports.inOutputSet(req.outDir(), names, dir -> run(req, dir, progress));
+  }
+
+  private static CompressReport run(CompressRequest req, Path outDir, Consumer<String> progress)
+      throws InfercostException {
     DataPlan plan = req.plan();
     Target target = req.target().orElseGet(Target::host);
     BuiltVariant built;
