@@ -579,6 +579,7 @@ public final class Compressor {
 
   /** {@code model} canonicalized: the first result of every built-in pipeline. */
   private static PassResult canonical(OnnxModel model, PassContext ctx) throws CompressException {
+    ctx.filter().checkIncludes(model);
     return canonicalize().apply(model.proto(), ctx);
   }
 

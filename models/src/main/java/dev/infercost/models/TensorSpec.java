@@ -75,7 +75,14 @@ public record TensorSpec(String name, DType dtype, List<Dim> dims, boolean rankK
       for (long d : g) {
         if (d < 1 || d > MAX_DIM) {
           throw new ModelException(
-              model + ": shape " + shape + " has a dim outside [1, " + MAX_DIM + "]",
+              model
+                  + ": shape "
+                  + shape
+                  + " of input '"
+                  + name
+                  + "' has a dim outside [1, "
+                  + MAX_DIM
+                  + "]",
               Parameter.SHAPES);
         }
       }
