@@ -2,6 +2,8 @@ package dev.infercost.profile;
 
 import ai.djl.huggingface.tokenizers.Encoding;
 import ai.djl.huggingface.tokenizers.HuggingFaceTokenizer;
+import dev.infercost.base.InfercostException;
+import dev.infercost.base.InputFiles;
 import dev.infercost.base.Parameter;
 import dev.infercost.models.DType;
 import dev.infercost.models.Dim;
@@ -172,6 +174,11 @@ public record EvalData(
       throws DataException {
     if (!Files.exists(data)) {
       throw DataException.of(data, "no such file or folder", hint);
+    }
+    try {
+      InputFiles.requireRegular(data);
+    } catch (InfercostException e) {
+      throw new DataException(e.getMessage(), hint);
     }
     String name = data.getFileName().toString().toLowerCase(Locale.ROOT);
     if (Files.isDirectory(data)) {

@@ -1,5 +1,7 @@
 package dev.infercost.models.internal;
 
+import dev.infercost.base.InfercostException;
+import dev.infercost.base.InputFiles;
 import dev.infercost.base.Parameter;
 import dev.infercost.models.ModelException;
 import java.io.IOException;
@@ -21,6 +23,11 @@ public final class ModelFiles {
     }
     if (!Files.isReadable(file)) {
       throw ModelException.of(file, "is not readable; check its permissions");
+    }
+    try {
+      InputFiles.requireRegular(file);
+    } catch (InfercostException e) {
+      throw new ModelException(e.getMessage(), Parameter.MODEL);
     }
     try {
       long size = Files.size(file);
