@@ -6,25 +6,39 @@ import dev.infercost.gate.Thresholds;
 import dev.infercost.models.ModelFormat;
 import dev.infercost.models.Models;
 import dev.infercost.workflows.BenchWorkflow;
-import dev.infercost.workflows.CompressRequest;
-import dev.infercost.workflows.CompressWorkflow;
-import dev.infercost.workflows.ModelRef;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 
 /**
- * Does the gate flap, and does it catch regressions? Benches MiniLM-L6 int8 once as the baseline,
- * then {@code --runs} more times unchanged (A/A: every failure is a false alarm) and {@code --runs}
- * times with the fp32 model in the int8 entry's place (every pass is a missed regression), each
- * gated with the default thresholds (5% on latency and cost).
+ * Does the gate flap, and does it catch a small regression? Two designs side by side, on MiniLM-L6
+ * fp32 at sequence length 128, one thread, the default thresholds (5% on latency and cost):
  *
- * <p>How to run: {@code benchmarks/gate-flap [--runs 20] [--samples 60]} (~10 minutes at 20).
+ * <ul>
+ *   <li><b>unpaired</b> (a results file against a baseline file from an earlier run): a baseline
+ *       run, then {@code --runs} A/A runs of the same model (every failure is a false alarm) and
+ *       {@code --runs} runs of a copy with 10% more MACs (every pass is a missed regression);
+ *   <li><b>paired</b> (the suite entry names the baseline model, and bench times both in ABBA
+ *       rounds of single inferences in one process): the same A/A and +10% runs, judged by the
+ *       per-round ratios.
+ * </ul>
+ *
+ * The A/A and regressed runs alternate, so both designs see the same drift of the machine. Every
+ * run's paired ratio is printed, so the slowdown that 10% more MACs really caused is measured too.
+ *
+ * <p>How to run: {@code benchmarks/gate-flap [--runs 20] [--samples 60]}.
  */
 public final class GateFlapSuite {
   private GateFlapSuite() {}
+
+  private static final Map<String, long[]> SHAPES =
+      Map.of(
+          "input_ids", new long[] {1, 128},
+          "attention_mask", new long[] {1, 128},
+          "token_type_ids", new long[] {1, 128});
 
   public static void main(String[] args) throws Exception {
     int runs = 20;
@@ -38,66 +52,133 @@ public final class GateFlapSuite {
     }
     Path dir = Path.of("benchmarks", "target", "gate-flap").toAbsolutePath();
     Files.createDirectories(dir);
-    log("compressing minilm-l6");
-    String int8 =
-        CompressWorkflow.run(
-                CompressRequest.builder(ModelRef.resolve("minilm-l6"), dir.resolve("int8"))
-                    .optMeasure(false)
-                    .build(),
-                GateFlapSuite::log)
-            .output()
-            .path();
     String fp32 = Models.resolve("minilm-l6", ModelFormat.ONNX).toString();
-    Path good = suite(dir.resolve("good.yaml"), int8, samples);
-    Path bad = suite(dir.resolve("regressed.yaml"), fp32, samples);
-    Path baseline = dir.resolve("baseline.json");
-    BenchWorkflow.run(good, baseline, s -> {});
-    List<String> aa = new ArrayList<>();
-    List<String> caught = new ArrayList<>();
+    Path slower = dir.resolve("minilm-l6.plus10pct.onnx");
+    Files.deleteIfExists(slower);
+    long[] macs = ExtraWork.write(Path.of(fp32), SHAPES, 0.10, slower);
+    log(String.format(Locale.ROOT, "MACs %d -> %d (+10%%): %s", macs[0], macs[1], slower));
+
+    Design unpaired =
+        new Design(
+            "unpaired",
+            suite(dir.resolve("same.yaml"), fp32, null, samples),
+            suite(dir.resolve("slower.yaml"), slower.toString(), null, samples));
+    Design paired =
+        new Design(
+            "paired",
+            suite(dir.resolve("same-paired.yaml"), fp32, fp32, samples),
+            suite(dir.resolve("slower-paired.yaml"), slower.toString(), fp32, samples));
+    List<Design> designs = List.of(unpaired, paired);
+    for (Design d : designs) {
+      d.baseline = dir.resolve(d.name + "-baseline.json");
+      BenchWorkflow.run(d.same, d.baseline, s -> {});
+    }
     for (int i = 0; i < runs; i++) {
-      Path a = dir.resolve("aa-" + i + ".json");
-      BenchWorkflow.run(good, a, s -> {});
-      GateReport ra = Gate.compare(a, baseline, Thresholds.DEFAULTS);
-      if (!ra.passed()) {
-        aa.add(a + ": " + ra.headline());
+      StringBuilder line = new StringBuilder("run " + (i + 1) + ":");
+      for (Design d : designs) {
+        GateReport aa = d.gate(dir.resolve(d.name + "-aa-" + i + ".json"), d.same);
+        GateReport slow = d.gate(dir.resolve(d.name + "-slower-" + i + ".json"), d.slower);
+        if (!aa.passed()) {
+          d.falseAlarms.add("run " + (i + 1) + ": " + aa.headline());
+        }
+        // Caught by timing: the +10% copy also grows in MACs and size, which the deterministic
+        // rows catch whatever the timings say; only the latency row tests the timing design.
+        if (latencyFailed(slow)) {
+          d.caught++;
+        }
+        line.append(
+            String.format(
+                Locale.ROOT,
+                " %s A/A %s (ratio %.3f), +10%% %s (ratio %.3f);",
+                d.name,
+                aa.passed() ? "pass" : "FALSE ALARM",
+                latencyRatio(aa),
+                latencyFailed(slow) ? "caught" : "MISSED",
+                latencyRatio(slow)));
+        if (d == paired) {
+          d.ratios.add(latencyRatio(slow));
+        }
       }
-      Path b = dir.resolve("regressed-" + i + ".json");
-      BenchWorkflow.run(bad, b, s -> {});
-      GateReport rb = Gate.compare(b, baseline, Thresholds.DEFAULTS);
-      if (!rb.passed()) {
-        caught.add(b.toString());
-      }
-      log(
-          String.format(
-              Locale.ROOT,
-              "run %d: A/A %s, regressed %s",
-              i + 1,
-              ra.passed() ? "pass" : "FALSE ALARM",
-              rb.passed() ? "MISSED" : "caught"));
+      log(line.toString());
     }
     System.out.printf(
         Locale.ROOT,
-        "gate flap suite: MiniLM-L6 int8 baseline, %d runs each, %d samples per entry, default thresholds%n",
+        "gate flap suite: MiniLM-L6 fp32, seq 128, 1 thread, %d runs per design, %d samples per"
+            + " entry, default thresholds (5%%)%n",
         runs,
         samples);
-    System.out.printf(Locale.ROOT, "A/A false alarms:        %d of %d (goal 0)%n", aa.size(), runs);
     System.out.printf(
         Locale.ROOT,
-        "regressions caught:      %d of %d (goal %d; fp32 in place of int8)%n",
-        caught.size(),
-        runs,
-        runs);
-    aa.forEach(s -> System.out.println("  false alarm: " + s));
+        "%-9s %-22s %-30s%n",
+        "design",
+        "A/A false alarms",
+        "+10% MACs caught by latency");
+    for (Design d : designs) {
+      System.out.printf(
+          Locale.ROOT,
+          "%-9s %-22s %-30s%n",
+          d.name,
+          d.falseAlarms.size() + " of " + runs + " (goal 0)",
+          d.caught + " of " + runs + " (goal " + runs + ")");
+    }
+    double[] r = paired.ratios.stream().mapToDouble(Double::doubleValue).sorted().toArray();
+    System.out.printf(
+        Locale.ROOT,
+        "slowdown the +10%% MACs caused, paired ratio per run: median %.3f, min %.3f, max %.3f%n",
+        r[r.length / 2],
+        r[0],
+        r[r.length - 1]);
+    designs.forEach(
+        d -> d.falseAlarms.forEach(s -> System.out.println("  " + d.name + " false alarm: " + s)));
   }
 
-  private static Path suite(Path file, String model, int samples) throws Exception {
+  /** One gate design: its suites, its baseline file and its counts. */
+  private static final class Design {
+    final String name;
+    final Path same;
+    final Path slower;
+    Path baseline;
+    final List<String> falseAlarms = new ArrayList<>();
+    int caught;
+    final List<Double> ratios = new ArrayList<>();
+
+    Design(String name, Path same, Path slower) {
+      this.name = name;
+      this.same = same;
+      this.slower = slower;
+    }
+
+    GateReport gate(Path results, Path suite) throws Exception {
+      BenchWorkflow.run(suite, results, s -> {});
+      return Gate.compare(results, baseline, Thresholds.DEFAULTS);
+    }
+  }
+
+  private static boolean latencyFailed(GateReport r) {
+    return r.comparisons().stream()
+        .anyMatch(c -> c.metric().equals("latency.p50") && c.verdict() == GateReport.Verdict.FAIL);
+  }
+
+  /** The latency row's worse-ratio (above 1: slower). */
+  private static double latencyRatio(GateReport r) {
+    return r.comparisons().stream()
+        .filter(c -> c.metric().equals("latency.p50"))
+        .findFirst()
+        .map(c -> c.ratio() == null ? Double.NaN : c.ratio())
+        .orElse(Double.NaN);
+  }
+
+  private static Path suite(Path file, String model, String baseline, int samples)
+      throws Exception {
     String yaml =
         "schema: 1\nthreads: 1\nsamples: "
             + samples
             + "\nminSeconds: 1.0\nhardware: [aws-c6a.large]\nentries:\n"
-            + "  - name: minilm-l6/int8\n    model: "
+            + "  - name: minilm-l6/fp32\n    model: "
             + model
-            + "\n    shapes: {input_ids: [1, 128], attention_mask: [1, 128], token_type_ids: [1, 128]}\n";
+            + (baseline == null ? "" : "\n    baseline: " + baseline)
+            + "\n    shapes: {input_ids: [1, 128], attention_mask: [1, 128], token_type_ids: [1,"
+            + " 128]}\n";
     return Files.writeString(file, yaml);
   }
 

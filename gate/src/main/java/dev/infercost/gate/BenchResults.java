@@ -1,5 +1,6 @@
 package dev.infercost.gate;
 
+import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonValue;
 import java.util.HashSet;
 import java.util.List;
@@ -173,8 +174,19 @@ public record BenchResults(
    * @param model the model, or null
    * @param variant the variant, or null
    * @param metrics its metrics, names unique
+   * @param paired its timing measured side by side with a baseline model in the same run, or null
    */
-  public record Entry(String name, String model, String variant, List<Metric> metrics) {
+  public record Entry(
+      String name,
+      String model,
+      String variant,
+      List<Metric> metrics,
+      @JsonInclude(JsonInclude.Include.NON_NULL) Paired paired) {
+    /** An entry without a paired baseline. */
+    public Entry(String name, String model, String variant, List<Metric> metrics) {
+      this(name, model, variant, metrics, null);
+    }
+
     public Entry {
       Objects.requireNonNull(name, "name");
       metrics = List.copyOf(metrics);
@@ -190,6 +202,51 @@ public record BenchResults(
     /** The metric named {@code name}. */
     public Optional<Metric> metric(String name) {
       return metrics.stream().filter(m -> m.name().equals(name)).findFirst();
+    }
+  }
+
+  /**
+   * An entry's latency measured in rounds alternating with a baseline model in the same process:
+   * round {@code i} of both ran back to back, so {@code candidateMs[i] / baselineMs[i]} is a paired
+   * ratio from which the machine's drift between rounds cancels. The gate judges the entry's timing
+   * metrics by these ratios instead of by a baseline file's timings.
+   *
+   * @param baseline the baseline model as the suite named it
+   * @param clock what was timed: {@code thread-cpu} (CPU time of the thread that ran a
+   *     single-threaded inference: the work without the wait for a core) or {@code wall}
+   * @param candidateMs the entry's time per round (the mean of its runs in the round), in ms
+   * @param baselineMs the baseline model's time per round, likewise
+   */
+  public record Paired(
+      String baseline, String clock, List<Double> candidateMs, List<Double> baselineMs) {
+    /** Wall-clock time: the clock when a file names none. */
+    public static final String WALL = "wall";
+
+    /** CPU time of the thread that ran the inference. */
+    public static final String THREAD_CPU = "thread-cpu";
+
+    public Paired {
+      Objects.requireNonNull(baseline, "baseline");
+      if (!WALL.equals(clock) && !THREAD_CPU.equals(clock)) {
+        throw new IllegalArgumentException("paired clock '" + clock + "': use wall or thread-cpu");
+      }
+      candidateMs = List.copyOf(candidateMs);
+      baselineMs = List.copyOf(baselineMs);
+      if (candidateMs.size() != baselineMs.size()) {
+        throw new IllegalArgumentException(
+            "paired rounds differ in number: "
+                + candidateMs.size()
+                + " candidate, "
+                + baselineMs.size()
+                + " baseline");
+      }
+      for (List<Double> l : List.of(candidateMs, baselineMs)) {
+        for (double v : l) {
+          if (!(v > 0) || !Double.isFinite(v)) {
+            throw new IllegalArgumentException("paired round median " + v + " is not positive");
+          }
+        }
+      }
     }
   }
 

@@ -7,6 +7,7 @@ import dev.infercost.gate.BenchResults.Better;
 import dev.infercost.gate.BenchResults.Entry;
 import dev.infercost.gate.BenchResults.Kind;
 import dev.infercost.gate.BenchResults.Metric;
+import dev.infercost.gate.BenchResults.Paired;
 import dev.infercost.gate.BenchResults.Provenance;
 import dev.infercost.gate.BenchResults.Reference;
 import dev.infercost.gate.GateReport.Comparison;
@@ -128,7 +129,7 @@ public final class Gate {
         rows.add(
             cm.isEmpty()
                 ? Comparison.missing(be.name(), bm.name(), bm, "metric missing from results")
-                : compare(ctx, be.name(), bm, cm.get()));
+                : compare(ctx, be.name(), bm, cm.get(), ce.get().paired()));
       }
       for (Metric cm : ce.get().metrics()) {
         if (be.metric(cm.name()).isEmpty()) {
@@ -268,7 +269,7 @@ public final class Gate {
   private record Context(
       Thresholds thresholds, Normalization norm, Reference candidateRef, Reference baselineRef) {}
 
-  private static Comparison compare(Context ctx, String entry, Metric b, Metric c) {
+  private static Comparison compare(Context ctx, String entry, Metric b, Metric c, Paired paired) {
     List<String> changed = new ArrayList<>();
     if (b.kind() != c.kind()) {
       changed.add("kind " + b.kind().json() + " -> " + c.kind().json());
@@ -288,9 +289,60 @@ public final class Gate {
               + String.join(", ", changed)
               + "): not comparable; update the baseline if this is intended");
     }
-    return b.kind() == Kind.DETERMINISTIC
-        ? deterministic(ctx.thresholds(), entry, b, c)
-        : timing(ctx, entry, b, c);
+    if (b.kind() == Kind.DETERMINISTIC) {
+      return deterministic(ctx.thresholds(), entry, b, c);
+    }
+    return paired == null
+        ? timing(ctx, entry, b, c)
+        : paired(ctx.thresholds(), entry, b, c, paired);
+  }
+
+  /**
+   * A timing metric of an entry measured in rounds alternating with its baseline model: judged by
+   * the median of the per-round latency ratios (every timing metric of a bench entry derives from
+   * its latency) and the bootstrap interval of that median over rounds. Drift of a shared machine
+   * between rounds is common to both sides of a round and cancels; the baseline file's timings are
+   * not used.
+   */
+  private static Comparison paired(Thresholds t, String entry, Metric bm, Metric cm, Paired p) {
+    double threshold = Measure.isCost(bm.name()) ? t.maxCostIncrease() : t.maxLatencyIncrease();
+    boolean higher = bm.better() == Better.HIGHER;
+    int n = p.candidateMs().size();
+    double[] ratios = new double[n];
+    for (int i = 0; i < n; i++) {
+      ratios[i] = p.candidateMs().get(i) / p.baselineMs().get(i);
+    }
+    double ratio = Stats.median(ratios);
+    double[] ci;
+    if (n < MIN_SAMPLES) {
+      ci = new double[] {ratio, ratio};
+    } else {
+      Random random =
+          new Random(SEED ^ (long) (entry + "\u0000paired").hashCode() * 0x9E3779B97F4A7C15L);
+      Stats.Resampler r = new Stats.Resampler(ratios);
+      double[] medians = new double[RESAMPLES];
+      for (int k = 0; k < RESAMPLES; k++) {
+        medians[k] = r.median(random);
+      }
+      Arrays.sort(medians);
+      ci = new double[] {Stats.quantile(medians, 0.025), Stats.quantile(medians, 0.975)};
+    }
+    boolean fail = ratio > 1 + threshold && ci[0] > 1;
+    double[] change =
+        higher ? new double[] {1 / ci[1] - 1, 1 / ci[0] - 1} : new double[] {ci[0] - 1, ci[1] - 1};
+    String detail =
+        describe(ratio, n < MIN_SAMPLES ? null : ci[0], n < MIN_SAMPLES ? null : ci[1], threshold)
+            + "; paired with "
+            + p.baseline()
+            + " in the same run ("
+            + n
+            + " ABBA rounds, "
+            + (p.clock().equals(Paired.THREAD_CPU) ? "thread CPU time" : "wall time")
+            + (n < MIN_SAMPLES ? ", too few for an interval" : "")
+            + ")";
+    double baselineFigure = higher ? cm.value() * ratio : cm.value() / ratio;
+    return Comparison.paired(
+        entry, bm, cm, fail, baselineFigure, ratio, ci, change, threshold, n, detail);
   }
 
   private static Comparison deterministic(Thresholds t, String entry, Metric bm, Metric cm) {

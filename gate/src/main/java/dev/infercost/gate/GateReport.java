@@ -111,6 +111,12 @@ public record GateReport(
     BOOTSTRAP,
     /** Timing with fewer than {@value Gate#MIN_SAMPLES} samples on a side: point values only. */
     POINT,
+    /**
+     * Timing measured in alternating rounds with a baseline model in the same run: the median of
+     * the per-round ratios with a bootstrap 95% interval over rounds; the baseline file's timings
+     * are not used.
+     */
+    PAIRED,
     /** Nothing to compare (new, missing, or the metric's definition changed). */
     NONE;
 
@@ -403,6 +409,46 @@ public record GateReport(
           baseline.samples().size(),
           candidate.samples().size(),
           normalized,
+          detail);
+    }
+
+    /**
+     * A timing judged by in-run paired rounds ({@code PAIRED}): {@code baselineFigure} is the
+     * candidate's value undone by the paired ratio (what the baseline model measured, in this
+     * metric's unit), {@code rounds} the number of paired rounds on both sides.
+     */
+    static Comparison paired(
+        String entry,
+        Metric baseline,
+        Metric candidate,
+        boolean fail,
+        double baselineFigure,
+        double ratio,
+        double[] ratioCi,
+        double[] changeCi,
+        double threshold,
+        int rounds,
+        String detail) {
+      return new Comparison(
+          entry,
+          baseline.name(),
+          baseline.unit(),
+          baseline.kind(),
+          baseline.better(),
+          fail ? Verdict.FAIL : Verdict.PASS,
+          Method.PAIRED,
+          baselineFigure,
+          candidate.value(),
+          Stats.ratio(candidate.value(), baselineFigure) - 1,
+          changeCi[0],
+          changeCi[1],
+          ratio,
+          ratioCi[0],
+          ratioCi[1],
+          threshold,
+          rounds,
+          rounds,
+          false,
           detail);
     }
 

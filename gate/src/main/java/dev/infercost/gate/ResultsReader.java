@@ -9,6 +9,7 @@ import dev.infercost.gate.BenchResults.Format;
 import dev.infercost.gate.BenchResults.Host;
 import dev.infercost.gate.BenchResults.Kind;
 import dev.infercost.gate.BenchResults.Metric;
+import dev.infercost.gate.BenchResults.Paired;
 import dev.infercost.gate.BenchResults.Provenance;
 import dev.infercost.gate.BenchResults.Reference;
 import java.io.IOException;
@@ -196,7 +197,40 @@ final class ResultsReader {
       list.add(m);
     }
     return new Entry(
-        name, text(e, "model", at + ".", false), text(e, "variant", at + ".", false), list);
+        name,
+        text(e, "model", at + ".", false),
+        text(e, "variant", at + ".", false),
+        list,
+        paired(e.get("paired"), where + ".paired"));
+  }
+
+  private Paired paired(JsonNode p, String at) throws GateInputException {
+    if (p == null || p.isNull()) {
+      return null;
+    }
+    if (!p.isObject()) {
+      throw bad(at + " must be an object, got " + describe(p));
+    }
+    String baseline = text(p, "baseline", at + ".", true);
+    String clock = text(p, "clock", at + ".", false);
+    clock = clock == null ? Paired.WALL : clock;
+    if (!clock.equals(Paired.WALL) && !clock.equals(Paired.THREAD_CPU)) {
+      throw bad(at + ".clock: \"" + clock + "\" is unknown; use wall or thread-cpu");
+    }
+    List<Double> c = samples(p.get("candidateMs"), at + ".candidateMs");
+    List<Double> b = samples(p.get("baselineMs"), at + ".baselineMs");
+    if (c.size() != b.size() || c.isEmpty()) {
+      throw bad(
+          at
+              + ": candidateMs and baselineMs must hold one median per round each, got "
+              + c.size()
+              + " and "
+              + b.size());
+    }
+    if (c.contains(0.0) || b.contains(0.0)) {
+      throw bad(at + ": a round median is 0 ms; paired ratios need positive timings");
+    }
+    return new Paired(baseline, clock, c, b);
   }
 
   private Metric metric(JsonNode m, String at) throws GateInputException {

@@ -36,10 +36,14 @@ public final class SideBySide {
    *
    * @param stats the summary
    * @param samplesMs every sample in milliseconds, in run order
+   * @param roundMediansMs the median (for {@link #measurePaired}: the mean) of each round's
+   *     samples, in round order: round {@code i} of every model ran back to back, so the ratio of
+   *     two models' figures in one round is paired (the machine's speed then is common to both)
    */
-  public record Result(LatencyStats stats, List<Double> samplesMs) {
+  public record Result(LatencyStats stats, List<Double> samplesMs, List<Double> roundMediansMs) {
     public Result {
       samplesMs = List.copyOf(samplesMs);
+      roundMediansMs = List.copyOf(roundMediansMs);
     }
   }
 
@@ -69,16 +73,14 @@ public final class SideBySide {
       throws InfercostException {
     List<ModelRunner> runners = new ArrayList<>();
     try {
-      for (int k = 0; k < models.size(); k++) {
-        ModelRunner r = Profiler.open(models.get(k), options);
-        runners.add(r);
-        r.bind(inputs.get(k));
-        for (int i = 0; i < Math.max(1, options.warmupRuns()); i++) {
-          r.run();
-        }
-      }
+      openWarm(models, inputs, options, runners);
       List<List<Double>> samples = new ArrayList<>();
-      models.forEach(m -> samples.add(new ArrayList<>()));
+      List<List<Double>> roundMedians = new ArrayList<>();
+      models.forEach(
+          m -> {
+            samples.add(new ArrayList<>());
+            roundMedians.add(new ArrayList<>());
+          });
       ProfileOptions perRound =
           ProfileOptions.builder()
               .optThreads(options.threads())
@@ -88,20 +90,129 @@ public final class SideBySide {
         progress.accept("measuring side by side, round " + (round + 1) + " of " + rounds);
         for (int k = 0; k < runners.size(); k++) {
           int i = (k + round) % runners.size();
-          for (double s : Profiler.measure(runners.get(i), perRound)) {
+          double[] taken = Profiler.measure(runners.get(i), perRound);
+          for (double s : taken) {
             samples.get(i).add(s);
           }
+          roundMedians.get(i).add(LatencyStats.of(taken).p50());
         }
       }
-      List<Result> out = new ArrayList<>();
-      for (List<Double> s : samples) {
-        out.add(
-            new Result(LatencyStats.of(s.stream().mapToDouble(Double::doubleValue).toArray()), s));
-      }
-      return out;
+      return results(samples, roundMedians);
     } finally {
       closeAll(runners);
     }
+  }
+
+  /**
+   * A candidate ({@code models[0]}) and a baseline ({@code models[1]}) timed in {@code rounds} ABBA
+   * rounds of single inferences (candidate, baseline, baseline, candidate), each round followed by
+   * one inference of every further model in {@code models}: the two runs of each side straddle the
+   * same moment, so a machine whose speed drifts during the round (other load, frequency) affects
+   * both sides alike, to first order. Each result's {@code roundMediansMs} holds the mean of its
+   * runs in each round; their ratio per round is the paired ratio.
+   */
+  public static List<Result> measurePaired(
+      List<String> models,
+      List<List<Tensor>> inputs,
+      ProfileOptions options,
+      int rounds,
+      Consumer<String> progress)
+      throws InfercostException {
+    if (models.size() < 2) {
+      throw new IllegalArgumentException("a candidate and a baseline are needed");
+    }
+    List<ModelRunner> runners = new ArrayList<>();
+    try {
+      openWarm(models, inputs, options, runners);
+      List<List<Double>> samples = new ArrayList<>();
+      List<List<Double>> roundMeans = new ArrayList<>();
+      models.forEach(
+          m -> {
+            samples.add(new ArrayList<>());
+            roundMeans.add(new ArrayList<>());
+          });
+      boolean cpu = onCallingThread(options);
+      int[] order = {0, 1, 1, 0};
+      double[] sum = new double[models.size()];
+      int[] n = new int[models.size()];
+      for (int round = 0; round < rounds; round++) {
+        if (round % 10 == 0) {
+          progress.accept("measuring paired, round " + (round + 1) + " of " + rounds);
+        }
+        java.util.Arrays.fill(sum, 0);
+        java.util.Arrays.fill(n, 0);
+        List<Integer> slots = new ArrayList<>();
+        for (int k : order) {
+          slots.add(k);
+        }
+        for (int k = 2; k < models.size(); k++) {
+          slots.add(k);
+        }
+        for (int k : slots) {
+          long c0 = cpu ? THREADS.getCurrentThreadCpuTime() : 0;
+          long t0 = System.nanoTime();
+          runners.get(k).run();
+          long t1 = System.nanoTime();
+          long c1 = cpu ? THREADS.getCurrentThreadCpuTime() : 0;
+          samples.get(k).add((t1 - t0) / 1e6);
+          sum[k] += (cpu ? c1 - c0 : t1 - t0) / 1e6;
+          n[k]++;
+        }
+        for (int k = 0; k < models.size(); k++) {
+          roundMeans.get(k).add(sum[k] / n[k]);
+        }
+      }
+      return results(samples, roundMeans);
+    } finally {
+      closeAll(runners);
+    }
+  }
+
+  private static final java.lang.management.ThreadMXBean THREADS =
+      java.lang.management.ManagementFactory.getThreadMXBean();
+
+  /**
+   * Whether {@link #measurePaired} pairs CPU time of the calling thread rather than wall time: with
+   * one intra-op thread ONNX Runtime computes on the caller's thread, so its CPU time is the work
+   * of the inference without the time the thread waited for a core — on a machine shared with other
+   * load that wait is most of the noise, and it is not a property of the model.
+   */
+  public static boolean onCallingThread(ProfileOptions options) {
+    return options.threads() == 1
+        && options.engine() == Engine.ORT
+        && !options.cuda()
+        && THREADS.isCurrentThreadCpuTimeSupported()
+        && THREADS.isThreadCpuTimeEnabled();
+  }
+
+  /** Opens a runner per model, binds its inputs and warms it up, adding each to {@code into}. */
+  private static void openWarm(
+      List<String> models,
+      List<List<Tensor>> inputs,
+      ProfileOptions options,
+      List<ModelRunner> into)
+      throws InfercostException {
+    for (int k = 0; k < models.size(); k++) {
+      ModelRunner r = Profiler.open(models.get(k), options);
+      into.add(r);
+      r.bind(inputs.get(k));
+      for (int i = 0; i < Math.max(1, options.warmupRuns()); i++) {
+        r.run();
+      }
+    }
+  }
+
+  private static List<Result> results(List<List<Double>> samples, List<List<Double>> perRound) {
+    List<Result> out = new ArrayList<>();
+    for (int k = 0; k < samples.size(); k++) {
+      List<Double> s = samples.get(k);
+      out.add(
+          new Result(
+              LatencyStats.of(s.stream().mapToDouble(Double::doubleValue).toArray()),
+              s,
+              perRound.get(k)));
+    }
+    return out;
   }
 
   /** Closes every runner, the first failure thrown with the others suppressed. */

@@ -43,6 +43,10 @@ public record BenchSuite(
    * @param compress compress options for int8: {@code smooth} (auto|off|α), {@code reduceRange}
    *     (auto|on|off), {@code perTensor}, {@code exclude}
    * @param repetitions minimum latency samples for this entry (overrides the suite's)
+   * @param baseline a baseline model (path relative to the suite file, or built-in name) to time in
+   *     alternating rounds with this entry in the same run, on the same inputs: the gate then
+   *     judges this entry's timings by the paired per-round ratios, which a drifting shared machine
+   *     does not move (optional)
    */
   public record Entry(
       String name,
@@ -52,7 +56,8 @@ public record BenchSuite(
       String data,
       Map<String, Object> compress,
       Integer repetitions,
-      Double prune) {
+      Double prune,
+      String baseline) {
     /** The variant as a {@link Method} ({@code fp32} when not given). */
     public Method method() {
       return variant == null ? Method.FP32 : Method.parse(variant);

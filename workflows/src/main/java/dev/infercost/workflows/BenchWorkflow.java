@@ -48,6 +48,12 @@ public final class BenchWorkflow {
   /** Samples kept per metric: plenty for the gate's bootstrap, small enough for JSON. */
   static final int MAX_SAMPLES = 1000;
 
+  /**
+   * Fewest ABBA rounds when an entry names a paired baseline (more when the suite asks for more
+   * samples: two per side per round): enough per-round ratios for the gate's bootstrap over rounds.
+   */
+  static final int PAIRED_ROUNDS = 30;
+
   /** Calibration batches for int8 entries, as {@code compress} takes by default. */
   private static final int CALIBRATION_SAMPLES = 100;
 
@@ -210,16 +216,34 @@ public final class BenchWorkflow {
     List<Tensor> inputs =
         SideBySide.syntheticInputs(file.toString(), shapes, n -> progress.accept("note: " + n));
     // The reference workload runs interleaved with every entry, so the gate can divide out how
-    // fast this machine happened to run (a shared host drifts from run to run).
-    List<SideBySide.Result> both =
-        SideBySide.measureEach(
-            List.of(file.toString(), REFERENCE_MODEL),
-            List.of(inputs, referenceInputs()),
-            o,
-            5,
-            progress);
-    SideBySide.Result m = both.get(0);
-    referenceSamples.addAll(both.get(1).samplesMs());
+    // fast this machine happened to run (a shared host drifts from run to run). An entry with a
+    // paired baseline is timed in ABBA rounds of single inferences against it instead, the
+    // reference once per round.
+    List<String> models = new ArrayList<>(List.of(file.toString(), REFERENCE_MODEL));
+    List<List<Tensor>> modelInputs = new ArrayList<>(List.of(inputs, referenceInputs()));
+    BenchResults.Paired paired = null;
+    SideBySide.Result m;
+    if (e.baseline() == null) {
+      List<SideBySide.Result> all = SideBySide.measureEach(models, modelInputs, o, 5, progress);
+      m = all.get(0);
+      referenceSamples.addAll(all.get(1).samplesMs());
+    } else {
+      models.add(1, ModelRef.resolve(modelRef(e.baseline(), base)).file().toString());
+      modelInputs.add(1, inputs);
+      List<SideBySide.Result> all =
+          SideBySide.measurePaired(
+              models, modelInputs, o, Math.max(PAIRED_ROUNDS, (reps + 1) / 2), progress);
+      m = all.get(0);
+      referenceSamples.addAll(all.get(2).samplesMs());
+      paired =
+          new BenchResults.Paired(
+              e.baseline(),
+              SideBySide.onCallingThread(o)
+                  ? BenchResults.Paired.THREAD_CPU
+                  : BenchResults.Paired.WALL,
+              m.roundMediansMs(),
+              all.get(1).roundMediansMs());
+    }
     LatencyStats lat = m.stats();
     List<Double> samples = thin(m.samplesMs(), MAX_SAMPLES);
     int batch = (int) inputs.get(0).shape()[0];
@@ -232,7 +256,7 @@ public final class BenchWorkflow {
     Map<String, List<Long>> used = new LinkedHashMap<>();
     inputs.forEach(t -> used.put(t.name(), Arrays.stream(t.shape()).boxed().toList()));
     return new Measured(
-        new Entry(e.name(), e.model(), built.recipe().label(), metrics),
+        new Entry(e.name(), e.model(), built.recipe().label(), metrics, paired),
         new BenchRun.Detail(lat, throughput, used));
   }
 
