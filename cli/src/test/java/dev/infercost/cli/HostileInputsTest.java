@@ -119,4 +119,16 @@ class HostileInputsTest {
         "input 'text' takes strings");
     assertFalse(Files.exists(out), "no output folder");
   }
+
+  @Test
+  void aFifoInPlaceOfAModelOrDataIsRefusedInsteadOfHanging() throws Exception {
+    Path fifo = tmp.resolve("model.onnx");
+    Process mk = new ProcessBuilder("mkfifo", fifo.toString()).start();
+    org.junit.jupiter.api.Assumptions.assumeTrue(mk.waitFor() == 0, "mkfifo is not available");
+    assertBadInput(run("inspect", fifo.toString()), "is not a regular file");
+    assertBadInput(on("profile", fifo.toString()), "is not a regular file");
+    assertBadInput(
+        run("evaluate", "digits-mlp", "digits-mlp", "--data", fifo.toString()),
+        "is not a regular file");
+  }
 }

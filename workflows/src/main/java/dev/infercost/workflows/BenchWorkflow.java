@@ -179,7 +179,7 @@ public final class BenchWorkflow {
                   DataPlan.of(model, data, Optional.empty(), CALIBRATION_SAMPLES),
                   threads,
                   progress)
-              .build(recipe, work.resolve(safe(e.name())));
+              .build(recipe, work.resolve(BenchSuite.fileName(e.name())));
     } else {
       // The input model is evaluated on all of its data: nothing is held out for calibration.
       Optional<Path> d = data.isPresent() ? data : model.defaultEvaluationData();
@@ -338,10 +338,6 @@ public final class BenchWorkflow {
 
   private static String modelRef(String model, Path base) {
     return Models.builtin(model).isPresent() ? model : base.resolve(model).toString();
-  }
-
-  private static String safe(String name) {
-    return name.replaceAll("[^A-Za-z0-9._-]", "_");
   }
 
   private static Path workDir(Path out) throws InfercostException {
