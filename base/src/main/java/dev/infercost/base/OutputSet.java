@@ -67,6 +67,11 @@ public final class OutputSet implements AutoCloseable {
    *     it
    */
   public static OutputSet claim(Path dir, Collection<String> names) throws InfercostException {
+    if (dir.toString().isEmpty()) {
+      // Path.of("") is the working folder: an empty option value is a mistake, not a choice.
+      throw new InfercostException(
+          "the output folder is empty; name a folder (\".\" for this one)", Parameter.OUTPUT_DIR);
+    }
     Path abs = dir.toAbsolutePath().normalize();
     if (Files.exists(abs) && !Files.isDirectory(abs)) {
       throw new InfercostException(

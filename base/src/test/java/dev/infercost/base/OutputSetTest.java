@@ -120,6 +120,13 @@ class OutputSetTest {
   }
 
   @Test
+  void anEmptyFolderNameIsRefusedRatherThanTakenAsTheWorkingFolder() {
+    InfercostException e =
+        assertThrows(InfercostException.class, () -> OutputSet.claim(Path.of(""), List.of()));
+    assertTrue(e.getMessage().contains("the output folder is empty"), e.getMessage());
+  }
+
+  @Test
   void aFileInPlaceOfTheFolderIsRefused() throws Exception {
     Path file = Files.writeString(tmp.resolve("f"), "x");
     InfercostException e =
