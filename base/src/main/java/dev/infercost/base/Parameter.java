@@ -64,5 +64,11 @@ public enum Parameter {
   /** The benchmark suite. */
   SUITE,
   /** The baseline results to compare with. */
-  BASELINE
+  BASELINE,
+  /** The demand: a profile of inferences/s per period, or one constant rate. */
+  DEMAND,
+  /** The fleet plan's spec: owned hardware and cloud buying options. */
+  PLAN_SPEC,
+  /** Where a fleet plan's per-replica throughput comes from: a results file or a number. */
+  THROUGHPUT
 }

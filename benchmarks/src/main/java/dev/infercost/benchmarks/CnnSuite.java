@@ -62,7 +62,9 @@ public final class CnnSuite {
    * One variant of one model.
    *
    * @param variant fp32, a recipe's label, or auto with the configuration it kept
-   * @param meanCosine mean cosine of the first output with fp32's, over the held-out samples
+   * @param meanCosine mean cosine with fp32's over the held-out samples, of the worst output (what
+   *     the bound uses)
+   * @param outputCosines per output, its mean cosine
    * @param task the task check: top-1 accuracy (digits-cnn) or segment F1 vs fp32 (M-LSD)
    * @param metrics every task metric score
    * @param speedup fp32 p50 ÷ this p50, measured side by side
@@ -74,6 +76,7 @@ public final class CnnSuite {
       long bytes,
       double meanCosine,
       double minCosine,
+      Map<String, Double> outputCosines,
       Double task,
       Map<String, Double> metrics,
       LatencyStats latency,
@@ -344,6 +347,7 @@ public final class CnnSuite {
               Files.size(Path.of(files.get(i))),
               e.meanCosine(),
               e.minCosine(),
+              perOutput(e),
               task,
               metrics,
               lat.get(i),
@@ -381,6 +385,12 @@ public final class CnnSuite {
     return g;
   }
 
+  private static Map<String, Double> perOutput(EvalReport e) {
+    Map<String, Double> out = new LinkedHashMap<>();
+    e.outputs().forEach(o -> out.put(o.name(), o.meanCosine()));
+    return out;
+  }
+
   private static void print(Results r) {
     System.out.printf(
         Locale.ROOT,
@@ -392,12 +402,13 @@ public final class CnnSuite {
         r.settings());
     System.out.printf(
         Locale.ROOT,
-        "%-18s %-46s %7s %8s %8s %8s %8s %17s %8s%n",
+        "%-18s %-46s %7s %8s %8s %-26s %8s %8s %17s %8s%n",
         "model",
         "variant",
         "size MB",
         "mean cos",
         "min cos",
+        "per output mean cos",
         "heat cos",
         "task",
         "p50 ms (95% CI)",
@@ -405,12 +416,13 @@ public final class CnnSuite {
     for (Row row : r.rows()) {
       System.out.printf(
           Locale.ROOT,
-          "%-18s %-46s %7.2f %8.4f %8.4f %8s %8s %8.3f ±%6.3f %7.2fx%n",
+          "%-18s %-46s %7.2f %8.4f %8.4f %-26s %8s %8s %8.3f ±%6.3f %7.2fx%n",
           row.model(),
           row.variant(),
           row.bytes() / 1e6,
           row.meanCosine(),
           row.minCosine(),
+          outputsText(row.outputCosines()),
           row.metrics().containsKey("mlsd-scores-cosine")
               ? String.format(Locale.ROOT, "%.4f", row.metrics().get("mlsd-scores-cosine"))
               : "-",
@@ -424,6 +436,15 @@ public final class CnnSuite {
     System.out.println();
     r.goals()
         .forEach((k, v) -> System.out.printf(Locale.ROOT, "%-90s %s%n", k, v ? "PASS" : "FAIL"));
+  }
+
+  private static String outputsText(Map<String, Double> cos) {
+    if (cos.isEmpty()) {
+      return "-";
+    }
+    List<String> parts = new ArrayList<>();
+    cos.forEach((k, v) -> parts.add(String.format(Locale.ROOT, "%s %.4f", k, v)));
+    return String.join(" ", parts);
   }
 
   private static void log(String line) {

@@ -1,6 +1,7 @@
 package dev.infercost.cli;
 
 import dev.infercost.cost.Optimizer;
+import dev.infercost.cost.ProjectionCheck;
 import dev.infercost.profile.TaskMetrics;
 import dev.infercost.workflows.ChooseReport;
 import dev.infercost.workflows.ChooseRequest;
@@ -59,7 +60,9 @@ final class ChooseCommand implements Callable<Integer> {
 
   @Option(
       names = "--qps",
-      description = "Demand in inferences/s: ranks by the cost of whole replicas.")
+      description =
+          "Demand in inferences/s: ranks by the cost at that demand (whole replicas, idle capacity"
+              + " included) and shows replicas and idle share.")
   Double qps;
 
   @Option(
@@ -124,6 +127,14 @@ final class ChooseCommand implements Callable<Integer> {
   List<Double> prune = new ArrayList<>();
 
   @Option(
+      names = "--calibrate-projection",
+      description =
+          "Fit the CPU model's serial fraction and SMT gain to this host's measurements (1 thread"
+              + " vs --threads threads, and vs --threads streams: one fit each) and project every"
+              + " CPU with them; the report shows the projection errors before and after.")
+  boolean calibrateProjection;
+
+  @Option(
       names = "--out",
       paramLabel = "DIR",
       description = "Write report.json and report.md here.")
@@ -157,7 +168,8 @@ final class ChooseCommand implements Callable<Integer> {
               .optCatalog(catalog)
               .optMeasuredOn(measuredOn)
               .optOutDir(out)
-              .optPrune(prune);
+              .optPrune(prune)
+              .optCalibrateProjection(calibrateProjection);
       s.forEach(b::optShape);
       req = b.build();
     } catch (IllegalArgumentException e) {
@@ -175,13 +187,25 @@ final class ChooseCommand implements Callable<Integer> {
     return r.result().winner().isPresent() ? ExitCodes.OK : ExitCodes.BOUND_NOT_MET;
   }
 
+  /** {@code ", <what>: serial fraction s, SMT gain g"}, or {@code ""} for none. */
+  private static String scaling(String what, dev.infercost.cost.Projection.Scaling s) {
+    return s == null
+        ? ""
+        : String.format(
+            Locale.ROOT,
+            ",%s: serial fraction %.4g, SMT gain %.4g",
+            what,
+            s.serialFraction(),
+            s.smtGain());
+  }
+
   /** The report as text, with the first {@code rows} ranked candidates. */
   static void print(PrintWriter w, ChooseReport r, int rows) {
     w.println(
         "host: "
             + r.host().cpuModel()
             + (r.hostEntry() == null
-                ? " (no catalog match: all costs estimated)"
+                ? " = host (no catalog match, no price: all costs estimated)"
                 : " = " + r.hostEntry() + " (measured)"));
     r.variants()
         .forEach(
@@ -193,21 +217,45 @@ final class ChooseCommand implements Callable<Integer> {
                     Table.bytes(v.bytes()),
                     v.accuracyDrop(),
                     v.fidelity().meanCosine()));
+    // With a demand, rows are ranked by the cost of the whole replicas it needs, idle capacity
+    // included; the idle share says how much of that is paid for nothing.
+    boolean demand = r.result().request().demandQps() != null;
     Table t =
-        new Table("#", "variant", "hardware", "batch", "p99 ms", "inf/s", "$/1M", "drop", "how");
+        demand
+            ? new Table(
+                "#",
+                "variant",
+                "hardware",
+                "batch",
+                "p99 ms",
+                "inf/s",
+                "replicas",
+                "idle",
+                "$/1M at demand",
+                "drop",
+                "how")
+            : new Table(
+                "#", "variant", "hardware", "batch", "p99 ms", "inf/s", "$/1M", "drop", "how");
     int i = 1;
     for (Optimizer.Candidate c : r.result().ranked()) {
       var row = c.row();
-      t.row(
-          i++,
-          row.variant(),
-          row.hardwareId(),
-          row.batch(),
-          Table.ms(row.p99Ms()),
-          String.format(Locale.ROOT, "%.1f", row.throughputPerS()),
-          String.format(Locale.ROOT, "%.6f", c.costPerMillionUsd()),
-          String.format(Locale.ROOT, "%.4f", row.accuracyDrop()),
-          row.provenance().kind().toString().toLowerCase(Locale.ROOT));
+      List<Object> cells =
+          new ArrayList<>(
+              List.of(
+                  i++,
+                  row.variant(),
+                  row.hardwareId(),
+                  row.batch(),
+                  Table.ms(row.p99Ms()),
+                  String.format(Locale.ROOT, "%.1f", row.throughputPerS())));
+      if (demand) {
+        cells.add(c.capacity().replicas());
+        cells.add(String.format(Locale.ROOT, "%.1f%%", 100 * (1 - c.capacity().utilization())));
+      }
+      cells.add(String.format(Locale.ROOT, "%.6f", c.costPerMillionUsd()));
+      cells.add(String.format(Locale.ROOT, "%.4f", row.accuracyDrop()));
+      cells.add(row.provenance().kind().toString().toLowerCase(Locale.ROOT));
+      t.row(cells.toArray());
       if (i > rows) {
         break;
       }
@@ -239,6 +287,39 @@ final class ChooseCommand implements Callable<Integer> {
             + " infeasible rows, "
             + r.notes().size()
             + " notes (hardware not priced and why: see report)");
+    if (r.projectionCheck() != null) {
+      ProjectionCheck c = r.projectionCheck();
+      w.printf(
+          Locale.ROOT,
+          "projection vs measurement on this host: MAPE %.1f%% over %d pairs (default"
+              + " parameters)%s%n",
+          c.mapePercent(),
+          c.pairs().size(),
+          c.calibratedMapePercent() == null
+              ? ""
+              : String.format(
+                  Locale.ROOT,
+                  "; calibrated (in sample): MAPE %.1f%%%s%s",
+                  c.calibratedMapePercent(),
+                  scaling(" threads", c.calibratedThreads()),
+                  scaling(" streams", c.calibratedStreams())));
+      for (ProjectionCheck.Pair p : c.pairs()) {
+        w.printf(
+            Locale.ROOT,
+            "  %s: measured %.1f/s, projected %.1f/s (%+.1f%%)%s%n",
+            p.what(),
+            p.measured(),
+            p.projected(),
+            p.errorPercent(),
+            p.calibratedProjected() == null
+                ? ""
+                : String.format(
+                    Locale.ROOT,
+                    ", calibrated %.1f/s (%+.1f%%)",
+                    p.calibratedProjected(),
+                    p.calibratedErrorPercent()));
+      }
+    }
     w.flush();
   }
 }

@@ -103,7 +103,7 @@ final class HardwareCommand implements Callable<Integer> {
           e.kind().label(),
           e.vcpus() == null ? "?" : e.vcpus(),
           a == null ? "-" : a.count() + "x " + a.name(),
-          orUnknown(e.cpu().int8DotIsa()),
+          e.cpu().int8Isa() == null ? "unknown" : e.cpu().int8Isa().label(),
           a == null ? "-" : a.int8Tops() == null ? "unknown" : num(a.int8Tops()) + " TOPS",
           usd(CostModel.hourlyUsd(e)) + (amortized ? "*" : ""),
           "[" + (sources.indexOf(source) + 1) + "] " + e.priceSource().date());
@@ -140,7 +140,20 @@ final class HardwareCommand implements Callable<Integer> {
     t.row(
         "  fp32 peak per core",
         c.fp32GflopsPerCore() == null ? "unknown" : num(c.fp32GflopsPerCore()) + " GFLOP/s");
-    t.row("  int8 instructions", orUnknown(c.int8DotIsa()));
+    t.row("  int8 instructions", c.int8Isa() == null ? "unknown" : c.int8Isa().label());
+    t.row(
+        "  int8 ÷ fp32 throughput",
+        c.int8Factor() == null
+            ? "unknown"
+            : num(c.int8Factor().value()) + "x (" + c.int8Factor().source() + ")");
+    if (c.match() != null) {
+      HardwareEntry.Match m = c.match();
+      t.row(
+          "  matches hosts with",
+          (m.cpuFamily() == null ? "" : "cpu family " + m.cpuFamily())
+              + (m.cpuModels().isEmpty() ? "" : ", model " + m.cpuModels())
+              + (m.modelName() == null ? "" : ", model name ~ /" + m.modelName() + "/"));
+    }
     t.row("  SIMD", orUnknown(c.simd()));
     t.row("  source", orUnknown(c.source()));
     HardwareEntry.Accelerator a = e.accelerator();

@@ -43,10 +43,13 @@ final class Hints {
       case METRIC_LABELS -> List.of("--metric-labels");
       case LATENCY_OBJECTIVE -> List.of("--p99-ms");
       case CATALOG -> List.of("--hardware-catalog");
-      case HARDWARE -> List.of("--hardware");
+      case HARDWARE -> List.of("--hardware", "--cloud");
       case MEASURED_ON -> List.of("--measured-on");
       case SUITE -> List.of("--suite");
       case BASELINE -> List.of("--baseline");
+      case DEMAND -> List.of("--demand", "--qps");
+      case PLAN_SPEC -> List.of("--own", "--own-entry");
+      case THROUGHPUT -> List.of("--variant", "--throughput");
     };
   }
 

@@ -17,6 +17,7 @@ import picocli.CommandLine.Command;
       BenchCommand.class,
       ChooseCommand.class,
       GateCommand.class,
+      PlanCommand.class,
       HardwareCommand.class,
       QuickstartCommand.class
     })

@@ -9,25 +9,33 @@ import java.util.Set;
 
 /**
  * What one calibration run saw ({@link Compressor#calibrate}): per float activation its exact min
- * and max and a 2 × 2048-bin histogram, so its size does not grow with the number of batches. Keep
- * it to quantize the same model any number of times (other methods, percentiles, filters) without
- * running the model again. Immutable.
+ * and max and a 2 × 2048-bin histogram, and per Conv input the mean of each channel, so its size
+ * does not grow with the number of batches. Keep it to quantize the same model any number of times
+ * (other methods, percentiles, filters) without running the model again. Immutable.
  */
 public final class CalibrationStats {
   private final String modelSha256;
   private final Map<String, Histogram> histograms;
   private final int batches;
   private final Map<String, long[]> inputShapes;
+  private final Map<String, float[]> channelMeans;
 
   CalibrationStats(
       String modelSha256,
       Map<String, Histogram> histograms,
       int batches,
-      Map<String, long[]> inputShapes) {
+      Map<String, long[]> inputShapes,
+      Map<String, float[]> channelMeans) {
     this.modelSha256 = modelSha256;
     this.histograms = Collections.unmodifiableMap(new LinkedHashMap<>(histograms));
     this.batches = batches;
     this.inputShapes = Collections.unmodifiableMap(new LinkedHashMap<>(inputShapes));
+    this.channelMeans = Collections.unmodifiableMap(new LinkedHashMap<>(channelMeans));
+  }
+
+  /** Per Conv input, the mean of each channel (axis 1) over the calibration data. */
+  Map<String, float[]> channelMeans() {
+    return channelMeans;
   }
 
   /** The sha256 of the model these statistics were observed on. */

@@ -132,14 +132,20 @@ public final class Compressor {
   public static CalibrationStats calibrate(OnnxModel model, Iterable<List<Tensor>> batches)
       throws CompressException {
     ModelProto p = model.proto();
-    var seen = Calibrator.observe(p, CpuQdqPass.calibrated(p.getGraph()), batches);
+    var seen =
+        Calibrator.observe(
+            p, CpuQdqPass.calibrated(p.getGraph()), CpuQdqPass.convInputs(p.getGraph()), batches);
     if (seen.batches() == 0) {
       throw new CompressException(
           model.displayName() + ": static int8 needs calibration data; pass calibration data",
           Parameter.CALIBRATION_DATA);
     }
     return new CalibrationStats(
-        Hashes.sha256(p.toByteArray()), seen.histograms(), seen.batches(), seen.inputShapes());
+        Hashes.sha256(p.toByteArray()),
+        seen.histograms(),
+        seen.batches(),
+        seen.inputShapes(),
+        seen.means());
   }
 
   /**
@@ -149,9 +155,10 @@ public final class Compressor {
    * uint8 MaxPool / Reshape / Transpose / Flatten, with Relu and Clip folded into the quantization
    * before them). Activations asymmetric uint8 per tensor, clipped by {@code o.method()} over
    * {@code stats}; weights symmetric int8 per output channel (7-bit with {@code reducedRange});
-   * biases int32 at input scale × weight scale. Models below opset 13 are upgraded for per-channel
-   * scales. The model is not run: {@code stats} must come from {@link #calibrate} on this same
-   * model.
+   * biases int32 at input scale × weight scale, each Conv's corrected for the mean error its int8
+   * weights make on the calibration data ({@code o.biasCorrection()}), and each weight scale raised
+   * where a bias would not fit int32. Models below opset 13 are upgraded for per-channel scales.
+   * The model is not run: {@code stats} must come from {@link #calibrate} on this same model.
    */
   public static CompressResult quantizeStaticCpu(
       OnnxModel model, StaticOptions o, CalibrationStats stats) throws CompressException {
@@ -170,6 +177,7 @@ public final class Compressor {
             .optPerChannel(o.perChannel())
             .optReducedRange(o.reducedRange())
             .optActivationRange(stats.ranges(o))
+            .optActivationMean(o.biasCorrection() ? stats.channelMeans() : Map.of())
             .build();
     List<Pass> steps = List.of(new BatchNormFoldPass(), new CpuQdqPass());
     List<Pass> passes = new ArrayList<>(List.of(canonicalize()));
@@ -189,6 +197,7 @@ public final class Compressor {
     options.put("per_channel", Boolean.toString(o.perChannel()));
     options.put("reduced_range", Boolean.toString(o.reducedRange()));
     options.put("activations", "uint8 asymmetric, per tensor");
+    options.put("bias_correction", Boolean.toString(o.biasCorrection()));
     options.put("calibration_batches", Integer.toString(stats.batches()));
     options.put("include", String.join(",", o.filter().include()));
     options.put("exclude", String.join(",", o.filter().exclude()));

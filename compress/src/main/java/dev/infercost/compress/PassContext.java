@@ -18,6 +18,8 @@ import java.util.Map;
  * @param activationSamples calibrated activation rows per tensor, one array per batch
  * @param activationRange calibrated clip range {@code {lo, hi}} per tensor ({@code lo ≤ 0 ≤ hi}),
  *     by name: what static int8 for CPUs quantizes activations to
+ * @param activationMean calibrated per-channel mean (axis 1) of Conv inputs, by tensor name: what
+ *     static int8 for CPUs corrects each Conv's bias with for the mean error of its int8 weights
  */
 public record PassContext(
     NodeFilter filter,
@@ -26,7 +28,8 @@ public record PassContext(
     double smoothAlpha,
     Map<String, float[]> activationMax,
     Map<String, List<float[]>> activationSamples,
-    Map<String, float[]> activationRange) {
+    Map<String, float[]> activationRange,
+    Map<String, float[]> activationMean) {
   /** {@code smoothAlpha} value that asks for a per-activation search. */
   public static final double AUTO_ALPHA = -1;
 
@@ -40,6 +43,7 @@ public record PassContext(
     activationMax = Map.copyOf(activationMax);
     activationSamples = Map.copyOf(activationSamples);
     activationRange = Map.copyOf(activationRange);
+    activationMean = Map.copyOf(activationMean);
   }
 
   /**
@@ -64,6 +68,7 @@ public record PassContext(
     private Map<String, float[]> activationMax = Map.of();
     private Map<String, List<float[]>> activationSamples = Map.of();
     private Map<String, float[]> activationRange = Map.of();
+    private Map<String, float[]> activationMean = Map.of();
 
     private Builder(NodeFilter filter) {
       this.filter = filter;
@@ -105,6 +110,12 @@ public record PassContext(
       return this;
     }
 
+    /** Calibrated per-channel means of Conv inputs, by tensor name (default none). */
+    public Builder optActivationMean(Map<String, float[]> mean) {
+      this.activationMean = mean;
+      return this;
+    }
+
     public PassContext build() {
       return new PassContext(
           filter,
@@ -113,7 +124,8 @@ public record PassContext(
           smoothAlpha,
           activationMax,
           activationSamples,
-          activationRange);
+          activationRange,
+          activationMean);
     }
   }
 }

@@ -14,13 +14,18 @@ package dev.infercost.compress;
  *     kernels sum pairs of products in 16 bits and saturate on full-range weights; choose it for
  *     the CPU that will run the model (default on: correct on every x86 CPU), not the one
  *     compressing it
+ * @param biasCorrection correct each Conv's bias for the mean error its int8 weights make on the
+ *     calibration data ({@code Σ (w_q − w) · E[x]} per output channel, E[x] the calibrated mean of
+ *     each input channel; default on): int8 rounding of a kernel whose weights nearly cancel, as in
+ *     a depthwise conv after BatchNorm folding, shifts its output on every flat patch of input
  */
 public record StaticOptions(
     NodeFilter filter,
     CalibrationMethod method,
     double percentile,
     boolean perChannel,
-    boolean reducedRange) {
+    boolean reducedRange,
+    boolean biasCorrection) {
   /** The default percentile: 99.999. */
   public static final double DEFAULT_PERCENTILE = 99.999;
 
@@ -45,12 +50,12 @@ public record StaticOptions(
 
   /** The same options with {@code filter}. */
   public StaticOptions withFilter(NodeFilter f) {
-    return new StaticOptions(f, method, percentile, perChannel, reducedRange);
+    return new StaticOptions(f, method, percentile, perChannel, reducedRange, biasCorrection);
   }
 
   /** The same options with {@code m}. */
   public StaticOptions withMethod(CalibrationMethod m) {
-    return new StaticOptions(filter, m, percentile, perChannel, reducedRange);
+    return new StaticOptions(filter, m, percentile, perChannel, reducedRange, biasCorrection);
   }
 
   /** Optional settings as {@code opt*}. */
@@ -60,6 +65,7 @@ public record StaticOptions(
     private double percentile = DEFAULT_PERCENTILE;
     private boolean perChannel = true;
     private boolean reducedRange = true;
+    private boolean biasCorrection = true;
 
     private Builder() {}
 
@@ -93,8 +99,15 @@ public record StaticOptions(
       return this;
     }
 
+    /** Conv bias correction for the mean int8 weight error (default on). */
+    public Builder optBiasCorrection(boolean b) {
+      this.biasCorrection = b;
+      return this;
+    }
+
     public StaticOptions build() {
-      return new StaticOptions(filter, method, percentile, perChannel, reducedRange);
+      return new StaticOptions(
+          filter, method, percentile, perChannel, reducedRange, biasCorrection);
     }
   }
 }

@@ -164,7 +164,11 @@ class CpuQdqPassTest {
   void biasIsInt32AtInputTimesWeightScale() throws Exception {
     OnnxModel m = OnnxModel.of(cnn());
     CalibrationStats stats = Compressor.calibrate(m, batches(4, 300));
-    StaticOptions o = StaticOptions.builder().optMethod(CalibrationMethod.MIN_MAX).build();
+    StaticOptions o =
+        StaticOptions.builder()
+            .optMethod(CalibrationMethod.MIN_MAX)
+            .optBiasCorrection(false)
+            .build();
     ModelProto q = Compressor.quantizeStaticCpu(m, o, stats).model().proto();
     NodeProto conv2 = node(q, "conv2");
     NodeProto xDq = producer(q, conv2.getInput(0));
@@ -261,6 +265,195 @@ class CpuQdqPassTest {
       Map<String, Integer> ops = optimizedOps(r.model().proto());
       assertTrue(ops.containsKey("QLinearConv") && !ops.containsKey("Conv"), "ops: " + ops);
     }
+  }
+
+  /**
+   * x [1, 4, 32, 32] → depthwise Conv 3×3 → Relu → GlobalAveragePool → Flatten → Gemm → y: the
+   * depthwise kernels' weights are large (±20) and nearly cancel, as BatchNorm folding leaves an
+   * edge detector's; channel 3's weights are about 0 when {@code dead} (its output is its bias).
+   */
+  static ModelProto depthwise(boolean dead) {
+    float[] w = new float[4 * 9];
+    for (int c = 0; c < 4; c++) {
+      float[] r = Tiny.random(9, 40 + c, 20f);
+      float mean = 0;
+      for (float v : r) {
+        mean += v / 9;
+      }
+      for (int k = 0; k < 9; k++) {
+        w[c * 9 + k] = dead && c == 3 ? 1e-25f : r[k] - mean + 0.02f;
+      }
+    }
+    GraphProto g =
+        GraphProto.newBuilder()
+            .setName("depthwise")
+            .addInput(Tiny.value("x", TensorProto.DataType.FLOAT, 1, 4, 32, 32))
+            .addOutput(Tiny.value("y", TensorProto.DataType.FLOAT, 1, 2))
+            .addInitializer(floats("W", w, 4, 1, 3, 3))
+            .addInitializer(floats("B", new float[] {0.5f, 0.5f, 0.5f, 0.5f}, 4))
+            .addInitializer(floats("W2", Tiny.random(8, 3, 1f), 2, 4))
+            .addInitializer(floats("B2", new float[] {0, 0}, 2))
+            .addNode(
+                Tiny.node(
+                    "Conv",
+                    "dw",
+                    List.of("x", "W", "B"),
+                    List.of("c"),
+                    ints("pads", 1),
+                    Tiny.intAttr("group", 4)))
+            .addNode(Tiny.node("Relu", "relu", List.of("c"), List.of("r")))
+            .addNode(Tiny.node("GlobalAveragePool", "gap", List.of("r"), List.of("g")))
+            .addNode(Tiny.node("Flatten", "flatten", List.of("g"), List.of("f")))
+            .addNode(
+                Tiny.node(
+                    "Gemm",
+                    "fc",
+                    List.of("f", "W2", "B2"),
+                    List.of("y"),
+                    Tiny.intAttr("transB", 1)))
+            .build();
+    return Tiny.model(g);
+  }
+
+  /** Image-like input: per channel a flat level (1, 2, 3, 4) with a little noise. */
+  private static float[] flat(long seed) {
+    float[] x = Tiny.random(4 * 1024, seed, 0.05f);
+    for (int i = 0; i < x.length; i++) {
+      x[i] += 1 + i / 1024;
+    }
+    return x;
+  }
+
+  @Test
+  void biasCorrectionRemovesTheShiftOfNearlyCancellingKernels() throws Exception {
+    ModelProto fp32 = depthwise(false);
+    OnnxModel m = OnnxModel.of(fp32);
+    long[] shape = {1, 4, 32, 32};
+    List<List<Tensor>> cal = new ArrayList<>();
+    for (int i = 0; i < 8; i++) {
+      cal.add(List.of(Tensor.ofFloats("x", shape, flat(500 + i))));
+    }
+    CalibrationStats stats = Compressor.calibrate(m, cal);
+    float[] x = flat(999);
+    float[] ref = Tiny.run(fp32, "x", shape, x);
+    double[] err = new double[2];
+    for (boolean correct : List.of(false, true)) {
+      StaticOptions o =
+          StaticOptions.builder()
+              .optMethod(CalibrationMethod.MIN_MAX)
+              .optReducedRange(false)
+              .optBiasCorrection(correct)
+              .build();
+      ModelProto q = Compressor.quantizeStaticCpu(m, o, stats).model().proto();
+      err[correct ? 1 : 0] = Tiny.maxAbsDiff(ref, Tiny.run(q, "x", shape, x));
+    }
+    // The rounding of ±20 weights (step 0.16) shifts each flat patch's output by Σ Δw · level;
+    // the correction removes it up to the activations' own rounding.
+    assertTrue(err[1] < 0.5 * err[0], "error with correction " + err[1] + ", without " + err[0]);
+  }
+
+  @Test
+  void aChannelWithZeroWeightsKeepsItsBias() throws Exception {
+    OnnxModel m = OnnxModel.of(depthwise(true));
+    List<List<Tensor>> cal =
+        List.of(List.of(Tensor.ofFloats("x", new long[] {1, 4, 32, 32}, flat(7))));
+    ModelProto q =
+        Compressor.quantizeStaticCpu(m, StaticOptions.defaults(), Compressor.calibrate(m, cal))
+            .model()
+            .proto();
+    NodeProto bDq = producer(q, node(q, "dw").getInput(2));
+    int[] b = ints(Tiny.initializer(q, bDq.getInput(0)));
+    float[] scale = Initializers.floats(Tiny.initializer(q, bDq.getInput(1)));
+    // 0.5 / (s_x · 1e-25 / 63) would overflow int32: the weight scale is raised until it fits.
+    assertEquals(0.5, b[3] * (double) scale[3], 1e-3, "channel 3's bias after int32");
+  }
+
+  @Test
+  void aLayerKeptInFloatReadsTheFloatTensor() throws Exception {
+    OnnxModel m = OnnxModel.of(cnn());
+    CalibrationStats stats = Compressor.calibrate(m, batches(4, 600));
+    StaticOptions o =
+        StaticOptions.defaults().withFilter(NodeFilter.all().excluding(List.of("conv2")));
+    ModelProto q = Compressor.quantizeStaticCpu(m, o, stats).model().proto();
+    // Not a DequantizeLinear: from one, ONNX Runtime would quantize conv2 per tensor itself.
+    assertEquals("p1", node(q, "conv2").getInput(0));
+    Map<String, Integer> ops = optimizedOps(q);
+    assertEquals(1, ops.getOrDefault("QLinearConv", 0), "only conv1 in int8: " + ops);
+    assertEquals(1, ops.getOrDefault("Conv", 0), "conv2 in float: " + ops);
+  }
+
+  @Test
+  void aPeakSuppressionHeadStaysFloat() throws Exception {
+    // x → Conv → Sigmoid → MaxPool 3×3 → Equal(s, pool) → Cast → Mul(s, ·) → y: a detector's
+    // heatmap head. Rounding s would create ties in Equal, so false peaks.
+    GraphProto g =
+        GraphProto.newBuilder()
+            .setName("head")
+            .addInput(Tiny.value("x", TensorProto.DataType.FLOAT, 1, 1, 8, 8))
+            .addOutput(Tiny.value("y", TensorProto.DataType.FLOAT, 1, 1, 8, 8))
+            .addInitializer(floats("W", Tiny.random(9, 11, 0.5f), 1, 1, 3, 3))
+            .addNode(Tiny.node("Conv", "conv", List.of("x", "W"), List.of("c"), ints("pads", 1)))
+            .addNode(Tiny.node("Sigmoid", "sigmoid", List.of("c"), List.of("s")))
+            .addNode(
+                Tiny.node(
+                    "MaxPool",
+                    "pool",
+                    List.of("s"),
+                    List.of("p"),
+                    ints("kernel_shape", 3, 3),
+                    ints("pads", 1)))
+            .addNode(Tiny.node("Equal", "peak", List.of("s", "p"), List.of("e")))
+            .addNode(Tiny.node("Cast", "cast", List.of("e"), List.of("k"), Tiny.intAttr("to", 1)))
+            .addNode(Tiny.node("Mul", "keep", List.of("s", "k"), List.of("y")))
+            .build();
+    OnnxModel m = OnnxModel.of(Tiny.model(g));
+    List<List<Tensor>> cal = new ArrayList<>();
+    for (int i = 0; i < 4; i++) {
+      cal.add(List.of(Tensor.ofFloats("x", new long[] {1, 1, 8, 8}, Tiny.random(64, 70 + i, 1f))));
+    }
+    CompressResult r =
+        Compressor.quantizeStaticCpu(m, StaticOptions.defaults(), Compressor.calibrate(m, cal));
+    assertEquals(List.of("conv"), r.passes().get(2).rewritten(), "MaxPool not in uint8");
+    for (NodeProto n : r.model().proto().getGraph().getNodeList()) {
+      if (n.getOpType().equals("QuantizeLinear")) {
+        assertEquals("x", n.getInput(0), "only the input is quantized: the Conv writes float");
+      }
+    }
+  }
+
+  @Test
+  void aConvBeforeAPadStaysAnIntegerKernel() throws Exception {
+    // x → Conv → Relu → Pad → Conv → Relu → GlobalAveragePool → Flatten → Gemm: the explicit
+    // padding of a TensorFlow export runs in float between DQ and Q; the Q before it stays.
+    GraphProto g =
+        GraphProto.newBuilder()
+            .setName("padded")
+            .addInput(Tiny.value("x", TensorProto.DataType.FLOAT, "n", 3, 8, 8))
+            .addOutput(Tiny.value("y", TensorProto.DataType.FLOAT, "n", 4))
+            .addInitializer(floats("W1", Tiny.random(8 * 27, 1, 0.3f), 8, 3, 3, 3))
+            .addInitializer(floats("W2", Tiny.random(8 * 72, 2, 0.15f), 8, 8, 3, 3))
+            .addInitializer(floats("W3", Tiny.random(32, 3, 0.5f), 4, 8))
+            .addInitializer(Initializers.ofLongs("pads", new long[] {0, 0, 1, 1, 0, 0, 1, 1}))
+            .addNode(Tiny.node("Conv", "conv1", List.of("x", "W1"), List.of("c1"), ints("pads", 1)))
+            .addNode(Tiny.node("Relu", "relu1", List.of("c1"), List.of("r1")))
+            .addNode(Tiny.node("Pad", "pad", List.of("r1", "pads"), List.of("p")))
+            .addNode(Tiny.node("Conv", "conv2", List.of("p", "W2"), List.of("c2")))
+            .addNode(Tiny.node("Relu", "relu2", List.of("c2"), List.of("r2")))
+            .addNode(Tiny.node("GlobalAveragePool", "gap", List.of("r2"), List.of("g")))
+            .addNode(Tiny.node("Flatten", "flatten", List.of("g"), List.of("f")))
+            .addNode(
+                Tiny.node(
+                    "Gemm", "fc", List.of("f", "W3"), List.of("y"), Tiny.intAttr("transB", 1)))
+            .build();
+    OnnxModel m = OnnxModel.of(Tiny.model(g));
+    ModelProto q =
+        Compressor.quantizeStaticCpu(
+                m, StaticOptions.defaults(), Compressor.calibrate(m, batches(4, 800)))
+            .model()
+            .proto();
+    Map<String, Integer> ops = optimizedOps(q);
+    assertEquals(2, ops.getOrDefault("QLinearConv", 0), "ops: " + ops);
+    assertFalse(ops.containsKey("Conv") || ops.containsKey("FusedConv"), "ops: " + ops);
   }
 
   private Map<String, Integer> optimizedOps(ModelProto q) throws Exception {

@@ -3,9 +3,9 @@ package dev.infercost.cost;
 import dev.infercost.base.InfercostException;
 
 /**
- * The mixed-fleet linear program has no optimum: it is infeasible (the capacities cannot cover the
- * demand) or unbounded (a negative price on a variable without an upper bound), or the solver
- * failed. The message is one line naming the solver state and what to change.
+ * The fleet plan's linear relaxation found no optimum (the solver failed; with non-negative prices
+ * and unlimited cloud capacity the program is always feasible and bounded). The message is one line
+ * naming the solver state.
  */
 public class FleetPlanException extends InfercostException {
   private static final long serialVersionUID = 1L;

@@ -1,53 +1,56 @@
 package dev.infercost.cost;
 
 import dev.infercost.cost.internal.Checks;
-import java.util.Locale;
-import org.ojalgo.optimisation.Expression;
+import java.util.ArrayList;
+import java.util.List;
 import org.ojalgo.optimisation.ExpressionsBasedModel;
 import org.ojalgo.optimisation.Optimisation;
 import org.ojalgo.optimisation.Variable;
 
 /**
- * Splits a demand between owned (on-premises) capacity and cloud capacity at least cost, solving
- * the linear program of the product design with ojAlgo's {@link ExpressionsBasedModel}.
+ * Buy or rent: the mixed fleet that serves a demand profile at least cost, with owned machines
+ * (bought once, kept over the whole horizon) and cloud machines (reserved for the whole horizon, or
+ * rented on demand or on spot period by period).
  *
  * <h2>The program</h2>
  *
- * Variables (all continuous, >= 0):
- *
- * <ul>
- *   <li>{@code own} — inference rate served by owned machines, in inferences/s;
- *   <li>{@code cloud} — inference rate served by rented cloud machines, in inferences/s;
- *   <li>{@code energy} — electricity drawn, in kWh per hour (that is, average kW).
- * </ul>
+ * For periods t with length h_t hours and demand D_t inferences/s, over the horizon H = Σ h_t:
  *
  * <pre>
- * minimize   own·P_own + cloud·P_cloud + energy·P_kWh            (USD per hour)
- * subject to own + cloud &gt;= demand                               (inferences/s)
- *            own &lt;= ownCapacity                                   (inferences/s)
- *            cloud &lt;= cloudCapacity       (only when finite)      (inferences/s)
- *            energy = demand ÷ efficiency  (EnergyBasis.DEMAND, the design's formulation)
- *         or energy = own ÷ efficiency     (EnergyBasis.OWN)
+ * minimize   H·(N·F + R·P_res) + Σ_t h_t·(a_t·P_od + s_t·P_spot + x_t·e)        (USD)
+ * subject to x_t &lt;= N·T_own                    own machines serve at most their capacity
+ *            x_t + R·T + a_t·T + s_t·T_spot &gt;= D_t      every period's demand is served
+ *            s_t·T_spot &lt;= maxSpotShare·D_t    spot serves at most its share
+ *            N &lt;= maxOwnMachines
+ *            N, R, a_t, s_t whole machines &gt;= 0; x_t &gt;= 0 (inferences/s)
  * </pre>
  *
- * <p>Interpretation: {@code own} and {@code cloud} are inference-rate capacities bought by the
- * hour. {@code P_own} and {@code P_cloud} are the prices of one inference/s of capacity for one
- * hour, in USD per (inference/s)·h — a machine's hourly cost divided by its throughput at the
- * latency objective ({@link #usdPerQpsHour}). Capacity is treated as divisible (the LP relaxation
- * of buying whole machines; see {@link Capacity} for whole replicas). {@code efficiency} is in
- * inferences/s per kW of electrical draw (equivalently inferences per kJ), so {@code demand ÷
- * efficiency} is in kW, which over one hour is kWh. {@code P_kWh} is USD per kWh.
+ * where N owned machines cost F USD per machine-hour whether busy or idle (amortization and
+ * operations: {@link CostModel.OnPremHourly} less energy) and e = E ÷ T_own USD per (inference/s)·h
+ * of electricity (E the machine's energy cost per hour at full load: energy follows the load, idle
+ * draw is not billed); R reserved cloud machines cost P_res = P_od·(1 − reservedDiscount) every
+ * hour; a_t on-demand machines cost P_od; s_t spot machines cost P_spot = P_od·(1 − spotDiscount)
+ * and serve T_spot = T·(1 − spotCapacityLoss), the capacity lost to interruptions.
  *
- * <p>With {@link EnergyBasis#DEMAND} (the product design's constraint) the energy of serving the
- * whole demand is billed separately; it is fixed by the demand, so it adds to the cost but does not
- * change the split, and {@code P_own}/{@code P_cloud} should then exclude electricity. With {@link
- * EnergyBasis#OWN} only the owned machines' electricity is billed separately (cloud prices include
- * theirs), which makes owned capacity effectively cost {@code P_own + P_kWh ÷ efficiency}; use it
- * with a {@code P_own} that excludes energy ({@link CostModel.OnPremHourly} minus its energy part).
+ * <h2>Integrality</h2>
  *
- * <p>Prices may be negative (credits); a negative price on a variable without an upper bound makes
- * the program unbounded, which is reported as a {@link FleetPlanException}, as is infeasibility
- * (demand above own plus cloud capacity).
+ * Periods of equal demand are solved as one (their hours added): they get the same fleet. The
+ * program with whole machines is a mixed-integer program that ojAlgo's branch and bound does not
+ * solve in seconds at a week of hourly periods. It is solved in two parts instead:
+ *
+ * <ol>
+ *   <li>its <b>linear relaxation</b> (machines divisible) with ojAlgo's {@link
+ *       ExpressionsBasedModel}: a lower bound on any whole-machine plan, reported as {@link
+ *       Plan#relaxedUsd};
+ *   <li>the <b>whole-machine plan</b>: once N and R are fixed the periods are independent, and each
+ *       period's best whole a_t, s_t is found exactly (every spot count; for each, the cost is
+ *       convex piecewise linear in a_t, so the best whole a_t is the least feasible one or a
+ *       neighbour of the point where own machines stop serving). N and R are enumerated over every
+ *       value up to the peak's need when that is at most {@link #EXHAUSTIVE_LIMIT} (N, R, period,
+ *       spot count) evaluations ({@link Plan#exhaustive} true: the whole-machine optimum), else
+ *       over a window of ±{@link #WINDOW} around the relaxation's N and R ({@link Plan#exhaustive}
+ *       false: then {@link Plan#gapToRelaxation} bounds how far from optimal the plan can be).
+ * </ol>
  */
 public final class FleetPlanner {
   static {
@@ -58,198 +61,554 @@ public final class FleetPlanner {
     }
   }
 
+  /**
+   * The most (N, R, period, spot count) evaluations of an exhaustive whole-machine search (about a
+   * second).
+   */
+  public static final long EXHAUSTIVE_LIMIT = 20_000_000;
+
+  /** Half-width of the search window around the relaxation's N and R when not exhaustive. */
+  public static final int WINDOW = 6;
+
+  /** Relative slack under which a quotient counts as the whole number (as {@link Capacity}). */
+  private static final double SNAP = 1e-9;
+
   private FleetPlanner() {}
 
-  /** Which rate the energy variable follows; see the class comment. */
-  public enum EnergyBasis {
-    /** energy = demand ÷ efficiency (the product design's formulation). */
-    DEMAND,
-    /** energy = own ÷ efficiency: only owned machines' electricity is billed separately. */
-    OWN
+  /**
+   * The owned machine type.
+   *
+   * @param ownershipUsdPerHour F: amortization plus operations per machine-hour, paid busy or idle
+   *     (scales with the purchase price)
+   * @param energyUsdPerHour E: electricity per machine-hour at full load (scales with the price per
+   *     kWh); billed in proportion to the load
+   * @param throughputPerS T_own: inferences/s one machine serves (> 0)
+   * @param maxMachines how many can be owned (>= 0)
+   */
+  public record Own(
+      double ownershipUsdPerHour,
+      double energyUsdPerHour,
+      double throughputPerS,
+      long maxMachines) {
+    public Own {
+      Checks.nonNegative("ownershipUsdPerHour", ownershipUsdPerHour);
+      Checks.nonNegative("energyUsdPerHour", energyUsdPerHour);
+      Checks.positive("throughputPerS", throughputPerS);
+      if (maxMachines < 0) {
+        throw new IllegalArgumentException("maxMachines must be >= 0, got " + maxMachines);
+      }
+    }
+
+    /** USD per (inference/s)·h of electricity: E ÷ T_own. */
+    double energyPerQpsHour() {
+      return energyUsdPerHour / throughputPerS;
+    }
+  }
+
+  /**
+   * Spot terms.
+   *
+   * @param discount spot price = on-demand × (1 − discount), in [0, 1)
+   * @param capacityLoss share of a spot machine's throughput lost to interruptions, in [0, 1)
+   * @param maxShare largest share of a period's demand spot may serve, in [0, 1]
+   */
+  public record Spot(double discount, double capacityLoss, double maxShare) {
+    public Spot {
+      fraction("spot discount", discount, false);
+      fraction("spot capacity loss", capacityLoss, false);
+      fraction("spot share", maxShare, true);
+    }
+  }
+
+  /**
+   * The cloud machine type and how it can be bought.
+   *
+   * @param id its catalog id (for reports)
+   * @param onDemandUsdPerHour P_od: on-demand price per machine-hour (> 0)
+   * @param throughputPerS T: inferences/s one machine serves (> 0)
+   * @param spot spot terms, or null when spot is not used
+   * @param reservedDiscount reserved price = on-demand × (1 − discount), in [0, 1); null when
+   *     reserved machines are not used
+   */
+  public record Cloud(
+      String id,
+      double onDemandUsdPerHour,
+      double throughputPerS,
+      Spot spot,
+      Double reservedDiscount) {
+    public Cloud {
+      Checks.nonBlank("cloud id", id);
+      Checks.positive("onDemandUsdPerHour", onDemandUsdPerHour);
+      Checks.positive("throughputPerS", throughputPerS);
+      if (reservedDiscount != null) {
+        fraction("reserved discount", reservedDiscount, false);
+      }
+    }
+
+    double spotUsdPerHour() {
+      return onDemandUsdPerHour * (1 - spot.discount());
+    }
+
+    double spotThroughputPerS() {
+      return throughputPerS * (1 - spot.capacityLoss());
+    }
+
+    double reservedUsdPerHour() {
+      return onDemandUsdPerHour * (1 - reservedDiscount);
+    }
+  }
+
+  /**
+   * One period of the demand profile.
+   *
+   * @param label its name ({@code mon 09:00})
+   * @param hours its length in hours (> 0)
+   * @param demandQps the demand in inferences/s (>= 0)
+   */
+  public record Period(String label, double hours, double demandQps) {
+    public Period {
+      Checks.nonBlank("period label", label);
+      Checks.positive("hours", hours);
+      Checks.nonNegative("demandQps", demandQps);
+    }
   }
 
   /**
    * The program's data.
    *
-   * @param demandQps demand in inferences/s (>= 0)
-   * @param ownCapacityQps owned capacity in inferences/s (>= 0)
-   * @param cloudCapacityQps cloud capacity in inferences/s (> 0; {@code +∞} for no limit)
-   * @param ownUsdPerQpsHour P_own: USD per hour per inference/s of owned capacity
-   * @param cloudUsdPerQpsHour P_cloud: USD per hour per inference/s of cloud capacity
-   * @param usdPerKwh P_kWh: electricity price in USD per kWh
-   * @param qpsPerKw efficiency: inferences/s per kW of electrical draw (> 0)
-   * @param energyBasis which rate the energy follows
+   * @param periods the demand profile (at least one period)
+   * @param own the owned machine type
+   * @param cloud the cloud machine type
    */
-  public record Inputs(
-      double demandQps,
-      double ownCapacityQps,
-      double cloudCapacityQps,
-      double ownUsdPerQpsHour,
-      double cloudUsdPerQpsHour,
-      double usdPerKwh,
-      double qpsPerKw,
-      EnergyBasis energyBasis) {
-    public Inputs {
-      Checks.nonNegative("demandQps", demandQps);
-      Checks.nonNegative("ownCapacityQps", ownCapacityQps);
-      if (!(cloudCapacityQps >= 0) || Double.isNaN(cloudCapacityQps)) {
-        throw new IllegalArgumentException(
-            "cloudCapacityQps must be >= 0 (or +infinity), got " + cloudCapacityQps);
+  public record Problem(List<Period> periods, Own own, Cloud cloud) {
+    public Problem {
+      periods = List.copyOf(periods);
+      if (periods.isEmpty()) {
+        throw new IllegalArgumentException("a plan needs at least one period");
       }
-      Checks.finite("ownUsdPerQpsHour", ownUsdPerQpsHour);
-      Checks.finite("cloudUsdPerQpsHour", cloudUsdPerQpsHour);
-      Checks.finite("usdPerKwh", usdPerKwh);
-      Checks.positive("qpsPerKw", qpsPerKw);
-      if (energyBasis == null) {
-        throw new IllegalArgumentException("energyBasis is required");
+      if (own == null || cloud == null) {
+        throw new IllegalArgumentException("own and cloud are required");
       }
     }
 
-    /**
-     * The design's program: unlimited cloud capacity, energy following the demand.
-     *
-     * @see Inputs
-     */
-    public static Inputs of(
-        double demandQps,
-        double ownCapacityQps,
-        double ownUsdPerQpsHour,
-        double cloudUsdPerQpsHour,
-        double usdPerKwh,
-        double qpsPerKw) {
-      return new Inputs(
-          demandQps,
-          ownCapacityQps,
-          Double.POSITIVE_INFINITY,
-          ownUsdPerQpsHour,
-          cloudUsdPerQpsHour,
-          usdPerKwh,
-          qpsPerKw,
-          EnergyBasis.DEMAND);
+    /** Σ hours. */
+    public double hours() {
+      return periods.stream().mapToDouble(Period::hours).sum();
     }
 
-    /** These inputs with a cloud capacity limit in inferences/s. */
-    public Inputs withCloudCapacity(double qps) {
-      return new Inputs(
-          demandQps,
-          ownCapacityQps,
-          qps,
-          ownUsdPerQpsHour,
-          cloudUsdPerQpsHour,
-          usdPerKwh,
-          qpsPerKw,
-          energyBasis);
+    /** The largest demand, inferences/s. */
+    public double peakQps() {
+      return periods.stream().mapToDouble(Period::demandQps).max().orElse(0);
     }
 
-    /** These inputs with another energy basis. */
-    public Inputs withEnergyBasis(EnergyBasis basis) {
-      return new Inputs(
-          demandQps,
-          ownCapacityQps,
-          cloudCapacityQps,
-          ownUsdPerQpsHour,
-          cloudUsdPerQpsHour,
-          usdPerKwh,
-          qpsPerKw,
-          basis);
+    /** Σ demand × hours × 3600: the inferences served over the horizon. */
+    public double inferences() {
+      return periods.stream().mapToDouble(p -> p.demandQps() * p.hours() * 3600).sum();
+    }
+
+    /** The same problem with every demand, the electricity or the purchase price scaled. */
+    public Problem scaled(double demand, double electricity, double purchase) {
+      List<Period> ps = new ArrayList<>();
+      for (Period p : periods) {
+        ps.add(new Period(p.label(), p.hours(), p.demandQps() * demand));
+      }
+      Own o =
+          new Own(
+              own.ownershipUsdPerHour() * purchase,
+              own.energyUsdPerHour() * electricity,
+              own.throughputPerS(),
+              own.maxMachines());
+      return new Problem(ps, o, cloud);
     }
   }
 
   /**
-   * The optimal split.
+   * The fleet of one period.
    *
-   * @param ownQps inference rate served by owned capacity, inferences/s
-   * @param cloudQps inference rate served by cloud capacity, inferences/s
-   * @param energyKwhPerHour electricity billed separately, kWh per hour
-   * @param ownUsdPerHour own × P_own, USD/h
-   * @param cloudUsdPerHour cloud × P_cloud, USD/h
-   * @param energyUsdPerHour energy × P_kWh, USD/h
-   * @param totalUsdPerHour the objective, USD/h
-   * @param solverState ojAlgo's state for the solution ({@code OPTIMAL} or {@code DISTINCT})
+   * @param period the period
+   * @param own owned machines (the same in every period)
+   * @param reserved reserved cloud machines (the same in every period)
+   * @param onDemand on-demand cloud machines this period
+   * @param spot spot cloud machines this period
+   * @param ownServedQps inferences/s the owned machines serve
+   * @param capacityQps what the fleet can serve: own + reserved + on-demand + spot capacity
+   * @param usd this period's cost: its share of the owned and reserved machines, the rented ones
+   *     and the owned machines' electricity
+   */
+  public record PeriodPlan(
+      Period period,
+      long own,
+      long reserved,
+      long onDemand,
+      long spot,
+      double ownServedQps,
+      double capacityQps,
+      double usd) {}
+
+  /**
+   * The whole-machine plan.
+   *
+   * @param ownMachines N
+   * @param reservedMachines R
+   * @param periods the fleet of every period, in order
+   * @param ownershipUsd H·N·F
+   * @param energyUsd the owned machines' electricity
+   * @param reservedUsd H·R·P_res
+   * @param onDemandUsd Σ h_t·a_t·P_od
+   * @param spotUsd Σ h_t·s_t·P_spot
+   * @param totalUsd the sum, over the horizon
+   * @param usdPerMillion totalUsd ÷ inferences × 10⁶ (NaN without demand)
+   * @param relaxedUsd the linear relaxation's optimum: no whole-machine plan costs less
+   * @param relaxedOwnMachines the relaxation's (fractional) N
+   * @param gapToRelaxation (totalUsd − relaxedUsd) ÷ relaxedUsd (0 when both are 0)
+   * @param exhaustive true when every N and R up to the peak's need was tried (the whole-machine
+   *     optimum); false when a window around the relaxation was
    */
   public record Plan(
-      double ownQps,
-      double cloudQps,
-      double energyKwhPerHour,
-      double ownUsdPerHour,
-      double cloudUsdPerHour,
-      double energyUsdPerHour,
-      double totalUsdPerHour,
-      String solverState) {}
-
-  /**
-   * The price of one inference/s of capacity for one hour: {@code hourlyUsd ÷ throughputPerS}, in
-   * USD per (inference/s)·h — the P_own or P_cloud of a machine type.
-   */
-  public static double usdPerQpsHour(double hourlyUsd, double throughputPerS) {
-    Checks.finite("hourlyUsd", hourlyUsd);
-    Checks.positive("throughputPerS", throughputPerS);
-    return hourlyUsd / throughputPerS;
+      long ownMachines,
+      long reservedMachines,
+      List<PeriodPlan> periods,
+      double ownershipUsd,
+      double energyUsd,
+      double reservedUsd,
+      double onDemandUsd,
+      double spotUsd,
+      double totalUsd,
+      double usdPerMillion,
+      double relaxedUsd,
+      double relaxedOwnMachines,
+      double gapToRelaxation,
+      boolean exhaustive) {
+    public Plan {
+      periods = List.copyOf(periods);
+    }
   }
 
   /**
-   * Solves the program.
+   * The cheapest whole-machine fleet; see the class comment.
    *
-   * @throws FleetPlanException when it is infeasible, unbounded or the solver fails
+   * @throws FleetPlanException when the relaxation has no optimum (the solver failed)
    */
-  public static Plan plan(Inputs in) throws FleetPlanException {
-    ExpressionsBasedModel model = new ExpressionsBasedModel();
-    Variable own = model.addVariable("own").lower(0).weight(in.ownUsdPerQpsHour());
-    Variable cloud = model.addVariable("cloud").lower(0).weight(in.cloudUsdPerQpsHour());
-    Variable energy = model.addVariable("energy").lower(0).weight(in.usdPerKwh());
-
-    Expression demand = model.addExpression("demand").lower(in.demandQps());
-    demand.set(own, 1).set(cloud, 1);
-    model.addExpression("own_capacity").upper(in.ownCapacityQps()).set(own, 1);
-    if (Double.isFinite(in.cloudCapacityQps())) {
-      model.addExpression("cloud_capacity").upper(in.cloudCapacityQps()).set(cloud, 1);
+  public static Plan plan(Problem problem) throws FleetPlanException {
+    // Periods of equal demand get equal fleets: solve over one period per demand level, weighted
+    // by its hours, then lay the fleet out per period.
+    Problem levels = levels(problem);
+    Relaxation lp = relax(levels);
+    long nMax = Math.min(problem.own().maxMachines(), ceil(problem.peakQps(), problem.own()));
+    long rMax =
+        problem.cloud().reservedDiscount() == null
+            ? 0
+            : ceil(problem.peakQps() / problem.cloud().throughputPerS());
+    double work = (nMax + 1) * (double) (rMax + 1) * rentWork(levels);
+    boolean exhaustive = work <= EXHAUSTIVE_LIMIT;
+    long n0 = exhaustive ? 0 : Math.max(0, (long) Math.floor(lp.own()) - WINDOW);
+    long n1 = exhaustive ? nMax : Math.min(nMax, (long) Math.ceil(lp.own()) + WINDOW);
+    long r0 = exhaustive ? 0 : Math.max(0, (long) Math.floor(lp.reserved()) - WINDOW);
+    long r1 = exhaustive ? rMax : Math.min(rMax, (long) Math.ceil(lp.reserved()) + WINDOW);
+    double best = Double.POSITIVE_INFINITY;
+    long bestN = 0;
+    long bestR = 0;
+    for (long n = n0; n <= n1; n++) {
+      for (long r = r0; r <= r1; r++) {
+        double c = cost(levels, n, r);
+        if (better(c, best)) {
+          best = c;
+          bestN = n;
+          bestR = r;
+        }
+      }
     }
-    Expression energyDef = model.addExpression("energy_definition").level(0);
-    energyDef.set(energy, 1);
-    if (in.energyBasis() == EnergyBasis.DEMAND) {
-      energyDef.level(in.demandQps() / in.qpsPerKw());
-    } else {
-      energyDef.set(own, -1.0 / in.qpsPerKw());
-    }
-
-    Optimisation.Result r = model.minimise();
-    Optimisation.State state = r.getState();
-    if (!state.isOptimal()) {
-      throw failure(in, state);
-    }
-    double o = Math.max(0, r.doubleValue(0));
-    double c = Math.max(0, r.doubleValue(1));
-    double e = Math.max(0, r.doubleValue(2));
-    double ownUsd = o * in.ownUsdPerQpsHour();
-    double cloudUsd = c * in.cloudUsdPerQpsHour();
-    double energyUsd = e * in.usdPerKwh();
-    return new Plan(
-        o, c, e, ownUsd, cloudUsd, energyUsd, ownUsd + cloudUsd + energyUsd, state.name());
+    return planAt(problem, bestN, bestR, lp, exhaustive);
   }
 
-  private static FleetPlanException failure(Inputs in, Optimisation.State state) {
-    String s = state.name();
-    if (state == Optimisation.State.INFEASIBLE) {
-      return new FleetPlanException(
-          String.format(
-              Locale.ROOT,
-              "fleet plan: infeasible (solver state %s): demand %s inferences/s exceeds own"
-                  + " capacity %s plus cloud capacity %s; raise a capacity or lower the demand",
-              s,
-              Checks.fmt(in.demandQps()),
-              Checks.fmt(in.ownCapacityQps()),
-              Checks.fmt(in.cloudCapacityQps())),
-          s);
+  /** One period per distinct demand, its hours the sum of those periods' hours. */
+  static Problem levels(Problem problem) {
+    java.util.Map<Double, Double> hours = new java.util.LinkedHashMap<>();
+    for (Period p : problem.periods()) {
+      hours.merge(p.demandQps(), p.hours(), Double::sum);
     }
-    if (state == Optimisation.State.UNBOUNDED) {
-      return new FleetPlanException(
-          "fleet plan: unbounded (solver state "
-              + s
-              + "): a negative price on a variable without an upper bound lets the cost fall"
-              + " forever; make prices >= 0 or cap the cloud capacity",
-          s);
+    List<Period> out = new ArrayList<>();
+    hours.forEach((q, h) -> out.add(new Period("demand " + q, h, q)));
+    return new Problem(out, problem.own(), problem.cloud());
+  }
+
+  /** The spot counts {@link #rent} tries over all periods: the inner work of one (N, R). */
+  private static double rentWork(Problem problem) {
+    Cloud c = problem.cloud();
+    double work = 0;
+    for (Period p : problem.periods()) {
+      work +=
+          1
+              + (c.spot() == null
+                  ? 0
+                  : Math.ceil(c.spot().maxShare() * p.demandQps() / c.spotThroughputPerS()));
     }
-    return new FleetPlanException(
-        "fleet plan: the solver found no optimum (state " + s + "); check the inputs", s);
+    return work;
+  }
+
+  /**
+   * The cost of owning {@code n} and reserving {@code r} machines, each period's rented machines
+   * chosen at best (USD over the horizon).
+   */
+  public static double cost(Problem problem, long n, long r) {
+    double sum = fixedUsd(problem, n, r);
+    for (Period p : problem.periods()) {
+      sum += p.hours() * rent(problem, p, n, r).usdPerHour();
+    }
+    return sum;
+  }
+
+  /**
+   * The plan again with one input moved.
+   *
+   * @param parameter {@code electricity}, {@code demand} or {@code hardware price}
+   * @param changePercent how far it moved, percent
+   * @param ownMachines N at that input
+   * @param reservedMachines R at that input
+   * @param usdPerMillion cost per 1M inferences at that input
+   */
+  public record Shift(
+      String parameter,
+      double changePercent,
+      long ownMachines,
+      long reservedMachines,
+      double usdPerMillion) {}
+
+  /**
+   * The plan with the electricity price, every period's demand and the purchase price (amortization
+   * and operations) each moved by −{@code percent} and +{@code percent}, one at a time.
+   */
+  public static List<Shift> sensitivity(Problem problem, double percent) throws FleetPlanException {
+    List<Shift> out = new ArrayList<>();
+    for (String what : List.of("electricity", "demand", "hardware price")) {
+      for (double sign : new double[] {-1, 1}) {
+        double f = 1 + sign * percent / 100;
+        Problem moved =
+            problem.scaled(
+                what.equals("demand") ? f : 1,
+                what.equals("electricity") ? f : 1,
+                what.equals("hardware price") ? f : 1);
+        Plan p = plan(moved);
+        out.add(
+            new Shift(
+                what, sign * percent, p.ownMachines(), p.reservedMachines(), p.usdPerMillion()));
+      }
+    }
+    return out;
+  }
+
+  /**
+   * The utilization above which an owned machine costs less than renting the same capacity on
+   * demand, paid only for what is used: {@code F ÷ (T_own·P_od ÷ T − E)}; empty when owning never
+   * breaks even (the break-even lies above 100 %, or renting a machine's worth costs no more than
+   * its electricity).
+   */
+  public static java.util.OptionalDouble breakEvenUtilization(Own own, Cloud cloud) {
+    return breakEven(own, cloud.onDemandUsdPerHour() / cloud.throughputPerS());
+  }
+
+  /**
+   * As {@link #breakEvenUtilization} against spot at its price and usable capacity; empty without
+   * spot or when owning never breaks even.
+   */
+  public static java.util.OptionalDouble breakEvenUtilizationSpot(Own own, Cloud cloud) {
+    if (cloud.spot() == null) {
+      return java.util.OptionalDouble.empty();
+    }
+    return breakEven(own, cloud.spotUsdPerHour() / cloud.spotThroughputPerS());
+  }
+
+  private static java.util.OptionalDouble breakEven(Own own, double rentPerQpsHour) {
+    double margin = own.throughputPerS() * rentPerQpsHour - own.energyUsdPerHour();
+    double u = own.ownershipUsdPerHour() / margin;
+    if (!(margin > 0) || u > 1) {
+      return java.util.OptionalDouble.empty();
+    }
+    return java.util.OptionalDouble.of(u);
+  }
+
+  private static Plan planAt(Problem problem, long n, long r, Relaxation lp, boolean exhaustive) {
+    List<PeriodPlan> out = new ArrayList<>();
+    double energy = 0;
+    double onDemand = 0;
+    double spot = 0;
+    Cloud c = problem.cloud();
+    double share = fixedUsd(problem, n, r) / problem.hours();
+    for (Period p : problem.periods()) {
+      Rented x = rent(problem, p, n, r);
+      double capacity =
+          n * problem.own().throughputPerS()
+              + (r + x.onDemand()) * c.throughputPerS()
+              + (x.spot() == 0 ? 0 : x.spot() * c.spotThroughputPerS());
+      PeriodPlan pp =
+          new PeriodPlan(
+              p,
+              n,
+              r,
+              x.onDemand(),
+              x.spot(),
+              x.ownServedQps(),
+              capacity,
+              p.hours() * (share + x.usdPerHour()));
+      out.add(pp);
+      energy += p.hours() * pp.ownServedQps() * problem.own().energyPerQpsHour();
+      onDemand += p.hours() * pp.onDemand() * c.onDemandUsdPerHour();
+      spot += pp.spot() == 0 ? 0 : p.hours() * pp.spot() * c.spotUsdPerHour();
+    }
+    double h = problem.hours();
+    double ownership = h * n * problem.own().ownershipUsdPerHour();
+    double reserved = r == 0 ? 0 : h * r * c.reservedUsdPerHour();
+    double total = ownership + reserved + energy + onDemand + spot;
+    double inferences = problem.inferences();
+    double gap =
+        lp.usd() > 0 ? (total - lp.usd()) / lp.usd() : (total > 0 ? Double.POSITIVE_INFINITY : 0);
+    return new Plan(
+        n,
+        r,
+        out,
+        ownership,
+        energy,
+        reserved,
+        onDemand,
+        spot,
+        total,
+        inferences > 0 ? total / inferences * 1e6 : Double.NaN,
+        lp.usd(),
+        lp.own(),
+        gap,
+        exhaustive);
+  }
+
+  private static double fixedUsd(Problem problem, long n, long r) {
+    double res = r == 0 ? 0 : r * problem.cloud().reservedUsdPerHour();
+    return problem.hours() * (n * problem.own().ownershipUsdPerHour() + res);
+  }
+
+  /**
+   * One period's rented machines given N and R, what the owned machines serve, and the hourly cost
+   * of both (rent plus the owned machines' electricity).
+   */
+  record Rented(long onDemand, long spot, double ownServedQps, double usdPerHour) {}
+
+  /** The best rented machines of one period given N and R; see the class comment. */
+  static Rented rent(Problem problem, Period p, long n, long r) {
+    Own own = problem.own();
+    Cloud c = problem.cloud();
+    double t = c.throughputPerS();
+    double e = own.energyPerQpsHour();
+    double ownCap = n * own.throughputPerS();
+    double rest = Math.max(0, p.demandQps() - r * t);
+    long sMax = 0;
+    double tSpot = 0;
+    double pSpot = 0;
+    if (c.spot() != null && c.spot().maxShare() > 0) {
+      tSpot = c.spotThroughputPerS();
+      pSpot = c.spotUsdPerHour();
+      sMax = Math.min(floor(c.spot().maxShare() * p.demandQps() / tSpot), ceil(rest / tSpot));
+    }
+    double bestHourly = Double.POSITIVE_INFINITY;
+    long bestA = 0;
+    long bestS = 0;
+    for (long s = 0; s <= sMax; s++) {
+      double rem = rest - s * tSpot;
+      long aMin = Math.max(0, ceil((rem - ownCap) / t));
+      long kinkLo = rem <= 0 ? 0 : (long) Math.floor(rem / t);
+      long kinkHi = rem <= 0 ? 0 : ceil(rem / t);
+      for (long a : new long[] {aMin, Math.max(aMin, kinkLo), Math.max(aMin, kinkHi)}) {
+        double hourly = a * c.onDemandUsdPerHour() + s * pSpot + e * Math.max(0, rem - a * t);
+        if (better(hourly, bestHourly)) {
+          bestHourly = hourly;
+          bestA = a;
+          bestS = s;
+        }
+      }
+    }
+    return new Rented(bestA, bestS, Math.max(0, rest - bestA * t - bestS * tSpot), bestHourly);
+  }
+
+  /** The linear relaxation's optimum (USD), N and R. */
+  record Relaxation(double usd, double own, double reserved) {}
+
+  static Relaxation relax(Problem problem) throws FleetPlanException {
+    Own o = problem.own();
+    Cloud c = problem.cloud();
+    double h = problem.hours();
+    ExpressionsBasedModel model = new ExpressionsBasedModel();
+    Variable n =
+        model
+            .addVariable("own")
+            .lower(0)
+            .upper(o.maxMachines())
+            .weight(h * o.ownershipUsdPerHour());
+    Variable r = null;
+    if (c.reservedDiscount() != null) {
+      r = model.addVariable("reserved").lower(0).weight(h * c.reservedUsdPerHour());
+    }
+    int i = 0;
+    for (Period p : problem.periods()) {
+      Variable a = model.addVariable("a" + i).lower(0).weight(p.hours() * c.onDemandUsdPerHour());
+      Variable x = model.addVariable("x" + i).lower(0).weight(p.hours() * o.energyPerQpsHour());
+      model.addExpression("own" + i).upper(0).set(x, 1).set(n, -o.throughputPerS());
+      var demand = model.addExpression("demand" + i).lower(p.demandQps());
+      demand.set(x, 1).set(a, c.throughputPerS());
+      if (r != null) {
+        demand.set(r, c.throughputPerS());
+      }
+      if (c.spot() != null && c.spot().maxShare() > 0) {
+        Variable s = model.addVariable("s" + i).lower(0).weight(p.hours() * c.spotUsdPerHour());
+        demand.set(s, c.spotThroughputPerS());
+        model
+            .addExpression("spot" + i)
+            .upper(c.spot().maxShare() * p.demandQps())
+            .set(s, c.spotThroughputPerS());
+      }
+      i++;
+    }
+    Optimisation.Result res = model.minimise();
+    if (!res.getState().isOptimal()) {
+      throw new FleetPlanException(
+          "fleet plan: the linear relaxation found no optimum (solver state "
+              + res.getState().name()
+              + "); check the demand and prices",
+          res.getState().name());
+    }
+    // Variables are indexed in the order they were added: own, then reserved when present.
+    return new Relaxation(
+        Math.max(0, res.getValue()),
+        Math.max(0, res.doubleValue(0)),
+        r == null ? 0 : Math.max(0, res.doubleValue(1)));
+  }
+
+  /** Whether {@code c} is cheaper than {@code best} by more than rounding (ties keep the first). */
+  private static boolean better(double c, double best) {
+    return Double.isInfinite(best) ? c < best : c < best - 1e-12 * Math.abs(best);
+  }
+
+  private static long ceil(double peak, Own own) {
+    return ceil(peak / own.throughputPerS());
+  }
+
+  /** ⌈q⌉ with quotients within {@link #SNAP} of a whole number taken as that number. */
+  static long ceil(double q) {
+    double w = Math.rint(q);
+    if (Math.abs(q - w) <= SNAP * Math.max(1, Math.abs(w))) {
+      return (long) w;
+    }
+    return (long) Math.ceil(q);
+  }
+
+  private static long floor(double q) {
+    double w = Math.rint(q);
+    if (Math.abs(q - w) <= SNAP * Math.max(1, Math.abs(w))) {
+      return (long) w;
+    }
+    return (long) Math.floor(q);
+  }
+
+  private static void fraction(String what, double v, boolean closed) {
+    if (!(v >= 0 && (closed ? v <= 1 : v < 1))) {
+      throw new IllegalArgumentException(
+          what + " must be in [0, 1" + (closed ? "]" : ")") + ", got " + Checks.fmt(v));
+    }
   }
 }

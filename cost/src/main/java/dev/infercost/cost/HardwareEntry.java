@@ -1,5 +1,6 @@
 package dev.infercost.cost;
 
+import com.fasterxml.jackson.annotation.JsonValue;
 import dev.infercost.cost.internal.Checks;
 import java.util.List;
 import java.util.Locale;
@@ -133,20 +134,26 @@ public record HardwareEntry(
    * @param allCoreGhz sustained all-core clock in GHz
    * @param fp32GflopsPerCore fp32 peak per physical core in GFLOP/s (GHz × FMA units × fp32 lanes ×
    *     2)
-   * @param int8DotIsa the int8 dot-product instructions ({@code AVX-512 VNNI}, {@code SDOT}, or
-   *     {@code none})
+   * @param int8Isa the best int8 instructions every host of this type has (an entry whose hosts
+   *     differ gives the weakest), or null where not found
+   * @param int8Factor int8 throughput ÷ fp32 throughput of the same model on this CPU (ONNX Runtime
+   *     integer kernels vs fp32 kernels), with its source; null where not measured or derived
    * @param simd the vector units, free text
    * @param source where these facts come from
+   * @param match how a measuring host is recognised as this entry's CPU, or null (never matched
+   *     automatically)
    */
   public record Cpu(
       String family,
       Integer vcpusPerCore,
       Double allCoreGhz,
       Double fp32GflopsPerCore,
-      String int8DotIsa,
+      Int8Isa int8Isa,
+      Sourced int8Factor,
       String simd,
-      String source) {
-    static final Cpu UNKNOWN = new Cpu(null, null, null, null, null, null, null);
+      String source,
+      Match match) {
+    static final Cpu UNKNOWN = new Cpu(null, null, null, null, null, null, null, null, null);
 
     public Cpu {
       if (vcpusPerCore != null && vcpusPerCore < 1) {
@@ -154,24 +161,145 @@ public record HardwareEntry(
       }
       Checks.positiveOrNull("cpu.allCoreGhz", allCoreGhz);
       Checks.positiveOrNull("cpu.fp32GflopsPerCore", fp32GflopsPerCore);
+      if (int8Factor != null) {
+        Checks.positive("cpu.int8Factor.value", int8Factor.value());
+      }
     }
 
     /**
      * Whether int8 kernels may use full 8-bit weights here: the CPU multiplies int8 pairs with
-     * 32-bit accumulation (AVX-512 VNNI, AVX-VNNI, AMX, Arm SDOT). Without such instructions x86
-     * kernels pair products into 16-bit sums that saturate (vpmaddubsw), so weights must stay
-     * within 7 bits. An entry whose VNNI is not on every host it may run on ("not on ... hosts")
-     * counts as without, and so does an unknown ISA.
+     * 32-bit accumulation (VNNI, AMX, Arm SDOT/I8MM). Without such instructions x86 kernels pair
+     * products into 16-bit sums that saturate (vpmaddubsw), so weights must stay within 7 bits. An
+     * unknown ISA counts as without.
      */
     public boolean int8FullRange() {
-      if (int8DotIsa == null) {
+      return int8Isa != null && int8Isa.fullRange();
+    }
+  }
+
+  /**
+   * The instructions int8 kernels use on a CPU, weakest first within each architecture. Instruction
+   * sets without a 32-bit-accumulating int8 dot product saturate on full-range weights ({@link
+   * #fullRange()} false).
+   */
+  public enum Int8Isa {
+    /** x86 AVX2 without VNNI: {@code vpmaddubsw} pairs into saturating 16-bit sums. */
+    AVX2("avx2", false),
+    /** x86 AVX-512BW without VNNI (Skylake-SP): {@code vpmaddubsw} at 512 bits, saturating. */
+    AVX512BW("avx512bw", false),
+    /** x86 AVX-VNNI (256-bit {@code vpdpbusd}, Alder Lake and later clients). */
+    AVX_VNNI("avx-vnni", true),
+    /** x86 AVX-512 VNNI ({@code vpdpbusd}; Cascade Lake, Ice Lake, Zen 4 and later). */
+    AVX512_VNNI("avx512-vnni", true),
+    /** x86 AMX tiles (Sapphire Rapids and later), besides AVX-512 VNNI. */
+    AMX("amx", true),
+    /** Arm dot product {@code SDOT}/{@code UDOT} (Neoverse N1, Graviton2 and later). */
+    ARM_SDOT("arm-sdot", true),
+    /** Arm int8 matrix multiply {@code SMMLA} (Neoverse V1, Graviton3 and later), besides SDOT. */
+    ARM_I8MM("arm-i8mm", true);
+
+    private final String label;
+    private final boolean fullRange;
+
+    Int8Isa(String label, boolean fullRange) {
+      this.label = label;
+      this.fullRange = fullRange;
+    }
+
+    /** The name catalog files and reports (JSON included) use: {@code avx512-vnni}. */
+    @JsonValue
+    public String label() {
+      return label;
+    }
+
+    /** Whether full 8-bit weights are multiplied without saturating. */
+    public boolean fullRange() {
+      return fullRange;
+    }
+
+    /** The ISA named {@code label}, or empty. */
+    public static java.util.Optional<Int8Isa> parse(String label) {
+      for (Int8Isa i : values()) {
+        if (i.label.equals(label)) {
+          return java.util.Optional.of(i);
+        }
+      }
+      return java.util.Optional.empty();
+    }
+
+    /**
+     * The best int8 ISA among CPU {@code flags} as {@code /proc/cpuinfo} spells them ({@code
+     * amx_int8}, {@code avx512_vnni}, {@code avx_vnni}, {@code avx512bw}, {@code avx2}; Arm {@code
+     * i8mm}, {@code asimddp}), or empty when none of them is there.
+     */
+    public static java.util.Optional<Int8Isa> fromFlags(java.util.Collection<String> flags) {
+      String[][] order = {
+        {"amx_int8", "AMX"},
+        {"avx512_vnni", "AVX512_VNNI"},
+        {"avx_vnni", "AVX_VNNI"},
+        {"avx512bw", "AVX512BW"},
+        {"avx2", "AVX2"},
+        {"i8mm", "ARM_I8MM"},
+        {"asimddp", "ARM_SDOT"}
+      };
+      for (String[] o : order) {
+        if (flags.contains(o[0])) {
+          return java.util.Optional.of(valueOf(o[1]));
+        }
+      }
+      return java.util.Optional.empty();
+    }
+
+    @Override
+    public String toString() {
+      return label;
+    }
+  }
+
+  /**
+   * What a measuring host's CPU must report to be this entry's CPU (every given part must hold). On
+   * x86 the numbers are {@code /proc/cpuinfo}'s {@code cpu family} and {@code model}; on Arm its
+   * {@code CPU implementer} and {@code CPU part} (see {@link HostCpu}).
+   *
+   * @param cpuFamily the family number ({@code 25} for AMD Zen 3 and Zen 4, {@code 6} for Intel
+   *     Core/Xeon), or null for any
+   * @param cpuModels the model numbers, or empty for any model of the family
+   * @param modelName a regular expression found (case-insensitively) in the model name, or null
+   */
+  public record Match(Integer cpuFamily, List<Integer> cpuModels, String modelName) {
+    public Match {
+      cpuModels = List.copyOf(cpuModels == null ? List.of() : cpuModels);
+      if (cpuFamily == null && cpuModels.isEmpty() && modelName == null) {
+        throw new IllegalArgumentException(
+            "cpu.match needs cpuFamily, cpuModels or modelName (an empty match would take any CPU)");
+      }
+      if (!cpuModels.isEmpty() && cpuFamily == null) {
+        throw new IllegalArgumentException("cpu.match.cpuModels needs cpu.match.cpuFamily");
+      }
+      if (modelName != null) {
+        try {
+          java.util.regex.Pattern.compile(modelName);
+        } catch (java.util.regex.PatternSyntaxException e) {
+          throw new IllegalArgumentException(
+              "cpu.match.modelName is not a regular expression: " + e.getDescription());
+        }
+      }
+    }
+
+    /** Whether a CPU with these family and model numbers and this model name is this one. */
+    public boolean matches(Integer family, Integer model, String name) {
+      if (cpuFamily != null && !cpuFamily.equals(family)) {
         return false;
       }
-      String isa = int8DotIsa.toLowerCase(java.util.Locale.ROOT);
-      if (isa.startsWith("none") || isa.contains("not on")) {
+      if (!cpuModels.isEmpty() && !cpuModels.contains(model)) {
         return false;
       }
-      return isa.contains("vnni") || isa.contains("amx") || isa.contains("sdot");
+      return modelName == null
+          || name != null
+              && java.util.regex.Pattern.compile(
+                      modelName, java.util.regex.Pattern.CASE_INSENSITIVE)
+                  .matcher(name)
+                  .find();
     }
   }
 

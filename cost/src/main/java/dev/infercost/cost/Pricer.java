@@ -7,11 +7,13 @@ import java.util.Optional;
 
 /**
  * Turns throughput measured on this host into cost per 1M inferences on catalog hardware: {@code
- * measured} on the entry this host is (named, or matched by vendor, vCPUs and vector ISA) when
- * every one of its vCPUs was busy, {@code estimated} elsewhere — CPUs by {@link Projection#cpu}
- * (per-core peak, core scaling and SMT gain fitted to the 1-thread measurement and the one with
- * every vCPU busy), GPUs by {@link Projection#gpuServed} (roofline at the variant's precision plus
- * launch overhead). Immutable; plain Java.
+ * measured} on the entry this host is (named, or {@link #matchHost matched} by CPU family, model
+ * and int8 ISA) when every one of its vCPUs was busy, {@code estimated} elsewhere — CPUs by {@link
+ * Projection#cpu} (per-core peak, core scaling and SMT gain fitted to the 1-thread measurement and
+ * the one with every vCPU busy, or {@link #withScaling calibrated}; int8 variants also by the
+ * target's int8 factor over the host's), GPUs by {@link Projection#gpuServed} (roofline at the
+ * variant's precision plus launch overhead). A host that matches no entry is {@link #HOST}: it has
+ * no price, so its own measurements are not priced. Immutable; plain Java.
  */
 public final class Pricer {
   private final Catalog catalog;
@@ -20,6 +22,11 @@ public final class Pricer {
   private final HostCpu hostCpu;
   private final HostPeak hostPeak;
   private final int threads;
+  private final Projection.Scaling scaling;
+  private final Optional<HardwareEntry.Sourced> hostInt8Factor;
+
+  /** The name of a measuring host that matches no catalog entry. */
+  public static final String HOST = "host";
 
   /**
    * This host's CPU for projections.
@@ -36,13 +43,16 @@ public final class Pricer {
       List<HardwareEntry> targets,
       Optional<HardwareEntry> host,
       HostCpu hostCpu,
-      int threads) {
+      int threads,
+      Projection.Scaling scaling) {
     this.catalog = catalog;
     this.targets = List.copyOf(targets);
     this.host = host;
     this.hostCpu = hostCpu;
     this.threads = threads;
+    this.scaling = scaling;
     this.hostPeak = peak(host, hostCpu);
+    this.hostInt8Factor = hostInt8Factor(catalog, host, hostCpu);
   }
 
   /**
@@ -66,12 +76,20 @@ public final class Pricer {
         measuredOn.isPresent()
             ? Optional.of(catalog.require(measuredOn.get()))
             : matchHost(catalog, hostCpu);
-    return new Pricer(catalog, resolve(catalog, hardware), host, hostCpu, threads);
+    return new Pricer(catalog, resolve(catalog, hardware), host, hostCpu, threads, null);
   }
 
   /** The same catalog, host and threads, pricing on other hardware. */
   public Pricer withTargets(List<String> hardware) throws CatalogException {
-    return new Pricer(catalog, resolve(catalog, hardware), host, hostCpu, threads);
+    return new Pricer(catalog, resolve(catalog, hardware), host, hostCpu, threads, scaling);
+  }
+
+  /**
+   * The same pricing, with every CPU projection using {@code calibrated} serial fraction and SMT
+   * gain instead of the ones fitted per variant (see {@link ProjectionCheck}).
+   */
+  public Pricer withScaling(Projection.Scaling calibrated) {
+    return new Pricer(catalog, targets, host, hostCpu, threads, calibrated);
   }
 
   private static List<HardwareEntry> resolve(Catalog c, List<String> hardware)
@@ -96,36 +114,82 @@ public final class Pricer {
     return host;
   }
 
+  /** The id this host's measurements go by: its catalog entry's, else {@link #HOST}. */
+  public String hostId() {
+    return host.map(HardwareEntry::id).orElse(HOST);
+  }
+
   /**
-   * The unique CPU entry with this host's vCPU count, CPU vendor and AVX-512 presence, or empty
-   * when none or several fit (then name it explicitly).
+   * The one CPU entry whose {@code cpu.match} fits {@code h} (family and model numbers, model
+   * name), whose {@code vcpus} equal its logical CPUs and whose {@code int8Isa} it has (at least);
+   * empty when none or several fit (then name the entry, or price the host as {@link #HOST}). This
+   * is the only matching rule: this host and measurement files from other machines go through it.
    */
   public static Optional<HardwareEntry> matchHost(Catalog c, HostCpu h) {
-    String vendor = h.vendor();
-    boolean avx512 = h.avx512();
     List<HardwareEntry> fits = new ArrayList<>();
     for (HardwareEntry e : c.entries()) {
-      if (e.kind() != HardwareEntry.Kind.CPU
-          || e.vcpus() == null
-          || e.vcpus() != h.logicalCores()
-          || e.cpu().family() == null) {
-        continue;
-      }
-      String fam = e.cpu().family().toLowerCase(Locale.ROOT);
-      String simd =
-          String.valueOf(e.cpu().simd()).toLowerCase(Locale.ROOT)
-              + " "
-              + String.valueOf(e.cpu().int8DotIsa()).toLowerCase(Locale.ROOT);
-      boolean vendorOk =
-          vendor.equals("arm")
-              ? fam.contains("graviton") || fam.contains("neoverse") || fam.contains("ampere")
-              : fam.contains(vendor);
-      boolean entryAvx512 = simd.contains("avx-512") && !simd.contains("no avx-512");
-      if (vendorOk && e.cpu().simd() != null && entryAvx512 == avx512) {
+      HardwareEntry.Match m = e.cpu().match();
+      if (e.kind() == HardwareEntry.Kind.CPU
+          && m != null
+          && e.vcpus() != null
+          && e.vcpus() == h.logicalCores()
+          && m.matches(h.cpuFamily().orElse(null), h.cpuModel().orElse(null), h.model())
+          && hasIsa(h, e.cpu().int8Isa())) {
         fits.add(e);
       }
     }
     return fits.size() == 1 ? Optional.of(fits.get(0)) : Optional.empty();
+  }
+
+  /** Whether {@code h} has at least {@code required} (the same architecture, not weaker). */
+  private static boolean hasIsa(HostCpu h, HardwareEntry.Int8Isa required) {
+    if (required == null) {
+      return true;
+    }
+    Optional<HardwareEntry.Int8Isa> own = h.int8Isa();
+    return own.isPresent()
+        && arm(own.get()) == arm(required)
+        && own.get().ordinal() >= required.ordinal();
+  }
+
+  private static boolean arm(HardwareEntry.Int8Isa i) {
+    return i == HardwareEntry.Int8Isa.ARM_SDOT || i == HardwareEntry.Int8Isa.ARM_I8MM;
+  }
+
+  /**
+   * This host's int8 factor: its entry's, else the one every catalog CPU entry with the host's int8
+   * ISA agrees on (empty when they differ or none has one).
+   */
+  private static Optional<HardwareEntry.Sourced> hostInt8Factor(
+      Catalog c, Optional<HardwareEntry> host, HostCpu cpu) {
+    if (host.isPresent()) {
+      return Optional.ofNullable(host.get().cpu().int8Factor())
+          .map(f -> new HardwareEntry.Sourced(f.value(), host.get().id() + " catalog figure"));
+    }
+    Optional<HardwareEntry.Int8Isa> isa = cpu.int8Isa();
+    if (isa.isEmpty()) {
+      return Optional.empty();
+    }
+    List<HardwareEntry> same =
+        c.entries().stream()
+            .filter(
+                e ->
+                    e.kind() == HardwareEntry.Kind.CPU
+                        && e.cpu().int8Isa() == isa.get()
+                        && e.cpu().int8Factor() != null)
+            .toList();
+    if (same.isEmpty()
+        || same.stream().map(e -> e.cpu().int8Factor().value()).distinct().count() > 1) {
+      return Optional.empty();
+    }
+    return Optional.of(
+        new HardwareEntry.Sourced(
+            same.get(0).cpu().int8Factor().value(),
+            "the figure of the catalog's "
+                + isa.get().label()
+                + " entries ("
+                + String.join(", ", same.stream().map(HardwareEntry::id).toList())
+                + ")"));
   }
 
   private static HostPeak peak(Optional<HardwareEntry> host, HostCpu cpu) {
@@ -149,8 +213,16 @@ public final class Pricer {
    * @param throughput inferences/s on that hardware, measured or estimated, with its provenance
    * @param costPerMillionUsd USD per 1M inferences at full utilization
    * @param scale projected throughput ÷ measured throughput (1 when measured)
+   * @param callSpeedup how much faster one single-thread call runs there than here: the per-core
+   *     peak ratio, times the int8 factor ratio for int8 variants (1 when measured; for GPUs equal
+   *     to {@code scale})
    */
-  public record Priced(String hardware, Figure throughput, double costPerMillionUsd, double scale) {
+  public record Priced(
+      String hardware,
+      Figure throughput,
+      double costPerMillionUsd,
+      double scale,
+      double callSpeedup) {
     /** Whether the throughput was projected rather than measured. */
     public boolean estimated() {
       return throughput.estimated();
@@ -201,6 +273,7 @@ public final class Pricer {
       double hourly = CostModel.hourlyUsd(t);
       try {
         Figure f;
+        double call;
         boolean cpu = t.kind() == HardwareEntry.Kind.CPU;
         if (!variant.runsOn(t.kind())) {
           note(
@@ -222,17 +295,36 @@ public final class Pricer {
                       + (oneFaster
                           ? ", at 1 thread (faster than " + operatingPoint + ")"
                           : ", " + operatingPoint));
+          call = 1;
         } else if (cpu) {
-          f = projectCpu(t, measured, oneThread, operatingPoint);
+          Optional<String> refused = int8Refusal(variant, t);
+          if (refused.isPresent()) {
+            note(notes, refused.get());
+            continue;
+          }
+          // Scaled as at the host's own precision, then by the int8 factors for int8 variants.
+          Figure scaled = projectCpu(t, measured, oneThread, operatingPoint);
+          Int8Ratio r = int8Ratio(variant, t);
+          f =
+              Figure.estimated(
+                  scaled.value() * r.ratio(),
+                  scaled.unit(),
+                  scaled.provenance().detail() + r.why());
+          call = perCore(t) * r.ratio();
         } else if (graph.isEmpty()) {
           note(notes, t.id() + ": FLOPs unknown (give shapes)");
           continue;
         } else {
           f = Projection.gpuServed(graph.get(), t, variant.gpuPrecision());
+          call = f.value() / measured;
         }
         out.add(
             new Priced(
-                t.id(), f, CostModel.costPerMillion(hourly, f.value()), f.value() / measured));
+                t.id(),
+                f,
+                CostModel.costPerMillion(hourly, f.value()),
+                f.value() / measured,
+                call));
       } catch (CatalogException | IllegalArgumentException e) {
         note(notes, t.id() + ": not priced: " + e.getMessage());
       }
@@ -263,7 +355,7 @@ public final class Pricer {
       HardwareEntry t, double measured, double oneThread, String operatingPoint)
       throws CatalogException {
     HostPeak h = hostPeak;
-    String name = host.map(HardwareEntry::id).orElse(hostCpu.label());
+    String name = host.map(HardwareEntry::id).orElse(HOST + " = " + hostCpu.label());
     if (threads > 1) {
       name += " (" + threads + " vCPUs busy as " + operatingPoint + ")";
     }
@@ -285,11 +377,25 @@ public final class Pricer {
           new Projection.CpuHost(
               name, h.perCore().value(), h.cores(), h.vcpusPerCore(), oneThread, threads, measured);
     }
+    if (scaling != null) {
+      cpuHost = cpuHost.calibratedBy(scaling);
+    }
     Figure f = Projection.cpu(cpuHost, t);
     return Figure.estimated(
         f.value(),
         f.unit(),
         f.provenance().detail() + "; host peak " + h.perCore().provenance().detail());
+  }
+
+  /**
+   * A measurement on this host with {@code busyVcpus} vCPUs busy, next to the same variant's
+   * 1-thread throughput, for {@link ProjectionCheck}: this host's cores and SMT threads as its CPU
+   * projections count them.
+   */
+  public Projection.ScalingSample sample(
+      String label, boolean streams, double oneThread, int busyVcpus, double measured) {
+    return new Projection.ScalingSample(
+        label, streams, hostPeak.cores(), hostPeak.vcpusPerCore(), oneThread, busyVcpus, measured);
   }
 
   /** Whether catalog entry {@code hardware} is a CPU machine. */
@@ -298,14 +404,88 @@ public final class Pricer {
   }
 
   /**
-   * How much faster one single-thread call runs on CPU entry {@code hardware} than on this host:
-   * the ratio of per-core peaks (1 for this host's own entry or an entry without a per-core peak).
+   * The per-core peak ratio of CPU entry {@code t} over this host (1 for this host's own entry or
+   * an entry without a per-core peak).
    */
-  public double perCoreSpeedup(String hardware) {
-    HardwareEntry t = catalog.find(hardware).orElseThrow();
+  private double perCore(HardwareEntry t) {
     if (host.map(h -> h.id().equals(t.id())).orElse(false) || t.cpu().fp32GflopsPerCore() == null) {
       return 1;
     }
     return t.cpu().fp32GflopsPerCore() / hostPeak.perCore().value();
+  }
+
+  /**
+   * Why an int8 variant is not priced on CPU entry {@code t}: its 8-bit weights would saturate
+   * there, or the int8 factors to project it are unknown; empty when it is priced.
+   */
+  private Optional<String> int8Refusal(Deployable variant, HardwareEntry t) {
+    if (!variant.cpuInt8()) {
+      return Optional.empty();
+    }
+    if (variant.int8FullRange() && !t.cpu().int8FullRange()) {
+      return Optional.of(
+          t.id()
+              + ": "
+              + variant.label()
+              + " has full-range (8-bit) int8 weights, which saturate on "
+              + isa(t.cpu().int8Isa())
+              + " (no 32-bit int8 dot product); build it with 7-bit weights (compress --target "
+              + t.id()
+              + ") to price it there");
+    }
+    if (int8Ratio(variant, t) == null) {
+      return Optional.of(
+          t.id()
+              + ": "
+              + variant.label()
+              + " not projected: int8 factor unknown for "
+              + (t.cpu().int8Factor() == null
+                  ? t.id() + " (" + isa(t.cpu().int8Isa()) + ")"
+                  : "this host ("
+                      + hostCpu.int8Isa().map(i -> i.label()).orElse("unknown ISA")
+                      + ")")
+              + "; set cpu.int8Factor in a catalog file with \"extends\": \"builtin\"");
+    }
+    return Optional.empty();
+  }
+
+  private static String isa(HardwareEntry.Int8Isa i) {
+    return i == null ? "an unknown int8 ISA" : i.label();
+  }
+
+  /** The factor an int8 projection onto {@code t} is multiplied by, and why, for provenance. */
+  private record Int8Ratio(double ratio, String why) {}
+
+  /**
+   * Target int8 factor ÷ host int8 factor for int8 variants (1 for the same ISA where both are
+   * unknown), 1 for float variants; null when it cannot be told.
+   */
+  private Int8Ratio int8Ratio(Deployable variant, HardwareEntry t) {
+    if (!variant.cpuInt8()) {
+      return new Int8Ratio(1, "; fp32 kernels (no int8 factor)");
+    }
+    HardwareEntry.Sourced target = t.cpu().int8Factor();
+    Optional<HardwareEntry.Int8Isa> hostIsa =
+        host.isPresent() ? Optional.ofNullable(host.get().cpu().int8Isa()) : hostCpu.int8Isa();
+    if (target != null && hostInt8Factor.isPresent()) {
+      double ratio = target.value() / hostInt8Factor.get().value();
+      return new Int8Ratio(
+          ratio,
+          String.format(
+              Locale.ROOT,
+              "; × int8 factor %.3g (%s, %s catalog figure) ÷ %.3g (this host, %s: %s) = %.4g",
+              target.value(),
+              isa(t.cpu().int8Isa()),
+              t.id(),
+              hostInt8Factor.get().value(),
+              hostIsa.map(HardwareEntry.Int8Isa::label).orElse("unknown ISA"),
+              hostInt8Factor.get().source(),
+              ratio));
+    }
+    if (hostIsa.isPresent() && hostIsa.get() == t.cpu().int8Isa()) {
+      return new Int8Ratio(
+          1, "; int8 factor ratio 1 (same int8 ISA " + hostIsa.get().label() + " as this host)");
+    }
+    return null;
   }
 }

@@ -1,6 +1,7 @@
 package dev.infercost.cost;
 
 import dev.infercost.cost.internal.Checks;
+import java.util.List;
 import java.util.Locale;
 
 /**
@@ -75,6 +76,8 @@ public final class Projection {
    * @param throughputOneThread T₁, inferences/s at 1 thread
    * @param threads N, the threads of the second measurement (1 when there is none)
    * @param throughputAtThreads T_N, inferences/s at N threads (T₁ when N = 1)
+   * @param calibrated s and g calibrated on many measurements ({@link #calibrate}), used instead of
+   *     the fit to T_N; null for that fit
    */
   public record CpuHost(
       String name,
@@ -83,20 +86,32 @@ public final class Projection {
       int vcpusPerCore,
       double throughputOneThread,
       int threads,
-      double throughputAtThreads) {
+      double throughputAtThreads,
+      Scaling calibrated) {
+    /** A host whose s and g are fitted to T₁ and T_N (see the class comment). */
+    public CpuHost(
+        String name,
+        double peakGflopsPerCore,
+        int cores,
+        int vcpusPerCore,
+        double throughputOneThread,
+        int threads,
+        double throughputAtThreads) {
+      this(
+          name,
+          peakGflopsPerCore,
+          cores,
+          vcpusPerCore,
+          throughputOneThread,
+          threads,
+          throughputAtThreads,
+          null);
+    }
+
     public CpuHost {
       Checks.nonBlank("name", name);
       Checks.positive("peakGflopsPerCore", peakGflopsPerCore);
-      if (cores < 1 || vcpusPerCore < 1 || threads < 1) {
-        throw new IllegalArgumentException(
-            "cores, vcpusPerCore and threads must be >= 1, got "
-                + cores
-                + ", "
-                + vcpusPerCore
-                + ", "
-                + threads);
-      }
-      Checks.positive("throughputOneThread", throughputOneThread);
+      checkHost(cores, vcpusPerCore, "threads", threads, 1, throughputOneThread);
       Checks.positive("throughputAtThreads", throughputAtThreads);
     }
 
@@ -114,8 +129,24 @@ public final class Projection {
       return vcpusPerCore > 1 && threads > cores;
     }
 
+    /** The same host with s and g taken from {@code scaling} instead of fitted to T_N. */
+    public CpuHost calibratedBy(Scaling scaling) {
+      return new CpuHost(
+          name,
+          peakGflopsPerCore,
+          cores,
+          vcpusPerCore,
+          throughputOneThread,
+          threads,
+          throughputAtThreads,
+          scaling);
+    }
+
     /** The Amdahl serial fraction over cores, clamped to [0, 1] (see the class comment). */
     public double serialFraction() {
+      if (calibrated != null) {
+        return calibrated.serialFraction();
+      }
       if (threads == 1 || smtSiblingsBusy() && cores == 1) {
         return 0;
       }
@@ -129,10 +160,16 @@ public final class Projection {
 
     /** The SMT gain g: what the sibling threads add to one busy core (at least 1). */
     public double smtGain() {
+      if (calibrated != null) {
+        return calibrated.smtGain();
+      }
       return smtSiblingsBusy() && cores == 1 ? Math.max(1, speedup()) : 1;
     }
 
     private String fit() {
+      if (calibrated != null) {
+        return calibrated.how();
+      }
       if (threads == 1) {
         return "thread scaling not measured: linear core scaling, no SMT gain assumed";
       }
@@ -154,9 +191,136 @@ public final class Projection {
     }
   }
 
+  /** Cores and SMT threads at least 1, {@code count} at least {@code min}, T₁ positive. */
+  private static void checkHost(
+      int cores, int vcpusPerCore, String what, int count, int min, double throughputOneThread) {
+    if (cores < 1 || vcpusPerCore < 1 || count < min) {
+      throw new IllegalArgumentException(
+          String.format(
+              Locale.ROOT,
+              "cores and vCPUs per core must be >= 1 and %s >= %d, got %d, %d, %d",
+              what,
+              min,
+              cores,
+              vcpusPerCore,
+              count));
+    }
+    Checks.positive("throughputOneThread", throughputOneThread);
+  }
+
   /** Amdahl's speedup at {@code n} threads for serial fraction {@code s}. */
   static double speedup(double s, int n) {
     return 1.0 / (s + (1 - s) / n);
+  }
+
+  /**
+   * The CPU model's free parameters.
+   *
+   * @param serialFraction Amdahl's s over cores, in [0, 1]
+   * @param smtGain g, what SMT siblings add to a busy core, at least 1
+   * @param how how they were obtained, for provenance
+   */
+  public record Scaling(double serialFraction, double smtGain, String how) {
+    /** Linear core scaling and no SMT gain: what the model assumes with nothing to fit. */
+    public static final Scaling DEFAULT =
+        new Scaling(0, 1, "defaults: linear core scaling, no SMT gain");
+
+    public Scaling {
+      if (!(serialFraction >= 0 && serialFraction <= 1) || !(smtGain >= 1)) {
+        throw new IllegalArgumentException(
+            "serial fraction must be in [0, 1] and SMT gain >= 1, got "
+                + serialFraction
+                + ", "
+                + smtGain);
+      }
+      Checks.nonBlank("how", how);
+    }
+  }
+
+  /**
+   * A throughput measured on a host with {@code busyVcpus} vCPUs busy (threads of one stream, or
+   * single-thread streams), next to the same variant's 1-thread throughput there: what the CPU
+   * model is checked and calibrated against.
+   *
+   * @param label what was measured ({@code int8-dynamic batch 1, 2 streams x 1 thread})
+   * @param streams whether the vCPUs were busy as single-thread streams (else as the intra-op
+   *     threads of one stream): the two scale differently, so each is calibrated on its own
+   * @param cores the host's physical cores
+   * @param vcpusPerCore its SMT threads per core
+   * @param throughputOneThread T₁, inferences/s at 1 thread
+   * @param busyVcpus n, vCPUs busy in this measurement (> 1)
+   * @param measured inferences/s measured with n vCPUs busy
+   */
+  public record ScalingSample(
+      String label,
+      boolean streams,
+      int cores,
+      int vcpusPerCore,
+      double throughputOneThread,
+      int busyVcpus,
+      double measured) {
+    public ScalingSample {
+      Checks.nonBlank("label", label);
+      checkHost(cores, vcpusPerCore, "busy vCPUs", busyVcpus, 2, throughputOneThread);
+      Checks.positive("measured", measured);
+    }
+
+    /**
+     * What the CPU model projects for this measurement from T₁ alone: {@code T₁ × S(min(n, cores))
+     * × (g when n exceeds the cores of an SMT host)}.
+     */
+    public double projected(Scaling scaling) {
+      double t =
+          throughputOneThread * speedup(scaling.serialFraction(), Math.min(busyVcpus, cores));
+      return busyVcpus > cores && vcpusPerCore > 1 ? t * scaling.smtGain() : t;
+    }
+
+    /** (projected − measured) ÷ measured, in percent. */
+    public double errorPercent(Scaling scaling) {
+      return (projected(scaling) - measured) / measured * 100;
+    }
+  }
+
+  /**
+   * The serial fraction and SMT gain that minimise the mean absolute percentage error of {@link
+   * ScalingSample#projected} over {@code samples} (a grid over s ∈ [0, 1] and g ∈ [1, 2], refined
+   * around the best point). The SMT gain stays 1 unless a sample had SMT siblings busy.
+   *
+   * @param how the provenance of the result
+   */
+  public static Scaling calibrate(List<ScalingSample> samples, String how) {
+    if (samples.isEmpty()) {
+      throw new IllegalArgumentException("calibration needs at least one sample");
+    }
+    boolean smt = samples.stream().anyMatch(x -> x.busyVcpus() > x.cores() && x.vcpusPerCore() > 1);
+    double[] best = {0, 1};
+    double bestErr = Double.POSITIVE_INFINITY;
+    for (double step : new double[] {0.01, 0.0005, 0.00001}) {
+      double s0 = best[0];
+      double g0 = best[1];
+      double span = step == 0.01 ? 1 : step * 40;
+      for (double s = Math.max(0, s0 - span); s <= Math.min(1, s0 + span) + 1e-12; s += step) {
+        double gLo = smt ? Math.max(1, g0 - span) : 1;
+        double gHi = smt ? Math.min(2, g0 + span) : 1;
+        for (double g = gLo; g <= gHi + 1e-12; g += step) {
+          double err = mape(samples, new Scaling(Math.min(1, s), Math.min(2, g), "fit"));
+          if (err < bestErr) {
+            bestErr = err;
+            best = new double[] {Math.min(1, s), Math.min(2, g)};
+          }
+        }
+      }
+    }
+    return new Scaling(best[0], best[1], how);
+  }
+
+  /** Mean absolute percentage error of {@code scaling} over {@code samples}. */
+  public static double mape(List<ScalingSample> samples, Scaling scaling) {
+    double sum = 0;
+    for (ScalingSample x : samples) {
+      sum += Math.abs(x.errorPercent(scaling));
+    }
+    return sum / samples.size();
   }
 
   /**

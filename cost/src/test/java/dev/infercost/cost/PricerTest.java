@@ -27,7 +27,23 @@ class PricerTest {
         "amd64",
         2,
         List.of("avx2", "fma"),
-        "processor\t: 0\ncpu MHz\t\t: 3000.000\nsiblings\t: 2\ncpu cores\t: 1\n");
+        "processor\t: 0\ncpu family\t: 25\nmodel\t\t: 1\ncpu MHz\t\t: 3000.000\nsiblings\t: 2\n"
+            + "cpu cores\t: 1\n");
+  }
+
+  /** A host from a {@code /proc/cpuinfo} fixture ({@code cpuinfo/README.md}). */
+  static HostCpu fixture(String name, int logicalCores) throws Exception {
+    String text;
+    try (var in = PricerTest.class.getResourceAsStream("cpuinfo/" + name)) {
+      text = new String(in.readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+    }
+    String model =
+        text.lines()
+            .filter(l -> l.startsWith("model name"))
+            .map(l -> l.substring(l.indexOf(':') + 1).trim())
+            .findFirst()
+            .orElseThrow();
+    return HostCpu.of(model, "amd64", logicalCores, List.of(), text);
   }
 
   @Test
@@ -45,12 +61,97 @@ class PricerTest {
   }
 
   @Test
-  void matchesByVendorVcpusAndAvx512() {
+  void matchesOnFamilyModelIsaAndVcpus() throws Exception {
     assertEquals("aws-c6a.large", Pricer.matchHost(CATALOG, milan()).orElseThrow().id());
+    HostCpu zen3 = fixture("zen3-epyc-7r13-2vcpu.txt", 2);
+    assertEquals(Optional.of(25), zen3.cpuFamily());
+    assertEquals(Optional.of(1), zen3.cpuModel());
+    assertEquals(Optional.of(HardwareEntry.Int8Isa.AVX2), zen3.int8Isa());
+    assertEquals("aws-c6a.large", Pricer.matchHost(CATALOG, zen3).orElseThrow().id());
+    HostCpu spr = fixture("sapphire-rapids-8488c-2vcpu.txt", 2);
+    assertEquals(Optional.of(HardwareEntry.Int8Isa.AMX), spr.int8Isa());
+    assertEquals("aws-c7i.large", Pricer.matchHost(CATALOG, spr).orElseThrow().id());
+    // 4 vCPUs of an 8488C are c7i.xlarge or m7i.xlarge: not told apart, so not matched.
+    assertTrue(Pricer.matchHost(CATALOG, fixture("sapphire-rapids-8488c-2vcpu.txt", 4)).isEmpty());
     HostCpu unknownVendor = HostCpu.of("Some CPU", "amd64", 2, List.of("avx2"), "");
     assertTrue(Pricer.matchHost(CATALOG, unknownVendor).isEmpty());
-    HostCpu odd = HostCpu.of("AMD EPYC", "amd64", 3, List.of("avx2"), "");
+    HostCpu odd =
+        HostCpu.of("AMD EPYC", "amd64", 3, List.of("avx2"), "cpu family\t: 25\nmodel\t: 1\n");
     assertTrue(Pricer.matchHost(CATALOG, odd).isEmpty(), "no 3-vCPU entry");
+    HostCpu noAvx2 =
+        HostCpu.of("AMD EPYC", "amd64", 2, List.of(), "cpu family\t: 25\nmodel\t: 1\n");
+    assertTrue(Pricer.matchHost(CATALOG, noAvx2).isEmpty(), "the entry requires AVX2");
+  }
+
+  @Test
+  void zen5IsNotZen4AndIsPricedAsItsOwnHost() throws Exception {
+    HostCpu zen5 = fixture("zen5-epyc-2vcpu.txt", 2);
+    assertEquals(Optional.of(26), zen5.cpuFamily());
+    assertEquals(Optional.of(HardwareEntry.Int8Isa.AVX512_VNNI), zen5.int8Isa());
+    assertTrue(Pricer.matchHost(CATALOG, zen5).isEmpty(), "family 26 is not aws-c7a (Zen 4)");
+    Pricer p =
+        Pricer.of(CATALOG, List.of("aws-c7a.large", "aws-c6a.large"), Optional.empty(), zen5, 2);
+    assertEquals(Pricer.HOST, p.hostId());
+    Pricer.Prices prices = p.price(FP32, Optional.empty(), 100, 60, "2 threads");
+    assertTrue(prices.rows().stream().allMatch(Pricer.Priced::estimated), "nothing is measured");
+    // c7a's peak is not known, so it is explained rather than borrowed from this host.
+    assertTrue(prices.notes().stream().anyMatch(n -> n.startsWith("aws-c7a.large: not priced")));
+    assertTrue(
+        prices
+            .rows()
+            .get(0)
+            .throughput()
+            .provenance()
+            .detail()
+            .contains("host = AMD EPYC (family 26 model 2, avx512-vnni"));
+  }
+
+  @Test
+  void int8IsProjectedWithTheTargetsInt8FactorOverTheHosts() throws Exception {
+    HostCpu zen5 = fixture("zen5-epyc-2vcpu.txt", 2);
+    Pricer p =
+        Pricer.of(CATALOG, List.of("aws-c6a.large", "aws-c7i.large"), Optional.empty(), zen5, 1);
+    Deployable int8 = CPU_ONLY.int8Weights(false);
+    Pricer.Prices f = p.price(FP32, Optional.empty(), 50);
+    Pricer.Prices q = p.price(int8, Optional.empty(), 115);
+    double avx2 = q.rows().get(0).throughput().value() / f.rows().get(0).throughput().value();
+    double vnni = q.rows().get(1).throughput().value() / f.rows().get(1).throughput().value();
+    // Measured here at 115/50 = 2.3x; the host (avx512-vnni) factor is 2.29, c6a (avx2) 1.65,
+    // c7i 2.29 (the VNNI figure).
+    assertEquals(2.3 * 1.65 / 2.29, avx2, 1e-9);
+    assertEquals(2.3, vnni, 1e-9);
+    assertTrue(avx2 < vnni);
+    String why = q.rows().get(0).throughput().provenance().detail();
+    assertTrue(why.contains("int8 factor 1.65 (avx2, aws-c6a.large catalog figure) ÷ 2.29"), why);
+    assertTrue(why.contains("avx512-vnni"), why);
+    assertTrue(
+        f.rows()
+            .get(0)
+            .throughput()
+            .provenance()
+            .detail()
+            .contains("fp32 kernels (no int8 factor)"));
+    // A single call speeds up by the same int8 ratio on top of the per-core peak ratio.
+    assertEquals(q.rows().get(0).callSpeedup(), f.rows().get(0).callSpeedup() * 1.65 / 2.29, 1e-12);
+  }
+
+  @Test
+  void fullRangeInt8IsNotPricedWhereItWouldSaturate() throws Exception {
+    HostCpu zen5 = fixture("zen5-epyc-2vcpu.txt", 2);
+    Pricer p =
+        Pricer.of(
+            CATALOG,
+            List.of("aws-c6a.large", "aws-c7i.large", "aws-c7g.large"),
+            Optional.empty(),
+            zen5,
+            1);
+    Pricer.Prices q = p.price(CPU_ONLY.int8Weights(true), Optional.empty(), 100);
+    assertEquals(List.of("aws-c7i.large"), q.rows().stream().map(Pricer.Priced::hardware).toList());
+    assertTrue(
+        q.notes().get(0).startsWith("aws-c6a.large: int8-dynamic has full-range"),
+        q.notes().get(0));
+    assertTrue(q.notes().get(0).contains("saturate on avx2"));
+    assertTrue(q.notes().get(1).contains("int8 factor unknown for aws-c7g.large (arm-i8mm)"));
   }
 
   @Test
@@ -86,8 +187,9 @@ class PricerTest {
     // One measured thread on a 1-core SMT host, projected onto a 1-core SMT target: T1 x peak
     // ratio, with no SMT gain measured (linear scaling assumed).
     assertEquals(50 * ratio, r.throughput().value(), 1e-9);
-    assertEquals(ratio, p.perCoreSpeedup("aws-c7i.large"), 1e-12);
-    assertEquals(1, p.perCoreSpeedup("aws-c6a.large"), 0);
+    assertEquals(ratio, r.callSpeedup(), 1e-12);
+    Pricer two = Pricer.of(CATALOG, List.of("aws-c6a.large"), Optional.empty(), milan(), 2);
+    assertEquals(1, two.price(FP32, Optional.empty(), 50).rows().get(0).callSpeedup(), 0);
   }
 
   @Test

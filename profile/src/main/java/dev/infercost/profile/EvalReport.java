@@ -9,8 +9,9 @@ import java.util.List;
  * @param samples samples compared
  * @param outputKind {@code embedding} (rank-3 output mean-pooled with the attention mask), {@code
  *     logits} (rank-2 classifier output) or {@code tensor}
- * @param meanCosine mean over samples of the cosine similarity of the (pooled) outputs
- * @param minCosine its minimum
+ * @param meanCosine mean over samples of the cosine similarity of the (pooled) outputs; for a model
+ *     with several float outputs, that of the output whose mean is lowest (see {@code outputs})
+ * @param minCosine the lowest cosine of any sample and float output
  * @param maxAbsError largest absolute difference of any raw output element
  * @param top1Agreement share of samples whose arg-max agrees (logits only, else {@code null})
  * @param nnAgreement share of samples whose nearest neighbour among the other samples (by cosine)
@@ -20,6 +21,8 @@ import java.util.List;
  * @param accuracyDrop reference minus candidate accuracy, or {@code null}
  * @param metrics the scores of the task metrics asked for ({@link MetricSet}), in their order;
  *     empty when none was
+ * @param outputs per float output, in the model's order, its mean and min cosine (the first output
+ *     pooled as above, the others compared whole); empty when not broken down
  */
 public record EvalReport(
     String data,
@@ -33,10 +36,21 @@ public record EvalReport(
     Double referenceAccuracy,
     Double candidateAccuracy,
     Double accuracyDrop,
-    List<MetricScore> metrics) {
+    List<MetricScore> metrics,
+    List<OutputCosine> outputs) {
   public EvalReport {
     metrics = List.copyOf(metrics);
+    outputs = List.copyOf(outputs);
   }
+
+  /**
+   * The fidelity of one output.
+   *
+   * @param name the output's name
+   * @param meanCosine mean over samples of its cosine similarity to the reference's
+   * @param minCosine the lowest
+   */
+  public record OutputCosine(String name, double meanCosine, double minCosine) {}
 
   /** A report without task metric scores. */
   public EvalReport(
@@ -63,6 +77,7 @@ public record EvalReport(
         referenceAccuracy,
         candidateAccuracy,
         accuracyDrop,
+        List.of(),
         List.of());
   }
 
@@ -80,7 +95,35 @@ public record EvalReport(
         referenceAccuracy,
         candidateAccuracy,
         accuracyDrop,
-        scores);
+        scores,
+        outputs);
+  }
+
+  /**
+   * This report with {@code perOutput} as its breakdown, and its mean and min cosine the worst over
+   * them.
+   */
+  public EvalReport withOutputs(List<OutputCosine> perOutput) {
+    double mean = meanCosine;
+    double min = minCosine;
+    for (OutputCosine o : perOutput) {
+      mean = Math.min(mean, o.meanCosine());
+      min = Math.min(min, o.minCosine());
+    }
+    return new EvalReport(
+        data,
+        samples,
+        outputKind,
+        mean,
+        min,
+        maxAbsError,
+        top1Agreement,
+        nnAgreement,
+        referenceAccuracy,
+        candidateAccuracy,
+        accuracyDrop,
+        metrics,
+        perOutput);
   }
 
   /** The score of the task metric named {@code name}, if it was evaluated. */

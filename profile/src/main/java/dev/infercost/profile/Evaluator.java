@@ -2,6 +2,7 @@ package dev.infercost.profile;
 
 import dev.infercost.base.InfercostException;
 import dev.infercost.base.Parameter;
+import dev.infercost.models.DType;
 import dev.infercost.models.ModelFormat;
 import dev.infercost.models.Models;
 import dev.infercost.models.Tensor;
@@ -110,9 +111,8 @@ public final class Evaluator {
     for (TaskMetric m : metrics.metrics()) {
       scored.add(new Scored(m, context));
     }
-    List<float[]> ref = new ArrayList<>();
-    List<float[]> cand = new ArrayList<>();
-    int rank = 0;
+    Collected ref = new Collected();
+    Collected cand = new Collected();
     try (ModelRunner r = Profiler.open(reference, o);
         ModelRunner c = Profiler.open(candidate, o)) {
       int first = 0;
@@ -121,9 +121,8 @@ public final class Evaluator {
         List<Tensor> ro = r.runAndFetch(batch);
         List<Tensor> co = c.runAndFetch(batch);
         Tensor mask = mask(data, batch);
-        rank = ro.get(0).shape().length;
-        ref.addAll(perSample(ro.get(0), mask));
-        cand.addAll(perSample(co.get(0), mask));
+        ref.add(ro, mask);
+        cand.add(co, mask);
         int rows = (int) batch.get(0).shape()[0];
         long[] l =
             labels.length >= first + rows
@@ -141,7 +140,43 @@ public final class Evaluator {
     for (Scored s : scored) {
       scores.add(s.score());
     }
-    return compare(data, ref, cand, kind(rank, data)).withMetrics(scores);
+    return compare(data, ref.outputs(data), cand.outputs(data)).withMetrics(scores);
+  }
+
+  /** Per-sample vectors of each float output, batch by batch. */
+  private static final class Collected {
+    private final List<String> names = new ArrayList<>();
+    private final List<List<float[]>> vectors = new ArrayList<>();
+    private int rank;
+
+    void add(List<Tensor> outputs, Tensor mask) {
+      rank = outputs.get(0).shape().length;
+      for (int k = 0; k < outputs.size(); k++) {
+        Tensor y = outputs.get(k);
+        if (k > 0 && y.dtype() != DType.FLOAT32 && y.dtype() != DType.FLOAT16) {
+          continue;
+        }
+        int at = names.indexOf(y.name());
+        if (at < 0) {
+          names.add(y.name());
+          vectors.add(new ArrayList<>());
+          at = names.size() - 1;
+        }
+        vectors.get(at).addAll(perSample(y, k == 0 ? mask : null));
+      }
+    }
+
+    Outputs outputs(EvalData data) {
+      java.util.Map<String, List<float[]>> others = new java.util.LinkedHashMap<>();
+      for (int k = 1; k < names.size(); k++) {
+        others.put(names.get(k), vectors.get(k));
+      }
+      return new Outputs(
+          names.isEmpty() ? "" : names.get(0),
+          vectors.isEmpty() ? List.of() : vectors.get(0),
+          kind(rank, data),
+          others);
+    }
   }
 
   /**
@@ -217,12 +252,24 @@ public final class Evaluator {
   }
 
   /**
-   * Per-sample output vectors of a model's first output and what kind of output it is.
+   * Per-sample output vectors of a model's first output and what kind of output it is, and those of
+   * its other float outputs.
    *
+   * @param name the first output's name
    * @param vectors one vector per sample (mean-pooled for embeddings)
    * @param kind {@code embedding}, {@code logits} or {@code tensor}
+   * @param others per further float output, by name, one vector per sample (whole)
    */
-  public record Outputs(List<float[]> vectors, String kind) {}
+  public record Outputs(
+      String name,
+      List<float[]> vectors,
+      String kind,
+      java.util.Map<String, List<float[]>> others) {
+    public Outputs {
+      vectors = List.copyOf(vectors);
+      others = java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>(others));
+    }
+  }
 
   /**
    * A reference model's outputs on {@code data}, computed once: comparing many candidates with it
@@ -249,23 +296,20 @@ public final class Evaluator {
     public EvalReport compare(String candidate) throws InfercostException {
       Outputs cand =
           candidate.equals(model) ? outputs : Evaluator.outputs(candidate, data, options);
-      return Evaluator.compare(data, outputs.vectors(), cand.vectors(), outputs.kind());
+      return Evaluator.compare(data, outputs, cand);
     }
   }
 
   /** Runs {@code model} over every batch of {@code data}. */
   public static Outputs outputs(String model, EvalData data, ProfileOptions o)
       throws InfercostException {
-    List<float[]> out = new ArrayList<>();
-    int rank = 0;
+    Collected out = new Collected();
     try (ModelRunner r = Profiler.open(model, o)) {
       for (List<Tensor> batch : data.batches()) {
-        Tensor y = r.runAndFetch(batch).get(0);
-        rank = y.shape().length;
-        out.addAll(perSample(y, mask(data, batch)));
+        out.add(r.runAndFetch(batch), mask(data, batch));
       }
     }
-    return new Outputs(out, kind(rank, data));
+    return out.outputs(data);
   }
 
   private static String kind(int rank, EvalData data) {
@@ -314,6 +358,34 @@ public final class Evaluator {
       }
     }
     return out;
+  }
+
+  /**
+   * {@code cand} against {@code ref}: the figures of the first output, with every float output's
+   * cosine in {@link EvalReport#outputs()} and the worst of them as the report's mean and min
+   * cosine when there are several.
+   */
+  static EvalReport compare(EvalData data, Outputs ref, Outputs cand) {
+    EvalReport first = compare(data, ref.vectors(), cand.vectors(), ref.kind());
+    if (ref.others().isEmpty()) {
+      return first;
+    }
+    List<EvalReport.OutputCosine> all = new ArrayList<>();
+    all.add(new EvalReport.OutputCosine(ref.name(), first.meanCosine(), first.minCosine()));
+    for (var e : ref.others().entrySet()) {
+      List<float[]> c = cand.others().get(e.getKey());
+      double sum = 0;
+      double min = 1;
+      for (int i = 0; i < e.getValue().size(); i++) {
+        double cos = c == null ? 0 : cosine(e.getValue().get(i), c.get(i));
+        sum += cos;
+        min = Math.min(min, cos);
+      }
+      all.add(
+          new EvalReport.OutputCosine(
+              e.getKey(), e.getValue().isEmpty() ? 1 : sum / e.getValue().size(), min));
+    }
+    return first.withOutputs(all);
   }
 
   static EvalReport compare(EvalData data, List<float[]> ref, List<float[]> cand, String kind) {

@@ -469,7 +469,8 @@ class ProfilerTest {
     assertEquals(3, rep.results().get(1).batch());
   }
 
-  private static ValueInfoProto floatValue(String name, Object... dims) {
+  /** A float value of {@code dims}: {@code Long} sizes, {@code String} symbols. */
+  static ValueInfoProto floatValue(String name, Object... dims) {
     TensorShapeProto.Builder shape = TensorShapeProto.newBuilder();
     for (Object d : dims) {
       if (d instanceof String sym) {

@@ -1,13 +1,10 @@
 package dev.infercost.workflows;
 
 import com.fasterxml.jackson.databind.DeserializationFeature;
-import com.fasterxml.jackson.databind.JsonMappingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import dev.infercost.base.InfercostException;
 import dev.infercost.profile.ProfileOptions;
-import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -81,23 +78,9 @@ public record BenchSuite(
 
   /** Reads and validates a suite file; every problem is one line naming the file. */
   public static BenchSuite load(Path file) throws InfercostException {
-    if (!Files.isRegularFile(file)) {
-      throw new InfercostException(file + ": no such suite file");
-    }
-    BenchSuite s;
-    try {
-      s = YAML.readValue(file.toFile(), BenchSuite.class);
-    } catch (JsonMappingException e) {
-      throw new InfercostException(
-          file
-              + ": "
-              + e.getOriginalMessage()
-              + " (at "
-              + path(e)
-              + "); see benchmarks/suites/example.yaml");
-    } catch (IOException e) {
-      throw new InfercostException(file + ": not valid YAML: " + e.getMessage());
-    }
+    BenchSuite s =
+        YamlFiles.read(
+            YAML, file, BenchSuite.class, "suite", "benchmarks/suites/example.yaml", null);
     if (s == null || s.schema() != 1) {
       throw new InfercostException(file + ": 'schema: 1' is required");
     }
@@ -169,13 +152,5 @@ public record BenchSuite(
               + "]");
     }
     return s;
-  }
-
-  private static String path(JsonMappingException e) {
-    StringBuilder b = new StringBuilder();
-    for (var r : e.getPath()) {
-      b.append(r.getFieldName() != null ? "." + r.getFieldName() : "[" + r.getIndex() + "]");
-    }
-    return b.length() == 0 ? "top level" : b.substring(b.charAt(0) == '.' ? 1 : 0);
   }
 }

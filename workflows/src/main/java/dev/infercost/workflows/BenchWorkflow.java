@@ -252,7 +252,7 @@ public final class BenchWorkflow {
     metrics.add(
         Measure.THROUGHPUT.of(
             throughput, samples.stream().map(s -> batch * 1000.0 / s).toList(), how));
-    metrics.addAll(costMetrics(pricer, built.method(), info, samples, batch, throughput));
+    metrics.addAll(costMetrics(pricer, built.recipe(), info, samples, batch, throughput));
     Map<String, List<Long>> used = new LinkedHashMap<>();
     inputs.forEach(t -> used.put(t.name(), Arrays.stream(t.shape()).boxed().toList()));
     return new Measured(
@@ -263,14 +263,14 @@ public final class BenchWorkflow {
   /** Bench metrics {@code cost.<hardware>}: samples follow the latency samples where scaled. */
   private static List<Metric> costMetrics(
       Pricer pricer,
-      Method method,
+      Recipe recipe,
       ModelInfo info,
       List<Double> samplesMs,
       int batch,
       double throughput) {
     List<Metric> out = new ArrayList<>();
     for (Pricer.Priced p :
-        pricer.price(method.deployable(), PricingInputs.gpuGraph(info, batch), throughput).rows()) {
+        pricer.price(recipe.deployable(), PricingInputs.gpuGraph(info, batch), throughput).rows()) {
       HardwareEntry t = pricer.catalog().find(p.hardware()).orElseThrow();
       double hourly = CostModel.hourlyUsd(t);
       boolean fromLatency = !p.estimated() || t.kind() == HardwareEntry.Kind.CPU;

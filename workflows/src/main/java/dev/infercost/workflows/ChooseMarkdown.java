@@ -1,6 +1,7 @@
 package dev.infercost.workflows;
 
 import dev.infercost.cost.Optimizer;
+import dev.infercost.cost.ProjectionCheck;
 import java.util.Locale;
 
 /** {@code report.md} for a choose run. */
@@ -21,7 +22,8 @@ final class ChooseMarkdown {
                 : String.format(Locale.ROOT, "; demand %.1f inferences/s", req.demandQps()),
             r.host().cpuModel(),
             r.hostEntry() == null
-                ? " (no catalog match: every cost is estimated)"
+                ? " (no catalog match: priced as its own entry `host`, which has no price; every"
+                    + " cost is estimated)"
                 : " = catalog entry " + r.hostEntry()));
     b.append(
         r.result()
@@ -37,8 +39,14 @@ final class ChooseMarkdown {
                         w.costPerMillionUsd(),
                         w.row().provenance()))
             .orElse("**No (variant, hardware) pair meets the bounds.**\n\n"));
+    boolean demand = req.demandQps() != null;
     b.append(
-        "| # | variant | hardware | batch | p99 ms | inferences/s | $/1M | accuracy drop | how |\n|---|---|---|---|---|---|---|---|---|\n");
+        demand
+            ? "$/1M is at the demand: the whole replicas it needs, idle capacity included.\n\n"
+                + "| # | variant | hardware | batch | p99 ms | inferences/s | replicas | idle | $/1M"
+                + " | accuracy drop | how |\n|---|---|---|---|---|---|---|---|---|---|---|\n"
+            : "| # | variant | hardware | batch | p99 ms | inferences/s | $/1M | accuracy drop |"
+                + " how |\n|---|---|---|---|---|---|---|---|---|\n");
     int i = 1;
     for (Optimizer.Candidate c : r.result().ranked()) {
       b.append(row(i++, c)).append('\n');
@@ -66,6 +74,9 @@ final class ChooseMarkdown {
         b.append("- accuracy bound: ").append(bound(r.sensitivity().accuracyBound())).append('\n');
       }
     }
+    if (r.projectionCheck() != null) {
+      b.append(projectionCheck(r.projectionCheck()));
+    }
     if (!r.notes().isEmpty()) {
       b.append("\n## Not priced\n\n");
       r.notes().forEach(n -> b.append("- ").append(n).append('\n'));
@@ -73,6 +84,58 @@ final class ChooseMarkdown {
     b.append("\nInfeasible rows: ")
         .append(r.result().infeasible().size())
         .append(" (reasons in report.json).\n");
+    return b.toString();
+  }
+
+  /** The CPU model's projections of this host's measurements, pair by pair, and the MAPE. */
+  static String projectionCheck(ProjectionCheck c) {
+    StringBuilder b = new StringBuilder("\n## Projection vs measurement on this host\n\n");
+    b.append(
+        String.format(
+            Locale.ROOT,
+            "The CPU model projects each measurement with several vCPUs busy from the same"
+                + " variant's 1-thread throughput, with its default parameters (linear core"
+                + " scaling, no SMT gain). MAPE %.1f%% over %d pairs.",
+            c.mapePercent(),
+            c.pairs().size()));
+    boolean cal = c.calibratedMapePercent() != null;
+    if (cal) {
+      b.append(
+          String.format(
+              Locale.ROOT,
+              " Calibrated (`--calibrate-projection`, in sample): MAPE %.1f%%.",
+              c.calibratedMapePercent()));
+      for (boolean streams : new boolean[] {false, true}) {
+        if (c.calibrated(streams) != null) {
+          b.append(" ").append(c.calibrated(streams).how()).append('.');
+        }
+      }
+    }
+    b.append("\n\n| measured | vCPUs busy | inferences/s | projected | error |")
+        .append(cal ? " calibrated | error |" : "")
+        .append("\n|---|---|---|---|---|")
+        .append(cal ? "---|---|" : "")
+        .append('\n');
+    for (ProjectionCheck.Pair p : c.pairs()) {
+      b.append(
+          String.format(
+              Locale.ROOT,
+              "| %s | %d | %.1f | %.1f | %+.1f%% |",
+              p.what(),
+              p.busyVcpus(),
+              p.measured(),
+              p.projected(),
+              p.errorPercent()));
+      if (cal) {
+        b.append(
+            String.format(
+                Locale.ROOT,
+                " %.1f | %+.1f%% |",
+                p.calibratedProjected(),
+                p.calibratedErrorPercent()));
+      }
+      b.append('\n');
+    }
     return b.toString();
   }
 
@@ -98,15 +161,24 @@ final class ChooseMarkdown {
 
   private static String row(int i, Optimizer.Candidate c) {
     var r = c.row();
+    String capacity =
+        c.capacity() == null
+            ? ""
+            : String.format(
+                Locale.ROOT,
+                " %d | %.1f%% |",
+                c.capacity().replicas(),
+                100 * (1 - c.capacity().utilization()));
     return String.format(
         Locale.ROOT,
-        "| %d | %s | %s | %d | %.3f | %.1f | %.6g | %.4f | %s |",
+        "| %d | %s | %s | %d | %.3f | %.1f |%s %.6g | %.4f | %s |",
         i,
         r.variant(),
         r.hardwareId(),
         r.batch(),
         r.p99Ms(),
         r.throughputPerS(),
+        capacity,
         c.costPerMillionUsd(),
         r.accuracyDrop(),
         r.provenance().kind());

@@ -1,6 +1,7 @@
 package dev.infercost.workflows;
 
 import dev.infercost.cost.Optimizer;
+import dev.infercost.cost.ProjectionCheck;
 import dev.infercost.cost.Sensitivity;
 import dev.infercost.profile.EvalReport;
 import dev.infercost.profile.HostInfo;
@@ -20,6 +21,8 @@ import java.util.Map;
  * @param sensitivity how far prices, demand and the bound can move before the winner changes
  * @param notes hardware that could not be priced and why
  * @param host where it was measured
+ * @param projectionCheck the CPU model's projections of this host's measurements with several vCPUs
+ *     busy against those measurements (errors, MAPE, calibration); null where none was made
  */
 public record ChooseReport(
     int schema,
@@ -31,7 +34,8 @@ public record ChooseReport(
     Optimizer.Result result,
     Sensitivity.Report sensitivity,
     List<String> notes,
-    HostInfo host) {
+    HostInfo host,
+    ProjectionCheck projectionCheck) {
 
   /** One model variant: where it is, how big, how faithful. */
   public record Variant(String file, long bytes, EvalReport fidelity, double accuracyDrop) {}

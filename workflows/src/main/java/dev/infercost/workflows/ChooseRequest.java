@@ -1,6 +1,7 @@
 package dev.infercost.workflows;
 
 import dev.infercost.compress.NodeFilter;
+import dev.infercost.compress.QuantOptions;
 import dev.infercost.profile.MetricSet;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -29,6 +30,8 @@ import java.util.Optional;
  *     each variant is also measured at 1 thread to fit the thread scaling of CPU projections
  * @param outDir where report.json and report.md go (and the built variants), if anywhere
  * @param prune a ladder of structured-pruning ratios: each method is also built pruned at each
+ * @param calibrateProjection fit the CPU model's serial fraction and SMT gain to this host's
+ *     measurements and project every CPU with them (see {@link dev.infercost.cost.ProjectionCheck})
  */
 public record ChooseRequest(
     ModelRef model,
@@ -45,7 +48,8 @@ public record ChooseRequest(
     Map<String, long[]> shapes,
     int threads,
     Optional<Path> outDir,
-    List<Double> prune) {
+    List<Double> prune,
+    boolean calibrateProjection) {
 
   public ChooseRequest {
     hardware = List.copyOf(hardware);
@@ -76,12 +80,18 @@ public record ChooseRequest(
     }
   }
 
-  /** The variants to build: every method, then every method pruned at each ratio of the ladder. */
-  public List<Recipe> recipes() {
+  /**
+   * The variants to build: every method, then every method pruned at each ratio of the ladder; int8
+   * weights within 7 bits when {@code reducedRange}.
+   */
+  public List<Recipe> recipes(boolean reducedRange) {
+    QuantOptions d = QuantOptions.defaults();
+    QuantOptions q =
+        new QuantOptions(d.filter(), d.perChannel(), reducedRange, d.embeddings(), d.smoothAlpha());
     List<Recipe> out = new ArrayList<>();
-    methods.forEach(m -> out.add(Recipe.of(m)));
+    methods.forEach(m -> out.add(Recipe.of(m, q)));
     for (double r : prune) {
-      methods.forEach(m -> out.add(new Recipe.Pruned(r, NodeFilter.all(), Recipe.of(m))));
+      methods.forEach(m -> out.add(new Recipe.Pruned(r, NodeFilter.all(), Recipe.of(m, q))));
     }
     return out;
   }
@@ -107,6 +117,7 @@ public record ChooseRequest(
     private int threads = Runtime.getRuntime().availableProcessors();
     private Path outDir;
     private List<Double> prune = List.of();
+    private boolean calibrateProjection;
 
     private Builder(ModelRef model, Bound bound) {
       this.model = model;
@@ -180,6 +191,12 @@ public record ChooseRequest(
       return this;
     }
 
+    /** Calibrate the CPU model on this host's measurements and project with it. */
+    public Builder optCalibrateProjection(boolean calibrate) {
+      this.calibrateProjection = calibrate;
+      return this;
+    }
+
     public ChooseRequest build() {
       return new ChooseRequest(
           model,
@@ -196,7 +213,8 @@ public record ChooseRequest(
           shapes,
           threads,
           Optional.ofNullable(outDir),
-          prune);
+          prune,
+          calibrateProjection);
     }
   }
 }

@@ -3,11 +3,14 @@ package dev.infercost.workflows;
 import dev.infercost.base.InfercostException;
 import dev.infercost.base.OutputGuard;
 import dev.infercost.base.Parameter;
+import dev.infercost.compress.CpuFeatures;
+import dev.infercost.cost.Deployable;
 import dev.infercost.cost.HardwareEntry;
 import dev.infercost.cost.OperatingPoint;
 import dev.infercost.cost.Optimizer;
 import dev.infercost.cost.Pricer;
 import dev.infercost.cost.Projection;
+import dev.infercost.cost.ProjectionCheck;
 import dev.infercost.cost.Sensitivity;
 import dev.infercost.models.ModelInfo;
 import dev.infercost.models.Models;
@@ -45,7 +48,7 @@ public final class ChooseWorkflow {
   public static ChooseReport run(ChooseRequest req, Consumer<String> progress)
       throws InfercostException {
     List<String> written = new ArrayList<>(List.of(Reports.JSON_FILE, Reports.MARKDOWN_FILE));
-    req.recipes().forEach(r -> written.add(r.label()));
+    req.recipes(false).forEach(r -> written.add(r.label()));
     OutputGuard.of()
         .input("the model", req.model().file())
         .input("the evaluation data", req.data().orElse(null))
@@ -70,17 +73,37 @@ public final class ChooseWorkflow {
               .toList();
     }
     Pricer targets = pricer.withTargets(hardware);
+    Set<String> notes = new LinkedHashSet<>();
+    if (targets.host().isEmpty()) {
+      notes.add(
+          Pricer.HOST
+              + ": this machine, "
+              + PricingInputs.hostCpu(hostInfo).label()
+              + ", matches no catalog entry, so it is priced as its own entry '"
+              + Pricer.HOST
+              + "', which has no price: its own measurements are not ranked, only projected"
+              + " (to price it, add an entry with a cpu.match for it in a catalog file, see"
+              + " cost/README.md, or name one with --measured-on)");
+    }
+    boolean reducedRange = int8ReducedRange(targets, notes);
     Path work =
         req.outDir()
             .orElse(
                 Models.cacheDir()
                     .resolve("choose")
                     .resolve(req.model().file().getFileName().toString()));
-    return Reports.inOutputSet(work, written, dir -> run(req, targets, hostInfo, dir, progress));
+    return Reports.inOutputSet(
+        work, written, dir -> run(req, targets, hostInfo, notes, reducedRange, dir, progress));
   }
 
   private static ChooseReport run(
-      ChooseRequest req, Pricer pricer, HostInfo hostInfo, Path work, Consumer<String> progress)
+      ChooseRequest req,
+      Pricer pricer,
+      HostInfo hostInfo,
+      Set<String> notes,
+      boolean reducedRange,
+      Path work,
+      Consumer<String> progress)
       throws InfercostException {
     ModelRef model = req.model();
 
@@ -95,7 +118,7 @@ public final class ChooseWorkflow {
     Map<String, BuiltVariant> built = new LinkedHashMap<>();
     Map<String, ChooseReport.Variant> variants = new LinkedHashMap<>();
     Variants builder = Variants.of(model, plan, req.metrics(), req.threads(), progress);
-    for (Recipe recipe : req.recipes()) {
+    for (Recipe recipe : req.recipes(reducedRange)) {
       BuiltVariant b = builder.build(recipe, work.resolve(recipe.label()));
       built.put(recipe.label(), b);
       var f = b.fidelity().orElseThrow();
@@ -104,10 +127,27 @@ public final class ChooseWorkflow {
           new ChooseReport.Variant(b.file().toString(), b.bytes(), f, req.bound().loss(f)));
     }
 
-    Set<String> notes = new LinkedHashSet<>();
-    List<Optimizer.Row> rows = new ArrayList<>();
+    List<Measured> measured = new ArrayList<>();
     for (int batch : req.batches()) {
-      rows.addAll(measureAndPrice(req, pricer, built, variants, batch, notes, progress));
+      measured.addAll(measure(req, pricer, built, batch, progress));
+    }
+    Optional<ProjectionCheck> check =
+        ProjectionCheck.of(samples(req, pricer, measured), req.calibrateProjection());
+    if (req.calibrateProjection() && check.isEmpty()) {
+      notes.add(
+          "--calibrate-projection: nothing to calibrate on (no variant was measured both at 1"
+              + " thread and with several vCPUs busy; use --threads 2 or more)");
+    }
+    List<Optimizer.Row> rows = new ArrayList<>();
+    for (Measured m : measured) {
+      rows.addAll(
+          price(
+              pricer,
+              m,
+              variants.get(m.variant().recipe().label()),
+              req.p99Ms(),
+              check.filter(c -> req.calibrateProjection()),
+              notes));
     }
     Optimizer.Request request =
         new Optimizer.Request(req.bound().maxLoss(), req.p99Ms(), req.qps().orElse(null));
@@ -125,7 +165,8 @@ public final class ChooseWorkflow {
             result,
             sensitivity,
             notes(req, notes),
-            hostInfo);
+            hostInfo,
+            check.orElse(null));
     if (req.outDir().isPresent()) {
       Reports.writeReport(work, report, ChooseMarkdown.render(report));
     }
@@ -133,21 +174,36 @@ public final class ChooseWorkflow {
   }
 
   /**
-   * One batch size: every variant measured here (interleaved), at 1 thread and as concurrent
-   * single-thread streams where CPUs are priced, then priced on every target. Pricing notes are
-   * added to {@code notes}.
+   * One variant measured at one batch size on this host.
+   *
+   * @param variant the built variant
+   * @param batch the batch size
+   * @param single one stream with the request's threads
+   * @param streams as many single-thread streams as threads, or null where not measured
+   * @param oneThread inferences/s at 1 thread, or NaN where not measured
+   * @param graph its work per batch for GPU rooflines, where known
    */
-  private static List<Optimizer.Row> measureAndPrice(
+  private record Measured(
+      BuiltVariant variant,
+      int batch,
+      OperatingPoint single,
+      OperatingPoint streams,
+      double oneThread,
+      Optional<Projection.GpuGraph> graph) {}
+
+  /**
+   * One batch size: every variant measured here (interleaved), at 1 thread and as concurrent
+   * single-thread streams where CPUs are priced or the projection is calibrated.
+   */
+  private static List<Measured> measure(
       ChooseRequest req,
       Pricer pricer,
       Map<String, BuiltVariant> built,
-      Map<String, ChooseReport.Variant> variants,
       int batch,
-      Set<String> notes,
       Consumer<String> progress)
       throws InfercostException {
     ModelRef model = req.model();
-    List<Optimizer.Row> rows = new ArrayList<>();
+    List<Measured> out = new ArrayList<>();
     List<Tensor> inputs =
         SideBySide.syntheticInputs(
             model.path(), withBatch(model.inputs(), req.shapes(), batch), s -> {});
@@ -157,7 +213,6 @@ public final class ChooseWorkflow {
     Map<String, OperatingPoint> streams = streams(req, pricer, built, inputs, batch, progress);
     int i = 0;
     for (BuiltVariant b : built.values()) {
-      Method m = b.method();
       String label = b.recipe().label();
       SideBySide.Result r = lat.get(i++);
       OperatingPoint single =
@@ -165,38 +220,119 @@ public final class ChooseWorkflow {
               batch * 1000.0 / r.stats().mean(),
               r.stats().p99(),
               req.threads() == 1 ? "1 thread" : req.threads() + " threads");
-      OperatingPoint point = OperatingPoint.best(single, streams.get(label), req.p99Ms());
-      double t1 = oneThread.getOrDefault(label, Double.NaN);
       ModelInfo atBatch = Models.loadOnnx(b.file()).info(shapesOf(inputs));
-      Optional<Projection.GpuGraph> graph = PricingInputs.gpuGraph(atBatch, batch);
-      double drop = variants.get(label).accuracyDrop();
-      // CPUs are priced at the chosen way of keeping the host busy; GPUs run one stream.
-      Pricer.Prices cpuSide =
-          pricer.price(m.deployable(), graph, point.throughput(), t1, point.how());
-      Pricer.Prices gpuSide =
-          point == single
-              ? cpuSide
-              : pricer.price(m.deployable(), graph, single.throughput(), t1, single.how());
-      notes.addAll(cpuSide.notes());
-      notes.addAll(gpuSide.notes());
-      for (Pricer.Priced p : cpuSide.rows()) {
-        if (pricer.isCpu(p.hardware())) {
-          // With single-thread streams a call's latency follows the speed of one core, not the
-          // instance's throughput.
-          double p99 =
-              point == single
-                  ? point.p99Ms() / p.scale()
-                  : point.p99Ms() / pricer.perCoreSpeedup(p.hardware());
-          rows.add(row(label, drop, p, batch, p99));
-        }
+      out.add(
+          new Measured(
+              b,
+              batch,
+              single,
+              streams.get(label),
+              oneThread.getOrDefault(label, Double.NaN),
+              PricingInputs.gpuGraph(atBatch, batch)));
+    }
+    return out;
+  }
+
+  /**
+   * The measurements with several vCPUs busy of variants also measured at 1 thread: what the CPU
+   * model is checked (and calibrated) against.
+   */
+  private static List<Projection.ScalingSample> samples(
+      ChooseRequest req, Pricer pricer, List<Measured> measured) {
+    List<Projection.ScalingSample> out = new ArrayList<>();
+    if (req.threads() < 2) {
+      return out;
+    }
+    for (Measured m : measured) {
+      if (Double.isNaN(m.oneThread())) {
+        continue;
       }
-      for (Pricer.Priced p : gpuSide.rows()) {
-        if (!pricer.isCpu(p.hardware())) {
-          rows.add(row(label, drop, p, batch, single.p99Ms() / p.scale()));
+      String what = m.variant().recipe().label() + " batch " + m.batch() + ", ";
+      for (OperatingPoint p : java.util.Arrays.asList(m.single(), m.streams())) {
+        if (p != null) {
+          out.add(
+              pricer.sample(
+                  what + p.how(), p == m.streams(), m.oneThread(), req.threads(), p.throughput()));
         }
       }
     }
+    return out;
+  }
+
+  /**
+   * One measured variant priced on every target: CPUs at the chosen way of keeping the host busy
+   * (with the CPU scaling calibrated for that way, where {@code calibrated}), GPUs from one stream.
+   * Pricing notes are added to {@code notes}.
+   */
+  private static List<Optimizer.Row> price(
+      Pricer pricer,
+      Measured m,
+      ChooseReport.Variant variant,
+      double p99Ms,
+      Optional<ProjectionCheck> calibrated,
+      Set<String> notes) {
+    List<Optimizer.Row> rows = new ArrayList<>();
+    String label = m.variant().recipe().label();
+    Deployable d = m.variant().recipe().deployable();
+    OperatingPoint single = m.single();
+    OperatingPoint point = OperatingPoint.best(single, m.streams(), p99Ms);
+    double drop = variant.accuracyDrop();
+    Projection.Scaling scaling = calibrated.map(c -> c.calibrated(point != single)).orElse(null);
+    if (scaling != null) {
+      pricer = pricer.withScaling(scaling);
+    }
+    Pricer.Prices cpuSide =
+        pricer.price(d, m.graph(), point.throughput(), m.oneThread(), point.how());
+    Pricer.Prices gpuSide =
+        point == single
+            ? cpuSide
+            : pricer.price(d, m.graph(), single.throughput(), m.oneThread(), single.how());
+    notes.addAll(cpuSide.notes());
+    notes.addAll(gpuSide.notes());
+    for (Pricer.Priced p : cpuSide.rows()) {
+      if (pricer.isCpu(p.hardware())) {
+        // With single-thread streams a call's latency follows the speed of one core, not the
+        // instance's throughput.
+        double p99 = point == single ? point.p99Ms() / p.scale() : point.p99Ms() / p.callSpeedup();
+        rows.add(row(label, drop, p, m.batch(), p99));
+      }
+    }
+    for (Pricer.Priced p : gpuSide.rows()) {
+      if (!pricer.isCpu(p.hardware())) {
+        rows.add(row(label, drop, p, m.batch(), single.p99Ms() / p.scale()));
+      }
+    }
     return rows;
+  }
+
+  /**
+   * Whether int8 variants get 7-bit weights: where this CPU needs them, or where a CPU target would
+   * saturate 8-bit ones (then a note says which), so that one variant is valid on every CPU priced.
+   */
+  private static boolean int8ReducedRange(Pricer pricer, Set<String> notes) {
+    if (CpuFeatures.needsReducedRange()) {
+      return true;
+    }
+    List<String> saturating =
+        pricer.targets().stream()
+            .filter(t -> t.kind() == HardwareEntry.Kind.CPU && !t.cpu().int8FullRange())
+            .map(
+                t ->
+                    t.id()
+                        + " ("
+                        + (t.cpu().int8Isa() == null ? "unknown ISA" : t.cpu().int8Isa().label())
+                        + ")")
+            .toList();
+    if (saturating.isEmpty()) {
+      return false;
+    }
+    notes.add(
+        "int8 variants are built with 7-bit weights, which run on every CPU, because 8-bit ones"
+            + " would saturate on "
+            + String.join(", ", saturating)
+            + "; choose among CPUs with VNNI, AMX or Arm dot products only (--hardware) for 8-bit"
+            + " weights");
+    return true;
   }
 
   private static List<String> notes(ChooseRequest req, Set<String> pricingNotes) {
@@ -255,7 +391,7 @@ public final class ChooseWorkflow {
       throws InfercostException {
     Map<String, OperatingPoint> out = new LinkedHashMap<>();
     boolean cpus = pricer.targets().stream().anyMatch(t -> t.kind() == HardwareEntry.Kind.CPU);
-    if (req.threads() == 1 || !cpus) {
+    if (req.threads() == 1 || !cpus && !req.calibrateProjection()) {
       return out;
     }
     long free =
@@ -285,8 +421,8 @@ public final class ChooseWorkflow {
 
   /**
    * Throughput at 1 thread of the variants that run on CPUs, to fit the thread scaling of CPU
-   * projections; empty when the priced measurement already ran at 1 thread or no CPU entry besides
-   * this host's is priced.
+   * projections and check them; empty when the priced measurement already ran at 1 thread, or no
+   * CPU entry besides this host's is priced and the projection is not calibrated.
    */
   private static Map<String, Double> oneThread(
       ChooseRequest req,
@@ -303,7 +439,7 @@ public final class ChooseWorkflow {
                     t.kind() == HardwareEntry.Kind.CPU
                         && !pricer.host().map(h -> h.id().equals(t.id())).orElse(false));
     Map<String, Double> out = new LinkedHashMap<>();
-    if (req.threads() == 1 || !projectsCpus) {
+    if (req.threads() == 1 || !projectsCpus && !req.calibrateProjection()) {
       return out;
     }
     List<BuiltVariant> cpu = built.values().stream().filter(b -> b.method().runsOnCpus()).toList();

@@ -78,6 +78,97 @@ public final class HtmlReport {
     return b.toString();
   }
 
+  /** The report for a fleet plan: the verdict, demand vs capacity per period, the report. */
+  public static String plan(PlanReport r) {
+    StringBuilder b = new StringBuilder();
+    b.append("<!DOCTYPE html><html lang=\"en\"><head><meta charset=\"utf-8\">")
+        .append("<title>infercost plan</title><style>")
+        .append("body{font-family:sans-serif;margin:24px;color:#222}svg text{font-size:12px}")
+        .append("pre{white-space:pre-wrap}</style></head><body>");
+    b.append("<h1>infercost plan</h1><p><b>").append(esc(r.verdict())).append("</b></p>");
+    b.append("<h2>Demand and capacity per period</h2><p>Stacked bars: capacity of the owned,")
+        .append(" reserved, on-demand and spot machines (inferences/s); line: demand.</p>");
+    b.append(capacityChart(r));
+    b.append("<h2>Report</h2><pre>").append(esc(PlanMarkdown.render(r))).append("</pre>");
+    return b.append("</body></html>\n").toString();
+  }
+
+  static String capacityChart(PlanReport r) {
+    var periods = r.plan().periods();
+    double own = r.own().machine().throughputPerS();
+    double cloud = r.cloud().machine().throughputPerS();
+    double spot =
+        r.cloud().machine().spot() == null
+            ? 0
+            : cloud * (1 - r.cloud().machine().spot().capacityLoss());
+    double hi = 1;
+    for (var p : periods) {
+      hi = Math.max(hi, Math.max(p.capacityQps(), p.period().demandQps()));
+    }
+    int h = 320;
+    int top = 20;
+    int bottom = h - 40;
+    Scale y = Scale.linear(0, hi * 1.05, bottom, top);
+    double left = 70;
+    double w = (WIDTH - 20 - left) / periods.size();
+    StringBuilder s = svg(h);
+    s.append(line(left, bottom, WIDTH - 20, bottom, "#333"));
+    s.append(line(left, top, left, bottom, "#333"));
+    for (int k = 0; k <= 4; k++) {
+      double v = hi * 1.05 * k / 4;
+      s.append(text(left - 4, y.at(v) + 4, fmt(v), "end"));
+    }
+    String[] names = {"own", "reserved", "on-demand", "spot"};
+    StringBuilder demand = new StringBuilder();
+    for (int i = 0; i < periods.size(); i++) {
+      var p = periods.get(i);
+      double[] parts = {p.own() * own, p.reserved() * cloud, p.onDemand() * cloud, p.spot() * spot};
+      double base = 0;
+      double x = left + i * w;
+      for (int k = 0; k < parts.length; k++) {
+        if (parts[k] > 0) {
+          s.append(
+              String.format(
+                  Locale.ROOT,
+                  "<rect x=\"%.2f\" y=\"%.2f\" width=\"%.2f\" height=\"%.2f\" fill=\"%s\"><title>%s: %s %s</title></rect>",
+                  x,
+                  y.at(base + parts[k]),
+                  Math.max(0.5, w - (w > 3 ? 1 : 0)),
+                  y.at(base) - y.at(base + parts[k]),
+                  COLORS[k],
+                  esc(p.period().label()),
+                  esc(names[k]),
+                  fmt(parts[k])));
+          base += parts[k];
+        }
+      }
+      demand
+          .append(demand.length() == 0 ? "M" : " L")
+          .append(String.format(Locale.ROOT, "%.2f %.2f", x, y.at(p.period().demandQps())))
+          .append(String.format(Locale.ROOT, " L%.2f %.2f", x + w, y.at(p.period().demandQps())));
+    }
+    s.append("<path d=\"")
+        .append(demand)
+        .append("\" fill=\"none\" stroke=\"#000\" stroke-width=\"1.5\"/>");
+    double lx = left;
+    for (int k = 0; k < names.length; k++) {
+      s.append(
+          String.format(
+              Locale.ROOT,
+              "<rect x=\"%.1f\" y=\"%d\" width=\"10\" height=\"10\" fill=\"%s\"/>",
+              lx,
+              h - 18,
+              COLORS[k]));
+      s.append(text(lx + 14, h - 9, names[k], "start"));
+      lx += 100;
+    }
+    s.append(line(lx, h - 13, lx + 10, h - 13, "#000"))
+        .append(text(lx + 14, h - 9, "demand", "start"));
+    s.append(text(left, top - 6, "inferences/s", "start"));
+    s.append(text(WIDTH - 20, bottom + 16, periods.size() + " periods", "end"));
+    return s.append("</svg>").toString();
+  }
+
   static String latencyChart(BenchRun run) {
     List<BenchResults.Entry> entries = run.results().entries();
     double lo = entries.stream().mapToDouble(e -> run.detail(e).latency().min()).min().orElse(1);

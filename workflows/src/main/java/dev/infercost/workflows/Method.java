@@ -13,28 +13,31 @@ import java.util.Optional;
  */
 public enum Method {
   /** The input model as it is. */
-  FP32("fp32", "model.onnx", Optional.empty(), Optional.empty(), Projection.Precision.FP32),
+  FP32("fp32", "model.onnx", Optional.empty(), Optional.empty(), Projection.Precision.FP32, false),
   /** Dynamic int8 for CPU integer kernels. */
   INT8_DYNAMIC(
       "int8-dynamic",
       "model.int8.onnx",
       Optional.empty(),
       Optional.of("int8-dynamic is a CPU-kernel graph; not projected onto a GPU"),
-      Projection.Precision.FP32),
+      Projection.Precision.FP32,
+      true),
   /** fp16 with fp32 islands for sensitive ops and fp32 I/O: for GPUs. */
   FP16(
       "fp16",
       "model.fp16.onnx",
       Optional.of("fp16 is priced on GPUs only: ONNX Runtime's CPU provider runs it in fp32"),
       Optional.empty(),
-      Projection.Precision.FP16),
+      Projection.Precision.FP16,
+      false),
   /** Static int8 in QDQ form, for GPU int8 tensor cores (runs on CPUs too). */
   INT8_QDQ(
       "int8-qdq",
       "model.int8-qdq.onnx",
       Optional.empty(),
       Optional.empty(),
-      Projection.Precision.INT8),
+      Projection.Precision.INT8,
+      true),
   /** Static int8 laid out for ONNX Runtime's CPU integer kernels (QLinearConv, ...). */
   INT8_STATIC(
       "int8-static",
@@ -43,7 +46,8 @@ public enum Method {
       Optional.of(
           "int8-static is a CPU-kernel graph (uint8 QDQ for ONNX Runtime's CPU fusions); the GPU"
               + " recipe is int8-qdq"),
-      Projection.Precision.FP32);
+      Projection.Precision.FP32,
+      true);
 
   private final String label;
   private final String fileName;
@@ -54,10 +58,13 @@ public enum Method {
       String fileName,
       Optional<String> notOnCpu,
       Optional<String> notOnGpu,
-      Projection.Precision gpuPrecision) {
+      Projection.Precision gpuPrecision,
+      boolean cpuInt8) {
     this.label = label;
     this.fileName = fileName;
-    this.deployable = new Deployable(label, notOnCpu, notOnGpu, gpuPrecision);
+    Deployable d = new Deployable(label, notOnCpu, notOnGpu, gpuPrecision);
+    // 7-bit weights unless a recipe says otherwise (Recipe#deployable): they run on every CPU.
+    this.deployable = cpuInt8 ? d.int8Weights(false) : d;
   }
 
   /** The name users type and reports show: {@code int8-dynamic}. */
@@ -70,7 +77,10 @@ public enum Method {
     return fileName;
   }
 
-  /** Where it runs and at which GPU precision, for pricing. */
+  /**
+   * Where it runs, at which GPU precision, and whether CPUs run it on int8 kernels, for pricing (a
+   * built variant's {@link Recipe#deployable()} adds its int8 weight range).
+   */
   public Deployable deployable() {
     return deployable;
   }

@@ -4,6 +4,7 @@ import dev.infercost.compress.Fp16Options;
 import dev.infercost.compress.NodeFilter;
 import dev.infercost.compress.QuantOptions;
 import dev.infercost.compress.StaticOptions;
+import dev.infercost.cost.Deployable;
 
 /**
  * How to build one variant of a model: its {@link Method} and that method's options. Recipes are
@@ -24,6 +25,23 @@ public sealed interface Recipe {
   }
 
   /**
+   * Whether its int8 weights are kept within 7 bits, so that CPUs without a 32-bit-accumulating
+   * int8 dot product run it without saturating; false for recipes without int8 weights.
+   */
+  default boolean reducedRange() {
+    return false;
+  }
+
+  /**
+   * What pricing knows of the variant: its method's {@link Method#deployable()}, with the int8
+   * weight range this recipe builds where CPUs run it on integer kernels.
+   */
+  default Deployable deployable() {
+    Deployable d = method().deployable();
+    return d.cpuInt8() ? d.int8Weights(!reducedRange()) : d;
+  }
+
+  /**
    * A stage run before another recipe (pruning, sparsity): the variant is priced and runs as {@link
    * #then()} does, and its name and file say which stage came first.
    */
@@ -40,6 +58,11 @@ public sealed interface Recipe {
     @Override
     default Method method() {
       return then().method();
+    }
+
+    @Override
+    default boolean reducedRange() {
+      return then().reducedRange();
     }
 
     @Override
@@ -77,6 +100,11 @@ public sealed interface Recipe {
     public Method method() {
       return Method.INT8_DYNAMIC;
     }
+
+    @Override
+    public boolean reducedRange() {
+      return quant.reducedRange();
+    }
   }
 
   /** Static int8 in QDQ form; the quantization filter and SmoothQuant strength apply. */
@@ -85,6 +113,11 @@ public sealed interface Recipe {
     public Method method() {
       return Method.INT8_QDQ;
     }
+
+    @Override
+    public boolean reducedRange() {
+      return quant.reducedRange();
+    }
   }
 
   /** Static int8 for CPUs: calibrated uint8 activations, int8 weights, integer kernels. */
@@ -92,6 +125,11 @@ public sealed interface Recipe {
     @Override
     public Method method() {
       return Method.INT8_STATIC;
+    }
+
+    @Override
+    public boolean reducedRange() {
+      return options.reducedRange();
     }
   }
 

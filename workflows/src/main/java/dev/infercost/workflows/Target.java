@@ -43,11 +43,11 @@ public record Target(String id, boolean gpu, String int8Isa, boolean reducedRang
       String gpu = e.accelerator() == null ? "unknown accelerator" : e.accelerator().name();
       return new Target(e.id(), true, gpu, false);
     }
-    String isa = e.cpu().int8DotIsa() == null ? "unknown" : e.cpu().int8DotIsa();
+    String isa = e.cpu().int8Isa() == null ? "unknown" : e.cpu().int8Isa().label();
     return new Target(e.id(), false, isa, !e.cpu().int8FullRange());
   }
 
-  /** For reports: {@code aws-c6a.large (CPU, none (AVX2 only...), 7-bit int8 weights)}. */
+  /** For reports: {@code aws-c6a.large (CPU, avx2, 7-bit int8 weights)}. */
   public String describe() {
     return id
         + (gpu

@@ -210,7 +210,7 @@ public final class TargetGpuWorkflow {
         Pricer.of(catalog, cpus, Optional.empty(), PricingInputs.hostCpu(host), threads);
     ModelInfo info = Models.loadOnnx(int8.file()).info(shapes);
     Pricer.Prices prices =
-        pricer.price(int8.method().deployable(), PricingInputs.gpuGraph(info, batch), thr);
+        pricer.price(int8.recipe().deployable(), PricingInputs.gpuGraph(info, batch), thr);
     TargetGpuReport.Option best = null;
     for (Pricer.Priced p : prices.rows()) {
       if (best == null || p.costPerMillionUsd() < best.costPerMillionUsd()) {

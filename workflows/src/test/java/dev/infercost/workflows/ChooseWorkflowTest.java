@@ -8,6 +8,7 @@ import dev.infercost.cost.Catalog;
 import dev.infercost.cost.CostModel;
 import dev.infercost.cost.Figure;
 import dev.infercost.cost.Optimizer;
+import dev.infercost.cost.ProjectionCheck;
 import dev.infercost.cost.ReferenceOptimizer;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -73,5 +74,67 @@ class ChooseWorkflowTest {
     }
     assertTrue(Files.readString(tmp.resolve("out/report.md")).contains("Winner"));
     assertTrue(Files.size(tmp.resolve("out/report.json")) > 0);
+
+    // 7-bit int8 weights (aws-c6a.large has no VNNI), so int8 is priced there and on c7i, each
+    // with the int8 factors it used.
+    for (String hw : List.of("aws-c6a.large", "aws-c7i.large")) {
+      assertTrue(
+          r.table().stream()
+              .anyMatch(x -> x.variant().equals("int8-dynamic") && x.hardwareId().equals(hw)),
+          hw);
+    }
+    Optimizer.Row int8OnC7i =
+        r.table().stream()
+            .filter(
+                x -> x.variant().equals("int8-dynamic") && x.hardwareId().equals("aws-c7i.large"))
+            .findFirst()
+            .orElseThrow();
+    assertTrue(
+        int8OnC7i
+            .provenance()
+            .detail()
+            .contains("int8 factor 2.29 (amx, aws-c7i.large catalog figure) ÷ 1.65"),
+        int8OnC7i.provenance().detail());
+
+    // Every CPU variant measured at 1 thread and with 2 vCPUs busy is checked against the model.
+    ProjectionCheck check = r.projectionCheck();
+    long cpuVariants = Arrays.stream(Method.values()).filter(Method::runsOnCpus).count();
+    assertTrue(check.pairs().size() >= cpuVariants * 2, check.pairs().toString());
+    assertEquals(
+        ProjectionCheck.mape(
+            check.pairs().stream().map(ProjectionCheck.Pair::errorPercent).toList()),
+        check.mapePercent(),
+        1e-9);
+    for (ProjectionCheck.Pair p : check.pairs()) {
+      assertEquals((p.projected() - p.measured()) / p.measured() * 100, p.errorPercent(), 1e-9);
+    }
+    assertTrue(
+        Files.readString(tmp.resolve("out/report.md")).contains("Projection vs measurement"));
+  }
+
+  @Test
+  void calibratedProjectionSaysSoInEveryCpuProjection() throws Exception {
+    ChooseRequest req =
+        ChooseRequest.builder(ModelRef.resolve("digits-mlp"), Bound.minCosine(0.9))
+            .optHardware(List.of("aws-c6a.large", "aws-c7i.xlarge"))
+            .optMeasuredOn("aws-c6a.large")
+            .optMethods(List.of(Method.FP32, Method.INT8_DYNAMIC))
+            .optThreads(2)
+            .optCalibrateProjection(true)
+            .build();
+    ChooseReport r = ChooseWorkflow.run(req, s -> {});
+    ProjectionCheck check = r.projectionCheck();
+    assertEquals(
+        ProjectionCheck.mape(
+            check.pairs().stream().map(ProjectionCheck.Pair::calibratedErrorPercent).toList()),
+        check.calibratedMapePercent(),
+        1e-9);
+    for (Optimizer.Row row : r.table()) {
+      if (row.provenance().kind() == Figure.Provenance.Kind.ESTIMATED) {
+        assertTrue(
+            row.provenance().detail().contains("calibrated on the "), row.provenance().detail());
+      }
+    }
+    assertTrue(r.table().stream().anyMatch(x -> x.hardwareId().equals("aws-c7i.xlarge")));
   }
 }

@@ -30,7 +30,7 @@ class PrunedVariantsTest {
             "pruned-0.1+" + Method.INT8_STATIC.label(),
             "pruned-0.3",
             "pruned-0.3+" + Method.INT8_STATIC.label()),
-        r.recipes().stream().map(Recipe::label).toList());
+        r.recipes(false).stream().map(Recipe::label).toList());
     assertThrows(
         IllegalArgumentException.class,
         () ->

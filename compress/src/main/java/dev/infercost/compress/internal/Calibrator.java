@@ -35,23 +35,67 @@ public final class Calibrator {
    * @param histograms per tensor
    * @param batches how many batches the model ran on
    * @param inputShapes the shape of each graph input in the first batch
+   * @param means per tensor asked for, the mean of each index along axis 1 (the channels of an NCHW
+   *     tensor)
    */
   public record Observed(
-      Map<String, Histogram> histograms, int batches, Map<String, long[]> inputShapes) {}
+      Map<String, Histogram> histograms,
+      int batches,
+      Map<String, long[]> inputShapes,
+      Map<String, float[]> means) {}
 
-  /** Observes {@code tensors} (float values of {@code model}) over {@code batches}. */
+  /**
+   * Observes {@code tensors} (float values of {@code model}) over {@code batches}, and the
+   * per-channel means of those of them in {@code means} (two doubles per channel).
+   */
   public static Observed observe(
-      ModelProto model, Set<String> tensors, Iterable<List<Tensor>> batches)
+      ModelProto model, Set<String> tensors, Set<String> means, Iterable<List<Tensor>> batches)
       throws CompressException {
     Map<String, Histogram> histograms = new LinkedHashMap<>();
+    Map<String, double[]> sums = new LinkedHashMap<>();
     Runs runs =
         run(
             model,
             tensors,
             batches,
-            (name, t) ->
-                histograms.computeIfAbsent(name, k -> new Histogram()).add(t.getFloatBuffer()));
-    return new Observed(histograms, runs.batches(), runs.inputShapes());
+            (name, t) -> {
+              java.nio.FloatBuffer b = t.getFloatBuffer();
+              histograms.computeIfAbsent(name, k -> new Histogram()).add(b.duplicate());
+              long[] shape = t.getInfo().getShape();
+              if (means.contains(name) && shape.length >= 2) {
+                addChannelSums(sums, name, b, shape);
+              }
+            });
+    Map<String, float[]> out = new LinkedHashMap<>();
+    sums.forEach(
+        (name, s) -> {
+          int channels = s.length - 1;
+          float[] m = new float[channels];
+          for (int c = 0; c < channels; c++) {
+            m[c] = (float) (s[c] / s[channels]);
+          }
+          out.put(name, m);
+        });
+    return new Observed(histograms, runs.batches(), runs.inputShapes(), out);
+  }
+
+  /** Adds {@code b}'s per-channel (axis 1) sums to {@code sums}; the last slot counts values. */
+  private static void addChannelSums(
+      Map<String, double[]> sums, String name, java.nio.FloatBuffer b, long[] shape) {
+    int channels = (int) shape[1];
+    long inner = 1;
+    for (int d = 2; d < shape.length; d++) {
+      inner *= shape[d];
+    }
+    double[] s = sums.computeIfAbsent(name, k -> new double[channels + 1]);
+    if (s.length != channels + 1) {
+      return; // the channel count changed between batches: no mean for it
+    }
+    int n = b.remaining();
+    for (int i = 0; i < n; i++) {
+      s[(int) ((i / inner) % channels)] += b.get(i);
+    }
+    s[channels] += (double) n / channels;
   }
 
   /** What {@link #run} got through. */

@@ -65,6 +65,15 @@ public final class CpuQdqPass implements Pass {
 
   private static final Map<Op, Kind> KINDS = new EnumMap<>(Op.class);
 
+  /**
+   * Ops that ONNX Runtime quantizes by itself when their activation comes from a DequantizeLinear:
+   * its level-1 WeightBiasQuantization optimizer gives a float Conv, ConvTranspose or Gemm after a
+   * DQ one int8 scale for the whole weight. A layer kept in float (excluded, or not quantizable)
+   * therefore reads the float tensor, never a DQ: on a MobileNetV2 depthwise conv whose channels'
+   * weights span 5 orders of magnitude, that per-tensor rounding cost more than int8 itself.
+   */
+  private static final Set<Op> WEIGHTED = java.util.EnumSet.of(Op.CONV, Op.CONV_TRANSPOSE, Op.GEMM);
+
   static {
     for (Op op : List.of(Op.CONV, Op.MATMUL, Op.GEMM)) {
       KINDS.put(op, Kind.COMPUTE);
@@ -121,6 +130,20 @@ public final class CpuQdqPass implements Pass {
     return out;
   }
 
+  /** The activation inputs of the Convs: what calibration keeps per-channel means of. */
+  public static Set<String> convInputs(GraphProto g) {
+    Map<String, TensorProto> init = Graphs.initializers(g);
+    Set<String> out = new java.util.LinkedHashSet<>();
+    for (NodeProto n : g.getNodeList()) {
+      if (Op.of(n.getOpType()) == Op.CONV
+          && Op.defaultDomain(n.getDomain())
+          && !init.containsKey(n.getInput(0))) {
+        out.add(n.getInput(0));
+      }
+    }
+    return out;
+  }
+
   @Override
   public PassResult apply(ModelProto model, PassContext ctx) throws CompressException {
     long opset = OpsetUpgrade.opset(model);
@@ -129,6 +152,7 @@ public final class CpuQdqPass implements Pass {
     GraphProto g = model.getGraph();
     Plan plan = new Plan(g, ctx, opset);
     plan.choose();
+    plan.dropFloatOnly();
     List<String> skipped = new ArrayList<>(plan.skipped);
     if (ctx.perChannel() && !perChannel) {
       skipped.add("per-channel weight scales need opset 13: one scale per weight tensor");
@@ -214,6 +238,96 @@ public final class CpuQdqPass implements Pass {
           tensors.put(y, y);
         }
       }
+    }
+
+    /**
+     * Drops the QuantizeLinear of every tensor that no int8 op reads, unless a QLinear* op (Add,
+     * Concat, pooling) writes it, or a Conv, MatMul or Gemm does and an op the filter keeps in
+     * float, or a float op between int8 ops (Pad), reads it: that Q is what fuses the op. A Q read
+     * only by float ops adds only rounding. After a Conv, MatMul or Gemm the op then writes float
+     * from its int8 weights (Conv: unfused; MatMul, Gemm: MatMulIntegerToFloat, QGemm): a detector
+     * head's logits, whose channels' ranges differ by orders of magnitude, keep their precision
+     * before a Sigmoid, and a heatmap's peak suppression {@code Equal(x, MaxPool(x))} gets no ties
+     * from rounding, so no false peaks. SHARED ops whose output loses its Q run in float again.
+     */
+    void dropFloatOnly() {
+      Map<String, NodeProto> producers = new HashMap<>();
+      g.getNodeList().forEach(n -> n.getOutputList().forEach(o -> producers.put(o, n)));
+      boolean changed = true;
+      while (changed) {
+        changed = false;
+        for (var it = tensors.entrySet().iterator(); it.hasNext(); ) {
+          String t = it.next().getKey();
+          NodeProto p = producers.get(t);
+          if (quantized.get(p) == Kind.FOLDED) {
+            p = producers.get(p.getInput(0));
+          }
+          Kind k = quantized.get(p);
+          boolean keepForFusion =
+              k == Kind.QLINEAR
+                  || k == Kind.COMPUTE && (readByFilteredOut(t) || readBetweenInt8(t));
+          if (!keepForFusion && !readInInt8(t)) {
+            it.remove();
+            changed = true;
+          }
+        }
+        for (var it = quantized.entrySet().iterator(); it.hasNext(); ) {
+          NodeProto n = it.next().getKey();
+          if (quantized.get(n) == Kind.SHARED && !tensors.containsKey(n.getOutput(0))) {
+            it.remove();
+            rewritten.remove(Ops.label(n));
+            changed = true;
+          }
+        }
+      }
+    }
+
+    /**
+     * Whether an op that could run in int8 but is kept in float by the filter reads {@code t}: a
+     * Conv quantized alone still gets its output Q, so it runs as an integer kernel.
+     */
+    boolean readByFilteredOut(String t) {
+      for (NodeProto r : readers.getOrDefault(t, List.of())) {
+        Op op = Op.of(r.getOpType());
+        if (op != null
+            && Op.defaultDomain(r.getDomain())
+            && KINDS.containsKey(op)
+            && !ctx.filter().accepts(r)) {
+          return true;
+        }
+      }
+      return false;
+    }
+
+    /**
+     * Whether a float op whose output is quantized reads {@code t} (DQ → Pad → Q between two
+     * Convs): keeping the Q before it keeps the Conv that writes {@code t} fused.
+     */
+    boolean readBetweenInt8(String t) {
+      for (NodeProto r : readers.getOrDefault(t, List.of())) {
+        if (quantized.get(r) == null && tensors.containsKey(r.getOutput(0))) {
+          return true;
+        }
+      }
+      return false;
+    }
+
+    /** Whether an op that runs in int8 reads {@code t}. */
+    boolean readInInt8(String t) {
+      for (NodeProto r : readers.getOrDefault(t, List.of())) {
+        Kind k = quantized.get(r);
+        if (k == null || k == Kind.FOLDED) {
+          continue;
+        }
+        if ((k == Kind.COMPUTE || k == Kind.SHARED) && !r.getInput(0).equals(t)) {
+          continue;
+        }
+        if (k == Kind.SHARED && !tensors.containsKey(r.getOutput(0))) {
+          continue;
+        }
+        return true;
+      }
+      return false;
     }
 
     String root(String t) {
@@ -407,9 +521,13 @@ public final class CpuQdqPass implements Pass {
       g.getInputList().forEach(v -> quantize(v.getName()));
       for (NodeProto n : g.getNodeList()) {
         NodeProto.Builder b = n.toBuilder();
+        boolean floatWeighted =
+            plan.quantized.get(n) == null
+                && Op.defaultDomain(n.getDomain())
+                && WEIGHTED.contains(Op.of(n.getOpType()));
         for (int i = 0; i < n.getInputCount(); i++) {
           String in = n.getInput(i);
-          if (q.containsKey(in)) {
+          if (q.containsKey(in) && !(floatWeighted && i == 0)) {
             b.setInput(i, dequantize(in));
           }
         }
@@ -458,8 +576,12 @@ public final class CpuQdqPass implements Pass {
       boolean transB = op == Op.GEMM && Ops.intAttr(n, "transB", 0) == 1;
       int axis = !perChannel ? -1 : op == Op.CONV || transB ? 0 : 1;
       long[] dims = Initializers.dims(w);
+      float[] wf = Initializers.floats(w);
+      float xScale = scales.get(n.getInput(0));
+      float[] bias = biasValues(n, op);
+      int channels = axis < 0 ? 1 : (int) dims[axis];
       WeightQuantizer.Symmetric s =
-          WeightQuantizer.symmetric(Initializers.floats(w), dims, axis, qmax);
+          WeightQuantizer.symmetric(wf, dims, axis, qmax, biasFloor(bias, xScale, channels));
       String wq = names.fresh(w.getName(), "_quantized");
       String ws = names.fresh(w.getName(), "_scale");
       String wz = names.fresh(w.getName(), "_zero_point");
@@ -470,17 +592,39 @@ public final class CpuQdqPass implements Pass {
           Initializers.ofBytes(
               wz, TensorProto.DataType.INT8, scaleDims, new byte[s.scales().length]));
       b.setInput(1, dequantizeConstant(w.getName(), wq, ws, wz, axis));
-      if (n.getInputCount() > 2 && !n.getInput(2).isEmpty()) {
-        bias(n, op, b, s.scales());
+      float[] mean = ctx.activationMean().get(n.getInput(0));
+      if (op == Op.CONV && mean != null) {
+        float[] corrected = BiasCorrection.conv(wf, s, dims, Ops.intAttr(n, "group", 1), mean);
+        if (corrected != null) {
+          if (bias != null) {
+            for (int c = 0; c < bias.length; c++) {
+              corrected[c] += bias[c];
+            }
+          }
+          bias = corrected;
+          if (n.getInputCount() < 3) {
+            b.addInput("");
+          }
+        }
+      }
+      if (bias != null) {
+        String base =
+            n.getInputCount() > 2 && !n.getInput(2).isEmpty()
+                ? n.getInput(2)
+                : n.getName() + "_bias";
+        bias(n, op, b, bias, base, s.scales(), xScale);
       }
     }
 
     /**
-     * The bias as int32 at scale {@code s_x · s_w[c]}, zero point 0: what QLinearConv and QGemm add
-     * to their int32 accumulators. Left float (and the op unfused) for a Gemm bias that is not one
-     * value per output or has alpha ≠ 1.
+     * The float bias to add in int32, or null when there is none or it stays float (the op
+     * unfused): a Gemm bias that is not one value per output, or a Gemm with alpha ≠ 1. Gemm's beta
+     * is folded in.
      */
-    void bias(NodeProto n, Op op, NodeProto.Builder b, float[] wScales) {
+    float[] biasValues(NodeProto n, Op op) {
+      if (n.getInputCount() < 3 || n.getInput(2).isEmpty()) {
+        return null;
+      }
       TensorProto c = plan.init.get(n.getInput(2));
       float[] v = c == null ? null : Initializers.floats(c);
       boolean rows = op == Op.CONV || op == Op.GEMM && Ops.intAttr(n, "transB", 0) == 1;
@@ -489,27 +633,63 @@ public final class CpuQdqPass implements Pass {
           || c.getDimsCount() != 1
           || v.length != outputs
           || op == Op.GEMM && Ops.floatAttr(n, "alpha", 1f) != 1f) {
-        return;
+        return null;
       }
       float beta = op == Op.GEMM ? Ops.floatAttr(n, "beta", 1f) : 1f;
-      float xScale = scales.get(n.getInput(0));
+      float[] out = v.clone();
+      for (int i = 0; i < out.length; i++) {
+        out[i] *= beta;
+      }
+      return out;
+    }
+
+    /**
+     * The smallest weight scale per channel at which {@code bias / (s_x · s_w)} fits int32, as ONNX
+     * Runtime's quantizer ensures: a channel whose weights are all about 0 (a dead channel after
+     * BatchNorm folding) but whose bias is not would otherwise get its bias clamped to about 0.
+     */
+    static float[] biasFloor(float[] bias, float xScale, int channels) {
+      if (bias == null) {
+        return null;
+      }
+      float[] floor = new float[channels];
+      for (int i = 0; i < bias.length; i++) {
+        double need = 1.0001 * Math.abs(bias[i]) / Integer.MAX_VALUE / xScale;
+        int c = i % channels;
+        floor[c] = (float) Math.max(floor[c], need);
+      }
+      return floor;
+    }
+
+    /**
+     * {@code v} as int32 at scale {@code s_x · s_w[c]}, zero point 0: what QLinearConv and QGemm
+     * add to their int32 accumulators.
+     */
+    void bias(
+        NodeProto n,
+        Op op,
+        NodeProto.Builder b,
+        float[] v,
+        String base,
+        float[] wScales,
+        float xScale) {
       float[] bs = new float[wScales.length];
       int[] bq = new int[v.length];
       for (int i = 0; i < v.length; i++) {
         bs[i % bs.length] = xScale * wScales[i % wScales.length];
-        double r = Math.rint(v[i] * beta / bs[i % bs.length]);
+        double r = Math.rint(v[i] / bs[i % bs.length]);
         bq[i] = (int) Math.max(Integer.MIN_VALUE, Math.min(Integer.MAX_VALUE, r));
       }
       ByteBuffer raw = ByteBuffer.allocate(bq.length * 4).order(ByteOrder.LITTLE_ENDIAN);
       raw.asIntBuffer().put(bq);
-      String bqName = names.fresh(c.getName(), "_quantized");
-      String bsName = names.fresh(c.getName(), "_scale");
+      String bqName = names.fresh(base, "_quantized");
+      String bsName = names.fresh(base, "_scale");
       inits.add(
           Initializers.ofBytes(
               bqName, TensorProto.DataType.INT32, new long[] {v.length}, raw.array()));
       long[] scaleDims = bs.length == 1 ? new long[0] : new long[] {bs.length};
       inits.add(Initializers.ofFloats(bsName, scaleDims, bs));
-      b.setInput(2, dequantizeConstant(c.getName(), bqName, bsName, null, bs.length == 1 ? -1 : 0));
+      b.setInput(2, dequantizeConstant(base, bqName, bsName, null, bs.length == 1 ? -1 : 0));
       if (op == Op.GEMM) {
         // QGemm needs beta stated as 1 (its int32 bias is already scaled).
         for (int i = b.getAttributeCount() - 1; i >= 0; i--) {

@@ -27,6 +27,14 @@ public final class WeightQuantizer {
    * qmax]} with {@code s = max|w| / qmax} over the values sharing the scale.
    */
   public static Symmetric symmetric(float[] w, long[] dims, int axis, int qmax) {
+    return symmetric(w, dims, axis, qmax, null);
+  }
+
+  /**
+   * As {@link #symmetric(float[], long[], int, int)}, with each scale at least {@code minScale[k]}
+   * (one per scale; {@code null}: no floor).
+   */
+  public static Symmetric symmetric(float[] w, long[] dims, int axis, int qmax, float[] minScale) {
     int channels = axis < 0 ? 1 : (int) dims[axis];
     long inner = 1;
     for (int d = axis + 1; axis >= 0 && d < dims.length; d++) {
@@ -41,6 +49,9 @@ public final class WeightQuantizer {
     for (int k = 0; k < channels; k++) {
       // An all-zero channel quantizes to zeros with any scale; 1 keeps the dequantization finite.
       scales[k] = maxAbs[k] == 0 ? 1f : maxAbs[k] / qmax;
+      if (minScale != null) {
+        scales[k] = Math.max(scales[k], minScale[k]);
+      }
     }
     byte[] q = new byte[w.length];
     for (int i = 0; i < w.length; i++) {

@@ -9,7 +9,9 @@ import dev.infercost.cost.CatalogException;
 import dev.infercost.cost.HardwareEntry;
 import dev.infercost.cost.HardwareEntry.Accelerator;
 import dev.infercost.cost.HardwareEntry.Cpu;
+import dev.infercost.cost.HardwareEntry.Int8Isa;
 import dev.infercost.cost.HardwareEntry.Kind;
+import dev.infercost.cost.HardwareEntry.Match;
 import dev.infercost.cost.HardwareEntry.OnPrem;
 import dev.infercost.cost.HardwareEntry.PriceSource;
 import dev.infercost.cost.HardwareEntry.Sourced;
@@ -57,9 +59,12 @@ public final class CatalogParser {
           "vcpusPerCore",
           "allCoreGhz",
           "fp32GflopsPerCore",
-          "int8DotIsa",
+          "int8Isa",
+          "int8Factor",
           "simd",
-          "source");
+          "source",
+          "match");
+  private static final Set<String> MATCH = Set.of("cpuFamily", "cpuModels", "modelName");
   private static final Set<String> ACCELERATOR =
       Set.of(
           "name",
@@ -230,14 +235,65 @@ public final class CatalogParser {
       return null;
     }
     c.unknownKeys(n, CPU, "cpu.");
+    String isaText = c.text(n, "int8Isa", false, "cpu.");
+    Int8Isa isa = null;
+    if (isaText != null) {
+      isa =
+          Int8Isa.parse(isaText)
+              .orElseThrow(
+                  () ->
+                      c.fail(
+                          "field 'cpu.int8Isa' is '"
+                              + isaText
+                              + "'; use one of "
+                              + java.util.Arrays.stream(Int8Isa.values())
+                                  .map(Int8Isa::label)
+                                  .toList()
+                              + " (or null where unknown)"));
+    }
+    Sourced factor = null;
+    JsonNode f = c.object(n, "int8Factor", false, "cpu.");
+    if (f != null) {
+      c.unknownKeys(f, SOURCED, "cpu.int8Factor.");
+      Double value = c.number(f, "value", "cpu.int8Factor.");
+      if (value == null) {
+        throw c.fail("missing field 'cpu.int8Factor.value'; add the number");
+      }
+      factor = new Sourced(value, c.text(f, "source", true, "cpu.int8Factor."));
+    }
+    Match match = null;
+    JsonNode m = c.object(n, "match", false, "cpu.");
+    if (m != null) {
+      c.unknownKeys(m, MATCH, "cpu.match.");
+      List<Integer> models = new ArrayList<>();
+      JsonNode list = m.get("cpuModels");
+      if (list != null && !list.isNull()) {
+        if (!list.isArray()) {
+          throw c.fail("field 'cpu.match.cpuModels' must be an array of whole numbers");
+        }
+        for (JsonNode x : list) {
+          if (!x.canConvertToExactIntegral() || !x.canConvertToInt()) {
+            throw c.fail("field 'cpu.match.cpuModels' must hold whole numbers, got " + x);
+          }
+          models.add(x.intValue());
+        }
+      }
+      match =
+          new Match(
+              c.integer(m, "cpuFamily", "cpu.match."),
+              models,
+              c.text(m, "modelName", false, "cpu.match."));
+    }
     return new Cpu(
         c.text(n, "family", false, "cpu."),
         c.integer(n, "vcpusPerCore", "cpu."),
         c.number(n, "allCoreGhz", "cpu."),
         c.number(n, "fp32GflopsPerCore", "cpu."),
-        c.text(n, "int8DotIsa", false, "cpu."),
+        isa,
+        factor,
         c.text(n, "simd", false, "cpu."),
-        c.text(n, "source", false, "cpu."));
+        c.text(n, "source", false, "cpu."),
+        match);
   }
 
   private static Accelerator accelerator(JsonNode entry, Ctx c) throws CatalogException {

@@ -1,0 +1,97 @@
+package dev.infercost.profile;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import ai.onnx.proto.OnnxMl.GraphProto;
+import ai.onnx.proto.OnnxMl.ModelProto;
+import ai.onnx.proto.OnnxMl.NodeProto;
+import ai.onnx.proto.OnnxMl.OperatorSetIdProto;
+import ai.onnx.proto.OnnxMl.TensorProto;
+import dev.infercost.models.Models;
+import dev.infercost.models.OnnxModel;
+import dev.infercost.models.Tensor;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Optional;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Fidelity of models with several outputs: every float output is held to the figure. */
+class EvaluatorTest {
+  @TempDir Path tmp;
+
+  /** {@code a = x · 1}, {@code b = x · k}: two float outputs of one input [n, 4]. */
+  private Path twoOutputs(String name, float[] k) throws Exception {
+    GraphProto g =
+        GraphProto.newBuilder()
+            .setName(name)
+            .addInput(ProfilerTest.floatValue("x", "n", 4L))
+            .addOutput(ProfilerTest.floatValue("a", "n", 4L))
+            .addOutput(ProfilerTest.floatValue("b", "n", 4L))
+            .addInitializer(constant("one", new float[] {1, 1, 1, 1}))
+            .addInitializer(constant("k", k))
+            .addNode(mul("ma", "x", "one", "a"))
+            .addNode(mul("mb", "x", "k", "b"))
+            .build();
+    ModelProto m =
+        ModelProto.newBuilder()
+            .setIrVersion(8)
+            .addOpsetImport(OperatorSetIdProto.newBuilder().setDomain("").setVersion(13))
+            .setGraph(g)
+            .build();
+    Path out = tmp.resolve(name + ".onnx");
+    Models.saveOnnx(OnnxModel.of(m), out);
+    return out;
+  }
+
+  @Test
+  void theWorstOutputIsTheReportedCosine() throws Exception {
+    Path ref = twoOutputs("ref", new float[] {1, 1, 1, 1});
+    // Output b flips the sign of its last column: cos(x, x') = (|x|² − 2x₃²) / |x|².
+    Path cand = twoOutputs("cand", new float[] {1, 1, 1, -1});
+    float[] x = {1, 2, 2, 1, 3, 0, 4, 0};
+    EvalData data =
+        new EvalData(
+            "test",
+            List.of(List.of(Tensor.ofFloats("x", new long[] {2, 4}, x))),
+            new long[0],
+            Optional.empty());
+    EvalReport r = Evaluator.evaluate(ref.toString(), cand.toString(), data, 1, s -> {});
+    double cos0 = (10.0 - 2) / 10;
+    double cos1 = 1;
+    assertEquals(2, r.outputs().size());
+    assertEquals("a", r.outputs().get(0).name());
+    assertEquals(1, r.outputs().get(0).meanCosine(), 1e-6);
+    assertEquals("b", r.outputs().get(1).name());
+    assertEquals((cos0 + cos1) / 2, r.outputs().get(1).meanCosine(), 1e-6);
+    assertEquals(cos0, r.outputs().get(1).minCosine(), 1e-6);
+    assertEquals((cos0 + cos1) / 2, r.meanCosine(), 1e-6, "the bound sees output b");
+    assertEquals(cos0, r.minCosine(), 1e-6);
+    // The cached reference (what the search compares each trial with) gives the same figures.
+    EvalReport cached = Evaluator.reference(ref.toString(), data, 1).compare(cand.toString());
+    assertEquals(r.meanCosine(), cached.meanCosine(), 1e-12);
+    assertEquals(r.outputs(), cached.outputs());
+  }
+
+  private static TensorProto constant(String name, float[] v) {
+    TensorProto.Builder t =
+        TensorProto.newBuilder()
+            .setName(name)
+            .setDataType(TensorProto.DataType.FLOAT_VALUE)
+            .addDims(v.length);
+    for (float f : v) {
+      t.addFloatData(f);
+    }
+    return t.build();
+  }
+
+  private static NodeProto mul(String name, String x, String k, String y) {
+    return NodeProto.newBuilder()
+        .setOpType("Mul")
+        .setName(name)
+        .addInput(x)
+        .addInput(k)
+        .addOutput(y)
+        .build();
+  }
+}
