@@ -110,46 +110,24 @@ class InterruptedRunTest {
         "no output folder, no partial model, no temporary, no hs_err file");
   }
 
+  /** A compression long enough to stop at each stage: MiniLM, about 25 s here. */
+  private static final String[] COMPRESS = {
+    "compress", "minilm-l6", "--method", "int8-dynamic", "--out", "out"
+  };
+
   @Test
   void compressStoppedWhileQuantizing() throws Exception {
-    assertStopsCleanly(
-        "INT",
-        130,
-        "compressing",
-        "compress",
-        "minilm-l6",
-        "--method",
-        "int8-dynamic",
-        "--out",
-        "out");
+    assertStopsCleanly("INT", 130, "compressing", COMPRESS);
   }
 
   @Test
   void compressStoppedWhileTheEvaluationSessionIsCreated() throws Exception {
-    assertStopsCleanly(
-        "TERM",
-        143,
-        "evaluating",
-        "compress",
-        "minilm-l6",
-        "--method",
-        "int8-dynamic",
-        "--out",
-        "out");
+    assertStopsCleanly("TERM", 143, "evaluating", COMPRESS);
   }
 
   @Test
   void compressStoppedWhileMeasuring() throws Exception {
-    assertStopsCleanly(
-        "INT",
-        130,
-        "measuring side by side, round 1",
-        "compress",
-        "minilm-l6",
-        "--method",
-        "int8-dynamic",
-        "--out",
-        "out");
+    assertStopsCleanly("INT", 130, "measuring side by side, round 1", COMPRESS);
   }
 
   @Test
