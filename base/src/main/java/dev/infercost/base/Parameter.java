@@ -61,6 +61,8 @@ public enum Parameter {
   HARDWARE,
   /** The catalog entry the measuring host is. */
   MEASURED_ON,
+  /** Measurement files taken on other machines. */
+  MEASUREMENTS,
   /** The benchmark suite. */
   SUITE,
   /** The baseline results to compare with. */

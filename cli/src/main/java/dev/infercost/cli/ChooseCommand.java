@@ -85,6 +85,15 @@ final class ChooseCommand implements Callable<Integer> {
   String measuredOn;
 
   @Option(
+      names = "--measurements",
+      paramLabel = "DIR",
+      description =
+          "A folder of measurement files from other machines (profile --json, bench results;"
+              + " repeatable): each is matched to a catalog entry by its host fingerprint and"
+              + " checked against the variants' sha256, and its rows are priced as measured there.")
+  List<Path> measurements = new ArrayList<>();
+
+  @Option(
       names = "--methods",
       split = ",",
       converter = MethodConverter.class,
@@ -169,7 +178,8 @@ final class ChooseCommand implements Callable<Integer> {
               .optMeasuredOn(measuredOn)
               .optOutDir(out)
               .optPrune(prune)
-              .optCalibrateProjection(calibrateProjection);
+              .optCalibrateProjection(calibrateProjection)
+              .optMeasurements(measurements);
       s.forEach(b::optShape);
       req = b.build();
     } catch (IllegalArgumentException e) {

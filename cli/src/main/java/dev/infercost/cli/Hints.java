@@ -45,6 +45,7 @@ final class Hints {
       case CATALOG -> List.of("--hardware-catalog");
       case HARDWARE -> List.of("--hardware", "--cloud");
       case MEASURED_ON -> List.of("--measured-on");
+      case MEASUREMENTS -> List.of("--measurements");
       case SUITE -> List.of("--suite");
       case BASELINE -> List.of("--baseline");
       case DEMAND -> List.of("--demand", "--qps");

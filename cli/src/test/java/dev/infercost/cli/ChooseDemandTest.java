@@ -29,7 +29,18 @@ class ChooseDemandTest {
     Optimizer.Result result = Optimizer.choose(ROWS, PRICES, new Optimizer.Request(0.01, 100, qps));
     ChooseReport r =
         new ChooseReport(
-            1, "choose", "m", null, Map.of(), ROWS, result, null, List.of(), HostInfo.current());
+            1,
+            "choose",
+            "m",
+            null,
+            Map.of(),
+            ROWS,
+            result,
+            null,
+            List.of(),
+            HostInfo.current(),
+            null,
+            null);
     StringWriter out = new StringWriter();
     ChooseCommand.print(new PrintWriter(out), r, 15);
     return out.toString();

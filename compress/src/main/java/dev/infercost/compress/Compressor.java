@@ -20,6 +20,7 @@ import dev.infercost.compress.internal.EncoderPrunePass;
 import dev.infercost.compress.internal.EncoderStructures;
 import dev.infercost.compress.internal.Fp16Pass;
 import dev.infercost.compress.internal.GatherWeightPass;
+import dev.infercost.compress.internal.Graphs;
 import dev.infercost.compress.internal.OpsetUpgrade;
 import dev.infercost.compress.internal.PrunePlanner;
 import dev.infercost.compress.internal.PruneStatistics;
@@ -62,6 +63,10 @@ public final class Compressor {
   public static CompressResult quantizeDynamic(
       OnnxModel model, QuantOptions o, List<List<Tensor>> calibration) throws CompressException {
     PassResult canonical = canonical(model, PassContext.of(o.filter()));
+    if (Graphs.hasWeighted(canonical.model().getGraph())) {
+      // DynamicQuantizeLinear came with opset 11.
+      canonical = upgraded(canonical, 11, "int8-dynamic", model, Map.of());
+    }
     PassContext smoothing = smoothing(canonical.model(), o, calibration);
     List<Pass> passes = new ArrayList<>();
     if (smoothing != null) {
@@ -96,12 +101,13 @@ public final class Compressor {
           model.displayName() + ": static int8 needs calibration data; pass calibration data",
           Parameter.CALIBRATION_DATA);
     }
-    PassResult canonical = canonical(model, PassContext.of(o.filter()));
+    Map<String, long[]> shapes = new LinkedHashMap<>();
+    calibration.get(0).forEach(t -> shapes.put(t.name(), t.shape()));
+    PassResult canonical =
+        upgraded(canonical(model, PassContext.of(o.filter())), 10, "int8-qdq", model, shapes);
     PassContext smoothing = smoothing(canonical.model(), o, calibration);
     List<Pass> passes = new ArrayList<>(List.of(canonicalize()));
     List<PassResult> results = new ArrayList<>(List.of(canonical));
-    Map<String, long[]> shapes = new LinkedHashMap<>();
-    calibration.get(0).forEach(t -> shapes.put(t.name(), t.shape()));
     Upgraded up = upgradeForPerChannel(canonical.model(), o.perChannel(), model, shapes);
     ModelProto p = up.model();
     String upgrade = up.note();
@@ -169,7 +175,13 @@ public final class Compressor {
               + ": the calibration statistics were collected on another model; run"
               + " Compressor.calibrate on this one");
     }
-    PassResult canonical = canonical(model, PassContext.of(o.filter()));
+    PassResult canonical =
+        upgraded(
+            canonical(model, PassContext.of(o.filter())),
+            10,
+            "int8-static",
+            model,
+            stats.inputShapes());
     Upgraded up =
         upgradeForPerChannel(canonical.model(), o.perChannel(), model, stats.inputShapes());
     PassContext ctx =
@@ -590,6 +602,38 @@ public final class Compressor {
   private static PassResult canonical(OnnxModel model, PassContext ctx) throws CompressException {
     ctx.filter().checkIncludes(model);
     return canonicalize().apply(model.proto(), ctx);
+  }
+
+  /**
+   * {@code canonical} moved to opset 13 when its opset is below {@code min}, the first with the
+   * operators {@code method} writes; the upgrade is noted in the canonicalize result. Refused, with
+   * the node or opset named, where the upgrade is not well defined.
+   */
+  private static PassResult upgraded(
+      PassResult canonical, long min, String method, OnnxModel model, Map<String, long[]> shapes)
+      throws CompressException {
+    long opset = OpsetUpgrade.opset(canonical.model());
+    if (opset >= min) {
+      return canonical;
+    }
+    OpsetUpgrade.Outcome up = OpsetUpgrade.to13(canonical.model(), model.valueShapes(shapes));
+    if (up.model() == null) {
+      throw new CompressException(
+          model.displayName()
+              + ": "
+              + method
+              + " needs opset "
+              + min
+              + " or later and this opset "
+              + opset
+              + " model cannot be upgraded ("
+              + up.refused()
+              + "); re-export it at opset 13 or later");
+    }
+    List<String> notes = new ArrayList<>(canonical.notes());
+    notes.add("opset " + opset + " -> " + OpsetUpgrade.TARGET + " (" + up.changes() + ")");
+    return new PassResult(
+        canonical.pass(), up.model(), canonical.rewritten(), canonical.skipped(), notes);
   }
 
   /**

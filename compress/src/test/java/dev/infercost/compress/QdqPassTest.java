@@ -156,10 +156,20 @@ class QdqPassTest {
   }
 
   @Test
-  void opsetBelow11IsNotUpgradedAndWeightsFallBackToPerTensor() throws Exception {
-    ModelProto old = opset(Tiny.matmul(8, 4, 4), 10);
+  void opset10IsUpgradedUnlessARewriteIsNotWellDefined() throws Exception {
+    PassResult up = new QdqPass().apply(opset(Tiny.matmul(8, 4, 4), 10), calibrated(1f));
+    assertEquals(13, OpsetUpgrade.opset(up.model()));
+    assertTrue(up.rewritten().get(0).startsWith("opset 10 -> 13"), up.rewritten().toString());
+    // Nearest Resize-10 shrinking one axis and growing another has no opset 13 form: per tensor.
+    ModelProto m = Tiny.matmul(8, 4, 4);
+    GraphProto.Builder g = m.getGraph().toBuilder();
+    g.addInitializer(Initializers.ofFloats("scales", new long[] {2}, new float[] {0.5f, 2}));
+    g.addNode(Tiny.node("Resize", "rs", List.of("y", "scales"), List.of("z")));
+    g.setOutput(0, Tiny.value("z", TensorProto.DataType.FLOAT, "batch", 8));
+    ModelProto old = opset(m.toBuilder().setGraph(g).build(), 10);
     PassResult r = new QdqPass().apply(old, calibrated(1f));
     assertEquals(10, OpsetUpgrade.opset(r.model()));
+    assertTrue(r.skipped().get(0).contains("node rs: Resize"), r.skipped().toString());
     assertTrue(r.skipped().get(0).contains("one scale per weight tensor"), r.skipped().toString());
     NodeProto weightDq = r.model().getGraph().getNode(2);
     assertEquals(0, weightDq.getAttributeCount(), "no axis attribute before opset 13");

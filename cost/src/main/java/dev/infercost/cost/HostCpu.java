@@ -1,13 +1,10 @@
 package dev.infercost.cost;
 
-import java.io.IOException;
-import java.nio.file.Files;
-import java.nio.file.Path;
+import dev.infercost.base.CpuInfo;
+import dev.infercost.base.HostFingerprint;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
-import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.TreeSet;
@@ -67,66 +64,39 @@ public record HostCpu(
    */
   public static HostCpu of(
       String model, String arch, int logicalCores, List<String> features, String cpuinfo) {
-    Map<String, String> m = new HashMap<>();
-    for (String l : cpuinfo.split("\n")) {
-      int colon = l.indexOf(':');
-      if (colon > 0) {
-        m.putIfAbsent(l.substring(0, colon).trim(), l.substring(colon + 1).trim());
-      }
-    }
-    Optional<Double> mhz = number(m, "cpu MHz");
-    double siblings = number(m, "siblings").orElse(1.0);
-    double coresPerSocket = number(m, "cpu cores").orElse(1.0);
-    int perCore = (int) Math.max(1, Math.round(siblings / coresPerSocket));
+    CpuInfo info = CpuInfo.parse(cpuinfo);
     Set<String> flags = new TreeSet<>(features);
-    for (String key : List.of("flags", "Features")) {
-      String f = m.get(key);
-      if (f != null && !f.isBlank()) {
-        flags.addAll(List.of(f.split("\\s+")));
-      }
-    }
-    Optional<Integer> family =
-        integer(m.get("cpu family")).or(() -> integer(m.get("CPU implementer")));
-    Optional<Integer> number = integer(m.get("model")).or(() -> integer(m.get("CPU part")));
+    flags.addAll(info.flags());
     return new HostCpu(
         model,
         arch,
         logicalCores,
         List.copyOf(flags),
-        mhz.map(v -> v / 1000),
-        perCore,
-        family,
-        number);
+        info.number("cpu MHz").map(v -> v / 1000),
+        info.vcpusPerCore(),
+        info.family(),
+        info.modelNumber());
   }
 
-  /** A decimal or {@code 0x} hexadecimal number, or empty. */
-  private static Optional<Integer> integer(String s) {
-    if (s == null) {
-      return Optional.empty();
-    }
-    try {
-      return Optional.of(
-          s.startsWith("0x") ? Integer.parseInt(s.substring(2), 16) : Integer.parseInt(s));
-    } catch (NumberFormatException e) {
-      return Optional.empty();
-    }
+  /**
+   * The CPU of the host a measurement file was taken on, from its fingerprint (the clock is not
+   * recorded there, so projections from it use {@link #DEFAULT_GHZ} when no catalog entry matches).
+   */
+  public static HostCpu of(HostFingerprint f) {
+    return new HostCpu(
+        f.cpuModel(),
+        f.arch(),
+        f.logicalCores(),
+        f.isa(),
+        Optional.empty(),
+        Math.max(1, f.logicalCores() / f.physicalCores()),
+        Optional.ofNullable(f.cpuFamily()),
+        Optional.ofNullable(f.cpuModelNumber()));
   }
 
   /** The text of {@code /proc/cpuinfo}, or {@code ""} where it cannot be read. */
   public static String readCpuinfo() {
-    try {
-      return Files.readString(Path.of("/proc/cpuinfo"));
-    } catch (IOException e) {
-      return "";
-    }
-  }
-
-  private static Optional<Double> number(Map<String, String> m, String key) {
-    try {
-      return Optional.of(Double.parseDouble(m.getOrDefault(key, "")));
-    } catch (NumberFormatException e) {
-      return Optional.empty();
-    }
+    return CpuInfo.readText();
   }
 
   /** Physical cores: logical CPUs ÷ SMT threads per core, at least 1. */

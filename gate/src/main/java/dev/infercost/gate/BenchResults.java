@@ -2,6 +2,7 @@ package dev.infercost.gate;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonValue;
+import dev.infercost.base.HostFingerprint;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Locale;
@@ -97,6 +98,8 @@ public record BenchResults(
    * @param onnxRuntime ONNX Runtime version
    * @param java Java version
    * @param suite the suite file that was run
+   * @param fingerprint the machine in full (CPU family and model, cores, ISA, GPU, runtimes), what
+   *     {@code choose --measurements} matches to a catalog entry; null in files without one
    */
   public record Provenance(
       String gitCommit,
@@ -105,7 +108,8 @@ public record BenchResults(
       String infercost,
       String onnxRuntime,
       String java,
-      String suite) {}
+      String suite,
+      @JsonInclude(JsonInclude.Include.NON_NULL) HostFingerprint fingerprint) {}
 
   /**
    * The machine. CPU model and logical cores decide whether timings from two files are comparable;
@@ -163,7 +167,10 @@ public record BenchResults(
                         e.name(),
                         e.model(),
                         e.variant(),
-                        e.metrics().stream().filter(m -> m.kind() == Kind.DETERMINISTIC).toList()))
+                        e.modelSha256(),
+                        e.batch(),
+                        e.metrics().stream().filter(m -> m.kind() == Kind.DETERMINISTIC).toList(),
+                        null))
             .toList());
   }
 
@@ -173,6 +180,8 @@ public record BenchResults(
    * @param name unique within the file; entries are matched by it
    * @param model the model, or null
    * @param variant the variant, or null
+   * @param modelSha256 sha256 of the model file that was measured, or null
+   * @param batch the batch size it was measured at, or null
    * @param metrics its metrics, names unique
    * @param paired its timing measured side by side with a baseline model in the same run, or null
    */
@@ -180,11 +189,13 @@ public record BenchResults(
       String name,
       String model,
       String variant,
+      @JsonInclude(JsonInclude.Include.NON_NULL) String modelSha256,
+      @JsonInclude(JsonInclude.Include.NON_NULL) Integer batch,
       List<Metric> metrics,
       @JsonInclude(JsonInclude.Include.NON_NULL) Paired paired) {
-    /** An entry without a paired baseline. */
+    /** An entry without the measured file's hash and batch, nor a paired baseline (JMH). */
     public Entry(String name, String model, String variant, List<Metric> metrics) {
-      this(name, model, variant, metrics, null);
+      this(name, model, variant, null, null, metrics, null);
     }
 
     public Entry {

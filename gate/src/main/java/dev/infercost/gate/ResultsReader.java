@@ -2,6 +2,7 @@ package dev.infercost.gate;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.infercost.base.HostFingerprint;
 import dev.infercost.base.StrictJson;
 import dev.infercost.gate.BenchResults.Better;
 import dev.infercost.gate.BenchResults.Entry;
@@ -150,7 +151,19 @@ final class ResultsReader {
         text(p, "infercost", "provenance.", false),
         text(p, "onnxRuntime", "provenance.", false),
         text(p, "java", "provenance.", false),
-        text(p, "suite", "provenance.", false));
+        text(p, "suite", "provenance.", false),
+        fingerprint(p.get("fingerprint")));
+  }
+
+  private HostFingerprint fingerprint(JsonNode f) throws GateInputException {
+    if (f == null || f.isNull()) {
+      return null;
+    }
+    try {
+      return HostFingerprint.fromJson(f, "provenance.fingerprint");
+    } catch (IllegalArgumentException e) {
+      throw bad(e.getMessage());
+    }
   }
 
   private Reference reference(JsonNode r) throws GateInputException {
@@ -196,10 +209,20 @@ final class ResultsReader {
       }
       list.add(m);
     }
+    String sha = text(e, "modelSha256", at + ".", false);
+    if (sha != null && !sha.matches("[0-9a-f]{64}")) {
+      throw bad(where + ": \"modelSha256\" must be 64 lower-case hex digits");
+    }
+    Integer batch = integer(e, "batch", at + ".");
+    if (batch != null && batch < 1) {
+      throw bad(where + ": \"batch\" must be >= 1, got " + batch);
+    }
     return new Entry(
         name,
         text(e, "model", at + ".", false),
         text(e, "variant", at + ".", false),
+        sha,
+        batch,
         list,
         paired(e.get("paired"), where + ".paired"));
   }

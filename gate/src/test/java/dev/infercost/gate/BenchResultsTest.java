@@ -65,6 +65,43 @@ class BenchResultsTest {
     assertTrue(e.metric("size").orElseThrow().samples().isEmpty());
   }
 
+  @Test
+  void theHostFingerprintModelHashAndBatchRoundTrip() throws Exception {
+    String sha = "0123456789abcdef".repeat(4);
+    String json =
+        SAMPLE
+            .replace(
+                "\"threads\": 1,",
+                "\"threads\": 1, \"fingerprint\": {\"cpuModel\": \"AMD EPYC 7R13 Processor\","
+                    + " \"cpuFamily\": 25, \"cpuModelNumber\": 1, \"arch\": \"amd64\","
+                    + " \"logicalCores\": 2, \"physicalCores\": 1, \"threads\": 1,"
+                    + " \"isa\": [\"avx2\", \"fma\"]},")
+            .replace(
+                "\"variant\": \"int8-dynamic\",",
+                "\"variant\": \"int8-dynamic\", \"modelSha256\": \"" + sha + "\", \"batch\": 8,");
+    BenchResults r = Gate.parse(json, "r.json");
+    assertEquals(25, r.provenance().fingerprint().cpuFamily());
+    assertEquals(List.of("avx2", "fma"), r.provenance().fingerprint().isa());
+    assertEquals(sha, r.entries().get(0).modelSha256());
+    assertEquals(8, r.entries().get(0).batch());
+    BenchResults back = Gate.parse(Gate.toJson(r).toString(), "again");
+    assertEquals(r.provenance(), back.provenance());
+    assertEquals(r.entries(), back.entries());
+
+    assertTrue(
+        assertThrows(GateInputException.class, () -> Gate.parse(json.replace(sha, "XYZ"), "r.json"))
+            .getMessage()
+            .contains("\"modelSha256\" must be 64 lower-case hex digits"));
+    assertTrue(
+        assertThrows(
+                GateInputException.class,
+                () ->
+                    Gate.parse(
+                        json.replace("\"physicalCores\": 1", "\"physicalCores\": 0"), "r.json"))
+            .getMessage()
+            .startsWith("r.json: provenance.fingerprint: "));
+  }
+
   private GateInputException bad(String json) throws Exception {
     Path f = Files.writeString(tmp.resolve("bad.json"), json);
     GateInputException e = assertThrows(GateInputException.class, () -> Gate.read(f));

@@ -200,32 +200,41 @@ public record ModelInfo(
     return op != null && op.has(Op.Trait.MACS);
   }
 
-  /** MACs of one node, or {@code null} when it is no MAC op or its shapes are unknown. */
+  /**
+   * MACs of one node, or {@code null} when it is no MAC op, its shapes are unknown, or they do not
+   * fit the op (a node missing operands, a scalar operand, a count past {@code Long.MAX_VALUE}).
+   */
   private static Long macs(NodeProto n, ShapeInference si) {
     Op op = Op.of(n.getOpType());
-    if (!isMacOp(op)) {
+    if (!isMacOp(op) || n.getInputCount() <= op.rhsInput() || n.getOutputCount() == 0) {
       return null;
     }
     long[] a = si.shape(n.getInput(0));
     long[] b = si.shape(n.getInput(op.rhsInput()));
     long[] y = si.shape(n.getOutput(0));
-    if (a == null || b == null || y == null) {
+    if (a == null || b == null || y == null || a.length == 0) {
       return null;
     }
-    if (op.shapeRule() == Op.ShapeRule.CONV) {
-      // Each output element takes (C_in / group) × kernel MACs; W is [C_out, C_in/group, k...].
-      long perOutput = 1;
-      for (int i = 1; i < b.length; i++) {
-        perOutput *= b[i];
+    try {
+      if (op.shapeRule() == Op.ShapeRule.CONV) {
+        // Each output element takes (C_in / group) × kernel MACs; W is [C_out, C_in/group, k...].
+        long perOutput = 1;
+        for (int i = 1; i < b.length; i++) {
+          perOutput = Math.multiplyExact(perOutput, b[i]);
+        }
+        return Math.multiplyExact(product(y), perOutput);
       }
-      return product(y) * perOutput;
+      if (op == Op.GEMM) {
+        if (a.length != 2) {
+          return null;
+        }
+        long k = attrInt(n, "transA") == 1 ? a[0] : a[1];
+        return Math.multiplyExact(product(y), k);
+      }
+      return Math.multiplyExact(product(y), a[a.length - 1]);
+    } catch (ArithmeticException e) {
+      return null;
     }
-    if (op == Op.GEMM) {
-      long k = attrInt(n, "transA") == 1 ? a[0] : a[1];
-      return product(y) * k;
-    }
-    long k = a[a.length - 1];
-    return product(y) * k;
   }
 
   private static long attrInt(NodeProto n, String name) {

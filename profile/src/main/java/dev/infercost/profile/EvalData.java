@@ -468,6 +468,7 @@ public record EvalData(
     if (lines.isEmpty()) {
       throw DataException.of(file, "holds no sentences (one per line expected)");
     }
+    TokenizerFile.check(tokenizerFile);
     List<List<Tensor>> batches = new ArrayList<>();
     Set<Long> wordIds = new HashSet<>();
     Set<String> words = new HashSet<>();

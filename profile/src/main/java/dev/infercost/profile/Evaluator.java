@@ -328,9 +328,13 @@ public final class Evaluator {
   static List<float[]> perSample(Tensor y, Tensor mask) {
     long[] s = y.shape();
     float[] v = y.toFloats();
-    int b = (int) s[0];
-    int per = v.length / b;
+    // A scalar output (Size, a loss) is one sample; an empty batch has none.
+    int b = s.length == 0 ? 1 : (int) s[0];
     List<float[]> out = new ArrayList<>();
+    if (b == 0) {
+      return out;
+    }
+    int per = v.length / b;
     if (s.length == 3 && mask != null) {
       int seq = (int) s[1];
       int hidden = (int) s[2];

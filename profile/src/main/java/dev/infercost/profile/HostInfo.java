@@ -1,15 +1,22 @@
 package dev.infercost.profile;
 
+import dev.infercost.base.CpuInfo;
+import dev.infercost.base.HostFingerprint;
 import dev.infercost.models.Models;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Locale;
+import java.util.Optional;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import java.util.stream.Stream;
 
 /**
  * What a measurement ran on: CPU model and its vector extensions, cores, OS, and the versions of
- * Java, ONNX Runtime and infercost.
+ * Java, ONNX Runtime and infercost. {@link #fingerprint(int)} is the fuller record written into
+ * measurement files.
  */
 public record HostInfo(
     String cpuModel,
@@ -21,46 +28,80 @@ public record HostInfo(
     String onnxRuntime,
     String infercost) {
 
+  private static final Path NVIDIA = Path.of("/proc/driver/nvidia");
+  private static final Pattern DRIVER = Pattern.compile("Kernel Module\\s+(\\S+)");
+
   public HostInfo {
     cpuFeatures = List.copyOf(cpuFeatures);
   }
 
   /** Reads this host's facts ({@code /proc/cpuinfo} on Linux). */
   public static HostInfo current() {
-    String model = System.getProperty("os.arch");
-    List<String> features = List.of();
-    try {
-      List<String> lines = Files.readAllLines(Path.of("/proc/cpuinfo"));
-      for (String l : lines) {
-        if (l.startsWith("model name")) {
-          model = l.substring(l.indexOf(':') + 1).trim();
-        } else if (l.startsWith("flags") && features.isEmpty()) {
-          List<String> flags = List.of(l.substring(l.indexOf(':') + 1).trim().split("\\s+"));
-          features =
-              flags.stream()
-                  .filter(
-                      f ->
-                          f.equals("avx2")
-                              || f.equals("fma")
-                              || f.startsWith("avx512")
-                              || f.equals("avx_vnni")
-                              || f.startsWith("amx"))
-                  .sorted()
-                  .toList();
-        }
-      }
-    } catch (IOException e) {
-      // Not Linux: the model stays the architecture name and features stay unknown.
-    }
+    CpuInfo cpu = CpuInfo.read();
     String version = HostInfo.class.getPackage().getImplementationVersion();
     return new HostInfo(
-        model,
+        cpu.modelName().orElse(System.getProperty("os.arch")),
         Runtime.getRuntime().availableProcessors(),
-        features,
+        HostFingerprint.inferenceIsa(cpu.flags()),
         System.getProperty("os.name") + " " + System.getProperty("os.version"),
         System.getProperty("os.arch").toLowerCase(Locale.ROOT),
         System.getProperty("java.vm.vendor") + " " + Runtime.version(),
         Models.ortEnvironment().getVersion(),
         version == null ? "dev" : version);
+  }
+
+  /**
+   * This host's fingerprint (read again from {@code /proc/cpuinfo}) for a measurement that kept
+   * {@code threads} threads busy: CPU family, model and cores from {@code /proc/cpuinfo}, the
+   * NVIDIA GPU and driver where the kernel driver reports one ({@code /proc/driver/nvidia}; no tool
+   * is run), and the JDK, ONNX Runtime and DJL versions.
+   */
+  public HostFingerprint fingerprint(int threads) {
+    return HostFingerprint.of(
+        CpuInfo.read(),
+        arch,
+        logicalCores,
+        threads,
+        nvidiaGpu(NVIDIA).orElse(null),
+        os,
+        java,
+        onnxRuntime,
+        // The class literal does not initialize DJL's engines.
+        ai.djl.Device.class.getPackage().getSpecificationVersion(),
+        infercost);
+  }
+
+  /**
+   * The first GPU the NVIDIA kernel driver lists under {@code dir} ({@code gpus/<bus>/information},
+   * line {@code Model:}) with the driver version ({@code version}, after {@code Kernel Module}), or
+   * empty where there is none.
+   */
+  static Optional<HostFingerprint.Gpu> nvidiaGpu(Path dir) {
+    Path gpus = dir.resolve("gpus");
+    if (!Files.isDirectory(gpus)) {
+      return Optional.empty();
+    }
+    try (Stream<Path> buses = Files.list(gpus)) {
+      for (Path bus : buses.sorted().toList()) {
+        Path info = bus.resolve("information");
+        if (!Files.isReadable(info)) {
+          continue;
+        }
+        Optional<String> model =
+            CpuInfo.parse(Files.readString(info)).text("Model").filter(m -> !m.isBlank());
+        if (model.isPresent()) {
+          String driver = null;
+          Path version = dir.resolve("version");
+          if (Files.isReadable(version)) {
+            Matcher m = DRIVER.matcher(Files.readString(version));
+            driver = m.find() ? m.group(1) : null;
+          }
+          return Optional.of(new HostFingerprint.Gpu(model.get(), driver));
+        }
+      }
+    } catch (IOException e) {
+      return Optional.empty();
+    }
+    return Optional.empty();
   }
 }

@@ -21,6 +21,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -29,6 +30,8 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.stream.Stream;
 import javax.imageio.ImageIO;
+import javax.imageio.ImageReader;
+import javax.imageio.stream.ImageInputStream;
 
 /**
  * Reads a folder of PNG/JPEG images into batches for a model with one image input. Images are taken
@@ -282,17 +285,43 @@ final class ImageFolder {
   /** Decoded pixels as 0..255 floats: one plane (grey) or three (R, G, B), row-major. */
   record Pixels(int height, int width, float[][] planes) {}
 
+  /**
+   * Most pixels an image may have (a 16384 x 16384 photo); a header that claims more is refused
+   * before the decoder allocates for it (a few bytes of PNG can claim 4 billion pixels).
+   */
+  static final long MAX_PIXELS = 1L << 28;
+
   static Pixels decode(Path f, Parameter hint) throws DataException {
     BufferedImage img;
-    try {
-      img = ImageIO.read(f.toFile());
+    try (ImageInputStream in = ImageIO.createImageInputStream(f.toFile())) {
+      Iterator<ImageReader> readers = in == null ? null : ImageIO.getImageReaders(in);
+      if (readers == null || !readers.hasNext()) {
+        throw DataException.of(
+            f, "not a PNG or JPEG image (no decoder recognizes its contents)", hint);
+      }
+      ImageReader reader = readers.next();
+      try {
+        reader.setInput(in, true, true);
+        long pixels = (long) reader.getWidth(0) * reader.getHeight(0);
+        if (pixels > MAX_PIXELS) {
+          throw DataException.of(
+              f,
+              "claims "
+                  + reader.getWidth(0)
+                  + " x "
+                  + reader.getHeight(0)
+                  + " pixels, over the "
+                  + MAX_PIXELS
+                  + "-pixel limit; resize the image",
+              hint);
+        }
+        img = reader.read(0);
+      } finally {
+        reader.dispose();
+      }
     } catch (IOException | RuntimeException e) {
       throw DataException.of(
           f, "cannot decode the image: " + OneLine.joined(String.valueOf(e.getMessage())), hint);
-    }
-    if (img == null) {
-      throw DataException.of(
-          f, "not a PNG or JPEG image (no decoder recognizes its contents)", hint);
     }
     int h = img.getHeight();
     int w = img.getWidth();

@@ -1,5 +1,6 @@
 package dev.infercost.profile;
 
+import dev.infercost.base.Hashes;
 import dev.infercost.base.InfercostException;
 import dev.infercost.base.Parameter;
 import dev.infercost.models.BuiltinModel;
@@ -138,12 +139,16 @@ public final class Profiler {
       }
     }
     return new ProfileReport(
+        ProfileReport.SCHEMA,
+        ProfileReport.KIND,
         file.toString(),
+        Hashes.sha256(file),
         djl ? "djl" : "ort",
         options.cuda() ? "cuda" : "cpu",
         options.threads(),
         options.inputs().map(Path::toString).orElse("synthetic"),
         host,
+        host.fingerprint(options.threads()),
         results,
         notes);
   }

@@ -3,6 +3,8 @@ package dev.infercost.profile;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 
+import dev.infercost.base.CpuInfo;
+import dev.infercost.base.HostFingerprint;
 import org.junit.jupiter.api.Test;
 
 class HostInfoTest {
@@ -16,16 +18,16 @@ class HostInfoTest {
     assertFalse(h.java().isBlank());
     assertFalse(h.onnxRuntime().isBlank());
     assertFalse(h.infercost().isBlank());
-    h.cpuFeatures()
-        .forEach(
-            f ->
-                assertEquals(
-                    true,
-                    f.equals("avx2")
-                        || f.equals("fma")
-                        || f.startsWith("avx512")
-                        || f.equals("avx_vnni")
-                        || f.startsWith("amx"),
-                    f));
+    CpuInfo cpu = CpuInfo.read();
+    assertEquals(HostFingerprint.inferenceIsa(cpu.flags()), h.cpuFeatures());
+
+    HostFingerprint f = h.fingerprint(3);
+    assertEquals(3, f.threads());
+    assertEquals(h.cpuModel(), f.cpuModel());
+    assertEquals(h.cpuFeatures(), f.isa());
+    assertEquals(cpu.family().orElse(null), f.cpuFamily());
+    assertEquals(h.logicalCores() / cpu.vcpusPerCore(), f.physicalCores());
+    assertEquals(h.onnxRuntime(), f.onnxRuntime());
+    assertFalse(f.djl().isBlank());
   }
 }

@@ -419,6 +419,20 @@ class ImageFolderTest {
   }
 
   @Test
+  void anImageClaimingBillionsOfPixelsIsRefusedBeforeDecoding() throws Exception {
+    grayPng(tmp.resolve("a.png"), new int[][] {{1, 2}, {3, 4}});
+    byte[] png = Files.readAllBytes(tmp.resolve("a.png"));
+    // IHDR data (width, height, ...) is bytes 16..28 and its CRC 29..32.
+    java.nio.ByteBuffer.wrap(png).putInt(16, 100_000).putInt(20, 100_000);
+    java.util.zip.CRC32 crc = new java.util.zip.CRC32();
+    crc.update(png, 12, 17);
+    java.nio.ByteBuffer.wrap(png).putInt(29, (int) crc.getValue());
+    Files.write(tmp.resolve("a.png"), png);
+    assertMessage(
+        fails(tmp, nchw(1, 2, 2), Parameter.EVAL_DATA), "100000 x 100000 pixels", "limit");
+  }
+
+  @Test
   void aCorruptImageIsNamed() throws Exception {
     grayPng(tmp.resolve("a.png"), new int[][] {{1}});
     Path bad = tmp.resolve("b.png");

@@ -73,6 +73,13 @@ class ProfilerTest {
     assertEquals(1, rep.threads());
     assertEquals("synthetic", rep.inputSource());
     assertNotNull(rep.host());
+    assertEquals(ProfileReport.SCHEMA, rep.schema());
+    assertEquals(ProfileReport.KIND, rep.kind());
+    assertEquals(
+        dev.infercost.base.Hashes.sha256(Models.resolve("digits-cnn", ModelFormat.ONNX)),
+        rep.modelSha256());
+    assertEquals(1, rep.fingerprint().threads());
+    assertEquals(rep.host().cpuModel(), rep.fingerprint().cpuModel());
     assertEquals(List.of(), rep.notes(), "all non-batch dims are fixed");
     assertEquals(2, rep.results().size());
     BatchResult b1 = rep.results().get(0);

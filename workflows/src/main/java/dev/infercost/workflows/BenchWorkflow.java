@@ -1,5 +1,6 @@
 package dev.infercost.workflows;
 
+import dev.infercost.base.Hashes;
 import dev.infercost.base.InfercostException;
 import dev.infercost.base.OutputGuard;
 import dev.infercost.base.Parameter;
@@ -120,7 +121,8 @@ public final class BenchWorkflow {
                       host.infercost(),
                       host.onnxRuntime(),
                       host.java(),
-                      suiteFile.toString()),
+                      suiteFile.toString(),
+                      host.fingerprint(threads)),
                   new BenchResults.Reference(
                       REFERENCE_MODEL
                           + " batch 64, ONNX Runtime, "
@@ -256,7 +258,14 @@ public final class BenchWorkflow {
     Map<String, List<Long>> used = new LinkedHashMap<>();
     inputs.forEach(t -> used.put(t.name(), Arrays.stream(t.shape()).boxed().toList()));
     return new Measured(
-        new Entry(e.name(), e.model(), built.recipe().label(), metrics, paired),
+        new Entry(
+            e.name(),
+            e.model(),
+            built.recipe().label(),
+            Hashes.sha256(file),
+            batch,
+            metrics,
+            paired),
         new BenchRun.Detail(lat, throughput, used));
   }
 

@@ -1,5 +1,6 @@
 package dev.infercost.workflows;
 
+import dev.infercost.base.HostFingerprint;
 import dev.infercost.cost.Optimizer;
 import dev.infercost.cost.ProjectionCheck;
 import dev.infercost.cost.Sensitivity;
@@ -23,6 +24,8 @@ import java.util.Map;
  * @param host where it was measured
  * @param projectionCheck the CPU model's projections of this host's measurements with several vCPUs
  *     busy against those measurements (errors, MAPE, calibration); null where none was made
+ * @param fingerprint this host in full (CPU family and model, cores, ISA, GPU, runtimes), at the
+ *     threads the priced measurements kept busy
  */
 public record ChooseReport(
     int schema,
@@ -35,8 +38,13 @@ public record ChooseReport(
     Sensitivity.Report sensitivity,
     List<String> notes,
     HostInfo host,
-    ProjectionCheck projectionCheck) {
+    ProjectionCheck projectionCheck,
+    HostFingerprint fingerprint) {
 
-  /** One model variant: where it is, how big, how faithful. */
-  public record Variant(String file, long bytes, EvalReport fidelity, double accuracyDrop) {}
+  /**
+   * One model variant: where it is, its sha256 (what measurement files from other machines are
+   * matched by), how big, how faithful.
+   */
+  public record Variant(
+      String file, String sha256, long bytes, EvalReport fidelity, double accuracyDrop) {}
 }

@@ -32,6 +32,8 @@ import java.util.Optional;
  * @param prune a ladder of structured-pruning ratios: each method is also built pruned at each
  * @param calibrateProjection fit the CPU model's serial fraction and SMT gain to this host's
  *     measurements and project every CPU with them (see {@link dev.infercost.cost.ProjectionCheck})
+ * @param measurements folders of measurement files taken on other machines ({@code profile --json},
+ *     {@code bench} results) whose figures replace the projections they measured
  */
 public record ChooseRequest(
     ModelRef model,
@@ -49,13 +51,15 @@ public record ChooseRequest(
     int threads,
     Optional<Path> outDir,
     List<Double> prune,
-    boolean calibrateProjection) {
+    boolean calibrateProjection,
+    List<Path> measurements) {
 
   public ChooseRequest {
     hardware = List.copyOf(hardware);
     methods = List.copyOf(methods);
     batches = List.copyOf(batches);
     prune = List.copyOf(prune);
+    measurements = List.copyOf(measurements);
     for (double r : prune) {
       if (!(r > 0 && r <= 0.95)) {
         throw new IllegalArgumentException("prune ratio must be in (0, 0.95], got " + r);
@@ -118,6 +122,7 @@ public record ChooseRequest(
     private Path outDir;
     private List<Double> prune = List.of();
     private boolean calibrateProjection;
+    private List<Path> measurements = List.of();
 
     private Builder(ModelRef model, Bound bound) {
       this.model = model;
@@ -197,6 +202,12 @@ public record ChooseRequest(
       return this;
     }
 
+    /** Folders of measurement files from other machines. */
+    public Builder optMeasurements(List<Path> dirs) {
+      this.measurements = new ArrayList<>(dirs);
+      return this;
+    }
+
     public ChooseRequest build() {
       return new ChooseRequest(
           model,
@@ -214,7 +225,8 @@ public record ChooseRequest(
           threads,
           Optional.ofNullable(outDir),
           prune,
-          calibrateProjection);
+          calibrateProjection,
+          measurements);
     }
   }
 }

@@ -1,5 +1,6 @@
 package dev.infercost.workflows;
 
+import dev.infercost.base.Hashes;
 import dev.infercost.base.InfercostException;
 import dev.infercost.base.OutputGuard;
 import dev.infercost.base.Parameter;
@@ -86,6 +87,8 @@ public final class ChooseWorkflow {
               + " cost/README.md, or name one with --measured-on)");
     }
     boolean reducedRange = int8ReducedRange(targets, notes);
+    // Measurement files are read (and refused) before anything is built.
+    Measurements remote = Measurements.read(req.measurements(), targets.catalog());
     Path work =
         req.outDir()
             .orElse(
@@ -93,7 +96,9 @@ public final class ChooseWorkflow {
                     .resolve("choose")
                     .resolve(req.model().file().getFileName().toString()));
     return Reports.inOutputSet(
-        work, written, dir -> run(req, targets, hostInfo, notes, reducedRange, dir, progress));
+        work,
+        written,
+        dir -> run(req, targets, hostInfo, notes, reducedRange, remote, dir, progress));
   }
 
   private static ChooseReport run(
@@ -102,6 +107,7 @@ public final class ChooseWorkflow {
       HostInfo hostInfo,
       Set<String> notes,
       boolean reducedRange,
+      Measurements remote,
       Path work,
       Consumer<String> progress)
       throws InfercostException {
@@ -124,9 +130,19 @@ public final class ChooseWorkflow {
       var f = b.fidelity().orElseThrow();
       variants.put(
           recipe.label(),
-          new ChooseReport.Variant(b.file().toString(), b.bytes(), f, req.bound().loss(f)));
+          new ChooseReport.Variant(
+              b.file().toString(), Hashes.sha256(b.file()), b.bytes(), f, req.bound().loss(f)));
     }
 
+    Map<String, String> sha256 = new LinkedHashMap<>();
+    Map<String, Double> drops = new LinkedHashMap<>();
+    variants.forEach(
+        (label, v) -> {
+          sha256.put(label, v.sha256());
+          drops.put(label, v.accuracyDrop());
+        });
+    // A file that measured no variant built here is refused before anything is measured.
+    remote.variants(sha256);
     List<Measured> measured = new ArrayList<>();
     for (int batch : req.batches()) {
       measured.addAll(measure(req, pricer, built, batch, progress));
@@ -149,6 +165,14 @@ public final class ChooseWorkflow {
               check.filter(c -> req.calibrateProjection()),
               notes));
     }
+    rows =
+        remote.apply(
+            rows,
+            sha256,
+            drops,
+            pricer.targets().stream().map(HardwareEntry::id).toList(),
+            req.batches(),
+            notes);
     Optimizer.Request request =
         new Optimizer.Request(req.bound().maxLoss(), req.p99Ms(), req.qps().orElse(null));
     Optimizer.Result result = Optimizer.choose(rows, pricer.catalog(), request);
@@ -166,7 +190,8 @@ public final class ChooseWorkflow {
             sensitivity,
             notes(req, notes),
             hostInfo,
-            check.orElse(null));
+            check.orElse(null),
+            hostInfo.fingerprint(req.threads()));
     if (req.outDir().isPresent()) {
       Reports.writeReport(work, report, ChooseMarkdown.render(report));
     }

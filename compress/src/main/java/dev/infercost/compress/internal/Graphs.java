@@ -3,6 +3,7 @@ package dev.infercost.compress.internal;
 import ai.onnx.proto.OnnxMl.GraphProto;
 import ai.onnx.proto.OnnxMl.NodeProto;
 import ai.onnx.proto.OnnxMl.TensorProto;
+import dev.infercost.models.Op;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
@@ -17,6 +18,12 @@ public final class Graphs {
     Map<String, TensorProto> m = new LinkedHashMap<>();
     g.getInitializerList().forEach(t -> m.put(t.getName(), t));
     return m;
+  }
+
+  /** Whether {@code g} has a default-domain node with a weight (MatMul, Gemm, Conv, Gather). */
+  public static boolean hasWeighted(GraphProto g) {
+    return g.getNodeList().stream()
+        .anyMatch(n -> Op.defaultDomain(n.getDomain()) && Ops.weighted(n.getOpType()) != null);
   }
 
   /** How many node inputs (including subgraphs' implicit reads by name) read each value. */

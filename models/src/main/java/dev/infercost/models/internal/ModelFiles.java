@@ -21,6 +21,7 @@ public final class ModelFiles {
     if (Files.isDirectory(file)) {
       throw ModelException.of(file, "is a directory; pass the model file inside it");
     }
+    requireRegularFile(file, file, "is");
     if (!Files.isReadable(file)) {
       throw ModelException.of(file, "is not readable; check its permissions");
     }
@@ -37,6 +38,22 @@ public final class ModelFiles {
       return size;
     } catch (IOException e) {
       throw ModelException.of(file, "cannot read: " + e.getMessage(), e);
+    }
+  }
+
+  /**
+   * Refuses {@code file} unless it is a regular file (through links): a FIFO or a device would
+   * block a read or never end it. The one check every model reader makes before opening a file; the
+   * message names {@code owner} and says {@code what} {@code file} is ({@code "is"} for the file
+   * itself, {@code "external data 'w.bin' is"} for another).
+   */
+  public static void requireRegularFile(Path owner, Path file, String what) throws ModelException {
+    if (!Files.isRegularFile(file)) {
+      throw ModelException.of(
+          owner,
+          what
+              + " not a regular file (a FIFO, socket or device); pass a file, or copy the data into"
+              + " one");
     }
   }
 

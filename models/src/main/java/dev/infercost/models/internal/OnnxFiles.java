@@ -36,6 +36,7 @@ public final class OnnxFiles {
   public static OnnxModel load(Path file) throws ModelException {
     long size = ModelFiles.checkReadableFile(file);
     ModelFiles.refuseZip(file, "ONNX");
+    MemoryBudget.check(file, size, "loading the model file");
     ModelProto proto;
     try (InputStream in = Files.newInputStream(file)) {
       CodedInputStream coded = CodedInputStream.newInstance(in, 1 << 16);
@@ -52,49 +53,19 @@ public final class OnnxFiles {
     } catch (IOException e) {
       throw ModelException.of(file, "cannot read: " + e.getMessage(), e);
     }
-    checkStructure(file, proto);
-    Inliner inliner = new Inliner(file, file.toAbsolutePath().getParent());
+    GraphChecks.model(file, proto);
+    Inliner inliner = new Inliner(file, file.toAbsolutePath().getParent(), size);
     proto = inliner.model(proto);
     return new OnnxModel(proto, Optional.of(file), size + inliner.externalBytes);
-  }
-
-  /** Cheap sanity checks that reject files which parse as protobuf but are no ONNX model. */
-  private static void checkStructure(Path file, ModelProto proto) throws ModelException {
-    if (proto.getIrVersion() <= 0 || !proto.hasGraph() || proto.getOpsetImportCount() == 0) {
-      throw ModelException.of(
-          file, "not an ONNX model (no IR version, graph or opset); pass a .onnx model file");
-    }
-    GraphProto g = proto.getGraph();
-    if (g.getOutputCount() == 0) {
-      throw ModelException.of(file, "ONNX graph has no outputs; re-export the model");
-    }
-    Set<String> known = new HashSet<>();
-    g.getInputList().forEach(v -> known.add(v.getName()));
-    g.getInitializerList().forEach(t -> known.add(t.getName()));
-    for (NodeProto n : g.getNodeList()) {
-      for (String in : n.getInputList()) {
-        if (!in.isEmpty() && !known.contains(in)) {
-          // Graphs are topologically sorted by the ONNX spec, so an unknown name is corrupt.
-          throw ModelException.of(
-              file,
-              "node '"
-                  + n.getName()
-                  + "' ("
-                  + n.getOpType()
-                  + ") reads '"
-                  + in
-                  + "', which nothing produces; the graph is corrupt or not sorted");
-        }
-      }
-      known.addAll(n.getOutputList());
-    }
   }
 
   /**
    * Reads external data into the IR wherever ONNX allows tensors: initializers and sparse
    * initializers, and node attributes ({@code t}, {@code tensors}, sparse tensors) in the graph,
    * its subgraphs ({@code g}, {@code graphs}) and the model's functions. Every location is checked
-   * to stay inside the model's directory. Unchanged messages are returned as they are.
+   * to stay inside the model's directory and name a regular file; every tensor, inline or external,
+   * must hold exactly the bytes its shape calls for, and external data is read only within the
+   * memory budget. Unchanged messages are returned as they are.
    */
   private static final class Inliner {
     private final Path file;
@@ -102,9 +73,13 @@ public final class OnnxFiles {
     private final Set<String> seenFiles = new HashSet<>();
     private long externalBytes;
 
-    Inliner(Path file, Path dir) {
+    /** Bytes held so far: the model file, then each external tensor read. */
+    private long held;
+
+    Inliner(Path file, Path dir, long fileSize) {
       this.file = file;
       this.dir = dir;
+      this.held = fileSize;
     }
 
     ModelProto model(ModelProto m) throws ModelException {
@@ -233,81 +208,98 @@ public final class OnnxFiles {
 
     private TensorProto tensor(TensorProto t) throws ModelException {
       if (t.getDataLocation() != TensorProto.DataLocation.EXTERNAL) {
+        GraphChecks.inlineData(file, t);
         return t;
       }
-      long[] bytes = {externalBytes};
-      TensorProto r = readExternal(file, dir, t, bytes, seenFiles);
-      externalBytes = bytes[0];
-      return r;
+      return readExternal(t);
     }
-  }
 
-  private static TensorProto readExternal(
-      Path file, Path dir, TensorProto t, long[] externalBytes, Set<String> seenFiles)
-      throws ModelException {
-    String location = null;
-    long offset = 0;
-    long length = -1;
-    for (StringStringEntryProto e : t.getExternalDataList()) {
-      switch (e.getKey()) {
-        case "location" -> location = e.getValue();
-        case "offset" -> offset = parseLong(file, t, e);
-        case "length" -> length = parseLong(file, t, e);
-        default -> {}
-      }
-    }
-    if (location == null || location.isEmpty()) {
-      throw ModelException.of(
-          file, "tensor '" + t.getName() + "' is external but names no location");
-    }
-    Path data = ModelFiles.resolveInside(file, dir, location);
-    try (FileChannel ch = FileChannel.open(data, StandardOpenOption.READ)) {
-      long fileSize = ch.size();
-      if (seenFiles.add(data.toString())) {
-        externalBytes[0] += fileSize;
-      }
-      long len = length < 0 ? fileSize - offset : length;
-      if (offset < 0 || len < 0 || offset + len > fileSize) {
-        throw ModelException.of(
-            file,
-            "tensor '"
-                + t.getName()
-                + "' wants bytes "
-                + offset
-                + ".."
-                + (offset + len)
-                + " of "
-                + data
-                + ", which has "
-                + fileSize
-                + "; the external data file is truncated or does not belong to this model");
-      }
-      if (len > Integer.MAX_VALUE - 64) {
-        throw ModelException.of(
-            file, "tensor '" + t.getName() + "' is over 2 GiB, which infercost cannot hold yet");
-      }
-      var buf = java.nio.ByteBuffer.allocate((int) len);
-      while (buf.hasRemaining()) {
-        if (ch.read(buf, offset + buf.position()) < 0) {
-          throw ModelException.of(file, "unexpected end of " + data);
+    private TensorProto readExternal(TensorProto t) throws ModelException {
+      String location = null;
+      long offset = 0;
+      long length = -1;
+      for (StringStringEntryProto e : t.getExternalDataList()) {
+        switch (e.getKey()) {
+          case "location" -> location = e.getValue();
+          case "offset" -> offset = parseLong(file, t, e);
+          case "length" -> length = parseLong(file, t, e);
+          default -> {}
         }
       }
-      buf.flip();
-      return t.toBuilder()
-          .clearExternalData()
-          .clearDataLocation()
-          .setRawData(ByteString.copyFrom(buf))
-          .build();
-    } catch (NoSuchFileException e) {
-      throw ModelException.of(
-          file,
-          "external data file '"
-              + location
-              + "' for tensor '"
-              + t.getName()
-              + "' is missing; keep it next to the model");
-    } catch (IOException e) {
-      throw ModelException.of(file, "cannot read external data '" + location + "': " + e, e);
+      if (location == null || location.isEmpty()) {
+        throw ModelException.of(
+            file, "tensor '" + t.getName() + "' is external but names no location");
+      }
+      Path data = ModelFiles.resolveInside(file, dir, location);
+      if (Files.exists(data)) {
+        ModelFiles.requireRegularFile(file, data, "external data '" + location + "' is");
+      }
+      long expected = GraphChecks.expectedBytes(file, t);
+      try (FileChannel ch = FileChannel.open(data, StandardOpenOption.READ)) {
+        long fileSize = ch.size();
+        if (seenFiles.add(data.toString())) {
+          externalBytes += fileSize;
+        }
+        long len = length < 0 ? fileSize - offset : length;
+        if (offset < 0 || len < 0 || len > fileSize - offset) {
+          throw ModelException.of(
+              file,
+              "tensor '"
+                  + t.getName()
+                  + "' wants bytes "
+                  + offset
+                  + ".."
+                  + (offset + len)
+                  + " of "
+                  + data
+                  + ", which has "
+                  + fileSize
+                  + "; the external data file is truncated or does not belong to this model");
+        }
+        if (expected >= 0 && len != expected) {
+          throw ModelException.of(
+              file,
+              "tensor '"
+                  + t.getName()
+                  + "' of shape "
+                  + t.getDimsList()
+                  + " needs "
+                  + expected
+                  + " bytes but its external data in "
+                  + location
+                  + " has "
+                  + len
+                  + "; the external data file is truncated or does not belong to this model");
+        }
+        MemoryBudget.check(file, held + len, "loading the model with its external data");
+        held += len;
+        if (len > Integer.MAX_VALUE - 64) {
+          throw ModelException.of(
+              file, "tensor '" + t.getName() + "' is over 2 GiB, which infercost cannot hold yet");
+        }
+        var buf = java.nio.ByteBuffer.allocate((int) len);
+        while (buf.hasRemaining()) {
+          if (ch.read(buf, offset + buf.position()) < 0) {
+            throw ModelException.of(file, "unexpected end of " + data);
+          }
+        }
+        buf.flip();
+        return t.toBuilder()
+            .clearExternalData()
+            .clearDataLocation()
+            .setRawData(ByteString.copyFrom(buf))
+            .build();
+      } catch (NoSuchFileException e) {
+        throw ModelException.of(
+            file,
+            "external data file '"
+                + location
+                + "' for tensor '"
+                + t.getName()
+                + "' is missing; keep it next to the model");
+      } catch (IOException e) {
+        throw ModelException.of(file, "cannot read external data '" + location + "': " + e, e);
+      }
     }
   }
 

@@ -17,8 +17,11 @@ import java.util.Map;
 
 /**
  * Forward shape inference through the common ONNX operators, with constant folding of the small
- * integer tensors that shape computations produce ({@code Shape → Gather → Concat → Reshape}).
- * Shapes it cannot derive stay unknown ({@code null}); nothing is guessed.
+ * integer tensors that shape computations produce: {@code Shape → Gather/Slice → Squeeze/Unsqueeze
+ * → Cast → Concat → Reshape/Expand/Tile/Pad}, {@code ConstantOfShape}, {@code Range}, integer
+ * arithmetic and {@code Equal → Where} on such tensors, and small float constants for {@code
+ * Resize}/{@code Upsample} scales. Shapes it cannot derive (e.g. after {@code NonZero}) stay
+ * unknown ({@code null}); nothing is guessed.
  */
 public final class ShapeInference {
   /** Integer tensors up to this many elements are folded as values. */
@@ -26,6 +29,7 @@ public final class ShapeInference {
 
   private final Map<String, long[]> shapes = new HashMap<>();
   private final Map<String, long[]> values = new HashMap<>();
+  private final Map<String, double[]> floats = new HashMap<>();
 
   private ShapeInference() {}
 
@@ -125,9 +129,31 @@ public final class ShapeInference {
         return;
       }
     } else {
+      foldFloats(t, count);
       return;
     }
     values.put(t.getName(), v);
+  }
+
+  /** Keeps a small float32 constant (Resize/Upsample scales) as values. */
+  private void foldFloats(TensorProto t, int count) {
+    if (t.getDataType() != TensorProto.DataType.FLOAT_VALUE) {
+      return;
+    }
+    double[] v = new double[count];
+    if (t.getFloatDataCount() == count) {
+      for (int i = 0; i < count; i++) {
+        v[i] = t.getFloatData(i);
+      }
+    } else if (t.getRawData().size() == count * 4) {
+      ByteBuffer b = t.getRawData().asReadOnlyByteBuffer().order(ByteOrder.LITTLE_ENDIAN);
+      for (int i = 0; i < count; i++) {
+        v[i] = b.getFloat(i * 4);
+      }
+    } else {
+      return;
+    }
+    floats.put(t.getName(), v);
   }
 
   private long[] in(NodeProto n, int i) {
@@ -182,6 +208,9 @@ public final class ShapeInference {
     switch (op.shapeRule()) {
       case SAME -> {
         out(n, 0, x, op == Op.CAST || op == Op.IDENTITY ? val(n, 0) : null);
+        if (op == Op.DROPOUT) {
+          out(n, 1, x, null); // the mask
+        }
         if (op == Op.DYNAMIC_QUANTIZE_LINEAR) {
           out(n, 1, new long[0], null);
           out(n, 2, new long[0], null);
@@ -192,14 +221,16 @@ public final class ShapeInference {
         for (int i = 1; i < n.getInputCount() && s != null; i++) {
           s = broadcast(s, in(n, i));
         }
-        out(n, 0, s, foldBinary(op, n));
+        out(n, 0, s, op == Op.WHERE ? foldWhere(n) : foldBinary(op, n));
       }
       case MATMUL -> out(n, 0, matmul(x, in(n, op.rhsInput())), null);
       case CONV -> out(n, 0, conv(n, x, in(n, op.rhsInput())), null);
       case POOL -> {
         long[] k = attrInts(n, "kernel_shape");
         if (known(x) && k != null) {
-          out(n, 0, pool(n, x, k, x[1]), null);
+          long[] y = pool(n, x, k, x[1]);
+          out(n, 0, y, null);
+          out(n, 1, y, null); // MaxPool's indices
         }
       }
       case GLOBAL_POOL -> {
@@ -325,13 +356,15 @@ public final class ShapeInference {
       case EXPAND -> {
         long[] target = val(n, 1);
         if (x != null && target != null) {
-          out(n, 0, broadcast(x, target), null);
+          long[] y = broadcast(x, target);
+          long[] v = val(n, 0);
+          out(n, 0, y, y != null && v != null && v.length == 1 ? filled(y, v[0]) : null);
         }
       }
       case CONSTANT_OF_SHAPE -> {
         long[] target = val(n, 0);
         if (target != null) {
-          out(n, 0, target.clone(), null);
+          out(n, 0, target.clone(), filled(target, constantOfShapeValue(n)));
         }
       }
       case RANGE -> {
@@ -339,14 +372,228 @@ public final class ShapeInference {
         long[] l = val(n, 1);
         long[] d = val(n, 2);
         if (s != null && l != null && d != null && d[0] != 0) {
-          long len = Math.max(0, (long) Math.ceil((double) (l[0] - s[0]) / d[0]));
-          out(n, 0, new long[] {len}, null);
+          long len = Math.max(0, Math.floorDiv(l[0] - s[0] + d[0] - (d[0] > 0 ? 1 : -1), d[0]));
+          long[] v = null;
+          if (len <= MAX_FOLD) {
+            v = new long[(int) len];
+            for (int i = 0; i < v.length; i++) {
+              v[i] = s[0] + i * d[0];
+            }
+          }
+          out(n, 0, new long[] {len}, v);
+        }
+      }
+      case TILE -> {
+        long[] r = val(n, 1);
+        if (x != null && r != null && r.length == x.length) {
+          long[] y = new long[x.length];
+          for (int i = 0; i < y.length; i++) {
+            y[i] = x[i] < 0 ? -1 : x[i] * r[i];
+          }
+          out(n, 0, y, null);
+        }
+      }
+      case PAD -> inferPad(n, x);
+      case SPLIT -> inferSplit(n, x);
+      case TOP_K -> {
+        long[] k = attr(n, "k") != null ? new long[] {attrInt(n, "k", 0)} : val(n, 1);
+        if (x != null && k != null && k.length == 1) {
+          long[] y = x.clone();
+          y[axis(attrInt(n, "axis", -1), x.length)] = k[0];
+          out(n, 0, y, null);
+          out(n, 1, y, null);
+        }
+      }
+      case DEPTH_TO_SPACE, SPACE_TO_DEPTH -> {
+        long b = attrInt(n, "blocksize", 0);
+        if (known(x) && x.length == 4 && b > 0) {
+          boolean up = op == Op.DEPTH_TO_SPACE;
+          long c = up ? x[1] / (b * b) : x[1] * b * b;
+          out(n, 0, new long[] {x[0], c, up ? x[2] * b : x[2] / b, up ? x[3] * b : x[3] / b}, null);
+        }
+      }
+      case RESIZE, UPSAMPLE -> inferResize(n, x);
+      case CONV_TRANSPOSE -> out(n, 0, convTranspose(n, x, in(n, 1)), null);
+      case ONE_HOT -> {
+        long[] depth = val(n, 1);
+        if (x != null && depth != null && depth.length == 1) {
+          int r = x.length + 1;
+          int a = axis(attrInt(n, "axis", -1), r);
+          long[] y = new long[r];
+          for (int i = 0, j = 0; i < r; i++) {
+            y[i] = i == a ? depth[0] : x[j++];
+          }
+          out(n, 0, y, null);
         }
       }
       default -> {
         // An OWN rule this switch lacks: the outputs stay unknown.
       }
     }
+  }
+
+  /** ConstantOfShape's fill value when it is an integer, else {@code null} (float fills). */
+  private static Long constantOfShapeValue(NodeProto n) {
+    AttributeProto a = attr(n, "value");
+    if (a == null || !a.hasT()) {
+      return null; // float 0 by default
+    }
+    TensorProto t = a.getT();
+    if (t.getDataType() == TensorProto.DataType.INT64_VALUE && t.getInt64DataCount() == 1) {
+      return t.getInt64Data(0);
+    }
+    if (t.getDataType() == TensorProto.DataType.INT32_VALUE && t.getInt32DataCount() == 1) {
+      return (long) t.getInt32Data(0);
+    }
+    if (t.getDataType() == TensorProto.DataType.INT64_VALUE && t.getRawData().size() == 8) {
+      return t.getRawData().asReadOnlyByteBuffer().order(ByteOrder.LITTLE_ENDIAN).getLong(0);
+    }
+    if (t.getDataType() == TensorProto.DataType.INT32_VALUE && t.getRawData().size() == 4) {
+      return (long) t.getRawData().asReadOnlyByteBuffer().order(ByteOrder.LITTLE_ENDIAN).getInt(0);
+    }
+    return null;
+  }
+
+  /** A tensor of {@code shape} holding {@code value} everywhere, when small enough to fold. */
+  private static long[] filled(long[] shape, Long value) {
+    if (value == null || !known(shape) || product(shape) > MAX_FOLD) {
+      return null;
+    }
+    long[] v = new long[(int) product(shape)];
+    Arrays.fill(v, value);
+    return v;
+  }
+
+  private void inferPad(NodeProto n, long[] x) {
+    long[] pads = attrInts(n, "pads") != null ? attrInts(n, "pads") : val(n, 1);
+    if (x == null || pads == null) {
+      return;
+    }
+    long[] axes = val(n, 3);
+    int k = axes == null ? x.length : axes.length;
+    if (pads.length != 2 * k) {
+      return;
+    }
+    long[] y = x.clone();
+    for (int i = 0; i < k; i++) {
+      int a = axes == null ? i : axis(axes[i], x.length);
+      y[a] = x[a] < 0 ? -1 : x[a] + pads[i] + pads[i + k];
+    }
+    out(n, 0, y, null);
+  }
+
+  private void inferSplit(NodeProto n, long[] x) {
+    if (x == null) {
+      return;
+    }
+    int a = axis(attrInt(n, "axis", 0), x.length);
+    long[] split = attrInts(n, "split") != null ? attrInts(n, "split") : val(n, 1);
+    int parts = n.getOutputCount();
+    if (split == null) {
+      if (x[a] < 0) {
+        return;
+      }
+      // Equal parts; with num_outputs (opset 18) the last may be smaller.
+      long chunk = (x[a] + parts - 1) / parts;
+      split = new long[parts];
+      for (int i = 0; i < parts; i++) {
+        split[i] = Math.max(0, Math.min(chunk, x[a] - i * chunk));
+      }
+    }
+    if (split.length != parts) {
+      return;
+    }
+    for (int i = 0; i < parts; i++) {
+      long[] y = x.clone();
+      y[a] = split[i];
+      out(n, i, y, null);
+    }
+  }
+
+  private void inferResize(NodeProto n, long[] x) {
+    if (!known(x) || attr(n, "axes") != null) {
+      return; // Resize-18 with axes: left unknown
+    }
+    // Upsample-7: scales attribute; Upsample-9 and Resize-10: (X, scales); Resize-11+: (X, roi,
+    // scales, sizes).
+    boolean early = Op.UPSAMPLE.is(n.getOpType()) || n.getInputCount() == 2;
+    long[] sizes = early ? null : val(n, 3);
+    if (sizes != null && sizes.length == x.length) {
+      out(n, 0, sizes.clone(), null);
+      return;
+    }
+    double[] scales = null;
+    AttributeProto a = attr(n, "scales");
+    if (a != null) {
+      scales = a.getFloatsList().stream().mapToDouble(Float::doubleValue).toArray();
+    } else {
+      int i = early ? 1 : 2;
+      scales = i < n.getInputCount() ? floats.get(n.getInput(i)) : null;
+    }
+    if (scales == null || scales.length != x.length) {
+      return;
+    }
+    long[] y = new long[x.length];
+    for (int i = 0; i < y.length; i++) {
+      y[i] = (long) Math.floor(x[i] * scales[i]);
+    }
+    out(n, 0, y, null);
+  }
+
+  /** ConvTranspose: W is [C_in, C_out/group, k...]. */
+  private static long[] convTranspose(NodeProto n, long[] x, long[] w) {
+    if (!known(x) || !known(w) || x.length != w.length || x.length < 3) {
+      return null;
+    }
+    int sp = x.length - 2;
+    long[] y = new long[x.length];
+    y[0] = x[0];
+    y[1] = w[1] * attrInt(n, "group", 1);
+    long[] outShape = attrInts(n, "output_shape");
+    if (outShape != null && outShape.length == sp) {
+      System.arraycopy(outShape, 0, y, 2, sp);
+      return y;
+    }
+    long[] k = attrInts(n, "kernel_shape");
+    long[] strides = attrInts(n, "strides");
+    long[] dil = attrInts(n, "dilations");
+    long[] pads = attrInts(n, "pads");
+    long[] outPad = attrInts(n, "output_padding");
+    AttributeProto ap = attr(n, "auto_pad");
+    String autoPad = ap == null ? "NOTSET" : ap.getS().toStringUtf8();
+    for (int i = 0; i < sp; i++) {
+      long st = strides == null || strides.length == 0 ? 1 : strides[i];
+      long d = dil == null || dil.length == 0 ? 1 : dil[i];
+      long ki = k == null || k.length == 0 ? w[2 + i] : k[i];
+      long op = outPad == null || outPad.length == 0 ? 0 : outPad[i];
+      if (autoPad.startsWith("SAME")) {
+        y[2 + i] = x[2 + i] * st;
+      } else {
+        long pad = pads == null || pads.length == 0 ? 0 : pads[i] + pads[i + sp];
+        y[2 + i] = st * (x[2 + i] - 1) + op + (ki - 1) * d + 1 - pad;
+      }
+    }
+    return y;
+  }
+
+  private long[] foldWhere(NodeProto n) {
+    long[] c = val(n, 0);
+    long[] a = val(n, 1);
+    long[] b = val(n, 2);
+    if (c == null || a == null || b == null) {
+      return null;
+    }
+    int len = Math.max(c.length, Math.max(a.length, b.length));
+    if (c.length != len && c.length != 1
+        || a.length != len && a.length != 1
+        || b.length != len && b.length != 1) {
+      return null;
+    }
+    long[] r = new long[len];
+    for (int i = 0; i < len; i++) {
+      r[i] = c[c.length == 1 ? 0 : i] != 0 ? a[a.length == 1 ? 0 : i] : b[b.length == 1 ? 0 : i];
+    }
+    return r;
   }
 
   private void inferGather(NodeProto n, long[] x) {
@@ -465,8 +712,11 @@ public final class ShapeInference {
               ? Math.max(0, (en - st + step - 1) / step)
               : Math.max(0, (st - en - step - 1) / -step);
       s[a] = len;
-      if (data != null && x.length == 1 && step == 1) {
-        v = Arrays.copyOfRange(data, (int) st, (int) (st + len));
+      if (data != null && x.length == 1) {
+        v = new long[(int) len];
+        for (int j = 0; j < v.length; j++) {
+          v[j] = data[(int) (st + j * step)];
+        }
       }
     }
     out(n, 0, s, v);
@@ -503,6 +753,11 @@ public final class ShapeInference {
           }
           r[i] = p / q;
         }
+        case EQUAL -> r[i] = p == q ? 1 : 0;
+        case LESS -> r[i] = p < q ? 1 : 0;
+        case GREATER -> r[i] = p > q ? 1 : 0;
+        case MAX -> r[i] = Math.max(p, q);
+        case MIN -> r[i] = Math.min(p, q);
         default -> {
           return null;
         }
