@@ -1,7 +1,5 @@
 package dev.infercost.models.internal;
 
-import dev.infercost.base.InfercostException;
-import dev.infercost.base.InputFiles;
 import dev.infercost.base.Parameter;
 import dev.infercost.models.ModelException;
 import java.io.IOException;
@@ -24,11 +22,6 @@ public final class ModelFiles {
     requireRegularFile(file, file, "is");
     if (!Files.isReadable(file)) {
       throw ModelException.of(file, "is not readable; check its permissions");
-    }
-    try {
-      InputFiles.requireRegular(file);
-    } catch (InfercostException e) {
-      throw new ModelException(e.getMessage(), Parameter.MODEL);
     }
     try {
       long size = Files.size(file);
