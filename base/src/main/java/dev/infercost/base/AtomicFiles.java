@@ -17,6 +17,7 @@ import java.nio.file.attribute.PosixFilePermission;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.security.SecureRandom;
 import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * Atomic output files: every model, report, baseline and data file infercost writes goes through
@@ -31,6 +32,10 @@ import java.util.Set;
  */
 public final class AtomicFiles {
   private static final SecureRandom RANDOM = new SecureRandom();
+
+  // Temporary files being written now, removed by an interrupted process (OutputSet.abandonAll)
+  // when the thread writing one does not get to remove it itself.
+  private static final Set<Path> TEMPORARIES = ConcurrentHashMap.newKeySet();
 
   private AtomicFiles() {}
 
@@ -96,6 +101,7 @@ public final class AtomicFiles {
         try {
           raw = create(candidate, keep);
           tmp = candidate;
+          TEMPORARIES.add(tmp);
           break;
         } catch (FileAlreadyExistsException e) {
           // A name clash with another writer's temporary file: draw another name.
@@ -114,11 +120,14 @@ public final class AtomicFiles {
         }
         writer.write(out);
       }
+      // An interrupted run publishes nothing more.
+      Interruption.check();
       try {
         Files.move(tmp, abs, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
       } catch (AtomicMoveNotSupportedException e) {
         Files.move(tmp, abs, StandardCopyOption.REPLACE_EXISTING);
       }
+      OutputSet.wrote(abs);
     } catch (AccessDeniedException | NoSuchFileException e) {
       throw failure.of(target, "cannot write: " + e.getMessage() + "; choose a writable path", e);
     } catch (IOException e) {
@@ -128,6 +137,18 @@ public final class AtomicFiles {
         Files.deleteIfExists(tmp);
       } catch (IOException ignored) {
         // Best effort: the temporary name starts with '.', so a leftover is hidden.
+      }
+      TEMPORARIES.remove(tmp);
+    }
+  }
+
+  /** Removes the temporary files of writes still in progress: for an interrupted process. */
+  static void removeTemporaries() {
+    for (Path tmp : TEMPORARIES) {
+      try {
+        Files.deleteIfExists(tmp);
+      } catch (IOException ignored) {
+        // Best effort, as above.
       }
     }
   }

@@ -154,4 +154,36 @@ class AtomicFilesTest {
     assertSame(boom, e.getCause());
     assertTrue(e.getMessage().endsWith("cannot write: disk full"), e.getMessage());
   }
+
+  @Test
+  void aFullDiskGivesOneLineAndNoPartialFile() throws Exception {
+    // A real full file system: a 64 kB tmpfs, where the test may mount one (root on Linux).
+    Path small = Files.createDirectories(tmp.resolve("small"));
+    boolean mounted = run("mount", "-t", "tmpfs", "-o", "size=64k", "tmpfs", small.toString());
+    assumeTrue(mounted, "cannot mount a small file system here");
+    try {
+      Path target = small.resolve("model.onnx");
+      InfercostException e =
+          assertThrows(
+              InfercostException.class, () -> AtomicFiles.write(target, new byte[1 << 20]));
+      assertOneLineNaming(target, e);
+      assertTrue(e.getMessage().contains("No space left on device"), e.getMessage());
+      try (Stream<Path> s = Files.list(small)) {
+        assertEquals(List.of(), s.toList(), "nothing left on the full disk");
+      }
+    } finally {
+      assertTrue(run("umount", small.toString()), "umount");
+    }
+  }
+
+  private static boolean run(String... command) throws IOException, InterruptedException {
+    Process p;
+    try {
+      p = new ProcessBuilder(command).redirectErrorStream(true).start();
+    } catch (IOException e) {
+      return false; // no such command
+    }
+    p.getInputStream().readAllBytes();
+    return p.waitFor() == 0;
+  }
 }

@@ -15,7 +15,6 @@ import dev.infercost.workflows.Reports;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -124,6 +123,7 @@ final class ChooseCommand implements Callable<Integer> {
 
   @Option(
       names = "--threads",
+      converter = ThreadsConverter.class,
       description =
           "Intra-op threads of the priced measurements (default: every core of this host, so the"
               + " measured instance is used whole); above 1, variants are also measured at 1 thread"
@@ -173,8 +173,7 @@ final class ChooseCommand implements Callable<Integer> {
     }
     ChooseRequest req;
     try {
-      Map<String, long[]> s = new LinkedHashMap<>();
-      shapes.forEach(x -> s.put(x.input(), x.dims()));
+      Map<String, long[]> s = Shapes.byInput(shapes);
       ChooseRequest.Builder b =
           ChooseRequest.builder(
                   preprocess.apply(ModelRef.resolve(model)), bound.toBound(metrics.chosen(found)))

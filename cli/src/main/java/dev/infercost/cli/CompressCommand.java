@@ -192,6 +192,7 @@ final class CompressCommand implements Callable<Integer> {
 
   @Option(
       names = "--threads",
+      converter = ThreadsConverter.class,
       defaultValue = "1",
       description = "Threads for evaluation and profiling (default ${DEFAULT-VALUE}).")
   int threads;
@@ -253,7 +254,7 @@ final class CompressCommand implements Callable<Integer> {
       if (bound != null) {
         b.optBound(bound.toBound(metrics.chosen(found)));
       }
-      shapes.forEach(s -> b.optShape(s.input(), s.dims()));
+      Shapes.byInput(shapes).forEach(b::optShape);
       if (method.auto()) {
         b.optSearch(new CompressRequest.SearchBudget(maxTrials, timeBudget));
       }

@@ -55,6 +55,7 @@ final class EvaluateCommand implements Callable<Integer> {
 
   @Option(
       names = "--threads",
+      converter = ThreadsConverter.class,
       defaultValue = "1",
       description = "Intra-op threads (default ${DEFAULT-VALUE}).")
   int threads;

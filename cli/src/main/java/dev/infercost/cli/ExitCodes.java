@@ -7,5 +7,10 @@ final class ExitCodes {
   static final int BAD_INPUT = 2;
   static final int INTERNAL = 3;
 
+  /**
+   * Stopped by SIGINT (Ctrl-C): 128 + 2, what a shell reports; SIGTERM's 143 comes from the JVM.
+   */
+  static final int INTERRUPTED = 130;
+
   private ExitCodes() {}
 }

@@ -242,7 +242,12 @@ final class GateCommand implements Callable<Integer> {
   static final class Absolute implements ITypeConverter<Double> {
     @Override
     public Double convert(String value) {
-      return parse(value, false);
+      double v = parse(value, false);
+      if (v > 1) {
+        throw new TypeConversionException(
+            "'" + value + "' is more than the whole accuracy; use at most 1 (100%)");
+      }
+      return v;
     }
   }
 

@@ -9,7 +9,6 @@ import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
@@ -58,10 +57,9 @@ final class InspectCommand implements Callable<Integer> {
     if (Models.formatOf(file) == ModelFormat.TORCHSCRIPT) {
       return torchScript(file, out);
     }
-    Map<String, long[]> pinned = new LinkedHashMap<>();
-    shapes.forEach(s -> pinned.put(s.input(), s.dims()));
+    Map<String, long[]> pinned = Shapes.byInput(shapes);
+    TensorSpec.checkShapes(file.toString(), Models.inputSpecs(file), pinned);
     ModelInfo info = Models.loadOnnx(file).info(pinned);
-    TensorSpec.checkShapeNames(file.toString(), info.inputs(), pinned.keySet());
     if (common.json) {
       Json.print(out, info);
       return ExitCodes.OK;

@@ -50,6 +50,7 @@ final class ProfileCommand implements Callable<Integer> {
 
   @Option(
       names = "--threads",
+      converter = ThreadsConverter.class,
       defaultValue = "1",
       description = "Intra-op threads (default ${DEFAULT-VALUE}).")
   int threads;
@@ -124,7 +125,7 @@ final class ProfileCommand implements Callable<Integer> {
             .optBatches(batches)
             .optWarmup(warmup, 500)
             .optSampling(minSamples, (long) (minTime * 1000), (long) (maxTime * 1000));
-    shapes.forEach(s -> b.optShape(s.input(), s.dims()));
+    Shapes.byInput(shapes).forEach(b::optShape);
     if (inputs != null) {
       b.optInputs(inputs);
     }

@@ -1,7 +1,11 @@
 package dev.infercost.cli;
 
+import dev.infercost.base.InfercostException;
+import dev.infercost.base.Parameter;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import picocli.CommandLine.ITypeConverter;
 import picocli.CommandLine.TypeConversionException;
 
@@ -11,6 +15,22 @@ final class Shapes {
 
   /** One {@code --shape} value. */
   record Shape(String input, long[] dims) {}
+
+  /**
+   * The shapes by input name, in the order given; an input given twice is refused, since one of its
+   * shapes would be silently dropped.
+   */
+  static Map<String, long[]> byInput(List<Shape> shapes) throws InfercostException {
+    Map<String, long[]> out = new LinkedHashMap<>();
+    for (Shape s : shapes) {
+      if (out.putIfAbsent(s.input(), s.dims()) != null) {
+        throw new InfercostException(
+            "shape given twice for input '" + s.input() + "'; give each input's shape once",
+            Parameter.SHAPES);
+      }
+    }
+    return out;
+  }
 
   static final class ShapeConverter implements ITypeConverter<Shape> {
     @Override

@@ -36,4 +36,20 @@ class BadNumbersTest {
     assertBadInput(
         run("compress", "digits-cnn", "--out", tmp.toString(), "--smooth", "NaN"), "smooth");
   }
+
+  @Test
+  void threadCountsOfEveryCommand() {
+    String data = CliTest.digitsData();
+    for (String n : new String[] {"0", "-1", "100000"}) {
+      assertBadInput(
+          run("choose", "digits-mlp", "--max-accuracy-drop", "0.01", "--threads", n),
+          "threads must be in");
+      assertBadInput(
+          run("evaluate", "digits-mlp", "digits-mlp", "--data", data, "--threads", n),
+          "threads must be in");
+      assertBadInput(
+          run("compress", "digits-mlp", "--out", tmp.toString(), "--threads", n),
+          "threads must be in");
+    }
+  }
 }

@@ -47,6 +47,16 @@ class CliTest {
     return new Run(code, out.toString(), err.toString());
   }
 
+  /** The held-out data of the built-in digits-mlp model. */
+  static String digitsData() {
+    try {
+      var b = Models.builtin("digits-mlp").orElseThrow();
+      return Models.builtinFile(b, b.testDataResource().orElseThrow()).toString();
+    } catch (Exception e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
   static String[] concat(String[] a, String... b) {
     return Stream.concat(Arrays.stream(a), Arrays.stream(b)).toArray(String[]::new);
   }

@@ -263,6 +263,16 @@ class GateCommandTest {
   }
 
   @Test
+  void anAccuracyDropBeyondTheWholeAccuracyIsRefused() throws Exception {
+    String base = results("base.json", 1, 1.0).toString();
+    for (String drop : new String[] {"200%", "1.5"}) {
+      assertBadInput(
+          gate(base, "--baseline", base, "--max-accuracy-drop", drop),
+          "more than the whole accuracy");
+    }
+  }
+
+  @Test
   void malformedInputIsOneLineAndExitTwo() throws Exception {
     Path good = results("good.json", 1, 1.0);
     String base = good.toString();

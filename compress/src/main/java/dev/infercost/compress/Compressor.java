@@ -600,6 +600,7 @@ public final class Compressor {
 
   /** {@code model} canonicalized: the first result of every built-in pipeline. */
   private static PassResult canonical(OnnxModel model, PassContext ctx) throws CompressException {
+    ctx.filter().checkIncludes(model);
     return canonicalize().apply(model.proto(), ctx);
   }
 
@@ -723,7 +724,7 @@ public final class Compressor {
 
   private static void checkLoads(OnnxModel source, ModelProto p) throws CompressException {
     try (OrtSession.SessionOptions o = new OrtSession.SessionOptions();
-        OrtSession s = Models.ortEnvironment().createSession(p.toByteArray(), o)) {
+        OrtSession s = Models.createSession(p.toByteArray(), o)) {
       s.getNumInputs();
     } catch (OrtException e) {
       throw new CompressException(

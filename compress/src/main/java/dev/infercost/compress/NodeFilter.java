@@ -1,6 +1,7 @@
 package dev.infercost.compress;
 
 import ai.onnx.proto.OnnxMl.NodeProto;
+import dev.infercost.models.OnnxModel;
 import java.util.List;
 import java.util.regex.Pattern;
 import java.util.regex.PatternSyntaxException;
@@ -36,6 +37,23 @@ public record NodeFilter(List<String> include, List<String> exclude) {
   public boolean accepts(NodeProto n) {
     boolean in = include.isEmpty() || include.stream().anyMatch(s -> matches(s, n));
     return in && exclude.stream().noneMatch(s -> matches(s, n));
+  }
+
+  /**
+   * Refuses an include entry that matches no node of {@code model}: with it the rewrite would
+   * silently touch nothing (or less than asked).
+   */
+  void checkIncludes(OnnxModel model) throws CompressException {
+    for (String s : include) {
+      if (model.proto().getGraph().getNodeList().stream().noneMatch(n -> matches(s, n))) {
+        throw new CompressException(
+            model.displayName()
+                + ": include entry '"
+                + s
+                + "' matches no node name or op type of the model; name a node, an op type"
+                + " (e.g. MatMul) or re:PATTERN");
+      }
+    }
   }
 
   private static boolean matches(String spec, NodeProto n) {

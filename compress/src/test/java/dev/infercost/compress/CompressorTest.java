@@ -2,6 +2,7 @@ package dev.infercost.compress;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import ai.onnx.proto.OnnxMl.ModelProto;
@@ -31,6 +32,22 @@ class CompressorTest {
     Models.saveOnnx(Compressor.quantizeDynamic(Models.loadOnnx(input), o, List.of()).model(), b);
     assertEquals(-1, Files.mismatch(a, b), "byte-identical outputs");
     assertArrayEquals(before, Files.readAllBytes(input), "input unchanged");
+  }
+
+  @Test
+  void anIncludeEntryThatMatchesNoNodeIsRefusedInsteadOfQuantizingNothing() throws Exception {
+    OnnxModel m = Models.loadOnnx(Models.resolve("digits-mlp", ModelFormat.ONNX));
+    for (String entry : List.of("NoSuchNode", "re:^nowhere$")) {
+      QuantOptions o =
+          new QuantOptions(new NodeFilter(List.of(entry), List.of()), true, true, true, 0);
+      CompressException e =
+          assertThrows(CompressException.class, () -> Compressor.quantizeDynamic(m, o, List.of()));
+      assertTrue(
+          e.getMessage().contains("include entry '" + entry + "' matches no node"), e.getMessage());
+    }
+    QuantOptions gemm =
+        new QuantOptions(new NodeFilter(List.of("Gemm"), List.of()), true, true, true, 0);
+    assertTrue(Compressor.quantizeDynamic(m, gemm, List.of()).passes().size() > 0);
   }
 
   @Test

@@ -47,6 +47,8 @@ public record HardwareEntry(
     OnPrem onPrem,
     boolean example,
     List<String> notes) {
+  /** The most vCPUs an entry may claim (the largest cloud machines have under 1,000). */
+  public static final int MAX_VCPUS = 4096;
 
   /** What an entry is: a CPU or GPU cloud instance, or an on-premises server. */
   public enum Kind {
@@ -76,8 +78,9 @@ public record HardwareEntry(
     }
     cpu = cpu == null ? Cpu.UNKNOWN : cpu;
     notes = List.copyOf(notes == null ? List.of() : notes);
-    if (vcpus != null && vcpus < 1) {
-      throw new IllegalArgumentException("vcpus must be >= 1, got " + vcpus);
+    if (vcpus != null && (vcpus < 1 || vcpus > MAX_VCPUS)) {
+      // Beyond any machine sold: a typo that would price every other entry out at ~$0 per 1M.
+      throw new IllegalArgumentException("vcpus must be in [1, " + MAX_VCPUS + "], got " + vcpus);
     }
     Checks.positiveOrNull("memoryGib", memoryGib);
     if (kind == Kind.ONPREM) {

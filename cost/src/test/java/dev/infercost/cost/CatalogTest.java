@@ -356,6 +356,13 @@ class CatalogTest {
   }
 
   @Test
+  void anEntryWithAbsurdlyManyVcpusIsRefused() throws Exception {
+    assertCatalogError(
+        entries(C7I_CHEAP.replace("\"vcpus\": 2", "\"vcpus\": 2147483647")),
+        "vcpus must be in [1, 4096], got 2147483647");
+  }
+
+  @Test
   void missingFile() throws Exception {
     Path f = dir.resolve("absent.json");
     CatalogException e = assertThrows(CatalogException.class, () -> Catalog.load(f));

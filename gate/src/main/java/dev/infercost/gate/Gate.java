@@ -475,7 +475,7 @@ public final class Gate {
     return higher ? Stats.ratio(baseline, candidate) : Stats.ratio(candidate, baseline);
   }
 
-  private static String describe(double ratio, Double lo, Double hi, double threshold) {
+  static String describe(double ratio, Double lo, Double hi, double threshold) {
     String ci = lo == null ? "" : " (95% CI " + signed(lo) + " to " + signed(hi) + ")";
     String allowed = Fmt.limit(threshold) + " allowed";
     if (ratio > 1 + threshold) {
@@ -491,6 +491,9 @@ public final class Gate {
     }
     if (ratio > 1) {
       return "worse by " + worsePct(ratio) + ci + ", within the " + allowed;
+    }
+    if (ratio == 0) {
+      return "better: down to zero" + ci;
     }
     if (ratio < 1) {
       return "better by " + Fmt.worse(1 - 1 / ratio) + ci;

@@ -27,6 +27,10 @@ public record Thresholds(
     check("maxSizeIncrease", maxSizeIncrease);
     check("maxMacsIncrease", maxMacsIncrease);
     check("maxAccuracyDrop", maxAccuracyDrop);
+    if (maxAccuracyDrop > 1) {
+      throw new IllegalArgumentException(
+          "maxAccuracyDrop is an absolute share of 1, at most 1, got " + maxAccuracyDrop);
+    }
   }
 
   private static void check(String name, double v) {

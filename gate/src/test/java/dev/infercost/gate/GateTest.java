@@ -447,4 +447,11 @@ class GateTest {
     assertFalse(Gate.compare(slower, base, Thresholds.DEFAULTS).passed());
     assertTrue(Gate.compare(base, slower, Thresholds.DEFAULTS).passed());
   }
+
+  @Test
+  void aCandidateMeasuredAtZeroIsDescribedWithoutInfinity() {
+    String d = Gate.describe(0, null, null, 0.05);
+    assertEquals("better: down to zero", d);
+    assertFalse(Gate.describe(0, 0.0, 0.0, 0.05).contains("Infinity"));
+  }
 }

@@ -6,6 +6,8 @@ import ai.onnx.proto.OnnxMl.ValueInfoProto;
 import ai.onnxruntime.OrtEnvironment;
 import ai.onnxruntime.OrtException;
 import ai.onnxruntime.OrtLoggingLevel;
+import ai.onnxruntime.OrtSession;
+import dev.infercost.base.Interruption;
 import dev.infercost.base.Parameter;
 import dev.infercost.models.internal.Builtins;
 import dev.infercost.models.internal.GraphInputs;
@@ -131,6 +133,17 @@ public final class Models {
     // stderr
     // on every run, --quiet included; what matters reaches the user through infercost's messages.
     return OrtEnvironment.getEnvironment(OrtLoggingLevel.ORT_LOGGING_LEVEL_ERROR, "infercost");
+  }
+
+  /**
+   * A session on an in-memory model, created inside an {@link Interruption} section: a process told
+   * to stop waits for it, and none is created once it is stopping.
+   */
+  public static OrtSession createSession(byte[] model, OrtSession.SessionOptions options)
+      throws OrtException {
+    try (Interruption.Section n = Interruption.enter()) {
+      return ortEnvironment().createSession(model, options);
+    }
   }
 
   /** Wraps an ONNX Runtime failure as a model error on {@code file}, keeping the cause. */

@@ -2,6 +2,8 @@ package dev.infercost.profile;
 
 import ai.djl.huggingface.tokenizers.Encoding;
 import ai.djl.huggingface.tokenizers.HuggingFaceTokenizer;
+import dev.infercost.base.InfercostException;
+import dev.infercost.base.InputFiles;
 import dev.infercost.base.Parameter;
 import dev.infercost.models.DType;
 import dev.infercost.models.Dim;
@@ -10,16 +12,19 @@ import dev.infercost.models.TensorSpec;
 import dev.infercost.profile.internal.Inputs;
 import java.io.IOException;
 import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.stream.Stream;
 
 /**
@@ -95,8 +100,85 @@ public record EvalData(
       Optional<Preprocessing> preprocessing,
       Parameter hint)
       throws DataException {
+    return checked(data, read(data, specs, tokenizer, preprocessing, hint), hint);
+  }
+
+  /**
+   * Refuses data a run would silently mis-measure: no samples (a mean over nothing), NaN or
+   * infinite values (every figure NaN, every calibration range lost), negative labels.
+   */
+  private static EvalData checked(Path data, EvalData d, Parameter hint) throws DataException {
+    if (d.samples() == 0) {
+      throw DataException.of(data, "holds no samples; give at least one", hint);
+    }
+    for (List<Tensor> batch : d.batches()) {
+      for (Tensor t : batch) {
+        if (!finite(t)) {
+          throw DataException.of(
+              data,
+              "'"
+                  + t.name()
+                  + "' holds NaN or infinite values; give finite numbers (clean or drop those"
+                  + " samples)",
+              hint);
+        }
+      }
+    }
+    for (long l : d.labels()) {
+      if (l < 0) {
+        throw DataException.of(
+            data, "label " + l + " is negative; labels are class indices 0, 1, 2, ...", hint);
+      }
+    }
+    return d;
+  }
+
+  private static boolean finite(Tensor t) {
+    ByteBuffer b = t.data().duplicate().order(ByteOrder.LITTLE_ENDIAN);
+    switch (t.dtype()) {
+      case FLOAT32 -> {
+        for (int i = b.position(); i + 4 <= b.limit(); i += 4) {
+          if (!Float.isFinite(b.getFloat(i))) {
+            return false;
+          }
+        }
+      }
+      case FLOAT64 -> {
+        for (int i = b.position(); i + 8 <= b.limit(); i += 8) {
+          if (!Double.isFinite(b.getDouble(i))) {
+            return false;
+          }
+        }
+      }
+      case FLOAT16, BFLOAT16 -> {
+        int exponent = t.dtype() == DType.FLOAT16 ? 0x7C00 : 0x7F80;
+        for (int i = b.position(); i + 2 <= b.limit(); i += 2) {
+          if ((b.getShort(i) & exponent) == exponent) {
+            return false;
+          }
+        }
+      }
+      default -> {
+        // Integers and booleans are always finite.
+      }
+    }
+    return true;
+  }
+
+  private static EvalData read(
+      Path data,
+      List<TensorSpec> specs,
+      Optional<Path> tokenizer,
+      Optional<Preprocessing> preprocessing,
+      Parameter hint)
+      throws DataException {
     if (!Files.exists(data)) {
       throw DataException.of(data, "no such file or folder", hint);
+    }
+    try {
+      InputFiles.requireRegular(data);
+    } catch (InfercostException e) {
+      throw new DataException(e.getMessage(), hint);
     }
     String name = data.getFileName().toString().toLowerCase(Locale.ROOT);
     if (Files.isDirectory(data)) {
@@ -194,6 +276,15 @@ public record EvalData(
     long[] out = new long[f.length];
     for (int i = 0; i < f.length; i++) {
       out[i] = (long) f[i];
+      if (out[i] != f[i]) {
+        throw DataException.of(
+            source,
+            "'label' "
+                + f[i]
+                + " at row "
+                + i
+                + " is not a whole number; labels are class indices");
+      }
     }
     return out;
   }
@@ -379,6 +470,8 @@ public record EvalData(
     }
     TokenizerFile.check(tokenizerFile);
     List<List<Tensor>> batches = new ArrayList<>();
+    Set<Long> wordIds = new HashSet<>();
+    Set<String> words = new HashSet<>();
     try (HuggingFaceTokenizer tok =
         HuggingFaceTokenizer.builder()
             .optTokenizerPath(tokenizerFile)
@@ -388,7 +481,15 @@ public record EvalData(
             .build()) {
       for (String line : lines) {
         Encoding e = tok.encode(line);
-        long[] shape = {1, e.getIds().length};
+        long[] ids = e.getIds();
+        long[] special = e.getSpecialTokenMask();
+        for (int i = 0; i < ids.length; i++) {
+          if (special[i] == 0) {
+            wordIds.add(ids[i]);
+          }
+        }
+        words.addAll(Arrays.asList(line.toLowerCase(Locale.ROOT).split("\\s+")));
+        long[] shape = {1, ids.length};
         List<Tensor> batch = new ArrayList<>();
         for (TensorSpec s : specs) {
           String n = s.name().toLowerCase(Locale.ROOT);
@@ -403,6 +504,19 @@ public record EvalData(
     } catch (IOException | RuntimeException e) {
       throw DataException.of(
           tokenizerFile, "cannot use as a HuggingFace tokenizer.json: " + e.getMessage());
+    }
+    if (wordIds.size() < Math.min(2, words.size())) {
+      // Different words, at most one token for all of them: every word is the unknown token.
+      throw DataException.of(
+          tokenizerFile,
+          "turns the "
+              + words.size()
+              + " different words of "
+              + file.getFileName()
+              + " into "
+              + wordIds.size()
+              + " token(s); its vocabulary looks empty; pass the model's own tokenizer.json",
+          Parameter.TOKENIZER);
     }
     return new EvalData(file.toString(), batches, new long[0], maskName(specs));
   }

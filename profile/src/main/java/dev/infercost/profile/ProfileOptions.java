@@ -37,9 +37,14 @@ public record ProfileOptions(
   /** Largest batch measured: beyond it inputs alone outgrow any machine's memory. */
   public static final int MAX_BATCH = 1 << 20;
 
+  /** The most intra-op threads a run may ask for on this host. */
+  public static int maxThreads() {
+    return MAX_THREADS_PER_CPU * Runtime.getRuntime().availableProcessors();
+  }
+
   public ProfileOptions {
     int cpus = Runtime.getRuntime().availableProcessors();
-    if (threads < 1 || threads > MAX_THREADS_PER_CPU * cpus) {
+    if (threads < 1 || threads > maxThreads()) {
       throw new IllegalArgumentException(
           "threads must be in [1, "
               + MAX_THREADS_PER_CPU * cpus

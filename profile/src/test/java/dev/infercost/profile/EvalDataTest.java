@@ -125,4 +125,46 @@ class EvalDataTest {
                     Parameter.CALIBRATION_DATA));
     assertEquals(Optional.of(Parameter.CALIBRATION_DATA), e.hint(), e.getMessage());
   }
+
+  private Path rows(String name, byte[] x, long n, byte[] labels, String labelType)
+      throws Exception {
+    Map<String, byte[]> arrays = new LinkedHashMap<>();
+    arrays.put("x", Npy.v1(Npy.header("<f4", false, n, 2), x));
+    if (labels != null) {
+      arrays.put("label", Npy.v1(Npy.header(labelType, false, n), labels));
+    }
+    return Npy.npz(tmp.resolve(name), arrays, false);
+  }
+
+  private static DataException refused(Path data) {
+    return assertThrows(
+        DataException.class,
+        () ->
+            EvalData.load(
+                data,
+                List.of(vector(Dim.symbolic("N"))),
+                Optional.empty(),
+                Optional.empty(),
+                Parameter.CALIBRATION_DATA));
+  }
+
+  @Test
+  void dataThatWouldBeSilentlyMismeasuredIsRefused() throws Exception {
+    for (float bad : new float[] {Float.NaN, Float.POSITIVE_INFINITY, Float.NEGATIVE_INFINITY}) {
+      DataException e = refused(rows("nan.npz", Npy.floats(0, 1, bad, 3), 2, null, null));
+      assertTrue(e.getMessage().contains("'x' holds NaN or infinite values"), e.getMessage());
+      assertEquals(Optional.of(Parameter.CALIBRATION_DATA), e.hint());
+    }
+    DataException empty = refused(rows("empty.npz", new byte[0], 0, null, null));
+    assertTrue(empty.getMessage().contains("holds no samples"), empty.getMessage());
+    DataException fractional =
+        refused(rows("frac.npz", Npy.floats(0, 1, 2, 3), 2, Npy.floats(1, 1.5f), "<f4"));
+    assertTrue(fractional.getMessage().contains("not a whole number"), fractional.getMessage());
+    DataException negative =
+        refused(rows("neg.npz", Npy.floats(0, 1, 2, 3), 2, Npy.longs(1, -2), "<i8"));
+    assertTrue(negative.getMessage().contains("label -2 is negative"), negative.getMessage());
+    Path csv = tmp.resolve("neg.csv");
+    Files.writeString(csv, "a,b,label\n0,1,-1\n");
+    assertTrue(refused(csv).getMessage().contains("label -1 is negative"));
+  }
 }

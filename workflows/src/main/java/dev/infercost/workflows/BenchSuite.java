@@ -4,7 +4,9 @@ import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import dev.infercost.base.InfercostException;
+import dev.infercost.profile.ProfileOptions;
 import java.nio.file.Path;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
@@ -67,6 +69,14 @@ public record BenchSuite(
           .enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
           .enable(DeserializationFeature.FAIL_ON_NULL_FOR_PRIMITIVES);
 
+  /** The most latency samples an entry may ask for: more only makes a run that never ends. */
+  static final int MAX_SAMPLES = 100_000;
+
+  /** The folder name of an entry's model: its name with anything unsafe in a path as '_'. */
+  static String fileName(String entry) {
+    return entry.replaceAll("[^A-Za-z0-9._-]", "_");
+  }
+
   /** Reads and validates a suite file; every problem is one line naming the file. */
   public static BenchSuite load(Path file) throws InfercostException {
     BenchSuite s =
@@ -79,12 +89,35 @@ public record BenchSuite(
       throw new InfercostException(file + ": no entries");
     }
     Set<String> names = new HashSet<>();
+    Map<String, String> files = new HashMap<>();
     for (Entry e : s.entries()) {
       if (e.name() == null || e.model() == null) {
         throw new InfercostException(file + ": every entry needs 'name' and 'model'");
       }
       if (!names.add(e.name())) {
         throw new InfercostException(file + ": entry name '" + e.name() + "' appears twice");
+      }
+      String other = files.putIfAbsent(fileName(e.name()), e.name());
+      if (other != null) {
+        throw new InfercostException(
+            file
+                + ": entries '"
+                + other
+                + "' and '"
+                + e.name()
+                + "' would share the model folder '"
+                + fileName(e.name())
+                + "'; rename one");
+      }
+      if (e.repetitions() != null && (e.repetitions() < 1 || e.repetitions() > MAX_SAMPLES)) {
+        throw new InfercostException(
+            file
+                + ": entry '"
+                + e.name()
+                + "': repetitions must be in [1, "
+                + MAX_SAMPLES
+                + "], got "
+                + e.repetitions());
       }
       Method m;
       try {
@@ -109,8 +142,15 @@ public record BenchSuite(
                 + Method.INT8_DYNAMIC);
       }
     }
-    if (s.threads() != null && s.threads() < 1 || s.samples() != null && s.samples() < 1) {
-      throw new InfercostException(file + ": threads and samples must be >= 1");
+    if (s.threads() != null && (s.threads() < 1 || s.threads() > ProfileOptions.maxThreads())
+        || s.samples() != null && (s.samples() < 1 || s.samples() > MAX_SAMPLES)) {
+      throw new InfercostException(
+          file
+              + ": threads must be in [1, "
+              + ProfileOptions.maxThreads()
+              + "] and samples in [1, "
+              + MAX_SAMPLES
+              + "]");
     }
     return s;
   }

@@ -94,41 +94,47 @@ public final class BenchWorkflow {
             Optional.empty(),
             PricingInputs.hostCpu(host),
             threads);
-    Path work = workDir(out);
-    List<Entry> entries = new ArrayList<>();
-    Map<String, BenchRun.Detail> details = new LinkedHashMap<>();
-    List<Double> referenceSamples = new ArrayList<>();
-    for (BenchSuite.Entry e : suite.entries()) {
-      progress.accept("bench: " + e.name());
-      Measured m = entry(suite, e, base, work, threads, host, pricer, referenceSamples, progress);
-      entries.add(m.entry());
-      details.put(e.name(), m.detail());
-    }
-    BenchResults results =
-        new BenchResults(
-            out.toString(),
-            BenchResults.Format.BENCH,
-            Instant.now().truncatedTo(ChronoUnit.SECONDS).toString(),
-            new BenchResults.Provenance(
-                gitCommit(base),
-                host(host),
-                threads,
-                host.infercost(),
-                host.onnxRuntime(),
-                host.java(),
-                suiteFile.toString(),
-                host.fingerprint(threads)),
-            new BenchResults.Reference(
-                REFERENCE_MODEL
-                    + " batch 64, ONNX Runtime, "
-                    + threads
-                    + " thread(s), interleaved with the entries",
-                "ms",
-                thin(referenceSamples, MAX_SAMPLES)),
-            entries);
-    BenchRun r = new BenchRun(results, details);
-    Reports.writeJson(out, r);
-    return r;
+    // The models folder is one output set: locked against a second run, emptied if this one fails.
+    return Reports.inOutputSet(
+        workDir(out),
+        List.of(),
+        work -> {
+          List<Entry> entries = new ArrayList<>();
+          Map<String, BenchRun.Detail> details = new LinkedHashMap<>();
+          List<Double> referenceSamples = new ArrayList<>();
+          for (BenchSuite.Entry e : suite.entries()) {
+            progress.accept("bench: " + e.name());
+            Measured m =
+                entry(suite, e, base, work, threads, host, pricer, referenceSamples, progress);
+            entries.add(m.entry());
+            details.put(e.name(), m.detail());
+          }
+          BenchResults results =
+              new BenchResults(
+                  out.toString(),
+                  BenchResults.Format.BENCH,
+                  Instant.now().truncatedTo(ChronoUnit.SECONDS).toString(),
+                  new BenchResults.Provenance(
+                      gitCommit(base),
+                      host(host),
+                      threads,
+                      host.infercost(),
+                      host.onnxRuntime(),
+                      host.java(),
+                      suiteFile.toString(),
+                      host.fingerprint(threads)),
+                  new BenchResults.Reference(
+                      REFERENCE_MODEL
+                          + " batch 64, ONNX Runtime, "
+                          + threads
+                          + " thread(s), interleaved with the entries",
+                      "ms",
+                      thin(referenceSamples, MAX_SAMPLES)),
+                  entries);
+          BenchRun r = new BenchRun(results, details);
+          Reports.writeJson(out, r);
+          return r;
+        });
   }
 
   /**
@@ -198,7 +204,7 @@ public final class BenchWorkflow {
                   DataPlan.of(model, data, Optional.empty(), CALIBRATION_SAMPLES),
                   threads,
                   progress)
-              .build(recipe, work.resolve(safe(e.name())));
+              .build(recipe, work.resolve(BenchSuite.fileName(e.name())));
     } else {
       // The input model is evaluated on all of its data: nothing is held out for calibration.
       Optional<Path> d = data.isPresent() ? data : model.defaultEvaluationData();
@@ -372,10 +378,6 @@ public final class BenchWorkflow {
 
   private static String modelRef(String model, Path base) {
     return Models.builtin(model).isPresent() ? model : base.resolve(model).toString();
-  }
-
-  private static String safe(String name) {
-    return name.replaceAll("[^A-Za-z0-9._-]", "_");
   }
 
   /**

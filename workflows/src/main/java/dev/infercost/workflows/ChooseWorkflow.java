@@ -73,9 +73,9 @@ public final class ChooseWorkflow {
               .map(HardwareEntry::id)
               .toList();
     }
-    pricer = pricer.withTargets(hardware);
+    Pricer targets = pricer.withTargets(hardware);
     Set<String> notes = new LinkedHashSet<>();
-    if (pricer.host().isEmpty()) {
+    if (targets.host().isEmpty()) {
       notes.add(
           Pricer.HOST
               + ": this machine, "
@@ -86,14 +86,32 @@ public final class ChooseWorkflow {
               + " (to price it, add an entry with a cpu.match for it in a catalog file, see"
               + " cost/README.md, or name one with --measured-on)");
     }
-    boolean reducedRange = int8ReducedRange(pricer, notes);
+    boolean reducedRange = int8ReducedRange(targets, notes);
     // Measurement files are read (and refused) before anything is built.
-    Measurements remote = Measurements.read(req.measurements(), pricer.catalog());
-    ModelRef model = req.model();
+    Measurements remote = Measurements.read(req.measurements(), targets.catalog());
     Path work =
         req.outDir()
             .orElse(
-                Models.cacheDir().resolve("choose").resolve(model.file().getFileName().toString()));
+                Models.cacheDir()
+                    .resolve("choose")
+                    .resolve(req.model().file().getFileName().toString()));
+    return Reports.inOutputSet(
+        work,
+        written,
+        dir -> run(req, targets, hostInfo, notes, reducedRange, remote, dir, progress));
+  }
+
+  private static ChooseReport run(
+      ChooseRequest req,
+      Pricer pricer,
+      HostInfo hostInfo,
+      Set<String> notes,
+      boolean reducedRange,
+      Measurements remote,
+      Path work,
+      Consumer<String> progress)
+      throws InfercostException {
+    ModelRef model = req.model();
 
     // Every variant is evaluated on the held-out part of one plan, so no int8 variant is scored on
     // its own calibration batches.
@@ -175,7 +193,7 @@ public final class ChooseWorkflow {
             check.orElse(null),
             hostInfo.fingerprint(req.threads()));
     if (req.outDir().isPresent()) {
-      Reports.writeReport(req.outDir().get(), report, ChooseMarkdown.render(report));
+      Reports.writeReport(work, report, ChooseMarkdown.render(report));
     }
     return report;
   }

@@ -28,14 +28,25 @@ import java.util.function.Consumer;
 public final class CompressWorkflow {
   private CompressWorkflow() {}
 
+  /**
+   * Runs the request. The output folder is locked for the run (a second run into it is refused),
+   * and a run that fails or is interrupted leaves none of its files behind.
+   */
   public static CompressReport run(CompressRequest req, Consumer<String> progress)
       throws InfercostException {
-    req.checkOutputs(
+    List<String> names =
         req.search().isPresent()
             ? List.of(Reports.JSON_FILE, Reports.MARKDOWN_FILE, "trials", req.recipe().fileName())
-            : List.of(Reports.JSON_FILE, Reports.MARKDOWN_FILE, req.recipe().fileName()));
-    Path outDir = Reports.outDir(req.outDir());
+            : List.of(Reports.JSON_FILE, Reports.MARKDOWN_FILE, req.recipe().fileName());
+    req.checkOutputs(names);
+    return Reports.inOutputSet(req.outDir(), names, dir -> run(req, dir, progress));
+  }
+
+  private static CompressReport run(CompressRequest req, Path outDir, Consumer<String> progress)
+      throws InfercostException {
     DataPlan plan = req.plan();
+    // Made before any work, so that inputs infercost cannot make up (strings) stop the run early.
+    TimingInputs timing = req.measure() ? timingInputs(req, plan, progress) : null;
     Target target = req.target().orElseGet(Target::host);
     BuiltVariant built;
     Search.Result search = null;
@@ -68,7 +79,7 @@ public final class CompressWorkflow {
     Path input = req.model().file();
     Path output = built.file();
     CompressReport.Latency latency =
-        req.measure() ? latency(req, plan, input, output, progress) : null;
+        timing == null ? null : latency(req, timing, input, output, progress);
     CompressReport.BoundResult bound = null;
     if (req.bound().isPresent()) {
       Bound b = req.bound().get();
@@ -185,8 +196,24 @@ public final class CompressWorkflow {
     return steps.isEmpty() ? Optional.empty() : Optional.of(String.join("; ", steps));
   }
 
+  /** The inputs the model is timed on, and whether they come from the data. */
+  private record TimingInputs(List<Tensor> tensors, boolean fromData) {}
+
+  private static TimingInputs timingInputs(
+      CompressRequest req, DataPlan plan, Consumer<String> progress) throws InfercostException {
+    // Shapes come from the data first: the model is timed on what it will see.
+    boolean fromData =
+        req.shapes().isEmpty() && (plan.evaluation().isPresent() || !plan.calibration().isEmpty());
+    return new TimingInputs(
+        fromData
+            ? Search.representativeBatch(plan)
+            : SideBySide.syntheticInputs(
+                req.model().file().toString(), req.shapes(), n -> progress.accept("note: " + n)),
+        fromData);
+  }
+
   private static CompressReport.Latency latency(
-      CompressRequest req, DataPlan plan, Path before, Path after, Consumer<String> progress)
+      CompressRequest req, TimingInputs timing, Path before, Path after, Consumer<String> progress)
       throws InfercostException {
     ProfileOptions o =
         ProfileOptions.builder()
@@ -194,14 +221,8 @@ public final class CompressWorkflow {
             .optWarmup(10, 0)
             .optSampling(10, 2_000, 120_000)
             .build();
-    // Shapes come from the data first: the model is timed on what it will see.
-    boolean fromData =
-        req.shapes().isEmpty() && (plan.evaluation().isPresent() || !plan.calibration().isEmpty());
-    List<Tensor> inputs =
-        fromData
-            ? Search.representativeBatch(plan)
-            : SideBySide.syntheticInputs(
-                before.toString(), req.shapes(), n -> progress.accept("note: " + n));
+    List<Tensor> inputs = timing.tensors();
+    boolean fromData = timing.fromData();
     List<LatencyStats> s =
         SideBySide.measure(List.of(before.toString(), after.toString()), inputs, o, 8, progress)
             .stream()

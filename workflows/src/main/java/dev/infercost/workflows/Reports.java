@@ -7,12 +7,14 @@ import com.fasterxml.jackson.databind.json.JsonMapper;
 import dev.infercost.base.AtomicFiles;
 import dev.infercost.base.Hashes;
 import dev.infercost.base.InfercostException;
+import dev.infercost.base.OutputSet;
 import dev.infercost.base.Parameter;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 
 /** The workflows' output: folders, file sizes, and JSON and Markdown reports written atomically. */
 public final class Reports {
@@ -57,6 +59,26 @@ public final class Reports {
 
   public static void writeText(Path file, String text) throws InfercostException {
     AtomicFiles.write(file, text.getBytes(StandardCharsets.UTF_8));
+  }
+
+  /** A run that writes into an output folder. */
+  @FunctionalInterface
+  interface FolderRun<T> {
+    T run(Path dir) throws InfercostException;
+  }
+
+  /**
+   * Runs {@code run} on {@code dir} (created if needed) as one {@link OutputSet} named {@code
+   * names}: the folder locked against a second run, and every file written into it removed unless
+   * {@code run} returns.
+   */
+  static <T> T inOutputSet(Path dir, List<String> names, FolderRun<T> run)
+      throws InfercostException {
+    try (OutputSet set = OutputSet.claim(dir, names)) {
+      T result = run.run(outDir(dir));
+      set.commit();
+      return result;
+    }
   }
 
   /** {@code dir}, created if needed: refused when it is a file or cannot be written. */

@@ -39,17 +39,27 @@ public final class TargetGpuWorkflow {
 
   private TargetGpuWorkflow() {}
 
+  /**
+   * Runs the request. The output folder is locked for the run (a second run into it is refused),
+   * and a run that fails or is interrupted leaves none of its files behind.
+   */
   public static TargetGpuReport run(CompressRequest req, String gpu, Consumer<String> progress)
       throws InfercostException {
-    ModelRef model = req.model();
-    req.checkOutputs(
+    List<String> names =
         List.of(
             Reports.JSON_FILE,
             Reports.MARKDOWN_FILE,
             Method.FP16.fileName(),
             Method.INT8_QDQ.label(),
-            CPU_INT8_DIR));
-    Path outDir = Reports.outDir(req.outDir());
+            CPU_INT8_DIR);
+    req.checkOutputs(names);
+    return Reports.inOutputSet(req.outDir(), names, dir -> run(req, gpu, dir, progress));
+  }
+
+  private static TargetGpuReport run(
+      CompressRequest req, String gpu, Path outDir, Consumer<String> progress)
+      throws InfercostException {
+    ModelRef model = req.model();
     int threads = req.threads();
     HostInfo host = HostInfo.current();
     Catalog catalog = Catalog.builtin();

@@ -8,6 +8,7 @@ import ai.onnxruntime.OnnxTensor;
 import ai.onnxruntime.OnnxValue;
 import ai.onnxruntime.OrtException;
 import ai.onnxruntime.OrtSession;
+import dev.infercost.base.Interruption;
 import dev.infercost.compress.CompressException;
 import dev.infercost.models.Models;
 import dev.infercost.models.OrtTensors;
@@ -136,10 +137,10 @@ public final class Calibrator {
     Map<String, long[]> shapes = new LinkedHashMap<>();
     int runs = 0;
     try (OrtSession.SessionOptions o = new OrtSession.SessionOptions();
-        OrtSession s = Models.ortEnvironment().createSession(bytes, o)) {
+        OrtSession s = Models.createSession(bytes, o)) {
       for (List<Tensor> batch : batches) {
         Map<String, OnnxTensor> in = new LinkedHashMap<>();
-        try {
+        try (Interruption.Section n = Interruption.enter()) {
           for (Tensor t : batch) {
             in.put(t.name(), OrtTensors.toOrt(t));
             if (runs == 0) {

@@ -11,6 +11,7 @@ import ai.onnxruntime.OnnxValue;
 import ai.onnxruntime.OrtException;
 import ai.onnxruntime.OrtSession;
 import com.google.protobuf.ByteString;
+import dev.infercost.base.Interruption;
 import dev.infercost.models.Models;
 import dev.infercost.models.Op;
 import dev.infercost.models.OrtTensors;
@@ -270,7 +271,8 @@ final class ConstantFolder {
       return out; // only dead nodes: nothing to run
     }
     try (OrtSession.SessionOptions o = new OrtSession.SessionOptions();
-        OrtSession s = Models.ortEnvironment().createSession(m.toByteArray(), o);
+        OrtSession s = Models.createSession(m.toByteArray(), o);
+        Interruption.Section n = Interruption.enter();
         OrtSession.Result r = s.run(Map.of())) {
       for (Map.Entry<String, OnnxValue> e : r) {
         if (e.getValue() instanceof OnnxTensor t) {

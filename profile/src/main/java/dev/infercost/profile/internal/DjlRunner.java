@@ -1,6 +1,7 @@
 package dev.infercost.profile.internal;
 
 import dev.infercost.base.InfercostException;
+import dev.infercost.base.Interruption;
 import dev.infercost.models.Models;
 import dev.infercost.models.Tensor;
 import dev.infercost.models.TorchScriptModel;
@@ -26,7 +27,9 @@ public final class DjlRunner implements ModelRunner {
       System.setProperty("ai.djl.pytorch.num_threads", Integer.toString(threads));
       System.setProperty("ai.djl.pytorch.num_interop_threads", "1");
     }
-    return new DjlRunner(Models.loadTorchScript(file, cuda));
+    try (Interruption.Section n = Interruption.enter()) {
+      return new DjlRunner(Models.loadTorchScript(file, cuda));
+    }
   }
 
   @Override
@@ -34,7 +37,9 @@ public final class DjlRunner implements ModelRunner {
     if (prepared != null) {
       prepared.close();
     }
-    prepared = model.prepare(inputs);
+    try (Interruption.Section n = Interruption.enter()) {
+      prepared = model.prepare(inputs);
+    }
   }
 
   @Override
@@ -42,12 +47,16 @@ public final class DjlRunner implements ModelRunner {
     if (prepared == null) {
       throw new IllegalStateException("no inputs bound");
     }
-    prepared.run();
+    try (Interruption.Section n = Interruption.enter()) {
+      prepared.run();
+    }
   }
 
   @Override
   public List<Tensor> runAndFetch(List<Tensor> inputs) throws InfercostException {
-    return model.forward(inputs);
+    try (Interruption.Section n = Interruption.enter()) {
+      return model.forward(inputs);
+    }
   }
 
   @Override

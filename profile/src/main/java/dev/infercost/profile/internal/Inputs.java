@@ -30,12 +30,16 @@ public final class Inputs {
   /** Symbolic non-batch dims (sequence length, image size) default to this. */
   public static final long DEFAULT_DIM = 128;
 
+  /** The largest synthetic input: one direct buffer. */
+  static final long MAX_SYNTHETIC_BYTES = Integer.MAX_VALUE - 8;
+
   private Inputs() {}
 
   /**
    * Concrete shapes for every input. {@code given} pins whole shapes; {@code batch}, when set,
    * overrides dim 0 of every input whose dim 0 is not fixed. Symbolic dims not pinned take 1 (dim
-   * 0) or {@value #DEFAULT_DIM}, each reported through {@code notes}.
+   * 0) or {@value #DEFAULT_DIM}, each reported through {@code notes}. Refuses string inputs
+   * (nothing to make up) and shapes beyond {@link #MAX_SYNTHETIC_BYTES}.
    */
   public static Map<String, long[]> resolveShapes(
       String model,
@@ -45,7 +49,7 @@ public final class Inputs {
       Consumer<String> notes)
       throws ProfileException {
     try {
-      TensorSpec.checkShapeNames(model, specs, given.keySet());
+      TensorSpec.checkShapes(model, specs, given);
     } catch (ModelException e) {
       throw new ProfileException(e.getMessage(), e);
     }
@@ -55,54 +59,6 @@ public final class Inputs {
       List<Dim> dims = s.dims();
       long[] shape;
       if (g != null) {
-        if (s.rankKnown() && dims.isEmpty() && g.length != 0) {
-          throw new ProfileException(
-              model
-                  + ": shape "
-                  + s.name()
-                  + "="
-                  + render(g)
-                  + " has "
-                  + g.length
-                  + " dims, but input '"
-                  + s.name()
-                  + "' is a scalar; give it no shape",
-              Parameter.SHAPES);
-        }
-        if (s.rankKnown() && g.length != dims.size()) {
-          throw new ProfileException(
-              model
-                  + ": shape "
-                  + s.name()
-                  + "="
-                  + render(g)
-                  + " has "
-                  + g.length
-                  + " dims, but the input is "
-                  + s.shapeString()
-                  + "; give "
-                  + dims.size()
-                  + " dims",
-              Parameter.SHAPES);
-        }
-        for (int i = 0; i < dims.size(); i++) {
-          if (dims.get(i).isFixed() && dims.get(i).size() != g[i]) {
-            throw new ProfileException(
-                model
-                    + ": shape "
-                    + s.name()
-                    + "="
-                    + render(g)
-                    + " conflicts with the model's "
-                    + s.shapeString()
-                    + " at dim "
-                    + i
-                    + "; use "
-                    + dims.get(i).size()
-                    + " there",
-                Parameter.SHAPES);
-          }
-        }
         shape = g.clone();
       } else {
         if (!s.rankKnown()) {
@@ -147,6 +103,31 @@ public final class Inputs {
           throw new ProfileException(
               model + ": shape " + render(shape) + " for input '" + s.name() + "' has a dim <= 0");
         }
+      }
+      if (s.dtype() == DType.STRING) {
+        throw new ProfileException(
+            model
+                + ": input '"
+                + s.name()
+                + "' takes strings, which infercost cannot make up; pass data for it",
+            Parameter.INPUTS);
+      }
+      double bytes = (double) Math.max(1, s.dtype().bytes());
+      for (long d : shape) {
+        bytes *= d;
+      }
+      if (bytes > MAX_SYNTHETIC_BYTES) {
+        throw new ProfileException(
+            String.format(
+                Locale.ROOT,
+                "%s: input '%s' at shape %s would take %.3g GB; give a smaller shape (at most %d"
+                    + " bytes per input)",
+                model,
+                s.name(),
+                render(shape),
+                bytes / 1e9,
+                MAX_SYNTHETIC_BYTES),
+            Parameter.SHAPES);
       }
       out.put(s.name(), shape);
     }

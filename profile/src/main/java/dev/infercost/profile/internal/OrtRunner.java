@@ -8,6 +8,7 @@ import ai.onnxruntime.OrtProvider;
 import ai.onnxruntime.OrtSession;
 import ai.onnxruntime.OrtSession.SessionOptions;
 import dev.infercost.base.InfercostException;
+import dev.infercost.base.Interruption;
 import dev.infercost.base.Parameter;
 import dev.infercost.models.ModelException;
 import dev.infercost.models.Models;
@@ -49,7 +50,8 @@ public final class OrtRunner implements ModelRunner {
           Parameter.DEVICE);
     }
     OrtEnvironment env = Models.ortEnvironment();
-    try (SessionOptions opts = new SessionOptions()) {
+    try (Interruption.Section n = Interruption.enter();
+        SessionOptions opts = new SessionOptions()) {
       opts.setIntraOpNumThreads(threads);
       opts.setInterOpNumThreads(1);
       opts.setExecutionMode(SessionOptions.ExecutionMode.SEQUENTIAL);
@@ -67,7 +69,7 @@ public final class OrtRunner implements ModelRunner {
   public void bind(List<Tensor> inputs) throws InfercostException {
     check();
     release();
-    try {
+    try (Interruption.Section n = Interruption.enter()) {
       for (Tensor t : inputs) {
         bound.put(t.name(), OrtTensors.toOrt(t));
       }
@@ -80,7 +82,8 @@ public final class OrtRunner implements ModelRunner {
   @Override
   public void run() throws InfercostException {
     check();
-    try (OrtSession.Result r = session.run(bound)) {
+    try (Interruption.Section n = Interruption.enter();
+        OrtSession.Result r = session.run(bound)) {
       // Outputs are released by closing the result.
     } catch (OrtException e) {
       throw inferenceFailed(e);
@@ -90,7 +93,8 @@ public final class OrtRunner implements ModelRunner {
   @Override
   public List<Tensor> runAndFetch(List<Tensor> inputs) throws InfercostException {
     bind(inputs);
-    try (OrtSession.Result r = session.run(bound)) {
+    try (Interruption.Section n = Interruption.enter();
+        OrtSession.Result r = session.run(bound)) {
       List<Tensor> out = new ArrayList<>();
       for (Map.Entry<String, OnnxValue> e : r) {
         if (e.getValue() instanceof OnnxTensor t) {

@@ -1,0 +1,134 @@
+package dev.infercost.cli;
+
+import static dev.infercost.cli.CliTest.assertBadInput;
+import static dev.infercost.cli.CliTest.run;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+
+import ai.onnx.proto.OnnxMl.GraphProto;
+import ai.onnx.proto.OnnxMl.ModelProto;
+import ai.onnx.proto.OnnxMl.NodeProto;
+import ai.onnx.proto.OnnxMl.OperatorSetIdProto;
+import ai.onnx.proto.OnnxMl.TensorProto;
+import ai.onnx.proto.OnnxMl.TensorShapeProto;
+import ai.onnx.proto.OnnxMl.TypeProto;
+import ai.onnx.proto.OnnxMl.ValueInfoProto;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Inputs that used to end in an internal error or a silently wrong answer: exit 2, one line. */
+class HostileInputsTest {
+  private static final String[] FAST = {"--min-samples", "3", "--min-time", "0.01"};
+
+  /** {@code cmd model args}, with profile's short sampling when {@code cmd} is profile. */
+  private static CliTest.Run on(String cmd, String... args) {
+    String[] a = CliTest.concat(new String[] {cmd}, args);
+    return run(cmd.equals("profile") ? CliTest.concat(a, FAST) : a);
+  }
+
+  @TempDir Path tmp;
+
+  @Test
+  void shapesOutOfRangeOrTooLargeToSynthesize() {
+    for (String cmd : new String[] {"inspect", "profile"}) {
+      for (String dims : new String[] {"9223372036854775807x64", "1099511627776x64"}) {
+        assertBadInput(
+            on(cmd, "digits-mlp", "--shape", "input=" + dims), "has a dim outside [1, 2147483647]");
+      }
+    }
+    assertBadInput(
+        on("profile", "digits-mlp", "--shape", "input=100000000x64"), "would take 25.6 GB");
+    assertBadInput(run("inspect", "digits-mlp", "--shape", "input=-1x64"), "dims must be >= 1");
+  }
+
+  @Test
+  void shapesThatContradictTheModelOrRepeatAnInput() {
+    for (String cmd : new String[] {"inspect", "profile"}) {
+      assertBadInput(
+          on(cmd, "digits-mlp", "--shape", "input=1x64x3"),
+          "has 3 dims, but the input is [batch,64]");
+      assertBadInput(
+          on(cmd, "digits-mlp", "--shape", "input=1x63"),
+          "conflicts with the model's [batch,64] at dim 1");
+      assertBadInput(
+          on(cmd, "digits-mlp", "--shape", "input=1x64", "--shape", "input=2x64"),
+          "shape given twice for input 'input'");
+    }
+  }
+
+  /** x: float [1,4] → MatMul → y; text: string [1] → Identity → t. */
+  private Path stringInputModel() throws Exception {
+    TensorProto w =
+        TensorProto.newBuilder()
+            .setName("W")
+            .setDataType(TensorProto.DataType.FLOAT_VALUE)
+            .addDims(4)
+            .addDims(4)
+            .addAllFloatData(java.util.Collections.nCopies(16, 0.25f))
+            .build();
+    GraphProto g =
+        GraphProto.newBuilder()
+            .setName("g")
+            .addInitializer(w)
+            .addNode(
+                NodeProto.newBuilder()
+                    .setOpType("MatMul")
+                    .addInput("x")
+                    .addInput("W")
+                    .addOutput("y"))
+            .addNode(NodeProto.newBuilder().setOpType("Identity").addInput("text").addOutput("t"))
+            .addInput(value("x", TensorProto.DataType.FLOAT_VALUE, 1, 4))
+            .addInput(value("text", TensorProto.DataType.STRING_VALUE, 1))
+            .addOutput(value("y", TensorProto.DataType.FLOAT_VALUE, 1, 4))
+            .addOutput(value("t", TensorProto.DataType.STRING_VALUE, 1))
+            .build();
+    ModelProto m =
+        ModelProto.newBuilder()
+            .setIrVersion(7)
+            .addOpsetImport(OperatorSetIdProto.newBuilder().setVersion(13))
+            .setGraph(g)
+            .build();
+    Path file = tmp.resolve("strings.onnx");
+    Files.write(file, m.toByteArray());
+    return file;
+  }
+
+  private static ValueInfoProto value(String name, int type, long... dims) {
+    TensorShapeProto.Builder s = TensorShapeProto.newBuilder();
+    for (long d : dims) {
+      s.addDim(TensorShapeProto.Dimension.newBuilder().setDimValue(d));
+    }
+    return ValueInfoProto.newBuilder()
+        .setName(name)
+        .setType(
+            TypeProto.newBuilder()
+                .setTensorType(TypeProto.Tensor.newBuilder().setElemType(type).setShape(s)))
+        .build();
+  }
+
+  @Test
+  void stringInputsAreRefusedNamingTheInputBeforeAnyOutputIsWritten() throws Exception {
+    Path model = stringInputModel();
+    assertBadInput(
+        on("profile", model.toString()),
+        "input 'text' takes strings, which infercost cannot make up; pass data for it");
+    Path out = tmp.resolve("out");
+    assertBadInput(
+        run("compress", model.toString(), "--method", "int8-dynamic", "--out", out.toString()),
+        "input 'text' takes strings");
+    assertFalse(Files.exists(out), "no output folder");
+  }
+
+  @Test
+  void aFifoInPlaceOfAModelOrDataIsRefusedInsteadOfHanging() throws Exception {
+    Path fifo = tmp.resolve("model.onnx");
+    Process mk = new ProcessBuilder("mkfifo", fifo.toString()).start();
+    org.junit.jupiter.api.Assumptions.assumeTrue(mk.waitFor() == 0, "mkfifo is not available");
+    assertBadInput(run("inspect", fifo.toString()), "is not a regular file");
+    assertBadInput(on("profile", fifo.toString()), "is not a regular file");
+    assertBadInput(
+        run("evaluate", "digits-mlp", "digits-mlp", "--data", fifo.toString()),
+        "is not a regular file");
+  }
+}
