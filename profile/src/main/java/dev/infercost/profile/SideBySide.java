@@ -74,13 +74,8 @@ public final class SideBySide {
     List<ModelRunner> runners = new ArrayList<>();
     try {
       openWarm(models, inputs, options, runners);
-      List<List<Double>> samples = new ArrayList<>();
-      List<List<Double>> roundMedians = new ArrayList<>();
-      models.forEach(
-          m -> {
-            samples.add(new ArrayList<>());
-            roundMedians.add(new ArrayList<>());
-          });
+      List<List<Double>> samples = lists(models.size());
+      List<List<Double>> roundMedians = lists(models.size());
       ProfileOptions perRound =
           ProfileOptions.builder()
               .optThreads(options.threads())
@@ -124,13 +119,8 @@ public final class SideBySide {
     List<ModelRunner> runners = new ArrayList<>();
     try {
       openWarm(models, inputs, options, runners);
-      List<List<Double>> samples = new ArrayList<>();
-      List<List<Double>> roundMeans = new ArrayList<>();
-      models.forEach(
-          m -> {
-            samples.add(new ArrayList<>());
-            roundMeans.add(new ArrayList<>());
-          });
+      List<List<Double>> samples = lists(models.size());
+      List<List<Double>> roundMeans = lists(models.size());
       boolean cpu = onCallingThread(options);
       int[] order = {0, 1, 1, 0};
       double[] sum = new double[models.size()];
@@ -200,6 +190,14 @@ public final class SideBySide {
         r.run();
       }
     }
+  }
+
+  private static List<List<Double>> lists(int n) {
+    List<List<Double>> out = new ArrayList<>();
+    for (int i = 0; i < n; i++) {
+      out.add(new ArrayList<>());
+    }
+    return out;
   }
 
   private static List<Result> results(List<List<Double>> samples, List<List<Double>> perRound) {

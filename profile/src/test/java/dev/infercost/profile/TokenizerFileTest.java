@@ -21,7 +21,8 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class TokenizerFileTest {
   private static final String WORDS =
-      "\"model\": {\"type\": \"WordLevel\", \"unk_token\": \"[UNK]\","
+      "\"pre_tokenizer\": {\"type\": \"Whitespace\"},"
+          + " \"model\": {\"type\": \"WordLevel\", \"unk_token\": \"[UNK]\","
           + " \"vocab\": {\"[UNK]\": 0, \"hello\": 1, \"world\": 2}}";
 
   private static final List<TensorSpec> IDS =
