@@ -36,7 +36,13 @@ public final class CompressWorkflow {
       throws InfercostException {
     List<String> names =
         req.search().isPresent()
-            ? List.of(Reports.JSON_FILE, Reports.MARKDOWN_FILE, "trials", req.recipe().fileName())
+            ? List.of(
+                Reports.JSON_FILE,
+                Reports.MARKDOWN_FILE,
+                "trials",
+                req.recipe().fileName(),
+                // The search may keep the input itself, copied under its fp32 name.
+                Method.FP32.fileName())
             : List.of(Reports.JSON_FILE, Reports.MARKDOWN_FILE, req.recipe().fileName());
     req.checkOutputs(names);
     return Reports.inOutputSet(req.outDir(), names, dir -> run(req, dir, progress));

@@ -116,7 +116,8 @@ public final class Search {
    * @param target what the model was built for
    * @param bound the bound, in words
    * @param trials every trial, in build order
-   * @param chosen the number of the trial kept
+   * @param chosen the kept trial's number, or {@link #INPUT} when no trial in bound ran faster than
+   *     the input and the input was kept
    * @param met whether the kept trial meets the bound
    * @param verdict one line: what was kept and why, or by how much the closest misses
    * @param sensitivity layers most harmful first, when measured
@@ -256,8 +257,22 @@ public final class Search {
     }
     int chosen = choose(trials);
     Trial t = trials.get(chosen);
-    String verdict = verdict(trials, t, options.bound());
-    BuiltVariant kept = built.get(chosen).variant();
+    // The input meets every bound: when no trial in bound runs faster than it on the target, the
+    // fastest variant in bound is the input itself.
+    boolean keepInput = t.met() && t.speedup() != null && t.speedup() < 1;
+    String verdict =
+        keepInput
+            ? String.format(
+                Locale.ROOT,
+                "kept the input unchanged: no trial that meets %s runs faster than it on the"
+                    + " target (the fastest, trial %d (%s), runs at %.2fx the input's speed)",
+                describe(options.bound()),
+                t.number(),
+                t.config(),
+                t.speedup())
+            : verdict(trials, t, options.bound());
+    BuiltVariant kept =
+        keepInput ? variants.build(new Recipe.Fp32(), trialsDir) : built.get(chosen).variant();
     Path file = outDir.resolve(kept.recipe().fileName());
     AtomicFiles.write(file, out -> Files.copy(kept.file(), out));
     progress.accept(verdict);
@@ -266,7 +281,7 @@ public final class Search {
             options.target().describe(),
             describe(options.bound()),
             trials,
-            t.number(),
+            keepInput ? INPUT : t.number(),
             t.met(),
             verdict,
             sensitivity,
@@ -274,6 +289,9 @@ public final class Search {
             (System.nanoTime() - t0) / 1e9),
         kept.at(file));
   }
+
+  /** {@link Result#chosen} when the input itself was kept. */
+  public static final int INPUT = 0;
 
   /** The candidates for the target, in order of predicted speed (fastest first). */
   private static List<Candidate> candidates(Options o, boolean calibration) {
@@ -581,16 +599,6 @@ public final class Search {
   }
 
   private static String verdict(List<Trial> trials, Trial t, Bound bound) {
-    if (t.met() && t.speedup() != null && t.speedup() < 1) {
-      return String.format(
-          Locale.ROOT,
-          "kept trial %d (%s), the fastest of the trials that meet %s, but it runs at %.2fx the"
-              + " input's speed here: on this hardware the input itself is cheaper",
-          t.number(),
-          t.config(),
-          describe(bound),
-          t.speedup());
-    }
     if (t.met()) {
       return String.format(
           Locale.ROOT,
