@@ -496,7 +496,8 @@ public final class Gate {
       return "better: down to zero" + ci;
     }
     if (ratio < 1) {
-      return "better by " + Fmt.worse(1 - 1 / ratio) + ci;
+      // ratio < 1: the candidate is 1/ratio times as good (0.8 → better by 25.0%).
+      return "better by " + Fmt.worse(1 / ratio - 1) + ci;
     }
     return "unchanged" + ci;
   }

@@ -382,7 +382,10 @@ class GateTest {
     assertEquals(-0.2, t.change(), 0.02);
     assertTrue(t.changeCiLow() < t.change() && t.change() < t.changeCiHigh(), t::toString);
     ObjectNode up = timing("throughput", lognormal(2, 50, 120, 0.02)).put("better", "higher");
-    assertTrue(compare(Bench.file().entry(E, up), Bench.file().entry(E, base)).passed());
+    GateReport better = compare(Bench.file().entry(E, up), Bench.file().entry(E, base));
+    assertTrue(better.passed());
+    String detail = row(better, E, "throughput").detail();
+    assertTrue(detail.startsWith("better by ") && !detail.startsWith("better by -"), detail);
   }
 
   @Test
