@@ -62,15 +62,16 @@ public final class GateFlapSuite {
         new Design(
             "unpaired",
             suite(dir.resolve("same.yaml"), fp32, null, samples),
-            suite(dir.resolve("slower.yaml"), slower.toString(), null, samples));
+            suite(dir.resolve("slower.yaml"), slower.toString(), null, samples),
+            dir);
     Design paired =
         new Design(
             "paired",
             suite(dir.resolve("same-paired.yaml"), fp32, fp32, samples),
-            suite(dir.resolve("slower-paired.yaml"), slower.toString(), fp32, samples));
+            suite(dir.resolve("slower-paired.yaml"), slower.toString(), fp32, samples),
+            dir);
     List<Design> designs = List.of(unpaired, paired);
     for (Design d : designs) {
-      d.baseline = dir.resolve(d.name + "-baseline.json");
       BenchWorkflow.run(d.same, d.baseline, s -> {});
     }
     for (int i = 0; i < runs; i++) {
@@ -137,15 +138,16 @@ public final class GateFlapSuite {
     final String name;
     final Path same;
     final Path slower;
-    Path baseline;
+    final Path baseline;
     final List<String> falseAlarms = new ArrayList<>();
     int caught;
     final List<Double> ratios = new ArrayList<>();
 
-    Design(String name, Path same, Path slower) {
+    Design(String name, Path same, Path slower, Path dir) {
       this.name = name;
       this.same = same;
       this.slower = slower;
+      this.baseline = dir.resolve(name + "-baseline.json");
     }
 
     GateReport gate(Path results, Path suite) throws Exception {

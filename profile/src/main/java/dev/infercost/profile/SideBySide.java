@@ -122,22 +122,19 @@ public final class SideBySide {
       List<List<Double>> samples = lists(models.size());
       List<List<Double>> roundMeans = lists(models.size());
       boolean cpu = onCallingThread(options);
-      int[] order = {0, 1, 1, 0};
+      // One round: candidate, baseline, baseline, candidate, then each further model once.
+      int[] slots = new int[2 + models.size()];
+      slots[1] = 1;
+      slots[2] = 1;
+      for (int k = 2; k < models.size(); k++) {
+        slots[2 + k] = k;
+      }
       double[] sum = new double[models.size()];
-      int[] n = new int[models.size()];
       for (int round = 0; round < rounds; round++) {
         if (round % 10 == 0) {
           progress.accept("measuring paired, round " + (round + 1) + " of " + rounds);
         }
         java.util.Arrays.fill(sum, 0);
-        java.util.Arrays.fill(n, 0);
-        List<Integer> slots = new ArrayList<>();
-        for (int k : order) {
-          slots.add(k);
-        }
-        for (int k = 2; k < models.size(); k++) {
-          slots.add(k);
-        }
         for (int k : slots) {
           long c0 = cpu ? THREADS.getCurrentThreadCpuTime() : 0;
           long t0 = System.nanoTime();
@@ -146,10 +143,9 @@ public final class SideBySide {
           long c1 = cpu ? THREADS.getCurrentThreadCpuTime() : 0;
           samples.get(k).add((t1 - t0) / 1e6);
           sum[k] += (cpu ? c1 - c0 : t1 - t0) / 1e6;
-          n[k]++;
         }
         for (int k = 0; k < models.size(); k++) {
-          roundMeans.get(k).add(sum[k] / n[k]);
+          roundMeans.get(k).add(sum[k] / (k < 2 ? 2 : 1));
         }
       }
       return results(samples, roundMeans);
