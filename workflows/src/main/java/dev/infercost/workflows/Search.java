@@ -145,8 +145,14 @@ public final class Search {
    *
    * @param result the findings
    * @param chosen the kept variant, its file copied into the output folder
+   * @param trials every trial's variant, in build order (trial n at index n − 1), where it was
+   *     built
    */
-  public record Outcome(Result result, BuiltVariant chosen) {}
+  public record Outcome(Result result, BuiltVariant chosen, List<BuiltVariant> trials) {
+    public Outcome {
+      trials = List.copyOf(trials);
+    }
+  }
 
   private record Candidate(String config, Recipe recipe) {}
 
@@ -287,7 +293,8 @@ public final class Search {
             sensitivity,
             sensitivityMethod,
             (System.nanoTime() - t0) / 1e9),
-        kept.at(file));
+        kept.at(file),
+        built.stream().map(Built::variant).toList());
   }
 
   /** {@link Result#chosen} when the input itself was kept. */
@@ -519,7 +526,7 @@ public final class Search {
     String how =
         String.format(
             Locale.ROOT,
-            "measured here, %d thread(s), on the data's median-size batch %s, interleaved with the"
+            "this host, %d thread(s), on the data's median-size batch %s, interleaved with the"
                 + " input and the other trials",
             threads,
             shapesText(shapes));
