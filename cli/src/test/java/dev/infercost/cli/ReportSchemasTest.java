@@ -115,6 +115,39 @@ class ReportSchemasTest {
     return s.length() > 300 ? s.substring(0, 300) + "…" : s;
   }
 
+  /** {@code compress digits-mlp} on its held-out data into {@code out}, with {@code options}. */
+  private static CliTest.Run compress(Path out, String... options) {
+    return run(
+        CliTest.concat(
+            new String[] {
+              "compress",
+              "digits-mlp",
+              "--data",
+              digitsData(),
+              "--out",
+              out.toString(),
+              "--json",
+              "-q"
+            },
+            options));
+  }
+
+  /** {@code choose digits-mlp} at batch 1 and 1 thread, bound by cosine, with {@code options}. */
+  private static CliTest.Run choose(String... options) {
+    return run(
+        CliTest.concat(
+            new String[] {
+              "choose",
+              "digits-mlp",
+              "--batch=1",
+              "--threads=1",
+              "--min-cosine=0.99",
+              "--json",
+              "-q"
+            },
+            options));
+  }
+
   private static JsonNode read(Path file) throws IOException {
     return JSON.readTree(file.toFile());
   }
@@ -171,18 +204,7 @@ class ReportSchemasTest {
   @Test
   void compressWithABoundAndEvaluateItsOutput() throws IOException {
     Path out = tmp.resolve("c");
-    CliTest.Run r =
-        run(
-            "compress",
-            "digits-mlp",
-            "--data",
-            digitsData(),
-            "--min-cosine",
-            "0.99",
-            "--out",
-            out.toString(),
-            "--json",
-            "-q");
+    CliTest.Run r = compress(out, "--min-cosine", "0.99");
     assertValid(r);
     JsonNode report = read(out.resolve("report.json"));
     assertValid(report);
@@ -210,22 +232,7 @@ class ReportSchemasTest {
   @Test
   void compressAuto() throws IOException {
     Path out = tmp.resolve("auto");
-    CliTest.Run r =
-        run(
-            "compress",
-            "digits-mlp",
-            "--method",
-            "auto",
-            "--max-trials",
-            "2",
-            "--min-cosine",
-            "0.99",
-            "--data",
-            digitsData(),
-            "--out",
-            out.toString(),
-            "--json",
-            "-q");
+    CliTest.Run r = compress(out, "--method", "auto", "--max-trials", "2", "--min-cosine", "0.99");
     assertValid(r);
     JsonNode report = read(out.resolve("report.json"));
     assertValid(report);
@@ -235,18 +242,7 @@ class ReportSchemasTest {
   @Test
   void compressForAGpu() throws IOException {
     Path out = tmp.resolve("gpu");
-    CliTest.Run r =
-        run(
-            "compress",
-            "digits-mlp",
-            "--target-gpu",
-            "t4",
-            "--data",
-            digitsData(),
-            "--out",
-            out.toString(),
-            "--json",
-            "-q");
+    CliTest.Run r = compress(out, "--target-gpu", "t4");
     assertValid(r);
     assertValid(read(out.resolve("report.json")));
   }
@@ -255,25 +251,12 @@ class ReportSchemasTest {
   void chooseAtADemandThenPlanFromItsReport() throws IOException {
     Path out = tmp.resolve("choose");
     CliTest.Run r =
-        run(
-            "choose",
-            "digits-mlp",
-            "--methods",
-            "fp32,int8-dynamic",
-            "--batch",
-            "1",
-            "--threads",
-            "1",
-            "--hardware",
-            "aws-c7i.large,t4",
-            "--min-cosine",
-            "0.99",
-            "--qps",
-            "1000",
+        choose(
+            "--methods=fp32,int8-dynamic",
+            "--hardware=aws-c7i.large,t4",
+            "--qps=1000",
             "--out",
-            out.toString(),
-            "--json",
-            "-q");
+            out.toString());
     assertValid(r);
     JsonNode report = read(out.resolve("report.json"));
     assertValid(report);
@@ -284,23 +267,7 @@ class ReportSchemasTest {
     assertRejected(
         report, "base", d -> ((ObjectNode) d.at("/sensitivity/demand")).put("base", "NaN"));
     // Without a demand the sensitivity to it has no base: null, not the string "NaN".
-    JsonNode noDemand =
-        run(
-                "choose",
-                "digits-mlp",
-                "--methods",
-                "fp32",
-                "--batch",
-                "1",
-                "--threads",
-                "1",
-                "--hardware",
-                "aws-c7i.large",
-                "--min-cosine",
-                "0.99",
-                "--json",
-                "-q")
-            .json();
+    JsonNode noDemand = choose("--methods=fp32", "--hardware=aws-c7i.large").json();
     assertValid(noDemand);
     assertTrue(noDemand.at("/sensitivity/demand/base").isNull(), head(noDemand));
 
