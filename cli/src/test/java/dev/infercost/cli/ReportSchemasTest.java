@@ -132,19 +132,11 @@ class ReportSchemasTest {
             options));
   }
 
-  /** {@code choose digits-mlp} at batch 1 and 1 thread, bound by cosine, with {@code options}. */
+  /** {@code choose digits-mlp} at batch 1, bound by cosine, with {@code options}. */
   private static CliTest.Run choose(String... options) {
     return run(
         CliTest.concat(
-            new String[] {
-              "choose",
-              "digits-mlp",
-              "--batch=1",
-              "--threads=1",
-              "--min-cosine=0.99",
-              "--json",
-              "-q"
-            },
+            new String[] {"choose", "digits-mlp", "--batch=1", "--min-cosine=0.99", "--json", "-q"},
             options));
   }
 
@@ -253,6 +245,7 @@ class ReportSchemasTest {
     CliTest.Run r =
         choose(
             "--methods=fp32,int8-dynamic",
+            "--threads=1",
             "--hardware=aws-c7i.large,t4",
             "--qps=1000",
             "--out",
@@ -266,10 +259,18 @@ class ReportSchemasTest {
         d -> ((ObjectNode) d.get("table").get(0).get("provenance")).put("kind", "ESTIMATED"));
     assertRejected(
         report, "base", d -> ((ObjectNode) d.at("/sensitivity/demand")).put("base", "NaN"));
-    // Without a demand the sensitivity to it has no base: null, not the string "NaN".
-    JsonNode noDemand = choose("--methods=fp32", "--hardware=aws-c7i.large").json();
+    // Without a demand the sensitivity to it has no base: null, not the string "NaN"; the
+    // projection check (2 threads) is filled in.
+    JsonNode noDemand =
+        choose(
+                "--methods=fp32",
+                "--hardware=aws-c7i.large",
+                "--threads=2",
+                "--calibrate-projection")
+            .json();
     assertValid(noDemand);
     assertTrue(noDemand.at("/sensitivity/demand/base").isNull(), head(noDemand));
+    assertTrue(noDemand.at("/projectionCheck/pairs").size() > 0, head(noDemand));
 
     Path plan = tmp.resolve("plan");
     CliTest.Run p =
@@ -336,6 +337,8 @@ class ReportSchemasTest {
         g.json(),
         "verdict",
         d -> ((ObjectNode) d.get("comparisons").get(0)).put("verdict", "PASS"));
+    // The baseline CI gates against was written by an earlier bench: the same layout.
+    assertValid(read(Path.of("..", "benchmarks", "ci-baseline.json")));
     Path baseline = tmp.resolve("baseline.json");
     assertValid(
         run(
