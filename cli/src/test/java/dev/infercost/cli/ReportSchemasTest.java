@@ -272,6 +272,23 @@ class ReportSchemasTest {
     assertTrue(noDemand.at("/sensitivity/demand/base").isNull(), head(noDemand));
     assertTrue(noDemand.at("/projectionCheck/pairs").size() > 0, head(noDemand));
 
+    // The default: a search per hardware family, each variant priced where it was built for.
+    JsonNode searched =
+        choose(
+                "--hardware=aws-c6a.large,aws-c7i.large,t4",
+                "--threads=1",
+                "--max-trials=2",
+                "--time-budget=60s")
+            .json();
+    assertValid(searched);
+    assertEquals(3, searched.get("searches").size(), head(searched));
+    assertRejected(
+        searched, "variant", d -> ((ObjectNode) d.get("table").get(0)).put("variant", "auto-tpu"));
+    assertRejected(
+        searched,
+        "fasterThanInput",
+        d -> ((ObjectNode) d.at("/searches/0/result/trials/0")).remove("fasterThanInput"));
+
     Path plan = tmp.resolve("plan");
     CliTest.Run p =
         run(
