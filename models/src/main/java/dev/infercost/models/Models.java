@@ -8,6 +8,7 @@ import ai.onnxruntime.OrtEnvironment;
 import ai.onnxruntime.OrtException;
 import ai.onnxruntime.OrtLoggingLevel;
 import ai.onnxruntime.OrtSession;
+import dev.infercost.base.AtomicFiles;
 import dev.infercost.base.Interruption;
 import dev.infercost.base.Parameter;
 import dev.infercost.models.internal.Builtins;
@@ -127,6 +128,31 @@ public final class Models {
       }
     }
     return bytes;
+  }
+
+  /**
+   * Copies the ONNX model file {@code from} to {@code to} with the external data files it names,
+   * each to the same relative location next to {@code to} (data first, each file atomically), so
+   * that the copy loads as the original does. Locations are checked as on load.
+   */
+  public static void copyOnnx(Path from, Path to) throws ModelException {
+    ModelFiles.checkReadableFile(from);
+    Path source = from.toAbsolutePath().normalize().getParent();
+    Path target = to.toAbsolutePath().normalize().getParent();
+    for (String location : GraphInputs.externalFiles(from).orElse(Set.of())) {
+      Path data = ModelFiles.resolveInside(from, source, location);
+      Path copy = ModelFiles.resolveInside(to, target, location);
+      if (ModelFiles.sameFile(data, copy)) {
+        continue;
+      }
+      try {
+        Files.createDirectories(copy.getParent());
+      } catch (IOException e) {
+        throw ModelException.of(copy, "cannot create its folder: " + e.getMessage(), e);
+      }
+      AtomicFiles.write(copy, out -> Files.copy(data, out), ModelException::of);
+    }
+    AtomicFiles.write(to, out -> Files.copy(from, out), ModelException::of);
   }
 
   /** Saves atomically; never overwrites the model's own source file. */

@@ -87,6 +87,18 @@ class ExternalDataTest {
   }
 
   @Test
+  void aCopyTakesItsExternalDataAlong() throws Exception {
+    Path dir = Files.createDirectories(tmp.resolve("in"));
+    Path file = TestModels.writeExternalModel(dir, "weights.bin");
+    Path copy = Files.createDirectories(tmp.resolve("out")).resolve("kept.onnx");
+    Models.copyOnnx(file, copy);
+    assertEquals(
+        Files.size(dir.resolve("weights.bin")), Files.size(copy.resolveSibling("weights.bin")));
+    assertEquals(Models.loadOnnx(file).proto(), Models.loadOnnx(copy).proto());
+    assertEquals(Models.diskBytes(file), Models.diskBytes(copy));
+  }
+
+  @Test
   void aModelUnderTheLimitHashesAsItsBytes() throws Exception {
     ModelProto m = model();
     assertEquals(Hashes.sha256(m.toByteArray()), Models.sha256(m));
