@@ -93,7 +93,17 @@ public final class Models {
    * locations outside the model's directory; external data is read into memory.
    */
   public static OnnxModel loadOnnx(Path file) throws ModelException {
-    return OnnxFiles.load(file);
+    return OnnxFiles.load(file, true);
+  }
+
+  /**
+   * Loads an ONNX model as {@link #loadOnnx} does, with every check, but leaves tensors stored as
+   * external data unread (references, as in the file): for facts that need the graph and shapes,
+   * not the weights ({@link OnnxModel#info}, node lists), without holding a large model's weights.
+   * Such a model cannot be saved or run from memory.
+   */
+  public static OnnxModel loadOnnxGraph(Path file) throws ModelException {
+    return OnnxFiles.load(file, false);
   }
 
   /**

@@ -33,7 +33,12 @@ public final class OnnxFiles {
 
   private OnnxFiles() {}
 
-  public static OnnxModel load(Path file) throws ModelException {
+  /**
+   * Loads {@code file}; with {@code readExternal} false, tensors stored as external data stay
+   * references (checked all the same: location, file, length), for facts that need shapes, not
+   * weights.
+   */
+  public static OnnxModel load(Path file, boolean readExternal) throws ModelException {
     long size = ModelFiles.checkReadableFile(file);
     ModelFiles.refuseZip(file, "ONNX");
     MemoryBudget.check(file, size, "loading the model file");
@@ -54,7 +59,7 @@ public final class OnnxFiles {
       throw ModelException.of(file, "cannot read: " + e.getMessage(), e);
     }
     GraphChecks.model(file, proto);
-    Inliner inliner = new Inliner(file, file.toAbsolutePath().getParent(), size);
+    Inliner inliner = new Inliner(file, file.toAbsolutePath().getParent(), size, readExternal);
     proto = inliner.model(proto);
     return new OnnxModel(proto, Optional.of(file), size + inliner.externalBytes);
   }
@@ -71,15 +76,17 @@ public final class OnnxFiles {
     private final Path file;
     private final Path dir;
     private final Set<String> seenFiles = new HashSet<>();
+    private final boolean read;
     private long externalBytes;
 
     /** Bytes held so far: the model file, then each external tensor read. */
     private long held;
 
-    Inliner(Path file, Path dir, long fileSize) {
+    Inliner(Path file, Path dir, long fileSize, boolean read) {
       this.file = file;
       this.dir = dir;
       this.held = fileSize;
+      this.read = read;
     }
 
     ModelProto model(ModelProto m) throws ModelException {
@@ -271,6 +278,9 @@ public final class OnnxFiles {
                   + len
                   + "; the external data file is truncated or does not belong to this model");
         }
+        if (!read) {
+          return t;
+        }
         MemoryBudget.check(file, held + len, "loading the model with its external data");
         held += len;
         if (len > Integer.MAX_VALUE - 64) {
@@ -331,6 +341,15 @@ public final class OnnxFiles {
   public static void save(OnnxModel model, Path target) throws ModelException {
     Path abs = target.toAbsolutePath().normalize();
     refuseSource(model, abs, target);
+    for (TensorProto t : model.proto().getGraph().getInitializerList()) {
+      if (t.getDataLocation() == TensorProto.DataLocation.EXTERNAL) {
+        throw new IllegalArgumentException(
+            "initializer '"
+                + t.getName()
+                + "' was not read (Models.loadOnnxGraph); load with"
+                + " Models.loadOnnx to save the model");
+      }
+    }
     if (ExternalData.fits(model.proto())) {
       AtomicFiles.write(abs, model.proto()::writeTo, ModelException::of);
       return;

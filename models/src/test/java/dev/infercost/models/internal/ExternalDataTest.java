@@ -2,11 +2,13 @@ package dev.infercost.models.internal;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import ai.onnx.proto.OnnxMl.ModelProto;
 import ai.onnx.proto.OnnxMl.TensorProto;
 import dev.infercost.base.Hashes;
+import dev.infercost.models.ModelException;
 import dev.infercost.models.Models;
 import dev.infercost.models.OnnxModel;
 import dev.infercost.models.TestModels;
@@ -96,6 +98,23 @@ class ExternalDataTest {
         Files.size(dir.resolve("weights.bin")), Files.size(copy.resolveSibling("weights.bin")));
     assertEquals(Models.loadOnnx(file).proto(), Models.loadOnnx(copy).proto());
     assertEquals(Models.diskBytes(file), Models.diskBytes(copy));
+  }
+
+  @Test
+  void theGraphLoadLeavesExternalTensorsUnreadAndGivesTheSameFacts() throws Exception {
+    Path file = TestModels.writeExternalModel(Files.createDirectories(tmp.resolve("g")), "w.bin");
+    OnnxModel graph = Models.loadOnnxGraph(file);
+    TensorProto w = graph.proto().getGraph().getInitializer(0);
+    assertEquals(TensorProto.DataLocation.EXTERNAL, w.getDataLocation());
+    assertTrue(w.getRawData().isEmpty());
+    OnnxModel full = Models.loadOnnx(file);
+    assertEquals(full.info(Map.of()), graph.info(Map.of()));
+    assertEquals(full.fileBytes(), graph.fileBytes());
+    assertThrows(
+        IllegalArgumentException.class, () -> Models.saveOnnx(graph, tmp.resolve("no.onnx")));
+    // Checked all the same: a truncated data file is refused without being read.
+    Files.write(file.resolveSibling("w.bin"), new byte[10]);
+    assertThrows(ModelException.class, () -> Models.loadOnnxGraph(file));
   }
 
   @Test
