@@ -6,6 +6,7 @@ import java.io.OutputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.DigestInputStream;
+import java.security.DigestOutputStream;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.HexFormat;
@@ -26,6 +27,18 @@ public final class Hashes {
       in.transferTo(OutputStream.nullOutputStream());
     } catch (IOException e) {
       throw new InfercostException(file + ": cannot read: " + e.getMessage(), e);
+    }
+    return HexFormat.of().formatHex(md.digest());
+  }
+
+  /**
+   * The SHA-256 of the bytes {@code content} writes, streamed (content over 2 GiB, which no array
+   * holds, included), 64 lower-case hex digits.
+   */
+  public static String sha256(AtomicFiles.Writer content) throws IOException {
+    MessageDigest md = sha256();
+    try (OutputStream out = new DigestOutputStream(OutputStream.nullOutputStream(), md)) {
+      content.write(out);
     }
     return HexFormat.of().formatHex(md.digest());
   }

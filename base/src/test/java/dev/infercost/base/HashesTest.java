@@ -28,6 +28,17 @@ class HashesTest {
   }
 
   @Test
+  void streamedContentGivesTheSameDigestAsItsBytes() throws Exception {
+    assertEquals(
+        ABC,
+        Hashes.sha256(
+            out -> {
+              out.write('a');
+              out.write("bc".getBytes(StandardCharsets.US_ASCII));
+            }));
+  }
+
+  @Test
   void aMissingFileIsAOneLineError() {
     Path f = tmp.resolve("nope.bin");
     InfercostException e = assertThrows(InfercostException.class, () -> Hashes.sha256(f));

@@ -94,7 +94,8 @@ class HostileInputsTest {
     return file;
   }
 
-  private static ValueInfoProto value(String name, int type, long... dims) {
+  /** A tensor value of element type {@code type} and fixed {@code dims}. */
+  static ValueInfoProto value(String name, int type, long... dims) {
     TensorShapeProto.Builder s = TensorShapeProto.newBuilder();
     for (long d : dims) {
       s.addDim(TensorShapeProto.Dimension.newBuilder().setDimValue(d));

@@ -29,9 +29,15 @@ class InterruptedRunTest {
   /** A child JVM running the command line in {@code dir}. */
   record Child(Process process, Path dir, Path err) {
     static Child start(Path dir, String... args) throws IOException {
+      return start(dir, List.of(), args);
+    }
+
+    /** A child JVM with options {@code jvm} (e.g. {@code -Xmx6g}) before the class path. */
+    static Child start(Path dir, List<String> jvm, String... args) throws IOException {
       Files.createDirectories(dir);
       List<String> cmd = new ArrayList<>();
       cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+      cmd.addAll(jvm);
       cmd.add("-Dai.djl.offline=true");
       String cache = System.getProperty("infercost.cache");
       if (cache != null) {

@@ -4,7 +4,6 @@ import ai.onnx.proto.OnnxMl.ModelProto;
 import ai.onnx.proto.OnnxMl.StringStringEntryProto;
 import ai.onnxruntime.OrtException;
 import ai.onnxruntime.OrtSession;
-import dev.infercost.base.Hashes;
 import dev.infercost.base.Parameter;
 import dev.infercost.compress.internal.ActivationRanges;
 import dev.infercost.compress.internal.BatchNormFoldPass;
@@ -27,6 +26,7 @@ import dev.infercost.compress.internal.PruneStatistics;
 import dev.infercost.compress.internal.QdqPass;
 import dev.infercost.compress.internal.SmoothQuantPass;
 import dev.infercost.compress.internal.SparsityPass;
+import dev.infercost.models.ModelException;
 import dev.infercost.models.Models;
 import dev.infercost.models.OnnxModel;
 import dev.infercost.models.Sparsifier;
@@ -147,11 +147,7 @@ public final class Compressor {
           Parameter.CALIBRATION_DATA);
     }
     return new CalibrationStats(
-        Hashes.sha256(p.toByteArray()),
-        seen.histograms(),
-        seen.batches(),
-        seen.inputShapes(),
-        seen.means());
+        sha256(model, p), seen.histograms(), seen.batches(), seen.inputShapes(), seen.means());
   }
 
   /**
@@ -168,7 +164,7 @@ public final class Compressor {
    */
   public static CompressResult quantizeStaticCpu(
       OnnxModel model, StaticOptions o, CalibrationStats stats) throws CompressException {
-    String sha = Hashes.sha256(model.proto().toByteArray());
+    String sha = sha256(model, model.proto());
     if (!sha.equals(stats.modelSha256())) {
       throw new IllegalArgumentException(
           model.displayName()
@@ -696,15 +692,17 @@ public final class Compressor {
   }
 
   private static ModelProto withProvenance(
-      ModelProto p, OnnxModel source, List<Pass> passes, Map<String, String> options) {
+      ModelProto p, OnnxModel source, List<Pass> passes, Map<String, String> options)
+      throws CompressException {
     return stamped(p, source, passes.stream().map(Pass::name).toList(), options);
   }
 
   /** {@code p} with infercost's provenance: the source, versions, the passes by name, options. */
   private static ModelProto stamped(
-      ModelProto p, OnnxModel source, List<String> passes, Map<String, String> options) {
+      ModelProto p, OnnxModel source, List<String> passes, Map<String, String> options)
+      throws CompressException {
     Map<String, String> meta = new LinkedHashMap<>();
-    meta.put("infercost.source_sha256", Hashes.sha256(source.proto().toByteArray()));
+    meta.put("infercost.source_sha256", sha256(source, source.proto()));
     meta.put("infercost.version", version());
     meta.put("infercost.onnxruntime", Models.ortEnvironment().getVersion());
     meta.put("infercost.java", Runtime.version().toString());
@@ -722,10 +720,21 @@ public final class Compressor {
     return b.build();
   }
 
+  /** The SHA-256 of {@code p} (a form of {@code model}), streamed: see {@link Models#sha256}. */
+  private static String sha256(OnnxModel model, ModelProto p) throws CompressException {
+    try {
+      return Models.sha256(p);
+    } catch (ModelException e) {
+      throw new CompressException(model.displayName() + ": " + e.getMessage(), e);
+    }
+  }
+
   private static void checkLoads(OnnxModel source, ModelProto p) throws CompressException {
     try (OrtSession.SessionOptions o = new OrtSession.SessionOptions();
-        OrtSession s = Models.createSession(p.toByteArray(), o)) {
+        OrtSession s = Models.createSession(p, o)) {
       s.getNumInputs();
+    } catch (ModelException e) {
+      throw new CompressException(source.displayName() + ": " + e.getMessage(), e);
     } catch (OrtException e) {
       throw new CompressException(
           source.displayName()

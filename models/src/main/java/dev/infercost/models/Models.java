@@ -1,5 +1,6 @@
 package dev.infercost.models;
 
+import ai.onnx.proto.OnnxMl.ModelProto;
 import ai.onnx.proto.OnnxMl.TensorShapeProto;
 import ai.onnx.proto.OnnxMl.TypeProto;
 import ai.onnx.proto.OnnxMl.ValueInfoProto;
@@ -7,16 +8,22 @@ import ai.onnxruntime.OrtEnvironment;
 import ai.onnxruntime.OrtException;
 import ai.onnxruntime.OrtLoggingLevel;
 import ai.onnxruntime.OrtSession;
+import dev.infercost.base.AtomicFiles;
 import dev.infercost.base.Interruption;
 import dev.infercost.base.Parameter;
 import dev.infercost.models.internal.Builtins;
+import dev.infercost.models.internal.ExternalData;
 import dev.infercost.models.internal.GraphInputs;
 import dev.infercost.models.internal.ModelFiles;
 import dev.infercost.models.internal.OnnxFiles;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.InvalidPathException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
 
 /** Entry points of the models module: resolve, load and save models. */
 public final class Models {
@@ -86,7 +93,17 @@ public final class Models {
    * locations outside the model's directory; external data is read into memory.
    */
   public static OnnxModel loadOnnx(Path file) throws ModelException {
-    return OnnxFiles.load(file);
+    return OnnxFiles.load(file, true);
+  }
+
+  /**
+   * Loads an ONNX model as {@link #loadOnnx} does, with every check, but leaves tensors stored as
+   * external data unread (references, as in the file): for facts that need the graph and shapes,
+   * not the weights ({@link OnnxModel#info}, node lists), without holding a large model's weights.
+   * Such a model cannot be saved or run from memory.
+   */
+  public static OnnxModel loadOnnxGraph(Path file) throws ModelException {
+    return OnnxFiles.load(file, false);
   }
 
   /**
@@ -100,6 +117,52 @@ public final class Models {
       return loadOnnx(file).info(java.util.Map.of()).inputs();
     }
     return inputs.get().stream().map(Models::spec).toList();
+  }
+
+  /**
+   * Bytes on disk of an ONNX model: the file plus the distinct external data files its initializers
+   * name that exist inside its folder, read without loading the weights; a file that is not an ONNX
+   * model counts alone.
+   */
+  public static long diskBytes(Path file) throws ModelException {
+    long bytes = ModelFiles.checkReadableFile(file);
+    Path dir = file.toAbsolutePath().normalize().getParent();
+    for (String location : GraphInputs.externalFiles(file).orElse(Set.of())) {
+      try {
+        Path data = dir.resolve(location).normalize();
+        if (data.startsWith(dir) && Files.isRegularFile(data)) {
+          bytes += Files.size(data);
+        }
+      } catch (IOException | InvalidPathException e) {
+        // Not counted: loading the model says what is wrong with it.
+      }
+    }
+    return bytes;
+  }
+
+  /**
+   * Copies the ONNX model file {@code from} to {@code to} with the external data files it names,
+   * each to the same relative location next to {@code to} (data first, each file atomically), so
+   * that the copy loads as the original does. Locations are checked as on load.
+   */
+  public static void copyOnnx(Path from, Path to) throws ModelException {
+    ModelFiles.checkReadableFile(from);
+    Path source = from.toAbsolutePath().normalize().getParent();
+    Path target = to.toAbsolutePath().normalize().getParent();
+    for (String location : GraphInputs.externalFiles(from).orElse(Set.of())) {
+      Path data = ModelFiles.resolveInside(from, source, location);
+      Path copy = ModelFiles.resolveInside(to, target, location);
+      if (ModelFiles.sameFile(data, copy)) {
+        continue;
+      }
+      try {
+        Files.createDirectories(copy.getParent());
+      } catch (IOException e) {
+        throw ModelException.of(copy, "cannot create its folder: " + e.getMessage(), e);
+      }
+      AtomicFiles.write(copy, out -> Files.copy(data, out), ModelException::of);
+    }
+    AtomicFiles.write(to, out -> Files.copy(from, out), ModelException::of);
   }
 
   /** Saves atomically; never overwrites the model's own source file. */
@@ -144,6 +207,51 @@ public final class Models {
     try (Interruption.Section n = Interruption.enter()) {
       return ortEnvironment().createSession(model, options);
     }
+  }
+
+  /**
+   * A session on a model held in memory, as {@link #createSession(byte[],
+   * OrtSession.SessionOptions)}; a model over protobuf's 2 GiB ceiling, which no byte array holds,
+   * is written with its initializers as external data to a temporary folder that is removed once
+   * ONNX Runtime has read it.
+   *
+   * @throws ModelException when the temporary files cannot be written
+   */
+  public static OrtSession createSession(ModelProto model, OrtSession.SessionOptions options)
+      throws OrtException, ModelException {
+    if (ExternalData.fits(model)) {
+      return createSession(model.toByteArray(), options);
+    }
+    Path dir;
+    try {
+      dir = Files.createTempDirectory("infercost-session");
+    } catch (IOException e) {
+      throw new ModelException("cannot create a temporary folder for a model over 2 GiB: " + e, e);
+    }
+    Path file = dir.resolve("model.onnx");
+    try {
+      OnnxFiles.save(OnnxModel.of(model), file);
+      try (Interruption.Section n = Interruption.enter()) {
+        return ortEnvironment().createSession(file.toString(), options);
+      }
+    } finally {
+      for (Path p : List.of(file, dir.resolve("model.onnx.data"), dir)) {
+        try {
+          Files.deleteIfExists(p);
+        } catch (IOException e) {
+          // A temporary file left behind costs disk, not the session just made.
+        }
+      }
+    }
+  }
+
+  /**
+   * The SHA-256 of the model's serialized bytes (64 lower-case hex digits), streamed; a model over
+   * 2 GiB is hashed as {@link #saveOnnx} writes it: the message with its initializers as external
+   * data, followed by that data.
+   */
+  public static String sha256(ModelProto model) throws ModelException {
+    return OnnxFiles.sha256(model);
   }
 
   /** Wraps an ONNX Runtime failure as a model error on {@code file}, keeping the cause. */

@@ -71,7 +71,8 @@ public final class Profiler {
       specs = torchScriptSpecs(model, file, options);
       modelBytes = sizeOf(file);
     } else {
-      OnnxModel onnx = Models.loadOnnx(file);
+      // Inputs, id limits and size need the graph, not the weights: ONNX Runtime holds those.
+      OnnxModel onnx = Models.loadOnnxGraph(file);
       specs = onnx.info(Map.of()).inputs();
       idLimits = Inputs.idLimits(onnx);
       modelBytes = onnx.fileBytes();
@@ -231,7 +232,7 @@ public final class Profiler {
       throws InfercostException {
     Optional<BuiltinModel> b = Models.builtin(model);
     if (b.isPresent()) {
-      return Models.loadOnnx(Models.resolve(model, ModelFormat.ONNX)).info(Map.of()).inputs();
+      return Models.loadOnnxGraph(Models.resolve(model, ModelFormat.ONNX)).info(Map.of()).inputs();
     }
     if (!o.shapes().isEmpty()) {
       // Dim 0 stays open, so --batch applies to it as it does to an ONNX model's batch dim.

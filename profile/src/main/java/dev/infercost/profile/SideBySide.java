@@ -25,7 +25,7 @@ public final class SideBySide {
    */
   public static List<Tensor> syntheticInputs(
       String model, Map<String, long[]> shapes, Consumer<String> notes) throws InfercostException {
-    OnnxModel m = Models.loadOnnx(Models.resolve(model, ModelFormat.ONNX));
+    OnnxModel m = Models.loadOnnxGraph(Models.resolve(model, ModelFormat.ONNX));
     var specs = m.info(Map.of()).inputs();
     return Inputs.synthesize(
         specs, Inputs.resolveShapes(model, specs, shapes, null, notes), Inputs.idLimits(m));

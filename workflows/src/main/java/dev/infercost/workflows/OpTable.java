@@ -41,7 +41,7 @@ final class OpTable {
       throws InfercostException {
     Map<String, String> opOf = new HashMap<>();
     Map<String, Integer> count = new TreeMap<>();
-    for (NodeProto n : Models.loadOnnx(input).proto().getGraph().getNodeList()) {
+    for (NodeProto n : Models.loadOnnxGraph(input).proto().getGraph().getNodeList()) {
       opOf.put(n.getName(), n.getOpType());
       count.merge(n.getOpType(), 1, Integer::sum);
     }

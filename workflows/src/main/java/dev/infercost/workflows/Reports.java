@@ -15,6 +15,7 @@ import dev.infercost.base.Hashes;
 import dev.infercost.base.InfercostException;
 import dev.infercost.base.OutputSet;
 import dev.infercost.base.Parameter;
+import dev.infercost.models.Models;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
@@ -147,17 +148,13 @@ public final class Reports {
     return dir;
   }
 
-  /** A file's path, size and sha256, for reports. */
+  /** A model file's path, size (with its external data) and sha256 (of the file), for reports. */
   static CompressReport.FileFacts facts(Path p) throws InfercostException {
     return new CompressReport.FileFacts(p.toString(), size(p), Hashes.sha256(p));
   }
 
-  /** The size of file {@code p} in bytes. */
+  /** The bytes on disk of model file {@code p}: the file and the external data it names. */
   static long size(Path p) throws InfercostException {
-    try {
-      return Files.size(p);
-    } catch (IOException e) {
-      throw new InfercostException(p + ": cannot read its size: " + e.getMessage());
-    }
+    return Models.diskBytes(p);
   }
 }

@@ -1,6 +1,5 @@
 package dev.infercost.workflows;
 
-import dev.infercost.base.AtomicFiles;
 import dev.infercost.base.InfercostException;
 import dev.infercost.base.Parameter;
 import dev.infercost.compress.CalibrationMethod;
@@ -20,7 +19,6 @@ import dev.infercost.profile.EvalReport;
 import dev.infercost.profile.MetricSet;
 import dev.infercost.profile.ProfileOptions;
 import dev.infercost.profile.SideBySide;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -287,7 +285,7 @@ public final class Search {
     BuiltVariant kept =
         keepInput ? variants.build(new Recipe.Fp32(), trialsDir) : built.get(chosen).variant();
     Path file = outDir.resolve(kept.recipe().fileName());
-    AtomicFiles.write(file, out -> Files.copy(kept.file(), out));
+    Models.copyOnnx(kept.file(), file);
     progress.accept(verdict);
     return new Outcome(
         new Result(

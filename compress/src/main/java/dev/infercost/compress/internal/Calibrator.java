@@ -10,6 +10,7 @@ import ai.onnxruntime.OrtException;
 import ai.onnxruntime.OrtSession;
 import dev.infercost.base.Interruption;
 import dev.infercost.compress.CompressException;
+import dev.infercost.models.ModelException;
 import dev.infercost.models.Models;
 import dev.infercost.models.OrtTensors;
 import dev.infercost.models.Tensor;
@@ -133,11 +134,11 @@ public final class Calibrator {
                                 .setElemType(TensorProto.DataType.FLOAT_VALUE))));
       }
     }
-    byte[] bytes = model.toBuilder().setGraph(g).build().toByteArray();
+    ModelProto observed = model.toBuilder().setGraph(g).build();
     Map<String, long[]> shapes = new LinkedHashMap<>();
     int runs = 0;
     try (OrtSession.SessionOptions o = new OrtSession.SessionOptions();
-        OrtSession s = Models.createSession(bytes, o)) {
+        OrtSession s = Models.createSession(observed, o)) {
       for (List<Tensor> batch : batches) {
         Map<String, OnnxTensor> in = new LinkedHashMap<>();
         try (Interruption.Section n = Interruption.enter()) {
@@ -164,6 +165,8 @@ public final class Calibrator {
           in.values().forEach(OnnxTensor::close);
         }
       }
+    } catch (ModelException e) {
+      throw new CompressException("calibration: " + e.getMessage(), e);
     } catch (OrtException e) {
       throw new CompressException(
           "calibration run failed in ONNX Runtime: "

@@ -8,15 +8,15 @@ import ai.onnx.proto.OnnxMl.NodeProto;
 import ai.onnx.proto.OnnxMl.SparseTensorProto;
 import ai.onnx.proto.OnnxMl.StringStringEntryProto;
 import ai.onnx.proto.OnnxMl.TensorProto;
-import com.google.protobuf.ByteString;
 import com.google.protobuf.CodedInputStream;
 import com.google.protobuf.InvalidProtocolBufferException;
+import com.google.protobuf.UnsafeByteOperations;
 import dev.infercost.base.AtomicFiles;
+import dev.infercost.base.Hashes;
 import dev.infercost.models.ModelException;
 import dev.infercost.models.OnnxModel;
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.OutputStream;
 import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
@@ -33,7 +33,12 @@ public final class OnnxFiles {
 
   private OnnxFiles() {}
 
-  public static OnnxModel load(Path file) throws ModelException {
+  /**
+   * Loads {@code file}; with {@code readExternal} false, tensors stored as external data stay
+   * references (checked all the same: location, file, length), for facts that need shapes, not
+   * weights.
+   */
+  public static OnnxModel load(Path file, boolean readExternal) throws ModelException {
     long size = ModelFiles.checkReadableFile(file);
     ModelFiles.refuseZip(file, "ONNX");
     MemoryBudget.check(file, size, "loading the model file");
@@ -54,7 +59,7 @@ public final class OnnxFiles {
       throw ModelException.of(file, "cannot read: " + e.getMessage(), e);
     }
     GraphChecks.model(file, proto);
-    Inliner inliner = new Inliner(file, file.toAbsolutePath().getParent(), size);
+    Inliner inliner = new Inliner(file, file.toAbsolutePath().getParent(), size, readExternal);
     proto = inliner.model(proto);
     return new OnnxModel(proto, Optional.of(file), size + inliner.externalBytes);
   }
@@ -71,15 +76,17 @@ public final class OnnxFiles {
     private final Path file;
     private final Path dir;
     private final Set<String> seenFiles = new HashSet<>();
+    private final boolean read;
     private long externalBytes;
 
     /** Bytes held so far: the model file, then each external tensor read. */
     private long held;
 
-    Inliner(Path file, Path dir, long fileSize) {
+    Inliner(Path file, Path dir, long fileSize, boolean read) {
       this.file = file;
       this.dir = dir;
       this.held = fileSize;
+      this.read = read;
     }
 
     ModelProto model(ModelProto m) throws ModelException {
@@ -271,6 +278,9 @@ public final class OnnxFiles {
                   + len
                   + "; the external data file is truncated or does not belong to this model");
         }
+        if (!read) {
+          return t;
+        }
         MemoryBudget.check(file, held + len, "loading the model with its external data");
         held += len;
         if (len > Integer.MAX_VALUE - 64) {
@@ -284,10 +294,12 @@ public final class OnnxFiles {
           }
         }
         buf.flip();
+        // The buffer is ours alone and never written again: wrap it rather than copy it, so a
+        // 1 GiB tensor takes 1 GiB of heap, not 2 while it is copied.
         return t.toBuilder()
             .clearExternalData()
             .clearDataLocation()
-            .setRawData(ByteString.copyFrom(buf))
+            .setRawData(UnsafeByteOperations.unsafeWrap(buf))
             .build();
       } catch (NoSuchFileException e) {
         throw ModelException.of(
@@ -322,19 +334,71 @@ public final class OnnxFiles {
 
   /**
    * Writes {@code model} to {@code target} atomically: the bytes go to a temporary file in the
-   * target's directory, which is then moved over the target. Refuses to overwrite the model's own
-   * source file.
+   * target's directory, which is then moved over the target. A model over protobuf's 2 GiB ceiling
+   * is written with its initializers as external data in {@code <target name>.data} next to it,
+   * written first the same way. Refuses to overwrite the model's own source file.
    */
   public static void save(OnnxModel model, Path target) throws ModelException {
     Path abs = target.toAbsolutePath().normalize();
-    if (model.source().isPresent() && ModelFiles.sameFile(model.source().get(), abs)) {
-      throw ModelException.of(
-          target, "refusing to overwrite the input model; choose another output path");
+    refuseSource(model, abs, target);
+    for (TensorProto t : model.proto().getGraph().getInitializerList()) {
+      if (t.getDataLocation() == TensorProto.DataLocation.EXTERNAL) {
+        throw new IllegalArgumentException(
+            "initializer '"
+                + t.getName()
+                + "' was not read (Models.loadOnnxGraph); load with"
+                + " Models.loadOnnx to save the model");
+      }
     }
-    AtomicFiles.write(abs, out -> writeTo(model.proto(), out), ModelException::of);
+    if (ExternalData.fits(model.proto())) {
+      AtomicFiles.write(abs, model.proto()::writeTo, ModelException::of);
+      return;
+    }
+    Path data = abs.resolveSibling(abs.getFileName() + ".data");
+    refuseSource(model, data, data);
+    ExternalData.Split split;
+    try {
+      split = ExternalData.split(model.proto(), data.getFileName().toString());
+    } catch (ModelException e) {
+      throw ModelException.of(target, e.getMessage(), e);
+    }
+    AtomicFiles.write(data, split::writeData, ModelException::of);
+    try {
+      AtomicFiles.write(abs, split::writeProto, ModelException::of);
+    } catch (ModelException e) {
+      try {
+        Files.deleteIfExists(data);
+      } catch (IOException suppressed) {
+        e.addSuppressed(suppressed);
+      }
+      throw e;
+    }
   }
 
-  private static void writeTo(ModelProto proto, OutputStream out) throws IOException {
-    proto.writeTo(out);
+  private static void refuseSource(OnnxModel model, Path abs, Path shown) throws ModelException {
+    if (model.source().isPresent() && ModelFiles.sameFile(model.source().get(), abs)) {
+      throw ModelException.of(
+          shown, "refusing to overwrite the input model; choose another output path");
+    }
+  }
+
+  /**
+   * The SHA-256 of {@code m}'s serialized bytes, streamed; for a model over 2 GiB, of the message
+   * with its initializers split out (as {@link #save} writes it) followed by their data.
+   */
+  public static String sha256(ModelProto m) throws ModelException {
+    try {
+      if (ExternalData.fits(m)) {
+        return Hashes.sha256(m::writeTo);
+      }
+      ExternalData.Split split = ExternalData.split(m, "model.onnx.data");
+      return Hashes.sha256(
+          out -> {
+            split.writeProto(out);
+            split.writeData(out);
+          });
+    } catch (IOException e) {
+      throw new IllegalStateException("hashing into memory failed", e);
+    }
   }
 }
