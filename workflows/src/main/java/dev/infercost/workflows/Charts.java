@@ -127,8 +127,17 @@ final class Charts {
     return s.close();
   }
 
-  /** A point of a front: {@code label} (none when empty) at ({@code x}, {@code y}). */
-  record Point(String label, double x, double y, boolean estimated) {}
+  /**
+   * A point of a front: {@code label} (none when empty) at ({@code x}, {@code y}), with {@code x}'s
+   * range drawn as an error bar from {@code xLow} to {@code xHigh} (none when they equal {@code
+   * x}).
+   */
+  record Point(String label, double x, double y, boolean estimated, double xLow, double xHigh) {
+    /** A point without a range. */
+    Point(String label, double x, double y, boolean estimated) {
+      this(label, x, y, estimated, x, x);
+    }
+  }
 
   /**
    * One model's cost–fidelity chart: {@code x} on a log axis (cheaper left), {@code y} linear with
@@ -144,8 +153,8 @@ final class Charts {
       DoubleFunction<String> yFmt,
       boolean higherIsBetter) {
     int h = 320;
-    double xLo = pts.stream().mapToDouble(Point::x).min().orElseThrow();
-    double xHi = pts.stream().mapToDouble(Point::x).max().orElseThrow();
+    double xLo = pts.stream().mapToDouble(Point::xLow).min().orElseThrow();
+    double xHi = pts.stream().mapToDouble(Point::xHigh).max().orElseThrow();
     double yLo = pts.stream().mapToDouble(Point::y).min().orElseThrow();
     double yHi = pts.stream().mapToDouble(Point::y).max().orElseThrow();
     double pad = Math.max((yHi - yLo) * 0.15, Math.max(Math.abs(yHi) * 1e-3, 1e-3));
@@ -195,6 +204,32 @@ final class Charts {
       double px = xs.at(p.x());
       double py = ys.at(p.y());
       boolean on = front.contains(p);
+      if (p.xLow() < p.x() || p.xHigh() > p.x()) {
+        // The range as an error bar with end caps, under the point.
+        double a = xs.at(p.xLow());
+        double b = xs.at(p.xHigh());
+        String c = on ? "#d62728" : "#1f77b4";
+        s.raw(
+            String.format(
+                Locale.ROOT,
+                "<g class=\"range\" stroke=\"%s\" stroke-width=\"1.2\" opacity=\"0.7\">"
+                    + "<line x1=\"%.1f\" y1=\"%.1f\" x2=\"%.1f\" y2=\"%.1f\"/>"
+                    + "<line x1=\"%.1f\" y1=\"%.1f\" x2=\"%.1f\" y2=\"%.1f\"/>"
+                    + "<line x1=\"%.1f\" y1=\"%.1f\" x2=\"%.1f\" y2=\"%.1f\"/></g>",
+                c,
+                a,
+                py,
+                b,
+                py,
+                a,
+                py - 4,
+                a,
+                py + 4,
+                b,
+                py - 4,
+                b,
+                py + 4));
+      }
       s.raw(
           String.format(
               Locale.ROOT,

@@ -136,11 +136,14 @@ public final class HtmlReport {
                 label ? c.row().variant() + " @ " + c.row().hardwareId() : "",
                 c.costPerMillionUsd(),
                 c.row().accuracyDrop(),
-                !ChooseVerdict.measured(c)));
+                !ChooseVerdict.measured(c),
+                c.costPerMillionRangeUsd().low(),
+                c.costPerMillionRangeUsd().high()));
       }
       b.append("<h2>Cost and accuracy</h2><p>Best operating point of every priced (variant,")
           .append(" hardware) pair; filled points and the line: the Pareto front (labelled, with")
-          .append(" the winner). Hollow points are beaten on both cost and accuracy.</p>");
+          .append(" the winner). Hollow points are beaten on both cost and accuracy. Bars: each")
+          .append(" cost's range; points whose bars overlap the winner's are tied with it.</p>");
       b.append(
           Charts.front(
               r.model() + ": accuracy drop vs cost per 1M inferences",
@@ -181,7 +184,7 @@ public final class HtmlReport {
     int i = 1;
     for (var c : ranked) {
       b.append("<tr><td>")
-          .append(i++)
+          .append(ChooseVerdict.rank(r.result(), i++, c))
           .append("</td><td>")
           .append(esc(c.row().variant()))
           .append("</td><td>")
@@ -191,16 +194,19 @@ public final class HtmlReport {
           .append("</td><td>")
           .append(Fmt.sig(c.row().p99Ms()))
           .append("</td><td>")
-          .append(Fmt.si(c.row().throughputPerS()))
+          .append(ChooseVerdict.throughput(c.row()))
           .append("</td><td>")
-          .append(Fmt.usd(c.costPerMillionUsd()))
+          .append(ChooseVerdict.cost(c))
           .append("</td><td>")
           .append(Fmt.sig(c.row().accuracyDrop()))
           .append("</td><td>")
           .append(ChooseVerdict.measured(c) ? "measured" : "estimated")
           .append("</td></tr>");
     }
-    return b.append("</table></body></html>\n").toString();
+    return b.append("</table><p>")
+        .append(esc(ChooseVerdict.RANGES))
+        .append("</p></body></html>\n")
+        .toString();
   }
 
   private static String shortWho(dev.infercost.cost.Sensitivity.Bound b) {
