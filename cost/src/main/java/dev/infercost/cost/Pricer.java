@@ -34,7 +34,7 @@ public final class Pricer {
       Spread.ratio(
           Spread.DEFAULT_CPU_PROJECTION_ERROR,
           "CPU projection: up to "
-              + dev.infercost.base.Fmt.sig(Spread.DEFAULT_CPU_PROJECTION_ERROR * 100, 2)
+              + dev.infercost.base.Fmt.sig(Spread.DEFAULT_CPU_PROJECTION_ERROR * 100, 3)
               + "%, the CPU model's largest error measured on the development machine (default,"
               + " see cost/README.md)");
 

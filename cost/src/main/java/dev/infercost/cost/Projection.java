@@ -233,11 +233,14 @@ public final class Projection {
   }
 
   /**
-   * The widest range of a fitted serial fraction that is still used, 0.1. Over a range that wide
-   * Amdahl's speedup on 4 cores (the largest CPU entries of the built-in catalog) moves by up to
-   * 23% (4 at s = 0, 3.08 at s = 0.1), twice the CPU model's error measured on this project's
-   * development machine ({@link Spread#DEFAULT_CPU_PROJECTION_ERROR}); a fit that uncertain says
-   * less than the linear default, which is used instead (and said so in the provenance).
+   * The widest range of a fitted serial fraction that is still used, 0.1 (a stated choice, not a
+   * measurement). Over a range that wide Amdahl's speedup on 4 cores (the largest CPU entries of
+   * the built-in catalog) moves by 23% (4 at s = 0, 3.08 at s = 0.1): more than twice the ±11% that
+   * the 1-to-N ratio's own run-to-run spread ({@link Spread#RUN_TO_RUN} on each side) allows, so a
+   * wider fit would add more uncertainty than the scaling it measures; linear core scaling (the
+   * default wherever scaling is not measured) is used instead, and the provenance says so. On a
+   * 2-core host the run-to-run spread alone makes the 1-vs-2-thread fit at least 0.2 wide, so it is
+   * never used there (three runs on the development machine fitted 0.052, 0.119 and 0.651).
    */
   public static final double MAX_SERIAL_FRACTION_SPREAD = 0.1;
 

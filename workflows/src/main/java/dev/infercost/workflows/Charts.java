@@ -251,6 +251,113 @@ final class Charts {
     return s.close();
   }
 
+  /**
+   * One option's figure with its range: {@code value} within [{@code low}, {@code high}].
+   *
+   * @param estimated drawn hollow, not filled
+   * @param tied drawn in the winner's colour: its range overlaps the winner's
+   * @param winner the option the band is drawn for (one per chart)
+   */
+  record Interval(
+      String label,
+      double value,
+      double low,
+      double high,
+      boolean estimated,
+      boolean tied,
+      boolean winner) {}
+
+  /**
+   * One row per interval on a shared log axis: the range as a line with end caps, the figure as a
+   * dot (filled measured, hollow estimated), and the winner's range as a shaded band through every
+   * row, so the rows whose lines reach into it — the ties — are seen at a glance; labels left, the
+   * figure right.
+   */
+  static String intervals(List<Interval> rows, String axisTitle, DoubleFunction<String> fmt) {
+    double lo = rows.stream().mapToDouble(Interval::low).min().orElseThrow();
+    double hi = rows.stream().mapToDouble(Interval::high).max().orElseThrow();
+    double labelW =
+        Math.min(300, 16 + rows.stream().mapToDouble(r -> width(r.label())).max().orElse(60));
+    double left = 16 + labelW;
+    double valueW =
+        rows.stream()
+            .mapToDouble(r -> width(fmt.apply(r.value()) + (r.estimated() ? " est." : "")))
+            .max()
+            .orElse(60);
+    double right = WIDTH - 24 - valueW;
+    Scale x = Scale.log(lowerNice(lo / 1.2), upperNice(hi * 1.2), left, right);
+    int rowH = 20;
+    int top = 40;
+    int h = top + rows.size() * rowH + 56;
+    Svg s = new Svg(h);
+    s.text(
+        16,
+        16,
+        "filled: measured here · hollow: estimated · band: the winner's range",
+        "start",
+        "m");
+    rows.stream()
+        .filter(Interval::winner)
+        .findFirst()
+        .ifPresent(
+            w ->
+                s.raw(
+                    String.format(
+                        Locale.ROOT,
+                        "<rect class=\"band\" x=\"%.1f\" y=\"%d\" width=\"%.1f\" height=\"%d\""
+                            + " fill=\"#d62728\" fill-opacity=\"0.12\"/>",
+                        x.at(w.low()),
+                        top - 4,
+                        Math.max(1, x.at(w.high()) - x.at(w.low())),
+                        rows.size() * rowH + 4)));
+    double y = top;
+    for (Interval r : rows) {
+      String c = r.winner() || r.tied() ? "#d62728" : "#1f77b4";
+      double cy = y + rowH / 2.0;
+      s.text(16, cy + 4, r.label(), "start", r.winner() ? "b" : null);
+      double a = x.at(r.low());
+      double b = x.at(r.high());
+      s.raw(
+          String.format(
+              Locale.ROOT,
+              "<g class=\"range\" stroke=\"%s\" stroke-width=\"1.5\">"
+                  + "<line x1=\"%.1f\" y1=\"%.1f\" x2=\"%.1f\" y2=\"%.1f\"/>"
+                  + "<line x1=\"%.1f\" y1=\"%.1f\" x2=\"%.1f\" y2=\"%.1f\"/>"
+                  + "<line x1=\"%.1f\" y1=\"%.1f\" x2=\"%.1f\" y2=\"%.1f\"/></g>",
+              c,
+              a,
+              cy,
+              b,
+              cy,
+              a,
+              cy - 4,
+              a,
+              cy + 4,
+              b,
+              cy - 4,
+              b,
+              cy + 4));
+      s.raw(
+          String.format(
+              Locale.ROOT,
+              "<circle cx=\"%.1f\" cy=\"%.1f\" r=\"4\" fill=\"%s\" stroke=\"%s\""
+                  + " stroke-width=\"2\"/>",
+              x.at(r.value()),
+              cy,
+              r.estimated() ? "#fff" : c,
+              c));
+      s.text(
+          right + 8,
+          cy + 4,
+          fmt.apply(r.value()) + (r.estimated() ? " est." : ""),
+          "start",
+          r.winner() ? "b" : null);
+      y += rowH;
+    }
+    s.xAxis(x, y + 8, axisTitle + ", log scale", fmt);
+    return s.close();
+  }
+
   /** A latency distribution: min, p50 with its CI, p90, p99 (ms). */
   record Box(
       String label,

@@ -127,6 +127,12 @@ public final class HtmlReport {
         new StringBuilder(page("infercost choose: " + r.model(), ChooseVerdict.of(r)));
     var ranked = r.result().ranked();
     if (!ranked.isEmpty()) {
+      b.append("<h2>Cost ranges</h2><p>The cheapest options")
+          .append(" (and the best measured here, where it ranks lower), each cost with its range;")
+          .append(" red: the winner and the options tied with it (their ranges overlap).</p>");
+      b.append(
+          Charts.intervals(
+              costIntervals(r.result()), "USD per 1M inferences (cheaper is left)", Fmt::usd));
       var front = r.result().paretoFront();
       List<Charts.Point> pts = new ArrayList<>();
       for (var c : ranked) {
@@ -207,6 +213,40 @@ public final class HtmlReport {
         .append(esc(ChooseVerdict.RANGES))
         .append("</p></body></html>\n")
         .toString();
+  }
+
+  /** Options shown in the cost-range chart: the first ones ranked, then the best measured. */
+  static final int INTERVAL_ROWS = 15;
+
+  private static List<Charts.Interval> costIntervals(dev.infercost.cost.Optimizer.Result result) {
+    var ranked = result.ranked();
+    var ties = result.tiedWithWinner();
+    List<dev.infercost.cost.Optimizer.Candidate> shown =
+        new ArrayList<>(ranked.subList(0, Math.min(INTERVAL_ROWS, ranked.size())));
+    ranked.stream()
+        .filter(ChooseVerdict::measured)
+        .findFirst()
+        .filter(m -> !shown.contains(m))
+        .ifPresent(shown::add);
+    List<Charts.Interval> out = new ArrayList<>();
+    for (var c : shown) {
+      out.add(
+          new Charts.Interval(
+              ChooseVerdict.rank(result, ranked.indexOf(c) + 1, c)
+                  + " "
+                  + c.row().variant()
+                  + " on "
+                  + c.row().hardwareId()
+                  + ", batch "
+                  + c.row().batch(),
+              c.costPerMillionUsd(),
+              c.costPerMillionRangeUsd().low(),
+              c.costPerMillionRangeUsd().high(),
+              !ChooseVerdict.measured(c),
+              ties.contains(c),
+              c == ranked.get(0)));
+    }
+    return out;
   }
 
   private static String shortWho(dev.infercost.cost.Sensitivity.Bound b) {

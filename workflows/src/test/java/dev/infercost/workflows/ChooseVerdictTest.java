@@ -51,19 +51,23 @@ class ChooseVerdictTest {
         null);
   }
 
+  /**
+   * Same price: costs follow throughput. 524k/s estimated (420k–630k) overlaps 510k/s (410k–610k)
+   * but not the 391k/s measured here (370k–413k): one tie, and the measured row beside the winner.
+   */
+  static ChooseReport tiedReport() {
+    Map<String, Double> prices = Map.of("a", 0.1, "b", 0.1, "host", 0.1);
+    return report(
+        List.of(
+            row("fp32", "a", 524_000, 420_000, 630_000, false),
+            row("fp32", "b", 510_000, 410_000, 610_000, false),
+            row("fp32", "host", 391_000, 370_000, 413_000, true)),
+        prices);
+  }
+
   @Test
   void estimatedWinnerComesWithTheBestMeasuredAndTiesWithOverlappingRanges() throws Exception {
-    // Same price: costs follow throughput. 524k/s estimated (420k–630k) overlaps 510k/s
-    // (410k–610k) but not the 391k/s measured here (370k–413k): one tie, and the measured row
-    // beside the winner.
-    Map<String, Double> prices = Map.of("a", 0.1, "b", 0.1, "host", 0.1);
-    ChooseReport r =
-        report(
-            List.of(
-                row("fp32", "a", 524_000, 420_000, 630_000, false),
-                row("fp32", "b", 510_000, 410_000, 610_000, false),
-                row("fp32", "host", 391_000, 370_000, 413_000, true)),
-            prices);
+    ChooseReport r = tiedReport();
     String v = ChooseVerdict.of(r);
     assertTrue(
         v.startsWith(
