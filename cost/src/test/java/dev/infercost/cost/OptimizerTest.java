@@ -78,47 +78,36 @@ class OptimizerTest {
     assertEquals(4 * perReplica, c.costPerMillionRangeUsd().high(), 1e-15);
   }
 
+  /** The variants tied with the winner among {@code rows} at $0.1/h. */
+  private static List<String> tied(Row... rows) {
+    return Optimizer.choose(List.of(rows), Map.of("cpu-a", 0.1), REQUEST).tiedWithWinner().stream()
+        .map(c -> c.row().variant())
+        .toList();
+  }
+
   @Test
   void rowsWhoseCostRangesOverlapTheWinnersAreTiedWithIt() {
     // Costs at $0.1/h: a 0.2778 (0.2525–0.3086), b 0.2525 (0.2315–0.2778) overlaps a,
     // c 0.1389 (0.1263–0.1543) is the winner: b and a do not reach down to it.
-    Result r =
-        Optimizer.choose(
-            List.of(
-                ranged("a", "cpu-a", 100, 90, 110),
-                ranged("b", "cpu-a", 110, 100, 120),
-                ranged("c", "cpu-a", 200, 180, 220)),
-            Map.of("cpu-a", 0.1),
-            REQUEST);
-    assertEquals("c", r.winner().orElseThrow().row().variant());
-    assertEquals(List.of(), r.tiedWithWinner(), "disjoint ranges: no tie");
-
+    Row a = ranged("a", "cpu-a", 100, 90, 110);
+    Row b = ranged("b", "cpu-a", 110, 100, 120);
+    assertEquals(
+        "c",
+        Optimizer.choose(List.of(a, b, ranged("c", "cpu-a", 200, 180, 220)), PRICES, REQUEST)
+            .winner()
+            .orElseThrow()
+            .row()
+            .variant());
+    assertEquals(List.of(), tied(a, b, ranged("c", "cpu-a", 200, 180, 220)), "disjoint: no tie");
     // Widen c's range down to 130/s (cost up to 0.2137): still disjoint from b (from 0.2315).
-    r =
-        Optimizer.choose(
-            List.of(ranged("b", "cpu-a", 110, 100, 120), ranged("c", "cpu-a", 200, 130, 220)),
-            Map.of("cpu-a", 0.1),
-            REQUEST);
-    assertEquals(List.of(), r.tiedWithWinner());
-
+    assertEquals(List.of(), tied(a, b, ranged("c", "cpu-a", 200, 130, 220)));
     // Down to 115/s (cost up to 0.2415): it overlaps b (from 0.2315) but not a (from 0.2525).
-    r =
-        Optimizer.choose(
-            List.of(
-                ranged("a", "cpu-a", 100, 90, 110),
-                ranged("b", "cpu-a", 110, 100, 120),
-                ranged("c", "cpu-a", 200, 115, 220)),
-            Map.of("cpu-a", 0.1),
-            REQUEST);
-    assertEquals(List.of("b"), r.tiedWithWinner().stream().map(c -> c.row().variant()).toList());
-
+    assertEquals(List.of("b"), tied(a, b, ranged("c", "cpu-a", 200, 115, 220)));
+    // Down to 90/s (cost up to 0.3086): it overlaps both.
+    assertEquals(List.of("b", "a"), tied(a, b, ranged("c", "cpu-a", 200, 90, 220)));
     // Point figures 1% apart no longer tie: only overlapping ranges do.
-    r =
-        Optimizer.choose(
-            List.of(row("a", 0, "cpu-a", 8, 10, 100), row("b", 0, "cpu-a", 8, 10, 101)),
-            Map.of("cpu-a", 0.1),
-            REQUEST);
-    assertEquals(List.of(), r.tiedWithWinner());
+    assertEquals(
+        List.of(), tied(row("a", 0, "cpu-a", 8, 10, 100), row("b", 0, "cpu-a", 8, 10, 101)));
   }
 
   @Test

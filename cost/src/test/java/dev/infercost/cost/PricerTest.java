@@ -22,13 +22,21 @@ class PricerTest {
 
   /** A 2-vCPU AMD Zen 3 host with SMT, like the development machine (aws-c6a.large). */
   private static HostCpu milan() {
+    return zen3(2, 1);
+  }
+
+  /** A 3 GHz AMD Zen 3 host with AVX2 and FMA (96 GFLOP/s per core) and {@code cores} cores. */
+  private static HostCpu zen3(int logical, int cores) {
     return HostCpu.of(
         "AMD EPYC 7R13 Processor",
         "amd64",
-        2,
+        logical,
         List.of("avx2", "fma"),
-        "processor\t: 0\ncpu family\t: 25\nmodel\t\t: 1\ncpu MHz\t\t: 3000.000\nsiblings\t: 2\n"
-            + "cpu cores\t: 1\n");
+        "processor\t: 0\ncpu family\t: 25\nmodel\t\t: 1\ncpu MHz\t\t: 3000.000\nsiblings\t: "
+            + logical
+            + "\ncpu cores\t: "
+            + cores
+            + "\n");
   }
 
   /** A host from a {@code /proc/cpuinfo} fixture ({@code cpuinfo/README.md}). */
@@ -154,15 +162,9 @@ class PricerTest {
     assertTrue(q.notes().get(1).contains("int8 factor unknown for aws-c7g.large (arm-i8mm)"));
   }
 
-  /** A 4-core host without SMT (3 GHz, AVX2+FMA: 96 GFLOP/s per core), matching no entry. */
+  /** A 4-core host without SMT (96 GFLOP/s per core), matching no entry. */
   private static HostCpu fourCores() {
-    return HostCpu.of(
-        "AMD EPYC 7R13 Processor",
-        "amd64",
-        4,
-        List.of("avx2", "fma"),
-        "processor\t: 0\ncpu family\t: 25\nmodel\t\t: 1\ncpu MHz\t\t: 3000.000\nsiblings\t: 4\n"
-            + "cpu cores\t: 4\n");
+    return zen3(4, 4);
   }
 
   @Test

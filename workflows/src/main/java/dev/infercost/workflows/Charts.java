@@ -206,29 +206,8 @@ final class Charts {
       boolean on = front.contains(p);
       if (p.xLow() < p.x() || p.xHigh() > p.x()) {
         // The range as an error bar with end caps, under the point.
-        double a = xs.at(p.xLow());
-        double b = xs.at(p.xHigh());
-        String c = on ? "#d62728" : "#1f77b4";
-        s.raw(
-            String.format(
-                Locale.ROOT,
-                "<g class=\"range\" stroke=\"%s\" stroke-width=\"1.2\" opacity=\"0.7\">"
-                    + "<line x1=\"%.1f\" y1=\"%.1f\" x2=\"%.1f\" y2=\"%.1f\"/>"
-                    + "<line x1=\"%.1f\" y1=\"%.1f\" x2=\"%.1f\" y2=\"%.1f\"/>"
-                    + "<line x1=\"%.1f\" y1=\"%.1f\" x2=\"%.1f\" y2=\"%.1f\"/></g>",
-                c,
-                a,
-                py,
-                b,
-                py,
-                a,
-                py - 4,
-                a,
-                py + 4,
-                b,
-                py - 4,
-                b,
-                py + 4));
+        s.rangeBar(
+            xs.at(p.xLow()), xs.at(p.xHigh()), py, on ? "#d62728" : "#1f77b4", " opacity=\"0.7\"");
       }
       s.raw(
           String.format(
@@ -315,28 +294,7 @@ final class Charts {
       String c = r.winner() || r.tied() ? "#d62728" : "#1f77b4";
       double cy = y + rowH / 2.0;
       s.text(16, cy + 4, r.label(), "start", r.winner() ? "b" : null);
-      double a = x.at(r.low());
-      double b = x.at(r.high());
-      s.raw(
-          String.format(
-              Locale.ROOT,
-              "<g class=\"range\" stroke=\"%s\" stroke-width=\"1.5\">"
-                  + "<line x1=\"%.1f\" y1=\"%.1f\" x2=\"%.1f\" y2=\"%.1f\"/>"
-                  + "<line x1=\"%.1f\" y1=\"%.1f\" x2=\"%.1f\" y2=\"%.1f\"/>"
-                  + "<line x1=\"%.1f\" y1=\"%.1f\" x2=\"%.1f\" y2=\"%.1f\"/></g>",
-              c,
-              a,
-              cy,
-              b,
-              cy,
-              a,
-              cy - 4,
-              a,
-              cy + 4,
-              b,
-              cy - 4,
-              b,
-              cy + 4));
+      s.rangeBar(x.at(r.low()), x.at(r.high()), cy, c, "");
       s.raw(
           String.format(
               Locale.ROOT,
@@ -710,6 +668,19 @@ final class Charts {
               estimated
                   ? " fill-opacity=\"0.25\" stroke=\"" + colour + "\" stroke-dasharray=\"3,2\""
                   : ""));
+    }
+
+    /** A range from {@code a} to {@code b} at height {@code y}, with end caps. */
+    void rangeBar(double a, double b, double y, String colour, String attributes) {
+      raw(
+          String.format(
+              Locale.ROOT,
+              "<g class=\"range\" stroke=\"%s\" stroke-width=\"1.4\"%s>%s%s%s</g>",
+              colour,
+              attributes,
+              line(a, y, b, y, colour),
+              line(a, y - 4, a, y + 4, colour),
+              line(b, y - 4, b, y + 4, colour)));
     }
 
     /** A horizontal axis at {@code y}: line, ticks, labels below, title under them. */
