@@ -47,15 +47,19 @@ public record HostFingerprint(
     String infercost) {
 
   /**
-   * A GPU as its driver reports it.
+   * The GPUs as their driver reports them.
    *
-   * @param name model ({@code NVIDIA H200})
+   * @param name model of the first one ({@code NVIDIA H200})
    * @param driver driver version, or null
+   * @param count how many GPUs the driver lists; null in files written before it was recorded
    */
-  public record Gpu(String name, String driver) {
+  public record Gpu(String name, String driver, Integer count) {
     public Gpu {
       if (name == null || name.isBlank()) {
         throw new IllegalArgumentException("gpu.name is required");
+      }
+      if (count != null && count < 1) {
+        throw new IllegalArgumentException("gpu.count must be >= 1, got " + count);
       }
     }
   }

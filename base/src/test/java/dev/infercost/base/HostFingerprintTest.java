@@ -60,7 +60,7 @@ class HostFingerprintTest {
             "amd64",
             2,
             2,
-            new HostFingerprint.Gpu("NVIDIA H200", "550.54.15"),
+            new HostFingerprint.Gpu("NVIDIA H200", "550.54.15", 1),
             "Linux",
             "17",
             "1.23.2",

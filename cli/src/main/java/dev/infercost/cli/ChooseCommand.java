@@ -33,9 +33,11 @@ import picocli.CommandLine.Spec;
     mixinStandardHelpOptions = true,
     description = {
       "Pick the cheapest (variant, hardware) pair that meets the accuracy bound and p99 objective.",
-      "Builds the variants named by --methods, evaluates each, measures them on this host, prices",
-      "every (variant, hardware, batch) on the catalog (measured here, projected elsewhere) and",
-      "ranks them."
+      "Searches, per hardware family (CPUs with 8-bit int8 dot products, CPUs needing 7-bit",
+      "weights, GPUs), for the fastest variant within the bound (as compress --method auto), or",
+      "builds the variants named by --methods; evaluates each, measures them on this host, prices",
+      "every (variant, hardware, batch) where it was built for (measured here, projected",
+      "elsewhere) and ranks them."
     })
 final class ChooseCommand implements Callable<Integer> {
   @Mixin CommonOptions common;
@@ -102,9 +104,13 @@ final class ChooseCommand implements Callable<Integer> {
       converter = MethodConverter.class,
       completionCandidates = MethodConverter.Names.class,
       description =
-          "Variants to build (default: all of ${COMPLETION-CANDIDATES}); fp16 is priced on GPUs"
-              + " only, int8-dynamic on CPUs only.")
+          "Build these variants instead of searching (any of ${COMPLETION-CANDIDATES}): each once"
+              + " per int8 weight range the hardware needs; fp16 is priced on GPUs only,"
+              + " int8-dynamic and int8-static on CPUs only. Default: the automatic search per"
+              + " hardware family.")
   List<Method> methods;
+
+  @Mixin SearchOptions search;
 
   @Option(
       names = "--batch",
@@ -180,7 +186,7 @@ final class ChooseCommand implements Callable<Integer> {
               .optP99Ms(p99Ms)
               .optQps(qps)
               .optHardware(hardware)
-              .optMethods(methods == null ? List.of(Method.values()) : methods)
+              .optSearch(search.budget())
               .optBatches(batches)
               .optThreads(threads)
               .optData(data)
@@ -190,6 +196,9 @@ final class ChooseCommand implements Callable<Integer> {
               .optPrune(prune)
               .optCalibrateProjection(calibrateProjection)
               .optMeasurements(measurements);
+      if (methods != null) {
+        b.optMethods(methods);
+      }
       s.forEach(b::optShape);
       req = b.build();
     } catch (IllegalArgumentException e) {
@@ -254,11 +263,22 @@ final class ChooseCommand implements Callable<Integer> {
             (k, v) ->
                 w.printf(
                     Locale.ROOT,
-                    "variant %-13s %s, accuracy drop %.4f (mean cosine %.5f)%n",
+                    "variant %-13s %s, accuracy drop %.4f (mean cosine %.5f): %s%n",
                     k,
                     Table.bytes(v.bytes()),
                     v.accuracyDrop(),
-                    v.fidelity().meanCosine()));
+                    v.fidelity().meanCosine(),
+                    v.recipe()));
+    r.searches()
+        .forEach(
+            s ->
+                w.println(
+                    "search for "
+                        + (s.hardware().size() <= 3
+                            ? String.join(", ", s.hardware())
+                            : s.hardware().size() + " catalog entries (" + s.family() + ")")
+                        + ": "
+                        + s.result().verdict()));
     // With a demand, rows are ranked by the cost of the whole replicas it needs, idle capacity
     // included; the idle share says how much of that is paid for nothing.
     boolean demand = r.result().request().demandQps() != null;

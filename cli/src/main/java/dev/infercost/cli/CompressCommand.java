@@ -106,21 +106,7 @@ final class CompressCommand implements Callable<Integer> {
               + " --method auto, the candidates (GPU: int8-qdq and fp16).")
   String target;
 
-  @Option(
-      names = "--max-trials",
-      defaultValue = "12",
-      description = "With --method auto: most variants built (default ${DEFAULT-VALUE}).")
-  int maxTrials;
-
-  @Option(
-      names = "--time-budget",
-      defaultValue = "10m",
-      converter = DurationConverter.class,
-      paramLabel = "TIME",
-      description =
-          "With --method auto: no new trial starts after this long, e.g. 90s or 10m (default"
-              + " ${DEFAULT-VALUE}).")
-  java.time.Duration timeBudget;
+  @Mixin SearchOptions search;
 
   @Option(
       names = "--data",
@@ -256,7 +242,7 @@ final class CompressCommand implements Callable<Integer> {
       }
       Shapes.byInput(shapes).forEach(b::optShape);
       if (method.auto()) {
-        b.optSearch(new CompressRequest.SearchBudget(maxTrials, timeBudget));
+        b.optSearch(search.budget());
       }
       req = b.build();
     } catch (IllegalArgumentException e) {

@@ -85,7 +85,7 @@ final class EvaluateCommand implements Callable<Integer> {
     progress.clear();
     PrintWriter out = spec.commandLine().getOut();
     if (common.json) {
-      Json.print(out, r);
+      Json.printDocument(out, "evaluate", r);
       return ExitCodes.OK;
     }
     Table t = new Table("metric", "value");

@@ -61,14 +61,14 @@ final class HardwareCommand implements Callable<Integer> {
           e.kind() == HardwareEntry.Kind.ONPREM ? CostModel.onPremHourly(e.onPrem()) : null;
       Shown shown = new Shown(catalog.origin(), e, CostModel.hourlyUsd(e), onPrem);
       if (common.json) {
-        Json.print(out, shown);
+        Json.printDocument(out, "hardware-entry", shown);
       } else {
         show(out, shown);
       }
       return ExitCodes.OK;
     }
     if (common.json) {
-      Json.print(out, new Listing(catalog.origin(), catalog.entries()));
+      Json.printDocument(out, "hardware", new Listing(catalog.origin(), catalog.entries()));
       return ExitCodes.OK;
     }
     list(out, catalog);

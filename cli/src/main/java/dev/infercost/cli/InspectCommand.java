@@ -61,7 +61,7 @@ final class InspectCommand implements Callable<Integer> {
     TensorSpec.checkShapes(file.toString(), Models.inputSpecs(file), pinned);
     ModelInfo info = Models.loadOnnx(file).info(pinned);
     if (common.json) {
-      Json.print(out, info);
+      Json.printDocument(out, "inspect", info);
       return ExitCodes.OK;
     }
     Table t = new Table("", "");
@@ -154,7 +154,7 @@ final class InspectCommand implements Callable<Integer> {
               m.parameterBytes(),
               params);
       if (common.json) {
-        Json.print(out, info);
+        Json.printDocument(out, "inspect", info);
         return ExitCodes.OK;
       }
       out.println("model       " + file + " (" + Table.bytes(info.fileBytes()) + ")");

@@ -38,6 +38,7 @@ class ChooseDemandTest {
             result,
             null,
             List.of(),
+            List.of(),
             HostInfo.current(),
             null,
             null);

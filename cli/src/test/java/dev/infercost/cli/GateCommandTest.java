@@ -149,7 +149,7 @@ class GateCommandTest {
     assertEquals(2, j.get("counts").get("failed").asInt());
     JsonNode lat = j.get("comparisons").get(2);
     assertEquals("latency.p50", lat.get("metric").asText());
-    assertEquals("FAIL", lat.get("verdict").asText());
+    assertEquals("fail", lat.get("verdict").asText());
     assertTrue(lat.get("ratioCiLow").asDouble() > 1, lat.toString());
 
     Document doc = xml(junit);

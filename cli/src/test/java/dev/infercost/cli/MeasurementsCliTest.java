@@ -120,7 +120,7 @@ class MeasurementsCliTest {
     Path variant = Path.of(report.get("variants").get("fp32").get("file").asText());
     assertEquals(Hashes.sha256(variant), sha);
     for (JsonNode row : report.get("table")) {
-      assertEquals("ESTIMATED", row.get("provenance").get("kind").asText(), row.toString());
+      assertEquals("estimated", row.get("provenance").get("kind").asText(), row.toString());
     }
 
     // 2. "On each host": profile --json of the variant file, one folder per host.
@@ -135,7 +135,7 @@ class MeasurementsCliTest {
     List<String> measured = new ArrayList<>();
     for (JsonNode row : again.get("table")) {
       String how = row.get("provenance").get("kind").asText();
-      if (how.equals("MEASURED")) {
+      if (how.equals("measured")) {
         measured.add(row.get("hardwareId").asText());
         assertTrue(
             row.get("provenance").get("detail").asText().startsWith("AMD EPYC"), row.toString());

@@ -243,7 +243,7 @@ class PlanCommandTest {
   private static void row(ObjectNode candidate, String variant, String hw, double qps) {
     ObjectNode row = candidate.putObject("row");
     row.put("variant", variant).put("hardwareId", hw).put("batch", 1).put("throughputPerS", qps);
-    row.putObject("provenance").put("kind", "MEASURED").put("detail", "test host");
+    row.putObject("provenance").put("kind", "measured").put("detail", "test host");
   }
 
   @Test

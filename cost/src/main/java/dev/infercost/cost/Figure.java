@@ -1,6 +1,8 @@
 package dev.infercost.cost;
 
+import com.fasterxml.jackson.annotation.JsonValue;
 import dev.infercost.cost.internal.Checks;
+import java.util.Locale;
 
 /**
  * A number with its unit and how it was obtained: {@code measured} on a named host, or {@code
@@ -45,7 +47,13 @@ public record Figure(double value, String unit, Provenance provenance) {
     /** Measured or estimated. */
     public enum Kind {
       MEASURED,
-      ESTIMATED
+      ESTIMATED;
+
+      /** The name reports (JSON included) use: {@code measured}, {@code estimated}. */
+      @JsonValue
+      public String label() {
+        return name().toLowerCase(Locale.ROOT);
+      }
     }
 
     public Provenance {

@@ -56,7 +56,8 @@ public record HardwareEntry(
     GPU,
     ONPREM;
 
-    /** The lower-case name used in catalog files. */
+    /** The lower-case name used in catalog files and reports (JSON included). */
+    @JsonValue
     public String label() {
       return name().toLowerCase(Locale.ROOT);
     }

@@ -4,6 +4,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
+import java.util.regex.Pattern;
 
 /**
  * Turns throughput measured on this host into cost per 1M inferences on catalog hardware: {@code
@@ -170,6 +171,44 @@ public final class Pricer {
       }
     }
     return fits.size() == 1 ? Optional.of(fits.get(0)) : Optional.empty();
+  }
+
+  /**
+   * The GPU and on-premises entries with {@code count} GPUs of the model a driver calls {@code
+   * name} ({@code Tesla T4}, {@code NVIDIA A100-SXM4-40GB}): every word of the entry's accelerator
+   * name appears among the driver's words (ignoring case, {@code NVIDIA} and {@code Tesla}), the
+   * first one (the GPU model) exactly and the others exactly or followed by digits ({@code SXM}
+   * matches {@code SXM4}). Every such entry runs the same GPU, so a measurement on one prices them
+   * all; empty when none does.
+   */
+  public static List<HardwareEntry> matchGpus(Catalog c, String name, int count) {
+    List<String> driver = gpuWords(name);
+    List<HardwareEntry> out = new ArrayList<>();
+    for (HardwareEntry e : c.entries()) {
+      HardwareEntry.Accelerator a = e.accelerator();
+      if (e.kind() == HardwareEntry.Kind.CPU || a == null || a.count() != count) {
+        continue;
+      }
+      List<String> words = gpuWords(a.name());
+      boolean fits = !words.isEmpty() && driver.contains(words.get(0));
+      for (String w : words.subList(Math.min(1, words.size()), words.size())) {
+        fits &= driver.stream().anyMatch(d -> d.equals(w) || d.matches(Pattern.quote(w) + "\\d+"));
+      }
+      if (fits) {
+        out.add(e);
+      }
+    }
+    return out;
+  }
+
+  private static List<String> gpuWords(String name) {
+    List<String> out = new ArrayList<>();
+    for (String w : name.toUpperCase(Locale.ROOT).split("[^A-Z0-9]+")) {
+      if (!w.isEmpty() && !w.equals("NVIDIA") && !w.equals("TESLA")) {
+        out.add(w);
+      }
+    }
+    return out;
   }
 
   /** Whether {@code h} has at least {@code required} (the same architecture, not weaker). */

@@ -338,4 +338,23 @@ class PricerTest {
     assertEquals(streams, OperatingPoint.best(slowSingle, streams, 50), "only streams meet it");
     assertEquals(slowSingle, OperatingPoint.best(slowSingle, new OperatingPoint(50, 70, "s"), 50));
   }
+
+  private static List<String> gpus(String driverName, int count) {
+    return Pricer.matchGpus(CATALOG, driverName, count).stream().map(HardwareEntry::id).toList();
+  }
+
+  @Test
+  void aDriversGpuNameMatchesEveryEntryWithThatManyOfThatGpu() {
+    assertEquals(List.of("aws-g4dn.xlarge", "azure-nc4as_t4_v3"), gpus("Tesla T4", 1));
+    assertEquals(List.of("aws-g6.xlarge", "gcp-g2-standard-4"), gpus("NVIDIA L4", 1));
+    // The model word matches exactly: an L40S is not an L4.
+    assertEquals(List.of(), gpus("NVIDIA L40S", 1));
+    // Further words exactly or followed by digits: SXM matches the driver's SXM4.
+    assertEquals(List.of("aws-p4d.24xlarge"), gpus("NVIDIA A100-SXM4-40GB", 8));
+    assertEquals(List.of("gcp-a2-highgpu-1g"), gpus("NVIDIA A100-SXM4-40GB", 1));
+    assertEquals(List.of("azure-nc24ads_a100_v4"), gpus("NVIDIA A100 80GB PCIe", 1));
+    assertEquals(List.of("azure-nc40ads_h100_v5"), gpus("NVIDIA H100 NVL", 1));
+    // The count must match: one T4 measured says nothing of four.
+    assertEquals(List.of(), gpus("Tesla T4", 4));
+  }
 }

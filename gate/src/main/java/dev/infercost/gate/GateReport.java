@@ -97,6 +97,11 @@ public record GateReport(
     /** In the baseline, not in the results: a failure. */
     MISSING;
 
+    @JsonValue
+    String json() {
+      return name().toLowerCase(Locale.ROOT);
+    }
+
     /** Whether this verdict fails the gate. */
     public boolean failing() {
       return this == FAIL || this == MISSING;

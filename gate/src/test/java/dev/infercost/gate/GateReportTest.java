@@ -132,7 +132,7 @@ class GateReportTest {
     assertEquals("timing", c.get("kind").asText());
     assertEquals("lower", c.get("better").asText());
     assertEquals("bootstrap", c.get("method").asText());
-    assertEquals("FAIL", c.get("verdict").asText());
+    assertEquals("fail", c.get("verdict").asText());
     assertTrue(c.get("ratio").isNull());
   }
 }

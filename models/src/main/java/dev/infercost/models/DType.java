@@ -1,6 +1,7 @@
 package dev.infercost.models;
 
 import ai.onnx.proto.OnnxMl.TensorProto.DataType;
+import com.fasterxml.jackson.annotation.JsonValue;
 import java.util.Locale;
 
 /** Element types infercost reads and writes, with their ONNX codes and sizes. */
@@ -45,7 +46,8 @@ public enum DType {
     return OTHER;
   }
 
-  /** Short lower-case name as printed in tables: float32, int64, ... */
+  /** Short lower-case name as printed in tables and reports (JSON included): float32, int64, ... */
+  @JsonValue
   public String label() {
     return name().toLowerCase(Locale.ROOT);
   }

@@ -6,6 +6,7 @@ import dev.infercost.models.Models;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
@@ -72,36 +73,38 @@ public record HostInfo(
   }
 
   /**
-   * The first GPU the NVIDIA kernel driver lists under {@code dir} ({@code gpus/<bus>/information},
-   * line {@code Model:}) with the driver version ({@code version}, after {@code Kernel Module}), or
-   * empty where there is none.
+   * The GPUs the NVIDIA kernel driver lists under {@code dir} ({@code gpus/<bus>/information}, line
+   * {@code Model:}): the first one's model, how many, and the driver version ({@code version},
+   * after {@code Kernel Module}); empty where there is none.
    */
   static Optional<HostFingerprint.Gpu> nvidiaGpu(Path dir) {
     Path gpus = dir.resolve("gpus");
     if (!Files.isDirectory(gpus)) {
       return Optional.empty();
     }
+    List<String> models = new ArrayList<>();
     try (Stream<Path> buses = Files.list(gpus)) {
       for (Path bus : buses.sorted().toList()) {
         Path info = bus.resolve("information");
-        if (!Files.isReadable(info)) {
-          continue;
-        }
-        Optional<String> model =
-            CpuInfo.parse(Files.readString(info)).text("Model").filter(m -> !m.isBlank());
-        if (model.isPresent()) {
-          String driver = null;
-          Path version = dir.resolve("version");
-          if (Files.isReadable(version)) {
-            Matcher m = DRIVER.matcher(Files.readString(version));
-            driver = m.find() ? m.group(1) : null;
-          }
-          return Optional.of(new HostFingerprint.Gpu(model.get(), driver));
+        if (Files.isReadable(info)) {
+          CpuInfo.parse(Files.readString(info))
+              .text("Model")
+              .filter(m -> !m.isBlank())
+              .ifPresent(models::add);
         }
       }
+      if (models.isEmpty()) {
+        return Optional.empty();
+      }
+      String driver = null;
+      Path version = dir.resolve("version");
+      if (Files.isReadable(version)) {
+        Matcher m = DRIVER.matcher(Files.readString(version));
+        driver = m.find() ? m.group(1) : null;
+      }
+      return Optional.of(new HostFingerprint.Gpu(models.get(0), driver, models.size()));
     } catch (IOException e) {
       return Optional.empty();
     }
-    return Optional.empty();
   }
 }

@@ -51,6 +51,32 @@ final class ChooseMarkdown {
               ChooseVerdict.cost(c),
               c.row().accuracyDrop()));
     }
+    b.append("\n## Variants\n\n| variant | what | priced on | bytes | accuracy drop |\n")
+        .append("|---|---|---|---|---|\n");
+    r.variants()
+        .forEach(
+            (label, v) ->
+                b.append(
+                    String.format(
+                        Locale.ROOT,
+                        "| %s | %s | %s | %d | %.4f |%n",
+                        label,
+                        v.recipe(),
+                        ids(v.pricedOn()),
+                        v.bytes(),
+                        v.accuracyDrop())));
+    for (ChooseReport.Search s : r.searches()) {
+      b.append('\n');
+      CompressMarkdown.search(
+          b,
+          "Search for "
+              + s.family()
+              + " ("
+              + ids(s.hardware())
+              + "): "
+              + (s.variants().isEmpty() ? "kept the input" : String.join(", ", s.variants())),
+          s.result());
+    }
     if (r.sensitivity() != null) {
       b.append("\n## Sensitivity: how far each input can move before the winner changes\n\n");
       b.append("| input | down | up |\n|---|---|---|\n");
@@ -75,6 +101,13 @@ final class ChooseMarkdown {
         .append(r.result().infeasible().size())
         .append(" (reasons in report.json).\n");
     return b.toString();
+  }
+
+  /** Catalog ids for a table cell: all of them when few, else the first three and the count. */
+  private static String ids(java.util.List<String> ids) {
+    return ids.size() <= 4
+        ? String.join(", ", ids)
+        : String.join(", ", ids.subList(0, 3)) + " and " + (ids.size() - 3) + " more";
   }
 
   /** The CPU model's projections of this host's measurements, pair by pair, and the MAPE. */

@@ -21,6 +21,8 @@ import java.util.Map;
  * @param result the optimizer's ranking, Pareto front, infeasible rows and request
  * @param sensitivity how far prices, demand and the bound can move before the winner changes
  * @param notes hardware that could not be priced and why
+ * @param searches the automatic search run per hardware family (empty with a fixed list of
+ *     methods): its trials, verdict and the variants it contributed
  * @param host where it was measured
  * @param projectionCheck the CPU model's projections of this host's measurements with several vCPUs
  *     busy against those measurements (errors, MAPE, calibration); null where none was made
@@ -37,14 +39,51 @@ public record ChooseReport(
     Optimizer.Result result,
     Sensitivity.Report sensitivity,
     List<String> notes,
+    List<Search> searches,
     HostInfo host,
     ProjectionCheck projectionCheck,
     HostFingerprint fingerprint) {
 
+  public ChooseReport {
+    searches = List.copyOf(searches);
+  }
+
   /**
    * One model variant: where it is, its sha256 (what measurement files from other machines are
-   * matched by), how big, how faithful.
+   * matched by), how big, how faithful, what it is and where it is priced.
+   *
+   * @param recipe what was built, in words (a search's trial and configuration)
+   * @param pricedOn the catalog ids it was built for and is priced on
    */
   public record Variant(
-      String file, String sha256, long bytes, EvalReport fidelity, double accuracyDrop) {}
+      String file,
+      String sha256,
+      long bytes,
+      EvalReport fidelity,
+      double accuracyDrop,
+      String recipe,
+      List<String> pricedOn) {
+    public Variant {
+      pricedOn = List.copyOf(pricedOn);
+    }
+  }
+
+  /**
+   * One hardware family's automatic search.
+   *
+   * @param family the hardware it searched for, in words
+   * @param hardware the catalog ids of that family
+   * @param variants the variants it contributed (none when it kept the input)
+   * @param result its trials, kept trial and verdict
+   */
+  public record Search(
+      String family,
+      List<String> hardware,
+      List<String> variants,
+      dev.infercost.workflows.Search.Result result) {
+    public Search {
+      hardware = List.copyOf(hardware);
+      variants = List.copyOf(variants);
+    }
+  }
 }

@@ -22,7 +22,10 @@ import java.util.Optional;
  * @param hardware catalog ids or aliases to consider; empty = every non-example catalog entry
  * @param catalog a user catalog file ({@code "extends": "builtin"} to add to the built-in one)
  * @param measuredOn the catalog entry this host is, when automatic matching cannot tell
- * @param methods variants to build (see {@link Method#deployable()} for where each is priced)
+ * @param methods variants to build (see {@link Method#deployable()} for where each is priced);
+ *     empty when {@code search} decides them
+ * @param search the budget of the automatic search run per hardware family ({@link
+ *     ChooseVariants}), when it decides the variants instead of {@code methods}
  * @param batches batch sizes to measure
  * @param shapes input shapes (dim 0 is replaced by each batch)
  * @param threads vCPUs kept busy by the measurements that are priced: one stream with that many
@@ -46,6 +49,7 @@ public record ChooseRequest(
     Optional<Path> catalog,
     Optional<String> measuredOn,
     List<Method> methods,
+    Optional<CompressRequest.SearchBudget> search,
     List<Integer> batches,
     Map<String, long[]> shapes,
     int threads,
@@ -69,8 +73,15 @@ public record ChooseRequest(
     if (bound instanceof Bound.MaxMetricDrop b) {
       metrics = metrics.with(b.metric());
     }
-    if (methods.isEmpty() || batches.isEmpty()) {
-      throw new IllegalArgumentException("at least one method and one batch size are needed");
+    if (methods.isEmpty() == search.isEmpty()) {
+      throw new IllegalArgumentException(
+          "either methods to build or a search is needed, not both: got "
+              + methods
+              + " and "
+              + search);
+    }
+    if (batches.isEmpty()) {
+      throw new IllegalArgumentException("at least one batch size is needed");
     }
     if (!(p99Ms > 0)) {
       throw new IllegalArgumentException("the p99 latency objective must be > 0 ms, got " + p99Ms);
@@ -115,7 +126,9 @@ public record ChooseRequest(
     private List<String> hardware = List.of();
     private Path catalog;
     private String measuredOn;
-    private List<Method> methods = List.of(Method.values());
+    private List<Method> methods = List.of();
+    private CompressRequest.SearchBudget search =
+        new CompressRequest.SearchBudget(12, java.time.Duration.ofMinutes(10));
     private List<Integer> batches = List.of(1);
     private final Map<String, long[]> shapes = new LinkedHashMap<>();
     private int threads = Runtime.getRuntime().availableProcessors();
@@ -159,8 +172,17 @@ public record ChooseRequest(
       return this;
     }
 
+    /** Build these methods instead of searching. */
     public Builder optMethods(List<Method> m) {
       this.methods = new ArrayList<>(m);
+      this.search = null;
+      return this;
+    }
+
+    /** Search per hardware family within this budget (the default: 12 trials, 10 minutes). */
+    public Builder optSearch(CompressRequest.SearchBudget budget) {
+      this.search = budget;
+      this.methods = List.of();
       return this;
     }
 
@@ -220,6 +242,7 @@ public record ChooseRequest(
           Optional.ofNullable(catalog),
           Optional.ofNullable(measuredOn),
           methods,
+          Optional.ofNullable(search),
           batches,
           shapes,
           threads,

@@ -4,7 +4,6 @@ import dev.infercost.base.Hashes;
 import dev.infercost.base.InfercostException;
 import dev.infercost.base.OutputGuard;
 import dev.infercost.base.Parameter;
-import dev.infercost.compress.CpuFeatures;
 import dev.infercost.cost.Deployable;
 import dev.infercost.cost.HardwareEntry;
 import dev.infercost.cost.OperatingPoint;
@@ -50,15 +49,6 @@ public final class ChooseWorkflow {
 
   public static ChooseReport run(ChooseRequest req, Consumer<String> progress)
       throws InfercostException {
-    List<String> written = new ArrayList<>(List.of(Reports.JSON_FILE, Reports.MARKDOWN_FILE));
-    req.recipes(false).forEach(r -> written.add(r.label()));
-    OutputGuard.of()
-        .input("the model", req.model().file())
-        .input("the evaluation data", req.data().orElse(null))
-        .input("the preprocessing spec", req.model().preprocessing().orElse(null))
-        .input("the hardware catalog", req.catalog().orElse(null))
-        .folder("the output folder", req.outDir().orElse(null), written)
-        .check();
     HostInfo hostInfo = HostInfo.current();
     Pricer pricer =
         Pricer.of(
@@ -88,7 +78,17 @@ public final class ChooseWorkflow {
               + " (to price it, add an entry with a cpu.match for it in a catalog file, see"
               + " cost/README.md, or name one with --measured-on)");
     }
-    boolean reducedRange = int8ReducedRange(targets, notes);
+    List<ChooseVariants.Plan> plans =
+        ChooseVariants.plan(req, ChooseVariants.families(targets.targets(), notes));
+    List<String> written = new ArrayList<>(List.of(Reports.JSON_FILE, Reports.MARKDOWN_FILE));
+    plans.forEach(p -> written.add(p.label()));
+    OutputGuard.of()
+        .input("the model", req.model().file())
+        .input("the evaluation data", req.data().orElse(null))
+        .input("the preprocessing spec", req.model().preprocessing().orElse(null))
+        .input("the hardware catalog", req.catalog().orElse(null))
+        .folder("the output folder", req.outDir().orElse(null), written)
+        .check();
     // Measurement files are read (and refused) before anything is built.
     Measurements remote = Measurements.read(req.measurements(), targets.catalog());
     Path work =
@@ -98,9 +98,7 @@ public final class ChooseWorkflow {
                     .resolve("choose")
                     .resolve(req.model().file().getFileName().toString()));
     return Reports.inOutputSet(
-        work,
-        written,
-        dir -> run(req, targets, hostInfo, notes, reducedRange, remote, dir, progress));
+        work, written, dir -> run(req, targets, hostInfo, notes, plans, remote, dir, progress));
   }
 
   private static ChooseReport run(
@@ -108,7 +106,7 @@ public final class ChooseWorkflow {
       Pricer pricer,
       HostInfo hostInfo,
       Set<String> notes,
-      boolean reducedRange,
+      List<ChooseVariants.Plan> plans,
       Measurements remote,
       Path work,
       Consumer<String> progress)
@@ -123,17 +121,31 @@ public final class ChooseWorkflow {
           model.name() + ": choose needs evaluation data to check the accuracy bound",
           Parameter.EVAL_DATA);
     }
-    Map<String, BuiltVariant> built = new LinkedHashMap<>();
+    ChooseVariants.Built found =
+        ChooseVariants.build(
+            plans,
+            req,
+            plan,
+            Variants.of(model, plan, req.metrics(), req.threads(), progress),
+            pricer.catalog(),
+            work,
+            progress);
+    Map<String, ChooseVariants.Variant> built = new LinkedHashMap<>();
     Map<String, ChooseReport.Variant> variants = new LinkedHashMap<>();
-    Variants builder = Variants.of(model, plan, req.metrics(), req.threads(), progress);
-    for (Recipe recipe : req.recipes(reducedRange)) {
-      BuiltVariant b = builder.build(recipe, work.resolve(recipe.label()));
-      built.put(recipe.label(), b);
+    for (ChooseVariants.Variant v : found.variants()) {
+      BuiltVariant b = v.built();
+      built.put(v.label(), v);
       var f = b.fidelity().orElseThrow();
       variants.put(
-          recipe.label(),
+          v.label(),
           new ChooseReport.Variant(
-              b.file().toString(), Hashes.sha256(b.file()), b.bytes(), f, req.bound().loss(f)));
+              b.file().toString(),
+              Hashes.sha256(b.file()),
+              b.bytes(),
+              f,
+              req.bound().loss(f),
+              v.recipe(),
+              v.hardware()));
     }
 
     Map<String, String> sha256 = new LinkedHashMap<>();
@@ -163,7 +175,7 @@ public final class ChooseWorkflow {
           price(
               pricer,
               m,
-              variants.get(m.variant().recipe().label()),
+              variants.get(m.variant().label()),
               req.p99Ms(),
               check,
               req.calibrateProjection(),
@@ -192,7 +204,8 @@ public final class ChooseWorkflow {
             rows,
             result,
             sensitivity,
-            notes(req, notes),
+            notes(built.values(), notes),
+            found.searches(),
             hostInfo,
             check.orElse(null),
             hostInfo.fingerprint(req.threads()));
@@ -205,7 +218,7 @@ public final class ChooseWorkflow {
   /**
    * One variant measured at one batch size on this host.
    *
-   * @param variant the built variant
+   * @param variant the built variant, with the hardware it is priced on
    * @param batch the batch size
    * @param single one stream with the request's threads
    * @param streams as many single-thread streams as threads, or null where not measured
@@ -213,7 +226,7 @@ public final class ChooseWorkflow {
    * @param graph its work per batch for GPU rooflines, where known
    */
   private record Measured(
-      BuiltVariant variant,
+      ChooseVariants.Variant variant,
       int batch,
       OperatingPoint single,
       OperatingPoint streams,
@@ -227,7 +240,7 @@ public final class ChooseWorkflow {
   private static List<Measured> measure(
       ChooseRequest req,
       Pricer pricer,
-      Map<String, BuiltVariant> built,
+      Map<String, ChooseVariants.Variant> built,
       int batch,
       Consumer<String> progress)
       throws InfercostException {
@@ -241,8 +254,8 @@ public final class ChooseWorkflow {
     Map<String, OperatingPoint> oneThread = oneThread(req, pricer, built, inputs, batch, progress);
     Map<String, OperatingPoint> streams = streams(req, pricer, built, inputs, batch, progress);
     int i = 0;
-    for (BuiltVariant b : built.values()) {
-      String label = b.recipe().label();
+    for (ChooseVariants.Variant v : built.values()) {
+      String label = v.label();
       SideBySide.Result r = lat.get(i++);
       OperatingPoint single =
           new OperatingPoint(
@@ -250,10 +263,10 @@ public final class ChooseWorkflow {
               r.stats().p99(),
               req.threads() == 1 ? "1 thread" : req.threads() + " threads",
               PricingInputs.spread(r.stats()));
-      ModelInfo atBatch = Models.loadOnnx(b.file()).info(shapesOf(inputs));
+      ModelInfo atBatch = Models.loadOnnx(v.built().file()).info(shapesOf(inputs));
       out.add(
           new Measured(
-              b,
+              v,
               batch,
               single,
               streams.get(label),
@@ -277,7 +290,7 @@ public final class ChooseWorkflow {
       if (m.oneThread() == null) {
         continue;
       }
-      String what = m.variant().recipe().label() + " batch " + m.batch() + ", ";
+      String what = m.variant().label() + " batch " + m.batch() + ", ";
       for (OperatingPoint p : java.util.Arrays.asList(m.single(), m.streams())) {
         if (p != null) {
           out.add(
@@ -306,10 +319,13 @@ public final class ChooseWorkflow {
       double p99Ms,
       Optional<ProjectionCheck> check,
       boolean calibrate,
-      Set<String> notes) {
+      Set<String> notes)
+      throws InfercostException {
     List<Optimizer.Row> rows = new ArrayList<>();
-    String label = m.variant().recipe().label();
-    Deployable d = m.variant().recipe().deployable();
+    String label = m.variant().label();
+    Deployable d = m.variant().built().recipe().deployable();
+    // Each variant is priced only on the hardware it was built for.
+    pricer = pricer.withTargets(m.variant().hardware());
     OperatingPoint single = m.single();
     OperatingPoint point = OperatingPoint.best(single, m.streams(), p99Ms);
     double drop = variant.accuracyDrop();
@@ -350,45 +366,18 @@ public final class ChooseWorkflow {
     return rows;
   }
 
-  /**
-   * Whether int8 variants get 7-bit weights: where this CPU needs them, or where a CPU target would
-   * saturate 8-bit ones (then a note says which), so that one variant is valid on every CPU priced.
-   */
-  private static boolean int8ReducedRange(Pricer pricer, Set<String> notes) {
-    if (CpuFeatures.needsReducedRange()) {
-      return true;
-    }
-    List<String> saturating =
-        pricer.targets().stream()
-            .filter(t -> t.kind() == HardwareEntry.Kind.CPU && !t.cpu().int8FullRange())
-            .map(
-                t ->
-                    t.id()
-                        + " ("
-                        + (t.cpu().int8Isa() == null ? "unknown ISA" : t.cpu().int8Isa().label())
-                        + ")")
-            .toList();
-    if (saturating.isEmpty()) {
-      return false;
-    }
-    notes.add(
-        "int8 variants are built with 7-bit weights, which run on every CPU, because 8-bit ones"
-            + " would saturate on "
-            + String.join(", ", saturating)
-            + "; choose among CPUs with VNNI, AMX or Arm dot products only (--hardware) for 8-bit"
-            + " weights");
-    return true;
-  }
-
-  private static List<String> notes(ChooseRequest req, Set<String> pricingNotes) {
+  private static List<String> notes(
+      java.util.Collection<ChooseVariants.Variant> built, Set<String> pricingNotes) {
     List<String> notes = new ArrayList<>(pricingNotes);
-    if (req.methods().contains(Method.FP16)) {
+    Set<Method> methods = new java.util.HashSet<>();
+    built.forEach(v -> methods.add(v.built().method()));
+    if (methods.contains(Method.FP16)) {
       notes.add(
           "fp16 fidelity is measured with ONNX Runtime's CPU provider, which computes"
               + " MatMul/Gemm/Conv of an fp16 graph in fp32 behind casts: an upper bound for"
               + " fp16 arithmetic on a GPU");
     }
-    if (req.methods().contains(Method.INT8_QDQ)) {
+    if (methods.contains(Method.INT8_QDQ)) {
       notes.add(
           "int8-qdq fidelity is measured with ONNX Runtime's CPU provider running the QDQ graph;"
               + " a GPU int8 engine computes the same quantized products (int32 accumulation), up"
@@ -405,8 +394,8 @@ public final class ChooseWorkflow {
         .build();
   }
 
-  private static List<String> paths(java.util.Collection<BuiltVariant> variants) {
-    return variants.stream().map(v -> v.file().toString()).toList();
+  private static List<String> paths(java.util.Collection<ChooseVariants.Variant> variants) {
+    return variants.stream().map(v -> v.built().file().toString()).toList();
   }
 
   private static Optimizer.Row row(
@@ -430,7 +419,7 @@ public final class ChooseWorkflow {
   private static Map<String, OperatingPoint> streams(
       ChooseRequest req,
       Pricer pricer,
-      Map<String, BuiltVariant> built,
+      Map<String, ChooseVariants.Variant> built,
       List<Tensor> inputs,
       int batch,
       Consumer<String> progress)
@@ -444,20 +433,21 @@ public final class ChooseWorkflow {
         ((com.sun.management.OperatingSystemMXBean)
                 java.lang.management.ManagementFactory.getOperatingSystemMXBean())
             .getFreeMemorySize();
-    for (BuiltVariant b : built.values()) {
+    for (ChooseVariants.Variant v : built.values()) {
+      BuiltVariant b = v.built();
+      if (!pricedOnCpus(pricer, v)) {
+        continue;
+      }
       // Each stream's session holds its own copy of the weights: keep them within half of the
       // free memory, else price the single stream only.
       if (b.method().runsOnCpus() && req.threads() * 2 * b.bytes() <= free) {
         progress.accept(
-            "measuring "
-                + req.threads()
-                + " concurrent single-thread streams of "
-                + b.recipe().label());
+            "measuring " + req.threads() + " concurrent single-thread streams of " + v.label());
         Concurrency.Result c =
             Concurrency.measure(
                 b.file().toString(), inputs, sampling(1), req.threads(), STREAM_MILLIS);
         out.put(
-            b.recipe().label(),
+            v.label(),
             new OperatingPoint(
                 c.throughputPerS() * batch,
                 c.stats().p99(),
@@ -476,7 +466,7 @@ public final class ChooseWorkflow {
   private static Map<String, OperatingPoint> oneThread(
       ChooseRequest req,
       Pricer pricer,
-      Map<String, BuiltVariant> built,
+      Map<String, ChooseVariants.Variant> built,
       List<Tensor> inputs,
       int batch,
       Consumer<String> progress)
@@ -491,16 +481,22 @@ public final class ChooseWorkflow {
     if (req.threads() == 1 || !projectsCpus && !req.calibrateProjection()) {
       return out;
     }
-    List<BuiltVariant> cpu = built.values().stream().filter(b -> b.method().runsOnCpus()).toList();
+    List<ChooseVariants.Variant> cpu =
+        built.values().stream().filter(v -> pricedOnCpus(pricer, v)).toList();
     List<SideBySide.Result> r = SideBySide.measure(paths(cpu), inputs, sampling(1), 2, progress);
     for (int i = 0; i < cpu.size(); i++) {
       LatencyStats st = r.get(i).stats();
       out.put(
-          cpu.get(i).recipe().label(),
+          cpu.get(i).label(),
           new OperatingPoint(
               batch * 1000.0 / st.mean(), st.p99(), "1 thread", PricingInputs.spread(st)));
     }
     return out;
+  }
+
+  /** Whether {@code v} runs on CPUs and is priced on one. */
+  private static boolean pricedOnCpus(Pricer pricer, ChooseVariants.Variant v) {
+    return v.built().method().runsOnCpus() && v.hardware().stream().anyMatch(pricer::isCpu);
   }
 
   private static Map<String, long[]> withBatch(

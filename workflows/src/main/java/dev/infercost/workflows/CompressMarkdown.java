@@ -9,8 +9,9 @@ import java.util.Locale;
 final class CompressMarkdown {
   private CompressMarkdown() {}
 
-  private static void search(StringBuilder b, Search.Result s) {
-    b.append("## Search\n\n").append(s.verdict()).append("\n\n");
+  /** A search's verdict, trial table and per-layer sensitivity, under the heading {@code title}. */
+  static void search(StringBuilder b, String title, Search.Result s) {
+    b.append("## ").append(title).append("\n\n").append(s.verdict()).append("\n\n");
     b.append("| # | trial | bytes | loss | bound | inferences/s | vs input | how |\n");
     b.append("|---|---|---|---|---|---|---|---|\n");
     for (Search.Trial t : s.trials()) {
@@ -118,7 +119,7 @@ final class CompressMarkdown {
     }
     if (r.search() != null) {
       b.append('\n');
-      search(b, r.search());
+      search(b, "Search", r.search());
     }
     b.append("\n## What the passes did\n\n");
     b.append("| op type | nodes | rewritten | left as is | why left (nodes) |\n");

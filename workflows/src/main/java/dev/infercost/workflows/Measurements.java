@@ -63,12 +63,16 @@ final class Measurements {
       double throughput,
       double p99Ms,
       Spread spread) {
-    /** {@code measured on <host> = <entry> (<file>); range …}. */
+    /**
+     * {@code measured on <host> = <entry> (<file>); range …}; for a GPU entry, {@code <GPU> (same
+     * GPU as <entry>)}, since every entry with that GPU is priced from it.
+     */
     Figure.Provenance provenance() {
+      boolean gpu = entry.kind() != HardwareEntry.Kind.CPU && host.gpu() != null;
       return Figure.Provenance.measured(
-          host.label()
-              + " = "
-              + entry.id()
+          (gpu
+                  ? host.gpu().name() + " on " + host.label() + " (same GPU as " + entry.id() + ")"
+                  : host.label() + " = " + entry.id())
               + " ("
               + file.getFileName()
               + "); "
@@ -277,15 +281,20 @@ final class Measurements {
     if (root.path("schema").asInt(-1) != ProfileReport.SCHEMA) {
       throw refused(f, "profile schema " + root.path("schema") + " is not " + ProfileReport.SCHEMA);
     }
-    if (!root.path("device").asText("").equals("cpu")) {
+    HostFingerprint host = fingerprint(f, root.get("fingerprint"));
+    String device = root.path("device").asText("");
+    List<HardwareEntry> entries;
+    if (device.equals("cpu")) {
+      entries = List.of(match(f, host, catalog));
+    } else if (device.equals("cuda")) {
+      entries = matchGpus(f, host, catalog);
+    } else {
       throw refused(
           f,
           "was measured on device '"
-              + root.path("device").asText("")
-              + "'; only CPU measurements are matched to catalog entries");
+              + device
+              + "'; only CPU and CUDA measurements are matched to catalog entries");
     }
-    HostFingerprint host = fingerprint(f, root.get("fingerprint"));
-    HardwareEntry entry = match(f, host, catalog);
     String sha = sha(f, root.path("modelSha256").asText(null));
     int threads = root.path("threads").asInt(0);
     List<Point> out = new ArrayList<>();
@@ -304,7 +313,9 @@ final class Measurements {
           p50 > 0 && ciLow > 0 && ciLow <= p50 && p50 <= ciHigh
               ? Spread.latencyCi(p50, ciLow, ciHigh)
               : Spread.runToRun("the file has no confidence interval of the median");
-      out.add(new Point(f, host, entry, sha, batch, threads, throughput, p99, spread));
+      for (HardwareEntry entry : entries) {
+        out.add(new Point(f, host, entry, sha, batch, threads, throughput, p99, spread));
+      }
     }
     if (out.isEmpty()) {
       throw refused(f, "has no results");
@@ -377,6 +388,34 @@ final class Measurements {
               + " and pass it as the hardware catalog");
     }
     return e.get();
+  }
+
+  /**
+   * The entries a CUDA measurement prices: every one with as many GPUs of the model the file's
+   * fingerprint names ({@link Pricer#matchGpus}).
+   */
+  private static List<HardwareEntry> matchGpus(Path f, HostFingerprint host, Catalog catalog)
+      throws InfercostException {
+    HostFingerprint.Gpu gpu = host.gpu();
+    if (gpu == null) {
+      throw refused(
+          f, "was measured on device 'cuda' but its fingerprint names no GPU; rerun profile there");
+    }
+    int count = gpu.count() == null ? 1 : gpu.count();
+    List<HardwareEntry> e = Pricer.matchGpus(catalog, gpu.name(), count);
+    if (e.isEmpty()) {
+      throw refused(
+          f,
+          "measured on "
+              + count
+              + " x "
+              + gpu.name()
+              + ", which matches no GPU entry of "
+              + catalog.origin()
+              + " with that many; add an entry for that machine to a catalog file (\"extends\":"
+              + " \"builtin\") and pass it as the hardware catalog");
+    }
+    return e;
   }
 
   private static String sha(Path f, String sha) throws InfercostException {

@@ -1,9 +1,15 @@
 package dev.infercost.workflows;
 
+import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
+import com.fasterxml.jackson.databind.SerializerProvider;
 import com.fasterxml.jackson.databind.json.JsonMapper;
+import com.fasterxml.jackson.databind.module.SimpleModule;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.fasterxml.jackson.databind.ser.std.StdSerializer;
 import dev.infercost.base.AtomicFiles;
 import dev.infercost.base.Hashes;
 import dev.infercost.base.InfercostException;
@@ -34,9 +40,33 @@ public final class Reports {
       JsonMapper.builder()
           .enable(SerializationFeature.INDENT_OUTPUT)
           .disable(SerializationFeature.FAIL_ON_EMPTY_BEANS)
+          .addModule(
+              new SimpleModule("finite-numbers")
+                  .addSerializer(Double.class, new FiniteOrNull())
+                  .addSerializer(Double.TYPE, new FiniteOrNull()))
           .build();
 
   private Reports() {}
+
+  /**
+   * A number that is not finite (NaN for "no base to compare with", infinities) as {@code null}:
+   * JSON has no such numbers, and Jackson's default, the string {@code "NaN"}, would put a string
+   * where a reader expects a number.
+   */
+  private static final class FiniteOrNull extends StdSerializer<Double> {
+    FiniteOrNull() {
+      super(Double.class);
+    }
+
+    @Override
+    public void serialize(Double v, JsonGenerator g, SerializerProvider p) throws IOException {
+      if (Double.isFinite(v)) {
+        g.writeNumber(v);
+      } else {
+        g.writeNull();
+      }
+    }
+  }
 
   /** {@code value} as pretty JSON (record components in declaration order). */
   public static String json(Object value) {
@@ -45,6 +75,22 @@ public final class Reports {
     } catch (JsonProcessingException e) {
       throw new UncheckedIOException(e);
     }
+  }
+
+  /**
+   * {@code value} as a document of its own: its JSON object behind {@code "schema": schema} and
+   * {@code "kind": kind}, for values that are also parts of other documents (an {@code evaluate}
+   * result is a {@code compress} report's {@code fidelity}). docs/schemas.md lists the kinds.
+   */
+  public static String document(int schema, String kind, Object value) {
+    ObjectNode doc = MAPPER.createObjectNode().put("schema", schema).put("kind", kind);
+    JsonNode fields = MAPPER.valueToTree(value);
+    if (!fields.isObject() || fields.has("schema") || fields.has("kind")) {
+      throw new IllegalArgumentException(
+          value.getClass().getSimpleName() + " is not an object without schema and kind");
+    }
+    doc.setAll((ObjectNode) fields);
+    return json(doc);
   }
 
   /** {@link #JSON_FILE} and {@link #MARKDOWN_FILE} into {@code dir}. */

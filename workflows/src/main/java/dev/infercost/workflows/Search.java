@@ -88,6 +88,9 @@ public final class Search {
    * @param rewritten nodes the quantizing passes rewrote (0: the trial changed nothing)
    * @param speed inferences/s: measured here (CPU targets) or projected (GPU targets), with how
    * @param speedup speed ÷ the input's speed on the same footing
+   * @param fasterThanInput whether it runs faster than the input beyond the measurement's noise
+   *     (measured: the 95% confidence interval of its median latency lies wholly below the input's;
+   *     projected: faster)
    */
   public record Trial(
       int number,
@@ -100,7 +103,8 @@ public final class Search {
       boolean met,
       int rewritten,
       Figure speed,
-      Double speedup) {}
+      Double speedup,
+      boolean fasterThanInput) {}
 
   /**
    * The output loss from quantizing one layer alone.
@@ -145,8 +149,14 @@ public final class Search {
    *
    * @param result the findings
    * @param chosen the kept variant, its file copied into the output folder
+   * @param trials every trial's variant, in build order (trial n at index n − 1), where it was
+   *     built
    */
-  public record Outcome(Result result, BuiltVariant chosen) {}
+  public record Outcome(Result result, BuiltVariant chosen, List<BuiltVariant> trials) {
+    public Outcome {
+      trials = List.copyOf(trials);
+    }
+  }
 
   private record Candidate(String config, Recipe recipe) {}
 
@@ -235,8 +245,9 @@ public final class Search {
       }
     }
     List<Figure> speeds = new ArrayList<>();
+    List<Boolean> faster = new ArrayList<>();
     Figure reference =
-        speeds(model, built, options.target(), catalog, plan, threads, speeds, progress);
+        speeds(model, built, options.target(), catalog, plan, threads, speeds, faster, progress);
     List<Trial> trials = new ArrayList<>();
     for (int i = 0; i < built.size(); i++) {
       Built b = built.get(i);
@@ -253,19 +264,21 @@ public final class Search {
               b.met(),
               rewritten(b.variant()),
               s,
-              s == null || reference == null ? null : s.value() / reference.value()));
+              s == null || reference == null ? null : s.value() / reference.value(),
+              faster.get(i)));
     }
     int chosen = choose(trials);
     Trial t = trials.get(chosen);
-    // The input meets every bound: when no trial in bound runs faster than it on the target, the
-    // fastest variant in bound is the input itself.
-    boolean keepInput = t.met() && t.speedup() != null && t.speedup() < 1;
+    // The input meets every bound: when no trial in bound runs faster than it on the target (beyond
+    // the measurement's noise), the fastest variant in bound is the input itself.
+    boolean keepInput = t.met() && t.speedup() != null && !t.fasterThanInput();
     String verdict =
         keepInput
             ? String.format(
                 Locale.ROOT,
                 "kept the input unchanged: no trial that meets %s runs faster than it on the"
-                    + " target (the fastest, trial %d (%s), runs at %.2fx the input's speed)",
+                    + " target beyond the measurement's 95%% confidence interval (the fastest,"
+                    + " trial %d (%s), runs at %.2fx the input's speed)",
                 describe(options.bound()),
                 t.number(),
                 t.config(),
@@ -287,7 +300,8 @@ public final class Search {
             sensitivity,
             sensitivityMethod,
             (System.nanoTime() - t0) / 1e9),
-        kept.at(file));
+        kept.at(file),
+        built.stream().map(Built::variant).toList());
   }
 
   /** {@link Result#chosen} when the input itself was kept. */
@@ -479,9 +493,10 @@ public final class Search {
   }
 
   /**
-   * Fills {@code out} with each trial's speed and returns the input's on the same footing: CPU
-   * targets measured here side by side (interleaved) on the data's first batch; GPU targets
-   * projected onto the catalog entry.
+   * Fills {@code out} with each trial's speed and {@code faster} with whether it is faster than the
+   * input beyond noise, and returns the input's speed on the same footing: CPU targets measured
+   * here side by side (interleaved) on the data's first batch; GPU targets projected onto the
+   * catalog entry.
    */
   private static Figure speeds(
       ModelRef model,
@@ -491,6 +506,7 @@ public final class Search {
       DataPlan plan,
       int threads,
       List<Figure> out,
+      List<Boolean> faster,
       Consumer<String> progress)
       throws InfercostException {
     List<Tensor> inputs = representativeBatch(plan);
@@ -501,7 +517,9 @@ public final class Search {
       HardwareEntry gpu = catalog.require(target.id());
       Figure ref = project(model.file(), gpu, Method.FP32, shapes, batch);
       for (Built b : built) {
-        out.add(project(b.variant().file(), gpu, b.variant().method(), shapes, batch));
+        Figure f = project(b.variant().file(), gpu, b.variant().method(), shapes, batch);
+        out.add(f);
+        faster.add(f != null && ref != null && f.value() > ref.value());
       }
       return ref;
     }
@@ -519,12 +537,13 @@ public final class Search {
     String how =
         String.format(
             Locale.ROOT,
-            "measured here, %d thread(s), on the data's median-size batch %s, interleaved with the"
+            "this host, %d thread(s), on the data's median-size batch %s, interleaved with the"
                 + " input and the other trials",
             threads,
             shapesText(shapes));
     for (int i = 1; i < r.size(); i++) {
       out.add(Figure.measured(batch * 1000.0 / r.get(i).stats().p50(), Projection.UNIT, how));
+      faster.add(r.get(i).stats().ciHigh() < r.get(0).stats().ciLow());
     }
     return Figure.measured(batch * 1000.0 / r.get(0).stats().p50(), Projection.UNIT, how);
   }

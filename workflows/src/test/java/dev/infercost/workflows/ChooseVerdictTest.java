@@ -46,6 +46,7 @@ class ChooseVerdictTest {
         Optimizer.choose(rows, prices, REQUEST),
         Sensitivity.analyze(rows, prices, REQUEST),
         List.of(),
+        List.of(),
         new HostInfo("AMD EPYC", 2, List.of(), "Linux", "amd64", "17", "1.23.2", "dev"),
         null,
         null);

@@ -15,7 +15,6 @@ import dev.infercost.cost.ReferenceOptimizer;
 import dev.infercost.cost.Spread;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -32,6 +31,7 @@ class ChooseWorkflowTest {
             .optP99Ms(5)
             .optHardware(List.of("aws-c6a.large", "aws-c7i.large", "aws-c7g.large", "t4"))
             .optMeasuredOn("aws-c6a.large")
+            .optMethods(List.of(Method.values()))
             .optBatches(List.of(1, 8))
             .optThreads(2)
             .optOutDir(tmp.resolve("out"))
@@ -64,9 +64,28 @@ class ChooseWorkflowTest {
         assertTrue(how.contains("2 threads") && !how.contains("not measured"), how);
       }
     }
+    // Every int8 method built twice: 8-bit weights for c7i (AMX), c7g (SDOT) and the GPU, 7-bit
+    // for c6a (AVX2), each priced only where it was built for.
+    java.util.Set<String> labels = new java.util.HashSet<>();
+    for (Method m : Method.values()) {
+      labels.add(m.label());
+      if (m.deployable().cpuInt8()) {
+        labels.add(m.label() + "-7bit");
+      }
+    }
     assertEquals(
-        java.util.Set.copyOf(Arrays.stream(Method.values()).map(Method::label).toList()),
-        java.util.Set.copyOf(r.table().stream().map(Optimizer.Row::variant).toList()));
+        labels, java.util.Set.copyOf(r.table().stream().map(Optimizer.Row::variant).toList()));
+    for (Optimizer.Row row : r.table()) {
+      boolean c6a = row.hardwareId().equals("aws-c6a.large");
+      if (row.variant().endsWith("-7bit")) {
+        assertTrue(c6a, row.toString());
+      } else if (row.variant().startsWith("int8")) {
+        assertFalse(c6a, row.toString());
+      }
+    }
+    assertEquals(List.of("aws-c6a.large"), r.variants().get("int8-static-7bit").pricedOn());
+    assertTrue(r.notes().stream().anyMatch(n -> n.contains("int8 variants are built twice")));
+    assertTrue(r.searches().isEmpty());
     Optimizer.Result brute = ReferenceOptimizer.choose(r.table(), prices, r.result().request());
     assertEquals(brute.winner().orElseThrow().row(), r.result().winner().orElseThrow().row());
     // Cost per 1M = price per hour ÷ (throughput × 3600) × 10⁶, by hand from the report's numbers.
@@ -79,13 +98,11 @@ class ChooseWorkflowTest {
     assertTrue(md.contains("**" + ChooseVerdict.of(r) + "**"), "verdict first: " + md);
     assertRangesInJson(tmp.resolve("out/report.json"), r);
 
-    // 7-bit int8 weights (aws-c6a.large has no VNNI), so int8 is priced there and on c7i, each
-    // with the int8 factors it used.
-    for (String hw : List.of("aws-c6a.large", "aws-c7i.large")) {
+    // int8 is priced on c6a (7-bit weights) and on c7i (8-bit), each with the int8 factors it
+    // used.
+    for (String v : List.of("int8-dynamic-7bit/aws-c6a.large", "int8-dynamic/aws-c7i.large")) {
       assertTrue(
-          r.table().stream()
-              .anyMatch(x -> x.variant().equals("int8-dynamic") && x.hardwareId().equals(hw)),
-          hw);
+          r.table().stream().anyMatch(x -> (x.variant() + "/" + x.hardwareId()).equals(v)), v);
     }
     Optimizer.Row int8OnC7i =
         r.table().stream()
@@ -102,7 +119,8 @@ class ChooseWorkflowTest {
 
     // Every CPU variant measured at 1 thread and with 2 vCPUs busy is checked against the model.
     ProjectionCheck check = r.projectionCheck();
-    long cpuVariants = Arrays.stream(Method.values()).filter(Method::runsOnCpus).count();
+    long cpuVariants =
+        r.variants().keySet().stream().filter(l -> !l.equals(Method.FP16.label())).count();
     assertTrue(check.pairs().size() >= cpuVariants * 2, check.pairs().toString());
     assertEquals(
         ProjectionCheck.mape(
@@ -133,7 +151,7 @@ class ChooseWorkflowTest {
       assertTrue(low > 0 && low <= t && t <= high, row.toString());
       String how = row.get("provenance").get("detail").asText();
       String hw = row.get("hardwareId").asText();
-      if (row.get("provenance").get("kind").asText().equals("MEASURED")) {
+      if (row.get("provenance").get("kind").asText().equalsIgnoreCase("measured")) {
         // At least the run-to-run spread either way.
         assertTrue(high / t >= 1 + Spread.RUN_TO_RUN - 1e-9, row.toString());
         assertTrue(how.contains("95% CI of the median latency"), how);
@@ -167,6 +185,59 @@ class ChooseWorkflowTest {
           r.result().tiedWithWinner().contains(c),
           c.toString());
     }
+  }
+
+  @Test
+  void searchesPerHardwareFamilyAndPricesEachVariantWhereItWasBuiltFor(@TempDir Path tmp)
+      throws Exception {
+    ChooseRequest req =
+        ChooseRequest.builder(ModelRef.resolve("digits-cnn"), Bound.maxAccuracyDrop(0.01))
+            .optHardware(List.of("aws-c6a.large", "aws-c7i.large", "t4"))
+            .optMeasuredOn("aws-c6a.large")
+            .optSearch(new CompressRequest.SearchBudget(3, java.time.Duration.ofMinutes(3)))
+            .optThreads(1)
+            .optOutDir(tmp.resolve("out"))
+            .build();
+    ChooseReport r = ChooseWorkflow.run(req, s -> {});
+    assertEquals(
+        List.of(List.of("aws-c7i.large"), List.of("aws-c6a.large"), List.of("aws-g4dn.xlarge")),
+        r.searches().stream().map(ChooseReport.Search::hardware).toList());
+    Map<String, String> familyOf =
+        Map.of(
+            "auto-cpu-7bit",
+            "aws-c6a.large",
+            "auto-cpu",
+            "aws-c7i.large",
+            "auto-gpu",
+            "aws-g4dn.xlarge");
+    for (ChooseReport.Search s : r.searches()) {
+      Search.Result res = s.result();
+      assertTrue(res.trials().size() >= 1 && res.trials().size() <= 3, res.trials().toString());
+      // A search that kept the input contributes nothing: fp32 is priced everywhere anyway.
+      assertEquals(res.chosen() == Search.INPUT, s.variants().isEmpty(), res.verdict());
+      String bits = s.hardware().contains("aws-c6a.large") ? "7-bit" : "8-bit";
+      if (!s.hardware().contains("aws-g4dn.xlarge")) {
+        res.trials().forEach(t -> assertTrue(t.config().contains(bits), t.config()));
+      }
+      for (String v : s.variants()) {
+        assertTrue(r.variants().get(v).recipe().startsWith("trial "), v);
+        assertEquals(s.hardware(), r.variants().get(v).pricedOn(), v);
+      }
+    }
+    // fp16 and int8-qdq project faster than fp32 on a T4, so the GPU search keeps a variant.
+    assertFalse(r.searches().get(2).variants().isEmpty(), r.searches().get(2).result().verdict());
+    for (Optimizer.Row row : r.table()) {
+      String family = row.variant().replaceFirst("#\\d+$", "");
+      if (!row.variant().equals(Method.FP32.label())) {
+        assertEquals(familyOf.get(family), row.hardwareId(), row.toString());
+      }
+    }
+    assertTrue(
+        r.table().stream().filter(x -> x.variant().equals("fp32")).count() >= 3,
+        r.table().toString());
+    String md = Files.readString(tmp.resolve("out/report.md"));
+    assertTrue(md.contains("## Search for GPUs (aws-g4dn.xlarge)"), md);
+    assertTrue(md.contains("## Variants"), md);
   }
 
   @Test

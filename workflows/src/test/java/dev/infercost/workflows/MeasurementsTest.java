@@ -90,6 +90,55 @@ class MeasurementsTest {
   }
 
   @Test
+  void aCudaProfileOnOneT4PricesEveryEntryWithOneT4AsMeasured() throws Exception {
+    fixture(tmp.resolve("gpu-box"), "t4-profile.json", SHA);
+    Measurements m = Measurements.read(List.of(tmp), Catalog.builtin());
+    // Two results x the two catalog entries with one T4 (AWS g4dn.xlarge, Azure NC4as T4 v3).
+    assertEquals(
+        Set.of("aws-g4dn.xlarge", "azure-nc4as_t4_v3"),
+        Set.copyOf(m.points().stream().map(p -> p.entry().id()).toList()));
+    assertEquals(4, m.points().size());
+    List<Optimizer.Row> out =
+        m.apply(
+            List.of(
+                estimated("auto-gpu", "aws-g4dn.xlarge", 1), estimated("fp32", "aws-c6a.large", 1)),
+            Map.of("auto-gpu", SHA),
+            Map.of("auto-gpu", 0.001),
+            List.of("aws-g4dn.xlarge", "aws-c6a.large"),
+            List.of(1),
+            new LinkedHashSet<>());
+    Optimizer.Row t4 = out.get(0);
+    assertEquals(Figure.Provenance.Kind.MEASURED, t4.provenance().kind());
+    assertEquals(900.0, t4.throughputPerS(), 0.0);
+    assertTrue(
+        t4.provenance().detail().startsWith("Tesla T4 on AMD EPYC 7R13")
+            && t4.provenance().detail().contains("same GPU as aws-g4dn.xlarge"),
+        t4.provenance().detail());
+    assertEquals(Figure.Provenance.Kind.ESTIMATED, out.get(1).provenance().kind());
+  }
+
+  @Test
+  void aCudaProfileOnAGpuTheCatalogLacksIsRefusedWithOneLine() throws Exception {
+    Path f = fixture(tmp, "t4-profile.json", SHA);
+    Files.writeString(f, Files.readString(f).replace("Tesla T4", "NVIDIA L40S"));
+    InfercostException e =
+        assertThrows(
+            InfercostException.class, () -> Measurements.read(List.of(tmp), Catalog.builtin()));
+    assertTrue(
+        e.getMessage().contains("1 x NVIDIA L40S, which matches no GPU entry"), e.getMessage());
+    // Four T4s are not the one-T4 entries.
+    Files.writeString(
+        f,
+        Files.readString(f)
+            .replace("NVIDIA L40S", "Tesla T4")
+            .replace("\"count\": 1", "\"count\": 4"));
+    e =
+        assertThrows(
+            InfercostException.class, () -> Measurements.read(List.of(tmp), Catalog.builtin()));
+    assertTrue(e.getMessage().contains("4 x Tesla T4"), e.getMessage());
+  }
+
+  @Test
   void filesFromTwoHostsMergeAndEachPricesItsOwnEntry() throws Exception {
     fixture(tmp.resolve("runner-c6a"), "zen3-profile.json", SHA);
     fixture(tmp.resolve("runner-c7a"), "zen4-bench.json", SHA);
