@@ -1,6 +1,5 @@
 package dev.infercost.cli;
 
-import dev.infercost.base.Fmt;
 import dev.infercost.cost.Optimizer;
 import dev.infercost.cost.ProjectionCheck;
 import dev.infercost.profile.TaskMetrics;
@@ -241,9 +240,12 @@ final class ChooseCommand implements Callable<Integer> {
         ? ""
         : String.format(
             Locale.ROOT,
-            ",%s: serial fraction %.4g, SMT gain %.4g",
+            ",%s: serial fraction %.4g (%.4g–%.4g over the pairs%s), SMT gain %.4g",
             what,
             s.serialFraction(),
+            s.serialFractionRange().low(),
+            s.serialFractionRange().high(),
+            s.stable() ? "" : ": too wide, not used",
             s.smtGain());
   }
 
@@ -310,17 +312,17 @@ final class ChooseCommand implements Callable<Integer> {
       List<Object> cells =
           new ArrayList<>(
               List.of(
-                  i++,
+                  ChooseVerdict.rank(r.result(), i++, c),
                   row.variant(),
                   row.hardwareId(),
                   row.batch(),
                   Table.ms(row.p99Ms()),
-                  Fmt.si(row.throughputPerS())));
+                  ChooseVerdict.throughput(row)));
       if (demand) {
         cells.add(c.capacity().replicas());
         cells.add(String.format(Locale.ROOT, "%.1f%%", 100 * (1 - c.capacity().utilization())));
       }
-      cells.add(Fmt.usd(c.costPerMillionUsd()));
+      cells.add(ChooseVerdict.cost(c));
       cells.add(String.format(Locale.ROOT, "%.4f", row.accuracyDrop()));
       cells.add(row.provenance().kind().toString().toLowerCase(Locale.ROOT));
       t.row(cells.toArray());
@@ -329,6 +331,7 @@ final class ChooseCommand implements Callable<Integer> {
       }
     }
     t.print(w);
+    w.println(ChooseVerdict.RANGES);
     w.println(
         "pareto front: "
             + String.join(

@@ -75,6 +75,7 @@ class ChooseDemandTest {
     List<String> lines = table(print(null));
     assertTrue(!lines.get(0).contains("idle"), lines.get(0));
     assertTrue(lines.get(1).contains(" b "), lines.get(1));
-    assertEquals(4, lines.size(), "header, two rows, the pareto line");
+    assertEquals(5, lines.size(), "header, two rows, the ranges line, the pareto line");
+    assertTrue(lines.get(3).startsWith("Ranges: measured rows"), lines.get(3));
   }
 }

@@ -47,6 +47,8 @@ public final class Optimizer {
    * @param batch batch size (>= 1)
    * @param p99Ms 99th-percentile latency of one call in milliseconds (>= 0)
    * @param throughputPerS inferences per second at this batch (> 0)
+   * @param throughputRangePerS the range of {@code throughputPerS} (its {@link Spread}; the
+   *     provenance says which)
    * @param provenance measured on which host, or estimated how
    */
   public record Row(
@@ -56,7 +58,28 @@ public final class Optimizer {
       int batch,
       double p99Ms,
       double throughputPerS,
+      Range throughputRangePerS,
       Figure.Provenance provenance) {
+    /** A row whose throughput has no known spread (its range is the value alone). */
+    public Row(
+        String variant,
+        double accuracyDrop,
+        String hardwareId,
+        int batch,
+        double p99Ms,
+        double throughputPerS,
+        Figure.Provenance provenance) {
+      this(
+          variant,
+          accuracyDrop,
+          hardwareId,
+          batch,
+          p99Ms,
+          throughputPerS,
+          Range.point(throughputPerS),
+          provenance);
+    }
+
     public Row {
       Checks.nonBlank("variant", variant);
       Checks.finite("accuracyDrop", accuracyDrop);
@@ -67,6 +90,12 @@ public final class Optimizer {
       }
       Checks.nonNegative("p99Ms", p99Ms);
       Checks.positive("throughputPerS", throughputPerS);
+      if (throughputRangePerS == null
+          || !(throughputRangePerS.low() > 0)
+          || !throughputRangePerS.contains(throughputPerS)) {
+        throw new IllegalArgumentException(
+            "throughput range must be positive and contain " + throughputPerS);
+      }
       if (provenance == null) {
         throw new IllegalArgumentException("provenance is required");
       }
@@ -107,14 +136,19 @@ public final class Optimizer {
    * @param hourlyUsd the hardware's price per machine-hour, USD
    * @param costPerMillionUsd the ranking cost: USD per million inferences at the demand, or at full
    *     utilization when there is no demand
+   * @param costPerMillionRangeUsd the ranking cost at the ends of the row's throughput range (the
+   *     high throughput gives the low cost)
    * @param costPerMillionAtFullUtilizationUsd USD per million inferences with the machine busy
+   * @param costPerMillionAtFullUtilizationRangeUsd its range, likewise
    * @param capacity replicas, utilization and monthly cost at the demand; null without a demand
    */
   public record Candidate(
       Row row,
       double hourlyUsd,
       double costPerMillionUsd,
+      Range costPerMillionRangeUsd,
       double costPerMillionAtFullUtilizationUsd,
+      Range costPerMillionAtFullUtilizationRangeUsd,
       Capacity.Plan capacity) {}
 
   /**
@@ -147,6 +181,21 @@ public final class Optimizer {
     /** The cheapest feasible candidate, if any row is feasible. */
     public Optional<Candidate> winner() {
       return ranked.isEmpty() ? Optional.empty() : Optional.of(ranked.get(0));
+    }
+
+    /**
+     * The ranked candidates tied with the winner, best first: those whose cost range overlaps the
+     * winner's ({@link Range#overlaps}), so the figures cannot tell which is cheaper. Empty when
+     * there is no winner or nothing overlaps it.
+     */
+    public List<Candidate> tiedWithWinner() {
+      if (ranked.isEmpty()) {
+        return List.of();
+      }
+      Range w = ranked.get(0).costPerMillionRangeUsd();
+      return ranked.subList(1, ranked.size()).stream()
+          .filter(c -> c.costPerMillionRangeUsd().overlaps(w))
+          .toList();
     }
   }
 
@@ -237,13 +286,31 @@ public final class Optimizer {
 
   /** A feasible row priced at {@code hourlyUsd}, at the demand (null for none). */
   static Candidate price(Row r, double hourlyUsd, Double demandQps) {
+    Range t = r.throughputRangePerS();
     double full = CostModel.costPerMillion(hourlyUsd, r.throughputPerS());
+    Range fullRange =
+        new Range(
+            CostModel.costPerMillion(hourlyUsd, t.high()),
+            CostModel.costPerMillion(hourlyUsd, t.low()));
     if (demandQps == null) {
-      return new Candidate(r, hourlyUsd, full, full, null);
+      return new Candidate(r, hourlyUsd, full, fullRange, full, fullRange, null);
     }
     Capacity.Plan plan = Capacity.plan(demandQps, r.throughputPerS(), hourlyUsd);
-    double atDemand = plan.hourlyUsd() / (demandQps * 3600.0) * 1e6;
-    return new Candidate(r, hourlyUsd, atDemand, full, plan);
+    return new Candidate(
+        r,
+        hourlyUsd,
+        atDemand(plan, demandQps),
+        new Range(
+            atDemand(Capacity.plan(demandQps, t.high(), hourlyUsd), demandQps),
+            atDemand(Capacity.plan(demandQps, t.low(), hourlyUsd), demandQps)),
+        full,
+        fullRange,
+        plan);
+  }
+
+  /** USD per million inferences of {@code plan}'s whole replicas, spread over the demand. */
+  private static double atDemand(Capacity.Plan plan, double demandQps) {
+    return plan.hourlyUsd() / (demandQps * 3600.0) * 1e6;
   }
 
   static String pairKey(Row r) {

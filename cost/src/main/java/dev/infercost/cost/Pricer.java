@@ -24,7 +24,20 @@ public final class Pricer {
   private final HostPeak hostPeak;
   private final int threads;
   private final Projection.Scaling scaling;
+  private final Spread projectionError;
   private final Optional<HardwareEntry.Sourced> hostInt8Factor;
+
+  /**
+   * The CPU model's error where this host's own check is not given ({@link #withProjectionError}):
+   * {@link Spread#DEFAULT_CPU_PROJECTION_ERROR}.
+   */
+  public static final Spread DEFAULT_PROJECTION_ERROR =
+      Spread.ratio(
+          Spread.DEFAULT_CPU_PROJECTION_ERROR,
+          "CPU projection: up to "
+              + dev.infercost.base.Fmt.sig(Spread.DEFAULT_CPU_PROJECTION_ERROR * 100, 3)
+              + "%, the CPU model's largest error measured on the development machine (default,"
+              + " see cost/README.md)");
 
   /** The name of a measuring host that matches no catalog entry. */
   public static final String HOST = "host";
@@ -45,13 +58,15 @@ public final class Pricer {
       Optional<HardwareEntry> host,
       HostCpu hostCpu,
       int threads,
-      Projection.Scaling scaling) {
+      Projection.Scaling scaling,
+      Spread projectionError) {
     this.catalog = catalog;
     this.targets = List.copyOf(targets);
     this.host = host;
     this.hostCpu = hostCpu;
     this.threads = threads;
     this.scaling = scaling;
+    this.projectionError = projectionError;
     this.hostPeak = peak(host, hostCpu);
     this.hostInt8Factor = hostInt8Factor(catalog, host, hostCpu);
   }
@@ -77,12 +92,20 @@ public final class Pricer {
         measuredOn.isPresent()
             ? Optional.of(catalog.require(measuredOn.get()))
             : matchHost(catalog, hostCpu);
-    return new Pricer(catalog, resolve(catalog, hardware), host, hostCpu, threads, null);
+    return new Pricer(
+        catalog,
+        resolve(catalog, hardware),
+        host,
+        hostCpu,
+        threads,
+        null,
+        DEFAULT_PROJECTION_ERROR);
   }
 
   /** The same catalog, host and threads, pricing on other hardware. */
   public Pricer withTargets(List<String> hardware) throws CatalogException {
-    return new Pricer(catalog, resolve(catalog, hardware), host, hostCpu, threads, scaling);
+    return new Pricer(
+        catalog, resolve(catalog, hardware), host, hostCpu, threads, scaling, projectionError);
   }
 
   /**
@@ -90,7 +113,15 @@ public final class Pricer {
    * gain instead of the ones fitted per variant (see {@link ProjectionCheck}).
    */
   public Pricer withScaling(Projection.Scaling calibrated) {
-    return new Pricer(catalog, targets, host, hostCpu, threads, calibrated);
+    return new Pricer(catalog, targets, host, hostCpu, threads, calibrated, projectionError);
+  }
+
+  /**
+   * The same pricing, with CPU projections widened by {@code error} (this host's {@link
+   * ProjectionCheck#errorSpread(boolean)}) instead of {@link #DEFAULT_PROJECTION_ERROR}.
+   */
+  public Pricer withProjectionError(Spread error) {
+    return new Pricer(catalog, targets, host, hostCpu, threads, scaling, error);
   }
 
   private static List<HardwareEntry> resolve(Catalog c, List<String> hardware)
@@ -255,13 +286,20 @@ public final class Pricer {
    * @param callSpeedup how much faster one single-thread call runs there than here: the per-core
    *     peak ratio, times the int8 factor ratio for int8 variants (1 when measured; for GPUs equal
    *     to {@code scale})
+   * @param spread how uncertain {@code throughput} is (its provenance ends with the same words)
    */
   public record Priced(
       String hardware,
       Figure throughput,
       double costPerMillionUsd,
       double scale,
-      double callSpeedup) {
+      double callSpeedup,
+      Spread spread) {
+    /** The range of the throughput. */
+    public Range throughputRange() {
+      return spread.of(throughput.value());
+    }
+
     /** Whether the throughput was projected rather than measured. */
     public boolean estimated() {
       return throughput.estimated();
@@ -291,12 +329,33 @@ public final class Pricer {
   }
 
   /**
-   * Prices one measured variant on every target the variant runs on.
+   * Prices a variant whose measurements' spreads are not known: {@link Spread#runToRun} each; see
+   * {@link #price(Deployable, Optional, double, Spread, double, Spread, String)}.
+   */
+  public Prices price(
+      Deployable variant,
+      Optional<Projection.GpuGraph> graph,
+      double measured,
+      double oneThread,
+      String operatingPoint) {
+    Spread unknown = Spread.runToRun("no confidence interval given");
+    return price(variant, graph, measured, unknown, oneThread, unknown, operatingPoint);
+  }
+
+  /**
+   * Prices one measured variant on every target the variant runs on. Each row's range: the
+   * measurement's spread where measured; for CPU projections the spread of the 1-thread measurement
+   * they scale, times this pricing's projection error, times the projections at both ends of the
+   * serial fraction's range where the fit is used (a fit whose range is wider than {@link
+   * Projection#MAX_SERIAL_FRACTION_SPREAD} is not used: linear core scaling instead, said in the
+   * provenance); for GPUs {@link Spread#GPU_ROOFLINE}.
    *
    * @param graph the variant's work per batch for GPU rooflines; empty when its FLOPs are unknown
    * @param measured inferences/s on this host at this pricing's threads
+   * @param measuredSpread its spread ({@link Spread#latencyCi})
    * @param oneThread inferences/s at 1 thread, to fit the thread scaling of CPU projections; NaN
    *     when not measured (linear scaling is then assumed)
+   * @param oneThreadSpread its spread (ignored when NaN)
    * @param operatingPoint how {@code measured} was run with this pricing's threads busy ({@code "2
    *     threads"}, {@code "2 streams x 1 thread"}), for provenance
    */
@@ -304,7 +363,9 @@ public final class Pricer {
       Deployable variant,
       Optional<Projection.GpuGraph> graph,
       double measured,
+      Spread measuredSpread,
       double oneThread,
+      Spread oneThreadSpread,
       String operatingPoint) {
     List<Priced> out = new ArrayList<>();
     List<String> notes = new ArrayList<>();
@@ -313,6 +374,7 @@ public final class Pricer {
       try {
         Figure f;
         double call;
+        Spread spread;
         boolean cpu = t.kind() == HardwareEntry.Kind.CPU;
         if (!variant.runsOn(t.kind())) {
           note(
@@ -325,6 +387,7 @@ public final class Pricer {
           // The instance runs at whichever measured thread count is faster (tiny models can be
           // slower with more threads).
           boolean oneFaster = oneThread > measured;
+          spread = oneFaster ? oneThreadSpread : measuredSpread;
           f =
               Projection.measured(
                   oneFaster ? oneThread : measured,
@@ -342,13 +405,15 @@ public final class Pricer {
             continue;
           }
           // Scaled as at the host's own precision, then by the int8 factors for int8 variants.
-          Figure scaled = projectCpu(t, measured, oneThread, operatingPoint);
+          Projected scaled =
+              projectCpu(t, measured, measuredSpread, oneThread, oneThreadSpread, operatingPoint);
           Int8Ratio r = int8Ratio(variant, t);
+          spread = scaled.spread();
           f =
               Figure.estimated(
-                  scaled.value() * r.ratio(),
-                  scaled.unit(),
-                  scaled.provenance().detail() + r.why());
+                  scaled.figure().value() * r.ratio(),
+                  scaled.figure().unit(),
+                  scaled.figure().provenance().detail() + r.why());
           call = perCore(t) * r.ratio();
         } else if (graph.isEmpty()) {
           note(notes, t.id() + ": FLOPs unknown (give shapes)");
@@ -356,14 +421,20 @@ public final class Pricer {
         } else {
           f = Projection.gpuServed(graph.get(), t, variant.gpuPrecision());
           call = f.value() / measured;
+          spread = Spread.GPU_ROOFLINE;
         }
         out.add(
             new Priced(
                 t.id(),
-                f,
+                new Figure(
+                    f.value(),
+                    f.unit(),
+                    new Figure.Provenance(
+                        f.provenance().kind(), f.provenance().detail() + "; " + spread.describe())),
                 CostModel.costPerMillion(hourly, f.value()),
                 f.value() / measured,
-                call));
+                call,
+                spread));
       } catch (CatalogException | IllegalArgumentException e) {
         note(notes, t.id() + ": not priced: " + e.getMessage());
       }
@@ -390,8 +461,16 @@ public final class Pricer {
         && t.vcpus() == threads;
   }
 
-  private Figure projectCpu(
-      HardwareEntry t, double measured, double oneThread, String operatingPoint)
+  /** A CPU projection and its spread. */
+  private record Projected(Figure figure, Spread spread) {}
+
+  private Projected projectCpu(
+      HardwareEntry t,
+      double measured,
+      Spread measuredSpread,
+      double oneThread,
+      Spread oneThreadSpread,
+      String operatingPoint)
       throws CatalogException {
     HostPeak h = hostPeak;
     String name = host.map(HardwareEntry::id).orElse(HOST + " = " + hostCpu.label());
@@ -399,6 +478,8 @@ public final class Pricer {
       name += " (" + threads + " vCPUs busy as " + operatingPoint + ")";
     }
     Projection.CpuHost cpuHost;
+    // The spread of T₁, which every CPU projection scales.
+    Spread base = measuredSpread;
     if (threads == 1) {
       cpuHost =
           Projection.CpuHost.oneThread(
@@ -415,15 +496,57 @@ public final class Pricer {
       cpuHost =
           new Projection.CpuHost(
               name, h.perCore().value(), h.cores(), h.vcpusPerCore(), oneThread, threads, measured);
+      base = oneThreadSpread;
     }
+    Spread spread = base.times(projectionError);
     if (scaling != null) {
       cpuHost = cpuHost.calibratedBy(scaling);
+    } else {
+      Range s = cpuHost.serialFractionRange(oneThreadSpread, measuredSpread);
+      if (!Projection.stable(s)) {
+        cpuHost =
+            cpuHost.calibratedBy(
+                new Projection.Scaling(
+                    0,
+                    1,
+                    String.format(
+                        Locale.ROOT,
+                        "serial fraction fitted to %d threads (%.4g) not used: the measurements'"
+                            + " spread allows %.4g–%.4g, wider than %.2g; linear core scaling"
+                            + " assumed, no SMT gain",
+                        threads,
+                        cpuHost.serialFraction(),
+                        s.low(),
+                        s.high(),
+                        Projection.MAX_SERIAL_FRACTION_SPREAD)));
+      } else if (s.width() > 0) {
+        double at = Projection.cpu(cpuHost, t).value();
+        double lo = Projection.cpu(fixedAt(cpuHost, s.high()), t).value() / at;
+        double hi = Projection.cpu(fixedAt(cpuHost, s.low()), t).value() / at;
+        spread =
+            spread.times(
+                new Spread(
+                    Math.min(1, lo),
+                    Math.max(1, hi),
+                    String.format(
+                        Locale.ROOT,
+                        "serial fraction %.4g–%.4g from the measurements' spread",
+                        s.low(),
+                        s.high())));
+      }
     }
     Figure f = Projection.cpu(cpuHost, t);
-    return Figure.estimated(
-        f.value(),
-        f.unit(),
-        f.provenance().detail() + "; host peak " + h.perCore().provenance().detail());
+    return new Projected(
+        Figure.estimated(
+            f.value(),
+            f.unit(),
+            f.provenance().detail() + "; host peak " + h.perCore().provenance().detail()),
+        spread);
+  }
+
+  /** {@code host} projected with serial fraction {@code s} and its own SMT gain. */
+  private static Projection.CpuHost fixedAt(Projection.CpuHost host, double s) {
+    return host.calibratedBy(new Projection.Scaling(s, host.smtGain(), "range end"));
   }
 
   /**

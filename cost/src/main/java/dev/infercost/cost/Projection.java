@@ -150,12 +150,31 @@ public final class Projection {
       if (threads == 1 || smtSiblingsBusy() && cores == 1) {
         return 0;
       }
+      return fitted(speedup());
+    }
+
+    /**
+     * The serial fractions the fit to T₁ and T_N allows when each may lie anywhere in its range
+     * ({@code oneThread} and {@code atThreads} as factors on T₁ and T_N): from the highest speedup
+     * (T_N high, T₁ low) to the lowest. A point where s is not fitted to T_N (calibrated, one
+     * thread, one SMT core).
+     */
+    public Range serialFractionRange(Spread oneThread, Spread atThreads) {
+      if (calibrated != null || threads == 1 || smtSiblingsBusy() && cores == 1) {
+        return Range.point(serialFraction());
+      }
+      return new Range(
+          fitted(speedup() * atThreads.high() / oneThread.low()),
+          fitted(speedup() * atThreads.low() / oneThread.high()));
+    }
+
+    /** s fitted to a measured speedup over min(N, cores) cores, clamped to [0, 1]. */
+    private double fitted(double speedup) {
       int n = Math.min(threads, cores);
       if (n == 1) {
         return 0;
       }
-      double s = (n / speedup() - 1) / (n - 1);
-      return Math.min(1, Math.max(0, s));
+      return Math.min(1, Math.max(0, (n / speedup - 1) / (n - 1)));
     }
 
     /** The SMT gain g: what the sibling threads add to one busy core (at least 1). */
@@ -214,16 +233,36 @@ public final class Projection {
   }
 
   /**
+   * The widest range of a fitted serial fraction that is still used, 0.1 (a stated choice, not a
+   * measurement). Over a range that wide Amdahl's speedup on 4 cores (the largest CPU entries of
+   * the built-in catalog) moves by 23% (4 at s = 0, 3.08 at s = 0.1): more than twice the ±11% that
+   * the 1-to-N ratio's own run-to-run spread ({@link Spread#RUN_TO_RUN} on each side) allows, so a
+   * wider fit would add more uncertainty than the scaling it measures; linear core scaling (the
+   * default wherever scaling is not measured) is used instead, and the provenance says so. On a
+   * 2-core host the run-to-run spread alone makes the 1-vs-2-thread fit at least 0.2 wide, so it is
+   * never used there (three runs on the development machine fitted 0.052, 0.119 and 0.651).
+   */
+  public static final double MAX_SERIAL_FRACTION_SPREAD = 0.1;
+
+  /**
    * The CPU model's free parameters.
    *
    * @param serialFraction Amdahl's s over cores, in [0, 1]
+   * @param serialFractionRange the values of s the fit's data allow (for a calibration, the range
+   *     of s fitted to each pair alone; a point where there is nothing to spread)
    * @param smtGain g, what SMT siblings add to a busy core, at least 1
    * @param how how they were obtained, for provenance
    */
-  public record Scaling(double serialFraction, double smtGain, String how) {
+  public record Scaling(
+      double serialFraction, Range serialFractionRange, double smtGain, String how) {
     /** Linear core scaling and no SMT gain: what the model assumes with nothing to fit. */
     public static final Scaling DEFAULT =
         new Scaling(0, 1, "defaults: linear core scaling, no SMT gain");
+
+    /** Parameters without a spread (the serial fraction's range is the value alone). */
+    public Scaling(double serialFraction, double smtGain, String how) {
+      this(serialFraction, Range.point(serialFraction), smtGain, how);
+    }
 
     public Scaling {
       if (!(serialFraction >= 0 && serialFraction <= 1) || !(smtGain >= 1)) {
@@ -233,8 +272,31 @@ public final class Projection {
                 + ", "
                 + smtGain);
       }
+      if (serialFractionRange == null || !serialFractionRange.contains(serialFraction)) {
+        throw new IllegalArgumentException(
+            "the serial fraction's range must contain it, got "
+                + serialFractionRange
+                + " for "
+                + serialFraction);
+      }
       Checks.nonBlank("how", how);
     }
+
+    /**
+     * Whether the serial fraction is known well enough to project with: its range is at most {@link
+     * #MAX_SERIAL_FRACTION_SPREAD} wide.
+     */
+    public boolean stable() {
+      return Projection.stable(serialFractionRange);
+    }
+  }
+
+  /**
+   * Whether a serial fraction in {@code range} is used: at most {@link #MAX_SERIAL_FRACTION_SPREAD}
+   * wide.
+   */
+  public static boolean stable(Range serialFractionRange) {
+    return serialFractionRange.width() <= MAX_SERIAL_FRACTION_SPREAD + 1e-12;
   }
 
   /**

@@ -105,21 +105,94 @@ public record ProjectionCheck(
       return null;
     }
     Scaling fit = Projection.calibrate(some, "calibration");
+    Range spread = serialFractionRange(some, fit);
     return new Scaling(
         fit.serialFraction(),
+        spread,
         fit.smtGain(),
         String.format(
             Locale.ROOT,
-            "serial fraction %.4g, SMT gain %.4g calibrated on the %d %s measurements of this host"
-                + " (--calibrate-projection; MAPE of all %d pairs %.1f%% with the defaults, these"
-                + " %.1f%% calibrated, in sample)",
+            "serial fraction %.4g (%.4g–%.4g fitted to each pair alone%s), SMT gain %.4g"
+                + " calibrated on the %d %s measurements of this host (--calibrate-projection;"
+                + " MAPE of all %d pairs %.1f%% with the defaults, these %.1f%% calibrated, in"
+                + " sample)",
             fit.serialFraction(),
+            spread.low(),
+            spread.high(),
+            Projection.stable(spread)
+                ? ""
+                : String.format(
+                    Locale.ROOT,
+                    ": wider than %.2g, not used",
+                    Projection.MAX_SERIAL_FRACTION_SPREAD),
             fit.smtGain(),
             some.size(),
             streams ? "single-thread-stream" : "intra-op-thread",
             all.size(),
             before,
             Projection.mape(some, fit)));
+  }
+
+  /**
+   * The serial fraction each pair gives alone (its speedup over min(n, cores) cores, the fitted SMT
+   * gain divided out where SMT siblings were busy), from the lowest to the highest, with {@code
+   * fit}'s value; pairs on one core, where s does not matter, are left out.
+   */
+  static Range serialFractionRange(List<ScalingSample> samples, Scaling fit) {
+    double lo = fit.serialFraction();
+    double hi = lo;
+    for (ScalingSample x : samples) {
+      int n = Math.min(x.busyVcpus(), x.cores());
+      if (n < 2) {
+        continue;
+      }
+      double g = x.busyVcpus() > x.cores() && x.vcpusPerCore() > 1 ? fit.smtGain() : 1;
+      double speedup = x.measured() / x.throughputOneThread() / g;
+      double s = Math.min(1, Math.max(0, (n / speedup - 1) / (n - 1)));
+      lo = Math.min(lo, s);
+      hi = Math.max(hi, s);
+    }
+    return new Range(lo, hi);
+  }
+
+  /**
+   * The calibrated scaling for pairs run as single-thread {@code streams} or threads where its
+   * serial fraction is {@link Scaling#stable() stable}; empty where it is not, or not calibrated
+   * (the pricing then fits each variant as without calibration).
+   */
+  public Optional<Scaling> usable(boolean streams) {
+    return Optional.ofNullable(calibrated(streams)).filter(Scaling::stable);
+  }
+
+  /**
+   * How far the CPU model may be off elsewhere for a variant kept busy as single-thread {@code
+   * streams} (or as threads), from its errors here: a factor {@code 1 + E} either way, E the
+   * largest |error| over the pairs of that kind (all pairs when there is none of it): each pair's
+   * calibrated error where its kind's calibration is {@link #usable}, else its error with the
+   * defaults.
+   */
+  public Spread errorSpread(boolean streams) {
+    List<Pair> some = pairs.stream().filter(p -> p.streams() == streams).toList();
+    if (some.isEmpty()) {
+      some = pairs;
+    }
+    double e = 0;
+    boolean anyCalibrated = false;
+    for (Pair p : some) {
+      boolean cal = usable(p.streams()).isPresent();
+      anyCalibrated |= cal;
+      e = Math.max(e, Math.abs(cal ? p.calibratedErrorPercent() : p.errorPercent()) / 100);
+    }
+    return Spread.ratio(
+        e,
+        String.format(
+            Locale.ROOT,
+            "CPU projection: up to %.3g%%, the largest error of the %s CPU model over %d"
+                + " measurements on this host (%s)",
+            e * 100,
+            anyCalibrated ? "calibrated (in sample)" : "default",
+            some.size(),
+            some == pairs ? "all pairs" : streams ? "single-thread streams" : "intra-op threads"));
   }
 
   /** The calibrated scaling for pairs run as single-thread {@code streams} or threads, or null. */

@@ -44,6 +44,82 @@ class OptimizerTest {
     return c.row().variant() + "@" + c.row().hardwareId() + "/b" + c.row().batch();
   }
 
+  private static Row ranged(String variant, String hw, double qps, double low, double high) {
+    return new Row(variant, 0, hw, 8, 10, qps, new Range(low, high), HOST);
+  }
+
+  @Test
+  void costRangeIsTheCostAtTheEndsOfTheThroughputRange() {
+    // $0.1/h at 100/s = 0.2778 USD per 1M; at 125/s 0.2222, at 80/s 0.3472 (the high throughput
+    // gives the low cost).
+    Candidate c =
+        Optimizer.choose(List.of(ranged("fp32", "cpu-a", 100, 80, 125)), PRICES, REQUEST)
+            .winner()
+            .orElseThrow();
+    assertEquals(0.1 / (125 * 3600.0) * 1e6, c.costPerMillionRangeUsd().low(), 1e-15);
+    assertEquals(0.1 / (80 * 3600.0) * 1e6, c.costPerMillionRangeUsd().high(), 1e-15);
+    assertTrue(c.costPerMillionRangeUsd().contains(c.costPerMillionUsd()));
+    assertEquals(c.costPerMillionRangeUsd(), c.costPerMillionAtFullUtilizationRangeUsd());
+  }
+
+  @Test
+  void costRangeAtADemandCountsWholeReplicasAtEachEnd() {
+    // Demand 250/s: at 125/s 2 replicas, at 100/s 3, at 80/s 4.
+    Candidate c =
+        Optimizer.choose(
+                List.of(ranged("fp32", "cpu-a", 100, 80, 125)),
+                PRICES,
+                new Request(0.01, 50, 250.0))
+            .winner()
+            .orElseThrow();
+    double perReplica = 0.1 / (250 * 3600.0) * 1e6;
+    assertEquals(3 * perReplica, c.costPerMillionUsd(), 1e-15);
+    assertEquals(2 * perReplica, c.costPerMillionRangeUsd().low(), 1e-15);
+    assertEquals(4 * perReplica, c.costPerMillionRangeUsd().high(), 1e-15);
+  }
+
+  /** The variants tied with the winner among {@code rows} at $0.1/h. */
+  private static List<String> tied(Row... rows) {
+    return Optimizer.choose(List.of(rows), Map.of("cpu-a", 0.1), REQUEST).tiedWithWinner().stream()
+        .map(c -> c.row().variant())
+        .toList();
+  }
+
+  @Test
+  void rowsWhoseCostRangesOverlapTheWinnersAreTiedWithIt() {
+    // Costs at $0.1/h: a 0.2778 (0.2525–0.3086), b 0.2525 (0.2315–0.2778) overlaps a,
+    // c 0.1389 (0.1263–0.1543) is the winner: b and a do not reach down to it.
+    Row a = ranged("a", "cpu-a", 100, 90, 110);
+    Row b = ranged("b", "cpu-a", 110, 100, 120);
+    assertEquals(
+        "c",
+        Optimizer.choose(List.of(a, b, ranged("c", "cpu-a", 200, 180, 220)), PRICES, REQUEST)
+            .winner()
+            .orElseThrow()
+            .row()
+            .variant());
+    assertEquals(List.of(), tied(a, b, ranged("c", "cpu-a", 200, 180, 220)), "disjoint: no tie");
+    // Widen c's range down to 130/s (cost up to 0.2137): still disjoint from b (from 0.2315).
+    assertEquals(List.of(), tied(a, b, ranged("c", "cpu-a", 200, 130, 220)));
+    // Down to 115/s (cost up to 0.2415): it overlaps b (from 0.2315) but not a (from 0.2525).
+    assertEquals(List.of("b"), tied(a, b, ranged("c", "cpu-a", 200, 115, 220)));
+    // Down to 90/s (cost up to 0.3086): it overlaps both.
+    assertEquals(List.of("b", "a"), tied(a, b, ranged("c", "cpu-a", 200, 90, 220)));
+    // Point figures 1% apart no longer tie: only overlapping ranges do.
+    assertEquals(
+        List.of(), tied(row("a", 0, "cpu-a", 8, 10, 100), row("b", 0, "cpu-a", 8, 10, 101)));
+  }
+
+  @Test
+  void rowRangeMustContainTheThroughput() {
+    assertThrows(
+        IllegalArgumentException.class,
+        () -> new Row("a", 0, "cpu-a", 1, 1, 100, new Range(101, 120), HOST));
+    assertThrows(
+        IllegalArgumentException.class,
+        () -> new Row("a", 0, "cpu-a", 1, 1, 100, new Range(0, 120), HOST));
+  }
+
   @Test
   void ranksByCostPerMillionOnePerPair() {
     Result r = Optimizer.choose(ROWS, PRICES, REQUEST);
@@ -169,6 +245,12 @@ class OptimizerTest {
       double[] qps = tieHeavy ? new double[] {50, 100} : new double[] {10, 20, 25, 50, 100, 400};
       for (int i = 0; i < n; i++) {
         boolean free = !tieHeavy && rnd.nextInt(3) == 0;
+        double t = free ? 1 + rnd.nextDouble() * 500 : qps[rnd.nextInt(qps.length)];
+        // Half the rows carry a throughput range, so the cost ranges are checked too.
+        Range range =
+            rnd.nextBoolean()
+                ? Range.point(t)
+                : new Range(t * (0.5 + rnd.nextDouble() / 2), t * (1 + rnd.nextDouble()));
         rows.add(
             new Row(
                 "v" + rnd.nextInt(4),
@@ -176,7 +258,8 @@ class OptimizerTest {
                 "hw" + rnd.nextInt(tieHeavy ? 3 : 6),
                 1 << rnd.nextInt(tieHeavy ? 2 : 6),
                 free ? rnd.nextDouble() * 100 : p99s[rnd.nextInt(p99s.length)],
-                free ? 1 + rnd.nextDouble() * 500 : qps[rnd.nextInt(qps.length)],
+                t,
+                range,
                 rnd.nextBoolean() ? HOST : Provenance.estimated("roofline")));
       }
       double[] demands = {25, 50, 100, 333.3, 1000, 1e4};

@@ -22,13 +22,21 @@ class PricerTest {
 
   /** A 2-vCPU AMD Zen 3 host with SMT, like the development machine (aws-c6a.large). */
   private static HostCpu milan() {
+    return zen3(2, 1);
+  }
+
+  /** A 3 GHz AMD Zen 3 host with AVX2 and FMA (96 GFLOP/s per core) and {@code cores} cores. */
+  private static HostCpu zen3(int logical, int cores) {
     return HostCpu.of(
         "AMD EPYC 7R13 Processor",
         "amd64",
-        2,
+        logical,
         List.of("avx2", "fma"),
-        "processor\t: 0\ncpu family\t: 25\nmodel\t\t: 1\ncpu MHz\t\t: 3000.000\nsiblings\t: 2\n"
-            + "cpu cores\t: 1\n");
+        "processor\t: 0\ncpu family\t: 25\nmodel\t\t: 1\ncpu MHz\t\t: 3000.000\nsiblings\t: "
+            + logical
+            + "\ncpu cores\t: "
+            + cores
+            + "\n");
   }
 
   /** A host from a {@code /proc/cpuinfo} fixture ({@code cpuinfo/README.md}). */
@@ -152,6 +160,79 @@ class PricerTest {
         q.notes().get(0));
     assertTrue(q.notes().get(0).contains("saturate on avx2"));
     assertTrue(q.notes().get(1).contains("int8 factor unknown for aws-c7g.large (arm-i8mm)"));
+  }
+
+  /** A 4-core host without SMT (96 GFLOP/s per core), matching no entry. */
+  private static HostCpu fourCores() {
+    return zen3(4, 4);
+  }
+
+  @Test
+  void stableSerialFractionIsUsedAndItsRangeWidensTheProjection() throws CatalogException {
+    Pricer p = Pricer.of(CATALOG, List.of("aws-c7g.xlarge"), Optional.empty(), fourCores(), 4);
+    assertEquals(Pricer.HOST, p.hostId());
+    // T1 = 100, T4 = 350: speedup 3.5, s = (4/3.5 - 1)/3. Both measured within ±1%: the speedup
+    // lies in 3.5 x [0.99/1.01, 1.01/0.99], s in [0.040, 0.055]: 0.015 wide, below 0.1.
+    Spread tight = new Spread(0.99, 1.01, "tight");
+    Pricer.Priced r =
+        p.price(FP32, Optional.empty(), 350, tight, 100, tight, "4 threads").rows().get(0);
+    double s = (4 / 3.5 - 1) / 3;
+    double ratio = 83.2 / 96;
+    assertEquals(100 * ratio * Projection.speedup(s, 4), r.throughput().value(), 1e-6);
+    double sLo = (4 / (3.5 * 1.01 / 0.99) - 1) / 3;
+    double sHi = (4 / (3.5 * 0.99 / 1.01) - 1) / 3;
+    double e = Spread.DEFAULT_CPU_PROJECTION_ERROR;
+    // Range: T1's spread × the default projection error × the projections at both ends of s.
+    double low = 0.99 / (1 + e) * Projection.speedup(sHi, 4) / Projection.speedup(s, 4);
+    double high = 1.01 * (1 + e) * Projection.speedup(sLo, 4) / Projection.speedup(s, 4);
+    assertEquals(low, r.spread().low(), 1e-9);
+    assertEquals(high, r.spread().high(), 1e-9);
+    assertEquals(r.throughput().value() * low, r.throughputRange().low(), 1e-6);
+    String how = r.throughput().provenance().detail();
+    assertTrue(how.contains("serial fraction 0.04762 fitted to 4 threads"), how);
+    assertTrue(how.contains("0.04008–0.05532 from the measurements' spread"), how);
+    assertTrue(how.contains("default"), how);
+  }
+
+  @Test
+  void serialFractionWiderThanTheLimitIsNotUsed() throws CatalogException {
+    Pricer p = Pricer.of(CATALOG, List.of("aws-c7g.xlarge"), Optional.empty(), fourCores(), 4);
+    // The same speedup measured within a factor 1.15 either way: s anywhere in [0, 0.170].
+    Spread loose = Spread.ratio(0.15, "loose");
+    Pricer.Priced r =
+        p.price(FP32, Optional.empty(), 350, loose, 100, loose, "4 threads").rows().get(0);
+    // Linear core scaling instead: 100 × peak ratio × 4.
+    assertEquals(100 * 83.2 / 96 * 4, r.throughput().value(), 1e-6);
+    String how = r.throughput().provenance().detail();
+    assertTrue(how.contains("not used"), how);
+    assertTrue(how.contains("wider than 0.1"), how);
+    // Its range: T1's spread and the projection error only.
+    double e = Spread.DEFAULT_CPU_PROJECTION_ERROR;
+    assertEquals(1 / 1.15 / (1 + e), r.spread().low(), 1e-9);
+    assertEquals(1.15 * (1 + e), r.spread().high(), 1e-9);
+  }
+
+  @Test
+  void measuredAndGpuRowsCarryTheirOwnSpreads() throws CatalogException {
+    Pricer p = Pricer.of(CATALOG, List.of("aws-c6a.large", "t4"), Optional.empty(), milan(), 2);
+    Spread ci = Spread.latencyCi(10, 9, 11);
+    Pricer.Prices r =
+        p.price(
+            FP32,
+            Optional.of(new GpuGraph(new Work(2e9, 1e8, 8), 0, 100, 0)),
+            100,
+            ci,
+            60,
+            Spread.runToRun("x"),
+            "2 threads");
+    Pricer.Priced host = r.rows().get(0);
+    assertFalse(host.estimated());
+    assertEquals(ci, host.spread());
+    assertEquals(100 * 10 / 11.0, host.throughputRange().low(), 1e-9);
+    assertTrue(host.throughput().provenance().detail().contains("95% CI of the median"));
+    Pricer.Priced gpu = r.rows().get(1);
+    assertEquals(Spread.GPU_ROOFLINE, gpu.spread());
+    assertTrue(gpu.throughput().provenance().detail().contains("factor 2 either way"));
   }
 
   @Test

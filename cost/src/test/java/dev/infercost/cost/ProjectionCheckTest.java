@@ -1,6 +1,7 @@
 package dev.infercost.cost;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -54,6 +55,61 @@ class ProjectionCheckTest {
         cal.calibratedMapePercent(),
         1e-9);
     assertTrue(ProjectionCheck.of(List.of(), true).isEmpty());
+  }
+
+  @Test
+  void calibratedSerialFractionCarriesItsRangeOverThePairsAndIsUsedOnlyWhenNarrow() {
+    // 2 cores, no SMT; speed-ups 1.5 and 1.6 give s = 1/3 and 1/4 each: 0.083 wide, used.
+    List<ScalingSample> narrow =
+        List.of(
+            new ScalingSample("a, 2 threads", false, 2, 1, 100, 2, 150),
+            new ScalingSample("b, 2 threads", false, 2, 1, 50, 2, 80));
+    ProjectionCheck ok = ProjectionCheck.of(narrow, true).orElseThrow();
+    Scaling t = ok.calibratedThreads();
+    assertEquals(0.25, t.serialFractionRange().low(), 1e-9);
+    assertEquals(1 / 3.0, t.serialFractionRange().high(), 1e-9);
+    assertTrue(t.stable());
+    assertEquals(t, ok.usable(false).orElseThrow());
+    assertTrue(ok.usable(true).isEmpty(), "no stream pairs, nothing calibrated");
+
+    // A third pair at speed-up 1.9 (s = 0.053): the pairs now disagree by 0.28, not used.
+    List<ScalingSample> wide = new ArrayList<>(narrow);
+    wide.add(new ScalingSample("c, 2 threads", false, 2, 1, 100, 2, 190));
+    ProjectionCheck no = ProjectionCheck.of(wide, true).orElseThrow();
+    Scaling u = no.calibratedThreads();
+    assertEquals(2 / 1.9 - 1, u.serialFractionRange().low(), 1e-9);
+    assertEquals(1 / 3.0, u.serialFractionRange().high(), 1e-9);
+    assertFalse(u.stable());
+    assertTrue(no.usable(false).isEmpty());
+    assertTrue(u.how().contains("not used"), u.how());
+    // Unused, the error spread is the defaults' largest error: 2 x 100 vs 150, +33%.
+    assertEquals(1 + 50 / 150.0, no.errorSpread(false).high(), 1e-9);
+    assertTrue(no.errorSpread(false).source().contains("default"));
+    // Used, the calibrated errors (in sample) are the spread.
+    double calibrated =
+        ok.pairs().stream()
+            .mapToDouble(p -> Math.abs(p.calibratedErrorPercent()) / 100)
+            .max()
+            .orElseThrow();
+    assertEquals(1 + calibrated, ok.errorSpread(false).high(), 1e-9);
+    assertTrue(ok.errorSpread(false).source().contains("calibrated"));
+  }
+
+  @Test
+  void serialFractionFittedToOneAndNThreadsSpreadsWithTheMeasurements() {
+    // 2 cores: s = 2/S - 1. S = 1.8 measured within ±5.6% each way on T1 and T2.
+    Projection.CpuHost h = new Projection.CpuHost("h", 100, 2, 1, 100, 2, 180);
+    Spread r = Spread.runToRun("test");
+    Range s = h.serialFractionRange(r, r);
+    double f = 1 + Spread.RUN_TO_RUN;
+    assertEquals(Math.max(0, 2 / (1.8 * f * f) - 1), s.low(), 1e-12);
+    assertEquals(2 / (1.8 / (f * f)) - 1, s.high(), 1e-12);
+    assertTrue(s.contains(h.serialFraction()));
+    // On 2 cores the run-to-run spread alone allows s from 0 to 0.24: too wide to extrapolate.
+    assertFalse(Projection.stable(s));
+    // Measured at one thread there is nothing fitted, so nothing spreads.
+    assertEquals(
+        0, Projection.CpuHost.oneThread("h", 100, 2, 1, 100).serialFractionRange(r, r).width());
   }
 
   @Test

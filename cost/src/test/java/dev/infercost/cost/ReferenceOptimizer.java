@@ -119,11 +119,19 @@ public final class ReferenceOptimizer {
 
   private static Candidate candidate(
       Row r, double hourly, double cost, double full, Request request) {
-    Capacity.Plan plan =
-        request.demandQps() == null
-            ? null
-            : Capacity.plan(request.demandQps(), r.throughputPerS(), hourly);
-    return new Candidate(r, hourly, cost, full, plan);
+    double tLow = r.throughputRangePerS().low();
+    double tHigh = r.throughputRangePerS().high();
+    Range fullRange = new Range(hourly / (tHigh * 3600.0) * 1e6, hourly / (tLow * 3600.0) * 1e6);
+    if (request.demandQps() == null) {
+      return new Candidate(r, hourly, cost, fullRange, full, fullRange, null);
+    }
+    double q = request.demandQps();
+    Range atDemand =
+        new Range(
+            Capacity.replicas(q, tHigh) * hourly / (q * 3600.0) * 1e6,
+            Capacity.replicas(q, tLow) * hourly / (q * 3600.0) * 1e6);
+    return new Candidate(
+        r, hourly, cost, atDemand, full, fullRange, Capacity.plan(q, r.throughputPerS(), hourly));
   }
 
   private static boolean samePair(Row a, Row b) {

@@ -127,8 +127,17 @@ final class Charts {
     return s.close();
   }
 
-  /** A point of a front: {@code label} (none when empty) at ({@code x}, {@code y}). */
-  record Point(String label, double x, double y, boolean estimated) {}
+  /**
+   * A point of a front: {@code label} (none when empty) at ({@code x}, {@code y}), with {@code x}'s
+   * range drawn as an error bar from {@code xLow} to {@code xHigh} (none when they equal {@code
+   * x}).
+   */
+  record Point(String label, double x, double y, boolean estimated, double xLow, double xHigh) {
+    /** A point without a range. */
+    Point(String label, double x, double y, boolean estimated) {
+      this(label, x, y, estimated, x, x);
+    }
+  }
 
   /**
    * One model's cost–fidelity chart: {@code x} on a log axis (cheaper left), {@code y} linear with
@@ -144,8 +153,8 @@ final class Charts {
       DoubleFunction<String> yFmt,
       boolean higherIsBetter) {
     int h = 320;
-    double xLo = pts.stream().mapToDouble(Point::x).min().orElseThrow();
-    double xHi = pts.stream().mapToDouble(Point::x).max().orElseThrow();
+    double xLo = pts.stream().mapToDouble(Point::xLow).min().orElseThrow();
+    double xHi = pts.stream().mapToDouble(Point::xHigh).max().orElseThrow();
     double yLo = pts.stream().mapToDouble(Point::y).min().orElseThrow();
     double yHi = pts.stream().mapToDouble(Point::y).max().orElseThrow();
     double pad = Math.max((yHi - yLo) * 0.15, Math.max(Math.abs(yHi) * 1e-3, 1e-3));
@@ -195,6 +204,11 @@ final class Charts {
       double px = xs.at(p.x());
       double py = ys.at(p.y());
       boolean on = front.contains(p);
+      if (p.xLow() < p.x() || p.xHigh() > p.x()) {
+        // The range as an error bar with end caps, under the point.
+        s.rangeBar(
+            xs.at(p.xLow()), xs.at(p.xHigh()), py, on ? "#d62728" : "#1f77b4", " opacity=\"0.7\"");
+      }
       s.raw(
           String.format(
               Locale.ROOT,
@@ -213,6 +227,92 @@ final class Charts {
       String label = p.label() + (p.estimated() ? " (est.)" : "");
       s.place(label, xs.at(p.x()), ys.at(p.y()), left, h - 50, taken);
     }
+    return s.close();
+  }
+
+  /**
+   * One option's figure with its range: {@code value} within [{@code low}, {@code high}].
+   *
+   * @param estimated drawn hollow, not filled
+   * @param tied drawn in the winner's colour: its range overlaps the winner's
+   * @param winner the option the band is drawn for (one per chart)
+   */
+  record Interval(
+      String label,
+      double value,
+      double low,
+      double high,
+      boolean estimated,
+      boolean tied,
+      boolean winner) {}
+
+  /**
+   * One row per interval on a shared log axis: the range as a line with end caps, the figure as a
+   * dot (filled measured, hollow estimated), and the winner's range as a shaded band through every
+   * row, so the rows whose lines reach into it — the ties — are seen at a glance; labels left, the
+   * figure right.
+   */
+  static String intervals(List<Interval> rows, String axisTitle, DoubleFunction<String> fmt) {
+    double lo = rows.stream().mapToDouble(Interval::low).min().orElseThrow();
+    double hi = rows.stream().mapToDouble(Interval::high).max().orElseThrow();
+    double labelW =
+        Math.min(300, 16 + rows.stream().mapToDouble(r -> width(r.label())).max().orElse(60));
+    double left = 16 + labelW;
+    double valueW =
+        rows.stream()
+            .mapToDouble(r -> width(fmt.apply(r.value()) + (r.estimated() ? " est." : "")))
+            .max()
+            .orElse(60);
+    double right = WIDTH - 24 - valueW;
+    Scale x = Scale.log(lowerNice(lo / 1.2), upperNice(hi * 1.2), left, right);
+    int rowH = 20;
+    int top = 40;
+    int h = top + rows.size() * rowH + 56;
+    Svg s = new Svg(h);
+    s.text(
+        16,
+        16,
+        "filled: measured here · hollow: estimated · band: the winner's range",
+        "start",
+        "m");
+    rows.stream()
+        .filter(Interval::winner)
+        .findFirst()
+        .ifPresent(
+            w ->
+                s.raw(
+                    String.format(
+                        Locale.ROOT,
+                        "<rect class=\"band\" x=\"%.1f\" y=\"%d\" width=\"%.1f\" height=\"%d\""
+                            + " fill=\"#d62728\" fill-opacity=\"0.12\"/>",
+                        x.at(w.low()),
+                        top - 4,
+                        Math.max(1, x.at(w.high()) - x.at(w.low())),
+                        rows.size() * rowH + 4)));
+    double y = top;
+    for (Interval r : rows) {
+      String c = r.winner() || r.tied() ? "#d62728" : "#1f77b4";
+      double cy = y + rowH / 2.0;
+      s.text(16, cy + 4, r.label(), "start", r.winner() ? "b" : null);
+      s.rangeBar(x.at(r.low()), x.at(r.high()), cy, c, "");
+      s.raw(
+          String.format(
+              Locale.ROOT,
+              "<circle cx=\"%.1f\" cy=\"%.1f\" r=\"4\" fill=\"%s\" stroke=\"%s\""
+                  + " stroke-width=\"2\"/>",
+              x.at(r.value()),
+              cy,
+              r.estimated() ? "#fff" : c,
+              c));
+      s.text(
+          right + 8,
+          cy + 4,
+          fmt.apply(r.value()) + (r.estimated() ? " est." : ""),
+          "start",
+          r.winner() ? "b" : null);
+      y += rowH;
+    }
+    s.xAxis(x, y + 8, axisTitle + ", log scale", fmt);
     return s.close();
   }
 
@@ -568,6 +668,19 @@ final class Charts {
               estimated
                   ? " fill-opacity=\"0.25\" stroke=\"" + colour + "\" stroke-dasharray=\"3,2\""
                   : ""));
+    }
+
+    /** A range from {@code a} to {@code b} at height {@code y}, with end caps. */
+    void rangeBar(double a, double b, double y, String colour, String attributes) {
+      raw(
+          String.format(
+              Locale.ROOT,
+              "<g class=\"range\" stroke=\"%s\" stroke-width=\"1.4\"%s>%s%s%s</g>",
+              colour,
+              attributes,
+              line(a, y, b, y, colour),
+              line(a, y - 4, a, y + 4, colour),
+              line(b, y - 4, b, y + 4, colour)));
     }
 
     /** A horizontal axis at {@code y}: line, ticks, labels below, title under them. */

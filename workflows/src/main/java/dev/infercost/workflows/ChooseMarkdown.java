@@ -37,8 +37,9 @@ final class ChooseMarkdown {
                 + " how |\n|---|---|---|---|---|---|---|---|---|\n");
     int i = 1;
     for (Optimizer.Candidate c : r.result().ranked()) {
-      b.append(row(i++, c)).append('\n');
+      b.append(row(ChooseVerdict.rank(r.result(), i++, c), c)).append('\n');
     }
+    b.append('\n').append(ChooseVerdict.RANGES).append('\n');
     b.append("\n## Pareto front (cost vs accuracy drop)\n\n");
     for (Optimizer.Candidate c : r.result().paretoFront()) {
       b.append(
@@ -47,7 +48,7 @@ final class ChooseMarkdown {
               "- %s on %s: %s per 1M, drop %.4f%n",
               c.row().variant(),
               c.row().hardwareId(),
-              Fmt.usd(c.costPerMillionUsd()),
+              ChooseVerdict.cost(c),
               c.row().accuracyDrop()));
     }
     b.append("\n## Variants\n\n| variant | what | priced on | bytes | accuracy drop |\n")
@@ -191,7 +192,7 @@ final class ChooseMarkdown {
         : b.newWinner().variant() + " on " + b.newWinner().hardwareId();
   }
 
-  private static String row(int i, Optimizer.Candidate c) {
+  private static String row(String rank, Optimizer.Candidate c) {
     var r = c.row();
     String capacity =
         c.capacity() == null
@@ -203,15 +204,15 @@ final class ChooseMarkdown {
                 100 * (1 - c.capacity().utilization()));
     return String.format(
         Locale.ROOT,
-        "| %d | %s | %s | %d | %s | %s |%s %s | %.4f | %s |",
-        i,
+        "| %s | %s | %s | %d | %s | %s |%s %s | %.4f | %s |",
+        rank,
         r.variant(),
         r.hardwareId(),
         r.batch(),
         Fmt.sig(r.p99Ms()),
-        Fmt.si(r.throughputPerS()),
+        ChooseVerdict.throughput(r),
         capacity,
-        Fmt.usd(c.costPerMillionUsd()),
+        ChooseVerdict.cost(c),
         r.accuracyDrop(),
         r.provenance().kind().toString().toLowerCase(Locale.ROOT));
   }

@@ -12,12 +12,14 @@ import dev.infercost.cost.Pricer;
 import dev.infercost.cost.Projection;
 import dev.infercost.cost.ProjectionCheck;
 import dev.infercost.cost.Sensitivity;
+import dev.infercost.cost.Spread;
 import dev.infercost.models.ModelInfo;
 import dev.infercost.models.Models;
 import dev.infercost.models.Tensor;
 import dev.infercost.models.TensorSpec;
 import dev.infercost.profile.Concurrency;
 import dev.infercost.profile.HostInfo;
+import dev.infercost.profile.LatencyStats;
 import dev.infercost.profile.ProfileOptions;
 import dev.infercost.profile.SideBySide;
 import java.nio.file.Path;
@@ -166,6 +168,7 @@ public final class ChooseWorkflow {
           "--calibrate-projection: nothing to calibrate on (no variant was measured both at 1"
               + " thread and with several vCPUs busy; use --threads 2 or more)");
     }
+    check.ifPresent(c -> notes.addAll(PricingInputs.unstableCalibrations(c)));
     List<Optimizer.Row> rows = new ArrayList<>();
     for (Measured m : measured) {
       rows.addAll(
@@ -174,7 +177,8 @@ public final class ChooseWorkflow {
               m,
               variants.get(m.variant().label()),
               req.p99Ms(),
-              check.filter(c -> req.calibrateProjection()),
+              check,
+              req.calibrateProjection(),
               notes));
     }
     rows =
@@ -218,7 +222,7 @@ public final class ChooseWorkflow {
    * @param batch the batch size
    * @param single one stream with the request's threads
    * @param streams as many single-thread streams as threads, or null where not measured
-   * @param oneThread inferences/s at 1 thread, or NaN where not measured
+   * @param oneThread at 1 thread, or null where not measured
    * @param graph its work per batch for GPU rooflines, where known
    */
   private record Measured(
@@ -226,7 +230,7 @@ public final class ChooseWorkflow {
       int batch,
       OperatingPoint single,
       OperatingPoint streams,
-      double oneThread,
+      OperatingPoint oneThread,
       Optional<Projection.GpuGraph> graph) {}
 
   /**
@@ -247,7 +251,7 @@ public final class ChooseWorkflow {
             model.path(), withBatch(model.inputs(), req.shapes(), batch), s -> {});
     List<SideBySide.Result> lat =
         SideBySide.measure(paths(built.values()), inputs, sampling(req.threads()), 4, progress);
-    Map<String, Double> oneThread = oneThread(req, pricer, built, inputs, batch, progress);
+    Map<String, OperatingPoint> oneThread = oneThread(req, pricer, built, inputs, batch, progress);
     Map<String, OperatingPoint> streams = streams(req, pricer, built, inputs, batch, progress);
     int i = 0;
     for (ChooseVariants.Variant v : built.values()) {
@@ -257,7 +261,8 @@ public final class ChooseWorkflow {
           new OperatingPoint(
               batch * 1000.0 / r.stats().mean(),
               r.stats().p99(),
-              req.threads() == 1 ? "1 thread" : req.threads() + " threads");
+              req.threads() == 1 ? "1 thread" : req.threads() + " threads",
+              PricingInputs.spread(r.stats()));
       ModelInfo atBatch = Models.loadOnnx(v.built().file()).info(shapesOf(inputs));
       out.add(
           new Measured(
@@ -265,7 +270,7 @@ public final class ChooseWorkflow {
               batch,
               single,
               streams.get(label),
-              oneThread.getOrDefault(label, Double.NaN),
+              oneThread.get(label),
               PricingInputs.gpuGraph(atBatch, batch)));
     }
     return out;
@@ -282,7 +287,7 @@ public final class ChooseWorkflow {
       return out;
     }
     for (Measured m : measured) {
-      if (Double.isNaN(m.oneThread())) {
+      if (m.oneThread() == null) {
         continue;
       }
       String what = m.variant().label() + " batch " + m.batch() + ", ";
@@ -290,7 +295,11 @@ public final class ChooseWorkflow {
         if (p != null) {
           out.add(
               pricer.sample(
-                  what + p.how(), p == m.streams(), m.oneThread(), req.threads(), p.throughput()));
+                  what + p.how(),
+                  p == m.streams(),
+                  m.oneThread().throughput(),
+                  req.threads(),
+                  p.throughput()));
         }
       }
     }
@@ -299,15 +308,17 @@ public final class ChooseWorkflow {
 
   /**
    * One measured variant priced on every target: CPUs at the chosen way of keeping the host busy
-   * (with the CPU scaling calibrated for that way, where {@code calibrated}), GPUs from one stream.
-   * Pricing notes are added to {@code notes}.
+   * (with the CPU scaling calibrated for that way where {@code calibrate} and the calibration is
+   * stable, and widened by the check's errors for that way), GPUs from one stream. Pricing notes
+   * are added to {@code notes}.
    */
   private static List<Optimizer.Row> price(
       Pricer pricer,
       Measured m,
       ChooseReport.Variant variant,
       double p99Ms,
-      Optional<ProjectionCheck> calibrated,
+      Optional<ProjectionCheck> check,
+      boolean calibrate,
       Set<String> notes)
       throws InfercostException {
     List<Optimizer.Row> rows = new ArrayList<>();
@@ -318,16 +329,25 @@ public final class ChooseWorkflow {
     OperatingPoint single = m.single();
     OperatingPoint point = OperatingPoint.best(single, m.streams(), p99Ms);
     double drop = variant.accuracyDrop();
-    Projection.Scaling scaling = calibrated.map(c -> c.calibrated(point != single)).orElse(null);
-    if (scaling != null) {
-      pricer = pricer.withScaling(scaling);
+    boolean streams = point != single;
+    Optional<Projection.Scaling> scaling =
+        check.filter(c -> calibrate).flatMap(c -> c.usable(streams));
+    if (scaling.isPresent()) {
+      pricer = pricer.withScaling(scaling.get());
     }
+    if (check.isPresent()) {
+      pricer = pricer.withProjectionError(check.get().errorSpread(streams));
+    }
+    OperatingPoint one = m.oneThread();
+    double t1 = one == null ? Double.NaN : one.throughput();
+    Spread s1 = one == null ? point.spread() : one.spread();
     Pricer.Prices cpuSide =
-        pricer.price(d, m.graph(), point.throughput(), m.oneThread(), point.how());
+        pricer.price(d, m.graph(), point.throughput(), point.spread(), t1, s1, point.how());
     Pricer.Prices gpuSide =
         point == single
             ? cpuSide
-            : pricer.price(d, m.graph(), single.throughput(), m.oneThread(), single.how());
+            : pricer.price(
+                d, m.graph(), single.throughput(), single.spread(), t1, s1, single.how());
     notes.addAll(cpuSide.notes());
     notes.addAll(gpuSide.notes());
     for (Pricer.Priced p : cpuSide.rows()) {
@@ -387,6 +407,7 @@ public final class ChooseWorkflow {
         batch,
         p99Ms,
         p.throughput().value(),
+        p.throughputRange(),
         p.throughput().provenance());
   }
 
@@ -428,7 +449,10 @@ public final class ChooseWorkflow {
         out.put(
             v.label(),
             new OperatingPoint(
-                c.throughputPerS() * batch, c.stats().p99(), c.streams() + " streams x 1 thread"));
+                c.throughputPerS() * batch,
+                c.stats().p99(),
+                c.streams() + " streams x 1 thread",
+                PricingInputs.spread(c.stats())));
       }
     }
     return out;
@@ -439,7 +463,7 @@ public final class ChooseWorkflow {
    * projections and check them; empty when the priced measurement already ran at 1 thread, or no
    * CPU entry besides this host's is priced and the projection is not calibrated.
    */
-  private static Map<String, Double> oneThread(
+  private static Map<String, OperatingPoint> oneThread(
       ChooseRequest req,
       Pricer pricer,
       Map<String, ChooseVariants.Variant> built,
@@ -453,7 +477,7 @@ public final class ChooseWorkflow {
                 t ->
                     t.kind() == HardwareEntry.Kind.CPU
                         && !pricer.host().map(h -> h.id().equals(t.id())).orElse(false));
-    Map<String, Double> out = new LinkedHashMap<>();
+    Map<String, OperatingPoint> out = new LinkedHashMap<>();
     if (req.threads() == 1 || !projectsCpus && !req.calibrateProjection()) {
       return out;
     }
@@ -461,7 +485,11 @@ public final class ChooseWorkflow {
         built.values().stream().filter(v -> pricedOnCpus(pricer, v)).toList();
     List<SideBySide.Result> r = SideBySide.measure(paths(cpu), inputs, sampling(1), 2, progress);
     for (int i = 0; i < cpu.size(); i++) {
-      out.put(cpu.get(i).label(), batch * 1000.0 / r.get(i).stats().mean());
+      LatencyStats st = r.get(i).stats();
+      out.put(
+          cpu.get(i).label(),
+          new OperatingPoint(
+              batch * 1000.0 / st.mean(), st.p99(), "1 thread", PricingInputs.spread(st)));
     }
     return out;
   }

@@ -127,6 +127,12 @@ public final class HtmlReport {
         new StringBuilder(page("infercost choose: " + r.model(), ChooseVerdict.of(r)));
     var ranked = r.result().ranked();
     if (!ranked.isEmpty()) {
+      b.append("<h2>Cost ranges</h2><p>The cheapest options")
+          .append(" (and the best measured here, where it ranks lower), each cost with its range;")
+          .append(" red: the winner and the options tied with it (their ranges overlap).</p>");
+      b.append(
+          Charts.intervals(
+              costIntervals(r.result()), "USD per 1M inferences (cheaper is left)", Fmt::usd));
       var front = r.result().paretoFront();
       List<Charts.Point> pts = new ArrayList<>();
       for (var c : ranked) {
@@ -136,11 +142,14 @@ public final class HtmlReport {
                 label ? c.row().variant() + " @ " + c.row().hardwareId() : "",
                 c.costPerMillionUsd(),
                 c.row().accuracyDrop(),
-                !ChooseVerdict.measured(c)));
+                !ChooseVerdict.measured(c),
+                c.costPerMillionRangeUsd().low(),
+                c.costPerMillionRangeUsd().high()));
       }
       b.append("<h2>Cost and accuracy</h2><p>Best operating point of every priced (variant,")
           .append(" hardware) pair; filled points and the line: the Pareto front (labelled, with")
-          .append(" the winner). Hollow points are beaten on both cost and accuracy.</p>");
+          .append(" the winner). Hollow points are beaten on both cost and accuracy. Bars: each")
+          .append(" cost's range; points whose bars overlap the winner's are tied with it.</p>");
       b.append(
           Charts.front(
               r.model() + ": accuracy drop vs cost per 1M inferences",
@@ -181,7 +190,7 @@ public final class HtmlReport {
     int i = 1;
     for (var c : ranked) {
       b.append("<tr><td>")
-          .append(i++)
+          .append(ChooseVerdict.rank(r.result(), i++, c))
           .append("</td><td>")
           .append(esc(c.row().variant()))
           .append("</td><td>")
@@ -191,16 +200,53 @@ public final class HtmlReport {
           .append("</td><td>")
           .append(Fmt.sig(c.row().p99Ms()))
           .append("</td><td>")
-          .append(Fmt.si(c.row().throughputPerS()))
+          .append(ChooseVerdict.throughput(c.row()))
           .append("</td><td>")
-          .append(Fmt.usd(c.costPerMillionUsd()))
+          .append(ChooseVerdict.cost(c))
           .append("</td><td>")
           .append(Fmt.sig(c.row().accuracyDrop()))
           .append("</td><td>")
           .append(ChooseVerdict.measured(c) ? "measured" : "estimated")
           .append("</td></tr>");
     }
-    return b.append("</table></body></html>\n").toString();
+    return b.append("</table><p>")
+        .append(esc(ChooseVerdict.RANGES))
+        .append("</p></body></html>\n")
+        .toString();
+  }
+
+  /** Options shown in the cost-range chart: the first ones ranked, then the best measured. */
+  static final int INTERVAL_ROWS = 15;
+
+  private static List<Charts.Interval> costIntervals(dev.infercost.cost.Optimizer.Result result) {
+    var ranked = result.ranked();
+    var ties = result.tiedWithWinner();
+    List<dev.infercost.cost.Optimizer.Candidate> shown =
+        new ArrayList<>(ranked.subList(0, Math.min(INTERVAL_ROWS, ranked.size())));
+    ranked.stream()
+        .filter(ChooseVerdict::measured)
+        .findFirst()
+        .filter(m -> !shown.contains(m))
+        .ifPresent(shown::add);
+    List<Charts.Interval> out = new ArrayList<>();
+    for (var c : shown) {
+      out.add(
+          new Charts.Interval(
+              ChooseVerdict.rank(result, ranked.indexOf(c) + 1, c)
+                  + " "
+                  + c.row().variant()
+                  + " on "
+                  + c.row().hardwareId()
+                  + ", batch "
+                  + c.row().batch(),
+              c.costPerMillionUsd(),
+              c.costPerMillionRangeUsd().low(),
+              c.costPerMillionRangeUsd().high(),
+              !ChooseVerdict.measured(c),
+              ties.contains(c),
+              c == ranked.get(0)));
+    }
+    return out;
   }
 
   private static String shortWho(dev.infercost.cost.Sensitivity.Bound b) {

@@ -12,6 +12,7 @@ import dev.infercost.cost.HardwareEntry;
 import dev.infercost.cost.HostCpu;
 import dev.infercost.cost.Optimizer;
 import dev.infercost.cost.Pricer;
+import dev.infercost.cost.Spread;
 import dev.infercost.gate.BenchResults;
 import dev.infercost.gate.Gate;
 import dev.infercost.gate.Measure;
@@ -49,6 +50,8 @@ final class Measurements {
    * @param threads threads kept busy
    * @param throughput inferences/s
    * @param p99Ms p99 latency of one call in ms
+   * @param spread how uncertain the throughput is: from the file's median latency and its 95%
+   *     confidence interval where it has them ({@link Spread#latencyCi})
    */
   record Point(
       Path file,
@@ -58,10 +61,11 @@ final class Measurements {
       int batch,
       int threads,
       double throughput,
-      double p99Ms) {
+      double p99Ms,
+      Spread spread) {
     /**
-     * {@code measured on <host> = <entry> (<file>)}; for a GPU entry, {@code <GPU> (same GPU as
-     * <entry>)}, since every entry with that GPU is priced from it.
+     * {@code measured on <host> = <entry> (<file>); range …}; for a GPU entry, {@code <GPU> (same
+     * GPU as <entry>)}, since every entry with that GPU is priced from it.
      */
     Figure.Provenance provenance() {
       boolean gpu = entry.kind() != HardwareEntry.Kind.CPU && host.gpu() != null;
@@ -71,7 +75,8 @@ final class Measurements {
                   : host.label() + " = " + entry.id())
               + " ("
               + file.getFileName()
-              + ")");
+              + "); "
+              + spread.describe());
     }
   }
 
@@ -223,6 +228,7 @@ final class Measurements {
         p.batch(),
         p.p99Ms(),
         p.throughput(),
+        p.spread().of(p.throughput()),
         p.provenance());
   }
 
@@ -299,8 +305,16 @@ final class Measurements {
       if (batch < 1 || threads < 1 || !(throughput > 0) || !(p99 >= 0)) {
         throw refused(f, "a result lacks its batch, threads, throughput or latency.p99");
       }
+      JsonNode lat = b.path("latency");
+      double p50 = lat.path("p50").asDouble(Double.NaN);
+      double ciLow = lat.path("ciLow").asDouble(Double.NaN);
+      double ciHigh = lat.path("ciHigh").asDouble(Double.NaN);
+      Spread spread =
+          p50 > 0 && ciLow > 0 && ciLow <= p50 && p50 <= ciHigh
+              ? Spread.latencyCi(p50, ciLow, ciHigh)
+              : Spread.runToRun("the file has no confidence interval of the median");
       for (HardwareEntry entry : entries) {
-        out.add(new Point(f, host, entry, sha, batch, threads, throughput, p99));
+        out.add(new Point(f, host, entry, sha, batch, threads, throughput, p99, spread));
       }
     }
     if (out.isEmpty()) {
@@ -332,9 +346,8 @@ final class Measurements {
                 + "' lacks its modelSha256, batch, throughput or latency samples; rerun bench"
                 + " with this infercost");
       }
-      double p99 =
-          LatencyStats.of(lat.get().samples().stream().mapToDouble(Double::doubleValue).toArray())
-              .p99();
+      LatencyStats stats =
+          LatencyStats.of(lat.get().samples().stream().mapToDouble(Double::doubleValue).toArray());
       out.add(
           new Point(
               f,
@@ -344,7 +357,8 @@ final class Measurements {
               e.batch(),
               prov.threads(),
               thr.get().value(),
-              p99));
+              stats.p99(),
+              PricingInputs.spread(stats)));
     }
     return out;
   }

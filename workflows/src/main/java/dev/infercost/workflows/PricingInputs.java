@@ -4,10 +4,15 @@ import dev.infercost.base.InfercostException;
 import dev.infercost.cost.Catalog;
 import dev.infercost.cost.HostCpu;
 import dev.infercost.cost.Projection;
+import dev.infercost.cost.ProjectionCheck;
+import dev.infercost.cost.Spread;
 import dev.infercost.models.ModelInfo;
 import dev.infercost.models.Op;
 import dev.infercost.profile.HostInfo;
+import dev.infercost.profile.LatencyStats;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Optional;
 
 /** What the {@code cost} module's pricing needs, taken from this host and a model's facts. */
@@ -40,5 +45,28 @@ final class PricingInputs {
             2.0 * info.int8Macs(),
             info.nodes(),
             fused));
+  }
+
+  /**
+   * The spread of a throughput computed from {@code stats}' latencies ({@link Spread#latencyCi}).
+   */
+  static Spread spread(LatencyStats stats) {
+    return Spread.latencyCi(stats.p50(), stats.ciLow(), stats.ciHigh());
+  }
+
+  /** A note for each calibration of {@code check} whose serial fraction is too uncertain to use. */
+  static List<String> unstableCalibrations(ProjectionCheck check) {
+    List<String> notes = new ArrayList<>();
+    for (boolean streams : new boolean[] {false, true}) {
+      Projection.Scaling s = check.calibrated(streams);
+      if (s != null && !s.stable()) {
+        notes.add(
+            "--calibrate-projection: not used for "
+                + (streams ? "single-thread streams" : "intra-op threads")
+                + ": "
+                + s.how());
+      }
+    }
+    return notes;
   }
 }

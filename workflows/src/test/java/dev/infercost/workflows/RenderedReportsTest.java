@@ -15,10 +15,10 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * The bench report laid out by a real browser: headless Chromium measures every label of every
- * chart (SVG {@code getBBox}) and the test asserts that each lies inside its chart and that no two
- * tick labels of one axis overlap. Skipped with a message where Chromium is not installed ({@code
- * benchmarks/screenshots} installs it from Debian packages).
+ * The bench and choose reports laid out by a real browser: headless Chromium measures every label
+ * of every chart (SVG {@code getBBox}) and the test asserts that each lies inside its chart and
+ * that no two tick labels of one axis overlap. Skipped with a message where Chromium is not
+ * installed ({@code benchmarks/screenshots} installs it from Debian packages).
  */
 @Tag("slow")
 class RenderedReportsTest {
@@ -58,11 +58,21 @@ class RenderedReportsTest {
 
   @Test
   void chromiumLaysOutEveryLabelInsideAndNoTicksTouch(@TempDir Path tmp) throws Exception {
+    check(HtmlReport.bench(HtmlReportTest.run(HtmlReportTest.baseline())), tmp);
+  }
+
+  @Test
+  void chooseReportWithCostRangesAndTiesLaysOutInside(@TempDir Path tmp) throws Exception {
+    String html = HtmlReport.choose(ChooseVerdictTest.tiedReport());
+    assertTrue(html.contains("class=\"range\""), "error bars drawn");
+    check(html, tmp);
+  }
+
+  private static void check(String html, Path tmp) throws Exception {
     String browser = browser();
     Assumptions.assumeTrue(
         browser != null,
         "Chromium not installed: benchmarks/screenshots installs it (apt-get install chromium)");
-    String html = HtmlReport.bench(HtmlReportTest.run(HtmlReportTest.baseline()));
     Path page = tmp.resolve("report.html");
     Files.writeString(page, html.replace("</body>", PROBE + "</body>"));
     Process p =
