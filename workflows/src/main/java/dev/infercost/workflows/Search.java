@@ -224,17 +224,14 @@ public final class Search {
                   : "");
     }
     // A trial that quantizes nothing (int8-dynamic of a CNN without MatMul) meets any bound but is
-    // the input: it does not stop the search from keeping sensitive layers in fp32.
+    // the input: it does not stop the search from keeping layers in fp32.
     if (built.stream().noneMatch(b -> b.met() && rewritten(b.variant()) > 0)
         && base.isPresent()
         && !sensitivity.isEmpty()) {
-      // Keeping every layer in fp32 is the input itself: stop one short of that.
-      for (int k = 1; k < sensitivity.size(); k *= 2) {
+      for (Candidate c : fallbacks(base.get(), sensitivity)) {
         if (built.size() >= options.maxTrials() || System.nanoTime() > deadline) {
           break;
         }
-        List<String> keep = sensitivity.subList(0, k).stream().map(LayerSensitivity::node).toList();
-        Candidate c = excluding(base.get().candidate(), keep);
         Built b = trial(c, variants, options.bound(), trialsDir, built.size() + 1, progress);
         built.add(b);
         if (b.met()) {
@@ -359,6 +356,45 @@ public final class Search {
 
   private static QuantOptions quant(Options o, Target t, double alpha) {
     return new QuantOptions(o.filter(), true, t.reducedRange(), true, alpha);
+  }
+
+  /**
+   * What to keep in fp32 when no trial meets the bound, fewest layers first: the 1, 2, 4, ... most
+   * sensitive layers (each measured alone), and — since quantization error builds up from the
+   * input, which layers measured alone do not show — the first eighth, quarter and half of the
+   * quantized layers in graph order (the stem). Keeping every layer is the input itself: each list
+   * stops one short of that.
+   */
+  private static List<Candidate> fallbacks(Built base, List<LayerSensitivity> sensitivity) {
+    List<String> order = rewrittenNodes(base.variant());
+    record Keep(List<String> nodes, Candidate candidate) {}
+    List<Keep> keeps = new ArrayList<>();
+    for (int k = 1; k < sensitivity.size(); k *= 2) {
+      List<String> nodes = sensitivity.subList(0, k).stream().map(LayerSensitivity::node).toList();
+      keeps.add(new Keep(nodes, excluding(base.candidate(), nodes)));
+    }
+    for (int d : new int[] {8, 4, 2}) {
+      int k = Math.max(1, order.size() / d);
+      if (k < order.size()
+          && keeps.stream().noneMatch(x -> x.nodes().equals(order.subList(0, k)))) {
+        List<String> nodes = order.subList(0, k);
+        String config =
+            String.format(
+                Locale.ROOT,
+                "%s, the first %d of %d layers (graph order) kept in fp32",
+                base.candidate().config(),
+                k,
+                order.size());
+        keeps.add(
+            new Keep(
+                nodes,
+                new Candidate(
+                    config, withFilter(base.candidate().recipe(), f -> f.excluding(nodes)))));
+      }
+    }
+    // Stable: at equal counts the sensitivity list comes first.
+    keeps.sort(Comparator.comparingInt(x -> x.nodes().size()));
+    return keeps.stream().map(Keep::candidate).toList();
   }
 
   /** {@code c} with {@code nodes} kept in fp32. */

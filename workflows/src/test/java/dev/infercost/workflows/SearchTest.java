@@ -12,6 +12,7 @@ import dev.infercost.cost.Catalog;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -87,6 +88,23 @@ class SearchTest {
     // Layers were kept in fp32 to get closer, never all of them.
     assertTrue(s.trials().stream().anyMatch(t -> t.config().contains("kept in fp32")));
     assertTrue(s.trials().stream().allMatch(t -> t.rewritten() != 0));
+  }
+
+  @Test
+  void theStemIsKeptInFp32WhenSensitiveLayersAloneDoNotMeetTheBound() throws Exception {
+    Search.Result s = auto("digits-cnn", Bound.minCosine(0.9999999), 12).search();
+    assertFalse(s.met(), s.verdict());
+    List<String> fallbacks =
+        s.trials().stream().map(Search.Trial::config).filter(c -> c.contains("fp32")).toList();
+    // Fewest layers first: one sensitive layer, then the first layer in graph order, ...
+    assertTrue(
+        fallbacks.get(0).endsWith("1 layer kept in fp32 (" + s.sensitivity().get(0).node() + ")"),
+        fallbacks.toString());
+    assertTrue(
+        fallbacks.stream()
+            .anyMatch(
+                c -> c.matches(".*the first 1 of \\d+ layers \\(graph order\\) kept in fp32")),
+        fallbacks.toString());
   }
 
   @Test
