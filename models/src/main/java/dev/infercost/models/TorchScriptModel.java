@@ -51,6 +51,13 @@ public final class TorchScriptModel implements AutoCloseable {
 
   static TorchScriptModel load(Path file, boolean cuda) throws ModelException {
     ModelFiles.checkTorchScript(file);
+    // Starting the engine and loading the module are native calls: a stop request waits for them.
+    try (dev.infercost.base.Interruption.Section n = dev.infercost.base.Interruption.enter()) {
+      return loadInSection(file, cuda);
+    }
+  }
+
+  private static TorchScriptModel loadInSection(Path file, boolean cuda) throws ModelException {
     Engine engine = startEngine(file);
     if (cuda && engine.getGpuCount() == 0) {
       throw ModelException.of(
