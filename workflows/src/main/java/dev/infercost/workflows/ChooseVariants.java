@@ -113,9 +113,9 @@ final class ChooseVariants {
       notes.add(
           "int8 variants are built twice: with 8-bit weights for "
               + String.join(", ", out.get(Family.CPU))
-              + ", and with 7-bit weights ('-7bit', '"
+              + ", and with 7-bit weights (variants named auto-"
               + Family.CPU_7BIT.suffix
-              + "') for "
+              + ", or with --methods, ending in -7bit) for "
               + String.join(", ", out.get(Family.CPU_7BIT))
               + ", where 8-bit ones would saturate; each is priced only where it was built for");
     }
