@@ -9,7 +9,6 @@ import dev.infercost.workflows.ChooseVerdict;
 import dev.infercost.workflows.ChooseWorkflow;
 import dev.infercost.workflows.HtmlReport;
 import dev.infercost.workflows.Method;
-import dev.infercost.workflows.ModelRef;
 import dev.infercost.workflows.Reports;
 import java.io.PrintWriter;
 import java.nio.file.Path;
@@ -180,8 +179,7 @@ final class ChooseCommand implements Callable<Integer> {
     try {
       Map<String, long[]> s = Shapes.byInput(shapes);
       ChooseRequest.Builder b =
-          ChooseRequest.builder(
-                  preprocess.apply(ModelRef.resolve(model)), bound.toBound(metrics.chosen(found)))
+          ChooseRequest.builder(preprocess.resolve(model), bound.toBound(metrics.chosen(found)))
               .optMetrics(metrics.set(found))
               .optP99Ms(p99Ms)
               .optQps(qps)

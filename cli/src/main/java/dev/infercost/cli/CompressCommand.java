@@ -11,7 +11,6 @@ import dev.infercost.workflows.CompressRequest;
 import dev.infercost.workflows.CompressWorkflow;
 import dev.infercost.workflows.HtmlReport;
 import dev.infercost.workflows.Method;
-import dev.infercost.workflows.ModelRef;
 import dev.infercost.workflows.Recipe;
 import dev.infercost.workflows.Reports;
 import dev.infercost.workflows.Search;
@@ -23,7 +22,6 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
-import java.util.Optional;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
@@ -122,12 +120,6 @@ final class CompressCommand implements Callable<Integer> {
   Path calibData;
 
   @Option(
-      names = "--tokenizer",
-      paramLabel = "FILE",
-      description = "HuggingFace tokenizer.json for text data.")
-  Path tokenizer;
-
-  @Option(
       names = "--calib-samples",
       defaultValue = "100",
       description = "Most calibration batches (default ${DEFAULT-VALUE}).")
@@ -222,8 +214,7 @@ final class CompressCommand implements Callable<Integer> {
               !noEmbeddings,
               smooth);
       CompressRequest.Builder b =
-          CompressRequest.builder(
-                  preprocess.apply(ModelRef.resolve(model, Optional.ofNullable(tokenizer))), out)
+          CompressRequest.builder(preprocess.resolve(model), out)
               .optRecipe(
                   staged(Recipe.of(method.auto() ? Method.INT8_DYNAMIC : method.method(), q), q))
               .optTarget(t)

@@ -8,7 +8,6 @@ import dev.infercost.profile.TaskMetrics;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.Locale;
-import java.util.Optional;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -48,12 +47,6 @@ final class EvaluateCommand implements Callable<Integer> {
   Path data;
 
   @Option(
-      names = "--tokenizer",
-      paramLabel = "FILE",
-      description = "tokenizer.json for text data (built-in models bring theirs).")
-  Path tokenizer;
-
-  @Option(
       names = "--threads",
       converter = ThreadsConverter.class,
       defaultValue = "1",
@@ -76,7 +69,7 @@ final class EvaluateCommand implements Callable<Integer> {
               reference,
               candidate,
               data,
-              Optional.ofNullable(tokenizer),
+              preprocess.tokenizer(),
               preprocess.file(),
               threads,
               set,

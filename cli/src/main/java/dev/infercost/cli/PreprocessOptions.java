@@ -5,8 +5,17 @@ import java.nio.file.Path;
 import java.util.Optional;
 import picocli.CommandLine.Option;
 
-/** {@code --preprocess FILE}, for every command that reads data. */
+/**
+ * How a command's data is read: {@code --tokenizer FILE} for text, {@code --preprocess FILE} for
+ * image folders; for every command that reads data.
+ */
 final class PreprocessOptions {
+  @Option(
+      names = "--tokenizer",
+      paramLabel = "FILE",
+      description = "HuggingFace tokenizer.json for text data (built-in models bring theirs).")
+  Path tokenizer;
+
   @Option(
       names = "--preprocess",
       paramLabel = "FILE",
@@ -21,8 +30,14 @@ final class PreprocessOptions {
     return Optional.ofNullable(file);
   }
 
-  /** {@code model} with the preprocessing file, if given. */
-  ModelRef apply(ModelRef model) {
+  /** The tokenizer, if given. */
+  Optional<Path> tokenizer() {
+    return Optional.ofNullable(tokenizer);
+  }
+
+  /** {@code nameOrPath} resolved with the tokenizer and the preprocessing file, where given. */
+  ModelRef resolve(String nameOrPath) throws dev.infercost.base.InfercostException {
+    ModelRef model = ModelRef.resolve(nameOrPath, tokenizer());
     return file == null ? model : model.withPreprocessing(file);
   }
 }
