@@ -65,13 +65,33 @@ public final class HtmlReport {
             .append("</td><td>")
             .append(esc(m.unit()))
             .append("</td><td>")
-            .append(esc(m.provenance()))
+            .append(how(m.provenance()))
             .append("</td></tr>");
       }
     }
     b.append("</table></body></html>\n");
     return b.toString();
   }
+
+  /**
+   * A provenance for a table cell: short ones whole; a long one (a projection's formula) by its
+   * first clause, the whole text folded under it.
+   */
+  static String how(String provenance) {
+    if (provenance.length() <= HOW_CHARS) {
+      return esc(provenance);
+    }
+    int first = provenance.indexOf(": ");
+    int second = first < 0 ? -1 : provenance.indexOf(": ", first + 2);
+    String head =
+        second > 0 && second <= HOW_CHARS
+            ? provenance.substring(0, second)
+            : provenance.substring(0, HOW_CHARS) + "…";
+    return "<details><summary>" + esc(head) + "</summary>" + esc(provenance) + "</details>";
+  }
+
+  /** Longest provenance a table cell shows whole. */
+  private static final int HOW_CHARS = 80;
 
   private static String page(String title, String intro) {
     return "<!DOCTYPE html><html lang=\"en\"><head><meta charset=\"utf-8\"><title>"

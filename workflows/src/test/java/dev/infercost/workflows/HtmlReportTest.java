@@ -88,6 +88,20 @@ class HtmlReportTest {
   }
 
   @Test
+  void aLongProvenanceShowsItsFirstClauseWithTheRestFolded() {
+    assertEquals(
+        "measured on AMD EPYC at 1 thread", HtmlReport.how("measured on AMD EPYC at 1 thread"));
+    String formula =
+        "estimated: cpu-scaling onto aws-c6a.large: 285307/s measured on host = AMD EPYC (family 26"
+            + " model 2) at 1 thread x per-core peak 115.2/166.2 GFLOP/s x Amdahl S(1 cores) 1.000";
+    String cell = HtmlReport.how(formula);
+    assertTrue(
+        cell.startsWith("<details><summary>estimated: cpu-scaling onto aws-c6a.large</summary>"),
+        cell);
+    assertTrue(cell.contains("Amdahl S(1 cores) 1.000</details>"), cell);
+  }
+
+  @Test
   void logTicksAreDroppedRatherThanRunTogether() {
     // Three decades on 300 px: 1-2-5 labels of dollars would touch; powers of ten are kept.
     Charts.Scale x = Charts.Scale.log(0.00001, 0.01, 100, 400);
