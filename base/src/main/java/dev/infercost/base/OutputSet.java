@@ -13,6 +13,7 @@ import java.util.ArrayList;
 import java.util.Collection;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.CopyOnWriteArrayList;
 
@@ -67,6 +68,24 @@ public final class OutputSet implements AutoCloseable {
    *     it
    */
   public static OutputSet claim(Path dir, Collection<String> names) throws InfercostException {
+    Optional<OutputSet> set = claimIfFree(dir, names);
+    if (set.isEmpty()) {
+      throw new InfercostException(
+          dir
+              + ": another infercost run is writing into this folder; wait for it to finish or"
+              + " choose another output folder",
+          Parameter.OUTPUT_DIR);
+    }
+    return set.get();
+  }
+
+  /**
+   * {@link #claim}, or empty where another run holds {@code dir}.
+   *
+   * @throws InfercostException when the folder cannot be created, written or locked
+   */
+  public static Optional<OutputSet> claimIfFree(Path dir, Collection<String> names)
+      throws InfercostException {
     if (dir.toString().isEmpty()) {
       // Path.of("") is the working folder: an empty option value is a mistake, not a choice.
       throw new InfercostException(
@@ -112,15 +131,11 @@ public final class OutputSet implements AutoCloseable {
     }
     if (l == null) {
       close(ch);
-      throw new InfercostException(
-          dir
-              + ": another infercost run is writing into this folder; wait for it to finish or"
-              + " choose another output folder",
-          Parameter.OUTPUT_DIR);
+      return Optional.empty();
     }
     OutputSet set = new OutputSet(real, created, List.copyOf(names), ch);
     OPEN.add(set);
-    return set;
+    return Optional.of(set);
   }
 
   /** The folder, resolved through links. */

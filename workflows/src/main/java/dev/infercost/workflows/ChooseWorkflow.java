@@ -91,14 +91,17 @@ public final class ChooseWorkflow {
         .check();
     // Measurement files are read (and refused) before anything is built.
     Measurements remote = Measurements.read(req.measurements(), targets.catalog());
-    Path work =
-        req.outDir()
-            .orElse(
-                Models.cacheDir()
-                    .resolve("choose")
-                    .resolve(req.model().file().getFileName().toString()));
-    return Reports.inOutputSet(
-        work, written, dir -> run(req, targets, hostInfo, notes, plans, remote, dir, progress));
+    Reports.FolderRun<ChooseReport> run =
+        dir -> run(req, targets, hostInfo, notes, plans, remote, dir, progress);
+    if (req.outDir().isPresent()) {
+      return Reports.inOutputSet(req.outDir().get(), written, run);
+    }
+    // Without --out the variants go to the cache; a second run of the same model takes a folder
+    // of its own instead of being refused.
+    return Reports.inCacheSet(
+        Models.cacheDir().resolve("choose").resolve(req.model().file().getFileName().toString()),
+        written,
+        run);
   }
 
   private static ChooseReport run(

@@ -29,7 +29,7 @@ final class OpTable {
    * @param rewritten nodes a pass rewrote (quantized, converted, pruned)
    * @param leftAsIs nodes no pass rewrote
    * @param reasons why nodes were left, each reason with how many nodes it covers (nodes no pass
-   *     looked at have no reason)
+   *     looked at under {@link #NOT_LOOKED_AT})
    */
   record Row(String opType, int nodes, int rewritten, int leftAsIs, Map<String, Integer> reasons) {}
 
@@ -37,6 +37,9 @@ final class OpTable {
    * The table for {@code passes} run on {@code input}. Entries a pass names that are not nodes of
    * the input (SmoothQuant's scaled pairs, say) get a row named after the pass in brackets.
    */
+  /** The reason given for nodes no pass looked at. */
+  static final String NOT_LOOKED_AT = "no pass rewrites this op type";
+
   static List<Row> of(Path input, List<CompressReport.PassSummary> passes)
       throws InfercostException {
     Map<String, String> opOf = new HashMap<>();
@@ -70,13 +73,15 @@ final class OpTable {
     count.forEach(
         (op, nodes) -> {
           int r = done.getOrDefault(op, 0);
-          rows.add(
-              new Row(
-                  op,
-                  nodes,
-                  r,
-                  Math.max(0, nodes - r),
-                  Map.copyOf(reasons.getOrDefault(op, Map.of()))));
+          int left = Math.max(0, nodes - r);
+          Map<String, Integer> why = new LinkedHashMap<>(reasons.getOrDefault(op, Map.of()));
+          int explained = why.values().stream().mapToInt(Integer::intValue).sum();
+          if (left > explained) {
+            // No pass looked at these nodes: the method does not rewrite this op type (an int8
+            // kernel may still run it, fused into its neighbour).
+            why.merge(NOT_LOOKED_AT, left - explained, Integer::sum);
+          }
+          rows.add(new Row(op, nodes, r, left, Map.copyOf(why)));
         });
     rows.sort(
         (a, b) ->

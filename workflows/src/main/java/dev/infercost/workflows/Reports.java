@@ -22,6 +22,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Optional;
 
 /** The workflows' output: folders, file sizes, and JSON and Markdown reports written atomically. */
 public final class Reports {
@@ -127,6 +128,36 @@ public final class Reports {
       return result;
     }
   }
+
+  /**
+   * {@link #inOutputSet} in a cache folder no one asked for: {@code dir}, or where another run
+   * holds it, the first free of {@code dir-2}, {@code dir-3}, ... (so two runs without an output
+   * folder never refuse each other).
+   */
+  static <T> T inCacheSet(Path dir, List<String> names, FolderRun<T> run)
+      throws InfercostException {
+    for (int n = 1; n <= CACHE_SETS; n++) {
+      Path d = n == 1 ? dir : dir.resolveSibling(dir.getFileName() + "-" + n);
+      Optional<OutputSet> claimed = OutputSet.claimIfFree(d, names);
+      if (claimed.isPresent()) {
+        try (OutputSet set = claimed.get()) {
+          T result = run.run(outDir(d));
+          set.commit();
+          return result;
+        }
+      }
+    }
+    throw new InfercostException(
+        dir
+            + ": "
+            + CACHE_SETS
+            + " other infercost runs hold this cache folder and its siblings; wait for them, or"
+            + " give --out DIR",
+        Parameter.OUTPUT_DIR);
+  }
+
+  /** Most runs at once that {@link #inCacheSet} gives a folder of their own. */
+  static final int CACHE_SETS = 16;
 
   /** {@code dir}, created if needed: refused when it is a file or cannot be written. */
   static Path outDir(Path dir) throws InfercostException {

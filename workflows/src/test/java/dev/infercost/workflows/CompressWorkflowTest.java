@@ -134,6 +134,14 @@ class CompressWorkflowTest {
     assertEquals(437.0 / 450, r.fidelity().referenceAccuracy(), 1e-9);
     assertTrue(r.fidelity().accuracyDrop() <= 0.01, "drop " + r.fidelity().accuracyDrop());
     assertTrue(r.bound().met(), r.bound().reason());
+    // Every node left as is has a reason: int8-dynamic does not look at Conv or Relu at all.
+    for (OpTable.Row o : r.byOpType()) {
+      int explained = o.reasons().values().stream().mapToInt(Integer::intValue).sum();
+      assertTrue(explained >= o.leftAsIs(), o.toString());
+    }
+    OpTable.Row relu =
+        r.byOpType().stream().filter(o -> o.opType().equals("Relu")).findFirst().orElseThrow();
+    assertEquals(java.util.Map.of(OpTable.NOT_LOOKED_AT, relu.nodes()), relu.reasons());
   }
 
   /**
