@@ -8,7 +8,8 @@ import java.util.Locale;
 /**
  * The one number formatter of every report (terminal, Markdown, HTML): significant figures, plain
  * decimals (never scientific notation), SI prefixes for large counts, dollars for money. Costs are
- * shown per 1M inferences with three significant figures: {@code $0.0448}.
+ * shown per 1M inferences with three significant figures: {@code $0.0448}. Text that must fit a
+ * cell or a line is cut the same way everywhere ({@link #clip}).
  */
 public final class Fmt {
   /** Significant figures of every figure a report shows unless said otherwise. */
@@ -67,6 +68,11 @@ public final class Fmt {
       i++;
     }
     return sig(x / Math.pow(1000, i)) + prefixes[i];
+  }
+
+  /** {@code s} whole when it has at most {@code max} characters, else its first max − 1 and "…". */
+  public static String clip(String s, int max) {
+    return s.length() <= max ? s : s.substring(0, max - 1) + "…";
   }
 
   /** {@code x} with exactly {@code decimals} places, for columns that line up. */

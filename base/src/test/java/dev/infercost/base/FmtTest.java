@@ -30,4 +30,11 @@ class FmtTest {
     assertEquals("0.5", Fmt.si(0.5));
     assertEquals("1.50", Fmt.fixed(1.5, 2));
   }
+
+  @Test
+  void clipKeepsShortTextAndCutsLongTextToItsWidthWithAnEllipsis() {
+    assertEquals("abc", Fmt.clip("abc", 3));
+    assertEquals("ab…", Fmt.clip("abcd", 3));
+    assertEquals(3, Fmt.clip("abcdefgh", 3).length());
+  }
 }

@@ -103,6 +103,6 @@ final class BenchCommand implements Callable<Integer> {
 
   /** A provenance cut to one table cell; the whole text is in the results file. */
   private static String brief(String how) {
-    return how == null || how.length() <= 72 ? how : how.substring(0, 71) + "…";
+    return how == null ? null : Fmt.clip(how, 72);
   }
 }

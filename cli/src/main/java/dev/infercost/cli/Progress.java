@@ -1,5 +1,6 @@
 package dev.infercost.cli;
 
+import dev.infercost.base.Fmt;
 import dev.infercost.models.Models;
 import java.io.PrintWriter;
 import java.nio.file.Path;
@@ -131,8 +132,7 @@ final class Progress implements Consumer<String> {
   }
 
   private String cut(String s) {
-    int max = width - 1;
-    return s.length() <= max ? s : s.substring(0, max - 1) + "…";
+    return Fmt.clip(s, width - 1);
   }
 
   private static String clock(double seconds) {

@@ -182,9 +182,10 @@ final class ChooseVariants {
 
   /**
    * Builds {@code plans} into {@code work}: recipes with {@code builder}, searches with {@link
-   * Search} (the search budget split evenly between the families). A CPU family's search
-   * contributes the variant it kept; a GPU family's, every trial that meets the bound (GPUs differ
-   * in which precision they run fastest), or the closest one when none does.
+   * Search} (the search budget split evenly between the families; a second more, so a share never
+   * rounds to nothing). Each search contributes the variant it kept (the closest one when none
+   * meets the bound; nothing when it kept the input), a GPU family's also the fastest trial in
+   * bound of each other method ({@link #contributed}).
    */
   static Built build(
       List<Plan> plans,
@@ -256,15 +257,11 @@ final class ChooseVariants {
       Map<String, Search.Trial> fastest = new LinkedHashMap<>();
       for (Search.Trial t : r.trials()) {
         if (t.met() && t.rewritten() != 0 && !t.method().equals(kept.method())) {
-          fastest.merge(t.method(), t, (a, b) -> speed(b) > speed(a) ? b : a);
+          fastest.merge(t.method(), t, (a, b) -> b.speedOrZero() > a.speedOrZero() ? b : a);
         }
       }
       out.addAll(fastest.values());
     }
     return out;
-  }
-
-  private static double speed(Search.Trial t) {
-    return t.speed() == null ? 0 : t.speed().value();
   }
 }

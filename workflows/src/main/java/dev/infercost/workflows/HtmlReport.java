@@ -86,7 +86,7 @@ public final class HtmlReport {
     String head =
         second > 0 && second <= HOW_CHARS
             ? provenance.substring(0, second)
-            : provenance.substring(0, HOW_CHARS) + "…";
+            : Fmt.clip(provenance, HOW_CHARS + 1);
     return "<details><summary>" + esc(head) + "</summary>" + esc(provenance) + "</details>";
   }
 
@@ -270,8 +270,7 @@ public final class HtmlReport {
   }
 
   private static String shortWho(dev.infercost.cost.Sensitivity.Bound b) {
-    String w = ChooseMarkdown.who(b);
-    return w.length() <= 26 ? w : w.substring(0, 25) + "…";
+    return Fmt.clip(ChooseMarkdown.who(b), 26);
   }
 
   /**

@@ -122,7 +122,13 @@ public final class Reports {
    */
   static <T> T inOutputSet(Path dir, List<String> names, FolderRun<T> run)
       throws InfercostException {
-    try (OutputSet set = OutputSet.claim(dir, names)) {
+    return runIn(OutputSet.claim(dir, names), dir, run);
+  }
+
+  /** Runs {@code run} on {@code dir}, whose set is {@code claimed}, committing it if it returns. */
+  private static <T> T runIn(OutputSet claimed, Path dir, FolderRun<T> run)
+      throws InfercostException {
+    try (OutputSet set = claimed) {
       T result = run.run(outDir(dir));
       set.commit();
       return result;
@@ -140,11 +146,7 @@ public final class Reports {
       Path d = n == 1 ? dir : dir.resolveSibling(dir.getFileName() + "-" + n);
       Optional<OutputSet> claimed = OutputSet.claimIfFree(d, names);
       if (claimed.isPresent()) {
-        try (OutputSet set = claimed.get()) {
-          T result = run.run(outDir(d));
-          set.commit();
-          return result;
-        }
+        return runIn(claimed.get(), d, run);
       }
     }
     throw new InfercostException(

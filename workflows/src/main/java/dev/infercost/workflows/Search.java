@@ -102,7 +102,12 @@ public final class Search {
       int rewritten,
       Figure speed,
       Double speedup,
-      boolean fasterThanInput) {}
+      boolean fasterThanInput) {
+    /** {@link #speed}'s inferences/s, 0 where it is unknown. */
+    double speedOrZero() {
+      return speed == null ? 0 : speed.value();
+    }
+  }
 
   /**
    * The output loss from quantizing one layer alone.
@@ -371,25 +376,18 @@ public final class Search {
     List<Keep> keeps = new ArrayList<>();
     for (int k = 1; k < sensitivity.size(); k *= 2) {
       List<String> nodes = sensitivity.subList(0, k).stream().map(LayerSensitivity::node).toList();
-      keeps.add(new Keep(nodes, excluding(base.candidate(), nodes)));
+      String which =
+          k + (k == 1 ? " layer" : " layers") + " kept in fp32 (" + String.join(", ", nodes) + ")";
+      keeps.add(new Keep(nodes, excluding(base.candidate(), nodes, which)));
     }
     for (int d : new int[] {8, 4, 2}) {
       int k = Math.max(1, order.size() / d);
       if (k < order.size()
           && keeps.stream().noneMatch(x -> x.nodes().equals(order.subList(0, k)))) {
         List<String> nodes = order.subList(0, k);
-        String config =
-            String.format(
-                Locale.ROOT,
-                "%s, the first %d of %d layers (graph order) kept in fp32",
-                base.candidate().config(),
-                k,
-                order.size());
-        keeps.add(
-            new Keep(
-                nodes,
-                new Candidate(
-                    config, withFilter(base.candidate().recipe(), f -> f.excluding(nodes)))));
+        String which =
+            "the first " + k + " of " + order.size() + " layers (graph order) kept in fp32";
+        keeps.add(new Keep(nodes, excluding(base.candidate(), nodes, which)));
       }
     }
     // Stable: at equal counts the sensitivity list comes first.
@@ -397,17 +395,10 @@ public final class Search {
     return keeps.stream().map(Keep::candidate).toList();
   }
 
-  /** {@code c} with {@code nodes} kept in fp32. */
-  private static Candidate excluding(Candidate c, List<String> nodes) {
-    String config =
-        c.config()
-            + ", "
-            + nodes.size()
-            + (nodes.size() == 1 ? " layer" : " layers")
-            + " kept in fp32 ("
-            + String.join(", ", nodes)
-            + ")";
-    return new Candidate(config, withFilter(c.recipe(), f -> f.excluding(nodes)));
+  /** {@code c} with {@code nodes} kept in fp32, {@code which} saying so in its configuration. */
+  private static Candidate excluding(Candidate c, List<String> nodes, String which) {
+    return new Candidate(
+        c.config() + ", " + which, withFilter(c.recipe(), f -> f.excluding(nodes)));
   }
 
   /** {@code r} with its node filter replaced by {@code change} applied to it. */
@@ -646,9 +637,7 @@ public final class Search {
   }
 
   private static boolean faster(Trial a, Trial b) {
-    double sa = a.speed() == null ? 0 : a.speed().value();
-    double sb = b.speed() == null ? 0 : b.speed().value();
-    return sa > sb;
+    return a.speedOrZero() > b.speedOrZero();
   }
 
   private static String verdict(List<Trial> trials, Trial t, Bound bound) {
