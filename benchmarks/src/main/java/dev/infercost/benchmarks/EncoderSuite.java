@@ -10,6 +10,7 @@ import dev.infercost.profile.EvalReport;
 import dev.infercost.profile.Evaluator;
 import dev.infercost.profile.HostInfo;
 import dev.infercost.profile.LatencyStats;
+import dev.infercost.profile.Neighbours;
 import dev.infercost.profile.ProfileOptions;
 import dev.infercost.profile.SideBySide;
 import dev.infercost.workflows.Bound;
@@ -37,8 +38,10 @@ import java.util.Optional;
  * layers), each as fp32, ONNX Runtime's own int8 quantization (the {@code -q} jars from Maven), our
  * int8-dynamic with its defaults without calibration data and with the 200 bundled calibration
  * sentences, and {@code --method auto --min-cosine 0.995}: fidelity to fp32 on the 400 held-out
- * sentences (mean/min cosine of mean-pooled embeddings, nearest-neighbour agreement), latency
- * interleaved with the same inputs, and the search's wall time.
+ * sentences (mean/min cosine of mean-pooled embeddings, nearest-neighbour agreement and the mean
+ * change of every pair's similarity; ours without calibration against the peer sentence by
+ * sentence, with McNemar's exact test), latency interleaved with the same inputs, and the search's
+ * wall time.
  *
  * <p>Sentences: the MiniLM built-in's bundled sets for both. e5 was trained with a {@code "query:
  * "} or {@code "passage: "} prefix; its card asks for {@code "query: "} on symmetric tasks
@@ -76,6 +79,7 @@ public final class EncoderSuite {
       double meanCosine,
       double minCosine,
       Double nnAgreement,
+      double similarityError,
       Map<Integer, LatencyStats> latencyByThreads,
       Map<Integer, Double> p50OverFp32,
       Map<Integer, Double> p50OverPeer) {}
@@ -89,7 +93,37 @@ public final class EncoderSuite {
       double searchSeconds,
       int searchTrials,
       String searchVerdict,
-      Map<String, Boolean> noCalibrationAtLeastPeer) {}
+      Map<String, Boolean> noCalibrationAtLeastPeer,
+      Paired noCalibrationVsPeer) {}
+
+  /**
+   * Nearest-neighbour agreement of ours without calibration and the peer's, sample by sample: how
+   * many held-out sentences only the peer keeps, how many only ours, and the exact two-sided
+   * McNemar p-value (the chance of a split at least this uneven if both were equally faithful).
+   */
+  record Paired(int onlyPeer, int onlyOurs, double p) {
+    static Paired of(boolean[] peer, boolean[] ours) {
+      int b = 0;
+      int c = 0;
+      for (int i = 0; i < peer.length; i++) {
+        b += peer[i] && !ours[i] ? 1 : 0;
+        c += ours[i] && !peer[i] ? 1 : 0;
+      }
+      return new Paired(b, c, mcNemar(b, c));
+    }
+
+    /** {@code min(1, 2·P(X ≤ min(b, c)))} for {@code X ~ Binomial(b + c, ½)}. */
+    static double mcNemar(int b, int c) {
+      int n = b + c;
+      double tail = 0;
+      double logChoose = 0; // log C(n, 0)
+      for (int k = 0; k <= Math.min(b, c); k++) {
+        tail += Math.exp(logChoose - n * Math.log(2));
+        logChoose += Math.log(n - k) - Math.log(k + 1.0);
+      }
+      return Math.min(1, 2 * tail);
+    }
+  }
 
   /** What results.json holds. */
   record Results(HostInfo host, String int8Isa, String inputs, List<EncoderResult> encoders) {}
@@ -193,9 +227,18 @@ public final class EncoderSuite {
             auto.output().path());
     EvalData data = EvalData.load(evalData, Evaluator.inputSpecs(fp32.toString()), tok);
     var reference = Evaluator.reference(fp32.toString(), data, 2);
+    List<float[]> refVectors = reference.outputs().vectors();
     List<EvalReport> fid = new ArrayList<>();
+    List<boolean[]> agreement = new ArrayList<>();
+    List<Double> similarityError = new ArrayList<>();
     for (String f : files) {
-      fid.add(reference.compare(f));
+      var out =
+          f.equals(fp32.toString())
+              ? reference.outputs()
+              : Evaluator.outputs(f, data, reference.options());
+      fid.add(reference.compare(out));
+      agreement.add(Neighbours.agreement(refVectors, out.vectors()));
+      similarityError.add(Neighbours.similarityError(refVectors, out.vectors()));
     }
     Map<String, long[]> shapes = new LinkedHashMap<>();
     for (var spec : Evaluator.inputSpecs(fp32.toString())) {
@@ -231,6 +274,7 @@ public final class EncoderSuite {
               fid.get(i).meanCosine(),
               fid.get(i).minCosine(),
               fid.get(i).nnAgreement(),
+              similarityError.get(i),
               lat.get(i),
               overFp32,
               overPeer));
@@ -241,6 +285,7 @@ public final class EncoderSuite {
     goals.put("mean cosine >= peer", n.meanCosine() >= p.meanCosine());
     goals.put("min cosine >= peer", n.minCosine() >= p.minCosine());
     goals.put("nn agreement >= peer", n.nnAgreement() >= p.nnAgreement());
+    goals.put("similarity error <= peer", similarityError.get(2) <= similarityError.get(1));
     var search = auto.search();
     return new EncoderResult(
         e.name(),
@@ -250,7 +295,8 @@ public final class EncoderSuite {
         search.seconds(),
         search.trials().size(),
         search.verdict(),
-        goals);
+        goals,
+        Paired.of(agreement.get(1), agreement.get(2)));
   }
 
   private static void print(Results r, List<Integer> threads) {
@@ -273,12 +319,13 @@ public final class EncoderSuite {
           new StringBuilder(
               String.format(
                   Locale.ROOT,
-                  "%-32s %8s %9s %8s %8s",
+                  "%-32s %8s %9s %8s %8s %9s",
                   "variant",
                   "size MB",
                   "mean cos",
                   "min cos",
-                  "NN agr"));
+                  "NN agr",
+                  "sim err"));
       for (int t : threads) {
         h.append(String.format(Locale.ROOT, " %13s %9s", "p50/fp32 (" + t + "t)", "p50/peer"));
       }
@@ -288,12 +335,13 @@ public final class EncoderSuite {
             new StringBuilder(
                 String.format(
                     Locale.ROOT,
-                    "%-32s %8.2f %9.5f %8.4f %8.3f",
+                    "%-32s %8.2f %9.5f %8.4f %8.3f %9.6f",
                     row.variant(),
                     row.bytes() / 1e6,
                     row.meanCosine(),
                     row.minCosine(),
-                    row.nnAgreement()));
+                    row.nnAgreement(),
+                    row.similarityError()));
         for (int t : threads) {
           s.append(
               String.format(
@@ -315,6 +363,14 @@ public final class EncoderSuite {
               (k, v) ->
                   System.out.printf(
                       Locale.ROOT, "no calibration: %-24s %s%n", k, v ? "PASS" : "FAIL"));
+      Paired d = e.noCalibrationVsPeer();
+      System.out.printf(
+          Locale.ROOT,
+          "no calibration vs peer, sentence by sentence: nearest neighbour kept by the peer only"
+              + " %d, by ours only %d (exact McNemar p = %.2f)%n",
+          d.onlyPeer(),
+          d.onlyOurs(),
+          d.p());
     }
   }
 

@@ -294,9 +294,13 @@ public final class Evaluator {
   public record Reference(String model, EvalData data, Outputs outputs, ProfileOptions options) {
     /** Runs {@code candidate} on the same data and compares it with the reference. */
     public EvalReport compare(String candidate) throws InfercostException {
-      Outputs cand =
-          candidate.equals(model) ? outputs : Evaluator.outputs(candidate, data, options);
-      return Evaluator.compare(data, outputs, cand);
+      return compare(
+          candidate.equals(model) ? outputs : Evaluator.outputs(candidate, data, options));
+    }
+
+    /** A candidate's outputs on the same data (from {@link Evaluator#outputs}) against these. */
+    public EvalReport compare(Outputs candidate) {
+      return Evaluator.compare(data, outputs, candidate);
     }
   }
 
@@ -463,28 +467,10 @@ public final class Evaluator {
 
   /** Share of samples whose cosine nearest neighbour (others only) is the same in both spaces. */
   static double nnAgreement(List<float[]> ref, List<float[]> cand) {
-    int n = ref.size();
     int agree = 0;
-    for (int i = 0; i < n; i++) {
-      if (nearest(ref, i) == nearest(cand, i)) {
-        agree++;
-      }
+    for (boolean same : Neighbours.agreement(ref, cand)) {
+      agree += same ? 1 : 0;
     }
-    return (double) agree / n;
-  }
-
-  private static int nearest(List<float[]> v, int i) {
-    int best = -1;
-    double bestCos = Double.NEGATIVE_INFINITY;
-    for (int j = 0; j < v.size(); j++) {
-      if (j != i) {
-        double c = cosine(v.get(i), v.get(j));
-        if (c > bestCos) {
-          bestCos = c;
-          best = j;
-        }
-      }
-    }
-    return best;
+    return (double) agree / ref.size();
   }
 }
