@@ -29,6 +29,7 @@ final class CompressMarkdown {
               t.speed() == null ? "-" : t.speed().provenance()));
     }
     b.append(f("%nSearch bound: %s; %.1f s.%n", s.bound(), s.seconds()));
+    b.append(f("%nPruning: %s.%n", s.pruning()));
     b.append("\n### Per-layer sensitivity\n\n").append(s.sensitivityMethod()).append(".\n\n");
     if (!s.sensitivity().isEmpty()) {
       b.append("| layer | loss (1 − mean cosine) |\n|---|---|\n");

@@ -28,6 +28,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.function.Consumer;
 import java.util.function.UnaryOperator;
 
@@ -35,12 +36,15 @@ import java.util.function.UnaryOperator;
  * The accuracy-aware search behind {@code compress --method auto}: candidate recipes for the target
  * (CPU: integer-kernel int8 with the target's weight range; GPU: int8 in QDQ form and fp16), with
  * and without SmoothQuant, built and evaluated on the held-out data in order of predicted speed;
- * when none meets the bound, the most sensitive layers (quantized one at a time) are kept in fp32,
- * 1, 2, 4, ... of them, until one does. Every trial is measured side by side with the input (CPU
- * targets: here, at the requested threads) or projected onto the target (GPU targets: roofline,
- * labelled estimated), and the fastest trial that meets the bound wins. If none meets it, the
- * closest one is kept and the result says by how much it misses. Bounded by a trial count and a
- * time budget.
+ * when none meets the bound, layers are kept in fp32: the 1, 2, 4, ... most sensitive ones
+ * (quantized one at a time) and the first eighth, quarter and half in graph order (the stem),
+ * fewest first, each tried unless it keeps a superset of one that met the bound. When a trial meets
+ * the bound and the plan has calibration data, structured pruning is tried before the first such
+ * trial's recipe, {@value #PRUNE_RATIOS_TEXT} of the prunable MACs, until one misses the bound.
+ * Every trial is measured side by side with the input (CPU targets: here, at the requested threads)
+ * or projected onto the target (GPU targets: roofline, labelled estimated), and the fastest trial
+ * that meets the bound wins. If none meets it, the closest one is kept and the result says by how
+ * much it misses. Bounded by a trial count and a time budget.
  */
 public final class Search {
   /** Samples of the held-out data that per-layer sensitivity is measured on. */
@@ -48,6 +52,11 @@ public final class Search {
 
   /** Share of the time budget per-layer sensitivity may use. */
   static final double SENSITIVITY_SHARE = 0.4;
+
+  /** Pruning ratios tried in turn (share of the prunable MACs removed), mildest first. */
+  static final double[] PRUNE_RATIOS = {0.1, 0.2, 0.3, 0.5};
+
+  static final String PRUNE_RATIOS_TEXT = "10%, 20%, 30% and 50%";
 
   private Search() {}
 
@@ -129,6 +138,8 @@ public final class Search {
    * @param verdict one line: what was kept and why, or by how much the closest misses
    * @param sensitivity layers most harmful first, when measured
    * @param sensitivityMethod how sensitivity was measured (or why not)
+   * @param pruning which pruning trials were built before which recipe and why they stopped, or why
+   *     none were
    * @param seconds wall time of the search
    */
   public record Result(
@@ -140,6 +151,7 @@ public final class Search {
       String verdict,
       List<LayerSensitivity> sensitivity,
       String sensitivityMethod,
+      String pruning,
       double seconds) {
     public Result {
       trials = List.copyOf(trials);
@@ -233,17 +245,26 @@ public final class Search {
     if (built.stream().noneMatch(b -> b.met() && rewritten(b.variant()) > 0)
         && base.isPresent()
         && !sensitivity.isEmpty()) {
-      for (Candidate c : fallbacks(base.get(), sensitivity)) {
+      // A fallback that keeps a superset of a met one in fp32 can only be slower: skipped. Others
+      // are tried even after one meets the bound: a contiguous stem converts between int8 and fp32
+      // once, so it may run faster than fewer layers scattered through the graph.
+      List<Set<String>> met = new ArrayList<>();
+      for (Fallback f : fallbacks(base.get(), sensitivity)) {
+        if (met.stream().anyMatch(f.nodes()::containsAll)) {
+          continue;
+        }
         if (built.size() >= options.maxTrials() || System.nanoTime() > deadline) {
           break;
         }
-        Built b = trial(c, variants, options.bound(), trialsDir, built.size() + 1, progress);
+        Built b =
+            trial(f.candidate(), variants, options.bound(), trialsDir, built.size() + 1, progress);
         built.add(b);
         if (b.met()) {
-          break;
+          met.add(f.nodes());
         }
       }
     }
+    String pruning = prune(built, plan, variants, options, deadline, trialsDir, progress);
     List<Figure> speeds = new ArrayList<>();
     List<Boolean> faster = new ArrayList<>();
     Figure reference =
@@ -299,6 +320,7 @@ public final class Search {
             verdict,
             sensitivity,
             sensitivityMethod,
+            pruning,
             (System.nanoTime() - t0) / 1e9),
         kept.at(file),
         built.stream().map(Built::variant).toList());
@@ -359,6 +381,70 @@ public final class Search {
     return out;
   }
 
+  /**
+   * Prunes before the first trial that meets the bound (predicted fastest of those: candidates come
+   * in that order), {@link #PRUNE_RATIOS} in turn, adding each as a trial until one misses the
+   * bound (more pruning loses more) or the trial count or time runs out. A trial in bound that
+   * quantized nothing (dynamic int8 of a model without MatMul) is the input: pruning alone is tried
+   * then. Says what was done, or why nothing was.
+   */
+  private static String prune(
+      List<Built> built,
+      DataPlan plan,
+      Variants variants,
+      Options options,
+      long deadline,
+      Path trialsDir,
+      Consumer<String> progress)
+      throws InfercostException {
+    Optional<Built> base =
+        built.stream().filter(b -> b.met() && rewritten(b.variant()) != 0).findFirst();
+    boolean anyMet = built.stream().anyMatch(Built::met);
+    if (!anyMet) {
+      return "not tried: no trial meets the bound, and pruning only adds to the loss";
+    }
+    if (plan.calibration().isEmpty()) {
+      return "not tried: pruning scores units on calibration data, and there is none";
+    }
+    Recipe then = base.map(b -> b.candidate().recipe()).orElse(new Recipe.Fp32());
+    String thenConfig = base.map(b -> "then " + b.candidate().config()).orElse("no int8");
+    String before =
+        base.map(b -> "before trial " + (built.indexOf(b) + 1) + "'s recipe")
+            .orElse("alone (no trial in bound quantized anything)");
+    List<String> tried = new ArrayList<>();
+    String stop = "every ratio met the bound";
+    for (double r : PRUNE_RATIOS) {
+      if (built.size() >= options.maxTrials() || System.nanoTime() > deadline) {
+        stop = "stopped at the trial count or the time budget";
+        break;
+      }
+      String pct = String.format(Locale.ROOT, "%.0f%%", r * 100);
+      Candidate c =
+          new Candidate(
+              "pruned " + pct + " of the prunable MACs, " + thenConfig,
+              new Recipe.Pruned(r, options.filter(), then));
+      Built b;
+      try {
+        b = trial(c, variants, options.bound(), trialsDir, built.size() + 1, progress);
+      } catch (dev.infercost.compress.CompressException e) {
+        if (e.hint().orElse(null) != Parameter.MODEL || !tried.isEmpty()) {
+          throw e;
+        }
+        progress.accept("pruning not tried: " + e.getMessage());
+        return "not tried: " + e.getMessage();
+      }
+      built.add(b);
+      tried.add(pct);
+      if (!b.met()) {
+        stop = "stopped at " + pct + ", which misses the bound";
+        break;
+      }
+    }
+    return tried.isEmpty()
+        ? "not tried: " + stop
+        : "pruned " + String.join(", ", tried) + " of the prunable MACs " + before + "; " + stop;
+  }
+
   private static QuantOptions quant(Options o, Target t, double alpha) {
     return new QuantOptions(o.filter(), true, t.reducedRange(), true, alpha);
   }
@@ -370,30 +456,32 @@ public final class Search {
    * quantized layers in graph order (the stem). Keeping every layer is the input itself: each list
    * stops one short of that.
    */
-  private static List<Candidate> fallbacks(Built base, List<LayerSensitivity> sensitivity) {
+  private static List<Fallback> fallbacks(Built base, List<LayerSensitivity> sensitivity) {
     List<String> order = rewrittenNodes(base.variant());
-    record Keep(List<String> nodes, Candidate candidate) {}
-    List<Keep> keeps = new ArrayList<>();
+    List<Fallback> keeps = new ArrayList<>();
     for (int k = 1; k < sensitivity.size(); k *= 2) {
       List<String> nodes = sensitivity.subList(0, k).stream().map(LayerSensitivity::node).toList();
       String which =
           k + (k == 1 ? " layer" : " layers") + " kept in fp32 (" + String.join(", ", nodes) + ")";
-      keeps.add(new Keep(nodes, excluding(base.candidate(), nodes, which)));
+      keeps.add(new Fallback(Set.copyOf(nodes), excluding(base.candidate(), nodes, which)));
     }
     for (int d : new int[] {8, 4, 2}) {
       int k = Math.max(1, order.size() / d);
       if (k < order.size()
-          && keeps.stream().noneMatch(x -> x.nodes().equals(order.subList(0, k)))) {
+          && keeps.stream().noneMatch(x -> x.nodes().equals(Set.copyOf(order.subList(0, k))))) {
         List<String> nodes = order.subList(0, k);
         String which =
             "the first " + k + " of " + order.size() + " layers (graph order) kept in fp32";
-        keeps.add(new Keep(nodes, excluding(base.candidate(), nodes, which)));
+        keeps.add(new Fallback(Set.copyOf(nodes), excluding(base.candidate(), nodes, which)));
       }
     }
     // Stable: at equal counts the sensitivity list comes first.
     keeps.sort(Comparator.comparingInt(x -> x.nodes().size()));
-    return keeps.stream().map(Keep::candidate).toList();
+    return keeps;
   }
+
+  /** A fallback: the layers it keeps in fp32, and the candidate that does. */
+  private record Fallback(Set<String> nodes, Candidate candidate) {}
 
   /** {@code c} with {@code nodes} kept in fp32, {@code which} saying so in its configuration. */
   private static Candidate excluding(Candidate c, List<String> nodes, String which) {
@@ -449,8 +537,8 @@ public final class Search {
    * Passes that prepare a graph without compressing it: canonicalization (constants to
    * initializers), BatchNorm folding and SmoothQuant (rescaling).
    */
-  static final java.util.Set<String> REWRITES_NOTHING =
-      java.util.Set.of("canonicalize", "fold-batchnorm", "smoothquant");
+  static final Set<String> REWRITES_NOTHING =
+      Set.of("canonicalize", "fold-batchnorm", "smoothquant");
 
   /** Nodes the compressing passes rewrote. */
   static List<String> rewrittenNodes(BuiltVariant v) {

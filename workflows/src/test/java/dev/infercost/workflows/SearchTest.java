@@ -88,6 +88,39 @@ class SearchTest {
     // Layers were kept in fp32 to get closer, never all of them.
     assertTrue(s.trials().stream().anyMatch(t -> t.config().contains("kept in fp32")));
     assertTrue(s.trials().stream().allMatch(t -> t.rewritten() != 0));
+    assertTrue(s.pruning().startsWith("not tried: no trial meets the bound"), s.pruning());
+  }
+
+  @Test
+  void prunesBeforeTheFirstTrialInBoundMildestFirstUntilARatioMisses() throws Exception {
+    Search.Result s = auto("digits-cnn", Bound.maxAccuracyDrop(0.03), 12).search();
+    List<Search.Trial> pruned =
+        s.trials().stream().filter(t -> t.config().startsWith("pruned ")).toList();
+    assertFalse(pruned.isEmpty(), s.pruning());
+    Search.Trial first = s.trials().stream().filter(Search.Trial::met).findFirst().orElseThrow();
+    String[] pct = {"10%", "20%", "30%", "50%"};
+    for (int i = 0; i < pruned.size(); i++) {
+      Search.Trial t = pruned.get(i);
+      assertTrue(
+          t.config().equals("pruned " + pct[i] + " of the prunable MACs, then " + first.config()),
+          t.config());
+      assertTrue(t.rewritten() > 0, t.toString());
+      // Only the last one may miss: more pruning loses more.
+      assertTrue(t.met() || i == pruned.size() - 1, t.toString());
+      if (i > 0) {
+        assertTrue(t.loss() >= pruned.get(i - 1).loss() - 0.01, pruned.toString());
+      }
+    }
+    assertTrue(
+        s.pruning()
+            .startsWith(
+                "pruned "
+                    + String.join(", ", List.of(pct).subList(0, pruned.size()))
+                    + " of the prunable MACs before trial "
+                    + first.number()
+                    + "'s recipe; "),
+        s.pruning());
+    assertTrue(s.met(), s.verdict());
   }
 
   @Test
