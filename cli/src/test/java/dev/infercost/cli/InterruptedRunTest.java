@@ -26,6 +26,30 @@ import org.junit.jupiter.api.io.TempDir;
 class InterruptedRunTest {
   @TempDir Path tmp;
 
+  /**
+   * What starts the child with SIGINT handled as by default: a process started in the background by
+   * a non-interactive shell (a CI runner's job, {@code cmd &}) ignores SIGINT, children inherit
+   * that, and a JVM that finds SIGINT ignored leaves it so. coreutils' {@code env --default-signal}
+   * (8.31 and later) undoes it; without it the child starts as is.
+   */
+  static final List<String> DEFAULT_SIGNALS = defaultSignals();
+
+  private static List<String> defaultSignals() {
+    List<String> env = List.of("env", "--default-signal=INT");
+    try {
+      List<String> probe = new ArrayList<>(env);
+      probe.add("true");
+      Process p = new ProcessBuilder(probe).redirectErrorStream(true).start();
+      p.getInputStream().readAllBytes();
+      return p.waitFor() == 0 ? env : List.of();
+    } catch (IOException e) {
+      return List.of();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      return List.of();
+    }
+  }
+
   /** A child JVM running the command line in {@code dir}. */
   record Child(Process process, Path dir, Path err) {
     static Child start(Path dir, String... args) throws IOException {
@@ -35,7 +59,7 @@ class InterruptedRunTest {
     /** A child JVM with options {@code jvm} (e.g. {@code -Xmx6g}) before the class path. */
     static Child start(Path dir, List<String> jvm, String... args) throws IOException {
       Files.createDirectories(dir);
-      List<String> cmd = new ArrayList<>();
+      List<String> cmd = new ArrayList<>(DEFAULT_SIGNALS);
       cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
       cmd.addAll(jvm);
       cmd.add("-Dai.djl.offline=true");
