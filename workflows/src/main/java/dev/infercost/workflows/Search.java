@@ -19,6 +19,8 @@ import dev.infercost.profile.EvalReport;
 import dev.infercost.profile.MetricSet;
 import dev.infercost.profile.ProfileOptions;
 import dev.infercost.profile.SideBySide;
+import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -29,6 +31,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.CancellationException;
 import java.util.function.Consumer;
 import java.util.function.UnaryOperator;
 
@@ -426,12 +429,19 @@ public final class Search {
       Built b;
       try {
         b = trial(c, variants, options.bound(), trialsDir, built.size() + 1, progress);
-      } catch (dev.infercost.compress.CompressException e) {
-        if (e.hint().orElse(null) != Parameter.MODEL || !tried.isEmpty()) {
-          throw e;
+      } catch (InfercostException | RuntimeException e) {
+        if (e instanceof CancellationException) {
+          throw e; // the process is stopping
         }
-        progress.accept("pruning not tried: " + e.getMessage());
-        return "not tried: " + e.getMessage();
+        // Pruning is an extra the search tries: a model it cannot prune (nothing prunable, or a
+        // structure it trips over) keeps the trials already built.
+        String why =
+            (e instanceof InfercostException ? "" : e.getClass().getSimpleName() + ": ")
+                + e.getMessage();
+        progress.accept("pruning " + pct + " failed: " + why);
+        removeIfEmpty(trialDir(trialsDir, built.size() + 1));
+        stop = "pruning " + pct + " failed: " + why;
+        break;
       }
       built.add(b);
       tried.add(pct);
@@ -441,8 +451,21 @@ public final class Search {
       }
     }
     return tried.isEmpty()
-        ? "not tried: " + stop
+        ? "none built: " + stop
         : "pruned " + String.join(", ", tried) + " of the prunable MACs " + before + "; " + stop;
+  }
+
+  private static Path trialDir(Path trialsDir, int number) {
+    return trialsDir.resolve(String.format("%02d", number));
+  }
+
+  /** Removes the folder of a trial that failed before writing anything. */
+  private static void removeIfEmpty(Path dir) {
+    try {
+      Files.deleteIfExists(dir);
+    } catch (IOException e) {
+      // Not empty, or not removable: it stays, as the trials' folders do.
+    }
   }
 
   private static QuantOptions quant(Options o, Target t, double alpha) {
@@ -518,7 +541,7 @@ public final class Search {
       Consumer<String> progress)
       throws InfercostException {
     progress.accept("trial " + number + ": " + c.config());
-    BuiltVariant v = variants.build(c.recipe(), trialsDir.resolve(String.format("%02d", number)));
+    BuiltVariant v = variants.build(c.recipe(), trialDir(trialsDir, number));
     EvalReport f = v.fidelity().orElseThrow();
     double loss = bound.loss(f);
     boolean met = bound.check(f).met();

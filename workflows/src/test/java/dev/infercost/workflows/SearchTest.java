@@ -141,6 +141,20 @@ class SearchTest {
   }
 
   @Test
+  void aModelWithNothingToPruneKeepsTheTrialsItHas() throws Exception {
+    Search.Result s = auto("digits-mlp", Bound.maxAccuracyDrop(0.05), 12).search();
+    assertTrue(s.met(), s.verdict());
+    assertTrue(s.pruning().startsWith("none built: pruning 10% failed: "), s.pruning());
+    assertTrue(s.pruning().contains("nothing to prune"), s.pruning());
+    assertTrue(s.trials().stream().noneMatch(t -> t.config().startsWith("pruned")));
+    // The failed trial left no folder behind.
+    assertFalse(
+        Files.exists(
+            tmp.resolve("digits-mlp/trials")
+                .resolve(String.format("%02d", s.trials().size() + 1))));
+  }
+
+  @Test
   void theTrialCountIsABound() throws Exception {
     CompressReport r = auto("digits-mlp", Bound.minCosine(0.9999999), 2);
     assertEquals(2, r.search().trials().size());
