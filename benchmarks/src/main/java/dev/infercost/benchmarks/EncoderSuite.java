@@ -367,7 +367,7 @@ public final class EncoderSuite {
       System.out.printf(
           Locale.ROOT,
           "no calibration vs peer, sentence by sentence: nearest neighbour kept by the peer only"
-              + " %d, by ours only %d (exact McNemar p = %.2f)%n",
+              + " %d, by ours only %d (exact McNemar p = %.3g)%n",
           d.onlyPeer(),
           d.onlyOurs(),
           d.p());

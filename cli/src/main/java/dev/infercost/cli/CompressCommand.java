@@ -435,6 +435,7 @@ final class CompressCommand implements Callable<Integer> {
           .limit(5)
           .forEach(l -> o.println(String.format(Locale.ROOT, "  %-40s %.6f", l.node(), l.loss())));
     }
+    o.println("pruning: " + s.pruning());
     o.println(String.format(Locale.ROOT, "search took %.1f s", s.seconds()));
   }
 }

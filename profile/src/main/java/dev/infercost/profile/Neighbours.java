@@ -46,15 +46,22 @@ public final class Neighbours {
     return n < 2 ? 0 : sum / (n * (n - 1) / 2.0);
   }
 
-  /** Each vector's nearest other vector by cosine (the first of ties; {@code -1} when alone). */
+  /**
+   * Each vector's nearest other vector by cosine (the first of ties; a NaN cosine, from non-finite
+   * outputs, ranks lowest; {@code -1} when alone).
+   */
   static int[] nearest(List<float[]> v) {
     int[] best = new int[v.size()];
     for (int i = 0; i < v.size(); i++) {
       best[i] = -1;
       double bestCos = Double.NEGATIVE_INFINITY;
       for (int j = 0; j < v.size(); j++) {
-        double c = j == i ? Double.NEGATIVE_INFINITY : Evaluator.cosine(v.get(i), v.get(j));
-        if (j != i && (best[i] < 0 || c > bestCos)) {
+        if (j == i) {
+          continue;
+        }
+        double c = Evaluator.cosine(v.get(i), v.get(j));
+        c = Double.isNaN(c) ? Double.NEGATIVE_INFINITY : c;
+        if (best[i] < 0 || c > bestCos) {
           best[i] = j;
           bestCos = c;
         }

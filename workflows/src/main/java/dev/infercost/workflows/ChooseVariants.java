@@ -226,7 +226,7 @@ final class ChooseVariants {
               req.threads(),
               progress);
       List<String> labels = new ArrayList<>();
-      for (Search.Trial t : contributed(s.result(), f)) {
+      for (Search.Trial t : contributed(s, f)) {
         String label = labels.isEmpty() ? p.label() : p.label() + "#" + t.number();
         labels.add(label);
         variants.add(
@@ -243,10 +243,11 @@ final class ChooseVariants {
 
   /**
    * The trials a family's search contributes, its kept one first: for GPUs also the fastest trial
-   * in bound of each other method (fp16 beside int8-qdq), since GPUs differ in which precision they
-   * run fastest.
+   * in bound of each other precision (fp16 beside int8-qdq; a pruned trial counts as the precision
+   * it runs in), since GPUs differ in which precision they run fastest.
    */
-  private static List<Search.Trial> contributed(Search.Result r, Family f) {
+  private static List<Search.Trial> contributed(Search.Outcome s, Family f) {
+    Search.Result r = s.result();
     List<Search.Trial> out = new ArrayList<>();
     if (r.chosen() == Search.INPUT) {
       return out;
@@ -254,10 +255,12 @@ final class ChooseVariants {
     Search.Trial kept = r.trials().get(r.chosen() - 1);
     out.add(kept);
     if (f == Family.GPU) {
-      Map<String, Search.Trial> fastest = new LinkedHashMap<>();
+      Method keptPrecision = s.trials().get(kept.number() - 1).method();
+      Map<Method, Search.Trial> fastest = new LinkedHashMap<>();
       for (Search.Trial t : r.trials()) {
-        if (t.met() && t.rewritten() != 0 && !t.method().equals(kept.method())) {
-          fastest.merge(t.method(), t, (a, b) -> b.speedOrZero() > a.speedOrZero() ? b : a);
+        Method precision = s.trials().get(t.number() - 1).method();
+        if (t.met() && t.rewritten() != 0 && precision != keptPrecision) {
+          fastest.merge(precision, t, (a, b) -> b.speedOrZero() > a.speedOrZero() ? b : a);
         }
       }
       out.addAll(fastest.values());

@@ -34,6 +34,7 @@ import java.util.Set;
 import java.util.concurrent.CancellationException;
 import java.util.function.Consumer;
 import java.util.function.UnaryOperator;
+import java.util.stream.Stream;
 
 /**
  * The accuracy-aware search behind {@code compress --method auto}: candidate recipes for the target
@@ -43,11 +44,11 @@ import java.util.function.UnaryOperator;
  * (quantized one at a time) and the first eighth, quarter and half in graph order (the stem),
  * fewest first, each tried unless it keeps a superset of one that met the bound. When a trial meets
  * the bound and the plan has calibration data, structured pruning is tried before the first such
- * trial's recipe, {@value #PRUNE_RATIOS_TEXT} of the prunable MACs, until one misses the bound.
- * Every trial is measured side by side with the input (CPU targets: here, at the requested threads)
- * or projected onto the target (GPU targets: roofline, labelled estimated), and the fastest trial
- * that meets the bound wins. If none meets it, the closest one is kept and the result says by how
- * much it misses. Bounded by a trial count and a time budget.
+ * trial's recipe ({@link #PRUNE_RATIOS} of the prunable MACs, mildest first) until one misses the
+ * bound. Every trial is measured side by side with the input (CPU targets: here, at the requested
+ * threads) or projected onto the target (GPU targets: roofline, labelled estimated), and the
+ * fastest trial that meets the bound wins. If none meets it, the closest one is kept and the result
+ * says by how much it misses. Bounded by a trial count and a time budget.
  */
 public final class Search {
   /** Samples of the held-out data that per-layer sensitivity is measured on. */
@@ -58,8 +59,6 @@ public final class Search {
 
   /** Pruning ratios tried in turn (share of the prunable MACs removed), mildest first. */
   static final double[] PRUNE_RATIOS = {0.1, 0.2, 0.3, 0.5};
-
-  static final String PRUNE_RATIOS_TEXT = "10%, 20%, 30% and 50%";
 
   private Search() {}
 
@@ -206,12 +205,13 @@ public final class Search {
     long deadline = t0 + options.timeBudget().toNanos();
     Variants variants = Variants.of(model, plan, metrics, threads, progress);
     Path trialsDir = Reports.outDir(outDir.resolve("trials"));
-    List<Built> built = new ArrayList<>();
+    Trials run = new Trials(variants, options, trialsDir, deadline, progress);
+    List<Built> built = run.built;
     for (Candidate c : candidates(options, !plan.calibration().isEmpty())) {
-      if (built.size() >= options.maxTrials() || System.nanoTime() > deadline) {
+      if (run.full()) {
         break;
       }
-      built.add(trial(c, variants, options.bound(), trialsDir, built.size() + 1, progress));
+      run.add(c);
     }
     List<LayerSensitivity> sensitivity = List.of();
     String sensitivityMethod = "not measured: every trial built so far quantizes nothing";
@@ -244,30 +244,22 @@ public final class Search {
                   : "");
     }
     // A trial that quantizes nothing (int8-dynamic of a CNN without MatMul) meets any bound but is
-    // the input: it does not stop the search from keeping layers in fp32.
-    if (built.stream().noneMatch(b -> b.met() && rewritten(b.variant()) > 0)
-        && base.isPresent()
-        && !sensitivity.isEmpty()) {
-      // A fallback that keeps a superset of a met one in fp32 can only be slower: skipped. Others
-      // are tried even after one meets the bound: a contiguous stem converts between int8 and fp32
-      // once, so it may run faster than fewer layers scattered through the graph.
-      List<Set<String>> met = new ArrayList<>();
-      for (Fallback f : fallbacks(base.get(), sensitivity)) {
-        if (met.stream().anyMatch(f.nodes()::containsAll)) {
-          continue;
-        }
-        if (built.size() >= options.maxTrials() || System.nanoTime() > deadline) {
-          break;
-        }
-        Built b =
-            trial(f.candidate(), variants, options.bound(), trialsDir, built.size() + 1, progress);
-        built.add(b);
-        if (b.met()) {
-          met.add(f.nodes());
-        }
-      }
-    }
-    String pruning = prune(built, plan, variants, options, deadline, trialsDir, progress);
+    // the input: it does not stop the search from keeping layers in fp32. Fallbacks run until one
+    // meets the bound, then pruning gets its trials, then the other fallbacks: one that keeps a
+    // superset of a met one's layers in fp32 can only be slower and is skipped, the others may not
+    // (a contiguous stem converts between int8 and fp32 once, so it may run faster than fewer
+    // layers scattered through the graph).
+    List<Fallback> fallbacks =
+        built.stream().noneMatch(b -> b.met() && rewritten(b.variant()) > 0)
+                && base.isPresent()
+                && !sensitivity.isEmpty()
+            ? fallbacks(base.get(), sensitivity)
+            : List.of();
+    java.util.Iterator<Fallback> rest = fallbacks.iterator();
+    List<Set<String>> metSets = new ArrayList<>();
+    run.fallbacks(rest, true, metSets);
+    String pruning = prune(run, plan);
+    run.fallbacks(rest, false, metSets);
     List<Figure> speeds = new ArrayList<>();
     List<Boolean> faster = new ArrayList<>();
     Figure reference =
@@ -385,21 +377,16 @@ public final class Search {
   }
 
   /**
-   * Prunes before the first trial that meets the bound (predicted fastest of those: candidates come
-   * in that order), {@link #PRUNE_RATIOS} in turn, adding each as a trial until one misses the
-   * bound (more pruning loses more) or the trial count or time runs out. A trial in bound that
-   * quantized nothing (dynamic int8 of a model without MatMul) is the input: pruning alone is tried
-   * then. Says what was done, or why nothing was.
+   * Prunes before the first trial in build order that meets the bound and quantized something (of
+   * the candidates, the predicted fastest: they come in that order; of the fallbacks, the one that
+   * keeps the fewest layers in fp32), {@link #PRUNE_RATIOS} in turn, adding each as a trial until
+   * one misses the bound (more pruning loses more), one fails (the trials built so far are kept),
+   * or the trial count or time runs out. A trial in bound that quantized nothing (dynamic int8 of a
+   * model without MatMul) is the input: pruning alone is tried then. Says what was done, or why
+   * nothing was.
    */
-  private static String prune(
-      List<Built> built,
-      DataPlan plan,
-      Variants variants,
-      Options options,
-      long deadline,
-      Path trialsDir,
-      Consumer<String> progress)
-      throws InfercostException {
+  private static String prune(Trials run, DataPlan plan) throws InfercostException {
+    List<Built> built = run.built;
     Optional<Built> base =
         built.stream().filter(b -> b.met() && rewritten(b.variant()) != 0).findFirst();
     boolean anyMet = built.stream().anyMatch(Built::met);
@@ -417,7 +404,7 @@ public final class Search {
     List<String> tried = new ArrayList<>();
     String stop = "every ratio met the bound";
     for (double r : PRUNE_RATIOS) {
-      if (built.size() >= options.maxTrials() || System.nanoTime() > deadline) {
+      if (run.full()) {
         stop = "stopped at the trial count or the time budget";
         break;
       }
@@ -425,25 +412,26 @@ public final class Search {
       Candidate c =
           new Candidate(
               "pruned " + pct + " of the prunable MACs, " + thenConfig,
-              new Recipe.Pruned(r, options.filter(), then));
+              new Recipe.Pruned(r, run.options.filter(), then));
       Built b;
       try {
-        b = trial(c, variants, options.bound(), trialsDir, built.size() + 1, progress);
+        b = run.add(c);
       } catch (InfercostException | RuntimeException e) {
         if (e instanceof CancellationException) {
           throw e; // the process is stopping
         }
         // Pruning is an extra the search tries: a model it cannot prune (nothing prunable, or a
-        // structure it trips over) keeps the trials already built.
+        // structure it trips over) keeps the trials already built. A programming error is named
+        // as one, with where it happened, rather than sinking the search.
         String why =
-            (e instanceof InfercostException ? "" : e.getClass().getSimpleName() + ": ")
-                + e.getMessage();
-        progress.accept("pruning " + pct + " failed: " + why);
-        removeIfEmpty(trialDir(trialsDir, built.size() + 1));
+            e instanceof InfercostException
+                ? e.getMessage()
+                : "a bug in infercost's pruning (please report it): " + e + " at " + where(e);
+        run.progress.accept("pruning " + pct + " failed: " + why);
+        run.discard(built.size() + 1);
         stop = "pruning " + pct + " failed: " + why;
         break;
       }
-      built.add(b);
       tried.add(pct);
       if (!b.met()) {
         stop = "stopped at " + pct + ", which misses the bound";
@@ -455,16 +443,89 @@ public final class Search {
         : "pruned " + String.join(", ", tried) + " of the prunable MACs " + before + "; " + stop;
   }
 
-  private static Path trialDir(Path trialsDir, int number) {
-    return trialsDir.resolve(String.format("%02d", number));
+  /** The first stack frame of {@code e}, for a report line. */
+  private static String where(Throwable e) {
+    StackTraceElement[] st = e.getStackTrace();
+    return st.length == 0 ? "an unknown place" : st[0].toString();
   }
 
-  /** Removes the folder of a trial that failed before writing anything. */
-  private static void removeIfEmpty(Path dir) {
-    try {
-      Files.deleteIfExists(dir);
-    } catch (IOException e) {
-      // Not empty, or not removable: it stays, as the trials' folders do.
+  /** The trials of one search as they are built, and what bounds them. */
+  private static final class Trials {
+    final List<Built> built = new ArrayList<>();
+    final Variants variants;
+    final Options options;
+    final Path dir;
+    final long deadline;
+    final Consumer<String> progress;
+
+    Trials(Variants variants, Options options, Path dir, long deadline, Consumer<String> progress) {
+      this.variants = variants;
+      this.options = options;
+      this.dir = dir;
+      this.deadline = deadline;
+      this.progress = progress;
+    }
+
+    /** Whether the trial count or the time budget is spent. */
+    boolean full() {
+      return built.size() >= options.maxTrials() || System.nanoTime() > deadline;
+    }
+
+    /** Builds and evaluates {@code c} as the next trial and keeps it. */
+    Built add(Candidate c) throws InfercostException {
+      int number = built.size() + 1;
+      progress.accept("trial " + number + ": " + c.config());
+      BuiltVariant v = variants.build(c.recipe(), folder(number));
+      EvalReport f = v.fidelity().orElseThrow();
+      double loss = options.bound().loss(f);
+      boolean met = options.bound().check(f).met();
+      progress.accept(
+          String.format(
+              Locale.ROOT,
+              "trial %d: %s the bound (loss %.5f, %d nodes quantized)",
+              number,
+              met ? "meets" : "misses",
+              loss,
+              rewritten(v)));
+      Built b = new Built(c, v, loss, met);
+      built.add(b);
+      return b;
+    }
+
+    /**
+     * Tries {@code rest} in turn, skipping a fallback that keeps a superset of a met one's layers
+     * ({@code met}, added to), until the trials run out, or with {@code untilMet} one meets.
+     */
+    void fallbacks(java.util.Iterator<Fallback> rest, boolean untilMet, List<Set<String>> met)
+        throws InfercostException {
+      while (rest.hasNext() && !full()) {
+        Fallback f = rest.next();
+        if (met.stream().anyMatch(f.nodes()::containsAll)) {
+          continue;
+        }
+        if (add(f.candidate()).met()) {
+          met.add(f.nodes());
+          if (untilMet) {
+            return;
+          }
+        }
+      }
+    }
+
+    /** Removes what a trial that failed left in its folder. */
+    void discard(int number) {
+      Path folder = folder(number);
+      try (Stream<Path> s = Files.exists(folder) ? Files.walk(folder) : Stream.empty()) {
+        for (Path p : s.sorted(Comparator.reverseOrder()).toList()) {
+          Files.deleteIfExists(p);
+        }
+      } catch (IOException e) {
+        progress.accept("note: could not remove " + folder + ": " + e.getMessage());
+      }
+    }
+
+    private Path folder(int number) {
+      return dir.resolve(String.format("%02d", number));
     }
   }
 
@@ -530,30 +591,6 @@ public final class Search {
 
   private static QuantOptions with(QuantOptions q, NodeFilter filter, double alpha) {
     return new QuantOptions(filter, q.perChannel(), q.reducedRange(), q.embeddings(), alpha);
-  }
-
-  private static Built trial(
-      Candidate c,
-      Variants variants,
-      Bound bound,
-      Path trialsDir,
-      int number,
-      Consumer<String> progress)
-      throws InfercostException {
-    progress.accept("trial " + number + ": " + c.config());
-    BuiltVariant v = variants.build(c.recipe(), trialDir(trialsDir, number));
-    EvalReport f = v.fidelity().orElseThrow();
-    double loss = bound.loss(f);
-    boolean met = bound.check(f).met();
-    progress.accept(
-        String.format(
-            Locale.ROOT,
-            "trial %d: %s the bound (loss %.5f, %d nodes quantized)",
-            number,
-            met ? "meets" : "misses",
-            loss,
-            rewritten(v)));
-    return new Built(c, v, loss, met);
   }
 
   /**

@@ -194,7 +194,7 @@ class ChooseWorkflowTest {
         ChooseRequest.builder(ModelRef.resolve("digits-cnn"), Bound.maxAccuracyDrop(0.01))
             .optHardware(List.of("aws-c6a.large", "aws-c7i.large", "t4"))
             .optMeasuredOn("aws-c6a.large")
-            .optSearch(new CompressRequest.SearchBudget(3, java.time.Duration.ofMinutes(3)))
+            .optSearch(new CompressRequest.SearchBudget(8, java.time.Duration.ofMinutes(5)))
             .optThreads(1)
             .optOutDir(tmp.resolve("out"))
             .build();
@@ -212,7 +212,7 @@ class ChooseWorkflowTest {
             "aws-g4dn.xlarge");
     for (ChooseReport.Search s : r.searches()) {
       Search.Result res = s.result();
-      assertTrue(res.trials().size() >= 1 && res.trials().size() <= 3, res.trials().toString());
+      assertTrue(res.trials().size() >= 1 && res.trials().size() <= 8, res.trials().toString());
       // A search that kept the input contributes nothing: fp32 is priced everywhere anyway.
       assertEquals(res.chosen() == Search.INPUT, s.variants().isEmpty(), res.verdict());
       String bits = s.hardware().contains("aws-c6a.large") ? "7-bit" : "8-bit";
@@ -225,7 +225,18 @@ class ChooseWorkflowTest {
       }
     }
     // fp16 and int8-qdq project faster than fp32 on a T4, so the GPU search keeps a variant.
-    assertFalse(r.searches().get(2).variants().isEmpty(), r.searches().get(2).result().verdict());
+    ChooseReport.Search gpu = r.searches().get(2);
+    assertFalse(gpu.variants().isEmpty(), gpu.result().verdict());
+    // One variant per precision: pruned trials run in the precision of the recipe they precede.
+    assertTrue(
+        gpu.result().trials().stream().anyMatch(t -> t.config().startsWith("pruned ")),
+        gpu.result().trials().toString());
+    List<String> precisions =
+        gpu.variants().stream()
+            .map(v -> Path.of(r.variants().get(v).file()).getFileName().toString())
+            .map(f -> f.replace("model.pruned.", "model."))
+            .toList();
+    assertEquals(precisions.stream().distinct().count(), precisions.size(), precisions.toString());
     for (Optimizer.Row row : r.table()) {
       String family = row.variant().replaceFirst("#\\d+$", "");
       if (!row.variant().equals(Method.FP32.label())) {

@@ -21,8 +21,13 @@ class SearchTest {
   @TempDir Path tmp;
 
   private CompressReport auto(String model, Bound bound, int trials) throws Exception {
+    return auto(model, bound, trials, model);
+  }
+
+  /** The search on the built-in {@code model}, written to {@code out} under the test's folder. */
+  private CompressReport auto(String out, Bound bound, int trials, String model) throws Exception {
     return CompressWorkflow.run(
-        CompressRequest.builder(ModelRef.resolve(model), tmp.resolve(model))
+        CompressRequest.builder(ModelRef.resolve(model), tmp.resolve(out))
             .optBound(bound)
             .optMeasure(false)
             .optSearch(new CompressRequest.SearchBudget(trials, Duration.ofMinutes(5)))
@@ -152,6 +157,40 @@ class SearchTest {
         Files.exists(
             tmp.resolve("digits-mlp/trials")
                 .resolve(String.format("%02d", s.trials().size() + 1))));
+  }
+
+  @Test
+  void afterAFallbackMeetsTheBoundPruningComesThenFallbacksThatAreNoSupersetOfIt()
+      throws Exception {
+    // With a bound nothing meets, the search shows each trial's loss (quantization is
+    // deterministic); then the bound is set between the candidates' and the 1-layer fallback's.
+    Search.Result probe = auto("digits-cnn", Bound.minCosine(0.9999999), 12).search();
+    Search.Trial one =
+        probe.trials().stream()
+            .filter(t -> t.config().contains(", 1 layer kept in fp32 ("))
+            .findFirst()
+            .orElseThrow();
+    double candidates =
+        probe.trials().stream()
+            .filter(t -> !t.config().contains("kept in fp32") && t.rewritten() > 0)
+            .mapToDouble(Search.Trial::loss)
+            .min()
+            .orElseThrow();
+    assertTrue(one.loss() + 1e-7 < candidates, "precondition: " + probe.trials());
+    Search.Result s =
+        auto("digits-cnn-2", Bound.minCosine(1 - one.loss() - 1e-9), 16, "digits-cnn").search();
+    Search.Trial met = s.trials().get(one.number() - 1);
+    assertEquals(one.config(), met.config());
+    assertTrue(met.met(), met.toString());
+    List<Search.Trial> after = s.trials().subList(met.number(), s.trials().size());
+    assertTrue(
+        after.get(0).config().startsWith("pruned 10% of the prunable MACs, then "),
+        after.toString());
+    // Every larger sensitivity set keeps the met layer too: skipped.
+    assertTrue(
+        after.stream().noneMatch(t -> t.config().matches(".*\\d+ layers kept in fp32 \\(.*")),
+        after.toString());
+    assertTrue(s.met(), s.verdict());
   }
 
   @Test
