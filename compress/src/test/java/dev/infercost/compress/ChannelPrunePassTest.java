@@ -118,6 +118,40 @@ class ChannelPrunePassTest {
   }
 
   @Test
+  void groupsOfSixteenChannelsOrMoreKeepAMultipleOfSixteen() throws Exception {
+    // x → conv1 (3→48, 3×3, pad 1) → Relu → conv2 (48→12, 1×1) → Relu → conv3 (12→4, 1×1) → y.
+    GraphProto g =
+        GraphProto.newBuilder()
+            .setName("wide")
+            .addInput(Tiny.value("x", F, "n", 3, 8, 8))
+            .addOutput(Tiny.value("y", F, "n", 4, 8, 8))
+            .addInitializer(Tiny.floats("W1", Tiny.random(48 * 27, 11, 0.3f), 48, 3, 3, 3))
+            .addInitializer(Tiny.floats("B1", Tiny.random(48, 12, 0.1f), 48))
+            .addInitializer(Tiny.floats("W2", Tiny.random(12 * 48, 13, 0.3f), 12, 48, 1, 1))
+            .addInitializer(Tiny.floats("B2", Tiny.random(12, 14, 0.1f), 12))
+            .addInitializer(Tiny.floats("W3", Tiny.random(4 * 12, 15, 0.3f), 4, 12, 1, 1))
+            .addNode(conv("conv1", "x", "W1", "B1", "c1", 1))
+            .addNode(Tiny.node("Relu", "relu1", List.of("c1"), List.of("r1")))
+            .addNode(conv("conv2", "r1", "W2", "B2", "c2", 0))
+            .addNode(Tiny.node("Relu", "relu2", List.of("c2"), List.of("r2")))
+            .addNode(conv("conv3", "r2", "W3", "", "y", 0))
+            .build();
+    for (double ratio : new double[] {0.1, 0.3, 0.6}) {
+      CompressResult r =
+          Compressor.pruneChannels(
+              OnnxModel.of(Tiny.model(g)), ChannelPruneOptions.of(ratio), batches(4, 30));
+      long kept = Initializers.dims(Tiny.init(r.model().proto(), "W1"))[0];
+      assertTrue(kept == 16 || kept == 32 || kept == 48, ratio + ": conv1 keeps " + kept);
+      // The 12-channel group is below the alignment: it loses channels one at a time.
+      long small = Initializers.dims(Tiny.init(r.model().proto(), "W2"))[0];
+      assertTrue(small >= 1 && small <= 12, ratio + ": conv2 keeps " + small);
+      if (ratio == 0.6) {
+        assertTrue(kept < 48, "at 60% the wide group is cut: " + r.passes().get(1).notes());
+      }
+    }
+  }
+
+  @Test
   void constantChannelIsCompensatedIntoTheConsumerBias() throws Exception {
     ModelProto m = chain(0.5f); // conv1's dead channel is 0.5 after BatchNormalization and Relu
     float[] x = Tiny.random(2 * 3 * 64, 98, 1f);
