@@ -25,6 +25,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -255,7 +256,7 @@ public final class Search {
                 && !sensitivity.isEmpty()
             ? fallbacks(base.get(), sensitivity)
             : List.of();
-    java.util.Iterator<Fallback> rest = fallbacks.iterator();
+    Iterator<Fallback> rest = fallbacks.iterator();
     List<Set<String>> metSets = new ArrayList<>();
     run.fallbacks(rest, true, metSets);
     String pruning = prune(run, plan);
@@ -496,7 +497,7 @@ public final class Search {
      * Tries {@code rest} in turn, skipping a fallback that keeps a superset of a met one's layers
      * ({@code met}, added to), until the trials run out, or with {@code untilMet} one meets.
      */
-    void fallbacks(java.util.Iterator<Fallback> rest, boolean untilMet, List<Set<String>> met)
+    void fallbacks(Iterator<Fallback> rest, boolean untilMet, List<Set<String>> met)
         throws InfercostException {
       while (rest.hasNext() && !full()) {
         Fallback f = rest.next();
