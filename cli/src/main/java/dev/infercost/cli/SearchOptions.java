@@ -19,8 +19,10 @@ final class SearchOptions {
       converter = DurationConverter.class,
       paramLabel = "TIME",
       description =
-          "With the automatic search: no new trial starts after this long, e.g. 90s or 10m (default"
-              + " ${DEFAULT-VALUE}; choose splits it between its searches).")
+          "With the automatic search: wall time for its trials, e.g. 90s or 10m; no trial starts"
+              + " that would end past it if it took as long as the longest so far (default"
+              + " ${DEFAULT-VALUE}; choose splits it between its searches; measuring the trials"
+              + " side by side comes after).")
   Duration timeBudget;
 
   /** The budget, for the request. */

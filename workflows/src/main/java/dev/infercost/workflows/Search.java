@@ -70,7 +70,8 @@ public final class Search {
    * @param target the hardware the model is for
    * @param filter the nodes that may be quantized at all
    * @param maxTrials most variants built (per-layer sensitivity builds do not count)
-   * @param timeBudget wall time after which no new trial starts
+   * @param timeBudget wall time for the trials: none starts that would end past it if it took as
+   *     long as the longest trial so far (the side-by-side measurement of the trials comes after)
    */
   public record Options(
       Bound bound, Target target, NodeFilter filter, int maxTrials, Duration timeBudget) {
@@ -209,7 +210,8 @@ public final class Search {
     Trials run = new Trials(variants, options, trialsDir, deadline, progress);
     List<Built> built = run.built;
     for (Candidate c : candidates(options, !plan.calibration().isEmpty())) {
-      if (run.full()) {
+      // However short the budget, the first candidate is built: a search returns a trial.
+      if (run.full() && !built.isEmpty()) {
         break;
       }
       run.add(c);
@@ -467,13 +469,20 @@ public final class Search {
       this.progress = progress;
     }
 
-    /** Whether the trial count or the time budget is spent. */
+    /** The longest a trial has taken so far (ns). */
+    private long longest;
+
+    /**
+     * Whether the trial count is spent, or the time budget: no trial starts that would end past the
+     * deadline if it took as long as the longest so far.
+     */
     boolean full() {
-      return built.size() >= options.maxTrials() || System.nanoTime() > deadline;
+      return built.size() >= options.maxTrials() || System.nanoTime() + longest > deadline;
     }
 
     /** Builds and evaluates {@code c} as the next trial and keeps it. */
     Built add(Candidate c) throws InfercostException {
+      long t0 = System.nanoTime();
       int number = built.size() + 1;
       progress.accept("trial " + number + ": " + c.config());
       BuiltVariant v = variants.build(c.recipe(), folder(number));
@@ -490,6 +499,7 @@ public final class Search {
               rewritten(v)));
       Built b = new Built(c, v, loss, met);
       built.add(b);
+      longest = Math.max(longest, System.nanoTime() - t0);
       return b;
     }
 

@@ -194,6 +194,20 @@ class SearchTest {
   }
 
   @Test
+  void aBudgetTooShortForAnyTrialStillBuildsTheFirst() throws Exception {
+    CompressReport r =
+        CompressWorkflow.run(
+            CompressRequest.builder(ModelRef.resolve("digits-mlp"), tmp.resolve("short"))
+                .optBound(Bound.minCosine(0.9999999))
+                .optMeasure(false)
+                .optSearch(new CompressRequest.SearchBudget(12, Duration.ofNanos(1)))
+                .build(),
+            s -> {});
+    assertEquals(1, r.search().trials().size(), r.search().trials().toString());
+    assertTrue(r.search().sensitivity().isEmpty());
+  }
+
+  @Test
   void theTrialCountIsABound() throws Exception {
     CompressReport r = auto("digits-mlp", Bound.minCosine(0.9999999), 2);
     assertEquals(2, r.search().trials().size());
