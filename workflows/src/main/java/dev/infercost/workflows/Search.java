@@ -392,8 +392,7 @@ public final class Search {
     List<Built> built = run.built;
     Optional<Built> base =
         built.stream().filter(b -> b.met() && rewritten(b.variant()) != 0).findFirst();
-    boolean anyMet = built.stream().anyMatch(Built::met);
-    if (!anyMet) {
+    if (built.stream().noneMatch(Built::met)) {
       return "not tried: no trial meets the bound, and pruning only adds to the loss";
     }
     if (plan.calibration().isEmpty()) {
@@ -430,9 +429,9 @@ public final class Search {
             e instanceof InfercostException
                 ? e.getMessage()
                 : "a bug in infercost's pruning (please report it): " + e + " at " + where(e);
-        run.progress.accept("pruning " + pct + " failed: " + why);
-        run.discard(built.size() + 1);
         stop = "pruning " + pct + " failed: " + why;
+        run.progress.accept(stop);
+        run.discard(built.size() + 1);
         break;
       }
       tried.add(pct);
