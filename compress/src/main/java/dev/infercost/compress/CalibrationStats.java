@@ -20,6 +20,14 @@ public final class CalibrationStats {
   private final Map<String, long[]> inputShapes;
   private final Map<String, float[]> channelMeans;
 
+  /**
+   * Clip ranges already worked out, per method and percentile: the search builds a model per layer
+   * with the same clips, and MSE and entropy clips take seconds on a model with hundreds of
+   * activations.
+   */
+  private final Map<String, Map<String, float[]>> ranges =
+      new java.util.concurrent.ConcurrentHashMap<>();
+
   CalibrationStats(
       String modelSha256,
       Map<String, Histogram> histograms,
@@ -85,10 +93,15 @@ public final class CalibrationStats {
 
   /** Every observed tensor's range under {@code o}'s method. */
   Map<String, float[]> ranges(StaticOptions o) {
-    Map<String, float[]> out = new LinkedHashMap<>();
-    for (String t : histograms.keySet()) {
-      range(t, o.method(), o.percentile()).ifPresent(r -> out.put(t, r));
-    }
-    return out;
+    String key = o.method() + "@" + o.percentile();
+    return ranges.computeIfAbsent(
+        key,
+        k -> {
+          Map<String, float[]> out = new LinkedHashMap<>();
+          for (String t : histograms.keySet()) {
+            range(t, o.method(), o.percentile()).ifPresent(r -> out.put(t, r));
+          }
+          return Collections.unmodifiableMap(out);
+        });
   }
 }

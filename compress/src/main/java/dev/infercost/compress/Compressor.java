@@ -6,7 +6,7 @@ import ai.onnxruntime.OrtException;
 import ai.onnxruntime.OrtSession;
 import dev.infercost.base.Parameter;
 import dev.infercost.compress.internal.ActivationRanges;
-import dev.infercost.compress.internal.BatchNormFoldPass;
+import dev.infercost.compress.internal.AffineFoldPass;
 import dev.infercost.compress.internal.Calibrator;
 import dev.infercost.compress.internal.CanonicalizePass;
 import dev.infercost.compress.internal.ChannelGroups;
@@ -151,16 +151,17 @@ public final class Compressor {
   }
 
   /**
-   * Static int8 for ONNX Runtime's CPU provider: BatchNormalization folded into the Conv before it,
-   * then QDQ laid out so that ONNX Runtime fuses it into integer kernels (QLinearConv,
-   * QLinearMatMul / MatMulIntegerToFloat, QGemm, QLinearAdd / Mul / Concat / GlobalAveragePool, and
-   * uint8 MaxPool / Reshape / Transpose / Flatten, with Relu and Clip folded into the quantization
-   * before them). Activations asymmetric uint8 per tensor, clipped by {@code o.method()} over
-   * {@code stats}; weights symmetric int8 per output channel (7-bit with {@code reducedRange});
-   * biases int32 at input scale × weight scale, each Conv's corrected for the mean error its int8
-   * weights make on the calibration data ({@code o.biasCorrection()}), and each weight scale raised
-   * where a bias would not fit int32. Models below opset 13 are upgraded for per-channel scales.
-   * The model is not run: {@code stats} must come from {@link #calibrate} on this same model.
+   * Static int8 for ONNX Runtime's CPU provider: BatchNormalization and Mul / Add by per-channel
+   * constants folded into the Conv before them, then QDQ laid out so that ONNX Runtime fuses it
+   * into integer kernels (QLinearConv, QLinearMatMul / MatMulIntegerToFloat, QGemm, QLinearAdd /
+   * Mul / Concat / GlobalAveragePool, and uint8 MaxPool / Reshape / Transpose / Flatten, with Relu
+   * and Clip folded into the quantization before them). Activations asymmetric uint8 per tensor,
+   * clipped by {@code o.method()} over {@code stats}; weights symmetric int8 per output channel
+   * (7-bit with {@code reducedRange}); biases int32 at input scale × weight scale, each Conv's
+   * corrected for the mean error its int8 weights make on the calibration data ({@code
+   * o.biasCorrection()}), and each weight scale raised where a bias would not fit int32. Models
+   * below opset 13 are upgraded for per-channel scales. The model is not run: {@code stats} must
+   * come from {@link #calibrate} on this same model.
    */
   public static CompressResult quantizeStaticCpu(
       OnnxModel model, StaticOptions o, CalibrationStats stats) throws CompressException {
@@ -187,7 +188,7 @@ public final class Compressor {
             .optActivationRange(stats.ranges(o))
             .optActivationMean(o.biasCorrection() ? stats.channelMeans() : Map.of())
             .build();
-    List<Pass> steps = List.of(new BatchNormFoldPass(), new CpuQdqPass());
+    List<Pass> steps = List.of(new AffineFoldPass(), new CpuQdqPass());
     List<Pass> passes = new ArrayList<>(List.of(canonicalize()));
     passes.addAll(steps);
     List<PassResult> results = new ArrayList<>(List.of(canonical));

@@ -10,7 +10,7 @@ import ai.onnx.proto.OnnxMl.GraphProto;
 import ai.onnx.proto.OnnxMl.ModelProto;
 import ai.onnx.proto.OnnxMl.NodeProto;
 import ai.onnx.proto.OnnxMl.TensorProto;
-import dev.infercost.compress.internal.BatchNormFoldPass;
+import dev.infercost.compress.internal.AffineFoldPass;
 import dev.infercost.compress.internal.Initializers;
 import dev.infercost.models.ModelFormat;
 import dev.infercost.models.Models;
@@ -112,7 +112,7 @@ class CpuQdqPassTest {
     assertEquals(1, ops.getOrDefault("QuantizeLinear", 0), "ops: " + ops);
     assertFalse(ops.containsKey("DequantizeLinear"), "ops: " + ops);
     assertEquals(
-        List.of("canonicalize", "fold-batchnorm", "int8-static"),
+        List.of("canonicalize", "fold-affine", "int8-static"),
         r.passes().stream().map(PassSummary::pass).toList());
     assertEquals(
         List.of("conv1", "pool", "conv2", "add", "gap", "flatten", "fc"),
@@ -149,7 +149,7 @@ class CpuQdqPassTest {
   @Test
   void batchNormFoldingIsExact() throws Exception {
     ModelProto m = cnn();
-    PassResult r = new BatchNormFoldPass().apply(m, PassContext.of(NodeFilter.all()));
+    PassResult r = new AffineFoldPass().apply(m, PassContext.of(NodeFilter.all()));
     assertEquals(List.of("conv1+bn1"), r.rewritten());
     assertFalse(Tiny.opTypes(r.model()).contains("BatchNormalization"));
     assertEquals("b1", r.model().getGraph().getNode(0).getOutput(0), "the Conv writes bn's output");
@@ -158,6 +158,53 @@ class CpuQdqPassTest {
     float[] got = Tiny.run(r.model(), "x", SHAPE, x);
     // Float rounding only: W·k and (b − mean)·k + β in one product each.
     assertArrayEquals(ref, got, 1e-5f * (float) Tiny.maxAbs(ref));
+  }
+
+  /**
+   * x → Conv(conv1) → Mul(scalar [1], first operand) → Add([1, 8, 1, 1]) → Relu → Conv(conv2) →
+   * Mul([1, 1, 1, 8]: along the width, not per channel) → y: PP-LCNet's affine blocks and a
+   * parameter that must not fold.
+   */
+  static ModelProto affineCnn() {
+    GraphProto g =
+        GraphProto.newBuilder()
+            .setName("affine")
+            .addInput(Tiny.value("x", TensorProto.DataType.FLOAT, "n", 3, 8, 8))
+            .addOutput(Tiny.value("y", TensorProto.DataType.FLOAT, "n", 8, 8, 8))
+            .addInitializer(floats("W1", Tiny.random(8 * 27, 1, 0.3f), 8, 3, 3, 3))
+            .addInitializer(floats("scale", new float[] {1.7f}, 1))
+            .addInitializer(floats("shift", Tiny.random(8, 4, 0.5f), 1, 8, 1, 1))
+            .addInitializer(floats("W2", Tiny.random(8 * 72, 7, 0.15f), 8, 8, 3, 3))
+            .addInitializer(floats("B2", Tiny.random(8, 8, 0.1f), 8))
+            .addInitializer(floats("across", Tiny.positive(8, 9), 1, 1, 1, 8))
+            .addNode(Tiny.node("Conv", "conv1", List.of("x", "W1"), List.of("c1"), ints("pads", 1)))
+            .addNode(Tiny.node("Mul", "scale1", List.of("scale", "c1"), List.of("m1")))
+            .addNode(Tiny.node("Add", "shift1", List.of("m1", "shift"), List.of("a1")))
+            .addNode(Tiny.node("Relu", "relu1", List.of("a1"), List.of("r1")))
+            .addNode(
+                Tiny.node(
+                    "Conv", "conv2", List.of("r1", "W2", "B2"), List.of("c2"), ints("pads", 1)))
+            .addNode(Tiny.node("Mul", "width", List.of("c2", "across"), List.of("y")))
+            .build();
+    return Tiny.model(g);
+  }
+
+  @Test
+  void affineOpsAfterAConvFoldIntoItExactlySoItRunsInt8() throws Exception {
+    ModelProto m = affineCnn();
+    PassResult r = new AffineFoldPass().apply(m, PassContext.of(NodeFilter.all()));
+    assertEquals(List.of("conv1+scale1+shift1"), r.rewritten(), "the width Mul does not fold");
+    assertEquals(List.of("Conv", "Relu", "Conv", "Mul"), Tiny.opTypes(r.model()));
+    assertEquals("a1", r.model().getGraph().getNode(0).getOutput(0));
+    float[] x = Tiny.random(2 * 3 * 64, 17, 1f);
+    float[] ref = Tiny.run(m, "x", SHAPE, x);
+    assertArrayEquals(ref, Tiny.run(r.model(), "x", SHAPE, x), 1e-5f * (float) Tiny.maxAbs(ref));
+    // Unfolded, conv1's output would be read only by the float Mul, so it would stay float.
+    OnnxModel om = OnnxModel.of(m);
+    CalibrationStats stats = Compressor.calibrate(om, batches(4, 50));
+    CompressResult q = Compressor.quantizeStaticCpu(om, StaticOptions.defaults(), stats);
+    Map<String, Integer> ops = optimizedOps(q.model().proto());
+    assertEquals(1, ops.getOrDefault("QLinearConv", 0), "ops: " + ops);
   }
 
   @Test

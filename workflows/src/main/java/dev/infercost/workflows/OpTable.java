@@ -51,10 +51,12 @@ final class OpTable {
     Set<String> rewritten = new HashSet<>();
     Map<String, Map<String, Integer>> reasons = new HashMap<>();
     for (var p : passes) {
-      for (String node : p.rewrittenNodes()) {
-        String key = opOf.containsKey(node) || node.contains("->") ? node : p.pass() + ":" + node;
-        if (rewritten.add(key)) {
-          count.putIfAbsent(op(key, opOf, p.pass()), 0);
+      for (String entry : p.rewrittenNodes()) {
+        for (String node : nodes(entry, opOf)) {
+          String key = opOf.containsKey(node) || node.contains("->") ? node : p.pass() + ":" + node;
+          if (rewritten.add(key)) {
+            count.putIfAbsent(op(key, opOf, p.pass()), 0);
+          }
         }
       }
       for (String s : p.skipped()) {
@@ -91,6 +93,18 @@ final class OpTable {
                     ? Integer.compare(b.nodes(), a.nodes())
                     : a.opType().compareTo(b.opType()));
     return List.copyOf(rows);
+  }
+
+  /**
+   * The nodes an entry names: a fold names its nodes joined by {@code +} ({@code conv+mul+add}),
+   * each a node of the input; anything else is one node.
+   */
+  private static List<String> nodes(String entry, Map<String, String> opOf) {
+    if (opOf.containsKey(entry) || !entry.contains("+")) {
+      return List.of(entry);
+    }
+    List<String> parts = List.of(entry.split("\\+"));
+    return parts.stream().allMatch(opOf::containsKey) ? parts : List.of(entry);
   }
 
   /**

@@ -607,8 +607,7 @@ public final class Search {
    * Passes that prepare a graph without compressing it: canonicalization (constants to
    * initializers), BatchNorm folding and SmoothQuant (rescaling).
    */
-  static final Set<String> REWRITES_NOTHING =
-      Set.of("canonicalize", "fold-batchnorm", "smoothquant");
+  static final Set<String> REWRITES_NOTHING = Set.of("canonicalize", "fold-affine", "smoothquant");
 
   /** Nodes the compressing passes rewrote. */
   static List<String> rewrittenNodes(BuiltVariant v) {
