@@ -101,23 +101,6 @@ final class MlsdMetrics {
                     "the model has no output '" + name + "'; these metrics are for M-LSD", null));
   }
 
-  /** An accumulator whose score is the mean of one value per image. */
-  private abstract static class MeanOverImages implements TaskMetric.Accumulator {
-    private double sum;
-    private int n;
-
-    /** Adds one image's value. */
-    final void record(double v) {
-      sum += v;
-      n++;
-    }
-
-    @Override
-    public final double score() {
-      return n == 0 ? 0 : sum / n;
-    }
-  }
-
   /**
    * Line-segment agreement with the reference: mean over images of the F1 of the candidate's
    * decoded segments against the reference's (the reference scores 1).
