@@ -34,52 +34,79 @@ final class LineImages {
    * edges), as in the man-made scenes M-LSD was trained on. Existing files are overwritten.
    */
   static void render(Path dir, int count, int size, long seed) throws IOException {
+    pngs(
+        dir,
+        count,
+        size,
+        seed,
+        (img, g, r) -> {
+          g.setRenderingHint(RenderingHints.KEY_ANTIALIASING, RenderingHints.VALUE_ANTIALIAS_ON);
+          Color bg = color(r);
+          switch (r.nextInt(3)) {
+            case 0 -> g.setPaint(bg);
+            case 1 ->
+                g.setPaint(
+                    new GradientPaint(
+                        r.nextInt(size),
+                        r.nextInt(size),
+                        bg,
+                        r.nextInt(size),
+                        r.nextInt(size),
+                        color(r)));
+            default -> g.setPaint(bg);
+          }
+          g.fillRect(0, 0, size, size);
+          int segments = 6 + r.nextInt(25);
+          for (int k = 0; k < segments; k++) {
+            g.setColor(contrasting(r, bg));
+            g.setStroke(
+                new BasicStroke(1 + r.nextInt(6), BasicStroke.CAP_BUTT, BasicStroke.JOIN_MITER));
+            int x1 = r.nextInt(size);
+            int y1 = r.nextInt(size);
+            double len = size * (0.1 + 0.6 * r.nextDouble());
+            double a = r.nextDouble() * Math.PI;
+            g.drawLine(x1, y1, (int) (x1 + len * Math.cos(a)), (int) (y1 + len * Math.sin(a)));
+          }
+          int boxes = r.nextInt(4);
+          for (int k = 0; k < boxes; k++) {
+            g.setColor(contrasting(r, bg));
+            g.setStroke(new BasicStroke(2 + r.nextInt(4)));
+            int w = size / 8 + r.nextInt(size / 2);
+            int h = size / 8 + r.nextInt(size / 2);
+            g.drawRect(r.nextInt(size - w), r.nextInt(size - h), w, h);
+          }
+          if (r.nextInt(3) == 2) {
+            noise(img, r);
+          }
+        });
+  }
+
+  /** Paints one image with the run's seeded generator {@code r}. */
+  interface Painter {
+    void paint(BufferedImage img, Graphics2D g, Random r);
+  }
+
+  /**
+   * Writes {@code count} RGB PNGs of {@code size}×{@code size} into {@code dir} ({@code 000.png},
+   * ...), each painted by {@code p} in turn with one generator seeded with {@code seed}. The PNGs
+   * already there are deleted first: a folder rendered with a larger count would keep the extra
+   * images, and the data would not be what was asked for.
+   */
+  static void pngs(Path dir, int count, int size, long seed, Painter p) throws IOException {
     Files.createDirectories(dir);
+    try (var old = Files.newDirectoryStream(dir, "*.png")) {
+      for (Path f : old) {
+        Files.delete(f);
+      }
+    }
     Random r = new Random(seed);
     for (int i = 0; i < count; i++) {
       BufferedImage img = new BufferedImage(size, size, BufferedImage.TYPE_INT_RGB);
       Graphics2D g = img.createGraphics();
       try {
-        g.setRenderingHint(RenderingHints.KEY_ANTIALIASING, RenderingHints.VALUE_ANTIALIAS_ON);
-        Color bg = color(r);
-        switch (r.nextInt(3)) {
-          case 0 -> g.setPaint(bg);
-          case 1 ->
-              g.setPaint(
-                  new GradientPaint(
-                      r.nextInt(size),
-                      r.nextInt(size),
-                      bg,
-                      r.nextInt(size),
-                      r.nextInt(size),
-                      color(r)));
-          default -> g.setPaint(bg);
-        }
-        g.fillRect(0, 0, size, size);
-        int segments = 6 + r.nextInt(25);
-        for (int k = 0; k < segments; k++) {
-          g.setColor(contrasting(r, bg));
-          g.setStroke(
-              new BasicStroke(1 + r.nextInt(6), BasicStroke.CAP_BUTT, BasicStroke.JOIN_MITER));
-          int x1 = r.nextInt(size);
-          int y1 = r.nextInt(size);
-          double len = size * (0.1 + 0.6 * r.nextDouble());
-          double a = r.nextDouble() * Math.PI;
-          g.drawLine(x1, y1, (int) (x1 + len * Math.cos(a)), (int) (y1 + len * Math.sin(a)));
-        }
-        int boxes = r.nextInt(4);
-        for (int k = 0; k < boxes; k++) {
-          g.setColor(contrasting(r, bg));
-          g.setStroke(new BasicStroke(2 + r.nextInt(4)));
-          int w = size / 8 + r.nextInt(size / 2);
-          int h = size / 8 + r.nextInt(size / 2);
-          g.drawRect(r.nextInt(size - w), r.nextInt(size - h), w, h);
-        }
+        p.paint(img, g, r);
       } finally {
         g.dispose();
-      }
-      if (r.nextInt(3) == 2) {
-        noise(img, r);
       }
       ImageIO.write(img, "png", dir.resolve(String.format("%03d.png", i)).toFile());
     }

@@ -3,14 +3,10 @@ package dev.infercost.benchmarks;
 import java.awt.Color;
 import java.awt.Font;
 import java.awt.GradientPaint;
-import java.awt.Graphics2D;
 import java.awt.RenderingHints;
-import java.awt.image.BufferedImage;
 import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Random;
-import javax.imageio.ImageIO;
 
 /**
  * Rendered test images for a text detector: lines of words in the JDK's logical fonts (serif, sans,
@@ -37,37 +33,33 @@ final class TextImages {
    * with 3–10 lines of 1–5 words each. Existing files are overwritten.
    */
   static void render(Path dir, int count, int size, long seed) throws IOException {
-    Files.createDirectories(dir);
-    Random r = new Random(seed);
-    for (int i = 0; i < count; i++) {
-      BufferedImage img = new BufferedImage(size, size, BufferedImage.TYPE_INT_RGB);
-      Graphics2D g = img.createGraphics();
-      try {
-        g.setRenderingHint(
-            RenderingHints.KEY_TEXT_ANTIALIASING, RenderingHints.VALUE_TEXT_ANTIALIAS_ON);
-        Color bg = new Color(150 + r.nextInt(106), 150 + r.nextInt(106), 150 + r.nextInt(106));
-        g.setPaint(r.nextBoolean() ? new GradientPaint(0, 0, bg, size, size, light(r)) : bg);
-        g.fillRect(0, 0, size, size);
-        int lines = 3 + r.nextInt(8);
-        for (int k = 0; k < lines; k++) {
-          g.setFont(new Font(FONTS[r.nextInt(FONTS.length)], r.nextInt(3), 10 + r.nextInt(31)));
-          g.setColor(new Color(r.nextInt(120), r.nextInt(120), r.nextInt(120)));
-          StringBuilder s = new StringBuilder();
-          for (int w = 1 + r.nextInt(5); w > 0; w--) {
-            s.append(WORDS[r.nextInt(WORDS.length)]).append(w > 1 ? " " : "");
+    LineImages.pngs(
+        dir,
+        count,
+        size,
+        seed,
+        (img, g, r) -> {
+          g.setRenderingHint(
+              RenderingHints.KEY_TEXT_ANTIALIASING, RenderingHints.VALUE_TEXT_ANTIALIAS_ON);
+          Color bg = new Color(150 + r.nextInt(106), 150 + r.nextInt(106), 150 + r.nextInt(106));
+          g.setPaint(r.nextBoolean() ? new GradientPaint(0, 0, bg, size, size, light(r)) : bg);
+          g.fillRect(0, 0, size, size);
+          int lines = 3 + r.nextInt(8);
+          for (int k = 0; k < lines; k++) {
+            g.setFont(new Font(FONTS[r.nextInt(FONTS.length)], r.nextInt(3), 10 + r.nextInt(31)));
+            g.setColor(new Color(r.nextInt(120), r.nextInt(120), r.nextInt(120)));
+            StringBuilder s = new StringBuilder();
+            for (int w = 1 + r.nextInt(5); w > 0; w--) {
+              s.append(WORDS[r.nextInt(WORDS.length)]).append(w > 1 ? " " : "");
+            }
+            int x = r.nextInt(size / 2);
+            int y = 20 + r.nextInt(size - 30);
+            double angle = r.nextInt(4) == 0 ? (r.nextDouble() - 0.5) * 0.6 : 0;
+            g.rotate(angle, x, y);
+            g.drawString(s.toString(), x, y);
+            g.rotate(-angle, x, y);
           }
-          int x = r.nextInt(size / 2);
-          int y = 20 + r.nextInt(size - 30);
-          double angle = r.nextInt(4) == 0 ? (r.nextDouble() - 0.5) * 0.6 : 0;
-          g.rotate(angle, x, y);
-          g.drawString(s.toString(), x, y);
-          g.rotate(-angle, x, y);
-        }
-      } finally {
-        g.dispose();
-      }
-      ImageIO.write(img, "png", dir.resolve(String.format("%03d.png", i)).toFile());
-    }
+        });
   }
 
   private static Color light(Random r) {
