@@ -12,6 +12,7 @@ import ai.onnx.proto.OnnxMl.NodeProto;
 import ai.onnx.proto.OnnxMl.TensorProto;
 import dev.infercost.compress.internal.AffineFoldPass;
 import dev.infercost.compress.internal.Initializers;
+import dev.infercost.compress.internal.Ops;
 import dev.infercost.models.ModelFormat;
 import dev.infercost.models.Models;
 import dev.infercost.models.OnnxModel;
@@ -205,6 +206,56 @@ class CpuQdqPassTest {
     CompressResult q = Compressor.quantizeStaticCpu(om, StaticOptions.defaults(), stats);
     Map<String, Integer> ops = optimizedOps(q.model().proto());
     assertEquals(1, ops.getOrDefault("QLinearConv", 0), "ops: " + ops);
+  }
+
+  /** x → Conv(conv1) → Relu → ConvTranspose(up, 8 → 4 channels, 2×) → y: a DB head. */
+  static ModelProto upsamplingHead() {
+    GraphProto g =
+        GraphProto.newBuilder()
+            .setName("head")
+            .addInput(Tiny.value("x", TensorProto.DataType.FLOAT, "n", 3, 8, 8))
+            .addOutput(Tiny.value("y", TensorProto.DataType.FLOAT, "n", 4, 16, 16))
+            .addInitializer(floats("W1", Tiny.random(8 * 27, 1, 0.3f), 8, 3, 3, 3))
+            .addInitializer(floats("B1", Tiny.random(8, 2, 0.1f), 8))
+            .addInitializer(floats("Wt", Tiny.random(8 * 4 * 4, 3, 0.4f), 8, 4, 2, 2))
+            .addNode(
+                Tiny.node(
+                    "Conv", "conv1", List.of("x", "W1", "B1"), List.of("c1"), ints("pads", 1)))
+            .addNode(Tiny.node("Relu", "relu1", List.of("c1"), List.of("r1")))
+            .addNode(
+                Tiny.node(
+                    "ConvTranspose",
+                    "up",
+                    List.of("r1", "Wt"),
+                    List.of("y"),
+                    ints("strides", 2, 2),
+                    ints("kernel_shape", 2, 2)))
+            .build();
+    return Tiny.model(g);
+  }
+
+  /**
+   * ONNX Runtime has no integer ConvTranspose on CPU: it reads the Conv's uint8 output through a
+   * DequantizeLinear with its weight int8 per output channel (axis 1), so the Conv before it runs
+   * as QLinearConv instead of in float.
+   */
+  @Test
+  void aConvBeforeAConvTransposeRunsInInt8() throws Exception {
+    ModelProto fp32 = upsamplingHead();
+    OnnxModel m = OnnxModel.of(fp32);
+    CalibrationStats stats = Compressor.calibrate(m, batches(4, 80));
+    ModelProto q = Compressor.quantizeStaticCpu(m, StaticOptions.defaults(), stats).model().proto();
+    Map<String, Integer> ops = optimizedOps(q);
+    assertEquals(1, ops.getOrDefault("QLinearConv", 0), "ops: " + ops);
+    assertEquals(1, ops.getOrDefault("ConvTranspose", 0), "ops: " + ops);
+    NodeProto wDq = producer(q, node(q, "up").getInput(1));
+    assertEquals("DequantizeLinear", wDq.getOpType());
+    assertEquals(1, Ops.intAttr(wDq, "axis", 1));
+    assertEquals(4, Initializers.floats(Tiny.initializer(q, wDq.getInput(1))).length);
+    float[] x = Tiny.random(2 * 3 * 64, 999, 1f);
+    float[] ref = Tiny.run(fp32, "x", SHAPE, x);
+    double err = Tiny.maxAbsDiff(ref, Tiny.run(q, "x", SHAPE, x));
+    assertTrue(err < 0.05 * Tiny.maxAbs(ref), "error " + err);
   }
 
   @Test

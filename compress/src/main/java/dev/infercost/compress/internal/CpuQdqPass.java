@@ -34,6 +34,8 @@ import java.util.Set;
  *   GlobalAveragePool, AveragePool  DQ → op → Q                                 QLinearGlobalAveragePool, QLinearAveragePool
  *   MaxPool, Reshape, Transpose, Flatten, Squeeze, Unsqueeze
  *                          DQ → op → Q with the input's scale and zero point    Q/DQ dropped: the op runs on uint8
+ *   ConvTranspose          DQ(x u8) DQ(W s8, per output channel) → op          float (no integer kernel); the
+ *                                                                               op writing x stays fused
  * </pre>
  *
  * Activations are asymmetric uint8, one scale and zero point per tensor from the calibrated clip
@@ -265,7 +267,8 @@ public final class CpuQdqPass implements Pass {
           Kind k = quantized.get(p);
           boolean keepForFusion =
               k == Kind.QLINEAR
-                  || k == Kind.COMPUTE && (readByFilteredOut(t) || readBetweenInt8(t));
+                  || k == Kind.COMPUTE
+                      && (readByFilteredOut(t) || readBetweenInt8(t) || readByConvTranspose(t));
           if (!keepForFusion && !readInInt8(t)) {
             it.remove();
             changed = true;
@@ -280,6 +283,33 @@ public final class CpuQdqPass implements Pass {
           }
         }
       }
+    }
+
+    /**
+     * Whether a ConvTranspose reads {@code t} as its input: ONNX Runtime's CPU provider has no
+     * integer ConvTranspose, so it runs in float on the DequantizeLinear of {@code t} with its
+     * weight quantized per output channel here, and the Conv writing {@code t} runs as an integer
+     * kernel (a segmentation or DB head's Conv before its upsampling ConvTranspose).
+     */
+    boolean readByConvTranspose(String t) {
+      for (NodeProto r : readers.getOrDefault(t, List.of())) {
+        if (convTransposeOn(r, t)) {
+          return true;
+        }
+      }
+      return false;
+    }
+
+    /** Whether {@code r} is a ConvTranspose reading {@code t} with a float32 weight. */
+    boolean convTransposeOn(NodeProto r, String t) {
+      if (Op.of(r.getOpType()) != Op.CONV_TRANSPOSE
+          || !Op.defaultDomain(r.getDomain())
+          || !r.getInput(0).equals(t)
+          || r.getInputCount() < 2) {
+        return false;
+      }
+      TensorProto w = init.get(r.getInput(1));
+      return w != null && w.getDimsCount() >= 3 && Initializers.floats(w) != null;
     }
 
     /**
@@ -525,11 +555,18 @@ public final class CpuQdqPass implements Pass {
             plan.quantized.get(n) == null
                 && Op.defaultDomain(n.getDomain())
                 && WEIGHTED.contains(Op.of(n.getOpType()));
+        boolean transposed = q.containsKey(n.getInput(0)) && plan.convTransposeOn(n, n.getInput(0));
         for (int i = 0; i < n.getInputCount(); i++) {
           String in = n.getInput(i);
-          if (q.containsKey(in) && !(floatWeighted && i == 0)) {
+          if (q.containsKey(in) && !(floatWeighted && i == 0 && !transposed)) {
             b.setInput(i, dequantize(in));
           }
+        }
+        if (transposed) {
+          // Per output channel ([in, out / group, k...]: axis 1 with one group), so that ONNX
+          // Runtime does not quantize the float weight after a DQ itself, one scale for all.
+          int axis = !perChannel ? -1 : Ops.intAttr(n, "group", 1) == 1 ? 1 : 0;
+          b.setInput(1, quantizeWeight(plan.init.get(n.getInput(1)), axis, null).dq());
         }
         if (plan.quantized.get(n) == Kind.COMPUTE) {
           compute(n, b);
@@ -569,6 +606,29 @@ public final class CpuQdqPass implements Pass {
       return dq;
     }
 
+    /** A weight quantized to int8 and the output of its DequantizeLinear. */
+    record Weight(WeightQuantizer.Symmetric values, String dq) {}
+
+    /**
+     * {@code w} as symmetric int8 behind a DequantizeLinear, one scale per index of {@code axis}
+     * (or one, for -1), each at least {@code minScale}'s (or null).
+     */
+    Weight quantizeWeight(TensorProto w, int axis, float[] minScale) {
+      long[] dims = Initializers.dims(w);
+      WeightQuantizer.Symmetric s =
+          WeightQuantizer.symmetric(Initializers.floats(w), dims, axis, qmax, minScale);
+      String wq = names.fresh(w.getName(), "_quantized");
+      String ws = names.fresh(w.getName(), "_scale");
+      String wz = names.fresh(w.getName(), "_zero_point");
+      long[] scaleDims = axis < 0 ? new long[0] : new long[] {s.scales().length};
+      inits.add(Initializers.ofBytes(wq, TensorProto.DataType.INT8, dims, s.values()));
+      inits.add(Initializers.ofFloats(ws, scaleDims, s.scales()));
+      inits.add(
+          Initializers.ofBytes(
+              wz, TensorProto.DataType.INT8, scaleDims, new byte[s.scales().length]));
+      return new Weight(s, dequantizeConstant(w.getName(), wq, ws, wz, axis));
+    }
+
     /** Weight and bias of a Conv / MatMul / Gemm: int8 and int32 behind DequantizeLinear. */
     void compute(NodeProto n, NodeProto.Builder b) {
       Op op = Op.of(n.getOpType());
@@ -580,18 +640,9 @@ public final class CpuQdqPass implements Pass {
       float xScale = scales.get(n.getInput(0));
       float[] bias = biasValues(n, op);
       int channels = axis < 0 ? 1 : (int) dims[axis];
-      WeightQuantizer.Symmetric s =
-          WeightQuantizer.symmetric(wf, dims, axis, qmax, biasFloor(bias, xScale, channels));
-      String wq = names.fresh(w.getName(), "_quantized");
-      String ws = names.fresh(w.getName(), "_scale");
-      String wz = names.fresh(w.getName(), "_zero_point");
-      long[] scaleDims = axis < 0 ? new long[0] : new long[] {s.scales().length};
-      inits.add(Initializers.ofBytes(wq, TensorProto.DataType.INT8, dims, s.values()));
-      inits.add(Initializers.ofFloats(ws, scaleDims, s.scales()));
-      inits.add(
-          Initializers.ofBytes(
-              wz, TensorProto.DataType.INT8, scaleDims, new byte[s.scales().length]));
-      b.setInput(1, dequantizeConstant(w.getName(), wq, ws, wz, axis));
+      Weight qw = quantizeWeight(w, axis, biasFloor(bias, xScale, channels));
+      WeightQuantizer.Symmetric s = qw.values();
+      b.setInput(1, qw.dq());
       float[] mean = ctx.activationMean().get(n.getInput(0));
       if (op == Op.CONV && mean != null) {
         float[] corrected = BiasCorrection.conv(wf, s, dims, Ops.intAttr(n, "group", 1), mean);
