@@ -448,8 +448,8 @@ public final class CnnSuite {
   /**
    * The goals for one model: the best variant within the cosine bound at least {@value
    * #SPEEDUP_GOAL}× fp32 (the real CNNs only), and auto no slower than the best fixed recipe within
-   * the same bound (the 95% CIs of their medians overlap, or auto's lies lower); on M-LSD the real
-   * models the same for the search bounded by their task metric.
+   * the same bound (the 95% CIs of their medians overlap, or auto's lies lower); on the real models
+   * the same for the search bounded by their task metric.
    */
   private static Map<String, Boolean> goals(Case c, List<Row> rows) {
     Map<String, Boolean> g = new LinkedHashMap<>();

@@ -31,7 +31,7 @@ final class LineImages {
    * Writes {@code count} PNGs of {@code size}×{@code size} into {@code dir} ({@code 000.png}, ...):
    * a background (flat, a linear gradient, or flat with pixel noise), 6–30 straight anti-aliased
    * segments of width 1–6 px in random colours, and some rectangle outlines (corners, parallel
-   * edges), as in the man-made scenes M-LSD was trained on. Existing files are overwritten.
+   * edges), as in the man-made scenes M-LSD was trained on. The folder's PNGs are replaced.
    */
   static void render(Path dir, int count, int size, long seed) throws IOException {
     pngs(

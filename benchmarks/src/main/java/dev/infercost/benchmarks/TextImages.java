@@ -30,7 +30,7 @@ final class TextImages {
 
   /**
    * Writes {@code count} PNGs of {@code size}×{@code size} into {@code dir} ({@code 000.png}, ...)
-   * with 3–10 lines of 1–5 words each. Existing files are overwritten.
+   * with 3–10 lines of 1–5 words each. The folder's PNGs are replaced.
    */
   static void render(Path dir, int count, int size, long seed) throws IOException {
     LineImages.pngs(

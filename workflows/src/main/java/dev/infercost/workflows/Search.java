@@ -460,6 +460,9 @@ public final class Search {
     final long deadline;
     final Consumer<String> progress;
 
+    /** The longest a trial has taken so far (ns). */
+    private long longest;
+
     Trials(Variants variants, Options options, Path dir, long deadline, Consumer<String> progress) {
       this.variants = variants;
       this.options = options;
@@ -467,9 +470,6 @@ public final class Search {
       this.deadline = deadline;
       this.progress = progress;
     }
-
-    /** The longest a trial has taken so far (ns). */
-    private long longest;
 
     /**
      * Whether the trial count is spent, or the time budget: no trial starts that would end past the
@@ -605,7 +605,8 @@ public final class Search {
 
   /**
    * Passes that prepare a graph without compressing it: canonicalization (constants to
-   * initializers), BatchNorm folding and SmoothQuant (rescaling).
+   * initializers), affine folding (BatchNorm, Mul and Add by constants into the Conv before them)
+   * and SmoothQuant (rescaling).
    */
   static final Set<String> REWRITES_NOTHING = Set.of("canonicalize", "fold-affine", "smoothquant");
 

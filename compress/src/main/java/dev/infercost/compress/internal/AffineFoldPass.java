@@ -201,9 +201,9 @@ public final class AffineFoldPass implements Pass {
   }
 
   private static String weightProblem(NodeProto conv, Map<String, TensorProto> init) {
-    TensorProto w = init.get(conv.getInput(1));
-    if (w == null || Initializers.floats(w) == null || w.getDimsCount() < 3) {
-      return "the Conv's weight is not a float32 initializer";
+    String w = Ops.weightProblem(conv, Op.CONV, init);
+    if (w != null) {
+      return "the Conv's " + w;
     }
     if (conv.getInputCount() > 2 && !conv.getInput(2).isEmpty()) {
       TensorProto b = init.get(conv.getInput(2));
