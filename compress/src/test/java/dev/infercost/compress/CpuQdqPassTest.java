@@ -258,6 +258,60 @@ class CpuQdqPassTest {
     assertTrue(err < 0.05 * Tiny.maxAbs(ref), "error " + err);
   }
 
+  /**
+   * x → Conv(conv1) → hard-swish written out ({@code c · Clip(c + 3, 0, 6) / 6}) → Conv(conv2) → y:
+   * PP-LCNet's blocks as paddle2onnx exports them.
+   */
+  static ModelProto hardSwishCnn() {
+    GraphProto g =
+        GraphProto.newBuilder()
+            .setName("hardswish")
+            .addInput(Tiny.value("x", TensorProto.DataType.FLOAT, "n", 3, 8, 8))
+            .addOutput(Tiny.value("y", TensorProto.DataType.FLOAT, "n", 8, 8, 8))
+            .addInitializer(floats("W1", Tiny.random(8 * 27, 1, 1.5f), 8, 3, 3, 3))
+            .addInitializer(floats("three", new float[] {3}))
+            .addInitializer(floats("zero", new float[] {0}))
+            .addInitializer(floats("six", new float[] {6}))
+            .addInitializer(floats("W2", Tiny.random(8 * 72, 7, 0.15f), 8, 8, 3, 3))
+            .addNode(Tiny.node("Conv", "conv1", List.of("x", "W1"), List.of("c1"), ints("pads", 1)))
+            .addNode(Tiny.node("Add", "plus3", List.of("c1", "three"), List.of("a1")))
+            .addNode(Tiny.node("Clip", "clip", List.of("a1", "zero", "six"), List.of("k1")))
+            .addNode(Tiny.node("Mul", "times", List.of("c1", "k1"), List.of("m1")))
+            .addNode(Tiny.node("Div", "by6", List.of("m1", "six"), List.of("h1")))
+            .addNode(Tiny.node("Conv", "conv2", List.of("h1", "W2"), List.of("y"), ints("pads", 1)))
+            .build();
+    return Tiny.model(g);
+  }
+
+  /**
+   * A Conv before a hard-swish gets no uint8 levels below −3, where the hard-swish is 0 whatever
+   * the value: its calibrated range reaches far below that, and spending levels there would coarsen
+   * the part the next layer sees.
+   */
+  @Test
+  void aConvBeforeAHardSwishQuantizesOnlyWhatTheHardSwishReads() throws Exception {
+    ModelProto fp32 = hardSwishCnn();
+    OnnxModel m = OnnxModel.of(fp32);
+    CalibrationStats stats = Compressor.calibrate(m, batches(8, 60));
+    StaticOptions o = StaticOptions.builder().optMethod(CalibrationMethod.MIN_MAX).build();
+    float[] calibrated = stats.range("c1", o.method(), o.percentile()).orElseThrow();
+    assertTrue(calibrated[0] < -6, "the test needs a wide negative range: " + calibrated[0]);
+    ModelProto q = Compressor.quantizeStaticCpu(m, o, stats).model().proto();
+    NodeProto quantize = producer(q, producer(q, node(q, "plus3").getInput(0)).getInput(0));
+    assertEquals("QuantizeLinear", quantize.getOpType());
+    float scale = Initializers.floats(Tiny.initializer(q, quantize.getInput(1)))[0];
+    int zeroPoint = Tiny.initializer(q, quantize.getInput(2)).getRawData().byteAt(0) & 0xff;
+    float lowest = -zeroPoint * scale;
+    assertTrue(lowest <= -3 && lowest > -3 - 2 * scale, "lowest level " + lowest);
+    assertEquals(calibrated[1], (255 - zeroPoint) * scale, 2 * scale, "the top is calibrated");
+    // conv2 writes the graph output in float, from its int8 weight.
+    assertEquals(1, optimizedOps(q).getOrDefault("QLinearConv", 0));
+    float[] x = Tiny.random(2 * 3 * 64, 999, 1f);
+    float[] ref = Tiny.run(fp32, "x", SHAPE, x);
+    double err = Tiny.maxAbsDiff(ref, Tiny.run(q, "x", SHAPE, x));
+    assertTrue(err < 0.05 * Tiny.maxAbs(ref), "error " + err);
+  }
+
   @Test
   void biasIsInt32AtInputTimesWeightScale() throws Exception {
     OnnxModel m = OnnxModel.of(cnn());

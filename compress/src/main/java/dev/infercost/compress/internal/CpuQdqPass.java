@@ -39,11 +39,13 @@ import java.util.Set;
  * </pre>
  *
  * Activations are asymmetric uint8, one scale and zero point per tensor from the calibrated clip
- * range ({@link PassContext#activationRange}): ONNX Runtime's x86 build fuses Conv and MatMul only
- * for uint8 activations (int8 ones are fused on ARM alone) and MLAS's x86 kernels multiply uint8 by
- * int8. Weights are symmetric int8 per output channel ({@code perChannel}, opset 13) within ±127,
- * or ±63 with {@code reducedRange} (x86 without VNNI sums uint8 × int8 pairs into 16 bits). Biases
- * are int32 at scale {@code s_x · s_w} with zero point 0, the form QLinearConv and QGemm take.
+ * range ({@link PassContext#activationRange}) narrowed to where the tensor's readers depend on it
+ * ({@link Saturation}: a Conv before a hard-swish needs no levels below −3): ONNX Runtime's x86
+ * build fuses Conv and MatMul only for uint8 activations (int8 ones are fused on ARM alone) and
+ * MLAS's x86 kernels multiply uint8 by int8. Weights are symmetric int8 per output channel ({@code
+ * perChannel}, opset 13) within ±127, or ±63 with {@code reducedRange} (x86 without VNNI sums uint8
+ * × int8 pairs into 16 bits). Biases are int32 at scale {@code s_x · s_w} with zero point 0, the
+ * form QLinearConv and QGemm take.
  *
  * <p>Every tensor that gets a QuantizeLinear has all its readers moved to DequantizeLinear nodes
  * (one per reader), so the producing op's output goes only to Q, which the fusion requires; a float
@@ -186,11 +188,17 @@ public final class CpuQdqPass implements Pass {
     final List<String> rewritten = new ArrayList<>();
     final List<String> skipped = new ArrayList<>();
 
+    /** Per quantized tensor, where its readers stop depending on it ({@link Saturation}). */
+    final Map<String, double[]> saturation = new HashMap<>();
+
+    final Saturation sat;
+
     Plan(GraphProto g, PassContext ctx, long opset) {
       this.g = g;
       this.ctx = ctx;
       this.opset = opset;
       this.init = Graphs.initializers(g);
+      this.sat = new Saturation(g, init, opset);
       g.getOutputList().forEach(o -> graphOutputs.add(o.getName()));
       for (NodeProto n : g.getNodeList()) {
         for (String in : n.getInputList()) {
@@ -448,10 +456,11 @@ public final class CpuQdqPass implements Pass {
       if (range == null) {
         return null;
       }
-      float[] qp = params(a, range);
+      float[] qp = params(a.getOutput(0), a, range);
       float lower = -qp[1] * qp[0];
       float upper = (LEVELS - qp[1]) * qp[0];
-      float[] bounds = op == Op.RELU ? new float[] {0, Float.MAX_VALUE} : clipBounds(a);
+      float[] bounds =
+          op == Op.RELU ? new float[] {0, Float.MAX_VALUE} : Saturation.clipBounds(a, init, opset);
       float eps = Math.ulp(1f);
       if (bounds == null || bounds[0] - lower > eps || upper - bounds[1] > eps) {
         return null;
@@ -459,38 +468,19 @@ public final class CpuQdqPass implements Pass {
       return a;
     }
 
-    /** The Clip's constant bounds (attributes before opset 11, inputs after), or null. */
-    float[] clipBounds(NodeProto clip) {
-      float lo = -Float.MAX_VALUE;
-      float hi = Float.MAX_VALUE;
-      if (opset < 11) {
-        return new float[] {
-          Ops.floatAttr(clip, "min", -Float.MAX_VALUE), Ops.floatAttr(clip, "max", Float.MAX_VALUE)
-        };
-      }
-      for (int i = 1; i <= 2 && i < clip.getInputCount(); i++) {
-        String b = clip.getInput(i);
-        if (b.isEmpty()) {
-          continue;
-        }
-        TensorProto t = init.get(b);
-        float[] v = t == null ? null : Initializers.floats(t);
-        if (v == null || v.length != 1) {
-          return null;
-        }
-        if (i == 1) {
-          lo = v[0];
-        } else {
-          hi = v[0];
-        }
-      }
-      return new float[] {lo, hi};
-    }
-
-    /** uint8 {scale, zero point} of tensor {@code t}'s range (after a Relu: from 0). */
-    float[] params(NodeProto producer, float[] range) {
+    /**
+     * uint8 {scale, zero point} of tensor {@code t}'s range (after a Relu: from 0), narrowed to
+     * where its readers depend on it ({@link Saturation}).
+     */
+    float[] params(String t, NodeProto producer, float[] range) {
       float lo = producer != null && Op.of(producer.getOpType()) == Op.RELU ? 0 : range[0];
-      return Histogram.uint8(lo, range[1]);
+      float hi = range[1];
+      double[] live = saturation.computeIfAbsent(t, sat::interval);
+      // One level past the point where the readers stop depending on t, so it stays on the grid.
+      double step = (Math.min(hi, live[1]) - Math.max(lo, live[0])) / LEVELS;
+      lo = (float) Math.max(lo, live[0] - step);
+      hi = (float) Math.min(hi, live[1] + step);
+      return Histogram.uint8(lo, hi);
     }
   }
 
@@ -531,7 +521,7 @@ public final class CpuQdqPass implements Pass {
           continue;
         }
         float[] range = ctx.activationRange().get(name);
-        float[] qp = plan.params(producers.get(name), range);
+        float[] qp = plan.params(name, producers.get(name), range);
         String scale = names.fresh(name, "_scale");
         String zp = names.fresh(name, "_zero_point");
         inits.add(Initializers.ofFloats(scale, new long[0], new float[] {qp[0]}));
