@@ -113,7 +113,7 @@ class CpuQdqPassTest {
     assertEquals(1, ops.getOrDefault("QuantizeLinear", 0), "ops: " + ops);
     assertFalse(ops.containsKey("DequantizeLinear"), "ops: " + ops);
     assertEquals(
-        List.of("canonicalize", "fold-affine", "int8-static"),
+        List.of("canonicalize", "fold-affine", "int8-static", "fold-dq-scale"),
         r.passes().stream().map(PassSummary::pass).toList());
     assertEquals(
         List.of("conv1", "pool", "conv2", "add", "gap", "flatten", "fc"),
@@ -304,8 +304,12 @@ class CpuQdqPassTest {
     float lowest = -zeroPoint * scale;
     assertTrue(lowest <= -3 && lowest > -3 - 2 * scale, "lowest level " + lowest);
     assertEquals(calibrated[1], (255 - zeroPoint) * scale, 2 * scale, "the top is calibrated");
-    // conv2 writes the graph output in float, from its int8 weight.
-    assertEquals(1, optimizedOps(q).getOrDefault("QLinearConv", 0));
+    // conv2 writes the graph output in float, from its int8 weight. The Div by 6 after the
+    // integer product is folded into that product's DequantizeLinear.
+    Map<String, Integer> ops = optimizedOps(q);
+    assertEquals(1, ops.getOrDefault("QLinearConv", 0), "ops: " + ops);
+    assertEquals(1, ops.getOrDefault("QLinearMul", 0), "ops: " + ops);
+    assertFalse(ops.containsKey("Div"), "ops: " + ops);
     float[] x = Tiny.random(2 * 3 * 64, 999, 1f);
     float[] ref = Tiny.run(fp32, "x", SHAPE, x);
     double err = Tiny.maxAbsDiff(ref, Tiny.run(q, "x", SHAPE, x));

@@ -604,11 +604,13 @@ public final class Search {
   }
 
   /**
-   * Passes that prepare a graph without compressing it: canonicalization (constants to
-   * initializers), affine folding (BatchNorm, Mul and Add by constants into the Conv before them)
-   * and SmoothQuant (rescaling).
+   * Passes that prepare a graph without compressing it, or tidy it after: canonicalization
+   * (constants to initializers), affine folding (BatchNorm, Mul and Add by constants into the Conv
+   * before them), SmoothQuant (rescaling) and folding scalar Mul / Div into the DequantizeLinear
+   * before them.
    */
-  static final Set<String> REWRITES_NOTHING = Set.of("canonicalize", "fold-affine", "smoothquant");
+  static final Set<String> REWRITES_NOTHING =
+      Set.of("canonicalize", "fold-affine", "smoothquant", "fold-dq-scale");
 
   /** Nodes the compressing passes rewrote. */
   static List<String> rewrittenNodes(BuiltVariant v) {

@@ -1,0 +1,133 @@
+package dev.infercost.compress.internal;
+
+import ai.onnx.proto.OnnxMl.GraphProto;
+import ai.onnx.proto.OnnxMl.ModelProto;
+import ai.onnx.proto.OnnxMl.NodeProto;
+import ai.onnx.proto.OnnxMl.TensorProto;
+import dev.infercost.compress.Pass;
+import dev.infercost.compress.PassContext;
+import dev.infercost.compress.PassResult;
+import dev.infercost.models.Op;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.IdentityHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * Folds a chain of Mul and Div by positive scalar constants that is the only reader of a per-tensor
+ * DequantizeLinear into that DequantizeLinear's scale: {@code k · s (q − z)} is {@code DQ(q)} at
+ * scale {@code k · s}, so the float ops go and the values are the same up to float rounding. A
+ * hard-swish written out as {@code x · Clip(x + 3, 0, 6) / 6} leaves its Div (and a scalar scale
+ * after it, as in PP-LCNet's learnable affine blocks) after the DQ of its integer product: two
+ * float passes over the tensor per block.
+ */
+public final class DqScaleFoldPass implements Pass {
+  @Override
+  public String name() {
+    return "fold-dq-scale";
+  }
+
+  @Override
+  public boolean idempotent() {
+    return true; // a folded DQ's output no longer goes to a Mul or Div by a constant
+  }
+
+  @Override
+  public PassResult apply(ModelProto model, PassContext ctx) {
+    GraphProto g = model.getGraph();
+    Map<String, TensorProto> init = Graphs.initializers(g);
+    Map<String, List<NodeProto>> readers = new HashMap<>();
+    for (NodeProto n : g.getNodeList()) {
+      n.getInputList().forEach(in -> readers.computeIfAbsent(in, k -> new ArrayList<>()).add(n));
+    }
+    Set<String> outputs = new HashSet<>();
+    g.getOutputList().forEach(o -> outputs.add(o.getName()));
+    Names names = new Names(g);
+    Map<NodeProto, NodeProto> replaced = new IdentityHashMap<>();
+    Set<NodeProto> dropped = java.util.Collections.newSetFromMap(new IdentityHashMap<>());
+    List<TensorProto> scales = new ArrayList<>();
+    List<String> rewritten = new ArrayList<>();
+    for (NodeProto dq : g.getNodeList()) {
+      float[] s = scalar(dq, 1, init);
+      if (Op.of(dq.getOpType()) != Op.DEQUANTIZE_LINEAR
+          || !Op.defaultDomain(dq.getDomain())
+          || s == null
+          || init.get(dq.getInput(1)).getDataType() != TensorProto.DataType.FLOAT_VALUE) {
+        continue;
+      }
+      double factor = 1;
+      String y = dq.getOutput(0);
+      List<NodeProto> chain = new ArrayList<>();
+      for (List<NodeProto> r = readers.getOrDefault(y, List.of());
+          r.size() == 1 && !outputs.contains(y);
+          r = readers.getOrDefault(y, List.of())) {
+        double k = positiveFactor(r.get(0), y, init);
+        if (!(k > 0)) {
+          break;
+        }
+        factor *= k;
+        chain.add(r.get(0));
+        y = r.get(0).getOutput(0);
+      }
+      if (chain.isEmpty()) {
+        continue;
+      }
+      String scale = names.fresh(dq.getInput(1), "_folded");
+      scales.add(
+          Initializers.ofFloats(
+              scale,
+              Initializers.dims(init.get(dq.getInput(1))),
+              new float[] {(float) (s[0] * factor)}));
+      replaced.put(dq, dq.toBuilder().setInput(1, scale).setOutput(0, y).build());
+      dropped.addAll(chain);
+      rewritten.add(String.join("+", chain.stream().map(Ops::label).toList()));
+    }
+    if (rewritten.isEmpty()) {
+      return new PassResult(name(), model, List.of(), List.of());
+    }
+    GraphProto.Builder b = g.toBuilder().clearNode().addAllInitializer(scales);
+    for (NodeProto n : g.getNodeList()) {
+      if (!dropped.contains(n)) {
+        b.addNode(replaced.getOrDefault(n, n));
+      }
+    }
+    ModelProto out = model.toBuilder().setGraph(Graphs.dropUnusedInitializers(b.build())).build();
+    return new PassResult(name(), out, rewritten, List.of());
+  }
+
+  /**
+   * What {@code n} multiplies {@code x} by: a Mul by, or Div of {@code x} by, a one-element float
+   * constant; NaN for anything else.
+   */
+  private static double positiveFactor(NodeProto n, String x, Map<String, TensorProto> init) {
+    Op op = Op.of(n.getOpType());
+    if (!Op.defaultDomain(n.getDomain()) || n.getInputCount() != 2) {
+      return Double.NaN;
+    }
+    if (op == Op.MUL) {
+      float[] c = scalar(n, n.getInput(0).equals(x) ? 1 : 0, init);
+      return c == null ? Double.NaN : c[0];
+    }
+    if (op == Op.DIV && n.getInput(0).equals(x) && !n.getInput(1).equals(x)) {
+      float[] c = scalar(n, 1, init);
+      return c == null || c[0] == 0 ? Double.NaN : 1.0 / c[0];
+    }
+    return Double.NaN;
+  }
+
+  /** Input {@code i} of {@code n} when it is a one-element float initializer, else null. */
+  private static float[] scalar(NodeProto n, int i, Map<String, TensorProto> init) {
+    if (i >= n.getInputCount()) {
+      return null;
+    }
+    TensorProto t = init.get(n.getInput(i));
+    if (t == null || t.getDataType() != TensorProto.DataType.FLOAT_VALUE) {
+      return null;
+    }
+    float[] v = Initializers.floats(t);
+    return v != null && v.length == 1 && Float.isFinite(v[0]) ? v : null;
+  }
+}
