@@ -188,17 +188,15 @@ public final class CpuQdqPass implements Pass {
     final List<String> rewritten = new ArrayList<>();
     final List<String> skipped = new ArrayList<>();
 
-    /** Per quantized tensor, where its readers stop depending on it ({@link Saturation}). */
-    final Map<String, double[]> saturation = new HashMap<>();
-
-    final Saturation sat;
+    /** Where each tensor's readers stop depending on it. */
+    final Saturation saturation;
 
     Plan(GraphProto g, PassContext ctx, long opset) {
       this.g = g;
       this.ctx = ctx;
       this.opset = opset;
       this.init = Graphs.initializers(g);
-      this.sat = new Saturation(g, init, opset);
+      this.saturation = new Saturation(g, init, opset);
       g.getOutputList().forEach(o -> graphOutputs.add(o.getName()));
       for (NodeProto n : g.getNodeList()) {
         for (String in : n.getInputList()) {
@@ -475,7 +473,7 @@ public final class CpuQdqPass implements Pass {
     float[] params(String t, NodeProto producer, float[] range) {
       float lo = producer != null && Op.of(producer.getOpType()) == Op.RELU ? 0 : range[0];
       float hi = range[1];
-      double[] live = saturation.computeIfAbsent(t, sat::interval);
+      double[] live = saturation.interval(t);
       // One level past the point where the readers stop depending on t, so it stays on the grid.
       double step = (Math.min(hi, live[1]) - Math.max(lo, live[0])) / LEVELS;
       lo = (float) Math.max(lo, live[0] - step);

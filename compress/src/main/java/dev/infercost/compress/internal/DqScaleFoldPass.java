@@ -51,11 +51,11 @@ public final class DqScaleFoldPass implements Pass {
     List<TensorProto> scales = new ArrayList<>();
     List<String> rewritten = new ArrayList<>();
     for (NodeProto dq : g.getNodeList()) {
-      float[] s = scalar(dq, 1, init);
-      if (Op.of(dq.getOpType()) != Op.DEQUANTIZE_LINEAR
-          || !Op.defaultDomain(dq.getDomain())
-          || s == null
-          || init.get(dq.getInput(1)).getDataType() != TensorProto.DataType.FLOAT_VALUE) {
+      if (Op.of(dq.getOpType()) != Op.DEQUANTIZE_LINEAR || !Op.defaultDomain(dq.getDomain())) {
+        continue;
+      }
+      Float s = scalar(dq, 1, init);
+      if (s == null) {
         continue;
       }
       double factor = 1;
@@ -80,7 +80,7 @@ public final class DqScaleFoldPass implements Pass {
           Initializers.ofFloats(
               scale,
               Initializers.dims(init.get(dq.getInput(1))),
-              new float[] {(float) (s[0] * factor)}));
+              new float[] {(float) (s * factor)}));
       replaced.put(dq, dq.toBuilder().setInput(1, scale).setOutput(0, y).build());
       dropped.addAll(chain);
       rewritten.add(String.join("+", chain.stream().map(Ops::label).toList()));
@@ -108,26 +108,19 @@ public final class DqScaleFoldPass implements Pass {
       return Double.NaN;
     }
     if (op == Op.MUL) {
-      float[] c = scalar(n, n.getInput(0).equals(x) ? 1 : 0, init);
-      return c == null ? Double.NaN : c[0];
+      Float c = scalar(n, n.getInput(0).equals(x) ? 1 : 0, init);
+      return c == null ? Double.NaN : c;
     }
     if (op == Op.DIV && n.getInput(0).equals(x) && !n.getInput(1).equals(x)) {
-      float[] c = scalar(n, 1, init);
-      return c == null || c[0] == 0 ? Double.NaN : 1.0 / c[0];
+      Float c = scalar(n, 1, init);
+      return c == null || c == 0 ? Double.NaN : 1.0 / c;
     }
     return Double.NaN;
   }
 
-  /** Input {@code i} of {@code n} when it is a one-element float initializer, else null. */
-  private static float[] scalar(NodeProto n, int i, Map<String, TensorProto> init) {
-    if (i >= n.getInputCount()) {
-      return null;
-    }
-    TensorProto t = init.get(n.getInput(i));
-    if (t == null || t.getDataType() != TensorProto.DataType.FLOAT_VALUE) {
-      return null;
-    }
-    float[] v = Initializers.floats(t);
-    return v != null && v.length == 1 && Float.isFinite(v[0]) ? v : null;
+  /** Input {@code i} of {@code n} when it is a finite one-element float initializer, else null. */
+  private static Float scalar(NodeProto n, int i, Map<String, TensorProto> init) {
+    Float v = i < n.getInputCount() ? Initializers.scalar(init.get(n.getInput(i))) : null;
+    return v != null && Float.isFinite(v) ? v : null;
   }
 }

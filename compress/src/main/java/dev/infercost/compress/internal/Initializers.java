@@ -29,6 +29,12 @@ public final class Initializers {
     return out;
   }
 
+  /** The value of a one-element FLOAT tensor, or {@code null} (absent, other type, more values). */
+  public static Float scalar(TensorProto t) {
+    float[] v = t == null ? null : floats(t);
+    return v == null || v.length != 1 ? null : v[0];
+  }
+
   /** The values of an INT64 tensor (raw_data or int64_data), or {@code null} for other types. */
   public static long[] longs(TensorProto t) {
     if (t.getDataType() != TensorProto.DataType.INT64_VALUE) {

@@ -4,10 +4,13 @@ import ai.onnx.proto.OnnxMl.GraphProto;
 import ai.onnx.proto.OnnxMl.NodeProto;
 import ai.onnx.proto.OnnxMl.TensorProto;
 import dev.infercost.models.Op;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.TreeSet;
 
 /**
  * Where a tensor's readers stop depending on it: the interval {@code [lo, hi]} outside which every
@@ -25,16 +28,26 @@ import java.util.Set;
  * the tensor where it is not constant.
  */
 public final class Saturation {
-  private final GraphProto g;
+  private final List<NodeProto> nodes;
   private final long opset;
   private final Map<String, TensorProto> init;
   private final Set<String> outputs = new HashSet<>();
 
+  /** Per tensor, the positions in {@link #nodes} of the nodes reading it. */
+  private final Map<String, List<Integer>> readers = new HashMap<>();
+
+  private final Map<String, double[]> intervals = new HashMap<>();
+
   public Saturation(GraphProto g, Map<String, TensorProto> init, long opset) {
-    this.g = g;
+    this.nodes = g.getNodeList();
     this.opset = opset;
     this.init = init;
     g.getOutputList().forEach(o -> outputs.add(o.getName()));
+    for (int i = 0; i < nodes.size(); i++) {
+      for (String in : nodes.get(i).getInputList()) {
+        readers.computeIfAbsent(in, k -> new ArrayList<>()).add(i);
+      }
+    }
   }
 
   /**
@@ -121,20 +134,28 @@ public final class Saturation {
 
   /**
    * {@code {lo, hi}}: clamping {@code t} to it changes no value computed from {@code t}; infinite
-   * where a reader sees all of it.
+   * where a reader sees all of it. Worked out once per tensor.
    */
   public double[] interval(String t) {
+    return intervals.computeIfAbsent(t, this::follow);
+  }
+
+  /**
+   * Follows {@code t}'s readers in graph order (topological, so every input computed from {@code t}
+   * is known before its reader), visiting only the nodes that read such a value.
+   */
+  private double[] follow(String t) {
     Map<String, Fn> fns = new HashMap<>();
     fns.put(t, Fn.IDENTITY);
+    TreeSet<Integer> pending = new TreeSet<>(readers.getOrDefault(t, List.of()));
     double lo = Double.POSITIVE_INFINITY;
     double hi = Double.NEGATIVE_INFINITY;
-    for (NodeProto n : g.getNodeList()) {
-      if (n.getInputList().stream().noneMatch(fns::containsKey)) {
-        continue;
-      }
+    for (Integer i = pending.pollFirst(); i != null; i = pending.pollFirst()) {
+      NodeProto n = nodes.get(i);
       Fn f = apply(n, fns);
       if (f != null) {
         fns.put(n.getOutput(0), f);
+        pending.addAll(readers.getOrDefault(n.getOutput(0), List.of()));
         continue;
       }
       for (String in : n.getInputList()) {
@@ -225,9 +246,8 @@ public final class Saturation {
 
   /** The value of a one-element float constant, or null. */
   private Double scalar(String name) {
-    TensorProto t = init.get(name);
-    float[] v = t == null ? null : Initializers.floats(t);
-    return v == null || v.length != 1 ? null : (double) v[0];
+    Float v = Initializers.scalar(init.get(name));
+    return v == null ? null : (double) v;
   }
 
   /** The Clip's constant bounds (attributes before opset 11, inputs after), or null. */
@@ -243,12 +263,11 @@ public final class Saturation {
       if (b.isEmpty()) {
         continue;
       }
-      TensorProto t = init.get(b);
-      float[] v = t == null ? null : Initializers.floats(t);
-      if (v == null || v.length != 1) {
+      Float v = Initializers.scalar(init.get(b));
+      if (v == null) {
         return null;
       }
-      bounds[i - 1] = v[0];
+      bounds[i - 1] = v;
     }
     return bounds;
   }
