@@ -58,7 +58,9 @@ class CompressPruneTest {
         .getMetadataPropsList()
         .forEach(e -> meta.put(e.getKey(), e.getValue()));
     assertTrue(meta.get("infercost.passes").contains("prune-channels"), meta.toString());
-    assertTrue(meta.get("infercost.passes").endsWith("int8-static,fold-dq-scale"), meta.toString());
+    assertTrue(
+        meta.get("infercost.passes").endsWith("int8-static,fold-dq-scale,fold-dq-shift"),
+        meta.toString());
     assertTrue(meta.containsKey("infercost.option.prune.prune_ratio"), meta.toString());
     // The evaluation compares the final model with the original input.
     assertTrue(j.get("fidelity").get("referenceAccuracy").asDouble() > 0.97);

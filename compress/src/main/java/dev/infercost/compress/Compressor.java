@@ -15,6 +15,7 @@ import dev.infercost.compress.internal.ChannelPrunePass;
 import dev.infercost.compress.internal.ChannelStats;
 import dev.infercost.compress.internal.CpuQdqPass;
 import dev.infercost.compress.internal.DqScaleFoldPass;
+import dev.infercost.compress.internal.DqShiftFoldPass;
 import dev.infercost.compress.internal.DynamicMatMulPass;
 import dev.infercost.compress.internal.EncoderPrunePass;
 import dev.infercost.compress.internal.EncoderStructures;
@@ -189,7 +190,9 @@ public final class Compressor {
             .optActivationRange(stats.ranges(o))
             .optActivationMean(o.biasCorrection() ? stats.channelMeans() : Map.of())
             .build();
-    List<Pass> steps = List.of(new AffineFoldPass(), new CpuQdqPass(), new DqScaleFoldPass());
+    List<Pass> steps =
+        List.of(
+            new AffineFoldPass(), new CpuQdqPass(), new DqScaleFoldPass(), new DqShiftFoldPass());
     List<Pass> passes = new ArrayList<>(List.of(canonicalize()));
     passes.addAll(steps);
     List<PassResult> results = new ArrayList<>(List.of(canonical));

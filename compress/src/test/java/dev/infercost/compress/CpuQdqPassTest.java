@@ -113,7 +113,7 @@ class CpuQdqPassTest {
     assertEquals(1, ops.getOrDefault("QuantizeLinear", 0), "ops: " + ops);
     assertFalse(ops.containsKey("DequantizeLinear"), "ops: " + ops);
     assertEquals(
-        List.of("canonicalize", "fold-affine", "int8-static", "fold-dq-scale"),
+        List.of("canonicalize", "fold-affine", "int8-static", "fold-dq-scale", "fold-dq-shift"),
         r.passes().stream().map(PassSummary::pass).toList());
     assertEquals(
         List.of("conv1", "pool", "conv2", "add", "gap", "flatten", "fc"),
@@ -311,6 +311,59 @@ class CpuQdqPassTest {
     assertEquals(1, ops.getOrDefault("QLinearMul", 0), "ops: " + ops);
     assertFalse(ops.containsKey("Div"), "ops: " + ops);
     float[] x = Tiny.random(2 * 3 * 64, 999, 1f);
+    float[] ref = Tiny.run(fp32, "x", SHAPE, x);
+    double err = Tiny.maxAbsDiff(ref, Tiny.run(q, "x", SHAPE, x));
+    assertTrue(err < 0.05 * Tiny.maxAbs(ref), "error " + err);
+  }
+
+  /**
+   * x → Conv(conv1) → Relu → Mul(0.8) → Add(−0.3) → Conv(conv2, padded) → Relu → Conv(conv3) → y: a
+   * learned scalar scale and shift after an activation, as PP-LCNet's affine blocks have. (A
+   * positive shift after a Relu would not fold: no uint8 zero point puts 0 below the Relu's 0.)
+   */
+  static ModelProto scaleShiftCnn() {
+    GraphProto g =
+        GraphProto.newBuilder()
+            .setName("scaleshift")
+            .addInput(Tiny.value("x", TensorProto.DataType.FLOAT, "n", 3, 8, 8))
+            .addOutput(Tiny.value("y", TensorProto.DataType.FLOAT, "n", 8, 8, 8))
+            .addInitializer(floats("W1", Tiny.random(8 * 27, 1, 0.4f), 8, 3, 3, 3))
+            .addInitializer(floats("scale", new float[] {0.8f}))
+            .addInitializer(floats("shift", new float[] {-0.3f}))
+            .addInitializer(floats("W2", Tiny.random(8 * 72, 7, 0.15f), 8, 8, 3, 3))
+            .addInitializer(floats("B2", Tiny.random(8, 8, 0.1f), 8))
+            .addInitializer(floats("W3", Tiny.random(64, 9, 0.3f), 8, 8, 1, 1))
+            .addNode(Tiny.node("Conv", "conv1", List.of("x", "W1"), List.of("c1"), ints("pads", 1)))
+            .addNode(Tiny.node("Relu", "relu1", List.of("c1"), List.of("r1")))
+            .addNode(Tiny.node("Mul", "scale1", List.of("r1", "scale"), List.of("m1")))
+            .addNode(Tiny.node("Add", "shift1", List.of("m1", "shift"), List.of("a1")))
+            .addNode(
+                Tiny.node(
+                    "Conv", "conv2", List.of("a1", "W2", "B2"), List.of("c2"), ints("pads", 1)))
+            .addNode(Tiny.node("Relu", "relu2", List.of("c2"), List.of("r2")))
+            .addNode(Tiny.node("Conv", "conv3", List.of("r2", "W3"), List.of("y")))
+            .build();
+    return Tiny.model(g);
+  }
+
+  /**
+   * The scalar scale folds into the dequantization of the Relu's output and the shift into the zero
+   * point conv2 reads, so nothing runs in float between the integer kernels.
+   */
+  @Test
+  void aScalarScaleAndShiftAfterAnActivationLeaveNoFloatOpBetweenIntegerKernels() throws Exception {
+    ModelProto fp32 = scaleShiftCnn();
+    OnnxModel m = OnnxModel.of(fp32);
+    CompressResult r =
+        Compressor.quantizeStaticCpu(
+            m, StaticOptions.defaults(), Compressor.calibrate(m, batches(8, 70)));
+    ModelProto q = r.model().proto();
+    Map<String, Integer> ops = optimizedOps(q);
+    // conv1 runs as an integer kernel and conv2 reads its uint8 output as it is.
+    assertEquals(1, ops.getOrDefault("QLinearConv", 0), "ops: " + ops);
+    assertFalse(ops.containsKey("Add") || ops.containsKey("Mul"), "ops: " + ops);
+    assertEquals(1, ops.getOrDefault("QuantizeLinear", 0), "only the input's: " + ops);
+    float[] x = Tiny.random(2 * 3 * 64, 998, 1f);
     float[] ref = Tiny.run(fp32, "x", SHAPE, x);
     double err = Tiny.maxAbsDiff(ref, Tiny.run(q, "x", SHAPE, x));
     assertTrue(err < 0.05 * Tiny.maxAbs(ref), "error " + err);

@@ -197,12 +197,8 @@ public final class CpuQdqPass implements Pass {
       this.opset = opset;
       this.init = Graphs.initializers(g);
       this.saturation = new Saturation(g, init, opset);
-      g.getOutputList().forEach(o -> graphOutputs.add(o.getName()));
-      for (NodeProto n : g.getNodeList()) {
-        for (String in : n.getInputList()) {
-          readers.computeIfAbsent(in, k -> new ArrayList<>()).add(n);
-        }
-      }
+      graphOutputs.addAll(Graphs.outputs(g));
+      readers.putAll(Graphs.readerNodes(g));
     }
 
     boolean hasRange(String t) {
@@ -337,15 +333,35 @@ public final class CpuQdqPass implements Pass {
 
     /**
      * Whether a float op whose output is quantized reads {@code t} (DQ → Pad → Q between two
-     * Convs): keeping the Q before it keeps the Conv that writes {@code t} fused.
+     * Convs), directly or after a chain of Mul, Div, Add or Sub by one-element constants (a learned
+     * scalar scale and shift after an activation, which fold-dq-scale and fold-dq-shift then fold
+     * away): keeping the Q before it keeps the Conv that writes {@code t} fused.
      */
     boolean readBetweenInt8(String t) {
       for (NodeProto r : readers.getOrDefault(t, List.of())) {
-        if (quantized.get(r) == null && tensors.containsKey(r.getOutput(0))) {
+        if (quantized.get(r) == null
+            && (tensors.containsKey(r.getOutput(0))
+                || scalarArithmetic(r, t) && readBetweenInt8(r.getOutput(0)))) {
           return true;
         }
       }
       return false;
+    }
+
+    /**
+     * Whether {@code r} is {@code t · c}, {@code t / c}, {@code t + c} or {@code t − c}, c scalar.
+     */
+    boolean scalarArithmetic(NodeProto r, String t) {
+      Op op = Op.of(r.getOpType());
+      boolean commutes = op == Op.MUL || op == Op.ADD;
+      if (!(commutes || op == Op.DIV || op == Op.SUB)
+          || !Op.defaultDomain(r.getDomain())
+          || r.getInputCount() != 2
+          || graphOutputs.contains(r.getOutput(0))) {
+        return false;
+      }
+      int at = r.getInput(0).equals(t) ? 0 : commutes && r.getInput(1).equals(t) ? 1 : -1;
+      return at >= 0 && Initializers.scalar(init.get(r.getInput(1 - at))) != null;
     }
 
     /** Whether an op that runs in int8 reads {@code t}. */

@@ -9,8 +9,6 @@ import dev.infercost.compress.PassContext;
 import dev.infercost.compress.PassResult;
 import dev.infercost.models.Op;
 import java.util.ArrayList;
-import java.util.HashMap;
-import java.util.HashSet;
 import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Map;
@@ -39,12 +37,8 @@ public final class DqScaleFoldPass implements Pass {
   public PassResult apply(ModelProto model, PassContext ctx) {
     GraphProto g = model.getGraph();
     Map<String, TensorProto> init = Graphs.initializers(g);
-    Map<String, List<NodeProto>> readers = new HashMap<>();
-    for (NodeProto n : g.getNodeList()) {
-      n.getInputList().forEach(in -> readers.computeIfAbsent(in, k -> new ArrayList<>()).add(n));
-    }
-    Set<String> outputs = new HashSet<>();
-    g.getOutputList().forEach(o -> outputs.add(o.getName()));
+    Map<String, List<NodeProto>> readers = Graphs.readerNodes(g);
+    Set<String> outputs = Graphs.outputs(g);
     Names names = new Names(g);
     Map<NodeProto, NodeProto> replaced = new IdentityHashMap<>();
     Set<NodeProto> dropped = java.util.Collections.newSetFromMap(new IdentityHashMap<>());
@@ -119,7 +113,7 @@ public final class DqScaleFoldPass implements Pass {
   }
 
   /** Input {@code i} of {@code n} when it is a finite one-element float initializer, else null. */
-  private static Float scalar(NodeProto n, int i, Map<String, TensorProto> init) {
+  static Float scalar(NodeProto n, int i, Map<String, TensorProto> init) {
     Float v = i < n.getInputCount() ? Initializers.scalar(init.get(n.getInput(i))) : null;
     return v != null && Float.isFinite(v) ? v : null;
   }

@@ -4,9 +4,11 @@ import ai.onnx.proto.OnnxMl.GraphProto;
 import ai.onnx.proto.OnnxMl.NodeProto;
 import ai.onnx.proto.OnnxMl.TensorProto;
 import dev.infercost.models.Op;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 
@@ -24,6 +26,24 @@ public final class Graphs {
   public static boolean hasWeighted(GraphProto g) {
     return g.getNodeList().stream()
         .anyMatch(n -> Op.defaultDomain(n.getDomain()) && Ops.weighted(n.getOpType()) != null);
+  }
+
+  /**
+   * The nodes that read each value, in graph order (a node reading a value twice is listed twice).
+   */
+  public static Map<String, List<NodeProto>> readerNodes(GraphProto g) {
+    Map<String, List<NodeProto>> m = new HashMap<>();
+    for (NodeProto n : g.getNodeList()) {
+      n.getInputList().forEach(in -> m.computeIfAbsent(in, k -> new ArrayList<>()).add(n));
+    }
+    return m;
+  }
+
+  /** The names of the graph's outputs. */
+  public static Set<String> outputs(GraphProto g) {
+    Set<String> out = new HashSet<>();
+    g.getOutputList().forEach(o -> out.add(o.getName()));
+    return out;
   }
 
   /** How many node inputs (including subgraphs' implicit reads by name) read each value. */
