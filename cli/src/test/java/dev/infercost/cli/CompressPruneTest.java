@@ -59,7 +59,8 @@ class CompressPruneTest {
         .forEach(e -> meta.put(e.getKey(), e.getValue()));
     assertTrue(meta.get("infercost.passes").contains("prune-channels"), meta.toString());
     assertTrue(
-        meta.get("infercost.passes").endsWith("int8-static,fold-dq-scale,fold-dq-shift"),
+        meta.get("infercost.passes")
+            .endsWith("int8-static,fold-dq-scale,fold-dq-shift,fold-dq-clip"),
         meta.toString());
     assertTrue(meta.containsKey("infercost.option.prune.prune_ratio"), meta.toString());
     // The evaluation compares the final model with the original input.

@@ -14,6 +14,7 @@ import dev.infercost.compress.internal.ChannelPlan;
 import dev.infercost.compress.internal.ChannelPrunePass;
 import dev.infercost.compress.internal.ChannelStats;
 import dev.infercost.compress.internal.CpuQdqPass;
+import dev.infercost.compress.internal.DqClipFoldPass;
 import dev.infercost.compress.internal.DqScaleFoldPass;
 import dev.infercost.compress.internal.DqShiftFoldPass;
 import dev.infercost.compress.internal.DynamicMatMulPass;
@@ -192,7 +193,11 @@ public final class Compressor {
             .build();
     List<Pass> steps =
         List.of(
-            new AffineFoldPass(), new CpuQdqPass(), new DqScaleFoldPass(), new DqShiftFoldPass());
+            new AffineFoldPass(),
+            new CpuQdqPass(),
+            new DqScaleFoldPass(),
+            new DqShiftFoldPass(),
+            new DqClipFoldPass());
     List<Pass> passes = new ArrayList<>(List.of(canonicalize()));
     passes.addAll(steps);
     List<PassResult> results = new ArrayList<>(List.of(canonical));

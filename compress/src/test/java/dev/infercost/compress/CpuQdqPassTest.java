@@ -113,7 +113,13 @@ class CpuQdqPassTest {
     assertEquals(1, ops.getOrDefault("QuantizeLinear", 0), "ops: " + ops);
     assertFalse(ops.containsKey("DequantizeLinear"), "ops: " + ops);
     assertEquals(
-        List.of("canonicalize", "fold-affine", "int8-static", "fold-dq-scale", "fold-dq-shift"),
+        List.of(
+            "canonicalize",
+            "fold-affine",
+            "int8-static",
+            "fold-dq-scale",
+            "fold-dq-shift",
+            "fold-dq-clip"),
         r.passes().stream().map(PassSummary::pass).toList());
     assertEquals(
         List.of("conv1", "pool", "conv2", "add", "gap", "flatten", "fc"),
@@ -297,19 +303,31 @@ class CpuQdqPassTest {
     float[] calibrated = stats.range("c1", o.method(), o.percentile()).orElseThrow();
     assertTrue(calibrated[0] < -6, "the test needs a wide negative range: " + calibrated[0]);
     ModelProto q = Compressor.quantizeStaticCpu(m, o, stats).model().proto();
-    NodeProto quantize = producer(q, producer(q, node(q, "plus3").getInput(0)).getInput(0));
-    assertEquals("QuantizeLinear", quantize.getOpType());
+    NodeProto quantize =
+        q.getGraph().getNodeList().stream()
+            .filter(n -> n.getOpType().equals("QuantizeLinear") && n.getInput(0).equals("c1"))
+            .findFirst()
+            .orElseThrow();
     float scale = Initializers.floats(Tiny.initializer(q, quantize.getInput(1)))[0];
     int zeroPoint = Tiny.initializer(q, quantize.getInput(2)).getRawData().byteAt(0) & 0xff;
     float lowest = -zeroPoint * scale;
     assertTrue(lowest <= -3 && lowest > -3 - 2 * scale, "lowest level " + lowest);
-    assertEquals(calibrated[1], (255 - zeroPoint) * scale, 2 * scale, "the top is calibrated");
+    double levels = 3 / scale;
+    assertEquals(Math.rint(levels), levels, 1e-3, "−3 is a level, so the Clip runs on integers");
+    double top = (255 - zeroPoint) * scale;
+    double given = (calibrated[1] + 3) / levels; // the range the finer step gives up, at most
+    assertTrue(
+        top <= calibrated[1] + 2 * scale && top >= calibrated[1] - given - 2 * scale, "" + top);
     // conv2 writes the graph output in float, from its int8 weight. The Div by 6 after the
-    // integer product is folded into that product's DequantizeLinear.
+    // integer product is folded into that product's DequantizeLinear, and Clip(c1 + 3, 0, 6)
+    // runs on conv1's uint8 output.
     Map<String, Integer> ops = optimizedOps(q);
     assertEquals(1, ops.getOrDefault("QLinearConv", 0), "ops: " + ops);
     assertEquals(1, ops.getOrDefault("QLinearMul", 0), "ops: " + ops);
-    assertFalse(ops.containsKey("Div"), "ops: " + ops);
+    assertEquals(1, ops.getOrDefault("Clip", 0), "ops: " + ops);
+    assertFalse(ops.containsKey("Div") || ops.containsKey("Add"), "ops: " + ops);
+    NodeProto clip = node(q, "clip");
+    assertEquals(quantize.getOutput(0), clip.getInput(0), "the Clip reads conv1's uint8 output");
     float[] x = Tiny.random(2 * 3 * 64, 999, 1f);
     float[] ref = Tiny.run(fp32, "x", SHAPE, x);
     double err = Tiny.maxAbsDiff(ref, Tiny.run(q, "x", SHAPE, x));

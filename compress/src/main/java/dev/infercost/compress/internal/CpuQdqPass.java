@@ -484,7 +484,8 @@ public final class CpuQdqPass implements Pass {
 
     /**
      * uint8 {scale, zero point} of tensor {@code t}'s range (after a Relu: from 0), narrowed to
-     * where its readers depend on it ({@link Saturation}).
+     * where its readers depend on it ({@link Saturation}), with the points of a shifted Clip that
+     * reads it on the grid ({@link DqClipFoldPass#snap}) so that the Clip can run on the integers.
      */
     float[] params(String t, NodeProto producer, float[] range) {
       float lo = producer != null && Op.of(producer.getOpType()) == Op.RELU ? 0 : range[0];
@@ -494,6 +495,17 @@ public final class CpuQdqPass implements Pass {
       double step = (Math.min(hi, live[1]) - Math.max(lo, live[0])) / LEVELS;
       lo = (float) Math.max(lo, live[0] - step);
       hi = (float) Math.min(hi, live[1] + step);
+      for (NodeProto add : readers.getOrDefault(t, List.of())) {
+        List<NodeProto> next = readers.getOrDefault(add.getOutput(0), List.of());
+        float[] clip =
+            next.size() == 1 && !graphOutputs.contains(add.getOutput(0))
+                ? DqClipFoldPass.shiftedClip(add, t, next.get(0), init, opset)
+                : null;
+        float[] snapped = clip == null ? null : DqClipFoldPass.snap(clip, lo, hi);
+        if (snapped != null) {
+          return snapped;
+        }
+      }
       return Histogram.uint8(lo, hi);
     }
   }

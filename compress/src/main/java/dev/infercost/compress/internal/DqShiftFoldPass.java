@@ -74,7 +74,7 @@ public final class DqShiftFoldPass implements Pass {
       }
       Float s = DqScaleFoldPass.scalar(dq, 1, init);
       TensorProto zp = dq.getInputCount() > 2 ? init.get(dq.getInput(2)) : null;
-      int[] z = zp == null ? null : zeroPoint(zp);
+      int[] z = zeroPoint(zp);
       if (s == null || !(s > 0) || b == null || z == null || q.getOutput(0).isEmpty()) {
         continue;
       }
@@ -131,7 +131,7 @@ public final class DqShiftFoldPass implements Pass {
   }
 
   /** What {@code n} adds to {@code x}: {@code x + c} or {@code x − c}, c scalar; else null. */
-  private static Float shift(NodeProto n, String x, Map<String, TensorProto> init) {
+  static Float shift(NodeProto n, String x, Map<String, TensorProto> init) {
     Op op = Op.of(n.getOpType());
     if (n.getInputCount() != 2 || n.getInput(0).equals(n.getInput(1))) {
       return null;
@@ -144,7 +144,7 @@ public final class DqShiftFoldPass implements Pass {
   }
 
   /** The only reader of {@code n}'s output when {@code n} is a default-domain {@code op}. */
-  private static NodeProto soleReader(
+  static NodeProto soleReader(
       NodeProto n, Op op, Map<String, List<NodeProto>> readers, Set<String> outputs) {
     if (Op.of(n.getOpType()) != op
         || !Op.defaultDomain(n.getDomain())
@@ -361,7 +361,10 @@ public final class DqShiftFoldPass implements Pass {
   }
 
   /** A one-element UINT8 or INT8 zero point as {value, lowest, highest}; null for anything else. */
-  private static int[] zeroPoint(TensorProto t) {
+  static int[] zeroPoint(TensorProto t) {
+    if (t == null) {
+      return null;
+    }
     boolean u8 = t.getDataType() == TensorProto.DataType.UINT8_VALUE;
     boolean i8 = t.getDataType() == TensorProto.DataType.INT8_VALUE;
     if (!(u8 || i8) || !t.hasRawData() || t.getRawData().size() != 1) {

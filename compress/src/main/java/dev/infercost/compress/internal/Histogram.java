@@ -20,7 +20,7 @@ public final class Histogram {
   public static final int BINS = 2048;
 
   /** uint8 levels: what the clip range is divided into. */
-  private static final int LEVELS = 255;
+  static final int LEVELS = 255;
 
   /** Candidate clips the MSE search scores: max × k / {@value #MSE_STEPS}, k = 1 .. steps. */
   private static final int MSE_STEPS = 200;
