@@ -33,6 +33,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.CancellationException;
+import java.util.function.BooleanSupplier;
 import java.util.function.Consumer;
 import java.util.function.UnaryOperator;
 import java.util.stream.Stream;
@@ -261,6 +262,9 @@ public final class Search {
     Iterator<Fallback> rest = fallbacks.iterator();
     List<Set<String>> metSets = new ArrayList<>();
     run.fallbacks(rest, true, metSets);
+    if (!metSets.isEmpty()) {
+      narrow(run, base.get(), sensitivity, metSets);
+    }
     String pruning = prune(run, plan);
     run.fallbacks(rest, false, metSets);
     List<Figure> speeds = new ArrayList<>();
@@ -553,11 +557,9 @@ public final class Search {
   private static List<Fallback> fallbacks(Built base, List<LayerSensitivity> sensitivity) {
     List<String> order = rewrittenNodes(base.variant());
     List<Fallback> keeps = new ArrayList<>();
-    for (int k = 1; k < sensitivity.size(); k *= 2) {
-      List<String> nodes = sensitivity.subList(0, k).stream().map(LayerSensitivity::node).toList();
-      String which =
-          k + (k == 1 ? " layer" : " layers") + " kept in fp32 (" + String.join(", ", nodes) + ")";
-      keeps.add(new Fallback(Set.copyOf(nodes), excluding(base.candidate(), nodes, which)));
+    List<String> ranked = sensitivity.stream().map(LayerSensitivity::node).toList();
+    for (int k = 1; k < ranked.size(); k *= 2) {
+      keeps.add(mostSensitive(base, ranked.subList(0, k)));
     }
     for (int d : new int[] {8, 4, 2}) {
       int k = Math.max(1, order.size() / d);
@@ -572,6 +574,65 @@ public final class Search {
     // Stable: at equal counts the sensitivity list comes first.
     keeps.sort(Comparator.comparingInt(x -> x.nodes().size()));
     return keeps;
+  }
+
+  /**
+   * When the first fallback in bound keeps the k most sensitive layers in fp32 (k from 1, 2, 4,
+   * ..., so k / 2 missed), halves the gap between k / 2 and k while trials remain: every layer kept
+   * in fp32 costs speed, so the fewest of the most sensitive layers that meet the bound run
+   * fastest. Each one that meets is added to {@code met}.
+   */
+  private static void narrow(
+      Trials run, Built base, List<LayerSensitivity> sensitivity, List<Set<String>> met)
+      throws InfercostException {
+    List<String> ranked = sensitivity.stream().map(LayerSensitivity::node).toList();
+    int hi = met.get(0).size();
+    if (hi > ranked.size() || !met.get(0).equals(Set.copyOf(ranked.subList(0, hi)))) {
+      return; // a stem fallback met first
+    }
+    fewest(
+        hi / 2,
+        hi,
+        k -> {
+          Fallback f = mostSensitive(base, ranked.subList(0, k));
+          boolean in = run.add(f.candidate()).met();
+          if (in) {
+            met.add(f.nodes());
+          }
+          return in;
+        },
+        () -> !run.full());
+  }
+
+  /** Whether the trial with k layers kept in fp32 meets the bound. */
+  @FunctionalInterface
+  interface Meets {
+    boolean test(int k) throws InfercostException;
+  }
+
+  /**
+   * The fewest k in (lo, hi] seen to meet the bound, {@code lo} having missed and {@code hi} met:
+   * tries {@code (lo + hi) / 2} and keeps the half the answer lies in, while {@code more} says
+   * trials remain.
+   */
+  static int fewest(int lo, int hi, Meets meets, BooleanSupplier more) throws InfercostException {
+    while (hi - lo > 1 && more.getAsBoolean()) {
+      int k = (lo + hi) / 2;
+      if (meets.test(k)) {
+        hi = k;
+      } else {
+        lo = k;
+      }
+    }
+    return hi;
+  }
+
+  /** {@code base}'s recipe with {@code nodes}, the most sensitive layers, kept in fp32. */
+  private static Fallback mostSensitive(Built base, List<String> nodes) {
+    int k = nodes.size();
+    String which =
+        k + (k == 1 ? " layer" : " layers") + " kept in fp32 (" + String.join(", ", nodes) + ")";
+    return new Fallback(Set.copyOf(nodes), excluding(base.candidate(), nodes, which));
   }
 
   /** A fallback: the layers it keeps in fp32, and the candidate that does. */

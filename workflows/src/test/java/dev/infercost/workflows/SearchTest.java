@@ -193,6 +193,29 @@ class SearchTest {
     assertTrue(s.met(), s.verdict());
   }
 
+  /**
+   * When the 8 most sensitive layers in fp32 meet the bound and 4 miss, the search halves the gap
+   * (6, then 5 or 7) while trials remain: each layer kept in fp32 costs speed.
+   */
+  @Test
+  void theFewestSensitiveLayersThatMeetTheBoundAreFoundByHalvingTheGap() throws Exception {
+    List<Integer> tried = new java.util.ArrayList<>();
+    Search.Meets fromSix =
+        k -> {
+          tried.add(k);
+          return k >= 6;
+        };
+    assertEquals(6, Search.fewest(4, 8, fromSix, () -> true));
+    assertEquals(List.of(6, 5), tried);
+    tried.clear();
+    assertEquals(8, Search.fewest(4, 8, k -> tried.add(k) && k >= 8, () -> true));
+    assertEquals(List.of(6, 7), tried, "none between meets: the 8 stay");
+    tried.clear();
+    assertEquals(6, Search.fewest(4, 8, fromSix, () -> tried.isEmpty()), "one trial left");
+    assertEquals(List.of(6), tried);
+    assertEquals(2, Search.fewest(1, 2, fromSix, () -> true), "no gap: nothing to try");
+  }
+
   @Test
   void aBudgetTooShortForAnyTrialStillBuildsTheFirst() throws Exception {
     CompressReport r =

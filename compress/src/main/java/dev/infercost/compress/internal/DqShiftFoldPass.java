@@ -12,6 +12,7 @@ import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.util.ArrayList;
 import java.util.Collections;
+import java.util.HashMap;
 import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Map;
@@ -54,7 +55,7 @@ public final class DqShiftFoldPass implements Pass {
     Map<String, TensorProto> init = Graphs.initializers(g);
     Map<String, List<NodeProto>> readers = Graphs.readerNodes(g);
     Set<String> outputs = Graphs.outputs(g);
-    Map<String, NodeProto> producers = new java.util.HashMap<>();
+    Map<String, NodeProto> producers = new HashMap<>();
     g.getNodeList().forEach(n -> n.getOutputList().forEach(o -> producers.put(o, n)));
     Names names = new Names(g);
     Map<NodeProto, NodeProto> replaced = new IdentityHashMap<>();
@@ -75,7 +76,7 @@ public final class DqShiftFoldPass implements Pass {
       Float s = DqScaleFoldPass.scalar(dq, 1, init);
       TensorProto zp = dq.getInputCount() > 2 ? init.get(dq.getInput(2)) : null;
       int[] z = zeroPoint(zp);
-      if (s == null || !(s > 0) || b == null || z == null || q.getOutput(0).isEmpty()) {
+      if (s == null || !(s > 0) || z == null) {
         continue;
       }
       long n = Math.round((double) b / s);
