@@ -168,13 +168,7 @@ public final class DqClipFoldPass implements Pass {
     if (rewritten.isEmpty()) {
       return new PassResult(name(), model, List.of(), List.of());
     }
-    GraphProto.Builder out = g.toBuilder().clearNode().addAllInitializer(added);
-    for (NodeProto n : g.getNodeList()) {
-      if (!dropped.contains(n)) {
-        out.addNode(replaced.getOrDefault(n, n));
-      }
-    }
-    ModelProto m = model.toBuilder().setGraph(Graphs.dropUnusedInitializers(out.build())).build();
+    ModelProto m = Graphs.rebuilt(model, added, dropped, replaced, Map.of());
     return new PassResult(name(), m, rewritten, List.of());
   }
 

@@ -82,13 +82,7 @@ public final class DqScaleFoldPass implements Pass {
     if (rewritten.isEmpty()) {
       return new PassResult(name(), model, List.of(), List.of());
     }
-    GraphProto.Builder b = g.toBuilder().clearNode().addAllInitializer(scales);
-    for (NodeProto n : g.getNodeList()) {
-      if (!dropped.contains(n)) {
-        b.addNode(replaced.getOrDefault(n, n));
-      }
-    }
-    ModelProto out = model.toBuilder().setGraph(Graphs.dropUnusedInitializers(b.build())).build();
+    ModelProto out = Graphs.rebuilt(model, scales, dropped, replaced, Map.of());
     return new PassResult(name(), out, rewritten, List.of());
   }
 

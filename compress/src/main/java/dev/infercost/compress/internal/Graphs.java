@@ -1,6 +1,7 @@
 package dev.infercost.compress.internal;
 
 import ai.onnx.proto.OnnxMl.GraphProto;
+import ai.onnx.proto.OnnxMl.ModelProto;
 import ai.onnx.proto.OnnxMl.NodeProto;
 import ai.onnx.proto.OnnxMl.TensorProto;
 import dev.infercost.models.Op;
@@ -61,6 +62,31 @@ public final class Graphs {
     }
     g.getOutputList().forEach(o -> m.merge(o.getName(), 1, Integer::sum));
     return m;
+  }
+
+  /**
+   * {@code model} with {@code added} initializers and its nodes in order, less {@code dropped},
+   * each replaced by its entry in {@code replaced} and preceded by its entry in {@code before}; the
+   * initializers nothing reads any more are dropped. The rewrite step of the folding passes.
+   */
+  public static ModelProto rebuilt(
+      ModelProto model,
+      List<TensorProto> added,
+      Set<NodeProto> dropped,
+      Map<NodeProto, NodeProto> replaced,
+      Map<NodeProto, NodeProto> before) {
+    GraphProto g = model.getGraph();
+    GraphProto.Builder b = g.toBuilder().clearNode().addAllInitializer(added);
+    for (NodeProto n : g.getNodeList()) {
+      if (dropped.contains(n)) {
+        continue;
+      }
+      if (before.containsKey(n)) {
+        b.addNode(before.get(n));
+      }
+      b.addNode(replaced.getOrDefault(n, n));
+    }
+    return model.toBuilder().setGraph(dropUnusedInitializers(b.build())).build();
   }
 
   /** Drops initializers nothing reads (and their entries in the graph's input list). */
