@@ -22,6 +22,10 @@ class DqClipFoldPassTest {
    * → DequantizeLinear → y: the hard-swish's clip between a Conv and the integer product.
    */
   private static ModelProto model(float s) {
+    return model(s, 0, 6);
+  }
+
+  private static ModelProto model(float s, float lo, float hi) {
     GraphProto g =
         GraphProto.newBuilder()
             .setName("clip")
@@ -30,8 +34,8 @@ class DqClipFoldPassTest {
             .addInitializer(Tiny.floats("s", new float[] {s}))
             .addInitializer(uint8("z", ZERO))
             .addInitializer(Tiny.floats("three", new float[] {3}))
-            .addInitializer(Tiny.floats("zero", new float[] {0}))
-            .addInitializer(Tiny.floats("six", new float[] {6}))
+            .addInitializer(Tiny.floats("zero", new float[] {lo}))
+            .addInitializer(Tiny.floats("six", new float[] {hi}))
             .addInitializer(Tiny.floats("s3", new float[] {6f / 255}))
             .addInitializer(uint8("z3", 0))
             .addNode(Tiny.node("QuantizeLinear", "q", List.of("x", "s", "z"), List.of("xq")))
@@ -79,9 +83,37 @@ class DqClipFoldPassTest {
   }
 
   @Test
-  void aClipBetweenLevelsStays() throws Exception {
-    ModelProto m = model(0.07f); // 3 / 0.07 is not a whole number of levels
-    assertEquals(m, fold(m));
+  void aClipBetweenLevelsOrBeyondTheRangeStays() throws Exception {
+    List<ModelProto> kept =
+        List.of(
+            model(0.07f), // 3 / 0.07 is not a whole number of levels
+            model(
+                3f / 40, 30, 36)); // every value clips to 30, which uint8 at this scale cannot hold
+    for (ModelProto m : kept) {
+      assertEquals(m, fold(m));
+    }
+  }
+
+  /** Two shifted Clips in a row: the second's DQ is rescaled by the first fold, so it stays. */
+  @Test
+  void aSecondClipReadingAFoldedOneStays() throws Exception {
+    ModelProto one = model(3f / 40);
+    GraphProto g =
+        one.getGraph().toBuilder()
+            .clearOutput()
+            .addOutput(Tiny.value("y2", TensorProto.DataType.FLOAT, "n", 8))
+            .addNode(Tiny.node("Add", "plus3b", List.of("y", "three"), List.of("a2")))
+            .addNode(Tiny.node("Clip", "clipb", List.of("a2", "zero", "six"), List.of("c2")))
+            .addNode(Tiny.node("QuantizeLinear", "q4", List.of("c2", "s3", "z3"), List.of("cq2")))
+            .addNode(
+                Tiny.node("DequantizeLinear", "dq4", List.of("cq2", "s3", "z3"), List.of("y2")))
+            .build();
+    ModelProto two = one.toBuilder().setGraph(g).build();
+    ModelProto folded = fold(two);
+    assertEquals(1, Tiny.opTypes(folded).stream().filter("Add"::equals).count());
+    float[] x = Tiny.random(16, 6, 3f);
+    double err = Tiny.maxAbsDiff(Tiny.run(two, "x", SHAPE, x), Tiny.run(folded, "x", SHAPE, x));
+    assertTrue(err <= 6f / 255, "at most the one requantization it removed: " + err);
   }
 
   @Test
@@ -98,5 +130,8 @@ class DqClipFoldPassTest {
     assertEquals(Math.round(-lo / p[0]), p[1], "the low end stays where it was");
     assertNull(
         DqClipFoldPass.snap(new float[] {1, -2, 3.55f}, -4, 4), "1 and 2.55: no common step");
+    assertNull(
+        DqClipFoldPass.snap(new float[] {0.01f, 0, 6}, -1, 24),
+        "a shift below one level would need a step that gives up most of the range");
   }
 }

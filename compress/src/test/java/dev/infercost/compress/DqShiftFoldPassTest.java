@@ -179,6 +179,17 @@ class DqShiftFoldPassTest {
   }
 
   @Test
+  void aSumThatIsAlsoAGraphOutputStays() throws Exception {
+    ModelProto m = model(new Shape(1, true, true, "shift", 1000));
+    GraphProto g =
+        m.getGraph().toBuilder()
+            .addOutput(Tiny.value("yq", TensorProto.DataType.UINT8, "n", 4, 6, 6))
+            .build();
+    ModelProto withOutput = m.toBuilder().setGraph(g).build();
+    assertEquals(withOutput, fold(withOutput));
+  }
+
+  @Test
   void aReaderOtherThanAConvStays() throws Exception {
     ModelProto m = model(new Shape(1, true, true, "shift", 1000));
     GraphProto g =

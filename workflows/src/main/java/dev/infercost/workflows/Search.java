@@ -262,10 +262,11 @@ public final class Search {
     Iterator<Fallback> rest = fallbacks.iterator();
     List<Set<String>> metSets = new ArrayList<>();
     run.fallbacks(rest, true, metSets);
-    if (!metSets.isEmpty()) {
-      narrow(run, base.get(), sensitivity, metSets);
-    }
-    String pruning = prune(run, plan);
+    Optional<Built> fewestInFp32 =
+        metSets.isEmpty()
+            ? Optional.empty()
+            : Optional.of(narrow(run, base.get(), sensitivity, metSets));
+    String pruning = prune(run, plan, fewestInFp32);
     run.fallbacks(rest, false, metSets);
     List<Figure> speeds = new ArrayList<>();
     List<Boolean> faster = new ArrayList<>();
@@ -385,17 +386,20 @@ public final class Search {
 
   /**
    * Prunes before the first trial in build order that meets the bound and quantized something (of
-   * the candidates, the predicted fastest: they come in that order; of the fallbacks, the one that
-   * keeps the fewest layers in fp32), {@link #PRUNE_RATIOS} in turn, adding each as a trial until
-   * one misses the bound (more pruning loses more), one fails (the trials built so far are kept),
-   * or the trial count or time runs out. A trial in bound that quantized nothing (dynamic int8 of a
-   * model without MatMul) is the input: pruning alone is tried then. Says what was done, or why
-   * nothing was.
+   * the candidates, the predicted fastest: they come in that order), or before {@code fallback},
+   * the fallback in bound that keeps the fewest layers in fp32, {@link #PRUNE_RATIOS} in turn,
+   * adding each as a trial until one misses the bound (more pruning loses more), one fails (the
+   * trials built so far are kept), or the trial count or time runs out. A trial in bound that
+   * quantized nothing (dynamic int8 of a model without MatMul) is the input: pruning alone is tried
+   * then. Says what was done, or why nothing was.
    */
-  private static String prune(Trials run, DataPlan plan) throws InfercostException {
+  private static String prune(Trials run, DataPlan plan, Optional<Built> fallback)
+      throws InfercostException {
     List<Built> built = run.built;
     Optional<Built> base =
-        built.stream().filter(b -> b.met() && rewritten(b.variant()) != 0).findFirst();
+        fallback.isPresent()
+            ? fallback
+            : built.stream().filter(b -> b.met() && rewritten(b.variant()) != 0).findFirst();
     if (built.stream().noneMatch(Built::met)) {
       return "not tried: no trial meets the bound, and pruning only adds to the loss";
     }
@@ -580,28 +584,32 @@ public final class Search {
    * When the first fallback in bound keeps the k most sensitive layers in fp32 (k from 1, 2, 4,
    * ..., so k / 2 missed), halves the gap between k / 2 and k while trials remain: every layer kept
    * in fp32 costs speed, so the fewest of the most sensitive layers that meet the bound run
-   * fastest. Each one that meets is added to {@code met}.
+   * fastest. Each one that meets is added to {@code met}. Returns the trial in bound with the
+   * fewest layers in fp32: the last one built when the search gets here.
    */
-  private static void narrow(
+  private static Built narrow(
       Trials run, Built base, List<LayerSensitivity> sensitivity, List<Set<String>> met)
       throws InfercostException {
+    List<Built> best = new ArrayList<>(List.of(run.built.get(run.built.size() - 1)));
     List<String> ranked = sensitivity.stream().map(LayerSensitivity::node).toList();
     int hi = met.get(0).size();
     if (hi > ranked.size() || !met.get(0).equals(Set.copyOf(ranked.subList(0, hi)))) {
-      return; // a stem fallback met first
+      return best.get(0); // a stem fallback met first
     }
     fewest(
         hi / 2,
         hi,
         k -> {
           Fallback f = mostSensitive(base, ranked.subList(0, k));
-          boolean in = run.add(f.candidate()).met();
-          if (in) {
+          Built b = run.add(f.candidate());
+          if (b.met()) {
             met.add(f.nodes());
+            best.set(0, b);
           }
-          return in;
+          return b.met();
         },
         () -> !run.full());
+    return best.get(0);
   }
 
   /** Whether the trial with k layers kept in fp32 meets the bound. */

@@ -496,6 +496,9 @@ public final class CpuQdqPass implements Pass {
       lo = (float) Math.max(lo, live[0] - step);
       hi = (float) Math.min(hi, live[1] + step);
       for (NodeProto add : readers.getOrDefault(t, List.of())) {
+        if (add.getOutputCount() == 0) {
+          continue;
+        }
         List<NodeProto> next = readers.getOrDefault(add.getOutput(0), List.of());
         float[] clip =
             next.size() == 1 && !graphOutputs.contains(add.getOutput(0))

@@ -22,12 +22,19 @@ import java.util.Set;
  * that fall inside the type's range are whole numbers of levels. The hard-swish written out as
  * {@code x · Clip(x + 3, 0, 6) / 6} otherwise runs its {@code Clip(x + 3, 0, 6)} in float between
  * the Conv and the integer product, four passes over the tensor. {@code int8-static} puts the grid
- * of such a tensor on those points ({@link #snap}); this pass checks them itself and is exact (one
- * rounding fewer than the requantization it replaces).
+ * of such a tensor on those points ({@link #snap}); this pass checks them itself. Exact for values
+ * inside the removed QuantizeLinear's range (one rounding fewer than the requantization it
+ * replaces); a Clip output beyond that range, which it clamped, now passes as in fp32.
  */
 public final class DqClipFoldPass implements Pass {
   /** How far from a whole number of levels a point may be and still count as on the grid. */
   private static final double ON_GRID = 1e-3;
+
+  /**
+   * The fewest levels a snapped step puts between 0 and the nearest point: the range then gives up
+   * at most one part in 9.
+   */
+  private static final int MIN_LEVELS = 8;
 
   @Override
   public String name() {
@@ -61,8 +68,9 @@ public final class DqClipFoldPass implements Pass {
    * needs ({@code c} and the bounds in the tensor's terms, {@code lo − c} and {@code hi − c}, those
    * inside the range) on the grid: the scale is the smallest of them divided by the next whole
    * number of levels at or above the calibrated scale's, so the step is never coarser than
-   * calibrated and the top of the range gives up at most one level in {@code n + 1}. Null when the
-   * points are not whole multiples of that step (the Clip then runs in float).
+   * calibrated and the top of the range gives up at most one part in {@code n + 1}. Null when that
+   * is fewer than {@value #MIN_LEVELS} levels, or the points are not whole multiples of that step
+   * (the Clip then runs in float).
    */
   public static float[] snap(float[] shiftedClip, float lo, float hi) {
     float[] plain = Histogram.uint8(lo, hi);
@@ -79,10 +87,14 @@ public final class DqClipFoldPass implements Pass {
       return null;
     }
     double p = Collections.min(points);
-    double step = p / Math.ceil(p / plain[0]);
+    double n = Math.ceil(p / plain[0]);
+    if (n < MIN_LEVELS) {
+      return null; // a finer step would give up too much of the range
+    }
+    double step = p / n;
     for (double other : points) {
-      double n = other / step;
-      if (Math.abs(n - Math.rint(n)) > ON_GRID) {
+      double k = other / step;
+      if (Math.abs(k - Math.rint(k)) > ON_GRID) {
         return null;
       }
     }
@@ -99,20 +111,20 @@ public final class DqClipFoldPass implements Pass {
     }
     Map<String, TensorProto> init = Graphs.initializers(g);
     Map<String, List<NodeProto>> readers = Graphs.readerNodes(g);
-    Set<String> outputs = Graphs.outputs(g);
+    Set<String> pinned = Graphs.pinned(g);
     Names names = new Names(g);
     Map<NodeProto, NodeProto> replaced = new IdentityHashMap<>();
     Set<NodeProto> dropped = Collections.newSetFromMap(new IdentityHashMap<>());
     List<TensorProto> added = new ArrayList<>();
     List<String> rewritten = new ArrayList<>();
     for (NodeProto dq : g.getNodeList()) {
-      NodeProto add = DqShiftFoldPass.soleReader(dq, Op.DEQUANTIZE_LINEAR, readers, outputs);
+      NodeProto add = DqShiftFoldPass.soleReader(dq, Op.DEQUANTIZE_LINEAR, readers, pinned);
       NodeProto clip =
           add == null
               ? null
-              : DqShiftFoldPass.soleReader(add, Op.of(add.getOpType()), readers, outputs);
+              : DqShiftFoldPass.soleReader(add, Op.of(add.getOpType()), readers, pinned);
       NodeProto q =
-          clip == null ? null : DqShiftFoldPass.soleReader(clip, Op.CLIP, readers, outputs);
+          clip == null ? null : DqShiftFoldPass.soleReader(clip, Op.CLIP, readers, pinned);
       float[] cb = q == null ? null : shiftedClip(add, dq.getOutput(0), clip, init, opset);
       Float s = cb == null ? null : DqScaleFoldPass.scalar(dq, 1, init);
       int[] z = dq.getInputCount() > 2 ? DqShiftFoldPass.zeroPoint(init.get(dq.getInput(2))) : null;
@@ -122,19 +134,22 @@ public final class DqClipFoldPass implements Pass {
           || z == null
           || s3 == null
           || Op.of(q.getOpType()) != Op.QUANTIZE_LINEAR
-          || init.containsKey(dq.getInput(0))) {
-        continue;
+          || init.containsKey(dq.getInput(0))
+          || replaced.containsKey(dq)) {
+        continue; // (a DQ rescaled by an earlier match no longer has the scale read here)
       }
-      long zo = levels(-cb[0], s, z[0], Long.MIN_VALUE, Long.MAX_VALUE);
-      long qmin = levels(cb[1], s, zo, z[1], z[2]);
-      long qmax = levels(cb[2], s, zo, z[1], z[2]);
+      long zo = level(-cb[0], s, z[0], Long.MIN_VALUE, Long.MAX_VALUE);
+      long qmin = level(cb[1], s, zo, z[1], Long.MAX_VALUE);
+      long qmax = level(cb[2], s, zo, Long.MIN_VALUE, z[2]);
       List<NodeProto> dqs = readers.getOrDefault(q.getOutput(0), List.of());
       if (zo < z[1]
           || zo > z[2]
           || qmin == Long.MIN_VALUE
           || qmax == Long.MIN_VALUE
+          || qmin > z[2]
+          || qmax < z[1]
           || dqs.isEmpty()
-          || outputs.contains(q.getOutput(0))
+          || pinned.contains(q.getOutput(0))
           || !dqs.stream().allMatch(r -> rescalable(r, q, init))) {
         continue;
       }
@@ -173,16 +188,23 @@ public final class DqClipFoldPass implements Pass {
   }
 
   /**
-   * The level {@code zero + v / s} when it is a whole number, the type's bound when it lies beyond
-   * it (nothing to clip there), or {@code Long.MIN_VALUE} when it falls between levels.
+   * The level {@code zero + v / s} when it is a whole number; {@code floor} when it lies at or
+   * below {@code floor} and {@code ceiling} when at or above {@code ceiling} (a lower bound below
+   * the type's range clips nothing: pass the type's lowest level as {@code floor}, and its highest
+   * as {@code ceiling} for an upper bound; {@code Long.MIN_VALUE} / {@code Long.MAX_VALUE} for no
+   * such side); else {@code Long.MIN_VALUE}: between levels, or a bound past the other end of the
+   * range, where the Clip's output is a constant the integers cannot hold.
    */
-  private static long levels(double v, double s, long zero, long min, long max) {
+  private static long level(double v, double s, long zero, long floor, long ceiling) {
     double at = zero + v / s;
-    if (at <= min) {
-      return min;
+    if (floor != Long.MIN_VALUE && at <= floor) {
+      return floor;
     }
-    if (at >= max) {
-      return max;
+    if (ceiling != Long.MAX_VALUE && at >= ceiling) {
+      return ceiling;
+    }
+    if (Math.abs(at) > 1 << 30) {
+      return Long.MIN_VALUE;
     }
     return Math.abs(at - Math.rint(at)) <= ON_GRID ? (long) Math.rint(at) : Long.MIN_VALUE;
   }

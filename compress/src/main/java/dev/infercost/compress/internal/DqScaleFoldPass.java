@@ -38,7 +38,7 @@ public final class DqScaleFoldPass implements Pass {
     GraphProto g = model.getGraph();
     Map<String, TensorProto> init = Graphs.initializers(g);
     Map<String, List<NodeProto>> readers = Graphs.readerNodes(g);
-    Set<String> outputs = Graphs.outputs(g);
+    Set<String> pinned = Graphs.pinned(g);
     Names names = new Names(g);
     Map<NodeProto, NodeProto> replaced = new IdentityHashMap<>();
     Set<NodeProto> dropped = java.util.Collections.newSetFromMap(new IdentityHashMap<>());
@@ -56,7 +56,7 @@ public final class DqScaleFoldPass implements Pass {
       String y = dq.getOutput(0);
       List<NodeProto> chain = new ArrayList<>();
       for (List<NodeProto> r = readers.getOrDefault(y, List.of());
-          r.size() == 1 && !outputs.contains(y);
+          r.size() == 1 && !pinned.contains(y);
           r = readers.getOrDefault(y, List.of())) {
         double k = positiveFactor(r.get(0), y, init);
         if (!(k > 0)) {

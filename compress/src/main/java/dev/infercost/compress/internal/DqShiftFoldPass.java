@@ -25,15 +25,17 @@ import java.util.Set;
  * constant {@code δ = b − s · round(b / s)}, at most half a level, which each Conv takes back
  * exactly in its int32 bias ({@code + δ · ΣW} per output channel, at the new input scale). What
  * goes: the float Add and the QuantizeLinear / DequantizeLinear pair around it, and with them the
- * rounding of the sum to a second set of levels. A shift after an activation, as in PP-LCNet's
- * learnable affine blocks, otherwise runs in float between two integer kernels.
+ * rounding of the sum to a second set of levels and that QuantizeLinear's clamp to the sum's
+ * calibrated range (a value beyond it now reaches the Conv as it is, as in fp32). A shift after an
+ * activation, as in PP-LCNet's learnable affine blocks, otherwise runs in float between two integer
+ * kernels.
  *
  * <p>The sum must be read only by QuantizeLinear → DequantizeLinear → Conv (input 0) with an int8
  * weight (zero point 0) and an int32 or no bias behind their own DequantizeLinear: a reader of any
- * other kind would see the constant shift. Exact up to the int32 rounding of the bias except where
- * a Conv pads: a padded tap reads {@code δ} where it read 0, so outputs at the border move by at
- * most {@code |δ|} times the padded taps' weights. The fold is skipped where the new zero point
- * leaves the zero point's type or a bias leaves int32.
+ * other kind would see the constant shift. Within that range, exact up to the int32 rounding of the
+ * bias except where a Conv pads: a padded tap reads {@code δ} where it read 0, so outputs at the
+ * border move by at most {@code |δ|} times the padded taps' weights. The fold is skipped where the
+ * new zero point leaves the zero point's type or a bias leaves int32.
  */
 public final class DqShiftFoldPass implements Pass {
   @Override
@@ -54,7 +56,7 @@ public final class DqShiftFoldPass implements Pass {
     GraphProto g = model.getGraph();
     Map<String, TensorProto> init = Graphs.initializers(g);
     Map<String, List<NodeProto>> readers = Graphs.readerNodes(g);
-    Set<String> outputs = Graphs.outputs(g);
+    Set<String> pinned = Graphs.pinned(g);
     Map<String, NodeProto> producers = new HashMap<>();
     g.getNodeList().forEach(n -> n.getOutputList().forEach(o -> producers.put(o, n)));
     Names names = new Names(g);
@@ -64,13 +66,15 @@ public final class DqShiftFoldPass implements Pass {
     List<TensorProto> added = new ArrayList<>();
     List<String> rewritten = new ArrayList<>();
     for (NodeProto dq : g.getNodeList()) {
-      NodeProto add = soleReader(dq, Op.DEQUANTIZE_LINEAR, readers, outputs);
+      NodeProto add = soleReader(dq, Op.DEQUANTIZE_LINEAR, readers, pinned);
       Float b = add == null ? null : shift(add, dq.getOutput(0), init);
-      NodeProto q = b == null ? null : soleReader(add, Op.of(add.getOpType()), readers, outputs);
+      NodeProto q = b == null ? null : soleReader(add, Op.of(add.getOpType()), readers, pinned);
       if (q == null
           || init.containsKey(dq.getInput(0))
           || Op.of(q.getOpType()) != Op.QUANTIZE_LINEAR
-          || !Op.defaultDomain(q.getDomain())) {
+          || !Op.defaultDomain(q.getDomain())
+          || pinned.contains(q.getOutput(0))
+          || replaced.containsKey(dq)) {
         continue;
       }
       Float s = DqScaleFoldPass.scalar(dq, 1, init);
@@ -85,7 +89,7 @@ public final class DqShiftFoldPass implements Pass {
         continue;
       }
       double delta = (double) b - (double) s * n;
-      List<Reader> convs = convReaders(q, s, delta, init, readers, producers, outputs);
+      List<Reader> convs = convReaders(q, s, delta, init, readers, producers, pinned);
       if (convs == null) {
         continue;
       }
@@ -135,10 +139,10 @@ public final class DqShiftFoldPass implements Pass {
 
   /** The only reader of {@code n}'s output when {@code n} is a default-domain {@code op}. */
   static NodeProto soleReader(
-      NodeProto n, Op op, Map<String, List<NodeProto>> readers, Set<String> outputs) {
+      NodeProto n, Op op, Map<String, List<NodeProto>> readers, Set<String> pinned) {
     if (Op.of(n.getOpType()) != op
         || !Op.defaultDomain(n.getDomain())
-        || outputs.contains(n.getOutput(0))) {
+        || pinned.contains(n.getOutput(0))) {
       return null;
     }
     List<NodeProto> r = readers.getOrDefault(n.getOutput(0), List.of());
@@ -157,7 +161,7 @@ public final class DqShiftFoldPass implements Pass {
       Map<String, TensorProto> init,
       Map<String, List<NodeProto>> readers,
       Map<String, NodeProto> producers,
-      Set<String> outputs) {
+      Set<String> pinned) {
     List<Reader> out = new ArrayList<>();
     for (NodeProto dq : readers.getOrDefault(q.getOutput(0), List.of())) {
       Float s2 = DqScaleFoldPass.scalar(dq, 1, init);
@@ -167,7 +171,7 @@ public final class DqShiftFoldPass implements Pass {
           || !dq.getInput(0).equals(q.getOutput(0))
           || dq.getInputCount() < 3
           || s2 == null
-          || outputs.contains(dq.getOutput(0))
+          || pinned.contains(dq.getOutput(0))
           || convs.isEmpty()) {
         return null;
       }

@@ -47,6 +47,23 @@ public final class Graphs {
     return out;
   }
 
+  /**
+   * The values a rewrite must keep: the graph's outputs and every name a subgraph (an If, Loop or
+   * Scan body) reads, which may be a value of this graph.
+   */
+  public static Set<String> pinned(GraphProto g) {
+    Set<String> out = outputs(g);
+    for (NodeProto n : g.getNodeList()) {
+      for (var a : n.getAttributeList()) {
+        if (a.hasG()) {
+          out.addAll(readers(a.getG()).keySet());
+        }
+        a.getGraphsList().forEach(sub -> out.addAll(readers(sub).keySet()));
+      }
+    }
+    return out;
+  }
+
   /** How many node inputs (including subgraphs' implicit reads by name) read each value. */
   public static Map<String, Integer> readers(GraphProto g) {
     Map<String, Integer> m = new HashMap<>();
