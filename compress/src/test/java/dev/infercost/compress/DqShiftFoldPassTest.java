@@ -29,7 +29,7 @@ class DqShiftFoldPassTest {
 
   @TempDir Path tmp;
 
-  /** The knobs of {@link #model}. */
+  /** The knobs of {@link #model}; {@code shift} names the constant ("minus": a Sub of −b). */
   private record Shape(int kernel, boolean bias, boolean requantized, String shift, int biasMax) {}
 
   /**
@@ -79,7 +79,13 @@ class DqShiftFoldPassTest {
             .addInitializer(Tiny.floats("bs", biasScales, OUT))
             .addNode(Tiny.node("QuantizeLinear", "q", List.of("x", "s", "z"), List.of("xq")))
             .addNode(Tiny.node("DequantizeLinear", "dq", List.of("xq", "s", "z"), List.of("d")))
-            .addNode(Tiny.node("Add", "add", List.of("d", k.shift()), List.of("y")));
+            .addInitializer(Tiny.floats("minus", new float[] {-SHIFT}))
+            .addNode(
+                Tiny.node(
+                    k.shift().equals("minus") ? "Sub" : "Add",
+                    "add",
+                    List.of("d", k.shift()),
+                    List.of("y")));
     if (k.requantized()) {
       g.addNode(Tiny.node("QuantizeLinear", "q2", List.of("y", "s2", "z2"), List.of("yq")))
           .addNode(Tiny.node("DequantizeLinear", "dq2", List.of("yq", "s2", "z2"), List.of("yd")));
@@ -139,6 +145,17 @@ class DqShiftFoldPassTest {
     assertTrue(err <= biasRounding(), "folded vs the sum read unrounded: " + err);
     double before = Tiny.maxAbsDiff(exact, Tiny.run(requantized, "x", SHAPE, x));
     assertTrue(before > 10 * biasRounding(), "the second rounding it removes: " + before);
+  }
+
+  /** {@code x − (−b)} is {@code x + b}: a Sub of a constant folds the same way. */
+  @Test
+  void aSubtractedConstantFoldsLikeAnAddedOne() throws Exception {
+    ModelProto folded = fold(model(new Shape(1, true, true, "minus", 1000)));
+    assertFalse(Tiny.opTypes(folded).contains("Sub"), Tiny.opTypes(folded).toString());
+    float[] x = Tiny.random(2 * 4 * 36, 13, 1.2f);
+    float[] exact = Tiny.run(model(new Shape(1, true, false, "shift", 1000)), "x", SHAPE, x);
+    double err = Tiny.maxAbsDiff(exact, Tiny.run(folded, "x", SHAPE, x));
+    assertTrue(err <= biasRounding(), "folded vs the sum read unrounded: " + err);
   }
 
   /** A padded tap reads δ where it read 0: exact inside, off by at most |δ| · Σ|W| at the edge. */
