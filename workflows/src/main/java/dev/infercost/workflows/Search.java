@@ -585,31 +585,34 @@ public final class Search {
    * ..., so k / 2 missed), halves the gap between k / 2 and k while trials remain: every layer kept
    * in fp32 costs speed, so the fewest of the most sensitive layers that meet the bound run
    * fastest. Each one that meets is added to {@code met}. Returns the trial in bound with the
-   * fewest layers in fp32: the last one built when the search gets here.
+   * fewest layers in fp32: the last one built that met, since the fallback that met comes last when
+   * the search gets here and each one that meets after it keeps fewer layers.
    */
   private static Built narrow(
       Trials run, Built base, List<LayerSensitivity> sensitivity, List<Set<String>> met)
       throws InfercostException {
-    List<Built> best = new ArrayList<>(List.of(run.built.get(run.built.size() - 1)));
     List<String> ranked = sensitivity.stream().map(LayerSensitivity::node).toList();
     int hi = met.get(0).size();
-    if (hi > ranked.size() || !met.get(0).equals(Set.copyOf(ranked.subList(0, hi)))) {
-      return best.get(0); // a stem fallback met first
+    // Not when a stem fallback met first.
+    if (hi <= ranked.size() && met.get(0).equals(Set.copyOf(ranked.subList(0, hi)))) {
+      fewest(
+          hi / 2,
+          hi,
+          k -> {
+            Fallback f = mostSensitive(base, ranked.subList(0, k));
+            boolean in = run.add(f.candidate()).met();
+            if (in) {
+              met.add(f.nodes());
+            }
+            return in;
+          },
+          () -> !run.full());
     }
-    fewest(
-        hi / 2,
-        hi,
-        k -> {
-          Fallback f = mostSensitive(base, ranked.subList(0, k));
-          Built b = run.add(f.candidate());
-          if (b.met()) {
-            met.add(f.nodes());
-            best.set(0, b);
-          }
-          return b.met();
-        },
-        () -> !run.full());
-    return best.get(0);
+    for (int i = run.built.size() - 1; ; i--) {
+      if (run.built.get(i).met()) {
+        return run.built.get(i);
+      }
+    }
   }
 
   /** Whether the trial with k layers kept in fp32 meets the bound. */

@@ -83,12 +83,8 @@ public final class AffineFoldPass implements Pass {
     GraphProto g = model.getGraph();
     Map<String, TensorProto> init = Graphs.initializers(g);
     Map<String, Integer> readers = Graphs.readers(g);
-    Set<String> outputs = new HashSet<>();
-    g.getOutputList().forEach(o -> outputs.add(o.getName()));
-    Map<String, NodeProto> producers = new HashMap<>();
-    for (NodeProto n : g.getNodeList()) {
-      n.getOutputList().forEach(o -> producers.put(o, n));
-    }
+    Set<String> outputs = Graphs.outputs(g);
+    Map<String, NodeProto> producers = Graphs.producers(g);
     Map<NodeProto, Folded> folded = new LinkedHashMap<>();
     Map<String, Folded> byOutput = new HashMap<>();
     Set<NodeProto> dropped = java.util.Collections.newSetFromMap(new IdentityHashMap<>());

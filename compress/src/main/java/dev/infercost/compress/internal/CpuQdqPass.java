@@ -191,6 +191,9 @@ public final class CpuQdqPass implements Pass {
     /** Where each tensor's readers stop depending on it. */
     final Saturation saturation;
 
+    /** The node that writes each value. */
+    final Map<String, NodeProto> producers;
+
     Plan(GraphProto g, PassContext ctx, long opset) {
       this.g = g;
       this.ctx = ctx;
@@ -199,6 +202,7 @@ public final class CpuQdqPass implements Pass {
       this.saturation = new Saturation(g, init, opset);
       graphOutputs.addAll(Graphs.outputs(g));
       readers.putAll(Graphs.readerNodes(g));
+      producers = Graphs.producers(g);
     }
 
     boolean hasRange(String t) {
@@ -255,8 +259,6 @@ public final class CpuQdqPass implements Pass {
      * from rounding, so no false peaks. SHARED ops whose output loses its Q run in float again.
      */
     void dropFloatOnly() {
-      Map<String, NodeProto> producers = new HashMap<>();
-      g.getNodeList().forEach(n -> n.getOutputList().forEach(o -> producers.put(o, n)));
       boolean changed = true;
       while (changed) {
         changed = false;
@@ -540,8 +542,6 @@ public final class CpuQdqPass implements Pass {
     }
 
     GraphProto emit() {
-      Map<String, NodeProto> producers = new HashMap<>();
-      g.getNodeList().forEach(n -> n.getOutputList().forEach(o -> producers.put(o, n)));
       // Scales and zero points first: a SHARED tensor reuses its root's initializers by name, the
       // equality ONNX Runtime checks before dropping the Q/DQ pair around the op.
       for (Map.Entry<String, String> t : plan.tensors.entrySet()) {
@@ -550,7 +550,7 @@ public final class CpuQdqPass implements Pass {
           continue;
         }
         float[] range = ctx.activationRange().get(name);
-        float[] qp = plan.params(name, producers.get(name), range);
+        float[] qp = plan.params(name, plan.producers.get(name), range);
         String scale = names.fresh(name, "_scale");
         String zp = names.fresh(name, "_zero_point");
         inits.add(Initializers.ofFloats(scale, new long[0], new float[] {qp[0]}));

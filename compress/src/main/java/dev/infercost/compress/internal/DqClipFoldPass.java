@@ -118,16 +118,15 @@ public final class DqClipFoldPass implements Pass {
     List<TensorProto> added = new ArrayList<>();
     List<String> rewritten = new ArrayList<>();
     for (NodeProto dq : g.getNodeList()) {
-      NodeProto add = DqShiftFoldPass.soleReader(dq, Op.DEQUANTIZE_LINEAR, readers, pinned);
-      NodeProto clip =
-          add == null
-              ? null
-              : DqShiftFoldPass.soleReader(add, Op.of(add.getOpType()), readers, pinned);
-      NodeProto q =
-          clip == null ? null : DqShiftFoldPass.soleReader(clip, Op.CLIP, readers, pinned);
+      NodeProto add =
+          Op.DEQUANTIZE_LINEAR.is(dq.getOpType())
+              ? DqShiftFoldPass.soleReader(dq, readers, pinned)
+              : null;
+      NodeProto clip = add == null ? null : DqShiftFoldPass.soleReader(add, readers, pinned);
+      NodeProto q = clip == null ? null : DqShiftFoldPass.soleReader(clip, readers, pinned);
       float[] cb = q == null ? null : shiftedClip(add, dq.getOutput(0), clip, init, opset);
       Float s = cb == null ? null : DqScaleFoldPass.scalar(dq, 1, init);
-      int[] z = dq.getInputCount() > 2 ? DqShiftFoldPass.zeroPoint(init.get(dq.getInput(2))) : null;
+      DqShiftFoldPass.ZeroPoint z = DqShiftFoldPass.ZeroPoint.of(dq, init);
       Float s3 = q == null ? null : DqScaleFoldPass.scalar(q, 1, init);
       if (s == null
           || !(s > 0)
@@ -138,29 +137,26 @@ public final class DqClipFoldPass implements Pass {
           || replaced.containsKey(dq)) {
         continue; // (a DQ rescaled by an earlier match no longer has the scale read here)
       }
-      long zo = level(-cb[0], s, z[0], Long.MIN_VALUE, Long.MAX_VALUE);
-      long qmin = level(cb[1], s, zo, z[1], Long.MAX_VALUE);
-      long qmax = level(cb[2], s, zo, Long.MIN_VALUE, z[2]);
+      long zo = level(-cb[0], s, z.value(), Long.MIN_VALUE, Long.MAX_VALUE);
+      long qmin = level(cb[1], s, zo, z.lowest(), Long.MAX_VALUE);
+      long qmax = level(cb[2], s, zo, Long.MIN_VALUE, z.highest());
       List<NodeProto> dqs = readers.getOrDefault(q.getOutput(0), List.of());
-      if (zo < z[1]
-          || zo > z[2]
+      if (!z.holds(zo)
           || qmin == Long.MIN_VALUE
           || qmax == Long.MIN_VALUE
-          || qmin > z[2]
-          || qmax < z[1]
+          || qmin > z.highest()
+          || qmax < z.lowest()
           || dqs.isEmpty()
           || pinned.contains(q.getOutput(0))
           || !dqs.stream().allMatch(r -> rescalable(r, q, init))) {
         continue;
       }
-      TensorProto.DataType type =
-          TensorProto.DataType.forNumber(init.get(dq.getInput(2)).getDataType());
       String lower = names.fresh(clip.getName(), "_min_level");
       String upper = names.fresh(clip.getName(), "_max_level");
       String zero = names.fresh(clip.getName(), "_zero_point");
-      added.add(Initializers.ofBytes(lower, type, new long[0], new byte[] {(byte) qmin}));
-      added.add(Initializers.ofBytes(upper, type, new long[0], new byte[] {(byte) qmax}));
-      added.add(Initializers.ofBytes(zero, type, new long[0], new byte[] {(byte) zo}));
+      added.add(z.initializer(lower, qmin));
+      added.add(z.initializer(upper, qmax));
+      added.add(z.initializer(zero, zo));
       replaced.put(
           q,
           clip.toBuilder()

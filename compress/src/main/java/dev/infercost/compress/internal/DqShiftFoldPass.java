@@ -12,7 +12,6 @@ import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.util.ArrayList;
 import java.util.Collections;
-import java.util.HashMap;
 import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Map;
@@ -57,8 +56,7 @@ public final class DqShiftFoldPass implements Pass {
     Map<String, TensorProto> init = Graphs.initializers(g);
     Map<String, List<NodeProto>> readers = Graphs.readerNodes(g);
     Set<String> pinned = Graphs.pinned(g);
-    Map<String, NodeProto> producers = new HashMap<>();
-    g.getNodeList().forEach(n -> n.getOutputList().forEach(o -> producers.put(o, n)));
+    Map<String, NodeProto> producers = Graphs.producers(g);
     Names names = new Names(g);
     Map<NodeProto, NodeProto> replaced = new IdentityHashMap<>();
     Map<NodeProto, NodeProto> biasBefore = new IdentityHashMap<>();
@@ -66,9 +64,10 @@ public final class DqShiftFoldPass implements Pass {
     List<TensorProto> added = new ArrayList<>();
     List<String> rewritten = new ArrayList<>();
     for (NodeProto dq : g.getNodeList()) {
-      NodeProto add = soleReader(dq, Op.DEQUANTIZE_LINEAR, readers, pinned);
+      NodeProto add =
+          Op.DEQUANTIZE_LINEAR.is(dq.getOpType()) ? soleReader(dq, readers, pinned) : null;
       Float b = add == null ? null : shift(add, dq.getOutput(0), init);
-      NodeProto q = b == null ? null : soleReader(add, Op.of(add.getOpType()), readers, pinned);
+      NodeProto q = b == null ? null : soleReader(add, readers, pinned);
       if (q == null
           || init.containsKey(dq.getInput(0))
           || Op.of(q.getOpType()) != Op.QUANTIZE_LINEAR
@@ -78,14 +77,13 @@ public final class DqShiftFoldPass implements Pass {
         continue;
       }
       Float s = DqScaleFoldPass.scalar(dq, 1, init);
-      TensorProto zp = dq.getInputCount() > 2 ? init.get(dq.getInput(2)) : null;
-      int[] z = zeroPoint(zp);
+      ZeroPoint z = ZeroPoint.of(dq, init);
       if (s == null || !(s > 0) || z == null) {
         continue;
       }
       long n = Math.round((double) b / s);
-      long shifted = z[0] - n;
-      if (shifted < z[1] || shifted > z[2]) {
+      long shifted = z.value() - n;
+      if (!z.holds(shifted)) {
         continue;
       }
       double delta = (double) b - (double) s * n;
@@ -96,12 +94,7 @@ public final class DqShiftFoldPass implements Pass {
       String scale = names.fresh(dq.getInput(1), "_shifted");
       String zero = names.fresh(dq.getInput(2), "_shifted");
       added.add(Initializers.ofFloats(scale, new long[0], new float[] {s}));
-      added.add(
-          Initializers.ofBytes(
-              zero,
-              TensorProto.DataType.forNumber(zp.getDataType()),
-              new long[0],
-              new byte[] {(byte) shifted}));
+      added.add(z.initializer(zero, shifted));
       for (Reader r : convs) {
         replaced.put(
             r.inputDq(),
@@ -137,12 +130,13 @@ public final class DqShiftFoldPass implements Pass {
     return c == null ? null : -c;
   }
 
-  /** The only reader of {@code n}'s output when {@code n} is a default-domain {@code op}. */
+  /**
+   * The only reader of {@code n}'s output, when {@code n} is in the default domain, its output is
+   * not pinned ({@link Graphs#pinned}) and that reader is in the default domain too; else null.
+   */
   static NodeProto soleReader(
-      NodeProto n, Op op, Map<String, List<NodeProto>> readers, Set<String> pinned) {
-    if (Op.of(n.getOpType()) != op
-        || !Op.defaultDomain(n.getDomain())
-        || pinned.contains(n.getOutput(0))) {
+      NodeProto n, Map<String, List<NodeProto>> readers, Set<String> pinned) {
+    if (!Op.defaultDomain(n.getDomain()) || pinned.contains(n.getOutput(0))) {
       return null;
     }
     List<NodeProto> r = readers.getOrDefault(n.getOutput(0), List.of());
@@ -354,17 +348,31 @@ public final class DqShiftFoldPass implements Pass {
     return v;
   }
 
-  /** A one-element UINT8 or INT8 zero point as {value, lowest, highest}; null for anything else. */
-  static int[] zeroPoint(TensorProto t) {
-    if (t == null) {
-      return null;
+  /** A per-tensor UINT8 or INT8 zero point: its value, its type and the type's range. */
+  record ZeroPoint(long value, TensorProto.DataType type, long lowest, long highest) {
+    /** {@code dq}'s zero point when it is a one-element UINT8 or INT8 initializer; else null. */
+    static ZeroPoint of(NodeProto dq, Map<String, TensorProto> init) {
+      TensorProto t = dq.getInputCount() > 2 ? init.get(dq.getInput(2)) : null;
+      if (t == null || !t.hasRawData() || t.getRawData().size() != 1) {
+        return null;
+      }
+      byte v = t.getRawData().byteAt(0);
+      if (t.getDataType() == TensorProto.DataType.UINT8_VALUE) {
+        return new ZeroPoint(v & 0xff, TensorProto.DataType.UINT8, 0, 255);
+      }
+      return t.getDataType() == TensorProto.DataType.INT8_VALUE
+          ? new ZeroPoint(v, TensorProto.DataType.INT8, -128, 127)
+          : null;
     }
-    boolean u8 = t.getDataType() == TensorProto.DataType.UINT8_VALUE;
-    boolean i8 = t.getDataType() == TensorProto.DataType.INT8_VALUE;
-    if (!(u8 || i8) || !t.hasRawData() || t.getRawData().size() != 1) {
-      return null;
+
+    /** Whether level {@code q} is in the type's range. */
+    boolean holds(long q) {
+      return q >= lowest && q <= highest;
     }
-    byte v = t.getRawData().byteAt(0);
-    return u8 ? new int[] {v & 0xff, 0, 255} : new int[] {v, -128, 127};
+
+    /** A one-element initializer of this type holding level {@code q} (in range). */
+    TensorProto initializer(String name, long q) {
+      return Initializers.ofBytes(name, type, new long[0], new byte[] {(byte) q});
+    }
   }
 }

@@ -40,6 +40,13 @@ public final class Graphs {
     return m;
   }
 
+  /** The node that writes each value. */
+  public static Map<String, NodeProto> producers(GraphProto g) {
+    Map<String, NodeProto> m = new HashMap<>();
+    g.getNodeList().forEach(n -> n.getOutputList().forEach(o -> m.put(o, n)));
+    return m;
+  }
+
   /** The names of the graph's outputs. */
   public static Set<String> outputs(GraphProto g) {
     Set<String> out = new HashSet<>();
