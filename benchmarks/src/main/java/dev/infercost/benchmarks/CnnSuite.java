@@ -426,13 +426,13 @@ public final class CnnSuite {
       List<String> files)
       throws Exception {
     log(c.name() + ": searching (auto, " + bound.kind() + " " + bound.value() + ")");
-    CompressReport auto =
-        CompressWorkflow.run(
-            request(c, out)
-                .optBound(bound)
-                .optSearch(new CompressRequest.SearchBudget(maxTrials, Duration.ofMinutes(15)))
-                .build(),
-            CnnSuite::log);
+    // The search times its trials on the inputs this suite times every row on (one sample).
+    CompressRequest.Builder req =
+        request(c, out)
+            .optBound(bound)
+            .optSearch(new CompressRequest.SearchBudget(maxTrials, Duration.ofMinutes(15)));
+    c.latencyInputs().forEach(t -> req.optShape(t.name(), t.shape()));
+    CompressReport auto = CompressWorkflow.run(req.build(), CnnSuite::log);
     var s = auto.search();
     String kept =
         s.trials().stream()

@@ -179,7 +179,10 @@ final class CompressCommand implements Callable<Integer> {
       names = "--shape",
       paramLabel = "NAME=DIMS",
       converter = Shapes.ShapeConverter.class,
-      description = "Input shape for profiling, e.g. input_ids=1x128 (repeatable).")
+      description =
+          "Input shape the model is timed at (the report's latency and every --method auto"
+              + " trial), e.g. input_ids=1x128 (repeatable; default: the data's median-size"
+              + " batch).")
   List<Shapes.Shape> shapes = new ArrayList<>();
 
   @Option(names = "--no-profile", description = "Skip the latency measurement.")

@@ -43,6 +43,42 @@ class CompressAutoTest {
     assertTrue(r.json().get("target").asText().startsWith("host"));
     assertTrue(Files.exists(out.resolve("report.md")));
     assertTrue(Files.readString(out.resolve("report.md")).contains("Per-layer sensitivity"));
+    String how = s.get("trials").get(0).get("speed").get("provenance").get("detail").asText();
+    assertTrue(how.contains("on the data's median-size batch input=["), how);
+  }
+
+  @Test
+  void givenShapesAreWhatTheTrialsAreTimedAt() throws Exception {
+    CliTest.Run r =
+        run(
+            "compress",
+            "digits-cnn",
+            "--method",
+            "auto",
+            "--max-accuracy-drop",
+            "0.005",
+            "--max-trials",
+            "1",
+            "--shape",
+            "input=1x1x8x8",
+            "--out",
+            tmp.resolve("shaped").toString(),
+            "--json",
+            "--quiet");
+    assertTrue(r.code() <= 1, r.err());
+    String how =
+        r.json()
+            .get("search")
+            .get("trials")
+            .get(0)
+            .get("speed")
+            .get("provenance")
+            .get("detail")
+            .asText();
+    assertTrue(how.contains("on synthetic inputs input=[1, 1, 8, 8]"), how);
+    assertTrue(
+        r.json().get("latency").get("method").asText().endsWith("on synthetic inputs"),
+        r.json().get("latency").toString());
   }
 
   @Test

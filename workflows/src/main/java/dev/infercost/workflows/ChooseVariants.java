@@ -213,7 +213,8 @@ final class ChooseVariants {
               Target.of(catalog, p.hardware().get(0)),
               NodeFilter.all(),
               budget.maxTrials(),
-              budget.timeBudget().dividedBy(searched).plus(Duration.ofSeconds(1)));
+              budget.timeBudget().dividedBy(searched).plus(Duration.ofSeconds(1)),
+              Search.Timing.of(data));
       progress.accept("searching for " + f.words() + ": " + String.join(", ", p.hardware()));
       Search.Outcome s =
           Search.run(

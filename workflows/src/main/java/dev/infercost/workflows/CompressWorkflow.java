@@ -52,7 +52,8 @@ public final class CompressWorkflow {
       throws InfercostException {
     DataPlan plan = req.plan();
     // Made before any work, so that inputs infercost cannot make up (strings) stop the run early.
-    TimingInputs timing = req.measure() ? timingInputs(req, plan, progress) : null;
+    Search.Timing timing =
+        req.measure() || req.search().isPresent() ? timing(req, plan, progress) : null;
     Target target = req.target().orElseGet(Target::host);
     BuiltVariant built;
     Search.Result search = null;
@@ -64,7 +65,8 @@ public final class CompressWorkflow {
               target,
               req.quant().filter(),
               budget.maxTrials(),
-              budget.timeBudget());
+              budget.timeBudget(),
+              timing);
       Search.Outcome found =
           Search.run(
               req.model(),
@@ -85,7 +87,7 @@ public final class CompressWorkflow {
     Path input = req.model().file();
     Path output = built.file();
     CompressReport.Latency latency =
-        timing == null ? null : latency(req, timing, input, output, progress);
+        req.measure() ? latency(req, timing, input, output, progress) : null;
     CompressReport.BoundResult bound = null;
     if (req.bound().isPresent()) {
       Bound b = req.bound().get();
@@ -202,24 +204,21 @@ public final class CompressWorkflow {
     return steps.isEmpty() ? Optional.empty() : Optional.of(String.join("; ", steps));
   }
 
-  /** The inputs the model is timed on, and whether they come from the data. */
-  private record TimingInputs(List<Tensor> tensors, boolean fromData) {}
-
-  private static TimingInputs timingInputs(
-      CompressRequest req, DataPlan plan, Consumer<String> progress) throws InfercostException {
-    // Shapes come from the data first: the model is timed on what it will see.
+  /**
+   * The inputs the model is timed on: the shapes given, else the data's, else made-up inputs at the
+   * model's own shapes (unnamed dimensions at their defaults).
+   */
+  private static Search.Timing timing(CompressRequest req, DataPlan plan, Consumer<String> progress)
+      throws InfercostException {
     boolean fromData =
         req.shapes().isEmpty() && (plan.evaluation().isPresent() || !plan.calibration().isEmpty());
-    return new TimingInputs(
-        fromData
-            ? Search.representativeBatch(plan)
-            : SideBySide.syntheticInputs(
-                req.model().file().toString(), req.shapes(), n -> progress.accept("note: " + n)),
-        fromData);
+    return fromData
+        ? Search.Timing.of(plan)
+        : Search.Timing.synthetic(req.model(), req.shapes(), n -> progress.accept("note: " + n));
   }
 
   private static CompressReport.Latency latency(
-      CompressRequest req, TimingInputs timing, Path before, Path after, Consumer<String> progress)
+      CompressRequest req, Search.Timing timing, Path before, Path after, Consumer<String> progress)
       throws InfercostException {
     ProfileOptions o =
         ProfileOptions.builder()
@@ -227,8 +226,7 @@ public final class CompressWorkflow {
             .optWarmup(10, 0)
             .optSampling(10, 2_000, 120_000)
             .build();
-    List<Tensor> inputs = timing.tensors();
-    boolean fromData = timing.fromData();
+    List<Tensor> inputs = timing.inputs();
     List<LatencyStats> s =
         SideBySide.measure(List.of(before.toString(), after.toString()), inputs, o, 8, progress)
             .stream()
@@ -240,7 +238,7 @@ public final class CompressWorkflow {
         "measured on this host, interleaved (8 rounds), "
             + req.threads()
             + " thread(s), on "
-            + (fromData ? "the data's median-size batch" : "synthetic inputs"),
+            + timing.words(),
         "ms",
         req.threads(),
         shapes,

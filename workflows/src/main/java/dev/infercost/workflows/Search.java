@@ -73,9 +73,16 @@ public final class Search {
    * @param maxTrials most variants built (per-layer sensitivity builds do not count)
    * @param timeBudget wall time for the trials: none starts that would end past it if it took as
    *     long as the longest trial so far (the side-by-side measurement of the trials comes after)
+   * @param timing the inputs the trials are timed on (CPU targets) or projected at (GPU targets):
+   *     the shapes the model will serve
    */
   public record Options(
-      Bound bound, Target target, NodeFilter filter, int maxTrials, Duration timeBudget) {
+      Bound bound,
+      Target target,
+      NodeFilter filter,
+      int maxTrials,
+      Duration timeBudget,
+      Timing timing) {
     public Options {
       if (maxTrials < 1) {
         throw new IllegalArgumentException("the search needs at least 1 trial, got " + maxTrials);
@@ -178,6 +185,39 @@ public final class Search {
     }
   }
 
+  /**
+   * The inputs a model is timed on, and where they come from in words.
+   *
+   * @param inputs one tensor per model input, the batch included
+   * @param words for the report: "the data's median-size batch" or "synthetic inputs"
+   */
+  public record Timing(List<Tensor> inputs, String words) {
+    public Timing {
+      inputs = List.copyOf(inputs);
+    }
+
+    /**
+     * A batch of the data, so the shapes measured are the ones the model will see: of the held-out
+     * batches (else the calibration ones) the one of median size — text batches hold one sentence
+     * each and their lengths vary, so the first one can be far shorter than typical.
+     */
+    public static Timing of(DataPlan plan) {
+      List<List<Tensor>> batches =
+          plan.evaluation().isPresent() ? plan.evaluation().get().batches() : plan.calibration();
+      List<List<Tensor>> sorted = new ArrayList<>(batches);
+      sorted.sort(Comparator.comparingLong(b -> Tensor.elementCount(b.get(0).shape())));
+      return new Timing(sorted.get(sorted.size() / 2), "the data's median-size batch");
+    }
+
+    /** Made-up inputs at {@code shapes} (unnamed dimensions at their defaults). */
+    public static Timing synthetic(
+        ModelRef model, Map<String, long[]> shapes, Consumer<String> notes)
+        throws InfercostException {
+      return new Timing(
+          SideBySide.syntheticInputs(model.file().toString(), shapes, notes), "synthetic inputs");
+    }
+  }
+
   private record Candidate(String config, Recipe recipe) {}
 
   private record Built(Candidate candidate, BuiltVariant variant, double loss, boolean met) {}
@@ -270,8 +310,7 @@ public final class Search {
     run.fallbacks(rest, false, metSets);
     List<Figure> speeds = new ArrayList<>();
     List<Boolean> faster = new ArrayList<>();
-    Figure reference =
-        speeds(model, built, options.target(), catalog, plan, threads, speeds, faster, progress);
+    Figure reference = speeds(model, built, options, catalog, threads, speeds, faster, progress);
     List<Trial> trials = new ArrayList<>();
     for (int i = 0; i < built.size(); i++) {
       Built b = built.get(i);
@@ -759,21 +798,21 @@ public final class Search {
   /**
    * Fills {@code out} with each trial's speed and {@code faster} with whether it is faster than the
    * input beyond noise, and returns the input's speed on the same footing: CPU targets measured
-   * here side by side (interleaved) on the data's first batch; GPU targets projected onto the
-   * catalog entry.
+   * here side by side (interleaved) on the options' timing inputs; GPU targets projected onto the
+   * catalog entry at their shapes.
    */
   private static Figure speeds(
       ModelRef model,
       List<Built> built,
-      Target target,
+      Options options,
       Catalog catalog,
-      DataPlan plan,
       int threads,
       List<Figure> out,
       List<Boolean> faster,
       Consumer<String> progress)
       throws InfercostException {
-    List<Tensor> inputs = representativeBatch(plan);
+    Target target = options.target();
+    List<Tensor> inputs = options.timing().inputs();
     int batch = (int) inputs.get(0).shape()[0];
     Map<String, long[]> shapes = new LinkedHashMap<>();
     inputs.forEach(t -> shapes.put(t.name(), t.shape()));
@@ -801,9 +840,9 @@ public final class Search {
     String how =
         String.format(
             Locale.ROOT,
-            "this host, %d thread(s), on the data's median-size batch %s, interleaved with the"
-                + " input and the other trials",
+            "this host, %d thread(s), on %s %s, interleaved with the input and the other trials",
             threads,
+            options.timing().words(),
             shapesText(shapes));
     for (int i = 1; i < r.size(); i++) {
       out.add(Figure.measured(batch * 1000.0 / r.get(i).stats().p50(), Projection.UNIT, how));
@@ -827,27 +866,6 @@ public final class Search {
       return null;
     }
     return Projection.gpuServed(graph.get(), gpu, method.deployable().gpuPrecision());
-  }
-
-  /**
-   * A batch of the data, so the shapes measured are the ones the model will see: of the held-out
-   * batches (else the calibration ones) the one of median size — text batches hold one sentence
-   * each and their lengths vary, so the first one can be far shorter than typical.
-   */
-  static List<Tensor> representativeBatch(DataPlan plan) {
-    List<List<Tensor>> batches =
-        plan.evaluation().isPresent() ? plan.evaluation().get().batches() : plan.calibration();
-    List<List<Tensor>> sorted = new ArrayList<>(batches);
-    sorted.sort(Comparator.comparingLong(b -> elements(b.get(0).shape())));
-    return sorted.get(sorted.size() / 2);
-  }
-
-  private static long elements(long[] shape) {
-    long n = 1;
-    for (long d : shape) {
-      n *= d;
-    }
-    return n;
   }
 
   /** The fastest trial that meets the bound; else the closest one. Index into {@code trials}. */
