@@ -10,10 +10,8 @@ import dev.infercost.compress.PassResult;
 import dev.infercost.models.Op;
 import java.util.ArrayList;
 import java.util.Collections;
-import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 
 /**
  * Runs {@code Clip(x + c, lo, hi)} on the integer tensor: {@code DQ(q; s, z) → Add(c) → Clip(lo,
@@ -109,55 +107,46 @@ public final class DqClipFoldPass implements Pass {
     if (opset < 12) {
       return new PassResult(name(), model, List.of(), List.of()); // Clip takes uint8 from 12
     }
-    Map<String, TensorProto> init = Graphs.initializers(g);
-    Map<String, List<NodeProto>> readers = Graphs.readerNodes(g);
-    Set<String> pinned = Graphs.pinned(g);
-    Names names = new Names(g);
-    Map<NodeProto, NodeProto> replaced = new IdentityHashMap<>();
-    Set<NodeProto> dropped = Collections.newSetFromMap(new IdentityHashMap<>());
-    List<TensorProto> added = new ArrayList<>();
-    List<String> rewritten = new ArrayList<>();
+    GraphEdit e = new GraphEdit(g);
+    Map<String, TensorProto> init = e.init;
     for (NodeProto dq : g.getNodeList()) {
-      NodeProto add =
-          Op.DEQUANTIZE_LINEAR.is(dq.getOpType())
-              ? DqShiftFoldPass.soleReader(dq, readers, pinned)
-              : null;
-      NodeProto clip = add == null ? null : DqShiftFoldPass.soleReader(add, readers, pinned);
-      NodeProto q = clip == null ? null : DqShiftFoldPass.soleReader(clip, readers, pinned);
+      NodeProto add = Op.DEQUANTIZE_LINEAR.is(dq.getOpType()) ? e.soleReader(dq) : null;
+      NodeProto clip = add == null ? null : e.soleReader(add);
+      NodeProto q = clip == null ? null : e.soleReader(clip);
       float[] cb = q == null ? null : shiftedClip(add, dq.getOutput(0), clip, init, opset);
-      Float s = cb == null ? null : DqScaleFoldPass.scalar(dq, 1, init);
-      DqShiftFoldPass.ZeroPoint z = DqShiftFoldPass.ZeroPoint.of(dq, init);
-      Float s3 = q == null ? null : DqScaleFoldPass.scalar(q, 1, init);
+      Float s = cb == null ? null : e.scalar(dq, 1);
+      ZeroPoint z = ZeroPoint.of(dq, init);
+      Float s3 = q == null ? null : e.scalar(q, 1);
       if (s == null
           || !(s > 0)
           || z == null
           || s3 == null
           || Op.of(q.getOpType()) != Op.QUANTIZE_LINEAR
           || init.containsKey(dq.getInput(0))
-          || replaced.containsKey(dq)) {
+          || e.replaced.containsKey(dq)) {
         continue; // (a DQ rescaled by an earlier match no longer has the scale read here)
       }
       long zo = level(-cb[0], s, z.value(), Long.MIN_VALUE, Long.MAX_VALUE);
       long qmin = level(cb[1], s, zo, z.lowest(), Long.MAX_VALUE);
       long qmax = level(cb[2], s, zo, Long.MIN_VALUE, z.highest());
-      List<NodeProto> dqs = readers.getOrDefault(q.getOutput(0), List.of());
+      List<NodeProto> dqs = e.readers.getOrDefault(q.getOutput(0), List.of());
       if (!z.holds(zo)
           || qmin == Long.MIN_VALUE
           || qmax == Long.MIN_VALUE
           || qmin > z.highest()
           || qmax < z.lowest()
           || dqs.isEmpty()
-          || pinned.contains(q.getOutput(0))
-          || !dqs.stream().allMatch(r -> rescalable(r, q, init))) {
+          || e.pinned.contains(q.getOutput(0))
+          || !dqs.stream().allMatch(r -> rescalable(r, q, e))) {
         continue;
       }
-      String lower = names.fresh(clip.getName(), "_min_level");
-      String upper = names.fresh(clip.getName(), "_max_level");
-      String zero = names.fresh(clip.getName(), "_zero_point");
-      added.add(z.initializer(lower, qmin));
-      added.add(z.initializer(upper, qmax));
-      added.add(z.initializer(zero, zo));
-      replaced.put(
+      String lower = e.names.fresh(clip.getName(), "_min_level");
+      String upper = e.names.fresh(clip.getName(), "_max_level");
+      String zero = e.names.fresh(clip.getName(), "_zero_point");
+      e.added.add(z.initializer(lower, qmin));
+      e.added.add(z.initializer(upper, qmax));
+      e.added.add(z.initializer(zero, zo));
+      e.replaced.put(
           q,
           clip.toBuilder()
               .clearInput()
@@ -168,19 +157,15 @@ public final class DqClipFoldPass implements Pass {
               .setOutput(0, q.getOutput(0))
               .build());
       for (NodeProto r : dqs) {
-        float k = DqScaleFoldPass.scalar(r, 1, init) / s3;
-        String scale = names.fresh(r.getInput(1), "_clipped");
-        added.add(Initializers.ofFloats(scale, new long[0], new float[] {s * k}));
-        replaced.put(r, r.toBuilder().setInput(1, scale).setInput(2, zero).build());
+        float k = e.scalar(r, 1) / s3;
+        String scale = e.names.fresh(r.getInput(1), "_clipped");
+        e.added.add(Initializers.ofFloats(scale, new long[0], new float[] {s * k}));
+        e.replaced.put(r, r.toBuilder().setInput(1, scale).setInput(2, zero).build());
       }
-      dropped.addAll(List.of(dq, add, clip));
-      rewritten.add(Ops.label(add) + "+" + Ops.label(clip));
+      e.dropped.addAll(List.of(dq, add, clip));
+      e.rewritten.add(Ops.label(add) + "+" + Ops.label(clip));
     }
-    if (rewritten.isEmpty()) {
-      return new PassResult(name(), model, List.of(), List.of());
-    }
-    ModelProto m = Graphs.rebuilt(model, added, dropped, replaced, Map.of());
-    return new PassResult(name(), m, rewritten, List.of());
+    return e.result(name(), model);
   }
 
   /**
@@ -206,17 +191,17 @@ public final class DqClipFoldPass implements Pass {
   }
 
   /** Whether {@code r} is a per-tensor DequantizeLinear of {@code q}'s output at its zero point. */
-  private static boolean rescalable(NodeProto r, NodeProto q, Map<String, TensorProto> init) {
+  private static boolean rescalable(NodeProto r, NodeProto q, GraphEdit e) {
     if (Op.of(r.getOpType()) != Op.DEQUANTIZE_LINEAR
         || !Op.defaultDomain(r.getDomain())
         || r.getInputCount() < 3
         || !r.getInput(0).equals(q.getOutput(0))
-        || DqScaleFoldPass.scalar(r, 1, init) == null
+        || e.scalar(r, 1) == null
         || q.getInputCount() < 3) {
       return false;
     }
-    TensorProto a = init.get(r.getInput(2));
-    TensorProto b = init.get(q.getInput(2));
+    TensorProto a = e.init.get(r.getInput(2));
+    TensorProto b = e.init.get(q.getInput(2));
     return a != null
         && b != null
         && a.getRawData().equals(b.getRawData())

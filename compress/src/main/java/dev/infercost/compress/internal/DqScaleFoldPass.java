@@ -1,18 +1,13 @@
 package dev.infercost.compress.internal;
 
-import ai.onnx.proto.OnnxMl.GraphProto;
 import ai.onnx.proto.OnnxMl.ModelProto;
 import ai.onnx.proto.OnnxMl.NodeProto;
-import ai.onnx.proto.OnnxMl.TensorProto;
 import dev.infercost.compress.Pass;
 import dev.infercost.compress.PassContext;
 import dev.infercost.compress.PassResult;
 import dev.infercost.models.Op;
 import java.util.ArrayList;
-import java.util.IdentityHashMap;
 import java.util.List;
-import java.util.Map;
-import java.util.Set;
 
 /**
  * Folds a chain of Mul and Div by positive scalar constants that is the only reader of a per-tensor
@@ -35,30 +30,22 @@ public final class DqScaleFoldPass implements Pass {
 
   @Override
   public PassResult apply(ModelProto model, PassContext ctx) {
-    GraphProto g = model.getGraph();
-    Map<String, TensorProto> init = Graphs.initializers(g);
-    Map<String, List<NodeProto>> readers = Graphs.readerNodes(g);
-    Set<String> pinned = Graphs.pinned(g);
-    Names names = new Names(g);
-    Map<NodeProto, NodeProto> replaced = new IdentityHashMap<>();
-    Set<NodeProto> dropped = java.util.Collections.newSetFromMap(new IdentityHashMap<>());
-    List<TensorProto> scales = new ArrayList<>();
-    List<String> rewritten = new ArrayList<>();
-    for (NodeProto dq : g.getNodeList()) {
+    GraphEdit e = new GraphEdit(model.getGraph());
+    for (NodeProto dq : model.getGraph().getNodeList()) {
       if (Op.of(dq.getOpType()) != Op.DEQUANTIZE_LINEAR || !Op.defaultDomain(dq.getDomain())) {
         continue;
       }
-      Float s = scalar(dq, 1, init);
+      Float s = e.scalar(dq, 1);
       if (s == null) {
         continue;
       }
       double factor = 1;
       String y = dq.getOutput(0);
       List<NodeProto> chain = new ArrayList<>();
-      for (List<NodeProto> r = readers.getOrDefault(y, List.of());
-          r.size() == 1 && !pinned.contains(y);
-          r = readers.getOrDefault(y, List.of())) {
-        double k = positiveFactor(r.get(0), y, init);
+      for (List<NodeProto> r = e.readers.getOrDefault(y, List.of());
+          r.size() == 1 && !e.pinned.contains(y);
+          r = e.readers.getOrDefault(y, List.of())) {
+        double k = positiveFactor(r.get(0), y, e);
         if (!(k > 0)) {
           break;
         }
@@ -69,46 +56,36 @@ public final class DqScaleFoldPass implements Pass {
       if (chain.isEmpty()) {
         continue;
       }
-      String scale = names.fresh(dq.getInput(1), "_folded");
-      scales.add(
+      String scale = e.names.fresh(dq.getInput(1), "_folded");
+      e.added.add(
           Initializers.ofFloats(
               scale,
-              Initializers.dims(init.get(dq.getInput(1))),
+              Initializers.dims(e.init.get(dq.getInput(1))),
               new float[] {(float) (s * factor)}));
-      replaced.put(dq, dq.toBuilder().setInput(1, scale).setOutput(0, y).build());
-      dropped.addAll(chain);
-      rewritten.add(String.join("+", chain.stream().map(Ops::label).toList()));
+      e.replaced.put(dq, dq.toBuilder().setInput(1, scale).setOutput(0, y).build());
+      e.dropped.addAll(chain);
+      e.rewritten.add(String.join("+", chain.stream().map(Ops::label).toList()));
     }
-    if (rewritten.isEmpty()) {
-      return new PassResult(name(), model, List.of(), List.of());
-    }
-    ModelProto out = Graphs.rebuilt(model, scales, dropped, replaced, Map.of());
-    return new PassResult(name(), out, rewritten, List.of());
+    return e.result(name(), model);
   }
 
   /**
    * What {@code n} multiplies {@code x} by: a Mul by, or Div of {@code x} by, a one-element float
    * constant; NaN for anything else.
    */
-  private static double positiveFactor(NodeProto n, String x, Map<String, TensorProto> init) {
+  private static double positiveFactor(NodeProto n, String x, GraphEdit e) {
     Op op = Op.of(n.getOpType());
     if (!Op.defaultDomain(n.getDomain()) || n.getInputCount() != 2) {
       return Double.NaN;
     }
     if (op == Op.MUL) {
-      Float c = scalar(n, n.getInput(0).equals(x) ? 1 : 0, init);
+      Float c = e.scalar(n, n.getInput(0).equals(x) ? 1 : 0);
       return c == null ? Double.NaN : c;
     }
     if (op == Op.DIV && n.getInput(0).equals(x) && !n.getInput(1).equals(x)) {
-      Float c = scalar(n, 1, init);
+      Float c = e.scalar(n, 1);
       return c == null || c == 0 ? Double.NaN : 1.0 / c;
     }
     return Double.NaN;
-  }
-
-  /** Input {@code i} of {@code n} when it is a finite one-element float initializer, else null. */
-  static Float scalar(NodeProto n, int i, Map<String, TensorProto> init) {
-    Float v = i < n.getInputCount() ? Initializers.scalar(init.get(n.getInput(i))) : null;
-    return v != null && Float.isFinite(v) ? v : null;
   }
 }

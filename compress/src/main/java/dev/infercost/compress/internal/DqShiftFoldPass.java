@@ -1,6 +1,5 @@
 package dev.infercost.compress.internal;
 
-import ai.onnx.proto.OnnxMl.GraphProto;
 import ai.onnx.proto.OnnxMl.ModelProto;
 import ai.onnx.proto.OnnxMl.NodeProto;
 import ai.onnx.proto.OnnxMl.TensorProto;
@@ -11,11 +10,8 @@ import dev.infercost.models.Op;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.util.ArrayList;
-import java.util.Collections;
-import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 
 /**
  * Folds the Add (or Sub) of a scalar constant {@code b} after a per-tensor DequantizeLinear into
@@ -52,32 +48,21 @@ public final class DqShiftFoldPass implements Pass {
 
   @Override
   public PassResult apply(ModelProto model, PassContext ctx) {
-    GraphProto g = model.getGraph();
-    Map<String, TensorProto> init = Graphs.initializers(g);
-    Map<String, List<NodeProto>> readers = Graphs.readerNodes(g);
-    Set<String> pinned = Graphs.pinned(g);
-    Map<String, NodeProto> producers = Graphs.producers(g);
-    Names names = new Names(g);
-    Map<NodeProto, NodeProto> replaced = new IdentityHashMap<>();
-    Map<NodeProto, NodeProto> biasBefore = new IdentityHashMap<>();
-    Set<NodeProto> dropped = Collections.newSetFromMap(new IdentityHashMap<>());
-    List<TensorProto> added = new ArrayList<>();
-    List<String> rewritten = new ArrayList<>();
-    for (NodeProto dq : g.getNodeList()) {
-      NodeProto add =
-          Op.DEQUANTIZE_LINEAR.is(dq.getOpType()) ? soleReader(dq, readers, pinned) : null;
-      Float b = add == null ? null : shift(add, dq.getOutput(0), init);
-      NodeProto q = b == null ? null : soleReader(add, readers, pinned);
+    GraphEdit e = new GraphEdit(model.getGraph());
+    for (NodeProto dq : model.getGraph().getNodeList()) {
+      NodeProto add = Op.DEQUANTIZE_LINEAR.is(dq.getOpType()) ? e.soleReader(dq) : null;
+      Float b = add == null ? null : shift(add, dq.getOutput(0), e.init);
+      NodeProto q = b == null ? null : e.soleReader(add);
       if (q == null
-          || init.containsKey(dq.getInput(0))
+          || e.init.containsKey(dq.getInput(0))
           || Op.of(q.getOpType()) != Op.QUANTIZE_LINEAR
           || !Op.defaultDomain(q.getDomain())
-          || pinned.contains(q.getOutput(0))
-          || replaced.containsKey(dq)) {
+          || e.pinned.contains(q.getOutput(0))
+          || e.replaced.containsKey(dq)) {
         continue;
       }
-      Float s = DqScaleFoldPass.scalar(dq, 1, init);
-      ZeroPoint z = ZeroPoint.of(dq, init);
+      Float s = e.scalar(dq, 1);
+      ZeroPoint z = ZeroPoint.of(dq, e.init);
       if (s == null || !(s > 0) || z == null) {
         continue;
       }
@@ -87,16 +72,16 @@ public final class DqShiftFoldPass implements Pass {
         continue;
       }
       double delta = (double) b - (double) s * n;
-      List<Reader> convs = convReaders(q, s, delta, init, readers, producers, pinned);
+      List<Reader> convs = convReaders(q, s, delta, e);
       if (convs == null) {
         continue;
       }
-      String scale = names.fresh(dq.getInput(1), "_shifted");
-      String zero = names.fresh(dq.getInput(2), "_shifted");
-      added.add(Initializers.ofFloats(scale, new long[0], new float[] {s}));
-      added.add(z.initializer(zero, shifted));
+      String scale = e.names.fresh(dq.getInput(1), "_shifted");
+      String zero = e.names.fresh(dq.getInput(2), "_shifted");
+      e.added.add(Initializers.ofFloats(scale, new long[0], new float[] {s}));
+      e.added.add(z.initializer(zero, shifted));
       for (Reader r : convs) {
-        replaced.put(
+        e.replaced.put(
             r.inputDq(),
             r.inputDq().toBuilder()
                 .setInput(0, dq.getInput(0))
@@ -104,17 +89,13 @@ public final class DqShiftFoldPass implements Pass {
                 .setInput(2, zero)
                 .build());
         if (r.bias() != null) {
-          biasFor(r, names, added, replaced, biasBefore, producers);
+          biasFor(r, e);
         }
       }
-      dropped.addAll(List.of(dq, add, q));
-      rewritten.add(Ops.label(add));
+      e.dropped.addAll(List.of(dq, add, q));
+      e.rewritten.add(Ops.label(add));
     }
-    if (rewritten.isEmpty()) {
-      return new PassResult(name(), model, List.of(), List.of());
-    }
-    ModelProto m = Graphs.rebuilt(model, added, dropped, replaced, biasBefore);
-    return new PassResult(name(), m, rewritten, List.of());
+    return e.result(name(), model);
   }
 
   /** What {@code n} adds to {@code x}: {@code x + c} or {@code x − c}, c scalar; else null. */
@@ -124,23 +105,10 @@ public final class DqShiftFoldPass implements Pass {
       return null;
     }
     if (op == Op.ADD) {
-      return DqScaleFoldPass.scalar(n, n.getInput(0).equals(x) ? 1 : 0, init);
+      return Initializers.scalarInput(n, n.getInput(0).equals(x) ? 1 : 0, init);
     }
-    Float c = op == Op.SUB && n.getInput(0).equals(x) ? DqScaleFoldPass.scalar(n, 1, init) : null;
+    Float c = op == Op.SUB && n.getInput(0).equals(x) ? Initializers.scalarInput(n, 1, init) : null;
     return c == null ? null : -c;
-  }
-
-  /**
-   * The only reader of {@code n}'s output, when {@code n} is in the default domain, its output is
-   * not pinned ({@link Graphs#pinned}) and that reader is in the default domain too; else null.
-   */
-  static NodeProto soleReader(
-      NodeProto n, Map<String, List<NodeProto>> readers, Set<String> pinned) {
-    if (!Op.defaultDomain(n.getDomain()) || pinned.contains(n.getOutput(0))) {
-      return null;
-    }
-    List<NodeProto> r = readers.getOrDefault(n.getOutput(0), List.of());
-    return r.size() == 1 && Op.defaultDomain(r.get(0).getDomain()) ? r.get(0) : null;
   }
 
   /**
@@ -148,29 +116,22 @@ public final class DqShiftFoldPass implements Pass {
    * to input scale {@code s} and corrected by {@code δ · ΣW}; null when any reader is of another
    * kind or a bias would not fit int32.
    */
-  private static List<Reader> convReaders(
-      NodeProto q,
-      float s,
-      double delta,
-      Map<String, TensorProto> init,
-      Map<String, List<NodeProto>> readers,
-      Map<String, NodeProto> producers,
-      Set<String> pinned) {
+  private static List<Reader> convReaders(NodeProto q, float s, double delta, GraphEdit e) {
     List<Reader> out = new ArrayList<>();
-    for (NodeProto dq : readers.getOrDefault(q.getOutput(0), List.of())) {
-      Float s2 = DqScaleFoldPass.scalar(dq, 1, init);
-      List<NodeProto> convs = readers.getOrDefault(dq.getOutput(0), List.of());
+    for (NodeProto dq : e.readers.getOrDefault(q.getOutput(0), List.of())) {
+      Float s2 = e.scalar(dq, 1);
+      List<NodeProto> convs = e.readers.getOrDefault(dq.getOutput(0), List.of());
       if (Op.of(dq.getOpType()) != Op.DEQUANTIZE_LINEAR
           || !Op.defaultDomain(dq.getDomain())
           || !dq.getInput(0).equals(q.getOutput(0))
           || dq.getInputCount() < 3
           || s2 == null
-          || pinned.contains(dq.getOutput(0))
+          || e.pinned.contains(dq.getOutput(0))
           || convs.isEmpty()) {
         return null;
       }
       for (NodeProto conv : convs) {
-        Reader r = corrected(conv, dq, s, delta, init, readers, producers);
+        Reader r = corrected(conv, dq, s, delta, e);
         if (r == null) {
           return null;
         }
@@ -186,13 +147,8 @@ public final class DqShiftFoldPass implements Pass {
    * int8 weight behind a DequantizeLinear of its own kind, or the bias does not fit.
    */
   private static Reader corrected(
-      NodeProto conv,
-      NodeProto dq,
-      float s,
-      double delta,
-      Map<String, TensorProto> init,
-      Map<String, List<NodeProto>> readers,
-      Map<String, NodeProto> producers) {
+      NodeProto conv, NodeProto dq, float s, double delta, GraphEdit e) {
+    Map<String, TensorProto> init = e.init;
     String x = dq.getOutput(0);
     if (Op.of(conv.getOpType()) != Op.CONV
         || !Op.defaultDomain(conv.getDomain())
@@ -201,7 +157,7 @@ public final class DqShiftFoldPass implements Pass {
         || conv.getInputList().stream().skip(1).anyMatch(x::equals)) {
       return null;
     }
-    NodeProto wdq = producers.get(conv.getInput(1));
+    NodeProto wdq = e.producers.get(conv.getInput(1));
     int[] w = constantBehindDq(wdq, init, TensorProto.DataType.INT8);
     float[] ws = w == null ? null : scalesBehindDq(wdq, init);
     long[] dims = w == null ? null : Initializers.dims(init.get(wdq.getInput(0)));
@@ -215,14 +171,14 @@ public final class DqShiftFoldPass implements Pass {
     double[] bias = new double[channels];
     boolean hasBias = conv.getInputCount() > 2 && !conv.getInput(2).isEmpty();
     if (hasBias) {
-      NodeProto bdq = producers.get(conv.getInput(2));
+      NodeProto bdq = e.producers.get(conv.getInput(2));
       int[] bq = constantBehindDq(bdq, init, TensorProto.DataType.INT32);
       float[] bs = bq == null ? null : scalesBehindDq(bdq, init);
       if (bq == null
           || bs == null
           || bq.length != channels
           || (bs.length != 1 && bs.length != channels)
-          || readers.get(bdq.getOutput(0)).size() != 1) {
+          || e.readers.get(bdq.getOutput(0)).size() != 1) {
         return null;
       }
       for (int o = 0; o < channels; o++) {
@@ -252,32 +208,27 @@ public final class DqShiftFoldPass implements Pass {
    * Gives {@code r.conv()} its new int32 bias: the DequantizeLinear of its old bias rewritten to
    * read new initializers, or a new one placed before the Conv.
    */
-  private static void biasFor(
-      Reader r,
-      Names names,
-      List<TensorProto> added,
-      Map<NodeProto, NodeProto> replaced,
-      Map<NodeProto, NodeProto> biasBefore,
-      Map<String, NodeProto> producers) {
+  private static void biasFor(Reader r, GraphEdit e) {
+    Names names = e.names;
     boolean has = r.conv().getInputCount() > 2 && !r.conv().getInput(2).isEmpty();
     String base = has ? r.conv().getInput(2) : r.conv().getName() + "_bias";
     String values = names.fresh(base, "_shifted_quantized");
     String scale = names.fresh(base, "_shifted_scale");
     ByteBuffer raw = ByteBuffer.allocate(r.bias().length * 4).order(ByteOrder.LITTLE_ENDIAN);
     raw.asIntBuffer().put(r.bias());
-    added.add(
+    e.added.add(
         Initializers.ofBytes(
             values, TensorProto.DataType.INT32, new long[] {r.bias().length}, raw.array()));
-    added.add(Initializers.ofFloats(scale, new long[] {r.biasScale().length}, r.biasScale()));
+    e.added.add(Initializers.ofFloats(scale, new long[] {r.biasScale().length}, r.biasScale()));
     if (has) {
-      NodeProto bdq = producers.get(r.conv().getInput(2));
+      NodeProto bdq = e.producers.get(r.conv().getInput(2));
       NodeProto.Builder nb = bdq.toBuilder().clearInput().addInput(values).addInput(scale);
       nb.clearAttribute().addAttribute(Ops.intAttribute("axis", 0));
-      replaced.put(bdq, nb.build());
+      e.replaced.put(bdq, nb.build());
       return;
     }
     String dequantized = names.fresh(base, "_dequantized");
-    biasBefore.put(
+    e.before.put(
         r.conv(),
         Op.DEQUANTIZE_LINEAR
             .node(names.fresh(base, "_DequantizeLinear"))
@@ -286,7 +237,7 @@ public final class DqShiftFoldPass implements Pass {
             .addOutput(dequantized)
             .addAttribute(Ops.intAttribute("axis", 0))
             .build());
-    NodeProto conv = replaced.getOrDefault(r.conv(), r.conv());
+    NodeProto conv = e.replaced.getOrDefault(r.conv(), r.conv());
     NodeProto.Builder cb = conv.toBuilder();
     while (cb.getInputCount() < 2) {
       cb.addInput("");
@@ -296,7 +247,7 @@ public final class DqShiftFoldPass implements Pass {
     } else {
       cb.setInput(2, dequantized);
     }
-    replaced.put(r.conv(), cb.build());
+    e.replaced.put(r.conv(), cb.build());
   }
 
   /**
@@ -346,33 +297,5 @@ public final class DqShiftFoldPass implements Pass {
       }
     }
     return v;
-  }
-
-  /** A per-tensor UINT8 or INT8 zero point: its value, its type and the type's range. */
-  record ZeroPoint(long value, TensorProto.DataType type, long lowest, long highest) {
-    /** {@code dq}'s zero point when it is a one-element UINT8 or INT8 initializer; else null. */
-    static ZeroPoint of(NodeProto dq, Map<String, TensorProto> init) {
-      TensorProto t = dq.getInputCount() > 2 ? init.get(dq.getInput(2)) : null;
-      if (t == null || !t.hasRawData() || t.getRawData().size() != 1) {
-        return null;
-      }
-      byte v = t.getRawData().byteAt(0);
-      if (t.getDataType() == TensorProto.DataType.UINT8_VALUE) {
-        return new ZeroPoint(v & 0xff, TensorProto.DataType.UINT8, 0, 255);
-      }
-      return t.getDataType() == TensorProto.DataType.INT8_VALUE
-          ? new ZeroPoint(v, TensorProto.DataType.INT8, -128, 127)
-          : null;
-    }
-
-    /** Whether level {@code q} is in the type's range. */
-    boolean holds(long q) {
-      return q >= lowest && q <= highest;
-    }
-
-    /** A one-element initializer of this type holding level {@code q} (in range). */
-    TensorProto initializer(String name, long q) {
-      return Initializers.ofBytes(name, type, new long[0], new byte[] {(byte) q});
-    }
   }
 }

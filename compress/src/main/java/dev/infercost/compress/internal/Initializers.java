@@ -1,11 +1,13 @@
 package dev.infercost.compress.internal;
 
+import ai.onnx.proto.OnnxMl.NodeProto;
 import ai.onnx.proto.OnnxMl.TensorProto;
 import com.google.protobuf.ByteString;
 import dev.infercost.models.DType;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.util.List;
+import java.util.Map;
 
 /** Reading and making initializer tensors. */
 public final class Initializers {
@@ -33,6 +35,15 @@ public final class Initializers {
   public static Float scalar(TensorProto t) {
     float[] v = t == null ? null : floats(t);
     return v == null || v.length != 1 ? null : v[0];
+  }
+
+  /**
+   * Input {@code i} of {@code n} when it is a finite one-element FLOAT initializer in {@code init},
+   * else null.
+   */
+  public static Float scalarInput(NodeProto n, int i, Map<String, TensorProto> init) {
+    Float v = i < n.getInputCount() ? scalar(init.get(n.getInput(i))) : null;
+    return v != null && Float.isFinite(v) ? v : null;
   }
 
   /** The values of an INT64 tensor (raw_data or int64_data), or {@code null} for other types. */

@@ -1,0 +1,67 @@
+package dev.infercost.compress.internal;
+
+import ai.onnx.proto.OnnxMl.GraphProto;
+import ai.onnx.proto.OnnxMl.ModelProto;
+import ai.onnx.proto.OnnxMl.NodeProto;
+import ai.onnx.proto.OnnxMl.TensorProto;
+import dev.infercost.compress.PassResult;
+import dev.infercost.models.Op;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.IdentityHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * One folding pass's view of a graph and the edits it collects: what the graph holds, read once
+ * (initializers, each value's readers and writer, the values a rewrite must keep, the names in
+ * use), and what the pass changes (nodes replaced, dropped or preceded by a new one, initializers
+ * added, a label per rewrite), applied in one {@link #result}.
+ */
+final class GraphEdit {
+  final Map<String, TensorProto> init;
+  final Map<String, List<NodeProto>> readers;
+  final Map<String, NodeProto> producers;
+  final Set<String> pinned;
+  final Names names;
+  final Map<NodeProto, NodeProto> replaced = new IdentityHashMap<>();
+  final Map<NodeProto, NodeProto> before = new IdentityHashMap<>();
+  final Set<NodeProto> dropped = Collections.newSetFromMap(new IdentityHashMap<>());
+  final List<TensorProto> added = new ArrayList<>();
+  final List<String> rewritten = new ArrayList<>();
+
+  GraphEdit(GraphProto g) {
+    init = Graphs.initializers(g);
+    readers = Graphs.readerNodes(g);
+    producers = Graphs.producers(g);
+    pinned = Graphs.pinned(g);
+    names = new Names(g);
+  }
+
+  /** {@code model} with the edits applied, or as it is when nothing was rewritten. */
+  PassResult result(String pass, ModelProto model) {
+    if (rewritten.isEmpty()) {
+      return new PassResult(pass, model, List.of(), List.of());
+    }
+    ModelProto m = Graphs.rebuilt(model, added, dropped, replaced, before);
+    return new PassResult(pass, m, rewritten, List.of());
+  }
+
+  /** Input {@code i} of {@code n} when it is a finite one-element float initializer, else null. */
+  Float scalar(NodeProto n, int i) {
+    return Initializers.scalarInput(n, i, init);
+  }
+
+  /**
+   * The only reader of {@code n}'s output, when {@code n} is in the default domain, its output is
+   * not pinned ({@link Graphs#pinned}) and that reader is in the default domain too; else null.
+   */
+  NodeProto soleReader(NodeProto n) {
+    if (!Op.defaultDomain(n.getDomain()) || pinned.contains(n.getOutput(0))) {
+      return null;
+    }
+    List<NodeProto> r = readers.getOrDefault(n.getOutput(0), List.of());
+    return r.size() == 1 && Op.defaultDomain(r.get(0).getDomain()) ? r.get(0) : null;
+  }
+}
