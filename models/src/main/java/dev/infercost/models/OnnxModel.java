@@ -2,6 +2,7 @@ package dev.infercost.models;
 
 import ai.onnx.proto.OnnxMl.ModelProto;
 import dev.infercost.models.internal.ShapeInference;
+import dev.infercost.models.internal.SteppedOutputs;
 import java.nio.file.Path;
 import java.util.Map;
 import java.util.Optional;
@@ -49,6 +50,15 @@ public record OnnxModel(ModelProto proto, Optional<Path> source, long fileBytes)
       long[] s = si.shape(name);
       return s == null ? null : s.clone();
     };
+  }
+
+  /**
+   * The graph outputs computed through a step (a comparison, an index or a rounding) of values the
+   * weights feed, each with the first such node ("Equal 'name'"): a small change from compression
+   * can move them by a whole jump, so their cosine says little about the model's task.
+   */
+  public Map<String, String> steppedOutputs() {
+    return SteppedOutputs.of(proto.getGraph());
   }
 
   /** Name used in messages: the file, or {@code <memory>}. */

@@ -3,6 +3,7 @@ package dev.infercost.workflows;
 import dev.infercost.base.Fmt;
 import dev.infercost.base.InfercostException;
 import dev.infercost.compress.CpuFeatures;
+import dev.infercost.models.Models;
 import dev.infercost.models.Tensor;
 import dev.infercost.profile.EvalReport;
 import dev.infercost.profile.HostInfo;
@@ -13,6 +14,7 @@ import dev.infercost.workflows.CompressReport.BoundResult;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -95,7 +97,11 @@ public final class CompressWorkflow {
           built.fidelity().isEmpty()
               ? new Bound.Check(false, Double.NaN, "not evaluated: no evaluation data given")
               : b.check(built.fidelity().get());
-      bound = new CompressReport.BoundResult(b.kind(), b.value(), c.met(), c.reason());
+      String reason = c.reason();
+      if (!c.met() && b instanceof Bound.MinCosine && built.fidelity().isPresent()) {
+        reason += stepped(input, built.fidelity().get()).map(s -> "; " + s).orElse("");
+      }
+      bound = new CompressReport.BoundResult(b.kind(), b.value(), c.met(), reason);
     }
     Optional<String> unchanged = Unchanged.reason(built);
     unchanged.ifPresent(progress);
@@ -176,6 +182,30 @@ public final class CompressWorkflow {
       v.append(bound.met() ? "; bound met: " : "; bound NOT met: ").append(bound.reason());
     }
     return v.toString();
+  }
+
+  /**
+   * When the output furthest from the input's is computed through a step of the model's own values
+   * (a comparison, an index, a rounding), why its cosine can miss a bound the model's task still
+   * meets, and what to bound instead.
+   */
+  static Optional<String> stepped(Path model, EvalReport f) throws InfercostException {
+    Optional<EvalReport.OutputCosine> worst =
+        f.outputs().stream().min(Comparator.comparingDouble(EvalReport.OutputCosine::meanCosine));
+    if (worst.isEmpty()) {
+      return Optional.empty();
+    }
+    String step = Models.loadOnnxGraph(model).steppedOutputs().get(worst.get().name());
+    return Optional.ofNullable(step)
+        .map(
+            s ->
+                String.format(
+                    Locale.ROOT,
+                    "output '%s' is computed through %s of the model's own values: a small"
+                        + " change can move it by a whole step, so bound a task metric on it"
+                        + " instead (--metric NAME --max-metric-drop X)",
+                    worst.get().name(),
+                    s));
   }
 
   /** What a person should do after reading the verdict, if anything. */

@@ -7,6 +7,8 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import ai.onnx.proto.OnnxMl.NodeProto;
+import ai.onnx.proto.OnnxMl.TensorProto;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.infercost.base.InfercostException;
@@ -207,6 +209,61 @@ class CompressWorkflowTest {
     assertFalse(r.bound().met());
     assertTrue(r.bound().reason().contains("below"), r.bound().reason());
     assertTrue(Files.size(tmp.resolve("strict/model.int8.onnx")) > 0);
+  }
+
+  @Test
+  void aMissedCosineOnAnOutputBehindAStepSaysSoAndWhatToBoundInstead() throws Exception {
+    // Digits-mlp with a second output that keeps only the logits over zero (a suppression).
+    var mlp = Models.loadOnnx(Models.resolve("digits-mlp", ModelFormat.ONNX));
+    var g = mlp.proto().getGraph().toBuilder();
+    String logits = g.getOutput(0).getName();
+    g.addInitializer(
+        TensorProto.newBuilder()
+            .setName("zero")
+            .setDataType(TensorProto.DataType.FLOAT_VALUE)
+            .setRawData(com.google.protobuf.ByteString.copyFrom(new byte[4])));
+    g.addNode(
+        NodeProto.newBuilder()
+            .setOpType("Greater")
+            .setName("over")
+            .addInput(logits)
+            .addInput("zero")
+            .addOutput("positive"));
+    g.addNode(
+        NodeProto.newBuilder()
+            .setOpType("Where")
+            .setName("keep")
+            .addInput("positive")
+            .addInput(logits)
+            .addInput("zero")
+            .addOutput("kept"));
+    g.addOutput(g.getOutput(0).toBuilder().setName("kept"));
+    Path model = tmp.resolve("stepped.onnx");
+    Models.saveOnnx(mlp.withProto(mlp.proto().toBuilder().setGraph(g).build()), model);
+    EvalReport worstKept = report(0.999, 0.9);
+    String hint = CompressWorkflow.stepped(model, worstKept).orElseThrow();
+    assertTrue(hint.startsWith("output 'kept' is computed through Greater 'over'"), hint);
+    assertTrue(hint.contains("--max-metric-drop"), hint);
+    assertTrue(CompressWorkflow.stepped(model, report(0.9, 0.999)).isEmpty());
+  }
+
+  private static EvalReport report(double logits, double kept) {
+    return new EvalReport(
+        "data",
+        1,
+        "float",
+        Math.min(logits, kept),
+        Math.min(logits, kept),
+        0,
+        null,
+        null,
+        null,
+        null,
+        null,
+        List.of(),
+        List.of(
+            new EvalReport.OutputCosine("logits", logits, logits),
+            new EvalReport.OutputCosine("kept", kept, kept)));
   }
 
   @Test
