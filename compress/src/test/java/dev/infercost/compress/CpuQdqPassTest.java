@@ -119,7 +119,8 @@ class CpuQdqPassTest {
             "int8-static",
             "fold-dq-scale",
             "fold-dq-shift",
-            "fold-dq-clip"),
+            "fold-dq-clip",
+            "fold-dq-pad"),
         r.passes().stream().map(PassSummary::pass).toList());
     assertEquals(
         List.of("conv1", "pool", "conv2", "add", "gap", "flatten", "fc"),
@@ -651,7 +652,7 @@ class CpuQdqPassTest {
   @Test
   void aConvBeforeAPadStaysAnIntegerKernel() throws Exception {
     // x → Conv → Relu → Pad → Conv → Relu → GlobalAveragePool → Flatten → Gemm: the explicit
-    // padding of a TensorFlow export runs in float between DQ and Q; the Q before it stays.
+    // padding of a TensorFlow export keeps the Q before it, and then runs on that uint8 tensor.
     GraphProto g =
         GraphProto.newBuilder()
             .setName("padded")
@@ -681,6 +682,8 @@ class CpuQdqPassTest {
     Map<String, Integer> ops = optimizedOps(q);
     assertEquals(2, ops.getOrDefault("QLinearConv", 0), "ops: " + ops);
     assertFalse(ops.containsKey("Conv") || ops.containsKey("FusedConv"), "ops: " + ops);
+    assertEquals(1, ops.getOrDefault("Pad", 0), "ops: " + ops);
+    assertEquals(1, ops.getOrDefault("QuantizeLinear", 0), "only the input's: " + ops);
   }
 
   private Map<String, Integer> optimizedOps(ModelProto q) throws Exception {

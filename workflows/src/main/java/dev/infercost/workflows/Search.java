@@ -718,8 +718,8 @@ public final class Search {
    * Passes that prepare a graph without compressing it, or tidy it after: canonicalization
    * (constants to initializers), affine folding (BatchNorm, Mul and Add by constants into the Conv
    * before them), SmoothQuant (rescaling) and folding scalar Mul / Div into the DequantizeLinear
-   * before them, a scalar Add into the zero points of the Convs after, and a shifted Clip onto the
-   * integers.
+   * before them, a scalar Add into the zero points of the Convs after, and a shifted Clip and a Pad
+   * onto the integers.
    */
   static final Set<String> REWRITES_NOTHING =
       Set.of(
@@ -728,7 +728,8 @@ public final class Search {
           "smoothquant",
           "fold-dq-scale",
           "fold-dq-shift",
-          "fold-dq-clip");
+          "fold-dq-clip",
+          "fold-dq-pad");
 
   /** Nodes the compressing passes rewrote. */
   static List<String> rewrittenNodes(BuiltVariant v) {

@@ -129,15 +129,12 @@ public final class DqClipFoldPass implements Pass {
       long zo = level(-cb[0], s, z.value(), Long.MIN_VALUE, Long.MAX_VALUE);
       long qmin = level(cb[1], s, zo, z.lowest(), Long.MAX_VALUE);
       long qmax = level(cb[2], s, zo, Long.MIN_VALUE, z.highest());
-      List<NodeProto> dqs = e.readers.getOrDefault(q.getOutput(0), List.of());
       if (!z.holds(zo)
           || qmin == Long.MIN_VALUE
           || qmax == Long.MIN_VALUE
           || qmin > z.highest()
           || qmax < z.lowest()
-          || dqs.isEmpty()
-          || e.pinned.contains(q.getOutput(0))
-          || !dqs.stream().allMatch(r -> rescalable(r, q, e))) {
+          || !e.rescalable(q)) {
         continue;
       }
       String lower = e.names.fresh(clip.getName(), "_min_level");
@@ -156,12 +153,7 @@ public final class DqClipFoldPass implements Pass {
               .clearAttribute()
               .setOutput(0, q.getOutput(0))
               .build());
-      for (NodeProto r : dqs) {
-        float k = e.scalar(r, 1) / s3;
-        String scale = e.names.fresh(r.getInput(1), "_clipped");
-        e.added.add(Initializers.ofFloats(scale, new long[0], new float[] {s * k}));
-        e.replaced.put(r, r.toBuilder().setInput(1, scale).setInput(2, zero).build());
-      }
+      e.readAt(q, s, zero, "_clipped");
       e.dropped.addAll(List.of(dq, add, clip));
       e.rewritten.add(Ops.label(add) + "+" + Ops.label(clip));
     }
@@ -188,23 +180,5 @@ public final class DqClipFoldPass implements Pass {
       return Long.MIN_VALUE;
     }
     return Math.abs(at - Math.rint(at)) <= ON_GRID ? (long) Math.rint(at) : Long.MIN_VALUE;
-  }
-
-  /** Whether {@code r} is a per-tensor DequantizeLinear of {@code q}'s output at its zero point. */
-  private static boolean rescalable(NodeProto r, NodeProto q, GraphEdit e) {
-    if (Op.of(r.getOpType()) != Op.DEQUANTIZE_LINEAR
-        || !Op.defaultDomain(r.getDomain())
-        || r.getInputCount() < 3
-        || !r.getInput(0).equals(q.getOutput(0))
-        || e.scalar(r, 1) == null
-        || q.getInputCount() < 3) {
-      return false;
-    }
-    TensorProto a = e.init.get(r.getInput(2));
-    TensorProto b = e.init.get(q.getInput(2));
-    return a != null
-        && b != null
-        && a.getRawData().equals(b.getRawData())
-        && a.getDataType() == b.getDataType();
   }
 }

@@ -64,4 +64,47 @@ final class GraphEdit {
     List<NodeProto> r = readers.getOrDefault(n.getOutput(0), List.of());
     return r.size() == 1 && Op.defaultDomain(r.get(0).getDomain()) ? r.get(0) : null;
   }
+
+  /**
+   * Whether every reader of {@code q}'s output is a per-tensor DequantizeLinear at {@code q}'s own
+   * zero point, so that each can read an integer tensor that replaces it at another scale.
+   */
+  boolean rescalable(NodeProto q) {
+    List<NodeProto> dqs = readers.getOrDefault(q.getOutput(0), List.of());
+    return !dqs.isEmpty()
+        && !pinned.contains(q.getOutput(0))
+        && dqs.stream().allMatch(r -> readsAtItsZeroPoint(r, q));
+  }
+
+  private boolean readsAtItsZeroPoint(NodeProto r, NodeProto q) {
+    if (Op.of(r.getOpType()) != Op.DEQUANTIZE_LINEAR
+        || !Op.defaultDomain(r.getDomain())
+        || r.getInputCount() < 3
+        || !r.getInput(0).equals(q.getOutput(0))
+        || scalar(r, 1) == null
+        || q.getInputCount() < 3) {
+      return false;
+    }
+    TensorProto a = init.get(r.getInput(2));
+    TensorProto b = init.get(q.getInput(2));
+    return a != null
+        && b != null
+        && a.getRawData().equals(b.getRawData())
+        && a.getDataType() == b.getDataType();
+  }
+
+  /**
+   * Has every DequantizeLinear reading {@code q}'s output ({@link #rescalable}) read the integer
+   * tensor that replaces it at scale {@code s} and zero point {@code zero}, keeping any factor a
+   * reader's scale holds over {@code q}'s (a Mul or Div folded into it).
+   */
+  void readAt(NodeProto q, float s, String zero, String suffix) {
+    float s3 = scalar(q, 1);
+    for (NodeProto r : readers.getOrDefault(q.getOutput(0), List.of())) {
+      float k = scalar(r, 1) / s3;
+      String scale = names.fresh(r.getInput(1), suffix);
+      added.add(Initializers.ofFloats(scale, new long[0], new float[] {s * k}));
+      replaced.put(r, r.toBuilder().setInput(1, scale).setInput(2, zero).build());
+    }
+  }
 }

@@ -1,0 +1,129 @@
+package dev.infercost.compress;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import ai.onnx.proto.OnnxMl.GraphProto;
+import ai.onnx.proto.OnnxMl.ModelProto;
+import ai.onnx.proto.OnnxMl.NodeProto;
+import ai.onnx.proto.OnnxMl.OperatorSetIdProto;
+import ai.onnx.proto.OnnxMl.TensorProto;
+import com.google.protobuf.ByteString;
+import dev.infercost.compress.internal.DqPadFoldPass;
+import dev.infercost.compress.internal.Initializers;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+class DqPadFoldPassTest {
+  private static final long[] SHAPE = {2, 8};
+  private static final int ZERO = 41;
+  private static final float S = 0.05f;
+
+  /**
+   * x → QuantizeLinear(s, 41) → DequantizeLinear → Pad(1 each side of the last axis, {@code mode},
+   * value {@code value}) → QuantizeLinear(s2, z2) → DequantizeLinear → y: the explicit padding of a
+   * TensorFlow export between two integer kernels.
+   */
+  private static ModelProto model(String mode, Float value) {
+    NodeProto.Builder pad = Tiny.node("Pad", "pad", List.of("d", "pads"), List.of("p")).toBuilder();
+    if (value != null) {
+      pad.addInput("value");
+    }
+    if (mode != null) {
+      pad.addAttribute(
+          ai.onnx.proto.OnnxMl.AttributeProto.newBuilder()
+              .setName("mode")
+              .setType(ai.onnx.proto.OnnxMl.AttributeProto.AttributeType.STRING)
+              .setS(ByteString.copyFromUtf8(mode)));
+    }
+    GraphProto g =
+        GraphProto.newBuilder()
+            .setName("pad")
+            .addInput(Tiny.value("x", TensorProto.DataType.FLOAT, "n", 8))
+            .addOutput(Tiny.value("y", TensorProto.DataType.FLOAT, "n", 10))
+            .addInitializer(Tiny.floats("s", new float[] {S}))
+            .addInitializer(uint8("z", ZERO))
+            .addInitializer(Tiny.floats("value", new float[] {value == null ? 0 : value}))
+            .addInitializer(Initializers.ofLongs("pads", new long[] {0, 1, 0, 1}))
+            .addInitializer(Tiny.floats("s2", new float[] {0.06f}))
+            .addInitializer(uint8("z2", 30))
+            .addNode(Tiny.node("QuantizeLinear", "q", List.of("x", "s", "z"), List.of("xq")))
+            .addNode(Tiny.node("DequantizeLinear", "dq", List.of("xq", "s", "z"), List.of("d")))
+            .addNode(pad)
+            .addNode(Tiny.node("QuantizeLinear", "q2", List.of("p", "s2", "z2"), List.of("pq")))
+            .addNode(Tiny.node("DequantizeLinear", "dq2", List.of("pq", "s2", "z2"), List.of("y")))
+            .build();
+    return Tiny.model(g);
+  }
+
+  private static TensorProto uint8(String name, int v) {
+    return Initializers.ofBytes(
+        name, TensorProto.DataType.UINT8, new long[0], new byte[] {(byte) v});
+  }
+
+  private static ModelProto fold(ModelProto m) throws Exception {
+    return new DqPadFoldPass().apply(m, PassContext.of(NodeFilter.all())).model();
+  }
+
+  /** The input's levels read at its own scale, padded with {@code left}/{@code right} per row. */
+  private static float[] exact(float[] x, String mode, float value) {
+    float[] out = new float[2 * 10];
+    for (int r = 0; r < 2; r++) {
+      float[] row = new float[8];
+      for (int i = 0; i < 8; i++) {
+        long q = Math.max(0, Math.min(255, Math.round(x[r * 8 + i] / S) + ZERO));
+        row[i] = S * (q - ZERO);
+      }
+      out[r * 10] = mode.equals("edge") ? row[0] : value;
+      out[r * 10 + 9] = mode.equals("edge") ? row[7] : value;
+      System.arraycopy(row, 0, out, r * 10 + 1, 8);
+    }
+    return out;
+  }
+
+  @Test
+  void aZeroPadRunsOnTheIntegersExactlyAtTheInputsLevels() throws Exception {
+    ModelProto m = model(null, null);
+    ModelProto folded = fold(m);
+    assertEquals(List.of("QuantizeLinear", "Pad", "DequantizeLinear"), Tiny.opTypes(folded));
+    NodeProto pad = folded.getGraph().getNode(1);
+    assertEquals("xq", pad.getInput(0), "the Pad reads the uint8 input");
+    float[] x = Tiny.random(16, 5, 3f);
+    float[] want = exact(x, "constant", 0);
+    double err = Tiny.maxAbsDiff(want, Tiny.run(folded, "x", SHAPE, x));
+    assertTrue(err < 1e-6, "folded: " + err);
+    double before = Tiny.maxAbsDiff(want, Tiny.run(m, "x", SHAPE, x));
+    assertTrue(before > 1e-3, "the requantization it removes rounds: " + before);
+  }
+
+  @Test
+  void aPadValueOnALevelAndEdgePaddingFoldTooAndOneBetweenLevelsStays() throws Exception {
+    float[] x = Tiny.random(16, 6, 3f);
+    ModelProto level = fold(model("constant", 3 * S));
+    assertEquals("Pad", level.getGraph().getNode(1).getOpType());
+    assertTrue(Tiny.maxAbsDiff(exact(x, "constant", 3 * S), Tiny.run(level, "x", SHAPE, x)) < 1e-6);
+    ModelProto edge = fold(model("edge", null));
+    assertEquals("Pad", edge.getGraph().getNode(1).getOpType());
+    assertTrue(Tiny.maxAbsDiff(exact(x, "edge", 0), Tiny.run(edge, "x", SHAPE, x)) < 1e-6);
+    ModelProto between = model("constant", 0.4f * S);
+    assertEquals(between, fold(between));
+  }
+
+  @Test
+  void aPaddedValueThatIsAlsoAGraphOutputOrAnOpsetBefore11Stays() throws Exception {
+    ModelProto m = model(null, null);
+    ModelProto pinned =
+        m.toBuilder()
+            .setGraph(
+                m.getGraph().toBuilder()
+                    .addOutput(Tiny.value("pq", TensorProto.DataType.UINT8, "n", 10)))
+            .build();
+    assertEquals(pinned, fold(pinned));
+    ModelProto old =
+        m.toBuilder()
+            .clearOpsetImport()
+            .addOpsetImport(OperatorSetIdProto.newBuilder().setDomain("").setVersion(10))
+            .build();
+    assertEquals(old, fold(old));
+  }
+}
