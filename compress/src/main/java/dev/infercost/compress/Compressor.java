@@ -15,7 +15,7 @@ import dev.infercost.compress.internal.ChannelPrunePass;
 import dev.infercost.compress.internal.ChannelStats;
 import dev.infercost.compress.internal.CpuQdqPass;
 import dev.infercost.compress.internal.DqClipFoldPass;
-import dev.infercost.compress.internal.DqPadFoldPass;
+import dev.infercost.compress.internal.DqMoveFoldPass;
 import dev.infercost.compress.internal.DqScaleFoldPass;
 import dev.infercost.compress.internal.DqShiftFoldPass;
 import dev.infercost.compress.internal.DynamicMatMulPass;
@@ -199,7 +199,7 @@ public final class Compressor {
             new DqScaleFoldPass(),
             new DqShiftFoldPass(),
             new DqClipFoldPass(),
-            new DqPadFoldPass());
+            new DqMoveFoldPass());
     List<Pass> passes = new ArrayList<>(List.of(canonicalize()));
     passes.addAll(steps);
     List<PassResult> results = new ArrayList<>(List.of(canonical));

@@ -120,7 +120,7 @@ class CpuQdqPassTest {
             "fold-dq-scale",
             "fold-dq-shift",
             "fold-dq-clip",
-            "fold-dq-pad"),
+            "fold-dq-move"),
         r.passes().stream().map(PassSummary::pass).toList());
     assertEquals(
         List.of("conv1", "pool", "conv2", "add", "gap", "flatten", "fc"),

@@ -729,7 +729,7 @@ public final class Search {
           "fold-dq-scale",
           "fold-dq-shift",
           "fold-dq-clip",
-          "fold-dq-pad");
+          "fold-dq-move");
 
   /** Nodes the compressing passes rewrote. */
   static List<String> rewrittenNodes(BuiltVariant v) {

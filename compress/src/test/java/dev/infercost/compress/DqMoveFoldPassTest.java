@@ -9,12 +9,16 @@ import ai.onnx.proto.OnnxMl.NodeProto;
 import ai.onnx.proto.OnnxMl.OperatorSetIdProto;
 import ai.onnx.proto.OnnxMl.TensorProto;
 import com.google.protobuf.ByteString;
-import dev.infercost.compress.internal.DqPadFoldPass;
+import dev.infercost.compress.internal.DqMoveFoldPass;
 import dev.infercost.compress.internal.Initializers;
 import java.util.List;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
-class DqPadFoldPassTest {
+class DqMoveFoldPassTest {
+  private static final long[] CUBE = {1, 4, 4, 4};
+
   private static final long[] SHAPE = {2, 8};
   private static final int ZERO = 41;
   private static final float S = 0.05f;
@@ -62,7 +66,7 @@ class DqPadFoldPassTest {
   }
 
   private static ModelProto fold(ModelProto m) throws Exception {
-    return new DqPadFoldPass().apply(m, PassContext.of(NodeFilter.all())).model();
+    return new DqMoveFoldPass().apply(m, PassContext.of(NodeFilter.all())).model();
   }
 
   /** The input's levels read at its own scale, padded with {@code left}/{@code right} per row. */
@@ -125,5 +129,61 @@ class DqPadFoldPassTest {
             .addOpsetImport(OperatorSetIdProto.newBuilder().setDomain("").setVersion(10))
             .build();
     assertEquals(old, fold(old));
+  }
+
+  /**
+   * x [1, 4, 4, 4] → QuantizeLinear(s, 41) → DequantizeLinear → {@code op} → ({@code requantized}:
+   * QuantizeLinear(0.06, 30) → DequantizeLinear) → y.
+   */
+  private static ModelProto moved(String op, boolean requantized) {
+    NodeProto.Builder n =
+        Tiny.node(op, "move", List.of("d"), List.of(requantized ? "m" : "y")).toBuilder();
+    GraphProto.Builder g =
+        GraphProto.newBuilder()
+            .setName("move")
+            .addInput(Tiny.value("x", TensorProto.DataType.FLOAT, 1, 4, 4, 4))
+            .addOutput(Tiny.value("y", TensorProto.DataType.FLOAT))
+            .addInitializer(Tiny.floats("s", new float[] {S}))
+            .addInitializer(uint8("z", ZERO))
+            .addInitializer(Tiny.floats("s2", new float[] {0.06f}))
+            .addInitializer(uint8("z2", 30))
+            .addNode(Tiny.node("QuantizeLinear", "q", List.of("x", "s", "z"), List.of("xq")))
+            .addNode(Tiny.node("DequantizeLinear", "dq", List.of("xq", "s", "z"), List.of("d")));
+    switch (op) {
+      case "Slice" -> {
+        g.addInitializer(Initializers.ofLongs("starts", new long[] {1}));
+        g.addInitializer(Initializers.ofLongs("ends", new long[] {3}));
+        g.addInitializer(Initializers.ofLongs("axes", new long[] {1}));
+        n.addInput("starts").addInput("ends").addInput("axes");
+      }
+      case "DepthToSpace" -> n.addAttribute(Tiny.intAttr("blocksize", 2));
+      case "Tile" -> {
+        g.addInitializer(Initializers.ofLongs("reps", new long[] {1, 1, 2, 2}));
+        n.addInput("reps");
+      }
+      case "Expand" -> {
+        g.addInitializer(Initializers.ofLongs("shape", new long[] {2, 4, 4, 4}));
+        n.addInput("shape");
+      }
+      default -> throw new IllegalArgumentException(op);
+    }
+    g.addNode(n);
+    if (requantized) {
+      g.addNode(Tiny.node("QuantizeLinear", "q2", List.of("m", "s2", "z2"), List.of("mq")));
+      g.addNode(Tiny.node("DequantizeLinear", "dq2", List.of("mq", "s2", "z2"), List.of("y")));
+    }
+    return Tiny.model(g.build());
+  }
+
+  @ParameterizedTest
+  @ValueSource(strings = {"Slice", "DepthToSpace", "Tile", "Expand"})
+  void anOpThatMovesValuesRunsOnTheIntegersExactly(String op) throws Exception {
+    ModelProto m = moved(op, true);
+    ModelProto folded = fold(m);
+    assertEquals(List.of("QuantizeLinear", op, "DequantizeLinear"), Tiny.opTypes(folded));
+    float[] x = Tiny.random(64, 7, 3f);
+    float[] want = Tiny.run(moved(op, false), "x", CUBE, x);
+    assertTrue(Tiny.maxAbsDiff(want, Tiny.run(folded, "x", CUBE, x)) < 1e-6, op);
+    assertTrue(Tiny.maxAbsDiff(want, Tiny.run(m, "x", CUBE, x)) > 1e-3, "requantization rounds");
   }
 }

@@ -1,0 +1,95 @@
+package dev.infercost.compress.internal;
+
+import ai.onnx.proto.OnnxMl.AttributeProto;
+import ai.onnx.proto.OnnxMl.ModelProto;
+import ai.onnx.proto.OnnxMl.NodeProto;
+import dev.infercost.compress.Pass;
+import dev.infercost.compress.PassContext;
+import dev.infercost.compress.PassResult;
+import dev.infercost.models.Op;
+import java.util.EnumSet;
+import java.util.List;
+import java.util.Set;
+
+/**
+ * Runs an op that only moves values (Pad, Slice, DepthToSpace, Tile, Expand) between two quantized
+ * ops on the integer tensor: {@code DQ(q; s, z) → op → Q} becomes the op on {@code q} itself, read
+ * at {@code s} and {@code z} by the DequantizeLinear nodes that read the Q. A Pad's constant value
+ * {@code c} is padded as level {@code z + c / s} (0: the zero point) when that is a whole level of
+ * the type; edge and reflect padding copy levels as they are. ONNX Runtime drops the Q/DQ pair
+ * around Reshape, Transpose or MaxPool but not around these, so an exporter that pads explicitly
+ * before a strided Conv (tf2onnx's MobileNets, before each stride-2 depthwise Conv) otherwise runs
+ * the Pad in float between two integer kernels: a dequantization, a float pad and a requantization
+ * of the largest tensors in the model. Exact for values inside the removed QuantizeLinear's range,
+ * as these ops round nothing (a value beyond that range, which it clamped, now passes as in fp32).
+ * Needs opset 11 (Pad takes integer tensors and its pads as an input from 11; ONNX Runtime 1.23
+ * runs each of these ops on uint8 and int8, but not SpaceToDepth).
+ */
+public final class DqMoveFoldPass implements Pass {
+  /** Ops that copy values from their first input and compute none. */
+  private static final Set<Op> MOVES =
+      EnumSet.of(Op.PAD, Op.SLICE, Op.DEPTH_TO_SPACE, Op.TILE, Op.EXPAND);
+
+  @Override
+  public String name() {
+    return "fold-dq-move";
+  }
+
+  @Override
+  public boolean idempotent() {
+    return true; // a folded op reads the integer tensor, not a DequantizeLinear
+  }
+
+  @Override
+  public PassResult apply(ModelProto model, PassContext ctx) {
+    if (OpsetUpgrade.opset(model) < 11) {
+      return new PassResult(name(), model, List.of(), List.of()); // Pad takes integers from 11
+    }
+    GraphEdit e = new GraphEdit(model.getGraph());
+    for (NodeProto dq : model.getGraph().getNodeList()) {
+      NodeProto op = Op.DEQUANTIZE_LINEAR.is(dq.getOpType()) ? e.soleReader(dq) : null;
+      NodeProto q = op == null || !MOVES.contains(Op.of(op.getOpType())) ? null : e.soleReader(op);
+      Float s = q == null ? null : e.scalar(dq, 1);
+      ZeroPoint z = s == null ? null : ZeroPoint.of(dq, e.init);
+      if (z == null
+          || !(s > 0)
+          || !Op.QUANTIZE_LINEAR.is(q.getOpType())
+          || e.scalar(q, 1) == null
+          || !op.getInput(0).equals(dq.getOutput(0))
+          || op.getInputList().stream().skip(1).anyMatch(dq.getOutput(0)::equals)
+          || e.init.containsKey(dq.getInput(0))
+          || e.replaced.containsKey(dq)
+          || !e.rescalable(q)) {
+        continue;
+      }
+      NodeProto.Builder integer = op.toBuilder().setInput(0, dq.getInput(0));
+      if (Op.PAD.is(op.getOpType()) && mode(op).equals("constant")) {
+        Float c = op.getInputCount() > 2 && !op.getInput(2).isEmpty() ? e.scalar(op, 2) : 0f;
+        double at = c == null ? Double.NaN : z.value() + c / (double) s;
+        if (!(Math.abs(at - Math.rint(at)) <= 1e-3) || !z.holds((long) Math.rint(at))) {
+          continue; // the pad value is not a level of the type
+        }
+        String value = e.names.fresh(op.getName(), "_pad_level");
+        e.added.add(z.initializer(value, (long) Math.rint(at)));
+        while (integer.getInputCount() < 3) {
+          integer.addInput("");
+        }
+        integer.setInput(2, value);
+      }
+      e.replaced.put(q, integer.setOutput(0, q.getOutput(0)).build());
+      e.readAt(q, s, dq.getInput(2), "_moved");
+      e.dropped.addAll(List.of(dq, op));
+      e.rewritten.add(Ops.label(op));
+    }
+    return e.result(name(), model);
+  }
+
+  private static String mode(NodeProto pad) {
+    for (AttributeProto a : pad.getAttributeList()) {
+      if (a.getName().equals("mode")) {
+        return a.getS().toStringUtf8();
+      }
+    }
+    return "constant";
+  }
+}
