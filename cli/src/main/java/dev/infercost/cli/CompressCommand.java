@@ -436,7 +436,15 @@ final class CompressCommand implements Callable<Integer> {
       o.println("most sensitive layers (" + s.sensitivityMethod() + "):");
       s.sensitivity().stream()
           .limit(5)
-          .forEach(l -> o.println(String.format(Locale.ROOT, "  %-40s %.6f", l.node(), l.loss())));
+          .forEach(
+              l ->
+                  o.println(
+                      String.format(
+                          Locale.ROOT,
+                          "  %-40s %.6f (1 − mean cosine %.6f)",
+                          l.node(),
+                          l.boundLoss(),
+                          l.loss())));
     }
     o.println("pruning: " + s.pruning());
     o.println(String.format(Locale.ROOT, "search took %.1f s", s.seconds()));

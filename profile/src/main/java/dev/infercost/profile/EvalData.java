@@ -59,10 +59,12 @@ public record EvalData(
     return batches.stream().mapToInt(b -> (int) b.get(0).shape()[0]).sum();
   }
 
-  /** The first {@code n} batches (text data: one sample per batch), without labels. */
+  /** The first {@code n} batches (text data: one sample per batch), with their labels. */
   public EvalData firstBatches(int n) {
-    return new EvalData(
-        source, batches.subList(0, Math.min(n, batches.size())), new long[0], maskInput);
+    List<List<Tensor>> first = batches.subList(0, Math.min(n, batches.size()));
+    int rows = first.stream().mapToInt(b -> (int) b.get(0).shape()[0]).sum();
+    long[] own = labels.length == 0 ? labels : Arrays.copyOfRange(labels, 0, rows);
+    return new EvalData(source, first, own, maskInput);
   }
 
   /** All but the first {@code n} batches, with their labels. */

@@ -32,8 +32,19 @@ final class CompressMarkdown {
     b.append(f("%nPruning: %s.%n", s.pruning()));
     b.append("\n### Per-layer sensitivity\n\n").append(s.sensitivityMethod()).append(".\n\n");
     if (!s.sensitivity().isEmpty()) {
-      b.append("| layer | loss (1 − mean cosine) |\n|---|---|\n");
-      s.sensitivity().forEach(l -> b.append(f("| %s | %s |%n", l.node(), Fmt.sig(l.loss()))));
+      if (s.sensitivity().stream().allMatch(l -> l.boundLoss() == l.loss())) {
+        b.append("| layer | loss (1 − mean cosine) |\n|---|---|\n");
+        s.sensitivity().forEach(l -> b.append(f("| %s | %s |%n", l.node(), Fmt.sig(l.loss()))));
+      } else {
+        b.append("| layer | loss on the bound | 1 − mean cosine |\n|---|---|---|\n");
+        s.sensitivity()
+            .forEach(
+                l ->
+                    b.append(
+                        f(
+                            "| %s | %s | %s |%n",
+                            l.node(), Fmt.sig(l.boundLoss()), Fmt.sig(l.loss()))));
+      }
     }
     b.append('\n');
   }

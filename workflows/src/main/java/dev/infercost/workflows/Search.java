@@ -131,12 +131,14 @@ public final class Search {
   }
 
   /**
-   * The output loss from quantizing one layer alone.
+   * The loss from quantizing one layer alone.
    *
    * @param node the node's name
    * @param loss 1 − mean cosine of the model's output on the sensitivity samples
+   * @param boundLoss on the bound's own measure (the accuracy drop, the task metric's drop; for a
+   *     cosine bound the same as {@code loss}): layers are ranked by it, {@code loss} breaking ties
    */
-  public record LayerSensitivity(String node, double loss) {}
+  public record LayerSensitivity(String node, double loss, double boundLoss) {}
 
   /**
    * The search's findings, for the report.
@@ -274,14 +276,25 @@ public final class Search {
               plan.calibrationSource(),
               Optional.of(heldOut.firstBatches(batchesFor(heldOut, SENSITIVITY_SAMPLES))));
       sensitivity =
-          sensitivity(model, base.get(), subset, threads, trialsDir, sensitivityDeadline, progress);
+          sensitivity(
+              model,
+              base.get(),
+              subset,
+              metrics,
+              options.bound(),
+              threads,
+              trialsDir,
+              sensitivityDeadline,
+              progress);
       sensitivityMethod =
           String.format(
               Locale.ROOT,
               "each of %d layers of trial %d's recipe quantized alone (without SmoothQuant),"
-                  + " 1 − mean output cosine on the first %d held-out samples%s",
+                  + " ranked by the loss on %s (1 − mean output cosine breaking ties) on the first"
+                  + " %d held-out samples%s",
               rewrittenNodes(base.get().variant()).size(),
               built.indexOf(base.get()) + 1,
+              options.bound().kind(),
               subset.evaluation().get().samples(),
               sensitivity.size() < rewrittenNodes(base.get().variant()).size()
                   ? "; stopped after " + sensitivity.size() + " layers at the time budget"
@@ -764,12 +777,14 @@ public final class Search {
       ModelRef model,
       Built base,
       DataPlan subset,
+      MetricSet metrics,
+      Bound bound,
       int threads,
       Path trialsDir,
       long deadline,
       Consumer<String> progress)
       throws InfercostException {
-    Variants v = Variants.of(model, subset, threads, s -> {});
+    Variants v = Variants.of(model, subset, metrics, threads, s -> {});
     List<String> nodes = rewrittenNodes(base.variant());
     List<LayerSensitivity> out = new ArrayList<>();
     Path dir = trialsDir.resolve("sensitivity");
@@ -779,10 +794,13 @@ public final class Search {
       Recipe one =
           withFilter(base.candidate().recipe(), f -> new NodeFilter(List.of(node), f.exclude()));
       one = withAlpha(one, 0);
-      BuiltVariant b = v.build(one, dir);
-      out.add(new LayerSensitivity(node, 1 - b.fidelity().orElseThrow().meanCosine()));
+      EvalReport f = v.build(one, dir).fidelity().orElseThrow();
+      out.add(new LayerSensitivity(node, 1 - f.meanCosine(), bound.loss(f)));
     }
-    out.sort(Comparator.comparingDouble(LayerSensitivity::loss).reversed());
+    out.sort(
+        Comparator.comparingDouble(LayerSensitivity::boundLoss)
+            .thenComparingDouble(LayerSensitivity::loss)
+            .reversed());
     return out;
   }
 

@@ -69,9 +69,13 @@ class SearchTest {
               > 0);
     }
     assertTrue(Files.readString(tmp.resolve("digits-cnn/report.md")).contains("## Search"));
-    // Layers most harmful first.
+    // Layers most harmful first on the bound's measure (the accuracy drop), then on cosine.
     for (int i = 1; i < s.sensitivity().size(); i++) {
-      assertTrue(s.sensitivity().get(i - 1).loss() >= s.sensitivity().get(i).loss());
+      Search.LayerSensitivity a = s.sensitivity().get(i - 1);
+      Search.LayerSensitivity b = s.sensitivity().get(i);
+      assertTrue(
+          a.boundLoss() > b.boundLoss() || a.boundLoss() == b.boundLoss() && a.loss() >= b.loss(),
+          a + " before " + b);
     }
     assertFalse(s.sensitivity().isEmpty());
   }
@@ -90,6 +94,8 @@ class SearchTest {
         assertTrue(kept.loss() <= t.loss(), t + " is closer than " + kept);
       }
     }
+    // Under a cosine bound the two measures are one.
+    s.sensitivity().forEach(l -> assertEquals(l.loss(), l.boundLoss(), 1e-12, l.toString()));
     // Layers were kept in fp32 to get closer, never all of them.
     assertTrue(s.trials().stream().anyMatch(t -> t.config().contains("kept in fp32")));
     assertTrue(s.trials().stream().allMatch(t -> t.rewritten() != 0));
