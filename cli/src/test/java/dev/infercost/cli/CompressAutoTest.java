@@ -9,6 +9,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.fasterxml.jackson.databind.JsonNode;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -19,23 +21,7 @@ class CompressAutoTest {
   @Test
   void autoPrintsTheTrialsAndKeepsAVariantInBound() throws Exception {
     Path out = tmp.resolve("auto");
-    CliTest.Run r =
-        run(
-            "compress",
-            "digits-cnn",
-            "--method",
-            "auto",
-            "--max-accuracy-drop",
-            "0.005",
-            "--max-trials",
-            "3",
-            "--time-budget",
-            "2m",
-            "--no-profile",
-            "--out",
-            out.toString(),
-            "--json",
-            "--quiet");
+    CliTest.Run r = auto(out, "3", "--time-budget", "2m", "--no-profile");
     assertEquals(0, r.code(), r.err());
     JsonNode s = r.json().get("search");
     assertEquals(3, s.get("trials").size());
@@ -47,24 +33,30 @@ class CompressAutoTest {
     assertTrue(how.contains("on the data's median-size batch input=["), how);
   }
 
+  /** {@code compress digits-cnn --method auto} within an accuracy drop of 0.005, as JSON. */
+  private static CliTest.Run auto(Path out, String trials, String... more) {
+    List<String> args =
+        new ArrayList<>(
+            List.of(
+                "compress",
+                "digits-cnn",
+                "--method",
+                "auto",
+                "--max-accuracy-drop",
+                "0.005",
+                "--max-trials",
+                trials,
+                "--out",
+                out.toString(),
+                "--json",
+                "--quiet"));
+    args.addAll(List.of(more));
+    return run(args.toArray(String[]::new));
+  }
+
   @Test
   void givenShapesAreWhatTheTrialsAreTimedAt() throws Exception {
-    CliTest.Run r =
-        run(
-            "compress",
-            "digits-cnn",
-            "--method",
-            "auto",
-            "--max-accuracy-drop",
-            "0.005",
-            "--max-trials",
-            "1",
-            "--shape",
-            "input=1x1x8x8",
-            "--out",
-            tmp.resolve("shaped").toString(),
-            "--json",
-            "--quiet");
+    CliTest.Run r = auto(tmp.resolve("shaped"), "1", "--shape", "input=1x1x8x8");
     assertTrue(r.code() <= 1, r.err());
     String how =
         r.json()

@@ -9,7 +9,6 @@ import ai.onnx.proto.OnnxMl.GraphProto;
 import ai.onnx.proto.OnnxMl.ModelProto;
 import ai.onnx.proto.OnnxMl.TensorProto;
 import dev.infercost.compress.internal.DqClipFoldPass;
-import dev.infercost.compress.internal.Initializers;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
@@ -32,12 +31,12 @@ class DqClipFoldPassTest {
             .addInput(Tiny.value("x", TensorProto.DataType.FLOAT, "n", 8))
             .addOutput(Tiny.value("y", TensorProto.DataType.FLOAT, "n", 8))
             .addInitializer(Tiny.floats("s", new float[] {s}))
-            .addInitializer(uint8("z", ZERO))
+            .addInitializer(Tiny.uint8("z", ZERO))
             .addInitializer(Tiny.floats("three", new float[] {3}))
             .addInitializer(Tiny.floats("zero", new float[] {lo}))
             .addInitializer(Tiny.floats("six", new float[] {hi}))
             .addInitializer(Tiny.floats("s3", new float[] {6f / 255}))
-            .addInitializer(uint8("z3", 0))
+            .addInitializer(Tiny.uint8("z3", 0))
             .addNode(Tiny.node("QuantizeLinear", "q", List.of("x", "s", "z"), List.of("xq")))
             .addNode(Tiny.node("DequantizeLinear", "dq", List.of("xq", "s", "z"), List.of("d")))
             .addNode(Tiny.node("Add", "plus3", List.of("d", "three"), List.of("a")))
@@ -46,11 +45,6 @@ class DqClipFoldPassTest {
             .addNode(Tiny.node("DequantizeLinear", "dq3", List.of("cq", "s3", "z3"), List.of("y")))
             .build();
     return Tiny.model(g);
-  }
-
-  private static TensorProto uint8(String name, int v) {
-    return Initializers.ofBytes(
-        name, TensorProto.DataType.UINT8, new long[0], new byte[] {(byte) v});
   }
 
   private static ModelProto fold(ModelProto m) throws Exception {

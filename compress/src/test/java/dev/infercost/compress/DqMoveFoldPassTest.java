@@ -40,29 +40,32 @@ class DqMoveFoldPassTest {
               .setType(ai.onnx.proto.OnnxMl.AttributeProto.AttributeType.STRING)
               .setS(ByteString.copyFromUtf8(mode)));
     }
-    GraphProto g =
-        GraphProto.newBuilder()
-            .setName("pad")
-            .addInput(Tiny.value("x", TensorProto.DataType.FLOAT, "n", 8))
+    GraphProto.Builder g =
+        quantized("pad", Tiny.value("x", TensorProto.DataType.FLOAT, "n", 8))
             .addOutput(Tiny.value("y", TensorProto.DataType.FLOAT, "n", 10))
-            .addInitializer(Tiny.floats("s", new float[] {S}))
-            .addInitializer(uint8("z", ZERO))
             .addInitializer(Tiny.floats("value", new float[] {value == null ? 0 : value}))
             .addInitializer(Initializers.ofLongs("pads", new long[] {0, 1, 0, 1}))
-            .addInitializer(Tiny.floats("s2", new float[] {0.06f}))
-            .addInitializer(uint8("z2", 30))
-            .addNode(Tiny.node("QuantizeLinear", "q", List.of("x", "s", "z"), List.of("xq")))
-            .addNode(Tiny.node("DequantizeLinear", "dq", List.of("xq", "s", "z"), List.of("d")))
-            .addNode(pad)
-            .addNode(Tiny.node("QuantizeLinear", "q2", List.of("p", "s2", "z2"), List.of("pq")))
-            .addNode(Tiny.node("DequantizeLinear", "dq2", List.of("pq", "s2", "z2"), List.of("y")))
-            .build();
-    return Tiny.model(g);
+            .addNode(pad);
+    return Tiny.model(requantized(g, "p").build());
   }
 
-  private static TensorProto uint8(String name, int v) {
-    return Initializers.ofBytes(
-        name, TensorProto.DataType.UINT8, new long[0], new byte[] {(byte) v});
+  /** A graph of {@code x} → QuantizeLinear(s, 41) → DequantizeLinear → d, and s2, z2 to come. */
+  private static GraphProto.Builder quantized(String name, ai.onnx.proto.OnnxMl.ValueInfoProto x) {
+    return GraphProto.newBuilder()
+        .setName(name)
+        .addInput(x)
+        .addInitializer(Tiny.floats("s", new float[] {S}))
+        .addInitializer(Tiny.uint8("z", ZERO))
+        .addInitializer(Tiny.floats("s2", new float[] {0.06f}))
+        .addInitializer(Tiny.uint8("z2", 30))
+        .addNode(Tiny.node("QuantizeLinear", "q", List.of("x", "s", "z"), List.of("xq")))
+        .addNode(Tiny.node("DequantizeLinear", "dq", List.of("xq", "s", "z"), List.of("d")));
+  }
+
+  /** {@code g} with {@code v} → QuantizeLinear(0.06, 30) → DequantizeLinear → y. */
+  private static GraphProto.Builder requantized(GraphProto.Builder g, String v) {
+    return g.addNode(Tiny.node("QuantizeLinear", "q2", List.of(v, "s2", "z2"), List.of("vq")))
+        .addNode(Tiny.node("DequantizeLinear", "dq2", List.of("vq", "s2", "z2"), List.of("y")));
   }
 
   private static ModelProto fold(ModelProto m) throws Exception {
@@ -120,7 +123,7 @@ class DqMoveFoldPassTest {
         m.toBuilder()
             .setGraph(
                 m.getGraph().toBuilder()
-                    .addOutput(Tiny.value("pq", TensorProto.DataType.UINT8, "n", 10)))
+                    .addOutput(Tiny.value("vq", TensorProto.DataType.UINT8, "n", 10)))
             .build();
     assertEquals(pinned, fold(pinned));
     ModelProto old =
@@ -139,16 +142,8 @@ class DqMoveFoldPassTest {
     NodeProto.Builder n =
         Tiny.node(op, "move", List.of("d"), List.of(requantized ? "m" : "y")).toBuilder();
     GraphProto.Builder g =
-        GraphProto.newBuilder()
-            .setName("move")
-            .addInput(Tiny.value("x", TensorProto.DataType.FLOAT, 1, 4, 4, 4))
-            .addOutput(Tiny.value("y", TensorProto.DataType.FLOAT))
-            .addInitializer(Tiny.floats("s", new float[] {S}))
-            .addInitializer(uint8("z", ZERO))
-            .addInitializer(Tiny.floats("s2", new float[] {0.06f}))
-            .addInitializer(uint8("z2", 30))
-            .addNode(Tiny.node("QuantizeLinear", "q", List.of("x", "s", "z"), List.of("xq")))
-            .addNode(Tiny.node("DequantizeLinear", "dq", List.of("xq", "s", "z"), List.of("d")));
+        quantized("move", Tiny.value("x", TensorProto.DataType.FLOAT, 1, 4, 4, 4))
+            .addOutput(Tiny.value("y", TensorProto.DataType.FLOAT));
     switch (op) {
       case "Slice" -> {
         g.addInitializer(Initializers.ofLongs("starts", new long[] {1}));
@@ -168,11 +163,7 @@ class DqMoveFoldPassTest {
       default -> throw new IllegalArgumentException(op);
     }
     g.addNode(n);
-    if (requantized) {
-      g.addNode(Tiny.node("QuantizeLinear", "q2", List.of("m", "s2", "z2"), List.of("mq")));
-      g.addNode(Tiny.node("DequantizeLinear", "dq2", List.of("mq", "s2", "z2"), List.of("y")));
-    }
-    return Tiny.model(g.build());
+    return Tiny.model((requantized ? requantized(g, "m") : g).build());
   }
 
   @ParameterizedTest

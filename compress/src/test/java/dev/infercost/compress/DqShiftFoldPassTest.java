@@ -61,9 +61,9 @@ class DqShiftFoldPassTest {
             .addInput(Tiny.value("x", TensorProto.DataType.FLOAT, "n", 4, 6, 6))
             .addOutput(Tiny.value("out", TensorProto.DataType.FLOAT, "n", OUT, 6, 6))
             .addInitializer(Tiny.floats("s", new float[] {S}))
-            .addInitializer(uint8("z", 100))
+            .addInitializer(Tiny.uint8("z", 100))
             .addInitializer(Tiny.floats("s2", new float[] {S2}))
-            .addInitializer(uint8("z2", 92))
+            .addInitializer(Tiny.uint8("z2", 92))
             .addInitializer(Tiny.floats("shift", new float[] {SHIFT}))
             .addInitializer(Tiny.floats("shifts", new float[] {SHIFT, 0.1f, 0.2f, 0.3f}, 4, 1, 1))
             .addInitializer(
@@ -112,11 +112,6 @@ class DqShiftFoldPassTest {
                 List.of("out"),
                 Tiny.ints("pads", k.kernel() / 2, k.kernel() / 2, k.kernel() / 2, k.kernel() / 2)));
     return Tiny.model(g.build());
-  }
-
-  private static TensorProto uint8(String name, int v) {
-    return Initializers.ofBytes(
-        name, TensorProto.DataType.UINT8, new long[0], new byte[] {(byte) v});
   }
 
   private static ModelProto fold(ModelProto m) throws Exception {

@@ -39,6 +39,12 @@ final class Tiny {
   }
 
   /** {@code n} values 0.5 + |N(0, 0.3²)|: BatchNormalization scales and variances. */
+  /** A one-element UINT8 initializer: a zero point. */
+  static TensorProto uint8(String name, int v) {
+    return dev.infercost.compress.internal.Initializers.ofBytes(
+        name, TensorProto.DataType.UINT8, new long[0], new byte[] {(byte) v});
+  }
+
   static float[] positive(int n, long seed) {
     float[] v = random(n, seed, 0.3f);
     for (int i = 0; i < n; i++) {
