@@ -246,6 +246,29 @@ class CanonicalizePassTest {
   }
 
   @Test
+  void aFewBytesBlownUpStayANodeEvenUnderTheSmallBound() throws Exception {
+    // 32 KiB of zeros from a 16-byte shape (BlazeFace pads channels this way, 11 times) stays a
+    // node; 1 KiB from the same 16 bytes is small enough to store.
+    GraphProto g =
+        GraphProto.newBuilder()
+            .addInput(Tiny.value("x", TensorProto.DataType.FLOAT, 64, 128))
+            .addInput(Tiny.value("v", TensorProto.DataType.FLOAT, 16, 16))
+            .addOutput(Tiny.value("y", TensorProto.DataType.FLOAT, 64, 128))
+            .addOutput(Tiny.value("w", TensorProto.DataType.FLOAT, 16, 16))
+            .addInitializer(Initializers.ofLongs("shape", new long[] {64, 128}))
+            .addInitializer(Initializers.ofLongs("small", new long[] {16, 16}))
+            .addNode(fill("zeros", "shape", "Z"))
+            .addNode(fill("few", "small", "F"))
+            .addNode(Tiny.node("Add", "add", List.of("x", "Z"), List.of("y")))
+            .addNode(Tiny.node("Add", "add2", List.of("v", "F"), List.of("w")))
+            .build();
+    PassResult r = new CanonicalizePass().apply(Tiny.model(g), PLAIN);
+    assertEquals(List.of("few"), r.rewritten());
+    assertEquals(List.of("ConstantOfShape", "Add", "Add"), Tiny.opTypes(r.model()));
+    loads(r.model());
+  }
+
+  @Test
   void randomOpsAndConstantsItCannotReadStayNodesWithTheReason() throws Exception {
     AttributeProto strings =
         AttributeProto.newBuilder()

@@ -40,16 +40,30 @@ import java.util.Set;
  * <p><b>Size bound.</b> A folded value becomes an initializer when it is read at the weight input
  * of a weight-carrying op ({@link Op#weightInput()}: MatMul/Gemm/Conv B, a Gather table), which the
  * passes need as an initializer whatever its size, or when its bytes are at most {@link
- * #SMALL_BYTES} or twice the bytes of the initializers it is computed from. So a Transpose,
- * Reshape, Cast of a float16 weight to float32 or Mul by a scalar is folded, while a
- * ConstantOfShape, Expand or Tile that blows a few bytes up into a large tensor stays a node, as
- * does an int8 table behind a DequantizeLinear that feeds anything but a weight input. A value that
- * fails the bound, or is not a numeric tensor (a sequence, strings), keeps its producing node,
- * whose inputs are then folded instead where they pass.
+ * #TINY_BYTES}, or twice the bytes of the initializers it is computed from, or at most {@link
+ * #SMALL_BYTES} and {@link #BLOW_UP} times those bytes. So a Transpose, Reshape, Cast of a float16
+ * weight to float32 or Mul by a scalar is folded, while a ConstantOfShape, Expand or Tile that
+ * blows a few bytes up into a large tensor stays a node, as does an int8 table behind a
+ * DequantizeLinear that feeds anything but a weight input. A value that fails the bound, or is not
+ * a numeric tensor (a sequence, strings), keeps its producing node, whose inputs are then folded
+ * instead where they pass.
  */
 final class ConstantFolder {
-  /** Folded values up to this size are always stored (shapes, scalars, biases). */
+  /** Folded values up to this size are always stored (shapes, scalars, short vectors). */
+  static final long TINY_BYTES = 4 * 1024;
+
+  /**
+   * Folded values up to this size are stored (biases) unless they are more than {@link #BLOW_UP}
+   * times the bytes they are computed from.
+   */
   static final long SMALL_BYTES = 64 * 1024;
+
+  /**
+   * How many times its sources' bytes a value over {@link #TINY_BYTES} may take and still be
+   * stored: a ConstantOfShape, Expand or Tile of a few bytes stays a node (BlazeFace's channel
+   * padding, 11 zero tensors of up to 64 KiB, made its int8 model larger than the fp32 one).
+   */
+  static final long BLOW_UP = 16;
 
   private ConstantFolder() {}
 
@@ -128,7 +142,8 @@ final class ConstantFolder {
         } else if (!e.getValue()) {
           long from = sourceBytes(name, nodes, producer, init);
           long bytes = Initializers.bytes(t);
-          if (bytes > Math.max(SMALL_BYTES, 2 * from)) {
+          if (bytes > Math.max(TINY_BYTES, 2 * from)
+              && (bytes > SMALL_BYTES || bytes > BLOW_UP * from)) {
             why =
                 "its value "
                     + name
