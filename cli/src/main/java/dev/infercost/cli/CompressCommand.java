@@ -132,14 +132,16 @@ final class CompressCommand implements Callable<Integer> {
       names = "--include",
       split = ",",
       paramLabel = "NODE|OP|re:REGEX",
-      description = "Only quantize these nodes.")
+      description =
+          "Only quantize these nodes: node names as report.json gives them (OpType->output for"
+              + " a node without a name), op types, or re:REGEX over node names.")
   List<String> include = new ArrayList<>();
 
   @Option(
       names = "--exclude",
       split = ",",
       paramLabel = "NODE|OP|re:REGEX",
-      description = "Never quantize these nodes.")
+      description = "Never quantize these nodes (the same forms as --include).")
   List<String> exclude = new ArrayList<>();
 
   @Option(

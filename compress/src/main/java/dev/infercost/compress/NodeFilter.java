@@ -1,6 +1,7 @@
 package dev.infercost.compress;
 
 import ai.onnx.proto.OnnxMl.NodeProto;
+import dev.infercost.compress.internal.Ops;
 import dev.infercost.models.OnnxModel;
 import java.util.List;
 import java.util.regex.Pattern;
@@ -8,8 +9,10 @@ import java.util.regex.PatternSyntaxException;
 
 /**
  * Which nodes a pass may touch: {@code --include} / {@code --exclude} entries, each matching a node
- * name exactly, an op type exactly, or, written {@code re:PATTERN}, a regular expression over the
- * node name. An empty include list includes everything; exclude wins over include.
+ * name exactly, an op type exactly, a node as reports name it ({@code OpType->output} for a node
+ * without a name, as some exporters write them), or, written {@code re:PATTERN}, a regular
+ * expression over the node name. An empty include list includes everything; exclude wins over
+ * include.
  */
 public record NodeFilter(List<String> include, List<String> exclude) {
   public NodeFilter {
@@ -50,8 +53,8 @@ public record NodeFilter(List<String> include, List<String> exclude) {
             model.displayName()
                 + ": include entry '"
                 + s
-                + "' matches no node name or op type of the model; name a node, an op type"
-                + " (e.g. MatMul) or re:PATTERN");
+                + "' matches no node name or op type of the model; name a node (as report.json"
+                + " does), an op type (e.g. MatMul) or re:PATTERN");
       }
     }
   }
@@ -60,7 +63,7 @@ public record NodeFilter(List<String> include, List<String> exclude) {
     if (spec.startsWith("re:")) {
       return Pattern.compile(spec.substring(3)).matcher(n.getName()).find();
     }
-    return spec.equals(n.getName()) || spec.equals(n.getOpType());
+    return spec.equals(n.getName()) || spec.equals(n.getOpType()) || spec.equals(Ops.label(n));
   }
 
   private static void check(String spec) {

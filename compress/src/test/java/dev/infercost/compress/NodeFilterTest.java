@@ -30,6 +30,14 @@ class NodeFilterTest {
   }
 
   @Test
+  void aNodeWithoutANameIsMatchedAsReportsNameIt() {
+    NodeProto unnamed = NodeProto.newBuilder().setOpType("Concat").addOutput("c:0").build();
+    assertTrue(new NodeFilter(List.of("Concat->c:0"), List.of()).accepts(unnamed));
+    assertFalse(NodeFilter.all().excluding(List.of("Concat->c:0")).accepts(unnamed));
+    assertFalse(new NodeFilter(List.of("Concat->d:0"), List.of()).accepts(unnamed));
+  }
+
+  @Test
   void excludeWinsOverInclude() {
     NodeFilter f = new NodeFilter(List.of("MatMul"), List.of("re:query"));
     assertFalse(f.accepts(QUERY));

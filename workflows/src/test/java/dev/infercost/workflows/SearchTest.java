@@ -9,6 +9,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.infercost.base.InfercostException;
 import dev.infercost.base.Parameter;
 import dev.infercost.cost.Catalog;
+import dev.infercost.models.ModelFormat;
+import dev.infercost.models.Models;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -78,6 +80,38 @@ class SearchTest {
           a + " before " + b);
     }
     assertFalse(s.sensitivity().isEmpty());
+  }
+
+  @Test
+  void nodesWithoutNamesAreMeasuredAndKeptInFp32ByTheirLabels() throws Exception {
+    // Some exporters leave nodes unnamed: reports name them OpType->output, and the search's
+    // per-layer filters must find them by that.
+    var mlp = Models.loadOnnx(Models.resolve("digits-cnn", ModelFormat.ONNX));
+    var g = mlp.proto().getGraph().toBuilder();
+    for (int i = 0; i < g.getNodeCount(); i++) {
+      g.setNode(i, g.getNode(i).toBuilder().clearName());
+    }
+    Path model = tmp.resolve("unnamed.onnx");
+    Models.saveOnnx(mlp.withProto(mlp.proto().toBuilder().setGraph(g).build()), model);
+    var b = Models.builtin("digits-cnn").orElseThrow();
+    CompressReport r =
+        CompressWorkflow.run(
+            CompressRequest.builder(ModelRef.resolve(model.toString()), tmp.resolve("unnamed"))
+                .optData(Models.builtinFile(b, b.testDataResource().orElseThrow()))
+                .optBound(Bound.minCosine(0.9999999))
+                .optMeasure(false)
+                .optSearch(new CompressRequest.SearchBudget(8, Duration.ofMinutes(5)))
+                .build(),
+            s -> {});
+    Search.Result s = r.search();
+    assertTrue(s.sensitivity().stream().allMatch(l -> l.node().contains("->")), s.toString());
+    int most = s.trials().stream().mapToInt(Search.Trial::rewritten).max().orElseThrow();
+    assertTrue(
+        s.trials().stream()
+            .filter(t -> t.config().contains("kept in fp32"))
+            .allMatch(t -> t.rewritten() < most),
+        "a fallback quantizes fewer layers");
+    assertTrue(s.trials().stream().anyMatch(t -> t.config().contains("kept in fp32")));
   }
 
   @Test
