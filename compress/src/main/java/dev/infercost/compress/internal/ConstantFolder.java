@@ -144,14 +144,11 @@ final class ConstantFolder {
           long bytes = Initializers.bytes(t);
           if (bytes > Math.max(TINY_BYTES, 2 * from)
               && (bytes > SMALL_BYTES || bytes > BLOW_UP * from)) {
+            // One wording for every such node, so that reports count them under one reason.
             why =
-                "its value "
-                    + name
-                    + " would take "
-                    + bytes
-                    + " bytes, computed from "
-                    + from
-                    + " bytes of constants, and no weight input reads it";
+                "its value would be a large tensor computed from far fewer bytes of constants"
+                    + " (stored only up to twice their bytes, or 16 times up to 64 KiB), and no"
+                    + " weight input reads it";
           }
         }
         if (why != null && rejected.add(producer.get(name))) {
