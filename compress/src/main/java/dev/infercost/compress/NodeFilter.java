@@ -3,7 +3,9 @@ package dev.infercost.compress;
 import ai.onnx.proto.OnnxMl.NodeProto;
 import dev.infercost.compress.internal.Ops;
 import dev.infercost.models.OnnxModel;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Set;
 import java.util.regex.Pattern;
 import java.util.regex.PatternSyntaxException;
 
@@ -47,8 +49,11 @@ public record NodeFilter(List<String> include, List<String> exclude) {
    * silently touch nothing (or less than asked).
    */
   void checkIncludes(OnnxModel model) throws CompressException {
+    Set<String> written = new HashSet<>();
+    model.proto().getGraph().getNodeList().forEach(n -> written.addAll(n.getOutputList()));
     for (String s : include) {
-      if (model.proto().getGraph().getNodeList().stream().noneMatch(n -> matches(s, n))) {
+      if (model.proto().getGraph().getNodeList().stream().noneMatch(n -> matches(s, n))
+          && !writtenLabel(s, written)) {
         throw new CompressException(
             model.displayName()
                 + ": include entry '"
@@ -57,6 +62,16 @@ public record NodeFilter(List<String> include, List<String> exclude) {
                 + " does), an op type (e.g. MatMul) or re:PATTERN");
       }
     }
+  }
+
+  /**
+   * Whether {@code spec} is a label ({@code OpType->output}) of values the model writes: a pass
+   * that folds a chain into one node (a Conv taking over the output of the Mul and Add after it)
+   * names the node by the chain's output, which the model's last node of the chain writes.
+   */
+  private static boolean writtenLabel(String spec, Set<String> written) {
+    int arrow = spec.indexOf("->");
+    return arrow > 0 && written.containsAll(List.of(spec.substring(arrow + 2).split(",", -1)));
   }
 
   private static boolean matches(String spec, NodeProto n) {

@@ -177,4 +177,52 @@ class DqMoveFoldPassTest {
     assertTrue(Tiny.maxAbsDiff(want, Tiny.run(folded, "x", CUBE, x)) < 1e-6, op);
     assertTrue(Tiny.maxAbsDiff(want, Tiny.run(m, "x", CUBE, x)) > 1e-3, "requantization rounds");
   }
+
+  @Test
+  void aReflectPadDropsItsFloatValueAndAPadValueThatIsNoScalarStays() throws Exception {
+    ModelProto reflect = model("reflect", 0f);
+    ModelProto folded = fold(reflect);
+    NodeProto pad = folded.getGraph().getNode(1);
+    assertEquals("Pad", pad.getOpType());
+    assertEquals("", pad.getInput(2), "a float pad value would clash with the uint8 data");
+    float[] x = Tiny.random(16, 8, 0.5f); // inside both Qs' ranges
+    assertTrue(
+        Tiny.maxAbsDiff(Tiny.run(reflect, "x", SHAPE, x), Tiny.run(folded, "x", SHAPE, x))
+            <= 0.06f);
+    ModelProto m = model("constant", 0f);
+    GraphProto.Builder g = m.getGraph().toBuilder();
+    for (int i = 0; i < g.getInitializerCount(); i++) {
+      if (g.getInitializer(i).getName().equals("value")) {
+        g.setInitializer(i, Tiny.floats("value", new float[] {0, 0}, 2));
+      }
+    }
+    ModelProto vector = m.toBuilder().setGraph(g).build();
+    assertEquals(vector, fold(vector));
+  }
+
+  @Test
+  void int8DataFoldsButDepthToSpaceWhichOnnxRuntimeRunsOnUint8Only() throws Exception {
+    for (String op : List.of("DepthToSpace", "Tile")) {
+      ModelProto m = moved(op, true);
+      GraphProto.Builder g = m.getGraph().toBuilder();
+      for (int i = 0; i < g.getInitializerCount(); i++) {
+        String name = g.getInitializer(i).getName();
+        if (name.equals("z") || name.equals("z2")) {
+          g.setInitializer(
+              i,
+              Initializers.ofBytes(name, TensorProto.DataType.INT8, new long[0], new byte[] {3}));
+        }
+      }
+      ModelProto int8 = m.toBuilder().setGraph(g).build();
+      ModelProto folded = fold(int8);
+      if (op.equals("DepthToSpace")) {
+        assertEquals(int8, folded);
+      } else {
+        assertEquals(List.of("QuantizeLinear", op, "DequantizeLinear"), Tiny.opTypes(folded));
+        float[] x = Tiny.random(64, 9, 3f);
+        assertTrue(
+            Tiny.maxAbsDiff(Tiny.run(int8, "x", CUBE, x), Tiny.run(folded, "x", CUBE, x)) <= 0.06f);
+      }
+    }
+  }
 }

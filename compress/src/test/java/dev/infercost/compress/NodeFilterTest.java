@@ -38,6 +38,21 @@ class NodeFilterTest {
   }
 
   @Test
+  void anIncludedLabelMayNameTheValueAFoldedChainWrites() throws Exception {
+    // An unnamed Conv → Mul: after fold-affine the Conv writes m, and reports call it Conv->m.
+    var g =
+        ai.onnx.proto.OnnxMl.GraphProto.newBuilder()
+            .addNode(Tiny.node("Conv", "", List.of("x", "W"), List.of("c")))
+            .addNode(Tiny.node("Mul", "", List.of("c", "k"), List.of("m")))
+            .build();
+    var model = dev.infercost.models.OnnxModel.of(Tiny.model(g));
+    new NodeFilter(List.of("Conv->m"), List.of()).checkIncludes(model);
+    assertThrows(
+        CompressException.class,
+        () -> new NodeFilter(List.of("Conv->nowhere"), List.of()).checkIncludes(model));
+  }
+
+  @Test
   void excludeWinsOverInclude() {
     NodeFilter f = new NodeFilter(List.of("MatMul"), List.of("re:query"));
     assertFalse(f.accepts(QUERY));

@@ -275,13 +275,18 @@ public final class Search {
               plan.calibration(),
               plan.calibrationSource(),
               Optional.of(heldOut.firstBatches(batchesFor(heldOut, SENSITIVITY_SAMPLES))));
+      // A task metric's labels (--metric-labels) cover every held-out sample, not the first few:
+      // on a subset the layers are ranked by cosine alone.
+      boolean onBound =
+          subset.evaluation().get().samples() == heldOut.samples()
+              || !(options.bound() instanceof Bound.MaxMetricDrop);
       sensitivity =
           sensitivity(
               model,
               base.get(),
               subset,
-              metrics,
-              options.bound(),
+              onBound ? metrics : MetricSet.none(),
+              onBound ? options.bound() : Bound.minCosine(0),
               threads,
               trialsDir,
               sensitivityDeadline,
@@ -290,11 +295,14 @@ public final class Search {
           String.format(
               Locale.ROOT,
               "each of %d layers of trial %d's recipe quantized alone (without SmoothQuant),"
-                  + " ranked by the loss on %s (1 − mean output cosine breaking ties) on the first"
-                  + " %d held-out samples%s",
+                  + " ranked by %s on the first %d held-out samples%s",
               rewrittenNodes(base.get().variant()).size(),
               built.indexOf(base.get()) + 1,
-              options.bound().kind(),
+              onBound
+                  ? "the loss on "
+                      + options.bound().kind()
+                      + " (1 − mean output cosine breaking ties)"
+                  : "1 − mean output cosine (the task metric's labels are for all of them)",
               subset.evaluation().get().samples(),
               sensitivity.size() < rewrittenNodes(base.get().variant()).size()
                   ? "; stopped after " + sensitivity.size() + " layers at the time budget"

@@ -3,6 +3,7 @@ package dev.infercost.compress.internal;
 import ai.onnx.proto.OnnxMl.AttributeProto;
 import ai.onnx.proto.OnnxMl.ModelProto;
 import ai.onnx.proto.OnnxMl.NodeProto;
+import ai.onnx.proto.OnnxMl.TensorProto;
 import dev.infercost.compress.Pass;
 import dev.infercost.compress.PassContext;
 import dev.infercost.compress.PassResult;
@@ -23,7 +24,8 @@ import java.util.Set;
  * of the largest tensors in the model. Exact for values inside the removed QuantizeLinear's range,
  * as these ops round nothing (a value beyond that range, which it clamped, now passes as in fp32).
  * Needs opset 11 (Pad takes integer tensors and its pads as an input from 11; ONNX Runtime 1.23
- * runs each of these ops on uint8 and int8, but not SpaceToDepth).
+ * runs each of these ops on uint8, and all but DepthToSpace on int8; it has no integer
+ * SpaceToDepth).
  */
 public final class DqMoveFoldPass implements Pass {
   /** Ops that copy values from their first input and compute none. */
@@ -59,12 +61,20 @@ public final class DqMoveFoldPass implements Pass {
           || op.getInputList().stream().skip(1).anyMatch(dq.getOutput(0)::equals)
           || e.init.containsKey(dq.getInput(0))
           || e.replaced.containsKey(dq)
-          || !e.rescalable(q)) {
-        continue;
+          || !e.rescalable(q)
+          || Op.DEPTH_TO_SPACE.is(op.getOpType()) && z.type() != TensorProto.DataType.UINT8) {
+        continue; // (ONNX Runtime's DepthToSpace takes uint8, not int8)
       }
       NodeProto.Builder integer = op.toBuilder().setInput(0, dq.getInput(0));
-      if (Op.PAD.is(op.getOpType()) && mode(op).equals("constant")) {
-        Float c = op.getInputCount() > 2 && !op.getInput(2).isEmpty() ? e.scalar(op, 2) : 0f;
+      if (Op.PAD.is(op.getOpType()) && !mode(op).equals("constant")) {
+        if (integer.getInputCount() > 2) {
+          integer.setInput(2, ""); // a pad value other modes ignore, but typed like the data
+        }
+      } else if (Op.PAD.is(op.getOpType())) {
+        Float c =
+            op.getInputCount() > 2 && !op.getInput(2).isEmpty()
+                ? e.scalar(op, 2)
+                : Float.valueOf(0f);
         double at = c == null ? Double.NaN : z.value() + c / (double) s;
         if (!(Math.abs(at - Math.rint(at)) <= 1e-3) || !z.holds((long) Math.rint(at))) {
           continue; // the pad value is not a level of the type

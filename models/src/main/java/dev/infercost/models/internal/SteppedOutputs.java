@@ -68,9 +68,7 @@ public final class SteppedOutputs {
         }
         perturbed.add(out);
         String step =
-            inherited != null
-                ? inherited
-                : steps.contains(i) ? op.type() + " '" + n.getName() + "'" : null;
+            inherited != null ? inherited : steps.contains(i) ? op.type() + " " + who(n) : null;
         if (step != null) {
           through.put(out, step);
         }
@@ -84,6 +82,13 @@ public final class SteppedOutputs {
       }
     }
     return out;
+  }
+
+  /** {@code 'name'}, or for a node without one the value it writes. */
+  private static String who(NodeProto n) {
+    return n.getName().isEmpty()
+        ? "(writing '" + String.join("', '", n.getOutputList()) + "')"
+        : "'" + n.getName() + "'";
   }
 
   /** The outputs of {@code op} that step as its inputs change smoothly. */
