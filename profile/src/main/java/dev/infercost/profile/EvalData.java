@@ -56,21 +56,24 @@ public record EvalData(
   }
 
   public int samples() {
+    return rows(batches);
+  }
+
+  private static int rows(List<List<Tensor>> batches) {
     return batches.stream().mapToInt(b -> (int) b.get(0).shape()[0]).sum();
   }
 
   /** The first {@code n} batches (text data: one sample per batch), with their labels. */
   public EvalData firstBatches(int n) {
     List<List<Tensor>> first = batches.subList(0, Math.min(n, batches.size()));
-    int rows = first.stream().mapToInt(b -> (int) b.get(0).shape()[0]).sum();
-    long[] own = labels.length == 0 ? labels : Arrays.copyOfRange(labels, 0, rows);
+    long[] own = labels.length == 0 ? labels : Arrays.copyOfRange(labels, 0, rows(first));
     return new EvalData(source, first, own, maskInput);
   }
 
   /** All but the first {@code n} batches, with their labels. */
   public EvalData drop(int n) {
     int k = Math.min(n, batches.size());
-    int rows = batches.subList(0, k).stream().mapToInt(b -> (int) b.get(0).shape()[0]).sum();
+    int rows = rows(batches.subList(0, k));
     long[] rest = labels.length == 0 ? labels : Arrays.copyOfRange(labels, rows, labels.length);
     return new EvalData(
         source + " (after the first " + k + " batches)",

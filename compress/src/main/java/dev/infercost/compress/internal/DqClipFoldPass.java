@@ -114,18 +114,11 @@ public final class DqClipFoldPass implements Pass {
       NodeProto clip = add == null ? null : e.soleReader(add);
       NodeProto q = clip == null ? null : e.soleReader(clip);
       float[] cb = q == null ? null : shiftedClip(add, dq.getOutput(0), clip, init, opset);
-      Float s = cb == null ? null : e.scalar(dq, 1);
-      ZeroPoint z = ZeroPoint.of(dq, init);
-      Float s3 = q == null ? null : e.scalar(q, 1);
-      if (s == null
-          || !(s > 0)
-          || z == null
-          || s3 == null
-          || Op.of(q.getOpType()) != Op.QUANTIZE_LINEAR
-          || init.containsKey(dq.getInput(0))
-          || e.replaced.containsKey(dq)) {
-        continue; // (a DQ rescaled by an earlier match no longer has the scale read here)
+      if (cb == null || !e.foldable(dq, q)) {
+        continue;
       }
+      float s = e.scalar(dq, 1);
+      ZeroPoint z = ZeroPoint.of(dq, init);
       long zo = level(-cb[0], s, z.value(), Long.MIN_VALUE, Long.MAX_VALUE);
       long qmin = level(cb[1], s, zo, z.lowest(), Long.MAX_VALUE);
       long qmax = level(cb[2], s, zo, Long.MIN_VALUE, z.highest());
@@ -133,8 +126,7 @@ public final class DqClipFoldPass implements Pass {
           || qmin == Long.MIN_VALUE
           || qmax == Long.MIN_VALUE
           || qmin > z.highest()
-          || qmax < z.lowest()
-          || !e.rescalable(q)) {
+          || qmax < z.lowest()) {
         continue;
       }
       String lower = e.names.fresh(clip.getName(), "_min_level");
@@ -168,7 +160,7 @@ public final class DqClipFoldPass implements Pass {
    * such side); else {@code Long.MIN_VALUE}: between levels, or a bound past the other end of the
    * range, where the Clip's output is a constant the integers cannot hold.
    */
-  private static long level(double v, double s, long zero, long floor, long ceiling) {
+  static long level(double v, double s, long zero, long floor, long ceiling) {
     double at = zero + v / s;
     if (floor != Long.MIN_VALUE && at <= floor) {
       return floor;

@@ -51,19 +51,16 @@ public final class DqMoveFoldPass implements Pass {
     for (NodeProto dq : model.getGraph().getNodeList()) {
       NodeProto op = Op.DEQUANTIZE_LINEAR.is(dq.getOpType()) ? e.soleReader(dq) : null;
       NodeProto q = op == null || !MOVES.contains(Op.of(op.getOpType())) ? null : e.soleReader(op);
-      Float s = q == null ? null : e.scalar(dq, 1);
-      ZeroPoint z = s == null ? null : ZeroPoint.of(dq, e.init);
-      if (z == null
-          || !(s > 0)
-          || !Op.QUANTIZE_LINEAR.is(q.getOpType())
-          || e.scalar(q, 1) == null
+      if (q == null
+          || !e.foldable(dq, q)
           || !op.getInput(0).equals(dq.getOutput(0))
-          || op.getInputList().stream().skip(1).anyMatch(dq.getOutput(0)::equals)
-          || e.init.containsKey(dq.getInput(0))
-          || e.replaced.containsKey(dq)
-          || !e.rescalable(q)
-          || Op.DEPTH_TO_SPACE.is(op.getOpType()) && z.type() != TensorProto.DataType.UINT8) {
-        continue; // (ONNX Runtime's DepthToSpace takes uint8, not int8)
+          || op.getInputList().stream().skip(1).anyMatch(dq.getOutput(0)::equals)) {
+        continue;
+      }
+      float s = e.scalar(dq, 1);
+      ZeroPoint z = ZeroPoint.of(dq, e.init);
+      if (Op.DEPTH_TO_SPACE.is(op.getOpType()) && z.type() != TensorProto.DataType.UINT8) {
+        continue; // ONNX Runtime's DepthToSpace takes uint8, not int8
       }
       NodeProto.Builder integer = op.toBuilder().setInput(0, dq.getInput(0));
       if (Op.PAD.is(op.getOpType()) && !mode(op).equals("constant")) {
@@ -75,12 +72,15 @@ public final class DqMoveFoldPass implements Pass {
             op.getInputCount() > 2 && !op.getInput(2).isEmpty()
                 ? e.scalar(op, 2)
                 : Float.valueOf(0f);
-        double at = c == null ? Double.NaN : z.value() + c / (double) s;
-        if (!(Math.abs(at - Math.rint(at)) <= 1e-3) || !z.holds((long) Math.rint(at))) {
+        long level =
+            c == null
+                ? Long.MIN_VALUE
+                : DqClipFoldPass.level(c, s, z.value(), Long.MIN_VALUE, Long.MAX_VALUE);
+        if (!z.holds(level)) {
           continue; // the pad value is not a level of the type
         }
         String value = e.names.fresh(op.getName(), "_pad_level");
-        e.added.add(z.initializer(value, (long) Math.rint(at)));
+        e.added.add(z.initializer(value, level));
         while (integer.getInputCount() < 3) {
           integer.addInput("");
         }

@@ -66,6 +66,25 @@ final class GraphEdit {
   }
 
   /**
+   * Whether {@code dq} → … → {@code q} can give way to an op on {@code dq}'s integer input: {@code
+   * dq} is a per-tensor DequantizeLinear (positive scalar scale, UINT8 or INT8 zero point) of a
+   * computed tensor that no earlier match rewrote, {@code q} a QuantizeLinear with a scalar scale,
+   * and every reader of {@code q} can read that integer tensor instead ({@link #rescalable}).
+   */
+  boolean foldable(NodeProto dq, NodeProto q) {
+    Float s = scalar(dq, 1);
+    return s != null
+        && s > 0
+        && ZeroPoint.of(dq, init) != null
+        && Op.QUANTIZE_LINEAR.is(q.getOpType())
+        && Op.defaultDomain(q.getDomain())
+        && scalar(q, 1) != null
+        && !init.containsKey(dq.getInput(0))
+        && !replaced.containsKey(dq)
+        && rescalable(q);
+  }
+
+  /**
    * Whether every reader of {@code q}'s output is a per-tensor DequantizeLinear at {@code q}'s own
    * zero point, so that each can read an integer tensor that replaces it at another scale.
    */
