@@ -28,6 +28,7 @@ import dev.infercost.compress.internal.OpsetUpgrade;
 import dev.infercost.compress.internal.PrunePlanner;
 import dev.infercost.compress.internal.PruneStatistics;
 import dev.infercost.compress.internal.QdqPass;
+import dev.infercost.compress.internal.ShareInitializersPass;
 import dev.infercost.compress.internal.SmoothQuantPass;
 import dev.infercost.compress.internal.SparsityPass;
 import dev.infercost.models.ModelException;
@@ -668,11 +669,24 @@ public final class Compressor {
     return finish(model, all, out, options);
   }
 
-  /** Provenance and the load check on the last result of {@code passes}. */
+  /**
+   * The last result of {@code passes} with identical weight copies stored once ({@link
+   * ShareInitializersPass}, listed among the passes when it shared any), provenance and the load
+   * check.
+   */
   private static CompressResult finish(
       OnnxModel model, List<Pass> passes, List<PassResult> results, Map<String, String> options)
       throws CompressException {
     ModelProto last = results.isEmpty() ? model.proto() : results.get(results.size() - 1).model();
+    Pass share = new ShareInitializersPass();
+    PassResult shared = share.apply(last, PassContext.of(NodeFilter.all()));
+    if (!shared.notes().isEmpty()) {
+      passes = new ArrayList<>(passes);
+      passes.add(share);
+      results = new ArrayList<>(results);
+      results.add(shared);
+      last = shared.model();
+    }
     ModelProto p = withProvenance(last, model, passes, options);
     checkLoads(model, p);
     List<PassSummary> summaries = results.stream().map(PassSummary::of).toList();

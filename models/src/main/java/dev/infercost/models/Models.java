@@ -24,6 +24,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
+import java.util.regex.Pattern;
 
 /** Entry points of the models module: resolve, load and save models. */
 public final class Models {
@@ -192,10 +193,10 @@ public final class Models {
 
   /** The process's one ONNX Runtime environment. */
   public static OrtEnvironment ortEnvironment() {
-    // Errors only: ONNX Runtime's warnings (with terminal colour codes) would otherwise reach
-    // stderr
-    // on every run, --quiet included; what matters reaches the user through infercost's messages.
-    return OrtEnvironment.getEnvironment(OrtLoggingLevel.ORT_LOGGING_LEVEL_ERROR, "infercost");
+    // Fatal only: ONNX Runtime's warnings and error logs (with terminal colour codes) would
+    // otherwise reach stderr, --quiet included, and an error would print twice; every failure
+    // reaches the user as one line through infercost's messages (see reason()).
+    return OrtEnvironment.getEnvironment(OrtLoggingLevel.ORT_LOGGING_LEVEL_FATAL, "infercost");
   }
 
   /**
@@ -256,10 +257,21 @@ public final class Models {
 
   /** Wraps an ONNX Runtime failure as a model error on {@code file}, keeping the cause. */
   public static ModelException wrap(Path file, String doing, OrtException e) {
-    String m = String.valueOf(e.getMessage());
-    int nl = m.indexOf('\n');
-    return ModelException.of(
-        file, doing + " failed in ONNX Runtime: " + (nl < 0 ? m : m.substring(0, nl)), e);
+    return ModelException.of(file, doing + " failed in ONNX Runtime: " + reason(e), e);
+  }
+
+  /** ONNX Runtime's own source locations in a message: "file.h:560 void f(...) cond was false." */
+  private static final Pattern ORT_SOURCE =
+      Pattern.compile("\\S*onnxruntime_src/\\S+:\\d+ .*? was false\\.\\s*");
+
+  /**
+   * What an ONNX Runtime failure says, for a person: its first line, without the error-code prefix
+   * and the C++ source location and assertion an enforced check adds.
+   */
+  public static String reason(OrtException e) {
+    String m = String.valueOf(e.getMessage()).lines().findFirst().orElse("");
+    m = m.replaceFirst("^Error code - ORT_\\w+ - message: ", "");
+    return ORT_SOURCE.matcher(m).replaceAll("");
   }
 
   static TensorSpec spec(ValueInfoProto v) {

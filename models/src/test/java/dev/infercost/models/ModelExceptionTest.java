@@ -30,6 +30,25 @@ class ModelExceptionTest {
   }
 
   @Test
+  void wrapDropsTheErrorCodeAndOrtsSourceLocation() {
+    // ONNX Runtime 1.23's words for an Add that cannot broadcast (an export valid up to 64 tokens
+    // run at 128).
+    OrtException ort =
+        new OrtException(
+            "Error code - ORT_RUNTIME_EXCEPTION - message: Non-zero status code returned while"
+                + " running Add node. Name:'/Add' Status Message:"
+                + " /onnxruntime_src/onnxruntime/core/providers/cpu/math/element_wise_ops.h:560"
+                + " void onnxruntime::BroadcastIterator::Append(ptrdiff_t, ptrdiff_t) axis == 1 ||"
+                + " axis == largest was false. Attempting to broadcast an axis by a dimension other"
+                + " than 1. 64 by 128\n");
+    assertEquals(
+        "Non-zero status code returned while running Add node. Name:'/Add' Status Message:"
+            + " Attempting to broadcast an axis by a dimension other than 1. 64 by 128",
+        Models.reason(ort));
+    assertEquals("no location here", Models.reason(new OrtException("no location here")));
+  }
+
+  @Test
   void messagesAreOneLineWhateverTheyEcho() {
     ModelException e =
         ModelException.of(Path.of("m.onnx"), "tensor 'a\nb\r\tc\u2028d\u0000e\u0085' is bad\n");

@@ -59,7 +59,8 @@ public record CompressReport(
 
   /** What to do about it when no calibration data was used: one line for the table and report. */
   public static final String CALIBRATION_HINT =
-      "calibration data would help: pass --calib-data FILE (one sentence per line) or --data";
+      "calibration data would help: pass --calib-data DATA (inputs like the model's: .txt"
+          + " sentences, .npz/.npy arrays or an image folder) or --data";
 
   /** {@link #CALIBRATION_HINT} when the variant was built without calibration data. */
   public java.util.Optional<String> calibrationHint() {

@@ -108,6 +108,7 @@ public final class CompressWorkflow {
     List<CompressReport.PassSummary> passes =
         built.passes().stream().map(CompressReport.PassSummary::of).toList();
     CompressReport.Latency timed = target.gpu() ? null : latency;
+    List<OpTable.Row> ops = OpTable.of(input, passes);
     String verdict = unchanged.isPresent() ? unchanged.get() : verdict(built, input, timed, bound);
     CompressReport report =
         new CompressReport(
@@ -119,7 +120,7 @@ public final class CompressWorkflow {
             CompressReport.typed(built.options()),
             CpuFeatures.int8InstructionSet(),
             passes,
-            OpTable.of(input, passes),
+            ops,
             built.seconds(),
             (double) built.bytes() / Reports.size(input),
             latency,
@@ -130,7 +131,7 @@ public final class CompressWorkflow {
             target.describe(),
             unchanged.isPresent(),
             verdict,
-            unchanged.isPresent() ? null : nextStep(built, timed, bound).orElse(null),
+            unchanged.isPresent() ? null : nextStep(built, timed, bound, ops).orElse(null),
             search);
     Reports.writeReport(outDir, report, CompressMarkdown.render(report));
     return report;
@@ -208,10 +209,33 @@ public final class CompressWorkflow {
                     s));
   }
 
-  /** What a person should do after reading the verdict, if anything. */
+  /**
+   * What a person should do after reading the verdict, if anything; {@code ops} is the op table of
+   * the passes (which says what int8-dynamic left in float).
+   */
   static Optional<String> nextStep(
-      BuiltVariant built, CompressReport.Latency latency, BoundResult bound) {
+      BuiltVariant built,
+      CompressReport.Latency latency,
+      BoundResult bound,
+      List<OpTable.Row> ops) {
     List<String> steps = new ArrayList<>();
+    int floatConvs =
+        built.recipe() instanceof Recipe.Int8Dynamic
+            ? ops.stream()
+                .filter(r -> r.opType().equals("Conv") && r.rewritten() == 0)
+                .mapToInt(OpTable.Row::nodes)
+                .sum()
+            : 0;
+    if (floatConvs > 0) {
+      steps.add(
+          String.format(
+              Locale.ROOT,
+              "int8-dynamic leaves the %d Conv %s in float: --method int8-static (with"
+                  + " --calib-data) quantizes %s",
+              floatConvs,
+              floatConvs == 1 ? "layer" : "layers",
+              floatConvs == 1 ? "it" : "them"));
+    }
     Optional<EvalReport> f = built.fidelity();
     if (f.isEmpty()) {
       steps.add("pass --data FILE (held-out inputs) to measure fidelity against the input");

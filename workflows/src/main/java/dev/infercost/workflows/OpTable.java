@@ -33,13 +33,13 @@ final class OpTable {
    */
   record Row(String opType, int nodes, int rewritten, int leftAsIs, Map<String, Integer> reasons) {}
 
+  /** The reason given for nodes no pass looked at. */
+  static final String NOT_LOOKED_AT = "no pass rewrites this op type";
+
   /**
    * The table for {@code passes} run on {@code input}. Entries a pass names that are not nodes of
    * the input (SmoothQuant's scaled pairs, say) get a row named after the pass in brackets.
    */
-  /** The reason given for nodes no pass looked at. */
-  static final String NOT_LOOKED_AT = "no pass rewrites this op type";
-
   static List<Row> of(Path input, List<CompressReport.PassSummary> passes)
       throws InfercostException {
     Map<String, String> opOf = new HashMap<>();

@@ -13,8 +13,8 @@ final class Unchanged {
 
   /**
    * One line when no quantizing pass rewrote a node: {@code unchanged: 0 of 51 nodes rewritten;
-   * commonest reason (51 nodes): weight is not a constant initializer}; empty otherwise (and for
-   * fp32 and fp16, which change every float).
+   * commonest reason (51 nodes): weight is not float32}; empty otherwise (and for fp32 and fp16,
+   * which change every float).
    */
   static Optional<String> reason(BuiltVariant v) {
     if (v.method() == Method.FP32 || v.method() == Method.FP16) {

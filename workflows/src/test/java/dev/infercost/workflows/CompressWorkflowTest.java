@@ -76,7 +76,7 @@ class CompressWorkflowTest {
             s -> {});
     assertEquals("none", r.calibration());
     assertEquals(Optional.of(CompressReport.CALIBRATION_HINT), r.calibrationHint());
-    assertTrue(Files.readString(tmp.resolve("nocalib/report.md")).contains("--calib-data FILE"));
+    assertTrue(Files.readString(tmp.resolve("nocalib/report.md")).contains("--calib-data DATA"));
     var b = Models.builtin("minilm-l6").orElseThrow();
     EvalReport f =
         Evaluator.evaluate(
@@ -144,6 +144,13 @@ class CompressWorkflowTest {
     OpTable.Row relu =
         r.byOpType().stream().filter(o -> o.opType().equals("Relu")).findFirst().orElseThrow();
     assertEquals(java.util.Map.of(OpTable.NOT_LOOKED_AT, relu.nodes()), relu.reasons());
+    OpTable.Row conv =
+        r.byOpType().stream().filter(o -> o.opType().equals("Conv")).findFirst().orElseThrow();
+    assertEquals(
+        "int8-dynamic leaves the "
+            + conv.nodes()
+            + " Conv layers in float: --method int8-static (with --calib-data) quantizes them",
+        r.nextStep());
   }
 
   /**

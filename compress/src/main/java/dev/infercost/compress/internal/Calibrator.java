@@ -170,7 +170,7 @@ public final class Calibrator {
     } catch (OrtException e) {
       throw new CompressException(
           "calibration run failed in ONNX Runtime: "
-              + e.getMessage().lines().findFirst().orElse("")
+              + Models.reason(e)
               + "; check that the calibration data fits the model's inputs",
           e);
     }

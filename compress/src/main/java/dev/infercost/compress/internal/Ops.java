@@ -26,6 +26,10 @@ public final class Ops {
         : n.getName();
   }
 
+  /** Why a node whose weight input no initializer holds is left alone. */
+  public static final String COMPUTED_WEIGHT =
+      "weight is computed, not a constant initializer (activation × activation, as in attention)";
+
   /**
    * Why {@code n} (MatMul, Gemm or Conv) has no weight a pass can quantize, or {@code null}: the
    * weight must be a float32 initializer, 2-D for MatMul/Gemm and at least 3-D for Conv, and Gemm
@@ -34,7 +38,7 @@ public final class Ops {
   public static String weightProblem(NodeProto n, Op op, Map<String, TensorProto> init) {
     int wi = op.weightInput();
     if (n.getInputCount() <= wi || !init.containsKey(n.getInput(wi))) {
-      return "weight is not a constant initializer";
+      return COMPUTED_WEIGHT;
     }
     TensorProto w = init.get(n.getInput(wi));
     if (w.getDataType() != TensorProto.DataType.FLOAT_VALUE) {
