@@ -18,6 +18,7 @@ import dev.infercost.compress.internal.DqClipFoldPass;
 import dev.infercost.compress.internal.DqMoveFoldPass;
 import dev.infercost.compress.internal.DqScaleFoldPass;
 import dev.infercost.compress.internal.DqShiftFoldPass;
+import dev.infercost.compress.internal.DynamicLstmPass;
 import dev.infercost.compress.internal.DynamicMatMulPass;
 import dev.infercost.compress.internal.EncoderPrunePass;
 import dev.infercost.compress.internal.EncoderStructures;
@@ -61,9 +62,9 @@ public final class Compressor {
   private Compressor() {}
 
   /**
-   * Dynamic int8: MatMul/Gemm weights int8, activations quantized per call, embeddings 8-bit. With
-   * calibration batches (model inputs) and {@code smoothAlpha > 0}, activation outliers are first
-   * migrated into the weights (SmoothQuant).
+   * Dynamic int8: MatMul/Gemm and LSTM weights int8, activations quantized per call, embeddings
+   * 8-bit. With calibration batches (model inputs) and {@code smoothAlpha > 0}, activation outliers
+   * are first migrated into the weights (SmoothQuant).
    */
   public static CompressResult quantizeDynamic(
       OnnxModel model, QuantOptions o, List<List<Tensor>> calibration) throws CompressException {
@@ -78,6 +79,7 @@ public final class Compressor {
       passes.add(new SmoothQuantPass());
     }
     passes.add(new DynamicMatMulPass());
+    passes.add(new DynamicLstmPass());
     if (o.embeddings()) {
       passes.add(new GatherWeightPass());
     }

@@ -18,9 +18,10 @@ import java.util.Set;
  *
  * <p>Entries are looked up by op type alone ({@link #of}), whatever the node's domain, because the
  * contrib ops infercost knows ({@code FusedMatMul}, {@code SkipLayerNormalization}, {@code
- * FastGelu}, {@code BiasGelu}, {@code Attention}; domain {@code com.microsoft}) have no namesake in
- * the default domain; callers that treat other domains differently check {@link #defaultDomain}. An
- * op missing from the table has no facts: passes leave it alone and its output shape stays unknown.
+ * FastGelu}, {@code BiasGelu}, {@code Attention}, {@code DynamicQuantizeLSTM}; domain {@code
+ * com.microsoft}) have no namesake in the default domain; callers that treat other domains
+ * differently check {@link #defaultDomain}. An op missing from the table has no facts: passes leave
+ * it alone and its output shape stays unknown.
  */
 public enum Op {
   ABS("Abs", ShapeRule.SAME),
@@ -72,6 +73,8 @@ public enum Op {
       new AttributeInput("ratio", 1, 12)),
   DYNAMIC_QUANTIZE_LINEAR(
       "DynamicQuantizeLinear", ShapeRule.SAME, Trait.NO_FP16, Trait.MIXED_FLOATS),
+  /** com.microsoft. */
+  DYNAMIC_QUANTIZE_LSTM("DynamicQuantizeLSTM", null, Trait.NO_FP16, Trait.MIXED_FLOATS),
   EINSUM("Einsum", null, Trait.HEAVY),
   ELU("Elu", ShapeRule.SAME),
   EQUAL("Equal", ShapeRule.BROADCAST, Trait.BOOL_OUTPUT),
@@ -117,6 +120,7 @@ public enum Op {
   LOG_SOFTMAX("LogSoftmax", ShapeRule.SAME, Trait.AXIS_FLATTENS_BEFORE_13),
   LOOP("Loop", null),
   LP_POOL("LpPool", ShapeRule.POOL),
+  LSTM("LSTM", null, Trait.HEAVY),
   MATMUL(
       "MatMul",
       ShapeRule.MATMUL,
