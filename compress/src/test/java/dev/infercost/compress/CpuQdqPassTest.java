@@ -378,8 +378,10 @@ class CpuQdqPassTest {
             m, StaticOptions.defaults(), Compressor.calibrate(m, batches(8, 70)));
     ModelProto q = r.model().proto();
     Map<String, Integer> ops = optimizedOps(q);
-    // conv1 runs as an integer kernel and conv2 reads its uint8 output as it is.
-    assertEquals(1, ops.getOrDefault("QLinearConv", 0), "ops: " + ops);
+    // conv1 runs as an integer kernel and conv2 reads its uint8 output as it is; conv2 is one too,
+    // as conv3, which writes the graph output, reads its uint8 output.
+    assertEquals(2, ops.getOrDefault("QLinearConv", 0), "ops: " + ops);
+    assertEquals(1, ops.getOrDefault("Conv", 0) + ops.getOrDefault("FusedConv", 0), "ops: " + ops);
     assertFalse(ops.containsKey("Add") || ops.containsKey("Mul"), "ops: " + ops);
     assertEquals(1, ops.getOrDefault("QuantizeLinear", 0), "only the input's: " + ops);
     float[] x = Tiny.random(2 * 3 * 64, 998, 1f);
@@ -684,6 +686,62 @@ class CpuQdqPassTest {
     assertFalse(ops.containsKey("Conv") || ops.containsKey("FusedConv"), "ops: " + ops);
     assertEquals(1, ops.getOrDefault("Pad", 0), "ops: " + ops);
     assertEquals(1, ops.getOrDefault("QuantizeLinear", 0), "only the input's: " + ops);
+  }
+
+  /**
+   * x → {@code first} → Relu → Conv → y, y a graph output (a U-Net's or a heatmap head's last 1×1
+   * Conv); {@code first} is a Conv or a ConvTranspose (no integer kernel).
+   */
+  private static OnnxModel headOnGraphOutput(String first) {
+    GraphProto g =
+        GraphProto.newBuilder()
+            .setName("head")
+            .addInput(Tiny.value("x", TensorProto.DataType.FLOAT, "n", 3, 8, 8))
+            .addOutput(Tiny.value("y", TensorProto.DataType.FLOAT))
+            .addInitializer(
+                floats(
+                    "W1",
+                    Tiny.random(8 * 27, 1, 0.3f),
+                    first.equals("Conv") ? 8 : 3,
+                    first.equals("Conv") ? 3 : 8,
+                    3,
+                    3))
+            .addInitializer(floats("W2", Tiny.random(16, 2, 0.3f), 2, 8, 1, 1))
+            .addNode(Tiny.node(first, "first", List.of("x", "W1"), List.of("c1"), ints("pads", 1)))
+            .addNode(Tiny.node("Relu", "relu", List.of("c1"), List.of("r1")))
+            .addNode(Tiny.node("Conv", "last", List.of("r1", "W2"), List.of("y")))
+            .build();
+    return OnnxModel.of(Tiny.model(g));
+  }
+
+  @Test
+  void aConvWritingAGraphOutputLetsTheConvBeforeItRunAsAnIntegerKernel() throws Exception {
+    OnnxModel m = headOnGraphOutput("Conv");
+    CompressResult r =
+        Compressor.quantizeStaticCpu(
+            m, StaticOptions.defaults(), Compressor.calibrate(m, batches(4, 900)));
+    assertTrue(r.passes().get(2).rewritten().containsAll(List.of("first", "last")));
+    Map<String, Integer> ops = optimizedOps(r.model().proto());
+    assertEquals(1, ops.getOrDefault("QLinearConv", 0), "the first Conv: " + ops);
+    assertEquals(
+        1, ops.getOrDefault("Conv", 0) + ops.getOrDefault("FusedConv", 0), "the last: " + ops);
+    float[] x = Tiny.random(3 * 64, 901, 1f);
+    float[] ref = Tiny.run(m.proto(), "x", new long[] {1, 3, 8, 8}, x);
+    float[] got = Tiny.run(r.model().proto(), "x", new long[] {1, 3, 8, 8}, x);
+    assertTrue(
+        Tiny.maxAbsDiff(ref, got) < 0.05 * Tiny.maxAbs(ref), "error " + Tiny.maxAbsDiff(ref, got));
+  }
+
+  @Test
+  void aConvWritingAGraphOutputAfterAFloatOpStaysFloat() throws Exception {
+    OnnxModel m = headOnGraphOutput("ConvTranspose");
+    CompressResult r =
+        Compressor.quantizeStaticCpu(
+            m, StaticOptions.defaults(), Compressor.calibrate(m, batches(4, 900)));
+    assertEquals(
+        List.of("last: its output is a graph output and no integer kernel writes its input"),
+        r.passes().get(2).skipped());
+    assertEquals(m.proto().getGraph().getNodeList(), r.model().proto().getGraph().getNodeList());
   }
 
   private Map<String, Integer> optimizedOps(ModelProto q) throws Exception {

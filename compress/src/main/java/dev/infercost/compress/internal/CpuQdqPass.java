@@ -28,6 +28,7 @@ import java.util.Set;
  * <pre>
  *   Conv / MatMul / Gemm   DQ(x u8) DQ(W s8, per channel) DQ(b s32) → op → Q   QLinearConv, QLinearMatMul, QGemm
  *                          MatMul / Gemm with no Q after (graph output)        MatMulIntegerToFloat, QGemm (float out)
+ *                          Conv writing a graph output, after an int8 kernel   float Conv; the kernel before stays fused
  *   … → Relu / Clip → Q    the Relu/Clip is made redundant by Q's range        folded into the kernel before it
  *   Add, Mul               DQ DQ → op → Q                                       QLinearAdd, QLinearMul
  *   Concat                 DQ … → Concat → Q                                    QLinearConcat
@@ -234,7 +235,10 @@ public final class CpuQdqPass implements Pass {
         }
         String y = n.getOutput(0);
         if (graphOutputs.contains(y)) {
-          continue; // COMPUTE only (problem() refuses the others): a float output
+          // COMPUTE only (problem() refuses the others): a float output. A Conv writing it runs
+          // unfused on its dequantized input and weights, so that the kernel before it writes
+          // uint8.
+          continue;
         }
         NodeProto relu = foldable(n, kind);
         if (relu != null) {
@@ -405,8 +409,9 @@ public final class CpuQdqPass implements Pass {
           if (!hasRange(n.getInput(0))) {
             return "no calibrated range for " + n.getInput(0);
           }
-          if (op == Op.CONV && graphOutput) {
-            return "its output is a graph output (QLinearConv writes uint8)";
+          if (op == Op.CONV && graphOutput && !tensors.containsKey(n.getInput(0))) {
+            // Unfused (no Q after it), it gains only by reading an integer kernel's uint8 output.
+            return "its output is a graph output and no integer kernel writes its input";
           }
           if (!graphOutput && foldable(n, kind) == null && !ctx.activationRange().containsKey(y)) {
             return "no calibrated range for " + y;
