@@ -60,7 +60,8 @@ class CompressPruneTest {
     assertTrue(meta.get("infercost.passes").contains("prune-channels"), meta.toString());
     assertTrue(
         meta.get("infercost.passes")
-            .endsWith("int8-static,fold-dq-scale,fold-dq-shift,fold-dq-clip,fold-dq-move"),
+            .endsWith(
+                "int8-static,fold-dq-scale,fold-dq-shift,fold-dq-clip,fold-dq-move,int8-dynamic-lstm"),
         meta.toString());
     assertTrue(meta.containsKey("infercost.option.prune.prune_ratio"), meta.toString());
     // The evaluation compares the final model with the original input.

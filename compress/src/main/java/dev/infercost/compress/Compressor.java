@@ -166,9 +166,11 @@ public final class Compressor {
    * clipped by {@code o.method()} over {@code stats}; weights symmetric int8 per output channel
    * (7-bit with {@code reducedRange}); biases int32 at input scale × weight scale, each Conv's
    * corrected for the mean error its int8 weights make on the calibration data ({@code
-   * o.biasCorrection()}), and each weight scale raised where a bias would not fit int32. Models
-   * below opset 13 are upgraded for per-channel scales. The model is not run: {@code stats} must
-   * come from {@link #calibrate} on this same model.
+   * o.biasCorrection()}), and each weight scale raised where a bias would not fit int32. LSTMs,
+   * which have no static integer kernel, get int8-dynamic's {@code DynamicQuantizeLSTM} (a CRNN's
+   * recurrent head after its Conv stack). Models below opset 13 are upgraded for per-channel
+   * scales. The model is not run: {@code stats} must come from {@link #calibrate} on this same
+   * model.
    */
   public static CompressResult quantizeStaticCpu(
       OnnxModel model, StaticOptions o, CalibrationStats stats) throws CompressException {
@@ -202,7 +204,8 @@ public final class Compressor {
             new DqScaleFoldPass(),
             new DqShiftFoldPass(),
             new DqClipFoldPass(),
-            new DqMoveFoldPass());
+            new DqMoveFoldPass(),
+            new DynamicLstmPass());
     List<Pass> passes = new ArrayList<>(List.of(canonicalize()));
     passes.addAll(steps);
     List<PassResult> results = new ArrayList<>(List.of(canonical));

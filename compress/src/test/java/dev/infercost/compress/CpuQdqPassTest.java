@@ -120,7 +120,8 @@ class CpuQdqPassTest {
             "fold-dq-scale",
             "fold-dq-shift",
             "fold-dq-clip",
-            "fold-dq-move"),
+            "fold-dq-move",
+            "int8-dynamic-lstm"),
         r.passes().stream().map(PassSummary::pass).toList());
     assertEquals(
         List.of("conv1", "pool", "conv2", "add", "gap", "flatten", "fc"),

@@ -118,6 +118,24 @@ class DynamicLstmPassTest {
   }
 
   @Test
+  void staticInt8GivesAnLstmTheDynamicKernel() throws Exception {
+    ModelProto m = lstm(2);
+    List<List<dev.infercost.models.Tensor>> calib =
+        List.of(
+            List.of(
+                dev.infercost.models.Tensor.ofFloats(
+                    "x", X_SHAPE, Tiny.random(SEQ * BATCH * IN, 8, 1f))));
+    OnnxModel model = OnnxModel.of(m);
+    CompressResult r =
+        Compressor.quantizeStaticCpu(
+            model, StaticOptions.defaults(), Compressor.calibrate(model, calib));
+    assertEquals(List.of("DynamicQuantizeLSTM"), Tiny.opTypes(r.model().proto()));
+    float[] x = Tiny.random(SEQ * BATCH * IN, 9, 1f);
+    double cos = cosine(Tiny.run(m, "x", X_SHAPE, x), Tiny.run(r.model().proto(), "x", X_SHAPE, x));
+    assertTrue(cos > 0.999, "cosine " + cos);
+  }
+
+  @Test
   void batchFirstLayoutAndExcludedNodesStayFloat() throws Exception {
     ModelProto batchFirst =
         lstm(1, Tiny.intAttr("layout", 1)).toBuilder()
