@@ -199,6 +199,16 @@ final class ChooseVariants {
     List<Variant> variants = new ArrayList<>();
     List<ChooseReport.Search> searches = new ArrayList<>();
     long searched = plans.stream().filter(p -> p.search().isPresent()).count();
+    // Trials are timed as choose measures its rows: synthetic inputs at --shape, here at the
+    // largest --batch, where the cost per inference it ranks by is lowest.
+    int batch = req.batches().stream().mapToInt(Integer::intValue).max().orElseThrow();
+    Search.Timing timing =
+        searched == 0
+            ? null
+            : Search.Timing.synthetic(
+                req.model(),
+                ChooseWorkflow.withBatch(req.model().inputs(), req.shapes(), batch),
+                n -> {});
     for (Plan p : plans) {
       if (p.recipe().isPresent()) {
         BuiltVariant b = builder.build(p.recipe().get(), work.resolve(p.label()));
@@ -214,7 +224,7 @@ final class ChooseVariants {
               NodeFilter.all(),
               budget.maxTrials(),
               budget.timeBudget().dividedBy(searched).plus(Duration.ofSeconds(1)),
-              Search.Timing.of(data));
+              timing);
       progress.accept("searching for " + f.words() + ": " + String.join(", ", p.hardware()));
       Search.Outcome s =
           Search.run(

@@ -502,7 +502,11 @@ public final class ChooseWorkflow {
     return v.built().method().runsOnCpus() && v.hardware().stream().anyMatch(pricer::isCpu);
   }
 
-  private static Map<String, long[]> withBatch(
+  /**
+   * Input shapes: {@code shapes} where given, else the model's (unnamed dims 128), at {@code
+   * batch}.
+   */
+  static Map<String, long[]> withBatch(
       List<TensorSpec> specs, Map<String, long[]> shapes, int batch) {
     Map<String, long[]> out = new LinkedHashMap<>();
     for (TensorSpec spec : specs) {

@@ -218,6 +218,16 @@ class ChooseWorkflowTest {
       String bits = s.hardware().contains("aws-c6a.large") ? "7-bit" : "8-bit";
       if (!s.hardware().contains("aws-g4dn.xlarge")) {
         res.trials().forEach(t -> assertTrue(t.config().contains(bits), t.config()));
+        // Timed as choose measures its rows (--batch 1), not at the data's 64-image batches.
+        res.trials()
+            .forEach(
+                t ->
+                    assertTrue(
+                        t.speed()
+                            .provenance()
+                            .detail()
+                            .contains("synthetic inputs input=[1, 1, 8, 8]"),
+                        t.speed().provenance().detail()));
       }
       for (String v : s.variants()) {
         assertTrue(r.variants().get(v).recipe().startsWith("trial "), v);
