@@ -23,6 +23,12 @@ import java.util.List;
  *     empty when none was
  * @param outputs per float output, in the model's order, its mean and min cosine (the first output
  *     pooled as above, the others compared whole); empty when not broken down
+ * @param commonRatio of the reference's outputs, the energy of the part every sample shares (their
+ *     mean) over the energy of what varies between samples, the largest over the float outputs;
+ *     cosine moves {@code 1 + commonRatio} times less than an error of the varying part does, so a
+ *     large ratio (an image's or a depth map's offset, embeddings that all point one way) makes the
+ *     cosine bound lenient; {@code null} with fewer than 2 samples, outputs of varying size or
+ *     outputs that do not vary
  */
 public record EvalReport(
     String data,
@@ -37,7 +43,8 @@ public record EvalReport(
     Double candidateAccuracy,
     Double accuracyDrop,
     List<MetricScore> metrics,
-    List<OutputCosine> outputs) {
+    List<OutputCosine> outputs,
+    Double commonRatio) {
   public EvalReport {
     metrics = List.copyOf(metrics);
     outputs = List.copyOf(outputs);
@@ -78,7 +85,8 @@ public record EvalReport(
         candidateAccuracy,
         accuracyDrop,
         List.of(),
-        List.of());
+        List.of(),
+        null);
   }
 
   /** This report with {@code scores} as its task metric scores. */
@@ -96,7 +104,8 @@ public record EvalReport(
         candidateAccuracy,
         accuracyDrop,
         scores,
-        outputs);
+        outputs,
+        commonRatio);
   }
 
   /**
@@ -123,7 +132,27 @@ public record EvalReport(
         candidateAccuracy,
         accuracyDrop,
         metrics,
-        perOutput);
+        perOutput,
+        commonRatio);
+  }
+
+  /** This report with {@code ratio} as its {@link #commonRatio()}. */
+  public EvalReport withCommonRatio(Double ratio) {
+    return new EvalReport(
+        data,
+        samples,
+        outputKind,
+        meanCosine,
+        minCosine,
+        maxAbsError,
+        top1Agreement,
+        nnAgreement,
+        referenceAccuracy,
+        candidateAccuracy,
+        accuracyDrop,
+        metrics,
+        outputs,
+        ratio);
   }
 
   /** The score of the task metric named {@code name}, if it was evaluated. */

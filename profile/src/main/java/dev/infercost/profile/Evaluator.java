@@ -374,7 +374,13 @@ public final class Evaluator {
    * cosine when there are several.
    */
   static EvalReport compare(EvalData data, Outputs ref, Outputs cand) {
-    EvalReport first = compare(data, ref.vectors(), cand.vectors(), ref.kind());
+    Double ratio = commonRatio(ref.vectors());
+    for (List<float[]> other : ref.others().values()) {
+      Double r = commonRatio(other);
+      ratio = ratio == null || r == null ? null : Math.max(ratio, r);
+    }
+    EvalReport first =
+        compare(data, ref.vectors(), cand.vectors(), ref.kind()).withCommonRatio(ratio);
     if (ref.others().isEmpty()) {
       return first;
     }
@@ -441,6 +447,36 @@ public final class Evaluator {
         refAcc,
         candAcc,
         refAcc == null ? null : refAcc - candAcc);
+  }
+
+  /**
+   * The energy of what {@code samples} share (their mean vector) over the mean energy of what
+   * varies between them (each minus the mean); {@code null} for fewer than 2 samples, samples of
+   * different sizes, or samples that do not vary at all.
+   */
+  static Double commonRatio(List<float[]> samples) {
+    int n = samples.size();
+    if (n < 2 || samples.stream().anyMatch(v -> v.length != samples.get(0).length)) {
+      return null;
+    }
+    double[] mean = new double[samples.get(0).length];
+    for (float[] v : samples) {
+      for (int k = 0; k < mean.length; k++) {
+        mean[k] += v[k] / (double) n;
+      }
+    }
+    double common = 0;
+    for (double m : mean) {
+      common += m * m;
+    }
+    double varying = 0;
+    for (float[] v : samples) {
+      for (int k = 0; k < mean.length; k++) {
+        double d = v[k] - mean[k];
+        varying += d * d / n;
+      }
+    }
+    return varying == 0 ? null : common / varying;
   }
 
   static double cosine(float[] a, float[] b) {

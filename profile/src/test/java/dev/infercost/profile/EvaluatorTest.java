@@ -1,6 +1,7 @@
 package dev.infercost.profile;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
 
 import ai.onnx.proto.OnnxMl.GraphProto;
 import ai.onnx.proto.OnnxMl.ModelProto;
@@ -71,6 +72,22 @@ class EvaluatorTest {
     EvalReport cached = Evaluator.reference(ref.toString(), data, 1).compare(cand.toString());
     assertEquals(r.meanCosine(), cached.meanCosine(), 1e-12);
     assertEquals(r.outputs(), cached.outputs());
+  }
+
+  @Test
+  void theCommonRatioWeighsWhatSamplesShareAgainstWhatVaries() {
+    // Mean [1, 1]: shared energy 2; each sample differs from it by (±1, ∓1): energy 2.
+    assertEquals(
+        1.0, Evaluator.commonRatio(List.of(new float[] {2, 0}, new float[] {0, 2})), 1e-12);
+    // An offset of 10 on the same variation: shared 200 against 2.
+    assertEquals(
+        100.0, Evaluator.commonRatio(List.of(new float[] {11, 9}, new float[] {9, 11})), 1e-9);
+    assertEquals(
+        0.0, Evaluator.commonRatio(List.of(new float[] {1, -1}, new float[] {-1, 1})), 1e-12);
+    assertNull(Evaluator.commonRatio(List.of(new float[] {1, 2})), "one sample");
+    assertNull(
+        Evaluator.commonRatio(List.of(new float[] {1, 2}, new float[] {1, 2})), "no variation");
+    assertNull(Evaluator.commonRatio(List.of(new float[] {1, 2}, new float[] {1})), "sizes");
   }
 
   private static TensorProto constant(String name, float[] v) {

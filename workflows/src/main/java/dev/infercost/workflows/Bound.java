@@ -115,13 +115,15 @@ public sealed interface Bound {
 
   /** See {@link Bound#minCosine}. */
   record MinCosine(double value) implements Bound {
+    static final String KIND = "min-cosine";
+
     public MinCosine {
-      checkRange("min-cosine", value);
+      checkRange(KIND, value);
     }
 
     @Override
     public String kind() {
-      return "min-cosine";
+      return KIND;
     }
 
     @Override

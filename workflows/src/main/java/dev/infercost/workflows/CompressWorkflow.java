@@ -239,16 +239,23 @@ public final class CompressWorkflow {
     Optional<EvalReport> f = built.fidelity();
     if (f.isEmpty()) {
       steps.add("pass --data FILE (held-out inputs) to measure fidelity against the input");
+    } else if (bound == null && f.get().accuracyDrop() != null) {
+      steps.add(
+          "add --max-accuracy-drop 0.01 (or your own bound) to have it checked; exit 1 when"
+              + " missed");
     } else if (bound == null) {
       steps.add(
-          f.get().accuracyDrop() != null
-              ? "add --max-accuracy-drop 0.01 (or your own bound) to have it checked; exit 1 when"
-                  + " missed"
-              : "add --min-cosine 0.99 (or your own bound) to have it checked; exit 1 when missed");
-    } else if (!bound.met()) {
-      steps.add(
-          "try --method auto with the same bound: it searches calibrations and keeps the most"
-              + " sensitive layers in fp32");
+          lenientCosine(f, null)
+              .orElse(
+                  "add --min-cosine 0.99 (or your own bound) to have it checked; exit 1 when"
+                      + " missed"));
+    } else {
+      if (!bound.met()) {
+        steps.add(
+            "try --method auto with the same bound: it searches calibrations and keeps the most"
+                + " sensitive layers in fp32");
+      }
+      lenientCosine(f, bound).ifPresent(steps::add);
     }
     if (latency != null && latency.p50Ratio() > 1.005) {
       steps.add(
@@ -256,6 +263,38 @@ public final class CompressWorkflow {
               + " deploying it");
     }
     return steps.isEmpty() ? Optional.empty() : Optional.of(String.join("; ", steps));
+  }
+
+  /** A common part this many times what varies makes cosine say too little (10× too little). */
+  static final double LENIENT_RATIO = 9;
+
+  /**
+   * When cosine is what judges the variant (its bound, or no bound) and the outputs share a part
+   * that outweighs what varies between samples ({@link EvalReport#commonRatio()}): cosine then
+   * moves {@code 1 + ratio} times less than the error, so say so and what to bound instead.
+   */
+  static Optional<String> lenientCosine(Optional<EvalReport> f, BoundResult bound) {
+    if (f.isEmpty()
+        || f.get().accuracyDrop() != null
+        || f.get().commonRatio() == null
+        || f.get().commonRatio() < LENIENT_RATIO
+        || bound != null && !bound.kind().equals(Bound.MinCosine.KIND)) {
+      return Optional.empty();
+    }
+    double r = f.get().commonRatio();
+    return Optional.of(
+        String.format(
+            Locale.ROOT,
+            "cosine is lenient on these outputs: what all samples share outweighs what varies"
+                + " between them %s to 1, so cosine moves %s times less than the error; bound a"
+                + " task metric instead (--metric %s --max-metric-drop X)",
+            times(r),
+            times(1 + r),
+            f.get().outputKind().equals("embedding") ? "nn-agreement" : "NAME"));
+  }
+
+  private static String times(double x) {
+    return x < 1e6 ? String.format(Locale.ROOT, "%,.0f", x) : "over a million";
   }
 
   /**

@@ -254,6 +254,27 @@ class CompressWorkflowTest {
     assertTrue(CompressWorkflow.stepped(model, report(0.9, 0.999)).isEmpty());
   }
 
+  @Test
+  void cosineOnOutputsThatAllSamplesShareIsCalledLenient() {
+    EvalReport offset = report(0.9999, 0.9999).withCommonRatio(20.0);
+    String hint = CompressWorkflow.lenientCosine(Optional.of(offset), null).orElseThrow();
+    assertEquals(
+        "cosine is lenient on these outputs: what all samples share outweighs what varies between"
+            + " them 20 to 1, so cosine moves 21 times less than the error; bound a task metric"
+            + " instead (--metric NAME --max-metric-drop X)",
+        hint);
+    CompressReport.BoundResult cosine =
+        new CompressReport.BoundResult("min-cosine", 0.99, true, "met");
+    assertEquals(Optional.of(hint), CompressWorkflow.lenientCosine(Optional.of(offset), cosine));
+    CompressReport.BoundResult metric =
+        new CompressReport.BoundResult("max-metric-drop", 0.01, true, "met");
+    assertTrue(CompressWorkflow.lenientCosine(Optional.of(offset), metric).isEmpty());
+    assertTrue(
+        CompressWorkflow.lenientCosine(Optional.of(offset.withCommonRatio(8.0)), null).isEmpty());
+    assertTrue(
+        CompressWorkflow.lenientCosine(Optional.of(offset.withCommonRatio(null)), null).isEmpty());
+  }
+
   private static EvalReport report(double logits, double kept) {
     return new EvalReport(
         "data",
@@ -270,7 +291,8 @@ class CompressWorkflowTest {
         List.of(),
         List.of(
             new EvalReport.OutputCosine("logits", logits, logits),
-            new EvalReport.OutputCosine("kept", kept, kept)));
+            new EvalReport.OutputCosine("kept", kept, kept)),
+        null);
   }
 
   @Test
