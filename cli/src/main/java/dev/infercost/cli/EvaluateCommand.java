@@ -88,6 +88,9 @@ final class EvaluateCommand implements Callable<Integer> {
     t.row("mean cosine", f(r.meanCosine()));
     t.row("min cosine", f(r.minCosine()));
     t.row("max abs error", String.format(Locale.ROOT, "%.4g", r.maxAbsError()));
+    if (r.commonRatio() != null) {
+      t.row("shared / varying energy", String.format(Locale.ROOT, "%.4g", r.commonRatio()));
+    }
     if (r.top1Agreement() != null) {
       t.row("top-1 agreement", f(r.top1Agreement()));
     }
@@ -105,6 +108,7 @@ final class EvaluateCommand implements Callable<Integer> {
       t.row(m.name() + " drop", f(m.drop()));
     }
     t.print(out);
+    r.lenientCosine().ifPresent(n -> out.println("note: " + n));
     return ExitCodes.OK;
   }
 

@@ -155,6 +155,33 @@ public record EvalReport(
         ratio);
   }
 
+  /** A common part this many times what varies makes cosine say 10 times too little. */
+  public static final double LENIENT_RATIO = 9;
+
+  /**
+   * When the outputs share a part that outweighs what varies between samples ({@link
+   * #commonRatio()} at least {@link #LENIENT_RATIO}) and no accuracy was measured: one line saying
+   * that cosine moves {@code 1 + ratio} times less than the error, and what to bound instead.
+   */
+  public java.util.Optional<String> lenientCosine() {
+    if (accuracyDrop != null || commonRatio == null || commonRatio < LENIENT_RATIO) {
+      return java.util.Optional.empty();
+    }
+    return java.util.Optional.of(
+        String.format(
+            java.util.Locale.ROOT,
+            "cosine is lenient on these outputs: what all samples share outweighs what varies"
+                + " between them %s to 1, so cosine moves %s times less than the error; bound a"
+                + " task metric instead (--metric %s --max-metric-drop X)",
+            times(commonRatio),
+            times(1 + commonRatio),
+            outputKind.equals("embedding") ? "nn-agreement" : "NAME"));
+  }
+
+  private static String times(double x) {
+    return x < 1e6 ? String.format(java.util.Locale.ROOT, "%,.0f", x) : "over a million";
+  }
+
   /** The score of the task metric named {@code name}, if it was evaluated. */
   public java.util.Optional<MetricScore> metric(String name) {
     return metrics.stream().filter(m -> m.name().equals(name)).findFirst();

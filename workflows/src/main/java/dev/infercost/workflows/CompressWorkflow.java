@@ -265,36 +265,14 @@ public final class CompressWorkflow {
     return steps.isEmpty() ? Optional.empty() : Optional.of(String.join("; ", steps));
   }
 
-  /** A common part this many times what varies makes cosine say too little (10× too little). */
-  static final double LENIENT_RATIO = 9;
-
   /**
-   * When cosine is what judges the variant (its bound, or no bound) and the outputs share a part
-   * that outweighs what varies between samples ({@link EvalReport#commonRatio()}): cosine then
-   * moves {@code 1 + ratio} times less than the error, so say so and what to bound instead.
+   * {@link EvalReport#lenientCosine()} when cosine is what judges the variant: its bound, or no
+   * bound.
    */
   static Optional<String> lenientCosine(Optional<EvalReport> f, BoundResult bound) {
-    if (f.isEmpty()
-        || f.get().accuracyDrop() != null
-        || f.get().commonRatio() == null
-        || f.get().commonRatio() < LENIENT_RATIO
-        || bound != null && !bound.kind().equals(Bound.MinCosine.KIND)) {
-      return Optional.empty();
-    }
-    double r = f.get().commonRatio();
-    return Optional.of(
-        String.format(
-            Locale.ROOT,
-            "cosine is lenient on these outputs: what all samples share outweighs what varies"
-                + " between them %s to 1, so cosine moves %s times less than the error; bound a"
-                + " task metric instead (--metric %s --max-metric-drop X)",
-            times(r),
-            times(1 + r),
-            f.get().outputKind().equals("embedding") ? "nn-agreement" : "NAME"));
-  }
-
-  private static String times(double x) {
-    return x < 1e6 ? String.format(Locale.ROOT, "%,.0f", x) : "over a million";
+    return bound != null && !bound.kind().equals(Bound.MinCosine.KIND)
+        ? Optional.empty()
+        : f.flatMap(EvalReport::lenientCosine);
   }
 
   /**
