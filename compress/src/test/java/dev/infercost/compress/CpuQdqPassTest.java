@@ -745,6 +745,35 @@ class CpuQdqPassTest {
     assertEquals(m.proto().getGraph().getNodeList(), r.model().proto().getGraph().getNodeList());
   }
 
+  @Test
+  void aConvWritingAGraphOutputFromTheGraphInputStaysFloat() throws Exception {
+    // x → conv_a → y1 and x → conv_c → y2: x has a Q for conv_a, but no kernel writes it.
+    GraphProto g =
+        GraphProto.newBuilder()
+            .setName("two-heads")
+            .addInput(Tiny.value("x", TensorProto.DataType.FLOAT, "n", 3, 8, 8))
+            .addOutput(Tiny.value("r", TensorProto.DataType.FLOAT))
+            .addOutput(Tiny.value("y2", TensorProto.DataType.FLOAT))
+            .addInitializer(floats("Wa", Tiny.random(8 * 27, 1, 0.3f), 8, 3, 3, 3))
+            .addInitializer(floats("Wc", Tiny.random(6, 2, 0.3f), 2, 3, 1, 1))
+            .addNode(
+                Tiny.node("Conv", "conv_a", List.of("x", "Wa"), List.of("y1"), ints("pads", 1)))
+            .addNode(Tiny.node("Relu", "relu", List.of("y1"), List.of("r")))
+            .addNode(Tiny.node("Conv", "conv_c", List.of("x", "Wc"), List.of("y2")))
+            .build();
+    OnnxModel m = OnnxModel.of(Tiny.model(g));
+    CompressResult r =
+        Compressor.quantizeStaticCpu(
+            m, StaticOptions.defaults(), Compressor.calibrate(m, batches(4, 902)));
+    assertTrue(
+        r.passes()
+            .get(2)
+            .skipped()
+            .contains(
+                "conv_c: its output is a graph output and no integer kernel writes its input"),
+        r.passes().get(2).skipped().toString());
+  }
+
   private Map<String, Integer> optimizedOps(ModelProto q) throws Exception {
     return Tiny.optimizedOps(q, tmp);
   }

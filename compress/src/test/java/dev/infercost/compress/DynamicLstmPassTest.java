@@ -109,12 +109,83 @@ class DynamicLstmPassTest {
     assertTrue(
         q.getGraph().getInitializerList().stream().noneMatch(t -> t.getName().equals("W")),
         "the float weights are gone");
+    List<Long> scaleDims =
+        how.endsWith("channel") ? List.of((long) dirs, 4L * HIDDEN) : List.of((long) dirs);
+    for (int i : new int[] {8, 10}) {
+      String scale = q.getGraph().getNode(0).getInput(i);
+      assertEquals(scaleDims, Tiny.init(q, scale).getDimsList(), how + ": " + scale);
+    }
     float[] x = Tiny.random(SEQ * BATCH * IN, 7, 1f);
     float[] ref = Tiny.run(m, "x", X_SHAPE, x);
     float[] got = Tiny.run(q, "x", X_SHAPE, x);
     // Measured 0.9998-0.9999 at 8-bit weights over 24 + 32 terms per gate.
     assertTrue(cosine(ref, got) > 0.999, how + ": cosine " + cosine(ref, got));
     assertTrue(Tiny.maxAbsDiff(ref, got) < 0.05, how + ": error " + Tiny.maxAbsDiff(ref, got));
+  }
+
+  @Test
+  void initialStatesSequenceLengthsAndTheLastStatesKeepTheirPlaces() throws Exception {
+    // X, W, R, B, sequence_lens, initial_h, initial_c; outputs Y, Y_h, Y_c.
+    ModelProto base = lstm(2);
+    GraphProto.Builder g = base.getGraph().toBuilder();
+    g.addInitializer(
+        TensorProto.newBuilder()
+            .setName("lens")
+            .setDataType(TensorProto.DataType.INT32_VALUE)
+            .addDims(BATCH)
+            .addInt32Data(SEQ)
+            .addInt32Data(SEQ - 2));
+    g.addInitializer(
+        Initializers.ofFloats(
+            "h0", new long[] {2, BATCH, HIDDEN}, Tiny.random(2 * BATCH * HIDDEN, 4, 0.5f)));
+    g.addInitializer(
+        Initializers.ofFloats(
+            "c0", new long[] {2, BATCH, HIDDEN}, Tiny.random(2 * BATCH * HIDDEN, 5, 0.5f)));
+    g.addOutput(Tiny.value("yh", TensorProto.DataType.FLOAT, 2, BATCH, HIDDEN));
+    g.addOutput(Tiny.value("yc", TensorProto.DataType.FLOAT, 2, BATCH, HIDDEN));
+    g.setNode(
+        0,
+        g.getNode(0).toBuilder()
+            .addInput("lens")
+            .addInput("h0")
+            .addInput("c0")
+            .addOutput("yh")
+            .addOutput("yc"));
+    ModelProto m = base.toBuilder().setGraph(g).build();
+    ModelProto q =
+        Compressor.quantizeDynamic(OnnxModel.of(m), QuantOptions.defaults(), List.of())
+            .model()
+            .proto();
+    assertEquals(
+        List.of("x", "W_quantized", "R_quantized", "B", "lens", "h0", "c0", ""),
+        q.getGraph().getNode(0).getInputList().subList(0, 8));
+    float[] x = Tiny.random(SEQ * BATCH * IN, 7, 1f);
+    List<float[]> ref = runAll(m, x);
+    List<float[]> got = runAll(q, x);
+    for (int i = 0; i < 3; i++) {
+      double cos = cosine(ref.get(i), got.get(i));
+      assertTrue(cos > 0.999, "output " + i + ": cosine " + cos);
+    }
+    // The shorter sequence's Y is zero past its length, as in the input model.
+    assertEquals(0f, got.get(0)[got.get(0).length - 1], "Y past sequence_lens");
+  }
+
+  /** Every output of {@code m} on x. */
+  private static List<float[]> runAll(ModelProto m, float[] x) throws Exception {
+    var env = dev.infercost.models.Models.ortEnvironment();
+    try (var o = new ai.onnxruntime.OrtSession.SessionOptions();
+        var s = env.createSession(m.toByteArray(), o);
+        var t = ai.onnxruntime.OnnxTensor.createTensor(env, java.nio.FloatBuffer.wrap(x), X_SHAPE);
+        var r = s.run(java.util.Map.of("x", t))) {
+      List<float[]> out = new java.util.ArrayList<>();
+      for (var e : r) {
+        java.nio.FloatBuffer b = ((ai.onnxruntime.OnnxTensor) e.getValue()).getFloatBuffer();
+        float[] v = new float[b.remaining()];
+        b.get(v);
+        out.add(v);
+      }
+      return out;
+    }
   }
 
   @Test

@@ -65,6 +65,24 @@ class ShareInitializersTest {
   }
 
   @Test
+  void smoothQuantLeavesASharedWeightShared() throws Exception {
+    ModelProto m = sharedLayers();
+    List<List<Tensor>> calib =
+        List.of(List.of(Tensor.ofFloats("x", new long[] {4, K}, Tiny.random(4 * K, 5, 1f))));
+    QuantOptions smooth = QuantOptions.defaults();
+    smooth =
+        new QuantOptions(smooth.filter(), true, smooth.reducedRange(), smooth.embeddings(), 0.5);
+    CompressResult r = Compressor.quantizeDynamic(OnnxModel.of(m), smooth, calib);
+    assertEquals(1, int8Tensors(r.model().proto()), "one int8 weight");
+    PassSummary sq =
+        r.passes().stream().filter(p -> p.pass().equals("smoothquant")).findFirst().orElseThrow();
+    assertTrue(sq.rewritten().isEmpty(), sq.rewritten().toString());
+    assertTrue(
+        sq.skipped().stream().allMatch(x -> x.endsWith("is shared with other nodes")),
+        sq.skipped().toString());
+  }
+
+  @Test
   void staticInt8SharesTheCopiesToo() throws Exception {
     ModelProto m = sharedLayers();
     List<List<Tensor>> calib =
@@ -81,17 +99,23 @@ class ShareInitializersTest {
             .addInput(Tiny.value("x", TensorProto.DataType.FLOAT, "batch", K))
             .addOutput(Tiny.value("y", TensorProto.DataType.FLOAT, "batch", K))
             .addOutput(Tiny.value("W2", TensorProto.DataType.FLOAT, K, K))
+            .addInput(Tiny.value("W3", TensorProto.DataType.FLOAT, K, K))
             .addInitializer(Initializers.ofFloats("W", new long[] {K, K}, w))
             .addInitializer(Initializers.ofFloats("W2", new long[] {K, K}, w))
+            .addInitializer(Initializers.ofFloats("W3", new long[] {K, K}, w))
             .addInitializer(Initializers.ofFloats("b", new long[] {K}, new float[K]))
             .addInitializer(Initializers.ofFloats("b2", new long[] {K}, new float[K]))
-            .addNode(Tiny.node("MatMul", "mm0", List.of("x", "W"), List.of("h0")))
+            .addNode(Tiny.node("MatMul", "mm0", List.of("x", "W"), List.of("m0")))
+            .addNode(Tiny.node("MatMul", "mm1", List.of("m0", "W3"), List.of("h0")))
             .addNode(Tiny.node("Add", "a0", List.of("h0", "b"), List.of("h1")))
             .addNode(Tiny.node("Add", "a1", List.of("h1", "b2"), List.of("y")))
             .build();
     ModelProto m = Tiny.model(g);
     PassResult r = new ShareInitializersPass().apply(m, PassContext.of(NodeFilter.all()));
-    assertEquals(m, r.model(), "a graph output keeps its name; 256-byte vectors stay copies");
+    assertEquals(
+        m,
+        r.model(),
+        "a graph output and an overridable input keep their names; 256-byte vectors stay copies");
     assertTrue(r.notes().isEmpty());
   }
 }

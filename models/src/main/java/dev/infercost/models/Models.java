@@ -262,7 +262,7 @@ public final class Models {
 
   /** ONNX Runtime's own source locations in a message: "file.h:560 void f(...) cond was false." */
   private static final Pattern ORT_SOURCE =
-      Pattern.compile("\\S*onnxruntime_src/\\S+:\\d+ .*? was false\\.\\s*");
+      Pattern.compile("\\S+\\.(?:cc|cpp|h|hpp):\\d+ .*? was false\\.\\s*");
 
   /**
    * What an ONNX Runtime failure says, for a person: its first line, without the error-code prefix

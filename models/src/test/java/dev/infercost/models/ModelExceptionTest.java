@@ -46,6 +46,13 @@ class ModelExceptionTest {
             + " Attempting to broadcast an axis by a dimension other than 1. 64 by 128",
         Models.reason(ort));
     assertEquals("no location here", Models.reason(new OrtException("no location here")));
+    // A Windows build's path.
+    assertEquals(
+        "Status Message: Attempting to broadcast",
+        Models.reason(
+            new OrtException(
+                "Status Message: D:\\a\\_work\\onnxruntime\\core\\element_wise_ops.h:560 void"
+                    + " f(int) x == 1 was false. Attempting to broadcast")));
   }
 
   @Test

@@ -27,8 +27,9 @@ import java.util.List;
  *     mean) over the energy of what varies between samples, the largest over the float outputs;
  *     cosine moves {@code 1 + commonRatio} times less than an error of the varying part does, so a
  *     large ratio (an image's or a depth map's offset, embeddings that all point one way) makes the
- *     cosine bound lenient; {@code null} with fewer than 2 samples, outputs of varying size or
- *     outputs that do not vary
+ *     cosine bound lenient; outputs of varying size and outputs that do not vary (a constant
+ *     anchors output, where cosine measures the error against the constant) are left out, and it is
+ *     {@code null} when none is left or with fewer than 2 samples
  */
 public record EvalReport(
     String data,

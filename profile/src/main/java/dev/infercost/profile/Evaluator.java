@@ -377,7 +377,7 @@ public final class Evaluator {
     Double ratio = commonRatio(ref.vectors());
     for (List<float[]> other : ref.others().values()) {
       Double r = commonRatio(other);
-      ratio = ratio == null || r == null ? null : Math.max(ratio, r);
+      ratio = ratio == null ? r : r == null ? ratio : Math.max(ratio, r);
     }
     EvalReport first =
         compare(data, ref.vectors(), cand.vectors(), ref.kind()).withCommonRatio(ratio);

@@ -131,7 +131,9 @@ public final class CompressWorkflow {
             target.describe(),
             unchanged.isPresent(),
             verdict,
-            unchanged.isPresent() ? null : nextStep(built, timed, bound, ops).orElse(null),
+            unchanged.isPresent()
+                ? null
+                : nextStep(built, timed, bound, ops, search != null).orElse(null),
             search);
     Reports.writeReport(outDir, report, CompressMarkdown.render(report));
     return report;
@@ -211,19 +213,22 @@ public final class CompressWorkflow {
 
   /**
    * What a person should do after reading the verdict, if anything; {@code ops} is the op table of
-   * the passes (which says what int8-dynamic left in float).
+   * the passes (which says what int8-dynamic left in float), {@code searched} whether the variant
+   * is what {@code --method auto} kept.
    */
   static Optional<String> nextStep(
       BuiltVariant built,
       CompressReport.Latency latency,
       BoundResult bound,
-      List<OpTable.Row> ops) {
+      List<OpTable.Row> ops,
+      boolean searched) {
     List<String> steps = new ArrayList<>();
+    // Conv layers int8-dynamic did not look at (a search that kept it has tried int8-static).
     int floatConvs =
-        built.recipe() instanceof Recipe.Int8Dynamic
+        built.recipe() instanceof Recipe.Int8Dynamic && !searched
             ? ops.stream()
-                .filter(r -> r.opType().equals("Conv") && r.rewritten() == 0)
-                .mapToInt(OpTable.Row::nodes)
+                .filter(r -> r.opType().equals("Conv"))
+                .mapToInt(r -> r.reasons().getOrDefault(OpTable.NOT_LOOKED_AT, 0))
                 .sum()
             : 0;
     if (floatConvs > 0) {

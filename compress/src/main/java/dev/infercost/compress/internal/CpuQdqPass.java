@@ -388,6 +388,18 @@ public final class CpuQdqPass implements Pass {
       return false;
     }
 
+    /**
+     * Whether an op quantized so far writes {@code t} (through a Relu or Clip folded into it) with
+     * a Q planned: an integer kernel's uint8 output.
+     */
+    boolean writtenByInt8Kernel(String t) {
+      NodeProto p = producers.get(t);
+      if (p != null && quantized.get(p) == Kind.FOLDED) {
+        p = producers.get(p.getInput(0));
+      }
+      return p != null && quantized.containsKey(p) && tensors.containsKey(t);
+    }
+
     String root(String t) {
       String r = tensors.getOrDefault(t, t);
       return r.equals(t) ? t : root(r);
@@ -409,7 +421,7 @@ public final class CpuQdqPass implements Pass {
           if (!hasRange(n.getInput(0))) {
             return "no calibrated range for " + n.getInput(0);
           }
-          if (op == Op.CONV && graphOutput && !tensors.containsKey(n.getInput(0))) {
+          if (op == Op.CONV && graphOutput && !writtenByInt8Kernel(n.getInput(0))) {
             // Unfused (no Q after it), it gains only by reading an integer kernel's uint8 output.
             return "its output is a graph output and no integer kernel writes its input";
           }

@@ -27,8 +27,11 @@ public final class Ops {
   }
 
   /** Why a node whose weight input no initializer holds is left alone. */
-  public static final String COMPUTED_WEIGHT =
-      "weight is computed, not a constant initializer (activation × activation, as in attention)";
+  public static final String COMPUTED_WEIGHT = "weight is not a constant initializer";
+
+  /** Why a MatMul whose second input no initializer holds is left alone. */
+  public static final String COMPUTED_MATMUL =
+      COMPUTED_WEIGHT + " (activation × activation, as in attention)";
 
   /**
    * Why {@code n} (MatMul, Gemm or Conv) has no weight a pass can quantize, or {@code null}: the
@@ -38,7 +41,7 @@ public final class Ops {
   public static String weightProblem(NodeProto n, Op op, Map<String, TensorProto> init) {
     int wi = op.weightInput();
     if (n.getInputCount() <= wi || !init.containsKey(n.getInput(wi))) {
-      return COMPUTED_WEIGHT;
+      return op == Op.MATMUL ? COMPUTED_MATMUL : COMPUTED_WEIGHT;
     }
     TensorProto w = init.get(n.getInput(wi));
     if (w.getDataType() != TensorProto.DataType.FLOAT_VALUE) {

@@ -38,6 +38,25 @@ public final class ShareInitializersPass implements Pass {
     return true;
   }
 
+  /** What makes two initializers interchangeable: type, shape and data, not the name. */
+  static ByteString content(TensorProto t) {
+    return t.toBuilder().clearName().clearDocString().build().toByteString();
+  }
+
+  /**
+   * Whether {@code t} is one of several identical copies among {@code g}'s initializers: a weight
+   * shared between layers that an export wrote out once per reader.
+   */
+  static boolean copied(TensorProto t, GraphProto g) {
+    ByteString c = content(t);
+    return g.getInitializerList().stream()
+        .anyMatch(
+            o ->
+                !o.getName().equals(t.getName())
+                    && o.getRawData().size() == t.getRawData().size()
+                    && content(o).equals(c));
+  }
+
   @Override
   public PassResult apply(ModelProto model, PassContext context) {
     GraphProto g = model.getGraph();
@@ -50,8 +69,7 @@ public final class ShareInitializersPass implements Pass {
       if (Initializers.bytes(t) < MIN_BYTES || kept.contains(t.getName())) {
         continue;
       }
-      ByteString key = t.toBuilder().clearName().clearDocString().build().toByteString();
-      String earlier = first.putIfAbsent(key, t.getName());
+      String earlier = first.putIfAbsent(content(t), t.getName());
       if (earlier != null) {
         replaced.put(t.getName(), earlier);
         saved += Initializers.bytes(t);

@@ -75,6 +75,20 @@ public final class SmoothQuantPass implements Pass {
         skipped.add(x + ": no per-channel calibration statistics");
         continue;
       }
+      NodeProto sharing =
+          group.stream()
+              .filter(
+                  n ->
+                      rw.readers.getOrDefault(n.getInput(1), 0) > 1
+                          || ShareInitializersPass.copied(rw.init.get(n.getInput(1)), g))
+              .findFirst()
+              .orElse(null);
+      if (sharing != null) {
+        // Scaled for this reader alone, a weight that several layers share (read by them, or
+        // written out once per reader by the export) would be stored once per reader.
+        skipped.add(x + ": the weight of " + Ops.label(sharing) + " is shared with other nodes");
+        continue;
+      }
       AlphaSearch.Choice choice = alphas.get(x);
       double alpha =
           ctx.smoothAlpha() != PassContext.AUTO_ALPHA
