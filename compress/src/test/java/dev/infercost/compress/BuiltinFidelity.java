@@ -137,7 +137,7 @@ final class BuiltinFidelity {
       minCos =
           Math.min(
               minCos,
-              cosine(meanPool(ref, mask, b, seq, width), meanPool(got, mask, b, seq, width)));
+              Tiny.cosine(meanPool(ref, mask, b, seq, width), meanPool(got, mask, b, seq, width)));
     }
     return new MiniLm(batch, minCos, Tiny.maxAbsDiff(ref, got), Tiny.maxAbs(ref));
   }
@@ -185,18 +185,6 @@ final class BuiltinFidelity {
       out[d] /= count;
     }
     return out;
-  }
-
-  private static double cosine(double[] a, double[] b) {
-    double ab = 0;
-    double aa = 0;
-    double bb = 0;
-    for (int i = 0; i < a.length; i++) {
-      ab += a[i] * b[i];
-      aa += a[i] * a[i];
-      bb += b[i] * b[i];
-    }
-    return ab / Math.sqrt(aa * bb);
   }
 
   /**

@@ -62,18 +62,6 @@ class DynamicLstmPassTest {
     return Tiny.model(g);
   }
 
-  private static double cosine(float[] a, float[] b) {
-    double ab = 0;
-    double aa = 0;
-    double bb = 0;
-    for (int i = 0; i < a.length; i++) {
-      ab += a[i] * b[i];
-      aa += a[i] * a[i];
-      bb += b[i] * b[i];
-    }
-    return ab / Math.sqrt(aa * bb);
-  }
-
   @ParameterizedTest
   @ValueSource(
       strings = {"forward, per channel", "bidirectional, per channel", "bidirectional, per tensor"})
@@ -119,7 +107,7 @@ class DynamicLstmPassTest {
     float[] ref = Tiny.run(m, "x", X_SHAPE, x);
     float[] got = Tiny.run(q, "x", X_SHAPE, x);
     // Measured 0.9998-0.9999 at 8-bit weights over 24 + 32 terms per gate.
-    assertTrue(cosine(ref, got) > 0.999, how + ": cosine " + cosine(ref, got));
+    assertTrue(Tiny.cosine(ref, got) > 0.999, how + ": cosine " + Tiny.cosine(ref, got));
     assertTrue(Tiny.maxAbsDiff(ref, got) < 0.05, how + ": error " + Tiny.maxAbsDiff(ref, got));
   }
 
@@ -163,7 +151,7 @@ class DynamicLstmPassTest {
     List<float[]> ref = runAll(m, x);
     List<float[]> got = runAll(q, x);
     for (int i = 0; i < 3; i++) {
-      double cos = cosine(ref.get(i), got.get(i));
+      double cos = Tiny.cosine(ref.get(i), got.get(i));
       assertTrue(cos > 0.999, "output " + i + ": cosine " + cos);
     }
     // The shorter sequence's Y is zero past its length, as in the input model.
@@ -202,7 +190,8 @@ class DynamicLstmPassTest {
             model, StaticOptions.defaults(), Compressor.calibrate(model, calib));
     assertEquals(List.of("DynamicQuantizeLSTM"), Tiny.opTypes(r.model().proto()));
     float[] x = Tiny.random(SEQ * BATCH * IN, 9, 1f);
-    double cos = cosine(Tiny.run(m, "x", X_SHAPE, x), Tiny.run(r.model().proto(), "x", X_SHAPE, x));
+    double cos =
+        Tiny.cosine(Tiny.run(m, "x", X_SHAPE, x), Tiny.run(r.model().proto(), "x", X_SHAPE, x));
     assertTrue(cos > 0.999, "cosine " + cos);
   }
 

@@ -167,6 +167,29 @@ final class Tiny {
     return ops;
   }
 
+  /** Cosine similarity of two vectors. */
+  static double cosine(double[] a, double[] b) {
+    double ab = 0;
+    double aa = 0;
+    double bb = 0;
+    for (int i = 0; i < a.length; i++) {
+      ab += a[i] * b[i];
+      aa += a[i] * a[i];
+      bb += b[i] * b[i];
+    }
+    return ab / Math.sqrt(aa * bb);
+  }
+
+  static double cosine(float[] a, float[] b) {
+    double[] x = new double[a.length];
+    double[] y = new double[b.length];
+    for (int i = 0; i < a.length; i++) {
+      x[i] = a[i];
+      y[i] = b[i];
+    }
+    return cosine(x, y);
+  }
+
   static double maxAbsDiff(float[] a, float[] b) {
     double m = 0;
     for (int i = 0; i < a.length; i++) {

@@ -92,21 +92,7 @@ public record EvalReport(
 
   /** This report with {@code scores} as its task metric scores. */
   public EvalReport withMetrics(List<MetricScore> scores) {
-    return new EvalReport(
-        data,
-        samples,
-        outputKind,
-        meanCosine,
-        minCosine,
-        maxAbsError,
-        top1Agreement,
-        nnAgreement,
-        referenceAccuracy,
-        candidateAccuracy,
-        accuracyDrop,
-        scores,
-        outputs,
-        commonRatio);
+    return copy(meanCosine, minCosine, scores, outputs, commonRatio);
   }
 
   /**
@@ -120,6 +106,20 @@ public record EvalReport(
       mean = Math.min(mean, o.meanCosine());
       min = Math.min(min, o.minCosine());
     }
+    return copy(mean, min, metrics, perOutput, commonRatio);
+  }
+
+  /** This report with {@code ratio} as its {@link #commonRatio()}. */
+  public EvalReport withCommonRatio(Double ratio) {
+    return copy(meanCosine, minCosine, metrics, outputs, ratio);
+  }
+
+  private EvalReport copy(
+      double mean,
+      double min,
+      List<MetricScore> scores,
+      List<OutputCosine> perOutput,
+      Double ratio) {
     return new EvalReport(
         data,
         samples,
@@ -132,27 +132,8 @@ public record EvalReport(
         referenceAccuracy,
         candidateAccuracy,
         accuracyDrop,
-        metrics,
+        scores,
         perOutput,
-        commonRatio);
-  }
-
-  /** This report with {@code ratio} as its {@link #commonRatio()}. */
-  public EvalReport withCommonRatio(Double ratio) {
-    return new EvalReport(
-        data,
-        samples,
-        outputKind,
-        meanCosine,
-        minCosine,
-        maxAbsError,
-        top1Agreement,
-        nnAgreement,
-        referenceAccuracy,
-        candidateAccuracy,
-        accuracyDrop,
-        metrics,
-        outputs,
         ratio);
   }
 
