@@ -3,6 +3,7 @@ package dev.infercost.cli;
 import static dev.infercost.cli.CliTest.assertBadInput;
 import static dev.infercost.cli.CliTest.run;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -56,6 +57,18 @@ class CompressCommandTest {
     assertEquals(0, e.code(), e.err());
     assertEquals(450, e.json().get("samples").asInt());
     assertTrue(e.json().get("top1Agreement").asDouble() > 0.95);
+    // Labelled logits: the ratio is reported, and accuracy, not cosine, judges (no lenient line).
+    assertTrue(e.json().get("commonRatio").asDouble() > 0, e.out());
+    CliTest.Run text =
+        run(
+            "evaluate",
+            "digits-cnn",
+            out.resolve("model.int8.onnx").toString(),
+            "--data",
+            testData().toString());
+    assertEquals(0, text.code(), text.err());
+    assertTrue(text.out().contains("shared / varying energy"), text.out());
+    assertFalse(text.out().contains("cosine is lenient"), text.out());
   }
 
   @Test
