@@ -8,8 +8,11 @@ import com.google.protobuf.ByteString;
 import dev.infercost.compress.Pass;
 import dev.infercost.compress.PassContext;
 import dev.infercost.compress.PassResult;
+import java.util.ArrayList;
+import java.util.Collection;
 import java.util.HashMap;
 import java.util.HashSet;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -39,22 +42,48 @@ public final class ShareInitializersPass implements Pass {
   }
 
   /** What makes two initializers interchangeable: type, shape and data, not the name. */
-  static ByteString content(TensorProto t) {
+  private static ByteString content(TensorProto t) {
     return t.toBuilder().clearName().clearDocString().build().toByteString();
   }
 
   /**
-   * Whether {@code t} is one of several identical copies among {@code g}'s initializers: a weight
-   * shared between layers that an export wrote out once per reader.
+   * {@code tensors} grouped by content, each group in their order; only tensors whose type, shape
+   * and size match another's are serialized to compare their data.
    */
-  static boolean copied(TensorProto t, GraphProto g) {
-    ByteString c = content(t);
-    return g.getInitializerList().stream()
-        .anyMatch(
-            o ->
-                !o.getName().equals(t.getName())
-                    && o.getRawData().size() == t.getRawData().size()
-                    && content(o).equals(c));
+  private static Collection<List<TensorProto>> identical(List<TensorProto> tensors) {
+    Map<List<Object>, List<TensorProto>> alike = new LinkedHashMap<>();
+    for (TensorProto t : tensors) {
+      alike
+          .computeIfAbsent(
+              List.of(t.getDataType(), t.getDimsList(), Initializers.bytes(t)),
+              k -> new ArrayList<>())
+          .add(t);
+    }
+    List<List<TensorProto>> groups = new ArrayList<>();
+    for (List<TensorProto> same : alike.values()) {
+      if (same.size() == 1) {
+        groups.add(same);
+        continue;
+      }
+      Map<ByteString, List<TensorProto>> byContent = new LinkedHashMap<>();
+      same.forEach(t -> byContent.computeIfAbsent(content(t), k -> new ArrayList<>()).add(t));
+      groups.addAll(byContent.values());
+    }
+    return groups;
+  }
+
+  /**
+   * The names of {@code g}'s initializers that have an identical copy among them: a weight shared
+   * between layers that an export wrote out once per reader.
+   */
+  static Set<String> copies(GraphProto g) {
+    Set<String> out = new HashSet<>();
+    for (List<TensorProto> same : identical(g.getInitializerList())) {
+      if (same.size() > 1) {
+        same.forEach(t -> out.add(t.getName()));
+      }
+    }
+    return out;
   }
 
   @Override
@@ -62,16 +91,15 @@ public final class ShareInitializersPass implements Pass {
     GraphProto g = model.getGraph();
     Set<String> kept = new HashSet<>(Graphs.pinned(g));
     g.getInputList().forEach(v -> kept.add(v.getName()));
-    Map<ByteString, String> first = new HashMap<>();
+    List<TensorProto> candidates =
+        g.getInitializerList().stream()
+            .filter(t -> Initializers.bytes(t) >= MIN_BYTES && !kept.contains(t.getName()))
+            .toList();
     Map<String, String> replaced = new HashMap<>();
     long saved = 0;
-    for (TensorProto t : g.getInitializerList()) {
-      if (Initializers.bytes(t) < MIN_BYTES || kept.contains(t.getName())) {
-        continue;
-      }
-      String earlier = first.putIfAbsent(content(t), t.getName());
-      if (earlier != null) {
-        replaced.put(t.getName(), earlier);
+    for (List<TensorProto> same : identical(candidates)) {
+      for (TensorProto t : same.subList(1, same.size())) {
+        replaced.put(t.getName(), same.get(0).getName());
         saved += Initializers.bytes(t);
       }
     }

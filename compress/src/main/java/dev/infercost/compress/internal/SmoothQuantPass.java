@@ -13,6 +13,7 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
 /**
  * SmoothQuant-style scale migration (Xiao et al. 2023): for each activation X feeding MatMuls with
@@ -64,6 +65,7 @@ public final class SmoothQuantPass implements Pass {
     List<String> rewritten = new ArrayList<>();
     List<String> skipped = new ArrayList<>();
     Map<String, List<NodeProto>> groups = candidates(g, ctx);
+    Set<String> copies = groups.isEmpty() ? Set.of() : ShareInitializersPass.copies(g);
     Map<String, AlphaSearch.Choice> alphas =
         ctx.smoothAlpha() == PassContext.AUTO_ALPHA ? searchAlphas(groups, rw.init, ctx) : Map.of();
     for (var e : groups.entrySet()) {
@@ -80,7 +82,7 @@ public final class SmoothQuantPass implements Pass {
               .filter(
                   n ->
                       rw.readers.getOrDefault(n.getInput(1), 0) > 1
-                          || ShareInitializersPass.copied(rw.init.get(n.getInput(1)), g))
+                          || copies.contains(n.getInput(1)))
               .findFirst()
               .orElse(null);
       if (sharing != null) {
