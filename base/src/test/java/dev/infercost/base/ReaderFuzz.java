@@ -47,17 +47,26 @@ public final class ReaderFuzz {
     try {
       if (scratch == null) {
         scratch = Files.createTempDirectory("infercost-fuzz");
-        scratch.toFile().deleteOnExit();
+        // File.deleteOnExit removes only an empty folder; this one holds the last input's files.
+        Path made = scratch;
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> empty(made, true)));
       } else {
-        try (Stream<Path> s = Files.walk(scratch)) {
-          for (Path p : s.sorted(Comparator.reverseOrder()).toList()) {
-            if (!p.equals(scratch)) {
-              Files.delete(p);
-            }
-          }
-        }
+        empty(scratch, false);
       }
       return scratch;
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  /** Deletes what {@code dir} holds, and with {@code self} the folder too. */
+  private static void empty(Path dir, boolean self) {
+    try (Stream<Path> s = Files.walk(dir)) {
+      for (Path p : s.sorted(Comparator.reverseOrder()).toList()) {
+        if (self || !p.equals(dir)) {
+          Files.delete(p);
+        }
+      }
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }

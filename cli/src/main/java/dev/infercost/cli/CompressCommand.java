@@ -356,7 +356,7 @@ final class CompressCommand implements Callable<Integer> {
     if (r.latency() != null) {
       var l = r.latency();
       t.row(
-          "input (fp32)",
+          "input",
           Table.ms(l.before().p50()),
           Table.ms(l.before().ciLow()) + "-" + Table.ms(l.before().ciHigh()),
           Table.ms(l.before().p99()),

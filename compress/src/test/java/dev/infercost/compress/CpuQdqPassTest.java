@@ -155,6 +155,33 @@ class CpuQdqPassTest {
     }
   }
 
+  /**
+   * Quantizing a static int8 model again changes nothing: its stored int8 weights stay (folded into
+   * float they would be quantized a second time) and the ops between its DequantizeLinear and
+   * QuantizeLinear nodes are left alone (quantized again, BlazeFace's Add got a QLinearAdd with a
+   * per-channel scale that ONNX Runtime refused to load).
+   */
+  @Test
+  void aStaticInt8ModelIsNotQuantizedAgain() throws Exception {
+    OnnxModel m = OnnxModel.of(cnn());
+    OnnxModel q =
+        Compressor.quantizeStaticCpu(
+                m, StaticOptions.defaults(), Compressor.calibrate(m, batches(8, 100)))
+            .model();
+    CompressResult again =
+        Compressor.quantizeStaticCpu(
+            q, StaticOptions.defaults(), Compressor.calibrate(q, batches(8, 100)));
+    PassSummary pass = again.passes().get(2);
+    assertEquals("int8-static", pass.pass());
+    assertEquals(List.of(), pass.rewritten());
+    assertTrue(
+        pass.skipped().stream().anyMatch(s -> s.startsWith("add: already in QDQ form")),
+        pass.skipped().toString());
+    float[] x = Tiny.random(2 * 3 * 64, 999, 1f);
+    assertArrayEquals(
+        Tiny.run(q.proto(), "x", SHAPE, x), Tiny.run(again.model().proto(), "x", SHAPE, x), 0f);
+  }
+
   @Test
   void batchNormFoldingIsExact() throws Exception {
     ModelProto m = cnn();

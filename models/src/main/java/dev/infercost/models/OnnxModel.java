@@ -1,11 +1,16 @@
 package dev.infercost.models;
 
 import ai.onnx.proto.OnnxMl.ModelProto;
+import ai.onnx.proto.OnnxMl.NodeProto;
+import ai.onnx.proto.OnnxMl.TensorProto;
 import dev.infercost.models.internal.ShapeInference;
 import dev.infercost.models.internal.SteppedOutputs;
 import java.nio.file.Path;
+import java.util.HashMap;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
+import java.util.TreeMap;
 import java.util.function.Function;
 
 /**
@@ -59,6 +64,35 @@ public record OnnxModel(ModelProto proto, Optional<Path> source, long fileBytes)
    */
   public Map<String, String> steppedOutputs() {
     return SteppedOutputs.of(proto.getGraph());
+  }
+
+  /**
+   * The nodes of the main graph that already compute in 8-bit integers, counted by op type: integer
+   * kernels ({@code MatMulInteger}, {@code QLinearConv}, {@code DynamicQuantizeLSTM}, ...) and
+   * {@code DequantizeLinear} nodes reading an 8-bit initializer (weights stored quantized, QDQ
+   * form). Empty for a float model.
+   */
+  public Map<String, Integer> quantizedOps() {
+    Map<String, Integer> types = new HashMap<>();
+    for (TensorProto t : proto.getGraph().getInitializerList()) {
+      types.put(t.getName(), t.getDataType());
+    }
+    Set<Integer> eightBit =
+        Set.of(TensorProto.DataType.INT8_VALUE, TensorProto.DataType.UINT8_VALUE);
+    Map<String, Integer> counts = new TreeMap<>();
+    for (NodeProto n : proto.getGraph().getNodeList()) {
+      Op op = Op.of(n.getOpType());
+      boolean kernel =
+          op != null && (op.has(Op.Trait.INTEGER_MACS) || op == Op.DYNAMIC_QUANTIZE_LSTM);
+      boolean storedWeight =
+          op == Op.DEQUANTIZE_LINEAR
+              && n.getInputCount() > 0
+              && eightBit.contains(types.getOrDefault(n.getInput(0), -1));
+      if (kernel || storedWeight) {
+        counts.merge(n.getOpType(), 1, Integer::sum);
+      }
+    }
+    return counts;
   }
 
   /** Name used in messages: the file, or {@code <memory>}. */

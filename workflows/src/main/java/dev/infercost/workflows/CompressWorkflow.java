@@ -103,8 +103,7 @@ public final class CompressWorkflow {
       }
       bound = new CompressReport.BoundResult(b.kind(), b.value(), c.met(), reason);
     }
-    Optional<String> unchanged = Unchanged.reason(built);
-    unchanged.ifPresent(progress);
+    Optional<String> unchanged = Unchanged.reason(built, input);
     List<CompressReport.PassSummary> passes =
         built.passes().stream().map(CompressReport.PassSummary::of).toList();
     CompressReport.Latency timed = target.gpu() ? null : latency;

@@ -1,22 +1,27 @@
 package dev.infercost.workflows;
 
+import dev.infercost.base.InfercostException;
+import dev.infercost.models.Models;
+import java.nio.file.Path;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.TreeMap;
+import java.util.stream.Collectors;
 
 /** Whether a built variant changed nothing, and the commonest reason its passes gave. */
 final class Unchanged {
   private Unchanged() {}
 
   /**
-   * One line when no quantizing pass rewrote a node: {@code unchanged: 0 of 51 nodes rewritten;
-   * commonest reason (51 nodes): weight is not float32}; empty otherwise (and for fp32 and fp16,
-   * which change every float).
+   * One line when no quantizing pass rewrote a node of {@code input}: {@code unchanged: 0 of 51
+   * nodes rewritten; commonest reason (51 nodes): weight is not float32}, or, when the input
+   * already computes in int8, what it already runs in int8 instead of the commonest reason; empty
+   * otherwise (and for fp32 and fp16, which change every float).
    */
-  static Optional<String> reason(BuiltVariant v) {
+  static Optional<String> reason(BuiltVariant v, Path input) throws InfercostException {
     if (v.method() == Method.FP32 || v.method() == Method.FP16) {
       return Optional.empty();
     }
@@ -33,20 +38,32 @@ final class Unchanged {
       int colon = s.indexOf(": ");
       reasons.merge(colon < 0 ? s : s.substring(colon + 2), 1, Integer::sum);
     }
-    String commonest =
-        reasons.entrySet().stream()
-            .max(Comparator.comparingInt(Map.Entry<String, Integer>::getValue))
-            .map(
-                e ->
-                    String.format(
-                        Locale.ROOT, "; commonest reason (%d nodes): %s", e.getValue(), e.getKey()))
-            .orElse("; no node the method applies to");
+    Map<String, Integer> quantized = Models.loadOnnx(input).quantizedOps();
+    String why = quantized.isEmpty() ? commonest(reasons) : alreadyQuantized(quantized);
     return Optional.of(
         String.format(
                 Locale.ROOT,
                 "unchanged: %s rewrote 0 of %d candidate nodes",
                 v.recipe().label(),
                 skipped.size())
-            + commonest);
+            + why);
+  }
+
+  private static String commonest(Map<String, Integer> reasons) {
+    return reasons.entrySet().stream()
+        .max(Comparator.comparingInt(Map.Entry<String, Integer>::getValue))
+        .map(
+            e ->
+                String.format(
+                    Locale.ROOT, "; commonest reason (%d nodes): %s", e.getValue(), e.getKey()))
+        .orElse("; no node the method applies to");
+  }
+
+  private static String alreadyQuantized(Map<String, Integer> ops) {
+    return "; the input is already quantized ("
+        + ops.entrySet().stream()
+            .map(e -> e.getValue() + " " + e.getKey())
+            .collect(Collectors.joining(", "))
+        + "): compress the float model it was made from";
   }
 }

@@ -87,6 +87,10 @@ final class ConstantFolder {
     g.getOutputList().forEach(v -> graphOutputs.add(v.getName()));
     Set<Integer> pinned = new HashSet<>();
     List<String> skipped = new ArrayList<>();
+    // A model that quantizes its activations is in QDQ form: folded into float, its stored weights
+    // would be quantized a second time and its readers would no longer fuse into integer kernels.
+    // Weights dequantized for float ops alone (weight-only int8) fold, to be quantized again.
+    boolean qdq = nodes.stream().anyMatch(n -> Op.QUANTIZE_LINEAR.is(n.getOpType()));
     boolean first = true;
     while (true) {
       // The foldable nodes, in graph (topological) order, and who produces each of their values.
@@ -99,7 +103,7 @@ final class ConstantFolder {
             || !n.getInputList().stream().allMatch(s -> s.isEmpty() || known.contains(s))) {
           continue;
         }
-        String why = unfoldable(n, graphOutputs);
+        String why = unfoldable(n, graphOutputs, qdq);
         if (why != null) {
           // A Constant still here holds a sparse or string value; the pass has said so already.
           if (first && !Op.CONSTANT.is(n.getOpType())) {
@@ -163,7 +167,7 @@ final class ConstantFolder {
   }
 
   /** Why node {@code n} may not be folded, or {@code null}. */
-  private static String unfoldable(NodeProto n, Set<String> graphOutputs) {
+  private static String unfoldable(NodeProto n, Set<String> graphOutputs, boolean qdq) {
     Op op = Op.of(n.getOpType());
     if (!Op.defaultDomain(n.getDomain())) {
       return "is in domain " + n.getDomain();
@@ -173,6 +177,9 @@ final class ConstantFolder {
     }
     if (op != null && op.has(Op.Trait.NONDETERMINISTIC)) {
       return "is not deterministic";
+    }
+    if (qdq && op == Op.DEQUANTIZE_LINEAR) {
+      return "dequantizes the stored weights of a model in QDQ form";
     }
     for (AttributeProto a : n.getAttributeList()) {
       if (a.hasG() || a.getGraphsCount() > 0) {

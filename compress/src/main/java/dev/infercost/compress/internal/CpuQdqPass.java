@@ -409,6 +409,9 @@ public final class CpuQdqPass implements Pass {
     String problem(NodeProto n, Op op, Kind kind) {
       String y = n.getOutput(0);
       boolean graphOutput = graphOutputs.contains(y);
+      if (inQdqForm(n)) {
+        return "already in QDQ form (it reads a DequantizeLinear or feeds a QuantizeLinear)";
+      }
       switch (kind) {
         case COMPUTE -> {
           String w = Ops.weightProblem(n, op, init);
@@ -451,6 +454,18 @@ public final class CpuQdqPass implements Pass {
           return null;
         }
       }
+    }
+
+    /** Whether an input of {@code n} is dequantized or its output quantized in the input model. */
+    boolean inQdqForm(NodeProto n) {
+      for (String x : n.getInputList()) {
+        NodeProto p = producers.get(x);
+        if (p != null && Op.DEQUANTIZE_LINEAR.is(p.getOpType())) {
+          return true;
+        }
+      }
+      return readers.getOrDefault(n.getOutput(0), List.of()).stream()
+          .anyMatch(r -> Op.QUANTIZE_LINEAR.is(r.getOpType()));
     }
 
     List<Integer> activationInputs(NodeProto n, Op op, Kind kind) {
