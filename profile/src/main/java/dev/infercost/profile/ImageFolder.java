@@ -16,10 +16,12 @@ import java.awt.image.ColorModel;
 import java.awt.image.IndexColorModel;
 import java.awt.image.Raster;
 import java.io.IOException;
+import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
@@ -74,7 +76,7 @@ final class ImageFolder {
         Item it = items.get(start + i);
         plan.write(decode(it.file(), hint), x, i * per);
       }
-      batches.add(List.of(Tensor.ofFloats(plan.input(), plan.shape(n), x)));
+      batches.add(List.of(plan.tensor(n, x)));
     }
     return new EvalData(dir.toString(), batches, labels, Optional.empty());
   }
@@ -354,9 +356,11 @@ final class ImageFolder {
    * Preprocessing resolved against the model input: concrete size, channels and layout.
    *
    * @param input the input's name
+   * @param dtype the input's element type: float32, or uint8 (pixel values, no scaling)
    */
   record Plan(
       String input,
+      DType dtype,
       int height,
       int width,
       Channels channels,
@@ -382,10 +386,13 @@ final class ImageFolder {
     static Plan of(Path dir, List<TensorSpec> specs, Preprocessing p, Parameter hint)
         throws DataException {
       TensorSpec s = specs.size() == 1 ? specs.get(0) : null;
-      if (s == null || s.dtype() != DType.FLOAT32 || !s.rankKnown() || s.dims().size() != 4) {
+      if (s == null
+          || (s.dtype() != DType.FLOAT32 && s.dtype() != DType.UINT8)
+          || !s.rankKnown()
+          || s.dims().size() != 4) {
         throw DataException.of(
             dir,
-            "image data fits a model with one float32 input of rank 4 (NCHW or NHWC); this"
+            "image data fits a model with one float32 or uint8 input of rank 4 (NCHW or NHWC); this"
                 + " model takes "
                 + specs.stream().map(t -> t.name() + " " + t.shapeString()).toList()
                 + "; use .npz",
@@ -452,6 +459,16 @@ final class ImageFolder {
               hint);
         }
       }
+      boolean pixels = s.dtype() == DType.UINT8;
+      if (pixels
+          && ((p.scale() != 1 && p.scale() != Preprocessing.DEFAULT.scale())
+              || !Arrays.equals(p.mean(), Preprocessing.DEFAULT.mean())
+              || !Arrays.equals(p.std(), Preprocessing.DEFAULT.std()))) {
+        throw DataException.of(
+            dir,
+            in + " takes uint8 pixels (0..255) as they are: leave out 'scale', 'mean' and 'std'",
+            hint);
+      }
       int longer = Math.max(size.height(), size.width());
       int shorter = p.shorterSide().orElse(longer);
       if (shorter < longer) {
@@ -469,6 +486,7 @@ final class ImageFolder {
       }
       return new Plan(
           s.name(),
+          s.dtype(),
           size.height(),
           size.width(),
           ch,
@@ -476,9 +494,24 @@ final class ImageFolder {
           p.resize(),
           shorter,
           (float) p.pad(),
-          p.scale(),
-          p.mean(),
-          p.std());
+          pixels ? 1 : p.scale(),
+          pixels ? new double[] {0} : p.mean(),
+          pixels ? new double[] {1} : p.std());
+    }
+
+    /**
+     * {@code n} images' preprocessed values as the input's tensor: float32 as they are, uint8
+     * rounded to the nearest pixel value.
+     */
+    Tensor tensor(int n, float[] x) {
+      if (dtype == DType.FLOAT32) {
+        return Tensor.ofFloats(input, shape(n), x);
+      }
+      ByteBuffer b = ByteBuffer.allocate(x.length);
+      for (float v : x) {
+        b.put((byte) Math.round(Math.max(0, Math.min(255, v))));
+      }
+      return Tensor.of(input, DType.UINT8, shape(n), b.flip());
     }
 
     private static Layout guessLayout(List<Dim> d) {
@@ -536,7 +569,7 @@ final class ImageFolder {
           double s = Math.min((double) height / ih, (double) width / iw);
           int nh = clamp(Math.round(ih * s), height);
           int nw = clamp(Math.round(iw * s), width);
-          java.util.Arrays.fill(out, pad);
+          Arrays.fill(out, pad);
           resample(src, ih, iw, out, nh, nw, 0, 0, nh, nw, (height - nh) / 2, (width - nw) / 2);
         }
         case CROP -> {

@@ -14,6 +14,7 @@ import dev.infercost.models.TensorSpec;
 import java.awt.image.BufferedImage;
 import java.awt.image.WritableRaster;
 import java.io.IOException;
+import java.nio.ByteBuffer;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -280,6 +281,34 @@ class ImageFolderTest {
     assertClose(want, got);
   }
 
+  /**
+   * A uint8 input (tf2onnx and TFLite exports often take the camera's bytes) gets the resized pixel
+   * values, rounded, without the float scaling; a spec that scales them is refused.
+   */
+  @Test
+  void aUint8InputTakesPixelValues() throws Exception {
+    Rgb img = random(4, 6, 9);
+    png(tmp.resolve("a.png"), img);
+    TensorSpec u8 =
+        new TensorSpec(
+            "image", DType.UINT8, List.of(Dim.fixed(1), Dim.fixed(2), Dim.fixed(3), Dim.fixed(3)));
+    Tensor t = load(tmp, u8).batches().get(0).get(0);
+    assertEquals(DType.UINT8, t.dtype());
+    assertArrayEquals(new long[] {1, 2, 3, 3}, t.shape());
+    ByteBuffer b = t.data();
+    for (int c = 0; c < 3; c++) {
+      double[][] want = resized(plane(img.px[c]), 2, 3);
+      for (int y = 0; y < 2; y++) {
+        for (int x = 0; x < 3; x++) {
+          assertEquals(
+              Math.round(want[y][x]), b.get((y * 3 + x) * 3 + c) & 0xff, "c" + c + " y" + y);
+        }
+      }
+    }
+    Files.writeString(tmp.resolve("preprocess.yaml"), "mean: [0.5]\n");
+    assertMessage(fails(tmp, u8, Parameter.EVAL_DATA), "takes uint8 pixels", "leave out 'scale'");
+  }
+
   @Test
   void grayscaleForOneChannelInputs() throws Exception {
     Rgb img = random(2, 3, 6);
@@ -505,7 +534,7 @@ class ImageFolderTest {
   void imagesNeedOneFloatImageInput() throws Exception {
     grayPng(tmp.resolve("a.png"), new int[][] {{1}});
     TensorSpec flat = new TensorSpec("x", DType.FLOAT32, List.of(Dim.symbolic("N"), Dim.fixed(64)));
-    assertMessage(fails(tmp, flat, Parameter.EVAL_DATA), "one float32 input of rank 4");
+    assertMessage(fails(tmp, flat, Parameter.EVAL_DATA), "one float32 or uint8 input of rank 4");
   }
 
   @Test
