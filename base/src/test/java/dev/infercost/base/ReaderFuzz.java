@@ -49,7 +49,16 @@ public final class ReaderFuzz {
         scratch = Files.createTempDirectory("infercost-fuzz");
         // File.deleteOnExit removes only an empty folder; this one holds the last input's files.
         Path made = scratch;
-        Runtime.getRuntime().addShutdownHook(new Thread(() -> empty(made, true)));
+        Runtime.getRuntime()
+            .addShutdownHook(
+                new Thread(
+                    () -> {
+                      try {
+                        empty(made, true);
+                      } catch (UncheckedIOException e) {
+                        // Gone already, or not ours to delete: nothing to clean.
+                      }
+                    }));
       } else {
         empty(scratch, false);
       }

@@ -218,6 +218,42 @@ class CanonicalizePassTest {
   }
 
   @Test
+  void aModelInQdqFormKeepsItsDequantizedWeights() throws Exception {
+    // x → Q → DQ → MatMul(DQ(int8 W)): the activation is quantized, so DQ(W) is the model's QDQ
+    // form, not a weight to fold (the same DQ without the activation's Q folds, as above).
+    int k = 4;
+    int n = 3;
+    byte[] q = new byte[k * n];
+    for (int i = 0; i < q.length; i++) {
+      q[i] = (byte) (i * 29 % 255 - 127);
+    }
+    GraphProto g =
+        GraphProto.newBuilder()
+            .addInput(Tiny.value("x", TensorProto.DataType.FLOAT, "batch", k))
+            .addOutput(Tiny.value("y", TensorProto.DataType.FLOAT, "batch", n))
+            .addInitializer(
+                Initializers.ofBytes("Wq", TensorProto.DataType.INT8, new long[] {k, n}, q))
+            .addInitializer(Initializers.ofFloats("Ws", new long[] {}, new float[] {0.01f}))
+            .addInitializer(Initializers.ofFloats("xs", new long[] {}, new float[] {0.02f}))
+            .addInitializer(
+                Initializers.ofBytes(
+                    "xz", TensorProto.DataType.UINT8, new long[] {}, new byte[] {(byte) 128}))
+            .addNode(Tiny.node("QuantizeLinear", "qx", List.of("x", "xs", "xz"), List.of("xq")))
+            .addNode(Tiny.node("DequantizeLinear", "dqx", List.of("xq", "xs", "xz"), List.of("xd")))
+            .addNode(Tiny.node("DequantizeLinear", "dqw", List.of("Wq", "Ws"), List.of("W")))
+            .addNode(Tiny.node("MatMul", "mm", List.of("xd", "W"), List.of("y")))
+            .build();
+    ModelProto m = Tiny.model(g);
+    PassResult r = new CanonicalizePass().apply(m, PLAIN);
+    assertSame(m, r.model());
+    assertEquals(
+        List.of(
+            "dqw: reads only constants but is a DequantizeLinear of a model in QDQ form"
+                + " (activations are quantized); not folded"),
+        r.skipped());
+  }
+
+  @Test
   void largeValuesStayNodesUnlessAWeightInputReadsThem() throws Exception {
     // ConstantOfShape to 512×512 float32 (1 MiB) from a 16-byte shape: added to x, it stays a
     // node; the same tensor as a MatMul weight is folded, because the passes need it there.

@@ -13,6 +13,7 @@ import ai.onnx.proto.OnnxMl.TensorProto;
 import dev.infercost.compress.internal.AffineFoldPass;
 import dev.infercost.compress.internal.Initializers;
 import dev.infercost.compress.internal.Ops;
+import dev.infercost.models.DType;
 import dev.infercost.models.ModelFormat;
 import dev.infercost.models.Models;
 import dev.infercost.models.OnnxModel;
@@ -23,6 +24,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Random;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -180,6 +182,43 @@ class CpuQdqPassTest {
     float[] x = Tiny.random(2 * 3 * 64, 999, 1f);
     assertArrayEquals(
         Tiny.run(q.proto(), "x", SHAPE, x), Tiny.run(again.model().proto(), "x", SHAPE, x), 0f);
+  }
+
+  /**
+   * A float model that dequantizes its uint8 image input (no QuantizeLinear anywhere) is not in QDQ
+   * form: its Convs are quantized like any other.
+   */
+  @Test
+  void aDequantizedUint8InputIsNotQdqForm() throws Exception {
+    GraphProto g =
+        GraphProto.newBuilder()
+            .setName("pixels")
+            .addInput(Tiny.value("px", TensorProto.DataType.UINT8, "n", 3, 8, 8))
+            .addOutput(Tiny.value("y", TensorProto.DataType.FLOAT, "n", 8, 8, 8))
+            .addInitializer(floats("s", new float[] {1f / 255}))
+            .addInitializer(
+                Initializers.ofBytes("z", TensorProto.DataType.UINT8, new long[] {}, new byte[1]))
+            .addInitializer(floats("W1", Tiny.random(8 * 27, 1, 0.3f), 8, 3, 3, 3))
+            .addInitializer(floats("W2", Tiny.random(8 * 72, 2, 0.15f), 8, 8, 3, 3))
+            .addNode(Tiny.node("DequantizeLinear", "dq", List.of("px", "s", "z"), List.of("x")))
+            .addNode(Tiny.node("Conv", "conv1", List.of("x", "W1"), List.of("c1"), ints("pads", 1)))
+            .addNode(Tiny.node("Relu", "relu", List.of("c1"), List.of("r1")))
+            .addNode(
+                Tiny.node("Conv", "conv2", List.of("r1", "W2"), List.of("c2"), ints("pads", 1)))
+            .addNode(Tiny.node("Relu", "relu2", List.of("c2"), List.of("y")))
+            .build();
+    OnnxModel m = OnnxModel.of(Tiny.model(g));
+    List<List<Tensor>> batches = new ArrayList<>();
+    Random r = new Random(5);
+    for (int i = 0; i < 4; i++) {
+      byte[] px = new byte[2 * 3 * 64];
+      r.nextBytes(px);
+      batches.add(
+          List.of(Tensor.of("px", DType.UINT8, new long[] {2, 3, 8, 8}, ByteBuffer.wrap(px))));
+    }
+    CompressResult q =
+        Compressor.quantizeStaticCpu(m, StaticOptions.defaults(), Compressor.calibrate(m, batches));
+    assertEquals(List.of("conv1", "conv2"), q.passes().get(2).rewritten());
   }
 
   @Test

@@ -7,6 +7,7 @@ import dev.infercost.models.internal.ShapeInference;
 import dev.infercost.models.internal.SteppedOutputs;
 import java.nio.file.Path;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
@@ -70,7 +71,8 @@ public record OnnxModel(ModelProto proto, Optional<Path> source, long fileBytes)
    * The nodes of the main graph that already compute in 8-bit integers, counted by op type: integer
    * kernels ({@code MatMulInteger}, {@code QLinearConv}, {@code DynamicQuantizeLSTM}, ...) and
    * {@code DequantizeLinear} nodes reading an 8-bit initializer (weights stored quantized, QDQ
-   * form). Empty for a float model.
+   * form) or a QuantizeLinear's output (fake-quantized, as quantization-aware training exports
+   * them). Empty for a float model.
    */
   public Map<String, Integer> quantizedOps() {
     Map<String, Integer> types = new HashMap<>();
@@ -79,16 +81,21 @@ public record OnnxModel(ModelProto proto, Optional<Path> source, long fileBytes)
     }
     Set<Integer> eightBit =
         Set.of(TensorProto.DataType.INT8_VALUE, TensorProto.DataType.UINT8_VALUE);
+    Set<String> quantizedValues = new HashSet<>();
     Map<String, Integer> counts = new TreeMap<>();
     for (NodeProto n : proto.getGraph().getNodeList()) {
       Op op = Op.of(n.getOpType());
+      if (op == Op.QUANTIZE_LINEAR) {
+        quantizedValues.add(n.getOutput(0));
+      }
       boolean kernel =
           op != null && (op.has(Op.Trait.INTEGER_MACS) || op == Op.DYNAMIC_QUANTIZE_LSTM);
-      boolean storedWeight =
+      boolean dequantized =
           op == Op.DEQUANTIZE_LINEAR
               && n.getInputCount() > 0
-              && eightBit.contains(types.getOrDefault(n.getInput(0), -1));
-      if (kernel || storedWeight) {
+              && (eightBit.contains(types.getOrDefault(n.getInput(0), -1))
+                  || quantizedValues.contains(n.getInput(0)));
+      if (kernel || dequantized) {
         counts.merge(n.getOpType(), 1, Integer::sum);
       }
     }

@@ -462,8 +462,8 @@ final class ImageFolder {
       boolean pixels = s.dtype() == DType.UINT8;
       if (pixels
           && ((p.scale() != 1 && p.scale() != Preprocessing.DEFAULT.scale())
-              || !Arrays.equals(p.mean(), Preprocessing.DEFAULT.mean())
-              || !Arrays.equals(p.std(), Preprocessing.DEFAULT.std()))) {
+              || Arrays.stream(p.mean()).anyMatch(m -> m != 0)
+              || Arrays.stream(p.std()).anyMatch(sd -> sd != 1))) {
         throw DataException.of(
             dir,
             in + " takes uint8 pixels (0..255) as they are: leave out 'scale', 'mean' and 'std'",

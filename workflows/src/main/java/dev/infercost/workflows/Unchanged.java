@@ -11,15 +11,19 @@ import java.util.Optional;
 import java.util.TreeMap;
 import java.util.stream.Collectors;
 
-/** Whether a built variant changed nothing, and the commonest reason its passes gave. */
+/**
+ * Whether a built variant changed nothing, and why: what the input already runs in int8, else the
+ * commonest reason its passes gave.
+ */
 final class Unchanged {
   private Unchanged() {}
 
   /**
-   * One line when no quantizing pass rewrote a node of {@code input}: {@code unchanged: 0 of 51
-   * nodes rewritten; commonest reason (51 nodes): weight is not float32}, or, when the input
-   * already computes in int8, what it already runs in int8 instead of the commonest reason; empty
-   * otherwise (and for fp32 and fp16, which change every float).
+   * One line when no quantizing pass rewrote a node of {@code input}: {@code unchanged:
+   * int8-dynamic rewrote 0 of 51 candidate nodes; commonest reason (51 nodes): weight is not a
+   * constant initializer}, or, when the input already computes in int8, what it already runs in
+   * int8 instead of the commonest reason; empty otherwise (and for fp32 and fp16, which change
+   * every float).
    */
   static Optional<String> reason(BuiltVariant v, Path input) throws InfercostException {
     if (v.method() == Method.FP32 || v.method() == Method.FP16) {
@@ -38,7 +42,7 @@ final class Unchanged {
       int colon = s.indexOf(": ");
       reasons.merge(colon < 0 ? s : s.substring(colon + 2), 1, Integer::sum);
     }
-    Map<String, Integer> quantized = Models.loadOnnx(input).quantizedOps();
+    Map<String, Integer> quantized = Models.loadOnnxGraph(input).quantizedOps();
     String why = quantized.isEmpty() ? commonest(reasons) : alreadyQuantized(quantized);
     return Optional.of(
         String.format(

@@ -34,8 +34,10 @@ import java.util.Set;
  *
  * <p>A node is folded when it is in ONNX's default domain, is not {@link Op.Trait#NONDETERMINISTIC}
  * (random ops, Dropout), has no subgraph attribute (If, Loop, Scan: left alone with everything
- * inside them), is not a Constant (those still present hold sparse or string values) and produces
- * no graph output. Initializers listed as graph inputs are overridable and never count as constant.
+ * inside them), is not a Constant (those still present hold sparse or string values), produces no
+ * graph output, and is not a DequantizeLinear of a model in QDQ form (one that quantizes an
+ * activation: its stored weights and their fusion into integer kernels stay). Initializers listed
+ * as graph inputs are overridable and never count as constant.
  *
  * <p><b>Size bound.</b> A folded value becomes an initializer when it is read at the weight input
  * of a weight-carrying op ({@link Op#weightInput()}: MatMul/Gemm/Conv B, a Gather table), which the
@@ -87,10 +89,14 @@ final class ConstantFolder {
     g.getOutputList().forEach(v -> graphOutputs.add(v.getName()));
     Set<Integer> pinned = new HashSet<>();
     List<String> skipped = new ArrayList<>();
-    // A model that quantizes its activations is in QDQ form: folded into float, its stored weights
+    // A model that quantizes an activation is in QDQ form: folded into float, its stored weights
     // would be quantized a second time and its readers would no longer fuse into integer kernels.
-    // Weights dequantized for float ops alone (weight-only int8) fold, to be quantized again.
-    boolean qdq = nodes.stream().anyMatch(n -> Op.QUANTIZE_LINEAR.is(n.getOpType()));
+    // Weights dequantized for float ops alone (weight-only int8, fake-quantized weights) fold, to
+    // be quantized again.
+    boolean qdq =
+        nodes.stream()
+            .anyMatch(
+                n -> Op.QUANTIZE_LINEAR.is(n.getOpType()) && !init.containsKey(n.getInput(0)));
     boolean first = true;
     while (true) {
       // The foldable nodes, in graph (topological) order, and who produces each of their values.
@@ -179,7 +185,7 @@ final class ConstantFolder {
       return "is not deterministic";
     }
     if (qdq && op == Op.DEQUANTIZE_LINEAR) {
-      return "dequantizes the stored weights of a model in QDQ form";
+      return "is a DequantizeLinear of a model in QDQ form (activations are quantized)";
     }
     for (AttributeProto a : n.getAttributeList()) {
       if (a.hasG() || a.getGraphsCount() > 0) {

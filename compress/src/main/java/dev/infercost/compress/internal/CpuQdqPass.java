@@ -456,16 +456,26 @@ public final class CpuQdqPass implements Pass {
       }
     }
 
-    /** Whether an input of {@code n} is dequantized or its output quantized in the input model. */
+    /**
+     * Whether {@code n} is already quantized in the input model: an input dequantizes a stored
+     * integer constant or a QuantizeLinear's output, or its output goes through a QuantizeLinear →
+     * DequantizeLinear pair. A DequantizeLinear of a graph input (uint8 pixels) does not count.
+     */
     boolean inQdqForm(NodeProto n) {
       for (String x : n.getInputList()) {
         NodeProto p = producers.get(x);
         if (p != null && Op.DEQUANTIZE_LINEAR.is(p.getOpType())) {
-          return true;
+          NodeProto from = producers.get(p.getInput(0));
+          if (init.containsKey(p.getInput(0))
+              || (from != null && Op.QUANTIZE_LINEAR.is(from.getOpType()))) {
+            return true;
+          }
         }
       }
       return readers.getOrDefault(n.getOutput(0), List.of()).stream()
-          .anyMatch(r -> Op.QUANTIZE_LINEAR.is(r.getOpType()));
+          .filter(r -> Op.QUANTIZE_LINEAR.is(r.getOpType()))
+          .flatMap(q -> readers.getOrDefault(q.getOutput(0), List.of()).stream())
+          .anyMatch(r -> Op.DEQUANTIZE_LINEAR.is(r.getOpType()));
     }
 
     List<Integer> activationInputs(NodeProto n, Op op, Kind kind) {
