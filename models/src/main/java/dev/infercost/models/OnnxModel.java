@@ -6,7 +6,6 @@ import ai.onnx.proto.OnnxMl.TensorProto;
 import dev.infercost.models.internal.ShapeInference;
 import dev.infercost.models.internal.SteppedOutputs;
 import java.nio.file.Path;
-import java.util.HashMap;
 import java.util.HashSet;
 import java.util.Map;
 import java.util.Optional;
@@ -75,26 +74,24 @@ public record OnnxModel(ModelProto proto, Optional<Path> source, long fileBytes)
    * them). Empty for a float model.
    */
   public Map<String, Integer> quantizedOps() {
-    Map<String, Integer> types = new HashMap<>();
+    // Values that hold 8-bit integers: stored initializers, then (in graph order) Q outputs.
+    Set<String> eightBit = new HashSet<>();
     for (TensorProto t : proto.getGraph().getInitializerList()) {
-      types.put(t.getName(), t.getDataType());
+      if (t.getDataType() == TensorProto.DataType.INT8_VALUE
+          || t.getDataType() == TensorProto.DataType.UINT8_VALUE) {
+        eightBit.add(t.getName());
+      }
     }
-    Set<Integer> eightBit =
-        Set.of(TensorProto.DataType.INT8_VALUE, TensorProto.DataType.UINT8_VALUE);
-    Set<String> quantizedValues = new HashSet<>();
     Map<String, Integer> counts = new TreeMap<>();
     for (NodeProto n : proto.getGraph().getNodeList()) {
       Op op = Op.of(n.getOpType());
       if (op == Op.QUANTIZE_LINEAR) {
-        quantizedValues.add(n.getOutput(0));
+        eightBit.add(n.getOutput(0));
       }
       boolean kernel =
           op != null && (op.has(Op.Trait.INTEGER_MACS) || op == Op.DYNAMIC_QUANTIZE_LSTM);
       boolean dequantized =
-          op == Op.DEQUANTIZE_LINEAR
-              && n.getInputCount() > 0
-              && (eightBit.contains(types.getOrDefault(n.getInput(0), -1))
-                  || quantizedValues.contains(n.getInput(0)));
+          op == Op.DEQUANTIZE_LINEAR && n.getInputCount() > 0 && eightBit.contains(n.getInput(0));
       if (kernel || dequantized) {
         counts.merge(n.getOpType(), 1, Integer::sum);
       }
