@@ -32,6 +32,7 @@ import dev.infercost.compress.internal.QdqPass;
 import dev.infercost.compress.internal.ShareInitializersPass;
 import dev.infercost.compress.internal.SmoothQuantPass;
 import dev.infercost.compress.internal.SparsityPass;
+import dev.infercost.compress.internal.Widening;
 import dev.infercost.models.ModelException;
 import dev.infercost.models.Models;
 import dev.infercost.models.OnnxModel;
@@ -68,7 +69,7 @@ public final class Compressor {
    */
   public static CompressResult quantizeDynamic(
       OnnxModel model, QuantOptions o, List<List<Tensor>> calibration) throws CompressException {
-    PassResult canonical = canonical(model, PassContext.of(o.filter()));
+    PassResult canonical = widened(canonical(model, PassContext.of(o.filter())));
     if (Graphs.hasWeighted(canonical.model().getGraph())) {
       // DynamicQuantizeLinear came with opset 11.
       canonical = upgraded(canonical, 11, "int8-dynamic", model, Map.of());
@@ -111,7 +112,8 @@ public final class Compressor {
     Map<String, long[]> shapes = new LinkedHashMap<>();
     calibration.get(0).forEach(t -> shapes.put(t.name(), t.shape()));
     PassResult canonical =
-        upgraded(canonical(model, PassContext.of(o.filter())), 10, "int8-qdq", model, shapes);
+        upgraded(
+            widened(canonical(model, PassContext.of(o.filter()))), 10, "int8-qdq", model, shapes);
     PassContext smoothing = smoothing(canonical.model(), o, calibration);
     List<Pass> passes = new ArrayList<>(List.of(canonicalize()));
     List<PassResult> results = new ArrayList<>(List.of(canonical));
@@ -144,7 +146,7 @@ public final class Compressor {
    */
   public static CalibrationStats calibrate(OnnxModel model, Iterable<List<Tensor>> batches)
       throws CompressException {
-    ModelProto p = model.proto();
+    ModelProto p = Widening.widen(model.proto()).model();
     var seen =
         Calibrator.observe(
             p, CpuQdqPass.calibrated(p.getGraph()), CpuQdqPass.convInputs(p.getGraph()), batches);
@@ -154,7 +156,11 @@ public final class Compressor {
           Parameter.CALIBRATION_DATA);
     }
     return new CalibrationStats(
-        sha256(model, p), seen.histograms(), seen.batches(), seen.inputShapes(), seen.means());
+        sha256(model, model.proto()),
+        seen.histograms(),
+        seen.batches(),
+        seen.inputShapes(),
+        seen.means());
   }
 
   /**
@@ -183,7 +189,7 @@ public final class Compressor {
     }
     PassResult canonical =
         upgraded(
-            canonical(model, PassContext.of(o.filter())),
+            widened(canonical(model, PassContext.of(o.filter()))),
             10,
             "int8-static",
             model,
@@ -616,6 +622,21 @@ public final class Compressor {
   private static PassResult canonical(OnnxModel model, PassContext ctx) throws CompressException {
     ctx.filter().checkIncludes(model);
     return canonicalize().apply(model.proto(), ctx);
+  }
+
+  /**
+   * {@code canonical} in float32 when it computes in float16 or bfloat16 ({@link Widening}), the
+   * widening noted in the canonicalize result: the int8 passes read float32 weights.
+   */
+  private static PassResult widened(PassResult canonical) {
+    Widening.Outcome w = Widening.widen(canonical.model());
+    if (w.note() == null) {
+      return canonical;
+    }
+    List<String> notes = new ArrayList<>(canonical.notes());
+    notes.add(w.note());
+    return new PassResult(
+        canonical.pass(), w.model(), canonical.rewritten(), canonical.skipped(), notes);
   }
 
   /**

@@ -56,6 +56,24 @@ public final class Tensor {
     return of(name, DType.FLOAT32, shape, b);
   }
 
+  /**
+   * A float32 or float16 tensor holding {@code values}, rounded to the nearest half for float16
+   * (finite values beyond ±65504 saturate, see {@link Half#fromFloat}).
+   */
+  public static Tensor ofFloats(String name, DType dtype, long[] shape, float[] values) {
+    if (dtype == DType.FLOAT32) {
+      return ofFloats(name, shape, values);
+    }
+    if (dtype != DType.FLOAT16) {
+      throw new IllegalArgumentException("tensor '" + name + "': floats make no " + dtype);
+    }
+    ByteBuffer b = ByteBuffer.allocateDirect(values.length * 2).order(ByteOrder.LITTLE_ENDIAN);
+    for (float v : values) {
+      b.putShort(Half.fromFloat(v));
+    }
+    return of(name, dtype, shape, b.flip());
+  }
+
   /** An int64 tensor copied from {@code values}. */
   public static Tensor ofLongs(String name, long[] shape, long[] values) {
     ByteBuffer b = ByteBuffer.allocateDirect(values.length * 8).order(ByteOrder.LITTLE_ENDIAN);
@@ -115,28 +133,12 @@ public final class Tensor {
             case INT16 -> b.getShort(i * 2);
             case INT8, BOOL -> b.get(i);
             case UINT8 -> b.get(i) & 0xff;
-            case FLOAT16 -> halfToFloat(b.getShort(i * 2));
+            case FLOAT16 -> Half.toFloat(b.getShort(i * 2));
             case BFLOAT16 -> Float.intBitsToFloat((b.getShort(i * 2) & 0xffff) << 16);
             default -> throw new IllegalStateException("cannot convert " + dtype + " to float");
           };
     }
     return out;
-  }
-
-  /** IEEE 754 binary16 to float (Java 17 has no {@code Float.float16ToFloat}). */
-  static float halfToFloat(short h) {
-    int bits = h & 0xffff;
-    int sign = (bits & 0x8000) << 16;
-    int exp = (bits >>> 10) & 0x1f;
-    int mant = bits & 0x3ff;
-    if (exp == 0x1f) {
-      return Float.intBitsToFloat(sign | 0x7f800000 | (mant << 13));
-    }
-    if (exp == 0) {
-      float v = mant * 0x1p-24f;
-      return sign == 0 ? v : -v;
-    }
-    return Float.intBitsToFloat(sign | ((exp + 112) << 23) | (mant << 13));
   }
 
   @Override

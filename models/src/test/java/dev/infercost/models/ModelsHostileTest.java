@@ -219,6 +219,15 @@ class ModelsHostileTest {
             .addOutput(TestModels.floatInput("x", 2))
             .addNode(TestModels.node("Relu", "r", List.of("x"), List.of("x")));
     refused(write(TestModels.model(shadow)), "value 'x' is produced twice", "a graph input");
+    // ONNX Runtime's float16 converter can write one Cast three times, after its reader.
+    GraphProto.Builder late =
+        GraphProto.newBuilder()
+            .addInput(TestModels.floatInput("x", 2))
+            .addOutput(TestModels.floatInput("y", 2))
+            .addNode(TestModels.node("Relu", "r", List.of("c"), List.of("y")))
+            .addNode(TestModels.node("Neg", "c1", List.of("x"), List.of("c")))
+            .addNode(TestModels.node("Neg", "c2", List.of("x"), List.of("c")));
+    refused(write(TestModels.model(late)), "value 'c' is produced twice", "'c1'", "'c2'");
     ModelProto twoInits =
         TestModels.matmulAdd().toBuilder()
             .setGraph(

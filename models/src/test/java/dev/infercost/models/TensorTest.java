@@ -83,8 +83,21 @@ class TensorTest {
         t.toFloats(),
         0f,
         "exact");
-    assertTrue(Float.isNaN(Tensor.halfToFloat((short) 0x7e00)));
-    assertEquals(-0f, Tensor.halfToFloat((short) 0x8000), 0f);
+    assertTrue(Float.isNaN(Half.toFloat((short) 0x7e00)));
+    assertEquals(-0f, Half.toFloat((short) 0x8000), 0f);
+  }
+
+  @Test
+  void floatsMakeFloat16TensorsRoundedToNearest() {
+    Tensor t =
+        Tensor.ofFloats("h", DType.FLOAT16, new long[] {4}, new float[] {1, 0.1f, -70000, 3});
+    assertEquals(DType.FLOAT16, t.dtype());
+    assertEquals(8, t.data().remaining());
+    // 0.1 is not a half: the nearest one is 0.0999755859375; beyond 65504 saturates.
+    assertArrayEquals(new float[] {1, 0.0999755859375f, -65504, 3}, t.toFloats(), 0f);
+    assertThrows(
+        IllegalArgumentException.class,
+        () -> Tensor.ofFloats("i", DType.INT64, new long[] {1}, new float[] {1}));
   }
 
   @Test

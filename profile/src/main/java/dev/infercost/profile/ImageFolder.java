@@ -356,7 +356,7 @@ final class ImageFolder {
    * Preprocessing resolved against the model input: concrete size, channels and layout.
    *
    * @param input the input's name
-   * @param dtype the input's element type: float32, or uint8 (pixel values, no scaling)
+   * @param dtype the input's element type: float32 or float16, or uint8 (pixel values, no scaling)
    */
   record Plan(
       String input,
@@ -387,12 +387,12 @@ final class ImageFolder {
         throws DataException {
       TensorSpec s = specs.size() == 1 ? specs.get(0) : null;
       if (s == null
-          || (s.dtype() != DType.FLOAT32 && s.dtype() != DType.UINT8)
+          || (s.dtype() != DType.FLOAT32 && s.dtype() != DType.FLOAT16 && s.dtype() != DType.UINT8)
           || !s.rankKnown()
           || s.dims().size() != 4) {
         throw DataException.of(
             dir,
-            "image data fits a model with one float32 or uint8 input of rank 4 (NCHW or NHWC); this"
+            "image data fits a model with one float32, float16 or uint8 input of rank 4 (NCHW or NHWC); this"
                 + " model takes "
                 + specs.stream().map(t -> t.name() + " " + t.shapeString()).toList()
                 + "; use .npz",
@@ -500,12 +500,12 @@ final class ImageFolder {
     }
 
     /**
-     * {@code n} images' preprocessed values as the input's tensor: float32 as they are, uint8
-     * rounded to the nearest pixel value.
+     * {@code n} images' preprocessed values as the input's tensor: float32 as they are, float16
+     * rounded to the nearest half, uint8 rounded to the nearest pixel value.
      */
     Tensor tensor(int n, float[] x) {
-      if (dtype == DType.FLOAT32) {
-        return Tensor.ofFloats(input, shape(n), x);
+      if (dtype != DType.UINT8) {
+        return Tensor.ofFloats(input, dtype, shape(n), x);
       }
       ByteBuffer b = ByteBuffer.allocate(x.length);
       for (float v : x) {

@@ -9,6 +9,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.infercost.base.Parameter;
 import dev.infercost.models.DType;
 import dev.infercost.models.Dim;
+import dev.infercost.models.Half;
 import dev.infercost.models.Tensor;
 import dev.infercost.models.TensorSpec;
 import java.awt.image.BufferedImage;
@@ -310,6 +311,21 @@ class ImageFolderTest {
   }
 
   @Test
+  void aFloat16InputTakesTheFloat32ValuesRoundedToHalf() throws Exception {
+    png(tmp.resolve("a.png"), random(5, 4, 7));
+    Files.writeString(tmp.resolve("preprocess.yaml"), "mean: [0.4, 0.5, 0.6]\nstd: [0.2]\n");
+    TensorSpec f32 = nchw(3, 3, 5);
+    TensorSpec f16 = new TensorSpec("image", DType.FLOAT16, f32.dims());
+    float[] want = only(load(tmp, f32));
+    Tensor t = load(tmp, f16).batches().get(0).get(0);
+    assertEquals(DType.FLOAT16, t.dtype());
+    float[] got = t.toFloats();
+    for (int i = 0; i < want.length; i++) {
+      assertEquals(Half.round(want[i]), got[i], 0f, "element " + i);
+    }
+  }
+
+  @Test
   void grayscaleForOneChannelInputs() throws Exception {
     Rgb img = random(2, 3, 6);
     png(tmp.resolve("colour/a.png"), img);
@@ -534,7 +550,8 @@ class ImageFolderTest {
   void imagesNeedOneFloatImageInput() throws Exception {
     grayPng(tmp.resolve("a.png"), new int[][] {{1}});
     TensorSpec flat = new TensorSpec("x", DType.FLOAT32, List.of(Dim.symbolic("N"), Dim.fixed(64)));
-    assertMessage(fails(tmp, flat, Parameter.EVAL_DATA), "one float32 or uint8 input of rank 4");
+    assertMessage(
+        fails(tmp, flat, Parameter.EVAL_DATA), "one float32, float16 or uint8 input of rank 4");
   }
 
   @Test

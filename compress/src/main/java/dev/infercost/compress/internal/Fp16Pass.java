@@ -11,6 +11,7 @@ import dev.infercost.compress.CompressException;
 import dev.infercost.compress.Pass;
 import dev.infercost.compress.PassContext;
 import dev.infercost.compress.PassResult;
+import dev.infercost.models.Half;
 import dev.infercost.models.Op;
 import java.util.ArrayList;
 import java.util.HashMap;

@@ -18,9 +18,9 @@ import java.util.Set;
 /**
  * What a model file must satisfy before anything reads its graph or weights: an ONNX model at all,
  * every graph (subgraphs of {@code If}/{@code Loop}/{@code Scan} included, at most {@link
- * #MAX_DEPTH} deep) sorted and acyclic with each value produced once and every output produced, and
- * every tensor's data exactly as long as its shape and element type say. So a declared shape can
- * never make a reader allocate more than the file holds.
+ * #MAX_DEPTH} deep) acyclic (sorted by {@link TopoOrder} first) with each value produced once and
+ * every output produced, and every tensor's data exactly as long as its shape and element type say.
+ * So a declared shape can never make a reader allocate more than the file holds.
  */
 final class GraphChecks {
   /** Deepest nesting of subgraphs accepted; real models nest a few levels. */
@@ -75,18 +75,37 @@ final class GraphChecks {
       known.add(t.getName());
       producedBy.put(t.getName(), "an initializer");
     }
+    // Every value produced once, checked first: a value produced twice also breaks the order.
     for (NodeProto n : g.getNodeList()) {
-      String node = "node '" + n.getName() + "' (" + n.getOpType() + ")" + where;
-      for (String in : n.getInputList()) {
-        if (!in.isEmpty() && !known.contains(in)) {
-          // Graphs are topologically sorted by the ONNX spec, so an unknown name is corrupt.
+      for (String out : n.getOutputList()) {
+        if (out.isEmpty()) {
+          continue;
+        }
+        String before = producedBy.putIfAbsent(out, label(n, where));
+        if (before != null) {
           throw ModelException.of(
               file,
-              node
+              "value '"
+                  + out
+                  + "' is produced twice, by "
+                  + before
+                  + " and by "
+                  + label(n, where)
+                  + "; the graph is corrupt; re-export the model");
+        }
+      }
+    }
+    for (NodeProto n : g.getNodeList()) {
+      for (String in : n.getInputList()) {
+        if (!in.isEmpty() && !known.contains(in)) {
+          // TopoOrder sorted what can be sorted, so an unknown name is corrupt or cyclic.
+          throw ModelException.of(
+              file,
+              label(n, where)
                   + " reads '"
                   + in
-                  + "', which nothing produces before it; the graph is corrupt, cyclic or not"
-                  + " sorted");
+                  + "', which nothing produces before it; the graph is corrupt or cyclic;"
+                  + " re-export the model");
         }
       }
       for (AttributeProto a : n.getAttributeList()) {
@@ -97,24 +116,7 @@ final class GraphChecks {
           graph(sub, known, depth + 1);
         }
       }
-      for (String out : n.getOutputList()) {
-        if (out.isEmpty()) {
-          continue;
-        }
-        String before = producedBy.putIfAbsent(out, node);
-        if (before != null) {
-          throw ModelException.of(
-              file,
-              "value '"
-                  + out
-                  + "' is produced twice, by "
-                  + before
-                  + " and by "
-                  + node
-                  + "; the graph is corrupt; re-export the model");
-        }
-        known.add(out);
-      }
+      n.getOutputList().forEach(known::add);
     }
     for (ValueInfoProto v : g.getOutputList()) {
       if (!known.contains(v.getName())) {
@@ -127,6 +129,10 @@ final class GraphChecks {
                 + " is produced by no node, input or initializer; the graph is corrupt");
       }
     }
+  }
+
+  private static String label(NodeProto n, String where) {
+    return "node '" + n.getName() + "' (" + n.getOpType() + ")" + where;
   }
 
   /**

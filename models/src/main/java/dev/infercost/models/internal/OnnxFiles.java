@@ -58,6 +58,7 @@ public final class OnnxFiles {
     } catch (IOException e) {
       throw ModelException.of(file, "cannot read: " + e.getMessage(), e);
     }
+    proto = TopoOrder.sorted(proto);
     GraphChecks.model(file, proto);
     Inliner inliner = new Inliner(file, file.toAbsolutePath().getParent(), size, readExternal);
     proto = inliner.model(proto);

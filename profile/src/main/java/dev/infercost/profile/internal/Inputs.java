@@ -309,7 +309,8 @@ public final class Inputs {
                 + String.join(", ", data.keySet())
                 + "); name arrays after the model's inputs");
       }
-      if (s.dtype() != DType.OTHER && t.dtype() != s.dtype()) {
+      boolean toHalf = s.dtype() == DType.FLOAT16 && t.dtype() == DType.FLOAT32;
+      if (s.dtype() != DType.OTHER && t.dtype() != s.dtype() && !toHalf) {
         throw new DataException(
             file
                 + ": array '"
@@ -346,7 +347,11 @@ public final class Inputs {
           throw shapeMismatch(file, t, s);
         }
       }
-      out.add(t.renamed(s.name()));
+      // float32 arrays made for the float32 model feed its float16 twin, rounded to half.
+      out.add(
+          toHalf
+              ? Tensor.ofFloats(s.name(), DType.FLOAT16, shape, t.toFloats())
+              : t.renamed(s.name()));
     }
     return out;
   }

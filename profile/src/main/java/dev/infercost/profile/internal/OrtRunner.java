@@ -1,5 +1,7 @@
 package dev.infercost.profile.internal;
 
+import ai.onnxruntime.NodeInfo;
+import ai.onnxruntime.OnnxJavaType;
 import ai.onnxruntime.OnnxTensor;
 import ai.onnxruntime.OnnxValue;
 import ai.onnxruntime.OrtEnvironment;
@@ -7,9 +9,11 @@ import ai.onnxruntime.OrtException;
 import ai.onnxruntime.OrtProvider;
 import ai.onnxruntime.OrtSession;
 import ai.onnxruntime.OrtSession.SessionOptions;
+import ai.onnxruntime.TensorInfo;
 import dev.infercost.base.InfercostException;
 import dev.infercost.base.Interruption;
 import dev.infercost.base.Parameter;
+import dev.infercost.models.DType;
 import dev.infercost.models.ModelException;
 import dev.infercost.models.Models;
 import dev.infercost.models.OrtTensors;
@@ -29,11 +33,24 @@ public final class OrtRunner implements ModelRunner {
   private final Path file;
   private final OrtSession session;
   private final Map<String, OnnxTensor> bound = new LinkedHashMap<>();
+
+  /** The float type of each float32 or float16 input, which data of the other type is fitted to. */
+  private final Map<String, DType> floatInputs = new LinkedHashMap<>();
+
   private boolean closed;
 
-  private OrtRunner(Path file, OrtSession session) {
+  private OrtRunner(Path file, OrtSession session) throws OrtException {
     this.file = file;
     this.session = session;
+    for (Map.Entry<String, NodeInfo> e : session.getInputInfo().entrySet()) {
+      if (e.getValue().getInfo() instanceof TensorInfo t) {
+        if (t.type == OnnxJavaType.FLOAT) {
+          floatInputs.put(e.getKey(), DType.FLOAT32);
+        } else if (t.type == OnnxJavaType.FLOAT16) {
+          floatInputs.put(e.getKey(), DType.FLOAT16);
+        }
+      }
+    }
   }
 
   /** Whether this build of ONNX Runtime has the CUDA execution provider. */
@@ -71,12 +88,26 @@ public final class OrtRunner implements ModelRunner {
     release();
     try (Interruption.Section n = Interruption.enter()) {
       for (Tensor t : inputs) {
-        bound.put(t.name(), OrtTensors.toOrt(t));
+        bound.put(t.name(), OrtTensors.toOrt(fitted(t)));
       }
     } catch (OrtException e) {
       release();
       throw Models.wrap(file, "creating input tensors", e);
     }
+  }
+
+  /**
+   * {@code t} as the input's float type when it is the other one, so that data made for a float32
+   * model feeds its float16 twin (rounded to half) and the other way round (exactly): {@code
+   * evaluate} runs both on the reference's data.
+   */
+  private Tensor fitted(Tensor t) {
+    DType want = floatInputs.get(t.name());
+    boolean other =
+        want != null
+            && t.dtype() != want
+            && (t.dtype() == DType.FLOAT32 || t.dtype() == DType.FLOAT16);
+    return other ? Tensor.ofFloats(t.name(), want, t.shape(), t.toFloats()) : t;
   }
 
   @Override

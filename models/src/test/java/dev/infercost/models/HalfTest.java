@@ -1,9 +1,8 @@
-package dev.infercost.compress;
+package dev.infercost.models;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.infercost.compress.internal.Half;
 import org.junit.jupiter.api.Test;
 
 class HalfTest {

@@ -1,4 +1,4 @@
-package dev.infercost.compress.internal;
+package dev.infercost.models;
 
 import ai.onnx.proto.OnnxMl.TensorProto;
 import com.google.protobuf.ByteString;

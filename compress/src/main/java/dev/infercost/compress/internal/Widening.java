@@ -1,0 +1,256 @@
+package dev.infercost.compress.internal;
+
+import ai.onnx.proto.OnnxMl.AttributeProto;
+import ai.onnx.proto.OnnxMl.GraphProto;
+import ai.onnx.proto.OnnxMl.ModelProto;
+import ai.onnx.proto.OnnxMl.NodeProto;
+import ai.onnx.proto.OnnxMl.TensorProto;
+import ai.onnx.proto.OnnxMl.ValueInfoProto;
+import com.google.protobuf.ByteString;
+import dev.infercost.models.Half;
+import dev.infercost.models.Op;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * Widens a float16 or bfloat16 model to float32, for the int8 passes, which read float32 weights
+ * and compute in float32 around their integer kernels. Widening loses nothing: every float16 and
+ * bfloat16 number is a float32 number. Initializers and tensor attributes ({@code Constant}, {@code
+ * ConstantOfShape}) of those types become FLOAT, and so do Casts and {@code dtype} attributes that
+ * produce them. A Cast between two float types, which a narrow export needed and a float32 graph
+ * does not, is dropped and its readers read its input. Subgraphs are widened the same way.
+ *
+ * <p>The model keeps its interface: a float16 graph input is read through a Cast to float32 (its
+ * value named {@code <input>_fp32}), and a float16 graph output is written by a Cast from the
+ * float32 value (its producer's output renamed {@code <output>_fp32}) unless a Cast to its type
+ * already writes it. Names are minted the same way for the same graph, so a model widened before
+ * calibration and again before quantization names its values alike.
+ */
+public final class Widening {
+  private static final int F32 = TensorProto.DataType.FLOAT_VALUE;
+  private static final int F16 = TensorProto.DataType.FLOAT16_VALUE;
+  private static final int BF16 = TensorProto.DataType.BFLOAT16_VALUE;
+
+  /**
+   * The widened model and what was done, or {@code model} itself and a {@code null} note when it
+   * holds nothing narrower than float32.
+   */
+  public record Outcome(ModelProto model, String note) {}
+
+  private final Names names;
+  private final Map<String, String> alias = new HashMap<>();
+  private final Set<String> dropped = new HashSet<>();
+  private int tensors;
+  private int casts;
+  private int droppedCasts;
+  private int interfaceCasts;
+
+  private Widening(GraphProto g) {
+    this.names = new Names(g);
+  }
+
+  /** {@code model} in float32 throughout, its float16 / bfloat16 inputs and outputs kept. */
+  public static Outcome widen(ModelProto model) {
+    Widening w = new Widening(model.getGraph());
+    GraphProto g = w.graph(model.getGraph(), true);
+    if (w.tensors + w.casts + w.droppedCasts + w.interfaceCasts == 0) {
+      return new Outcome(model, null);
+    }
+    String note =
+        "float16 weights and arithmetic widened to float32 (exact) for int8: "
+            + w.tensors
+            + " tensors, "
+            + w.casts
+            + " Casts retargeted, "
+            + w.droppedCasts
+            + " float-to-float Casts dropped"
+            + (w.interfaceCasts == 0
+                ? ""
+                : ", " + w.interfaceCasts + " Casts keep the float16 inputs and outputs");
+    return new Outcome(model.toBuilder().setGraph(g).build(), note);
+  }
+
+  private static boolean narrow(int t) {
+    return t == F16 || t == BF16;
+  }
+
+  private static boolean floating(int t) {
+    return t == F32 || narrow(t);
+  }
+
+  private String read(String name) {
+    String to = alias.get(name);
+    return to == null ? name : to;
+  }
+
+  /**
+   * {@code g} widened; {@code main} keeps the declared types of its inputs and outputs, a subgraph
+   * has its own widened like any other value.
+   */
+  private GraphProto graph(GraphProto g, boolean main) {
+    Map<String, Integer> types = ElemTypes.infer(g, true);
+    Set<String> outputs = new HashSet<>();
+    g.getOutputList().forEach(v -> outputs.add(v.getName()));
+    Set<String> inputs = new HashSet<>();
+    g.getInputList().forEach(v -> inputs.add(v.getName()));
+    GraphProto.Builder b = g.toBuilder().clearNode().clearInitializer().clearValueInfo();
+    List<NodeProto> nodes = new ArrayList<>();
+    Map<String, String> renamed = new HashMap<>();
+    List<NodeProto> back = new ArrayList<>();
+    if (main) {
+      for (ValueInfoProto v : g.getInputList()) {
+        if (narrow(ElemTypes.of(v))) {
+          String wide = names.fresh(v.getName(), "_fp32");
+          nodes.add(cast(v.getName(), wide, F32));
+          alias.put(v.getName(), wide);
+          interfaceCasts++;
+        }
+      }
+      Map<String, NodeProto> producers = new HashMap<>();
+      g.getNodeList().forEach(n -> n.getOutputList().forEach(o -> producers.put(o, n)));
+      for (ValueInfoProto v : g.getOutputList()) {
+        int t = ElemTypes.of(v);
+        NodeProto p = producers.get(v.getName());
+        boolean castBack = p != null && Op.CAST.is(p.getOpType()) && Ops.intAttr(p, "to", 0) == t;
+        if (narrow(t) && !inputs.contains(v.getName()) && !castBack) {
+          String wide = names.fresh(v.getName(), "_fp32");
+          renamed.put(v.getName(), wide);
+          alias.put(v.getName(), wide);
+          back.add(cast(wide, v.getName(), t));
+          interfaceCasts++;
+        }
+      }
+    } else {
+      for (int i = 0; i < b.getInputCount(); i++) {
+        b.setInput(i, widened(b.getInput(i)));
+      }
+      for (int i = 0; i < b.getOutputCount(); i++) {
+        b.setOutput(i, widened(b.getOutput(i)));
+      }
+    }
+    for (TensorProto t : g.getInitializerList()) {
+      TensorProto w = tensor(t);
+      String name = renamed.getOrDefault(t.getName(), t.getName());
+      b.addInitializer(name.equals(t.getName()) ? w : w.toBuilder().setName(name).build());
+    }
+    for (NodeProto n : g.getNodeList()) {
+      NodeProto w = node(n, types, outputs, main);
+      if (w == null) {
+        continue;
+      }
+      NodeProto.Builder nb = w.toBuilder();
+      for (int i = 0; i < nb.getOutputCount(); i++) {
+        String out = renamed.get(nb.getOutput(i));
+        if (out != null) {
+          nb.setOutput(i, out);
+        }
+      }
+      nodes.add(nb.build());
+    }
+    nodes.addAll(back);
+    for (ValueInfoProto v : g.getValueInfoList()) {
+      if (dropped.contains(v.getName())) {
+        continue;
+      }
+      // A main graph output keeps its declared type: a Cast writes it.
+      b.addValueInfo(main && outputs.contains(v.getName()) ? v : widened(v));
+    }
+    return b.addAllNode(nodes).build();
+  }
+
+  /** {@code n} widened, or {@code null} when it is a Cast that widening made an identity. */
+  private NodeProto node(
+      NodeProto n, Map<String, Integer> types, Set<String> outputs, boolean main) {
+    NodeProto.Builder b = n.toBuilder();
+    for (int i = 0; i < b.getInputCount(); i++) {
+      b.setInput(i, read(b.getInput(i)));
+    }
+    if (Op.CAST.is(n.getOpType()) && Op.defaultDomain(n.getDomain())) {
+      int to = (int) Ops.intAttr(n, "to", 0);
+      int from = types.getOrDefault(n.getInput(0), 0);
+      boolean output = outputs.contains(n.getOutput(0));
+      if ((to == F32 || narrow(to)) && floating(from) && !output) {
+        alias.put(n.getOutput(0), read(n.getInput(0)));
+        dropped.add(n.getOutput(0));
+        droppedCasts++;
+        return null;
+      }
+      if (narrow(to) && !(main && output)) {
+        setInt(b, "to", F32);
+        casts++;
+      }
+      return b.build();
+    }
+    for (int i = 0; i < b.getAttributeCount(); i++) {
+      AttributeProto a = b.getAttribute(i);
+      if (a.getName().equals("dtype") && narrow((int) a.getI())) {
+        b.setAttribute(i, a.toBuilder().setI(F32));
+        casts++;
+      } else if (a.hasT() && narrow(a.getT().getDataType())) {
+        b.setAttribute(i, a.toBuilder().setT(tensor(a.getT())));
+      } else if (a.hasG() || a.getGraphsCount() > 0) {
+        AttributeProto.Builder ab = a.toBuilder();
+        if (a.hasG()) {
+          ab.setG(graph(a.getG(), false));
+        }
+        for (int k = 0; k < a.getGraphsCount(); k++) {
+          ab.setGraphs(k, graph(a.getGraphs(k), false));
+        }
+        b.setAttribute(i, ab);
+      }
+    }
+    return b.build();
+  }
+
+  private static void setInt(NodeProto.Builder b, String name, long v) {
+    for (int i = 0; i < b.getAttributeCount(); i++) {
+      if (b.getAttribute(i).getName().equals(name)) {
+        b.setAttribute(i, b.getAttribute(i).toBuilder().setI(v));
+      }
+    }
+  }
+
+  private NodeProto cast(String in, String out, int to) {
+    return NodeProto.newBuilder()
+        .setOpType("Cast")
+        .setName(names.fresh(out, "_cast"))
+        .addInput(in)
+        .addOutput(out)
+        .addAttribute(Ops.intAttribute("to", to))
+        .build();
+  }
+
+  private static ValueInfoProto widened(ValueInfoProto v) {
+    return narrow(ElemTypes.of(v)) ? ElemTypes.withType(v, F32) : v;
+  }
+
+  /** {@code t} as FLOAT when it is float16 or bfloat16, else {@code t} itself. */
+  private TensorProto tensor(TensorProto t) {
+    if (!narrow(t.getDataType())) {
+      return t;
+    }
+    tensors++;
+    boolean half = t.getDataType() == F16;
+    int n = Math.toIntExact(Initializers.count(t.getDimsList()));
+    ByteBuffer out = ByteBuffer.allocate(n * 4).order(ByteOrder.LITTLE_ENDIAN);
+    ByteBuffer raw =
+        t.getRawData().isEmpty()
+            ? null
+            : t.getRawData().asReadOnlyByteBuffer().order(ByteOrder.LITTLE_ENDIAN);
+    for (int i = 0; i < n; i++) {
+      short bits = raw != null ? raw.getShort() : (short) t.getInt32Data(i);
+      out.putFloat(half ? Half.toFloat(bits) : Float.intBitsToFloat((bits & 0xffff) << 16));
+    }
+    return t.toBuilder()
+        .setDataType(F32)
+        .clearInt32Data()
+        .setRawData(ByteString.copyFrom(out.array()))
+        .build();
+  }
+}
