@@ -8,6 +8,7 @@ import ai.onnx.proto.OnnxMl.ModelProto;
 import ai.onnx.proto.OnnxMl.NodeProto;
 import ai.onnx.proto.OnnxMl.OperatorSetIdProto;
 import ai.onnx.proto.OnnxMl.TensorProto;
+import dev.infercost.models.Half;
 import dev.infercost.models.Models;
 import dev.infercost.models.OnnxModel;
 import dev.infercost.models.Tensor;
@@ -72,6 +73,35 @@ class EvaluatorTest {
     EvalReport cached = Evaluator.reference(ref.toString(), data, 1).compare(cand.toString());
     assertEquals(r.meanCosine(), cached.meanCosine(), 1e-12);
     assertEquals(r.outputs(), cached.outputs());
+  }
+
+  @Test
+  void aFloat16CandidateRunsOnTheFloat32ReferencesData() throws Exception {
+    Path ref = twoOutputs("ref", new float[] {1, 1, 1, 1});
+    // The same model in half: input, weights and outputs float16.
+    ModelProto m = Models.loadOnnx(ref).proto();
+    GraphProto.Builder g = m.getGraph().toBuilder().clearInitializer();
+    for (var v : List.of(g.getInputBuilder(0), g.getOutputBuilder(0), g.getOutputBuilder(1))) {
+      v.getTypeBuilder().getTensorTypeBuilder().setElemType(TensorProto.DataType.FLOAT16_VALUE);
+    }
+    for (String k : List.of("one", "k")) {
+      g.addInitializer(Half.tensor(k, new long[] {4}, new float[] {1, 1, 1, 1}));
+    }
+    Path cand = tmp.resolve("half.onnx");
+    Models.saveOnnx(OnnxModel.of(m.toBuilder().setGraph(g).build()), cand);
+    EvalData data =
+        new EvalData(
+            "test",
+            List.of(
+                List.of(
+                    Tensor.ofFloats(
+                        "x", new long[] {2, 4}, new float[] {1, 2, 2, 1, 3, 0, 4, 0.1f}))),
+            new long[0],
+            Optional.empty());
+    EvalReport r = Evaluator.evaluate(ref.toString(), cand.toString(), data, 1, s -> {});
+    assertEquals(1, r.outputs().get(0).minCosine(), 1e-6);
+    // 0.1 is rounded to the nearest half on its way in: the only error.
+    assertEquals(0.1f - 0.0999755859375f, r.maxAbsError(), 1e-9);
   }
 
   @Test

@@ -309,8 +309,8 @@ public final class Inputs {
                 + String.join(", ", data.keySet())
                 + "); name arrays after the model's inputs");
       }
-      boolean toHalf = s.dtype() == DType.FLOAT16 && t.dtype() == DType.FLOAT32;
-      if (s.dtype() != DType.OTHER && t.dtype() != s.dtype() && !toHalf) {
+      boolean refloat = t.dtype() != s.dtype() && halfOrFloat(s.dtype()) && halfOrFloat(t.dtype());
+      if (s.dtype() != DType.OTHER && t.dtype() != s.dtype() && !refloat) {
         throw new DataException(
             file
                 + ": array '"
@@ -347,13 +347,17 @@ public final class Inputs {
           throw shapeMismatch(file, t, s);
         }
       }
-      // float32 arrays made for the float32 model feed its float16 twin, rounded to half.
+      // Arrays made for a float32 model feed its float16 twin (rounded to half), and back.
       out.add(
-          toHalf
-              ? Tensor.ofFloats(s.name(), DType.FLOAT16, shape, t.toFloats())
+          refloat
+              ? Tensor.ofFloats(s.name(), s.dtype(), shape, t.toFloats())
               : t.renamed(s.name()));
     }
     return out;
+  }
+
+  private static boolean halfOrFloat(DType t) {
+    return t == DType.FLOAT32 || t == DType.FLOAT16;
   }
 
   private static DataException shapeMismatch(String file, Tensor t, TensorSpec s) {

@@ -222,6 +222,24 @@ class InputsTest {
   }
 
   @Test
+  void float32ArraysFeedAFloat16InputRoundedAndBack() throws Exception {
+    List<Dim> dims = List.of(Dim.symbolic("b"), Dim.fixed(3));
+    Tensor f32 = Tensor.ofFloats("x", new long[] {1, 3}, new float[] {0.1f, -2, 70000});
+    Tensor half =
+        Inputs.fromData(
+                "d.npz", List.of(new TensorSpec("x", DType.FLOAT16, dims)), Map.of("x", f32), null)
+            .get(0);
+    assertEquals(DType.FLOAT16, half.dtype());
+    assertArrayEquals(new float[] {0.0999755859375f, -2, 65504}, half.toFloats(), 0f);
+    Tensor back =
+        Inputs.fromData(
+                "d.npz", List.of(new TensorSpec("x", DType.FLOAT32, dims)), Map.of("x", half), null)
+            .get(0);
+    assertEquals(DType.FLOAT32, back.dtype());
+    assertArrayEquals(half.toFloats(), back.toFloats(), 0f, "exact");
+  }
+
+  @Test
   void fromDataErrorsNameTheFile() {
     TensorSpec spec =
         new TensorSpec("input", DType.FLOAT32, List.of(Dim.symbolic("batch"), Dim.fixed(64)));
