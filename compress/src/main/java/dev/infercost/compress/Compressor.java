@@ -18,6 +18,7 @@ import dev.infercost.compress.internal.DqClipFoldPass;
 import dev.infercost.compress.internal.DqMoveFoldPass;
 import dev.infercost.compress.internal.DqScaleFoldPass;
 import dev.infercost.compress.internal.DqShiftFoldPass;
+import dev.infercost.compress.internal.DynamicAttentionPass;
 import dev.infercost.compress.internal.DynamicLstmPass;
 import dev.infercost.compress.internal.DynamicMatMulPass;
 import dev.infercost.compress.internal.EncoderPrunePass;
@@ -80,6 +81,7 @@ public final class Compressor {
       passes.add(new SmoothQuantPass());
     }
     passes.add(new DynamicMatMulPass());
+    passes.add(new DynamicAttentionPass());
     passes.add(new DynamicLstmPass());
     if (o.embeddings()) {
       passes.add(new GatherWeightPass());
@@ -211,6 +213,7 @@ public final class Compressor {
             new DqShiftFoldPass(),
             new DqClipFoldPass(),
             new DqMoveFoldPass(),
+            new DynamicAttentionPass(),
             new DynamicLstmPass());
     List<Pass> passes = new ArrayList<>(List.of(canonicalize()));
     passes.addAll(steps);

@@ -77,7 +77,8 @@ class CanonicalizePassTest {
 
     CompressResult r = Compressor.quantizeDynamic(OnnxModel.of(m), QUANT, List.of());
     assertEquals(
-        List.of("canonicalize", "int8-dynamic-matmul", "int8-dynamic-lstm"),
+        List.of(
+            "canonicalize", "int8-dynamic-matmul", "int8-dynamic-attention", "int8-dynamic-lstm"),
         r.passes().stream().map(PassSummary::pass).toList());
     assertEquals(List.of("mm"), r.passes().get(1).rewritten());
     assertTrue(Tiny.opTypes(r.model().proto()).contains("MatMulInteger"));

@@ -62,7 +62,7 @@ class CompressorTest {
                 Collectors.toMap(StringStringEntryProto::getKey, StringStringEntryProto::getValue));
     assertEquals(64, meta.get("infercost.source_sha256").length());
     assertEquals(
-        "canonicalize,int8-dynamic-matmul,int8-dynamic-lstm,int8-gather-weights",
+        "canonicalize,int8-dynamic-matmul,int8-dynamic-attention,int8-dynamic-lstm,int8-gather-weights",
         meta.get("infercost.passes"));
     assertEquals("true", meta.get("infercost.option.reduced_range"));
     assertTrue(meta.containsKey("infercost.onnxruntime"));

@@ -123,6 +123,7 @@ class CpuQdqPassTest {
             "fold-dq-shift",
             "fold-dq-clip",
             "fold-dq-move",
+            "int8-dynamic-attention",
             "int8-dynamic-lstm"),
         r.passes().stream().map(PassSummary::pass).toList());
     assertEquals(

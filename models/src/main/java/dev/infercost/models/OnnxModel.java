@@ -68,10 +68,11 @@ public record OnnxModel(ModelProto proto, Optional<Path> source, long fileBytes)
 
   /**
    * The nodes of the main graph that already compute in 8-bit integers, counted by op type: integer
-   * kernels ({@code MatMulInteger}, {@code QLinearConv}, {@code DynamicQuantizeLSTM}, ...) and
-   * {@code DequantizeLinear} nodes reading an 8-bit initializer (weights stored quantized, QDQ
-   * form) or a QuantizeLinear's output (fake-quantized, as quantization-aware training exports
-   * them). Empty for a float model.
+   * kernels ({@code MatMulInteger}, {@code QLinearConv}, ...), ONNX Runtime's quantized contrib
+   * kernels ({@code QAttention}, {@code QGemm}, {@code MatMulNBits}, {@code DynamicQuantizeLSTM},
+   * ...; {@link Op.Trait#QUANTIZED}) and {@code DequantizeLinear} nodes reading an 8-bit
+   * initializer (weights stored quantized, QDQ form) or a QuantizeLinear's output (fake-quantized,
+   * as quantization-aware training exports them). Empty for a float model.
    */
   public Map<String, Integer> quantizedOps() {
     // Values that hold 8-bit integers: stored initializers, then (in graph order) Q outputs.
@@ -88,8 +89,7 @@ public record OnnxModel(ModelProto proto, Optional<Path> source, long fileBytes)
       if (op == Op.QUANTIZE_LINEAR) {
         eightBit.add(n.getOutput(0));
       }
-      boolean kernel =
-          op != null && (op.has(Op.Trait.INTEGER_MACS) || op == Op.DYNAMIC_QUANTIZE_LSTM);
+      boolean kernel = op != null && (op.has(Op.Trait.INTEGER_MACS) || op.has(Op.Trait.QUANTIZED));
       boolean dequantized =
           op == Op.DEQUANTIZE_LINEAR && n.getInputCount() > 0 && eightBit.contains(n.getInput(0));
       if (kernel || dequantized) {

@@ -74,7 +74,9 @@ public enum Op {
   DYNAMIC_QUANTIZE_LINEAR(
       "DynamicQuantizeLinear", ShapeRule.SAME, Trait.NO_FP16, Trait.MIXED_FLOATS),
   /** com.microsoft. */
-  DYNAMIC_QUANTIZE_LSTM("DynamicQuantizeLSTM", null, Trait.NO_FP16, Trait.MIXED_FLOATS),
+  DYNAMIC_QUANTIZE_LSTM(
+      "DynamicQuantizeLSTM", null, Trait.NO_FP16, Trait.MIXED_FLOATS, Trait.QUANTIZED),
+  DYNAMIC_QUANTIZE_MATMUL("DynamicQuantizeMatMul", null, Trait.MIXED_FLOATS, Trait.QUANTIZED),
   EINSUM("Einsum", null, Trait.HEAVY),
   ELU("Elu", ShapeRule.SAME),
   EQUAL("Equal", ShapeRule.BROADCAST, Trait.BOOL_OUTPUT),
@@ -89,6 +91,7 @@ public enum Op {
   /** com.microsoft. */
   FUSED_MATMUL("FusedMatMul", ShapeRule.MATMUL, Trait.MACS, inputs(Role.RHS_INPUT, 1)),
   GATHER("Gather", ShapeRule.OWN, inputs(Role.WEIGHT_INPUT, 0)),
+  GATHER_BLOCK_QUANTIZED("GatherBlockQuantized", null, Trait.MIXED_FLOATS, Trait.QUANTIZED),
   GELU("Gelu", ShapeRule.SAME),
   GEMM(
       "Gemm",
@@ -135,6 +138,8 @@ public enum Op {
       Trait.INTEGER_MACS,
       Trait.INT32_OUTPUT,
       inputs(Role.RHS_INPUT, 1)),
+  MATMUL_INTEGER_TO_FLOAT("MatMulIntegerToFloat", null, Trait.MIXED_FLOATS, Trait.QUANTIZED),
+  MATMUL_NBITS("MatMulNBits", null, Trait.MIXED_FLOATS, Trait.QUANTIZED),
   MAX("Max", ShapeRule.BROADCAST),
   MAX_POOL("MaxPool", ShapeRule.POOL, Trait.INT64_EXTRA_OUTPUTS),
   MEAN("Mean", ShapeRule.BROADCAST),
@@ -152,6 +157,13 @@ public enum Op {
   PAD("Pad", ShapeRule.OWN),
   POW("Pow", ShapeRule.BROADCAST, inputs(Role.FREE_FLOAT_INPUTS, 1)),
   PRELU("PRelu", ShapeRule.BROADCAST),
+  Q_ATTENTION("QAttention", null, Trait.MIXED_FLOATS, Trait.QUANTIZED),
+  Q_EMBED_LAYER_NORMALIZATION(
+      "QEmbedLayerNormalization", null, Trait.MIXED_FLOATS, Trait.QUANTIZED),
+  QGEMM("QGemm", null, Trait.MIXED_FLOATS, Trait.QUANTIZED),
+  QLINEAR_ADD("QLinearAdd", null, Trait.MIXED_FLOATS, Trait.QUANTIZED),
+  QLINEAR_AVERAGE_POOL("QLinearAveragePool", null, Trait.MIXED_FLOATS, Trait.QUANTIZED),
+  QLINEAR_CONCAT("QLinearConcat", null, Trait.MIXED_FLOATS, Trait.QUANTIZED),
   QLINEAR_CONV(
       "QLinearConv",
       ShapeRule.CONV,
@@ -166,6 +178,12 @@ public enum Op {
       Trait.INTEGER_MACS,
       Trait.MIXED_FLOATS,
       inputs(Role.RHS_INPUT, 3)),
+  QLINEAR_GLOBAL_AVERAGE_POOL(
+      "QLinearGlobalAveragePool", null, Trait.MIXED_FLOATS, Trait.QUANTIZED),
+  QLINEAR_LEAKY_RELU("QLinearLeakyRelu", null, Trait.MIXED_FLOATS, Trait.QUANTIZED),
+  QLINEAR_MUL("QLinearMul", null, Trait.MIXED_FLOATS, Trait.QUANTIZED),
+  QLINEAR_SIGMOID("QLinearSigmoid", null, Trait.MIXED_FLOATS, Trait.QUANTIZED),
+  QLINEAR_SOFTMAX("QLinearSoftmax", null, Trait.MIXED_FLOATS, Trait.QUANTIZED),
   QUANTIZE_LINEAR("QuantizeLinear", ShapeRule.SAME, Trait.NO_FP16, Trait.MIXED_FLOATS),
   RANDOM_NORMAL("RandomNormal", null, Trait.NO_FP16, Trait.MIXED_FLOATS, Trait.NONDETERMINISTIC),
   RANDOM_NORMAL_LIKE(
@@ -243,6 +261,11 @@ public enum Op {
     MACS,
     /** Its MACs are integer (int8) arithmetic. */
     INTEGER_MACS,
+    /**
+     * One of ONNX Runtime's quantized kernels (contrib domain): it reads weights or activations
+     * held in 8 bits or fewer, so a model that has it was quantized already.
+     */
+    QUANTIZED,
     /**
      * Its outputs may differ from run to run (random sampling; Dropout in training mode), so it is
      * never evaluated ahead of time, e.g. by constant folding.

@@ -43,15 +43,23 @@ public final class SmoothQuantPass implements Pass {
     return false; // a second run would migrate again with stale statistics
   }
 
-  /** MatMuls this pass (and the int8 pass after it) may rewrite, grouped by activation. */
+  /**
+   * MatMuls and fused Attention nodes (whose Q/K/V weight reads its input the same way) this pass
+   * (and the int8 passes after it) may rewrite, grouped by activation.
+   */
   public static Map<String, List<NodeProto>> candidates(GraphProto g, PassContext ctx) {
     Map<String, TensorProto> init = Graphs.initializers(g);
     Map<String, List<NodeProto>> groups = new LinkedHashMap<>();
     for (NodeProto n : g.getNodeList()) {
-      if (Ops.weighted(n.getOpType()) != Op.MATMUL || !ctx.filter().accepts(n)) {
+      boolean matmul = Ops.weighted(n.getOpType()) == Op.MATMUL;
+      if (!(matmul || DynamicAttentionPass.isAttention(n)) || !ctx.filter().accepts(n)) {
         continue;
       }
-      if (Ops.weightProblem(n, Op.MATMUL, init) == null && !init.containsKey(n.getInput(0))) {
+      String problem =
+          matmul
+              ? Ops.weightProblem(n, Op.MATMUL, init)
+              : DynamicAttentionPass.unsupported(n, init);
+      if (problem == null && !init.containsKey(n.getInput(0))) {
         groups.computeIfAbsent(n.getInput(0), k -> new ArrayList<>()).add(n);
       }
     }
