@@ -716,7 +716,7 @@ public final class Compressor {
       results.add(shared);
       last = shared.model();
     }
-    ModelProto p = withProvenance(last, model, passes, options);
+    ModelProto p = withProvenance(Widening.narrowBack(last, model.proto()), model, passes, options);
     checkLoads(model, p);
     List<PassSummary> summaries = results.stream().map(PassSummary::of).toList();
     return new CompressResult(model.withProto(p), summaries, options);

@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import ai.onnx.proto.OnnxMl.GraphProto;
 import ai.onnx.proto.OnnxMl.ModelProto;
+import ai.onnx.proto.OnnxMl.NodeProto;
 import ai.onnx.proto.OnnxMl.TensorProto;
 import ai.onnxruntime.OnnxTensor;
 import ai.onnxruntime.OrtSession;
@@ -122,6 +123,43 @@ class WideningTest {
     assertEquals(want, ops(wide));
     BuiltinFidelity.Digits d = BuiltinFidelity.digits(m.proto(), wide, false);
     assertEquals(d.images(), d.agree(), d.toString());
+  }
+
+  @Test
+  void weightsNoInt8PassRewroteAreStoredInHalfAgain() throws Exception {
+    OnnxModel m = Models.loadOnnx(Models.resolve("digits-cnn", ModelFormat.ONNX));
+    OnnxModel half =
+        m.withProto(Compressor.toFp16(m, Fp16Options.defaults().withKeepIo(false)).model().proto());
+    // int8-dynamic quantizes the Gemms; the Convs keep their weights, widened for nothing.
+    CompressResult r = Compressor.quantizeDynamic(half, QuantOptions.defaults(), List.of());
+    ModelProto q = r.model().proto();
+    int narrowed = 0;
+    for (NodeProto n : q.getGraph().getNodeList()) {
+      if (n.getOpType().equals("Conv")) {
+        TensorProto stored = Tiny.initializer(q, producerInput(q, n.getInput(1)));
+        // Under 1 KiB in float32 (the first Conv's 72 weights) is not worth a Cast node.
+        boolean large = Initializers.count(stored.getDimsList()) >= 256;
+        assertEquals(
+            large ? F16 : F32, stored.getDataType(), n.getName() + " weight stored in half");
+        narrowed += large ? 1 : 0;
+      }
+    }
+    assertEquals(1, narrowed, "digits-cnn's second Conv");
+    assertTrue(
+        q.getSerializedSize() < 1.1 * half.proto().getSerializedSize(),
+        q.getSerializedSize() + " bytes against the input's " + half.proto().getSerializedSize());
+    Tensor x = BuiltinFidelity.digitsCalibration(32).get(0).get(0);
+    Tensor xh = Tensor.ofFloats(x.name(), DType.FLOAT16, x.shape(), x.toFloats());
+    assertTrue(Tiny.cosine(run(half.proto(), xh), run(q, xh)) > 0.999);
+  }
+
+  /** The initializer a Cast reads to write {@code value}, or {@code value} itself. */
+  private static String producerInput(ModelProto m, String value) {
+    return m.getGraph().getNodeList().stream()
+        .filter(n -> n.getOpType().equals("Cast") && n.getOutput(0).equals(value))
+        .map(n -> n.getInput(0))
+        .findFirst()
+        .orElse(value);
   }
 
   @Test

@@ -51,6 +51,69 @@ public final class Widening {
   private int droppedCasts;
   private int interfaceCasts;
 
+  /** Smallest weight stored as float16 again behind a Cast: smaller ones are not worth a node. */
+  private static final int NARROWED_MIN_BYTES = 1024;
+
+  /**
+   * {@code out}, compressed from {@code input}, with each float32 initializer of at least 1 KiB
+   * that was float16 under the same name in {@code input} and still holds only half values (one no
+   * pass rewrote: a Conv weight int8-dynamic leaves float, an embedding table of a fused op) stored
+   * as float16 again, read through a Cast to float32. ONNX Runtime folds the Cast when it loads the
+   * model, so the model runs as before and its file is no larger than the input's for them. {@code
+   * out} itself when there is none.
+   */
+  public static ModelProto narrowBack(ModelProto out, ModelProto input) {
+    Set<String> half = new HashSet<>();
+    for (TensorProto t : input.getGraph().getInitializerList()) {
+      if (t.getDataType() == F16) {
+        half.add(t.getName());
+      }
+    }
+    if (half.isEmpty()) {
+      return out;
+    }
+    GraphProto g = out.getGraph();
+    Set<String> outputs = new HashSet<>();
+    g.getOutputList().forEach(v -> outputs.add(v.getName()));
+    Names names = new Names(g);
+    GraphProto.Builder b = g.toBuilder().clearInitializer().clearNode();
+    List<NodeProto> casts = new ArrayList<>();
+    for (TensorProto t : g.getInitializerList()) {
+      float[] v =
+          half.contains(t.getName()) && !outputs.contains(t.getName())
+              ? Initializers.floats(t)
+              : null;
+      if (v == null || v.length * 4L < NARROWED_MIN_BYTES || !allHalves(v)) {
+        b.addInitializer(t);
+        continue;
+      }
+      String stored = names.fresh(t.getName(), "_fp16");
+      b.addInitializer(Half.tensor(stored, Initializers.dims(t), v));
+      casts.add(
+          NodeProto.newBuilder()
+              .setOpType("Cast")
+              .setName(names.fresh(t.getName(), "_cast"))
+              .addInput(stored)
+              .addOutput(t.getName())
+              .addAttribute(Ops.intAttribute("to", F32))
+              .build());
+    }
+    if (casts.isEmpty()) {
+      return out;
+    }
+    b.addAllNode(casts).addAllNode(g.getNodeList());
+    return out.toBuilder().setGraph(b).build();
+  }
+
+  private static boolean allHalves(float[] v) {
+    for (float x : v) {
+      if (Half.round(x) != x && !Float.isNaN(x)) {
+        return false;
+      }
+    }
+    return true;
+  }
+
   private Widening(GraphProto g) {
     this.names = new Names(g);
   }
