@@ -75,10 +75,10 @@ public final class Compressor {
       // DynamicQuantizeLinear came with opset 11.
       canonical = upgraded(canonical, 11, "int8-dynamic", model, Map.of());
     }
-    PassContext smoothing = smoothing(canonical.model(), o, calibration);
+    PassContext smoothing = smoothing(canonical.model(), o, calibration, true);
     List<Pass> passes = new ArrayList<>();
     if (smoothing != null) {
-      passes.add(new SmoothQuantPass());
+      passes.add(new SmoothQuantPass(true));
     }
     passes.add(new DynamicMatMulPass());
     passes.add(new DynamicAttentionPass());
@@ -116,7 +116,7 @@ public final class Compressor {
     PassResult canonical =
         upgraded(
             widened(canonical(model, PassContext.of(o.filter()))), 10, "int8-qdq", model, shapes);
-    PassContext smoothing = smoothing(canonical.model(), o, calibration);
+    PassContext smoothing = smoothing(canonical.model(), o, calibration, false);
     List<Pass> passes = new ArrayList<>(List.of(canonicalize()));
     List<PassResult> results = new ArrayList<>(List.of(canonical));
     Upgraded up = upgradeForPerChannel(canonical.model(), o.perChannel(), model, shapes);
@@ -375,9 +375,11 @@ public final class Compressor {
    * smooth.
    */
   private static PassContext smoothing(
-      ModelProto model, QuantOptions o, List<List<Tensor>> calibration) throws CompressException {
+      ModelProto model, QuantOptions o, List<List<Tensor>> calibration, boolean attention)
+      throws CompressException {
     var activations =
-        SmoothQuantPass.candidates(model.getGraph(), context(o, Map.of(), Map.of())).keySet();
+        SmoothQuantPass.candidates(model.getGraph(), context(o, Map.of(), Map.of()), attention)
+            .keySet();
     if (o.smoothAlpha() == 0 || calibration.isEmpty() || activations.isEmpty()) {
       return null;
     }

@@ -9,10 +9,16 @@ import ai.onnx.proto.OnnxMl.ModelProto;
 import ai.onnx.proto.OnnxMl.NodeProto;
 import ai.onnx.proto.OnnxMl.OperatorSetIdProto;
 import ai.onnx.proto.OnnxMl.TensorProto;
+import ai.onnxruntime.OnnxTensor;
+import ai.onnxruntime.OrtSession;
 import dev.infercost.compress.internal.Initializers;
+import dev.infercost.models.Models;
 import dev.infercost.models.OnnxModel;
 import dev.infercost.models.Tensor;
+import java.nio.FloatBuffer;
+import java.nio.IntBuffer;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
@@ -105,6 +111,52 @@ class DynamicAttentionPassTest {
     assertTrue(Tiny.cosine(ref, got) > 0.999, how + ": cosine " + Tiny.cosine(ref, got));
     // Compressed again, the model is already quantized: QAttention counts as an int8 kernel.
     assertEquals(Map.of("QAttention", 2), OnnxModel.of(q).quantizedOps());
+  }
+
+  @Test
+  void aMaskKeepsItsPlace() throws Exception {
+    // BERT's form: a raw attention mask [batch, seq] in input 3; sample 1 masks its last 2 tokens.
+    NodeProto masked = attentionNode("att2", "W2", "B", "b").toBuilder().addInput("mask").build();
+    ModelProto m = attention(masked);
+    GraphProto.Builder g = m.getGraph().toBuilder();
+    g.addInput(Tiny.value("mask", TensorProto.DataType.INT32, 2, SEQ));
+    m = m.toBuilder().setGraph(g).build();
+    CompressResult r =
+        Compressor.quantizeDynamic(OnnxModel.of(m), QuantOptions.defaults(), List.of());
+    ModelProto q = r.model().proto();
+    NodeProto qa =
+        q.getGraph().getNodeList().stream()
+            .filter(n -> n.getName().startsWith("att2"))
+            .findFirst()
+            .orElseThrow();
+    assertEquals("QAttention", qa.getOpType());
+    assertEquals("mask", qa.getInput(5), "mask_index");
+    assertEquals("", qa.getInput(8), "no past");
+    int[] mask = new int[2 * SEQ];
+    Arrays.fill(mask, 1);
+    mask[2 * SEQ - 1] = 0;
+    mask[2 * SEQ - 2] = 0;
+    float[] x = Tiny.random(2 * SEQ * HIDDEN, 11, 1f);
+    float[] ref = runMasked(m, x, mask);
+    float[] got = runMasked(q, x, mask);
+    assertTrue(Tiny.cosine(ref, got) > 0.999, "cosine " + Tiny.cosine(ref, got));
+    mask[2 * SEQ - 1] = 1;
+    float[] unmasked = runMasked(q, x, mask);
+    assertTrue(Tiny.maxAbsDiff(got, unmasked) > 1e-3, "the mask changes the output");
+  }
+
+  private static float[] runMasked(ModelProto m, float[] x, int[] mask) throws Exception {
+    var env = Models.ortEnvironment();
+    try (OrtSession.SessionOptions o = new OrtSession.SessionOptions();
+        OrtSession s = env.createSession(m.toByteArray(), o);
+        OnnxTensor xt = OnnxTensor.createTensor(env, FloatBuffer.wrap(x), X_SHAPE);
+        OnnxTensor mt = OnnxTensor.createTensor(env, IntBuffer.wrap(mask), new long[] {2, SEQ});
+        OrtSession.Result r = s.run(Map.of("x", xt, "mask", mt))) {
+      FloatBuffer b = ((OnnxTensor) r.get(0)).getFloatBuffer();
+      float[] out = new float[b.remaining()];
+      b.get(out);
+      return out;
+    }
   }
 
   @Test

@@ -109,6 +109,47 @@ class WideningTest {
     Widening.Outcome w = Widening.widen(m);
     assertSame(m, w.model());
     assertNull(w.note());
+    // A float32-to-float32 Cast an export left is not ours to drop.
+    GraphProto.Builder g = m.getGraph().toBuilder();
+    g.setNode(0, g.getNode(0).toBuilder().setInput(0, "xc"));
+    g.addNode(0, Tiny.node("Cast", "c", List.of("x"), List.of("xc"), Tiny.intAttr("to", F32)));
+    ModelProto withCast = m.toBuilder().setGraph(g).build();
+    assertSame(withCast, Widening.widen(withCast).model());
+  }
+
+  @Test
+  void aHalfOutputOtherNodesAlsoReadFeedsThemItsFloat32Value() throws Exception {
+    // x → Cast(float) → Softmax → Cast(half) → s (an output), and s · W → y (an output).
+    GraphProto g =
+        GraphProto.newBuilder()
+            .addInput(Tiny.value("x", TensorProto.DataType.FLOAT16, 2, 4))
+            .addOutput(Tiny.value("s", TensorProto.DataType.FLOAT16, 2, 4))
+            .addOutput(Tiny.value("y", TensorProto.DataType.FLOAT16, 2, 4))
+            .addInitializer(Half.tensor("W", new long[] {4}, Tiny.random(4, 9, 1f)))
+            .addNode(Tiny.node("Cast", "up", List.of("x"), List.of("xf"), Tiny.intAttr("to", F32)))
+            .addNode(Tiny.node("Softmax", "soft", List.of("xf"), List.of("sf")))
+            .addNode(
+                Tiny.node("Cast", "down", List.of("sf"), List.of("s"), Tiny.intAttr("to", F16)))
+            .addNode(Tiny.node("Mul", "mul", List.of("s", "W"), List.of("y")))
+            .build();
+    ModelProto half = Tiny.model(g);
+    ModelProto wide = Widening.widen(half).model();
+    Tensor x = Tensor.ofFloats("x", DType.FLOAT16, new long[] {2, 4}, Tiny.random(8, 10, 1f));
+    float[] want = run(half, x);
+    float[] got = run(wide, x);
+    assertTrue(Tiny.maxAbsDiff(want, got) < 1e-3, "softmax outputs agree");
+  }
+
+  @Test
+  void anInitializerListedAsAnInputWidensLikeAWeight() {
+    // IR 3 lists every initializer among the graph inputs too.
+    ModelProto half = halfMatMul();
+    GraphProto.Builder g = half.getGraph().toBuilder();
+    g.addInput(Tiny.value("W", TensorProto.DataType.FLOAT16, 8, 4));
+    ModelProto wide = Widening.widen(half.toBuilder().setGraph(g).build()).model();
+    assertEquals(F32, wide.getGraph().getInput(1).getType().getTensorType().getElemType());
+    assertEquals(List.of("Cast", "MatMul", "Add", "Relu", "Cast"), ops(wide), "no Cast for W");
+    assertEquals("W", wide.getGraph().getNode(1).getInput(1));
   }
 
   @Test

@@ -72,23 +72,7 @@ public final class DynamicAttentionPass implements Pass {
         nodes.add(n);
         continue;
       }
-      String x = n.getInput(0);
-      String[] xq = quantized.get(x);
-      if (xq == null) {
-        xq =
-            new String[] {
-              names.fresh(x, "_quantized"), names.fresh(x, "_scale"), names.fresh(x, "_zero_point")
-            };
-        quantized.put(x, xq);
-        nodes.add(
-            Op.DYNAMIC_QUANTIZE_LINEAR
-                .node(names.fresh(x, "_DynamicQuantizeLinear"))
-                .addInput(x)
-                .addOutput(xq[0])
-                .addOutput(xq[1])
-                .addOutput(xq[2])
-                .build());
-      }
+      String[] xq = DynamicMatMulPass.quantizedActivation(n.getInput(0), quantized, names, nodes);
       String[] w = quantize(init.get(n.getInput(1)), ctx.perChannel(), qmax, names, newInits);
       NodeProto.Builder q =
           Op.Q_ATTENTION

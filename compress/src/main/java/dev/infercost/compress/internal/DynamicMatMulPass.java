@@ -32,6 +32,31 @@ public final class DynamicMatMulPass implements Pass {
     return "int8-dynamic-matmul";
   }
 
+  /**
+   * The outputs {quantized, scale, zero point} of the DynamicQuantizeLinear of {@code a}, the node
+   * added to {@code nodes} the first time {@code a} is asked for ({@code done} remembers it).
+   */
+  static String[] quantizedActivation(
+      String a, Map<String, String[]> done, Names names, List<NodeProto> nodes) {
+    String[] aq = done.get(a);
+    if (aq == null) {
+      aq =
+          new String[] {
+            names.fresh(a, "_quantized"), names.fresh(a, "_scale"), names.fresh(a, "_zero_point")
+          };
+      done.put(a, aq);
+      nodes.add(
+          Op.DYNAMIC_QUANTIZE_LINEAR
+              .node(names.fresh(a, "_DynamicQuantizeLinear"))
+              .addInput(a)
+              .addOutput(aq[0])
+              .addOutput(aq[1])
+              .addOutput(aq[2])
+              .build());
+    }
+    return aq;
+  }
+
   @Override
   public boolean idempotent() {
     return true; // its output has no float MatMul with a constant weight left to rewrite
@@ -62,23 +87,7 @@ public final class DynamicMatMulPass implements Pass {
         continue;
       }
       String base = n.getName().isEmpty() ? n.getOutput(0) : n.getName();
-      String a = n.getInput(0);
-      String[] aq = quantizedActivations.get(a);
-      if (aq == null) {
-        aq =
-            new String[] {
-              names.fresh(a, "_quantized"), names.fresh(a, "_scale"), names.fresh(a, "_zero_point")
-            };
-        quantizedActivations.put(a, aq);
-        nodes.add(
-            Op.DYNAMIC_QUANTIZE_LINEAR
-                .node(names.fresh(a, "_DynamicQuantizeLinear"))
-                .addInput(a)
-                .addOutput(aq[0])
-                .addOutput(aq[1])
-                .addOutput(aq[2])
-                .build());
-      }
+      String[] aq = quantizedActivation(n.getInput(0), quantizedActivations, names, nodes);
       String wName = n.getInput(1);
       String weightKey = wName + (op == Op.GEMM ? "|gemm" + gemmKey(n) : "");
       String[] wq = quantizedWeights.get(weightKey);

@@ -349,7 +349,7 @@ public final class Fp16Pass implements Pass {
           holder = names.fresh(v, suffix(p));
           renamed.put(v, holder);
           ver.put(must, v);
-          after.computeIfAbsent(at, x -> new ArrayList<>()).add(cast(names, holder, v, must));
+          after.computeIfAbsent(at, x -> new ArrayList<>()).add(Ops.cast(names, holder, v, must));
         }
         ver.put(p, holder);
         ownType.put(v, renamed.containsKey(v) ? must : p);
@@ -357,7 +357,7 @@ public final class Fp16Pass implements Pass {
           if (!ver.containsKey(t)) {
             String c = names.fresh(v, suffix(t));
             ver.put(t, c);
-            NodeProto node = cast(names, holder, c, t);
+            NodeProto node = Ops.cast(names, holder, c, t);
             if (at == null) {
               prefix.add(node);
             } else {
@@ -498,15 +498,6 @@ public final class Fp16Pass implements Pass {
 
   private static String suffix(int type) {
     return type == F16 ? "_fp16" : "_fp32";
-  }
-
-  private static NodeProto cast(Names names, String from, String to, int type) {
-    return Op.CAST
-        .node(names.fresh(to, "_Cast"))
-        .addInput(from)
-        .addOutput(to)
-        .addAttribute(Ops.intAttribute("to", type))
-        .build();
   }
 
   private static TensorProto constantValue(NodeProto n) {

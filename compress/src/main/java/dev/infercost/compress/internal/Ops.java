@@ -33,6 +33,16 @@ public final class Ops {
   public static final String COMPUTED_MATMUL =
       COMPUTED_WEIGHT + " (activation × activation, as in attention)";
 
+  /** A Cast of {@code from} to element type {@code type}, written to {@code to}. */
+  public static NodeProto cast(Names names, String from, String to, int type) {
+    return Op.CAST
+        .node(names.fresh(to, "_Cast"))
+        .addInput(from)
+        .addOutput(to)
+        .addAttribute(intAttribute("to", type))
+        .build();
+  }
+
   /**
    * Why {@code n} (MatMul, Gemm or Conv) has no weight a pass can quantize, or {@code null}: the
    * weight must be a float32 initializer, 2-D for MatMul/Gemm and at least 3-D for Conv, and Gemm

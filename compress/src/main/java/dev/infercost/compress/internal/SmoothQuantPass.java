@@ -33,6 +33,21 @@ public final class SmoothQuantPass implements Pass {
    */
   static final double MIN_GAIN_FOR_EXTRA_OP = 2.0;
 
+  private final boolean attention;
+
+  /** Smoothing for MatMuls alone, the weights int8-qdq quantizes. */
+  public SmoothQuantPass() {
+    this(false);
+  }
+
+  /**
+   * @param attention also smooth ONNX Runtime's fused Attention nodes, which int8-dynamic and
+   *     int8-static run as QAttention
+   */
+  public SmoothQuantPass(boolean attention) {
+    this.attention = attention;
+  }
+
   @Override
   public String name() {
     return "smoothquant";
@@ -44,15 +59,17 @@ public final class SmoothQuantPass implements Pass {
   }
 
   /**
-   * MatMuls and fused Attention nodes (whose Q/K/V weight reads its input the same way) this pass
-   * (and the int8 passes after it) may rewrite, grouped by activation.
+   * MatMuls, and with {@code attention} fused Attention nodes (whose Q/K/V weight reads its input
+   * the same way), this pass (and the int8 passes after it) may rewrite, grouped by activation.
    */
-  public static Map<String, List<NodeProto>> candidates(GraphProto g, PassContext ctx) {
+  public static Map<String, List<NodeProto>> candidates(
+      GraphProto g, PassContext ctx, boolean attention) {
     Map<String, TensorProto> init = Graphs.initializers(g);
     Map<String, List<NodeProto>> groups = new LinkedHashMap<>();
     for (NodeProto n : g.getNodeList()) {
       boolean matmul = Ops.weighted(n.getOpType()) == Op.MATMUL;
-      if (!(matmul || DynamicAttentionPass.isAttention(n)) || !ctx.filter().accepts(n)) {
+      boolean fused = attention && DynamicAttentionPass.isAttention(n);
+      if (!(matmul || fused) || !ctx.filter().accepts(n)) {
         continue;
       }
       String problem =
@@ -72,7 +89,7 @@ public final class SmoothQuantPass implements Pass {
     Rewrite rw = new Rewrite(g);
     List<String> rewritten = new ArrayList<>();
     List<String> skipped = new ArrayList<>();
-    Map<String, List<NodeProto>> groups = candidates(g, ctx);
+    Map<String, List<NodeProto>> groups = candidates(g, ctx, attention);
     Set<String> copies = groups.isEmpty() ? Set.of() : ShareInitializersPass.copies(g);
     Map<String, AlphaSearch.Choice> alphas =
         ctx.smoothAlpha() == PassContext.AUTO_ALPHA ? searchAlphas(groups, rw.init, ctx) : Map.of();

@@ -89,14 +89,7 @@ public final class Widening {
       }
       String stored = names.fresh(t.getName(), "_fp16");
       b.addInitializer(Half.tensor(stored, Initializers.dims(t), v));
-      casts.add(
-          NodeProto.newBuilder()
-              .setOpType("Cast")
-              .setName(names.fresh(t.getName(), "_cast"))
-              .addInput(stored)
-              .addOutput(t.getName())
-              .addAttribute(Ops.intAttribute("to", F32))
-              .build());
+      casts.add(Ops.cast(names, stored, t.getName(), F32));
     }
     if (casts.isEmpty()) {
       return out;
@@ -126,7 +119,7 @@ public final class Widening {
       return new Outcome(model, null);
     }
     String note =
-        "float16 weights and arithmetic widened to float32 (exact) for int8: "
+        "float16/bfloat16 weights and arithmetic widened to float32 (exact) for int8: "
             + w.tensors
             + " tensors, "
             + w.casts
@@ -135,7 +128,7 @@ public final class Widening {
             + " float-to-float Casts dropped"
             + (w.interfaceCasts == 0
                 ? ""
-                : ", " + w.interfaceCasts + " Casts keep the float16 inputs and outputs");
+                : ", " + w.interfaceCasts + " Casts keep the narrow inputs and outputs");
     return new Outcome(model.toBuilder().setGraph(g).build(), note);
   }
 
@@ -166,11 +159,19 @@ public final class Widening {
     List<NodeProto> nodes = new ArrayList<>();
     Map<String, String> renamed = new HashMap<>();
     List<NodeProto> back = new ArrayList<>();
+    Set<String> stored = new HashSet<>();
+    g.getInitializerList().forEach(t -> stored.add(t.getName()));
     if (main) {
+      for (int i = 0; i < b.getInputCount(); i++) {
+        // An initializer listed as an input (IR 3) is a weight: it widens like one.
+        if (stored.contains(b.getInput(i).getName())) {
+          b.setInput(i, widened(b.getInput(i)));
+        }
+      }
       for (ValueInfoProto v : g.getInputList()) {
-        if (narrow(ElemTypes.of(v))) {
+        if (narrow(ElemTypes.of(v)) && !stored.contains(v.getName())) {
           String wide = names.fresh(v.getName(), "_fp32");
-          nodes.add(cast(v.getName(), wide, F32));
+          nodes.add(Ops.cast(names, v.getName(), wide, F32));
           alias.put(v.getName(), wide);
           interfaceCasts++;
         }
@@ -185,7 +186,7 @@ public final class Widening {
           String wide = names.fresh(v.getName(), "_fp32");
           renamed.put(v.getName(), wide);
           alias.put(v.getName(), wide);
-          back.add(cast(wide, v.getName(), t));
+          back.add(Ops.cast(names, wide, v.getName(), t));
           interfaceCasts++;
         }
       }
@@ -238,13 +239,18 @@ public final class Widening {
       int to = (int) Ops.intAttr(n, "to", 0);
       int from = types.getOrDefault(n.getInput(0), 0);
       boolean output = outputs.contains(n.getOutput(0));
-      if ((to == F32 || narrow(to)) && floating(from) && !output) {
+      boolean widens = narrow(from) || narrow(to);
+      if ((to == F32 || narrow(to)) && floating(from) && widens && !output) {
         alias.put(n.getOutput(0), read(n.getInput(0)));
         dropped.add(n.getOutput(0));
         droppedCasts++;
         return null;
       }
-      if (narrow(to) && !(main && output)) {
+      if (narrow(to) && main && output && floating(from)) {
+        // It writes a float16 graph output; the nodes that also read that output read the
+        // float32 value before it.
+        alias.put(n.getOutput(0), read(n.getInput(0)));
+      } else if (narrow(to) && !(main && output)) {
         setInt(b, "to", F32);
         casts++;
       }
@@ -277,16 +283,6 @@ public final class Widening {
         b.setAttribute(i, b.getAttribute(i).toBuilder().setI(v));
       }
     }
-  }
-
-  private NodeProto cast(String in, String out, int to) {
-    return NodeProto.newBuilder()
-        .setOpType("Cast")
-        .setName(names.fresh(out, "_cast"))
-        .addInput(in)
-        .addOutput(out)
-        .addAttribute(Ops.intAttribute("to", to))
-        .build();
   }
 
   private static ValueInfoProto widened(ValueInfoProto v) {
