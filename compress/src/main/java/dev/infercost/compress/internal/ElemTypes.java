@@ -22,7 +22,7 @@ import java.util.TreeSet;
  * unknown), and a structural check built on it: every value defined before it is read, and the
  * floating-point inputs and outputs of each node agree on one type where the operator's type
  * constraints require it. Rules cover the standard operators; outputs of others take the type of
- * their first typed input.
+ * their first floating-point input, else of their first typed input.
  */
 public final class ElemTypes {
   private static final int FLOAT = TensorProto.DataType.FLOAT_VALUE;
@@ -103,7 +103,7 @@ public final class ElemTypes {
     int main = in0 != 0 ? in0 : first;
     Arrays.fill(out, main);
     if (!Op.defaultDomain(n.getDomain()) || op == null) {
-      return out;
+      return otherDomain(n, t, out);
     }
     switch (op) {
       case CAST -> out[0] = (int) Ops.intAttr(n, "to", 0);
@@ -155,6 +155,29 @@ public final class ElemTypes {
           out[0] = INT64;
         }
       }
+    }
+    return out;
+  }
+
+  /**
+   * Outputs of an operator outside the standard set (ONNX Runtime's contrib ops): the type of its
+   * first floating-point input, which the ones that take token ids or 8-bit values first compute in
+   * ({@code EmbedLayerNormalization}, {@code QAttention}, ...), except an embedding layer's mask
+   * index, which is INT32. Without a floating-point input, {@code out} as filled.
+   */
+  private static int[] otherDomain(NodeProto n, Map<String, Integer> t, int[] out) {
+    for (int i = 0; i < n.getInputCount(); i++) {
+      int ti = type(n, i, t);
+      if (isFloating(ti)) {
+        Arrays.fill(out, ti);
+        break;
+      }
+    }
+    boolean embedding =
+        n.getOpType().equals("EmbedLayerNormalization")
+            || n.getOpType().equals("QEmbedLayerNormalization");
+    if (embedding && out.length > 1) {
+      out[1] = INT32;
     }
     return out;
   }
