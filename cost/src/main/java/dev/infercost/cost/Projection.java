@@ -622,22 +622,30 @@ public final class Projection {
    * @param nodes operators in the graph
    * @param fusedNodes operators an engine folds into their neighbours (QuantizeLinear and
    *     DequantizeLinear in a QDQ graph), launched at no cost
+   * @param halfWeights its float weights are mostly float16 (a model exported or converted in
+   *     half): a GPU runs it in float16, whatever precision its recipe declares
    */
-  public record GpuGraph(Work work, double int8FlopsPerBatch, int nodes, int fusedNodes) {
+  public record GpuGraph(
+      Work work, double int8FlopsPerBatch, int nodes, int fusedNodes, boolean halfWeights) {
     public GpuGraph {
       if (work == null || nodes < 0 || fusedNodes < 0 || fusedNodes > nodes) {
         throw new IllegalArgumentException(
             "work is required and 0 <= fusedNodes <= nodes, got " + fusedNodes + ", " + nodes);
       }
     }
+
+    /** A graph with float32 weights. */
+    public GpuGraph(Work work, double int8FlopsPerBatch, int nodes, int fusedNodes) {
+      this(work, int8FlopsPerBatch, nodes, fusedNodes, false);
+    }
   }
 
   /**
-   * A GPU serving {@code graph} at {@code precision}: the roofline ({@link #gpu(Work,
-   * HardwareEntry, Precision)}, or {@link #gpuInt8} at {@code INT8}) plus {@link
-   * #GPU_LAUNCH_OVERHEAD_US} per launched operator. A roofline alone ignores the fixed cost of
-   * launching each operator, which dominates small models on a GPU, and would price tiny models as
-   * if they ran at datasheet peak:
+   * A GPU serving {@code graph} at {@code declared} precision (at FP16 when it is FP32 and the
+   * graph's weights are float16): the roofline ({@link #gpu(Work, HardwareEntry, Precision)}, or
+   * {@link #gpuInt8} at {@code INT8}) plus {@link #GPU_LAUNCH_OVERHEAD_US} per launched operator. A
+   * roofline alone ignores the fixed cost of launching each operator, which dominates small models
+   * on a GPU, and would price tiny models as if they ran at datasheet peak:
    *
    * <pre>
    *   time per batch = b ÷ roofline throughput + (nodes − fused) × launch overhead
@@ -645,9 +653,12 @@ public final class Projection {
    *
    * @throws CatalogException when the entry lacks a figure the roofline needs
    */
-  public static Figure gpuServed(GpuGraph graph, HardwareEntry target, Precision precision)
+  public static Figure gpuServed(GpuGraph graph, HardwareEntry target, Precision declared)
       throws CatalogException {
     Work work = graph.work();
+    // A float16 model the recipe left as it was (the input itself) runs in float16.
+    Precision precision =
+        declared == Precision.FP32 && graph.halfWeights() ? Precision.FP16 : declared;
     Figure roof =
         precision == Precision.INT8
             ? gpuInt8(work, graph.int8FlopsPerBatch(), target)

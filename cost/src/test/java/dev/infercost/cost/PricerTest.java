@@ -288,6 +288,17 @@ class PricerTest {
   }
 
   @Test
+  void aFloat16GraphRunsAtTheFp16PeakWhateverItsRecipeDeclares() throws CatalogException {
+    HardwareEntry t4 = CATALOG.require("t4");
+    Work work = new Work(2e11, 1e6, 8); // compute-bound: the peak decides
+    Figure half = Projection.gpuServed(new GpuGraph(work, 0, 100, 0, true), t4, Precision.FP32);
+    Figure fp16 = Projection.gpuServed(new GpuGraph(work, 0, 100, 0), t4, Precision.FP16);
+    Figure fp32 = Projection.gpuServed(new GpuGraph(work, 0, 100, 0), t4, Precision.FP32);
+    assertEquals(fp16.value(), half.value(), 1e-9);
+    assertTrue(fp32.value() < half.value(), "T4's fp32 peak is far below its fp16 one");
+  }
+
+  @Test
   void variantsArePricedOnlyWhereTheyRunWithOneNotePerReason() throws CatalogException {
     Pricer p =
         Pricer.of(CATALOG, List.of("aws-c6a.large", "t4", "l4"), Optional.empty(), milan(), 2);

@@ -32,19 +32,24 @@ final class PricingInputs {
 
   /**
    * A model at a batch size as a GPU serves it; empty when its FLOPs are unknown at these shapes.
-   * Int8 engines fold QuantizeLinear/DequantizeLinear into the kernels around them.
+   * Int8 engines fold QuantizeLinear/DequantizeLinear into the kernels around them; a model whose
+   * float16 weights outweigh its float32 ones is taken to run in float16.
    */
   static Optional<Projection.GpuGraph> gpuGraph(ModelInfo info, int batch) {
     if (info.flops() == null || (info.flops() == 0 && info.parameterBytes() == 0)) {
       return Optional.empty();
     }
     int fused = Op.count(info.ops(), Op.QUANTIZE_LINEAR, Op.DEQUANTIZE_LINEAR);
+    ModelInfo.DTypeStats half = info.byDtype().get("float16");
+    ModelInfo.DTypeStats single = info.byDtype().get("float32");
+    boolean halfWeights = half != null && half.bytes() > (single == null ? 0 : single.bytes());
     return Optional.of(
         new Projection.GpuGraph(
             new Projection.Work(info.flops(), info.parameterBytes(), batch),
             2.0 * info.int8Macs(),
             info.nodes(),
-            fused));
+            fused,
+            halfWeights));
   }
 
   /**
