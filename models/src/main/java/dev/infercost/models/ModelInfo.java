@@ -224,6 +224,16 @@ public record ModelInfo(
         }
         return Math.multiplyExact(product(y), perOutput);
       }
+      if (op == Op.ATTENTION || op == Op.Q_ATTENTION) {
+        // The Q/K/V projection, then Q·Kᵀ and the weighted sum of V over the sequence.
+        if (a.length != 3 || b.length != 2 || y.length != 3) {
+          return null;
+        }
+        long tokens = Math.multiplyExact(a[0], a[1]);
+        long projection = Math.multiplyExact(Math.multiplyExact(tokens, a[2]), b[1]);
+        long scores = Math.multiplyExact(Math.multiplyExact(2 * tokens, a[1]), y[2]);
+        return Math.addExact(projection, scores);
+      }
       if (op == Op.GEMM) {
         if (a.length != 2) {
           return null;

@@ -30,7 +30,13 @@ public enum Op {
   ARG_MAX("ArgMax", ShapeRule.ARG_REDUCE, Trait.INT64_OUTPUT),
   ARG_MIN("ArgMin", ShapeRule.ARG_REDUCE, Trait.INT64_OUTPUT),
   /** com.microsoft. */
-  ATTENTION("Attention", null, Trait.HEAVY, Trait.MIXED_FLOATS),
+  ATTENTION(
+      "Attention",
+      ShapeRule.OWN,
+      Trait.MACS,
+      Trait.HEAVY,
+      Trait.MIXED_FLOATS,
+      inputs(Role.RHS_INPUT, 1)),
   AVERAGE_POOL("AveragePool", ShapeRule.POOL),
   BATCH_NORMALIZATION(
       "BatchNormalization",
@@ -78,6 +84,7 @@ public enum Op {
       "DynamicQuantizeLSTM", null, Trait.NO_FP16, Trait.MIXED_FLOATS, Trait.QUANTIZED),
   DYNAMIC_QUANTIZE_MATMUL("DynamicQuantizeMatMul", null, Trait.MIXED_FLOATS, Trait.QUANTIZED),
   EINSUM("Einsum", null, Trait.HEAVY),
+  EMBED_LAYER_NORMALIZATION("EmbedLayerNormalization", ShapeRule.OWN, Trait.MIXED_FLOATS),
   ELU("Elu", ShapeRule.SAME),
   EQUAL("Equal", ShapeRule.BROADCAST, Trait.BOOL_OUTPUT),
   ERF("Erf", ShapeRule.SAME),
@@ -157,7 +164,13 @@ public enum Op {
   PAD("Pad", ShapeRule.OWN),
   POW("Pow", ShapeRule.BROADCAST, inputs(Role.FREE_FLOAT_INPUTS, 1)),
   PRELU("PRelu", ShapeRule.BROADCAST),
-  Q_ATTENTION("QAttention", null, Trait.MIXED_FLOATS, Trait.QUANTIZED),
+  Q_ATTENTION(
+      "QAttention",
+      ShapeRule.OWN,
+      Trait.MACS,
+      Trait.MIXED_FLOATS,
+      Trait.QUANTIZED,
+      inputs(Role.RHS_INPUT, 1)),
   Q_EMBED_LAYER_NORMALIZATION(
       "QEmbedLayerNormalization", null, Trait.MIXED_FLOATS, Trait.QUANTIZED),
   QGEMM("QGemm", null, Trait.MIXED_FLOATS, Trait.QUANTIZED),

@@ -36,6 +36,59 @@ class ModelInfoTest {
     assertEquals(Map.of("x", List.of(2L, 4L)), i.shapesUsed());
   }
 
+  /**
+   * ONNX Runtime's fused encoder layer: ids [b, s] → EmbedLayerNormalization (table [vocab, h]) →
+   * Attention (weight [h, 3h]) → SkipLayerNormalization → MatMul (weight [h, 2h]).
+   */
+  @Test
+  void aFusedEncoderLayerHasShapesAndCountsItsAttentionMacs() {
+    int h = 8;
+    GraphProto.Builder g =
+        GraphProto.newBuilder()
+            .addInput(
+                TestModels.floatInput("ids", "b", "s").toBuilder()
+                    .setType(
+                        ai.onnx.proto.OnnxMl.TypeProto.newBuilder()
+                            .setTensorType(
+                                ai.onnx.proto.OnnxMl.TypeProto.Tensor.newBuilder()
+                                    .setElemType(TensorProto.DataType.INT32_VALUE)
+                                    .setShape(
+                                        TestModels.floatInput("ids", "b", "s")
+                                            .getType()
+                                            .getTensorType()
+                                            .getShape()))))
+            .addOutput(TestModels.floatInput("y", "b", "s", 2 * h))
+            .addInitializer(TestModels.floatTensor("word", new long[] {50, h}, new float[50 * h]))
+            .addInitializer(TestModels.floatTensor("pos", new long[] {16, h}, new float[16 * h]))
+            .addInitializer(TestModels.floatTensor("g", new long[] {h}, new float[h]))
+            .addInitializer(TestModels.floatTensor("be", new long[] {h}, new float[h]))
+            .addInitializer(
+                TestModels.floatTensor("w", new long[] {h, 3 * h}, new float[3 * h * h]))
+            .addInitializer(TestModels.floatTensor("bias", new long[] {3 * h}, new float[3 * h]))
+            .addInitializer(
+                TestModels.floatTensor("w2", new long[] {h, 2 * h}, new float[2 * h * h]))
+            .addNode(
+                contrib(
+                    "EmbedLayerNormalization",
+                    List.of("ids", "", "word", "pos", "", "g", "be"),
+                    List.of("e", "mask")))
+            .addNode(
+                contrib("Attention", List.of("e", "w", "bias", "mask"), List.of("a")).toBuilder()
+                    .addAttribute(TestModels.intAttr("num_heads", 2)))
+            .addNode(contrib("SkipLayerNormalization", List.of("a", "e", "g", "be"), List.of("n")))
+            .addNode(TestModels.node("MatMul", "ffn", List.of("n", "w2"), List.of("y")));
+    ModelInfo i = info(TestModels.model(g), Map.of("ids", new long[] {2, 5}));
+    long tokens = 2 * 5;
+    long attention = tokens * h * 3 * h + 2 * tokens * 5 * h; // projection, then QKᵀ and ·V
+    long ffn = tokens * h * 2 * h;
+    assertEquals(Map.of("Attention", attention, "MatMul", ffn), i.macsByOp());
+    assertEquals(attention + ffn, i.macs());
+  }
+
+  private static NodeProto contrib(String op, List<String> in, List<String> out) {
+    return TestModels.node(op, op, in, out).toBuilder().setDomain("com.microsoft").build();
+  }
+
   @Test
   void macsScaleWithBatch() {
     ModelInfo i = info(TestModels.matmulAdd(), Map.of("x", new long[] {7, 4}));

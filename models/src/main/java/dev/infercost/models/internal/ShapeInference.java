@@ -215,6 +215,9 @@ public final class ShapeInference {
           out(n, 1, new long[0], null);
           out(n, 2, new long[0], null);
         }
+        if (op == Op.SKIP_LAYER_NORMALIZATION) {
+          out(n, 3, x, null); // input + skip (+ bias), which the next residual may read
+        }
       }
       case BROADCAST -> {
         long[] s = x;
@@ -414,6 +417,28 @@ public final class ShapeInference {
       }
       case RESIZE, UPSAMPLE -> inferResize(n, x);
       case CONV_TRANSPOSE -> out(n, 0, convTranspose(n, x, in(n, 1)), null);
+      case ATTENTION, Q_ATTENTION -> {
+        // ONNX Runtime's fused attention: [batch, seq, in] · weight [in, 3 × hidden] → [batch,
+        // seq, hidden] (the value width of qkv_hidden_sizes when Q, K and V differ).
+        long[] w = in(n, 1);
+        long[] qkv = attrInts(n, "qkv_hidden_sizes");
+        if (known(x) && x.length == 3 && qkv != null && qkv.length == 3) {
+          out(n, 0, new long[] {x[0], x[1], qkv[2]}, null);
+        } else if (known(x) && x.length == 3 && known(w) && w.length == 2) {
+          out(n, 0, new long[] {x[0], x[1], w[1] / 3}, null);
+        }
+      }
+      case EMBED_LAYER_NORMALIZATION -> {
+        // Token ids [batch, seq] and a word table [vocab, hidden]: embeddings [batch, seq,
+        // hidden], a mask index [batch], and (optionally) the sum before normalization.
+        long[] table = in(n, 2);
+        if (known(x) && x.length == 2 && known(table) && table.length == 2) {
+          long[] y = {x[0], x[1], table[1]};
+          out(n, 0, y, null);
+          out(n, 1, new long[] {x[0]}, null);
+          out(n, 2, y, null);
+        }
+      }
       case ONE_HOT -> {
         long[] depth = val(n, 1);
         if (x != null && depth != null && depth.length == 1) {
