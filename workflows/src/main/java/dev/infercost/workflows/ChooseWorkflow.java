@@ -172,6 +172,15 @@ public final class ChooseWorkflow {
               + " thread and with several vCPUs busy; use --threads 2 or more)");
     }
     check.ifPresent(c -> notes.addAll(PricingInputs.unstableCalibrations(c)));
+    boolean halfInput =
+        measured.stream()
+            .anyMatch(
+                m ->
+                    m.variant().built().method() == Method.FP32
+                        && m.graph().map(Projection.GpuGraph::halfWeights).orElse(false));
+    if (halfInput) {
+      notes.add(PricingInputs.HALF_INPUT);
+    }
     List<Optimizer.Row> rows = new ArrayList<>();
     for (Measured m : measured) {
       rows.addAll(

@@ -30,6 +30,11 @@ final class PricingInputs {
         h.cpuModel(), h.arch(), h.logicalCores(), h.cpuFeatures(), HostCpu.readCpuinfo());
   }
 
+  /** Said when the input model is float16: its rows are named after the recipe, not its type. */
+  static final String HALF_INPUT =
+      "the input's weights are float16: the fp32 rows are the input as given, which a GPU runs in"
+          + " float16 (priced at the fp16 peak)";
+
   /**
    * A model at a batch size as a GPU serves it; empty when its FLOPs are unknown at these shapes.
    * Int8 engines fold QuantizeLinear/DequantizeLinear into the kernels around them; a model whose

@@ -200,6 +200,9 @@ public final class TargetGpuWorkflow {
           info.file() + ": FLOPs unknown at these shapes; give a shape for every input",
           Parameter.SHAPES);
     }
+    if (v.method() == Method.FP32 && graph.get().halfWeights()) {
+      notes.add(PricingInputs.HALF_INPUT);
+    }
     try {
       Figure f = Projection.gpuServed(graph.get(), target, v.method().deployable().gpuPrecision());
       double thr = f.value();

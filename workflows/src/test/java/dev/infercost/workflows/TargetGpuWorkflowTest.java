@@ -7,9 +7,13 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.infercost.base.InfercostException;
 import dev.infercost.base.OutputSet;
+import dev.infercost.compress.Compressor;
+import dev.infercost.compress.Fp16Options;
 import dev.infercost.cost.Catalog;
 import dev.infercost.cost.CostModel;
 import dev.infercost.cost.Figure;
+import dev.infercost.models.ModelFormat;
+import dev.infercost.models.Models;
 import dev.infercost.profile.Profiler;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -50,6 +54,28 @@ class TargetGpuWorkflowTest {
     assertTrue(Files.exists(tmp.resolve("model.fp16.onnx")));
     assertTrue(Files.exists(tmp.resolve("int8-qdq").resolve("model.int8-qdq.onnx")));
     assertTrue(Files.readString(tmp.resolve("report.md")).contains("Best CPU option"));
+  }
+
+  @Test
+  void aFloat16InputIsPricedAtTheFp16PeakAndSaysSo() throws Exception {
+    Assumptions.assumeFalse(Profiler.cudaAvailable(), "with CUDA the figures are measured instead");
+    var digits = Models.loadOnnx(Models.resolve("digits-cnn", ModelFormat.ONNX));
+    Path half = tmp.resolve("half").resolve("digits-fp16.onnx");
+    Files.createDirectories(half.getParent());
+    Models.saveOnnx(
+        Compressor.toFp16(digits, Fp16Options.defaults().withKeepIo(false)).model(), half);
+    Path out = tmp.resolve("out");
+    TargetGpuReport r =
+        TargetGpuWorkflow.run(
+            CompressRequest.builder(ModelRef.resolve(half.toString()), out)
+                .optMeasure(false)
+                .build(),
+            "t4",
+            s -> {});
+    var input = r.variants().get(0);
+    assertEquals(Method.FP32.label(), input.name());
+    assertTrue(input.option().provenance().detail().contains("FP16"), input.option().toString());
+    assertTrue(r.notes().contains(PricingInputs.HALF_INPUT), r.notes().toString());
   }
 
   @Test
