@@ -256,7 +256,7 @@ public final class Compressor {
       OnnxModel model, SparsityOptions o, List<List<Tensor>> calibration) throws CompressException {
     NodeFilter filter = NodeFilter.all().excluding(o.exclude());
     PassContext ctx = PassContext.of(filter);
-    PassResult canonical = canonical(model, ctx);
+    PassResult canonical = widened(canonical(model, ctx));
     ModelProto p = canonical.model();
     List<SparsityPass.Feature> features = SparsityPass.features(p, filter);
     if (features.isEmpty()) {
@@ -414,7 +414,7 @@ public final class Compressor {
   public static CompressResult pruneStructured(
       OnnxModel model, double ratio, NodeFilter filter, List<List<Tensor>> calibration)
       throws CompressException {
-    PassResult canonical = canonical(model, PassContext.of(filter));
+    PassResult canonical = widened(canonical(model, PassContext.of(filter)));
     if (!EncoderStructures.find(canonical.model().getGraph(), filter, true, true)
         .blocks()
         .isEmpty()) {
@@ -455,7 +455,7 @@ public final class Compressor {
       OnnxModel model, PruneOptions o, Iterable<List<Tensor>> calibration)
       throws CompressException {
     PassContext ctx = PassContext.of(o.filter());
-    PassResult canonical = canonical(model, ctx);
+    PassResult canonical = widened(canonical(model, ctx));
     ModelProto p = canonical.model();
     EncoderStructures.Found found =
         EncoderStructures.find(p.getGraph(), o.filter(), o.ffn(), o.heads());
@@ -531,7 +531,7 @@ public final class Compressor {
       shapes.put(t.name(), s);
     }
     PassContext ctx = PassContext.of(o.filter());
-    PassResult canonical = canonical(model, ctx);
+    PassResult canonical = widened(canonical(model, ctx));
     ModelProto p = canonical.model();
     ChannelGroups groups =
         ChannelGroups.find(p.getGraph(), OnnxModel.of(p).valueShapes(shapes), o.filter());

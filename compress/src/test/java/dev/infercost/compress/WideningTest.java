@@ -194,6 +194,33 @@ class WideningTest {
     assertTrue(Tiny.cosine(run(half.proto(), xh), run(q, xh)) > 0.999);
   }
 
+  @Test
+  void aHalfCnnPrunesItsChannels() throws Exception {
+    OnnxModel m = Models.loadOnnx(Models.resolve("digits-cnn", ModelFormat.ONNX));
+    OnnxModel half =
+        m.withProto(Compressor.toFp16(m, Fp16Options.defaults().withKeepIo(false)).model().proto());
+    List<List<Tensor>> cal = halfDigits();
+    // Before widening: "no prunable Conv channels (... it has no Conv with constant weights)".
+    CompressResult r = Compressor.pruneChannels(half, ChannelPruneOptions.of(0.3), cal);
+    ModelProto p = r.model().proto();
+    Map<String, long[]> one = Map.of("input", new long[] {1, 1, 8, 8});
+    long before = half.info(one).macs();
+    long after = OnnxModel.of(p).info(one).macs();
+    assertTrue(after < 0.8 * before, before + " -> " + after + " MACs");
+    assertEquals(F16, p.getGraph().getInput(0).getType().getTensorType().getElemType());
+    Tensor x = cal.get(0).get(0);
+    assertTrue(Tiny.cosine(run(half.proto(), x), run(p, x)) > 0.9);
+  }
+
+  private static List<List<Tensor>> halfDigits() throws Exception {
+    List<List<Tensor>> cal = new ArrayList<>();
+    for (List<Tensor> batch : BuiltinFidelity.digitsCalibration(32)) {
+      Tensor t = batch.get(0);
+      cal.add(List.of(Tensor.ofFloats(t.name(), DType.FLOAT16, t.shape(), t.toFloats())));
+    }
+    return cal;
+  }
+
   /** The initializer a Cast reads to write {@code value}, or {@code value} itself. */
   private static String producerInput(ModelProto m, String value) {
     return m.getGraph().getNodeList().stream()
@@ -208,11 +235,7 @@ class WideningTest {
     OnnxModel m = Models.loadOnnx(Models.resolve("digits-cnn", ModelFormat.ONNX));
     OnnxModel half =
         m.withProto(Compressor.toFp16(m, Fp16Options.defaults().withKeepIo(false)).model().proto());
-    List<List<Tensor>> cal = new ArrayList<>();
-    for (List<Tensor> batch : BuiltinFidelity.digitsCalibration(32)) {
-      Tensor t = batch.get(0);
-      cal.add(List.of(Tensor.ofFloats(t.name(), DType.FLOAT16, t.shape(), t.toFloats())));
-    }
+    List<List<Tensor>> cal = halfDigits();
     CompressResult r =
         Compressor.quantizeStaticCpu(
             half, StaticOptions.defaults(), Compressor.calibrate(half, cal));
