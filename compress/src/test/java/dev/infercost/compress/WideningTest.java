@@ -168,9 +168,7 @@ class WideningTest {
 
   @Test
   void weightsNoInt8PassRewroteAreStoredInHalfAgain() throws Exception {
-    OnnxModel m = Models.loadOnnx(Models.resolve("digits-cnn", ModelFormat.ONNX));
-    OnnxModel half =
-        m.withProto(Compressor.toFp16(m, Fp16Options.defaults().withKeepIo(false)).model().proto());
+    OnnxModel half = halfDigitsCnn();
     // int8-dynamic quantizes the Gemms; the Convs keep their weights, widened for nothing.
     CompressResult r = Compressor.quantizeDynamic(half, QuantOptions.defaults(), List.of());
     ModelProto q = r.model().proto();
@@ -196,9 +194,7 @@ class WideningTest {
 
   @Test
   void aHalfCnnPrunesItsChannels() throws Exception {
-    OnnxModel m = Models.loadOnnx(Models.resolve("digits-cnn", ModelFormat.ONNX));
-    OnnxModel half =
-        m.withProto(Compressor.toFp16(m, Fp16Options.defaults().withKeepIo(false)).model().proto());
+    OnnxModel half = halfDigitsCnn();
     List<List<Tensor>> cal = halfDigits();
     // Before widening: "no prunable Conv channels (... it has no Conv with constant weights)".
     CompressResult r = Compressor.pruneChannels(half, ChannelPruneOptions.of(0.3), cal);
@@ -210,6 +206,13 @@ class WideningTest {
     assertEquals(F16, p.getGraph().getInput(0).getType().getTensorType().getElemType());
     Tensor x = cal.get(0).get(0);
     assertTrue(Tiny.cosine(run(half.proto(), x), run(p, x)) > 0.9);
+  }
+
+  /** digits-cnn in half, inputs and outputs too (as ONNX Runtime's converter writes models). */
+  private static OnnxModel halfDigitsCnn() throws Exception {
+    OnnxModel m = Models.loadOnnx(Models.resolve("digits-cnn", ModelFormat.ONNX));
+    return m.withProto(
+        Compressor.toFp16(m, Fp16Options.defaults().withKeepIo(false)).model().proto());
   }
 
   private static List<List<Tensor>> halfDigits() throws Exception {
@@ -232,9 +235,7 @@ class WideningTest {
 
   @Test
   void staticInt8OfAHalfModelRunsItsConvsInIntegerKernels() throws Exception {
-    OnnxModel m = Models.loadOnnx(Models.resolve("digits-cnn", ModelFormat.ONNX));
-    OnnxModel half =
-        m.withProto(Compressor.toFp16(m, Fp16Options.defaults().withKeepIo(false)).model().proto());
+    OnnxModel half = halfDigitsCnn();
     List<List<Tensor>> cal = halfDigits();
     CompressResult r =
         Compressor.quantizeStaticCpu(
