@@ -93,22 +93,22 @@ public final class Half {
     return t.setRawData(ByteString.copyFrom(b.array())).build();
   }
 
-  /** The values of a FLOAT16 tensor (raw_data or int32_data), as floats. */
+  /**
+   * The values of a FLOAT16 or BFLOAT16 tensor (raw_data or int32_data), as floats (exact: a
+   * bfloat16's 16 bits are the top of a float's).
+   */
   public static float[] values(TensorProto t) {
-    if (t.getDataType() != TensorProto.DataType.FLOAT16_VALUE) {
-      throw new IllegalArgumentException(t.getName() + " is not FLOAT16");
+    boolean brain = t.getDataType() == TensorProto.DataType.BFLOAT16_VALUE;
+    if (!brain && t.getDataType() != TensorProto.DataType.FLOAT16_VALUE) {
+      throw new IllegalArgumentException(t.getName() + " is not FLOAT16 or BFLOAT16");
     }
-    if (t.hasRawData() && !t.getRawData().isEmpty()) {
-      ByteBuffer b = t.getRawData().asReadOnlyByteBuffer().order(ByteOrder.LITTLE_ENDIAN);
-      float[] out = new float[b.remaining() / 2];
-      for (int i = 0; i < out.length; i++) {
-        out[i] = toFloat(b.getShort());
-      }
-      return out;
-    }
-    float[] out = new float[t.getInt32DataCount()];
+    boolean raw = t.hasRawData() && !t.getRawData().isEmpty();
+    ByteBuffer b =
+        raw ? t.getRawData().asReadOnlyByteBuffer().order(ByteOrder.LITTLE_ENDIAN) : null;
+    float[] out = new float[raw ? b.remaining() / 2 : t.getInt32DataCount()];
     for (int i = 0; i < out.length; i++) {
-      out[i] = toFloat((short) t.getInt32Data(i));
+      short bits = raw ? b.getShort() : (short) t.getInt32Data(i);
+      out[i] = brain ? Float.intBitsToFloat((bits & 0xffff) << 16) : toFloat(bits);
     }
     return out;
   }

@@ -74,6 +74,24 @@ public final class Tensor {
     return of(name, dtype, shape, b.flip());
   }
 
+  /**
+   * Whether data of type {@code from} feeds an input of type {@code to} as numbers: float32 and
+   * float16, either way (see {@link #as}).
+   */
+  public static boolean refloats(DType from, DType to) {
+    return from != to
+        && (from == DType.FLOAT32 || from == DType.FLOAT16)
+        && (to == DType.FLOAT32 || to == DType.FLOAT16);
+  }
+
+  /**
+   * This float32 or float16 tensor's values as {@code dtype} ({@link #ofFloats(String, DType,
+   * long[], float[])}).
+   */
+  public Tensor as(DType dtype) {
+    return dtype == this.dtype ? this : ofFloats(name, dtype, shape, toFloats());
+  }
+
   /** An int64 tensor copied from {@code values}. */
   public static Tensor ofLongs(String name, long[] shape, long[] values) {
     ByteBuffer b = ByteBuffer.allocateDirect(values.length * 8).order(ByteOrder.LITTLE_ENDIAN);

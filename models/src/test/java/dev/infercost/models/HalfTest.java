@@ -1,8 +1,11 @@
 package dev.infercost.models;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import ai.onnx.proto.OnnxMl.TensorProto;
 import org.junit.jupiter.api.Test;
 
 class HalfTest {
@@ -17,6 +20,24 @@ class HalfTest {
         assertEquals(h, Half.fromFloat(f) & 0xffff, "half 0x" + Integer.toHexString(h));
       }
     }
+  }
+
+  @Test
+  void tensorValuesReadHalfAndBrainFloatFromRawOrInt32Data() {
+    TensorProto half = Half.tensor("h", new long[] {3}, new float[] {1, -2.5f, 65504});
+    assertArrayEquals(new float[] {1, -2.5f, 65504}, Half.values(half), 0f);
+    // bfloat16 1.0 = 0x3f80, -3.0 = 0xc040, stored as int32_data.
+    TensorProto brain =
+        TensorProto.newBuilder()
+            .setName("b")
+            .setDataType(TensorProto.DataType.BFLOAT16_VALUE)
+            .addDims(2)
+            .addInt32Data(0x3f80)
+            .addInt32Data(0xc040)
+            .build();
+    assertArrayEquals(new float[] {1, -3}, Half.values(brain), 0f);
+    TensorProto single = TensorProto.newBuilder().setName("f").setDataType(1).build();
+    assertThrows(IllegalArgumentException.class, () -> Half.values(single));
   }
 
   @Test

@@ -73,7 +73,7 @@ public final class DynamicAttentionPass implements Pass {
         continue;
       }
       String[] xq = DynamicMatMulPass.quantizedActivation(n.getInput(0), quantized, names, nodes);
-      String[] w = quantize(init.get(n.getInput(1)), ctx.perChannel(), qmax, names, newInits);
+      String[] w = quantize(n, init.get(n.getInput(1)), ctx.perChannel(), qmax, names, newInits);
       NodeProto.Builder q =
           Op.Q_ATTENTION
               .node(n.getName().isEmpty() ? "" : names.fresh(n.getName(), "_quant"))
@@ -131,26 +131,21 @@ public final class DynamicAttentionPass implements Pass {
   }
 
   /**
-   * {@code w} ({@code [input, 3 × hidden]}) as symmetric int8 with one scale per column, or one in
-   * all; returns {quantized, scale, zero point} initializer names.
+   * {@code n}'s weight ({@code [input, 3 × hidden]}) as a MatMul's is quantized, with the int8 zero
+   * points QAttention reads beside its scales; returns {quantized, scale, zero point} initializer
+   * names.
    */
   private static String[] quantize(
-      TensorProto w, boolean perColumn, int qmax, Names names, List<TensorProto> out) {
-    int rows = (int) w.getDims(0);
-    int cols = (int) w.getDims(1);
-    WeightQuantizer.Symmetric q =
-        WeightQuantizer.symmetric(Initializers.floats(w), rows, cols, qmax, perColumn);
-    long[] scaleDims = perColumn ? new long[] {cols} : new long[0];
-    String qName = names.fresh(w.getName(), "_quantized");
-    String sName = names.fresh(w.getName(), "_scale");
+      NodeProto n, TensorProto w, boolean perColumn, int qmax, Names names, List<TensorProto> out) {
+    String[] q = DynamicMatMulPass.quantizeWeight(w, n, Op.MATMUL, perColumn, qmax, names, out);
+    int scales = perColumn ? (int) w.getDims(1) : 1;
     String zName = names.fresh(w.getName(), "_zero_point");
     out.add(
         Initializers.ofBytes(
-            qName, TensorProto.DataType.INT8, new long[] {rows, cols}, q.values()));
-    out.add(Initializers.ofFloats(sName, scaleDims, q.scales()));
-    out.add(
-        Initializers.ofBytes(
-            zName, TensorProto.DataType.INT8, scaleDims, new byte[q.scales().length]));
-    return new String[] {qName, sName, zName};
+            zName,
+            TensorProto.DataType.INT8,
+            perColumn ? new long[] {scales} : new long[0],
+            new byte[scales]));
+    return new String[] {q[0], q[1], zName};
   }
 }

@@ -161,8 +161,12 @@ public final class DynamicMatMulPass implements Pass {
     return Ops.intAttr(n, "transB", 0) + "/" + Ops.floatAttr(n, "alpha", 1f);
   }
 
-  /** Returns {quantized weight, scale} initializer names. */
-  private static String[] quantizeWeight(
+  /**
+   * {@code w} as symmetric int8 (for a Gemm, transposed and scaled as {@code n} says), one scale
+   * per output column with {@code perChannel}, else one; returns {quantized weight, scale}
+   * initializer names.
+   */
+  static String[] quantizeWeight(
       TensorProto w,
       NodeProto n,
       Op op,

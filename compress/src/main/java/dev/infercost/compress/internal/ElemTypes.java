@@ -174,8 +174,8 @@ public final class ElemTypes {
       }
     }
     boolean embedding =
-        n.getOpType().equals("EmbedLayerNormalization")
-            || n.getOpType().equals("QEmbedLayerNormalization");
+        Op.EMBED_LAYER_NORMALIZATION.is(n.getOpType())
+            || Op.Q_EMBED_LAYER_NORMALIZATION.is(n.getOpType());
     if (embedding && out.length > 1) {
       out[1] = INT32;
     }

@@ -295,17 +295,9 @@ public final class Widening {
       return t;
     }
     tensors++;
-    boolean half = t.getDataType() == F16;
-    int n = Math.toIntExact(Initializers.count(t.getDimsList()));
-    ByteBuffer out = ByteBuffer.allocate(n * 4).order(ByteOrder.LITTLE_ENDIAN);
-    ByteBuffer raw =
-        t.getRawData().isEmpty()
-            ? null
-            : t.getRawData().asReadOnlyByteBuffer().order(ByteOrder.LITTLE_ENDIAN);
-    for (int i = 0; i < n; i++) {
-      short bits = raw != null ? raw.getShort() : (short) t.getInt32Data(i);
-      out.putFloat(half ? Half.toFloat(bits) : Float.intBitsToFloat((bits & 0xffff) << 16));
-    }
+    float[] v = Half.values(t);
+    ByteBuffer out = ByteBuffer.allocate(v.length * 4).order(ByteOrder.LITTLE_ENDIAN);
+    out.asFloatBuffer().put(v);
     return t.toBuilder()
         .setDataType(F32)
         .clearInt32Data()

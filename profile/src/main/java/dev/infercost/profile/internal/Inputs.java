@@ -309,7 +309,7 @@ public final class Inputs {
                 + String.join(", ", data.keySet())
                 + "); name arrays after the model's inputs");
       }
-      boolean refloat = t.dtype() != s.dtype() && halfOrFloat(s.dtype()) && halfOrFloat(t.dtype());
+      boolean refloat = Tensor.refloats(t.dtype(), s.dtype());
       if (s.dtype() != DType.OTHER && t.dtype() != s.dtype() && !refloat) {
         throw new DataException(
             file
@@ -348,16 +348,9 @@ public final class Inputs {
         }
       }
       // Arrays made for a float32 model feed its float16 twin (rounded to half), and back.
-      out.add(
-          refloat
-              ? Tensor.ofFloats(s.name(), s.dtype(), shape, t.toFloats())
-              : t.renamed(s.name()));
+      out.add((refloat ? t.as(s.dtype()) : t).renamed(s.name()));
     }
     return out;
-  }
-
-  private static boolean halfOrFloat(DType t) {
-    return t == DType.FLOAT32 || t == DType.FLOAT16;
   }
 
   private static DataException shapeMismatch(String file, Tensor t, TensorSpec s) {

@@ -103,11 +103,7 @@ public final class OrtRunner implements ModelRunner {
    */
   private Tensor fitted(Tensor t) {
     DType want = floatInputs.get(t.name());
-    boolean other =
-        want != null
-            && t.dtype() != want
-            && (t.dtype() == DType.FLOAT32 || t.dtype() == DType.FLOAT16);
-    return other ? Tensor.ofFloats(t.name(), want, t.shape(), t.toFloats()) : t;
+    return want != null && Tensor.refloats(t.dtype(), want) ? t.as(want) : t;
   }
 
   @Override
