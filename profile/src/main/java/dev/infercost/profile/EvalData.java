@@ -60,7 +60,19 @@ public record EvalData(
   }
 
   private static int rows(List<List<Tensor>> batches) {
-    return batches.stream().mapToInt(b -> (int) b.get(0).shape()[0]).sum();
+    return batches.stream().mapToInt(EvalData::samplesIn).sum();
+  }
+
+  /**
+   * Samples in one batch of model inputs: dim 0 of the first input that has a dim (a scalar input,
+   * such as an audio model's sample rate, has none), else 1.
+   */
+  public static int samplesIn(List<Tensor> batch) {
+    return batch.stream()
+        .filter(t -> t.shape().length > 0)
+        .findFirst()
+        .map(t -> (int) t.shape()[0])
+        .orElse(1);
   }
 
   /** The first {@code n} batches (text data: one sample per batch), with their labels. */
@@ -244,11 +256,19 @@ public record EvalData(
 
   private static EvalData arrays(Path source, List<TensorSpec> specs, List<Path> files)
       throws DataException {
-    Map<String, Tensor> all = new LinkedHashMap<>();
+    List<Map<String, Tensor>> read = new ArrayList<>();
     for (Path f : files) {
-      for (var e : TensorFiles.read(f).entrySet()) {
+      read.add(TensorFiles.read(f));
+    }
+    if (files.size() > 1 && read.stream().allMatch(m -> holdsEveryInput(m, specs))) {
+      return calls(source, specs, files, read);
+    }
+    Map<String, Tensor> all = new LinkedHashMap<>();
+    for (int i = 0; i < files.size(); i++) {
+      for (var e : read.get(i).entrySet()) {
         if (all.put(e.getKey(), e.getValue()) != null) {
-          throw DataException.of(f, "array '" + e.getKey() + "' appears in more than one file");
+          throw DataException.of(
+              files.get(i), "array '" + e.getKey() + "' appears in more than one file");
         }
       }
     }
@@ -256,11 +276,22 @@ public record EvalData(
     // A fixed dim 0 is the model's batch size, not the sample count: the data is split into
     // batches of it below, so it is not checked against the whole file.
     List<Tensor> inputs = Inputs.fromData(source.toString(), anyRows(specs), all, null);
-    long rows = inputs.get(0).shape()[0];
+    long rows = samplesIn(inputs);
     for (Tensor t : inputs) {
-      if (t.shape()[0] != rows) {
+      if (t.shape().length == 0 || t.shape()[0] != rows) {
         throw DataException.of(
-            source, "arrays disagree on the sample count: " + rows + " vs " + t.shape()[0]);
+            source,
+            "arrays disagree on the sample count: '"
+                + inputs.get(0).name()
+                + "' has "
+                + rows
+                + " rows, '"
+                + t.name()
+                + "' has shape "
+                + Arrays.toString(t.shape())
+                + "; give inputs with samples along dim 0, or one .npz per call in a folder"
+                + " (every input in each file, fed as it is: scalars, state with its batch on"
+                + " another axis)");
       }
     }
     long[] labels = label == null ? new long[0] : labels(source, label, rows);
@@ -268,6 +299,58 @@ public record EvalData(
         source.toString(),
         split(inputs, rows, batchRows(source, specs, rows, null)),
         labels,
+        maskName(specs));
+  }
+
+  private static boolean holdsEveryInput(Map<String, Tensor> arrays, List<TensorSpec> specs) {
+    return specs.stream().allMatch(s -> arrays.containsKey(s.name()));
+  }
+
+  /**
+   * A folder of {@code .npz} files that each hold every input: one model call per file, fed as it
+   * is (no re-batching), for models whose inputs do not all carry the samples along dim 0 (a scalar
+   * sample rate, a recurrent state of shape [layers, batch, hidden]) or whose calls differ in
+   * length. A {@code label} array, in every file or in none, labels the call's samples.
+   */
+  private static EvalData calls(
+      Path source, List<TensorSpec> specs, List<Path> files, List<Map<String, Tensor>> read)
+      throws DataException {
+    List<List<Tensor>> batches = new ArrayList<>();
+    List<Long> labels = new ArrayList<>();
+    boolean labelled = read.get(0).containsKey("label");
+    for (int i = 0; i < files.size(); i++) {
+      Map<String, Tensor> arrays = new LinkedHashMap<>(read.get(i));
+      Tensor label = arrays.remove("label");
+      if ((label != null) != labelled) {
+        throw DataException.of(
+            files.get(i),
+            (labelled ? "has no 'label' array, which " : "has a 'label' array, which no ")
+                + files.get(0).getFileName()
+                + (labelled ? " has" : "")
+                + "; label every file or none");
+      }
+      Set<String> extra = new HashSet<>(arrays.keySet());
+      specs.forEach(s -> extra.remove(s.name()));
+      if (!extra.isEmpty()) {
+        throw DataException.of(
+            files.get(i),
+            "array '"
+                + extra.stream().sorted().findFirst().orElseThrow()
+                + "' is not an input of the model; each file holds one call's inputs (and an"
+                + " optional 'label')");
+      }
+      List<Tensor> batch = Inputs.fromData(files.get(i).toString(), specs, arrays, null);
+      batches.add(batch);
+      if (label != null) {
+        for (long l : labels(files.get(i), label, samplesIn(batch))) {
+          labels.add(l);
+        }
+      }
+    }
+    return new EvalData(
+        source.toString(),
+        batches,
+        labels.stream().mapToLong(Long::longValue).toArray(),
         maskName(specs));
   }
 

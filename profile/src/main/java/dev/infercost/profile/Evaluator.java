@@ -123,7 +123,7 @@ public final class Evaluator {
         Tensor mask = mask(data, batch);
         ref.add(ro, mask);
         cand.add(co, mask);
-        int rows = (int) batch.get(0).shape()[0];
+        int rows = EvalData.samplesIn(batch);
         long[] l =
             labels.length >= first + rows
                 ? Arrays.copyOfRange(labels, first, first + rows)
@@ -147,10 +147,10 @@ public final class Evaluator {
   private static final class Collected {
     private final List<String> names = new ArrayList<>();
     private final List<List<float[]>> vectors = new ArrayList<>();
-    private int rank;
+    private long[] shape = {};
 
     void add(List<Tensor> outputs, Tensor mask) {
-      rank = outputs.get(0).shape().length;
+      shape = outputs.get(0).shape();
       for (int k = 0; k < outputs.size(); k++) {
         Tensor y = outputs.get(k);
         if (k > 0 && y.dtype() != DType.FLOAT32 && y.dtype() != DType.FLOAT16) {
@@ -174,7 +174,7 @@ public final class Evaluator {
       return new Outputs(
           names.isEmpty() ? "" : names.get(0),
           vectors.isEmpty() ? List.of() : vectors.get(0),
-          kind(rank, data),
+          kind(shape, data),
           others);
     }
   }
@@ -316,10 +316,14 @@ public final class Evaluator {
     return out.outputs(data);
   }
 
-  private static String kind(int rank, EvalData data) {
-    return rank == 3 && data.maskInput().isPresent()
+  /**
+   * What the first output is: {@code embedding} (rank 3 with an attention mask), {@code logits}
+   * (rank 2 with two classes or more: a [batch, 1] score has no top-1), else {@code tensor}.
+   */
+  static String kind(long[] shape, EvalData data) {
+    return shape.length == 3 && data.maskInput().isPresent()
         ? "embedding"
-        : rank == 2 ? "logits" : "tensor";
+        : shape.length == 2 && shape[1] > 1 ? "logits" : "tensor";
   }
 
   private static Tensor mask(EvalData data, List<Tensor> batch) {
@@ -388,32 +392,20 @@ public final class Evaluator {
     all.add(new EvalReport.OutputCosine(ref.name(), first.meanCosine(), first.minCosine()));
     for (var e : ref.others().entrySet()) {
       List<float[]> c = cand.others().get(e.getKey());
-      double sum = 0;
-      double min = 1;
-      for (int i = 0; i < e.getValue().size(); i++) {
-        double cos = c == null ? 0 : cosine(e.getValue().get(i), c.get(i));
-        sum += cos;
-        min = Math.min(min, cos);
-      }
-      all.add(
-          new EvalReport.OutputCosine(
-              e.getKey(), e.getValue().isEmpty() ? 1 : sum / e.getValue().size(), min));
+      double[] cos = c == null ? new double[] {0, 0} : cosines(e.getValue(), c);
+      all.add(new EvalReport.OutputCosine(e.getKey(), cos[0], cos[1]));
     }
     return first.withOutputs(all);
   }
 
   static EvalReport compare(EvalData data, List<float[]> ref, List<float[]> cand, String kind) {
     int n = ref.size();
-    double sumCos = 0;
-    double minCos = 1;
+    double[] cos = cosines(ref, cand);
     double maxAbs = 0;
     int top1 = 0;
     for (int i = 0; i < n; i++) {
       float[] a = ref.get(i);
       float[] c = cand.get(i);
-      double cos = cosine(a, c);
-      sumCos += cos;
-      minCos = Math.min(minCos, cos);
       for (int k = 0; k < a.length; k++) {
         maxAbs = Math.max(maxAbs, Math.abs(a[k] - c[k]));
       }
@@ -439,8 +431,8 @@ public final class Evaluator {
         data.source(),
         n,
         kind,
-        sumCos / n,
-        minCos,
+        cos[0],
+        cos[1],
         maxAbs,
         kind.equals("logits") ? (double) top1 / n : null,
         nn,
@@ -477,6 +469,32 @@ public final class Evaluator {
       }
     }
     return varying == 0 ? null : common / varying;
+  }
+
+  /**
+   * Mean and min per-sample cosine of {@code cand} to {@code ref} ({1, 1} for no samples). Where
+   * every sample is one number (a probability, a regression target: [batch, 1] or [batch]), a
+   * sample's cosine is only its sign, so both are the cosine of the whole column instead.
+   */
+  static double[] cosines(List<float[]> ref, List<float[]> cand) {
+    if (!ref.isEmpty() && ref.stream().allMatch(v -> v.length == 1)) {
+      float[] a = new float[ref.size()];
+      float[] c = new float[ref.size()];
+      for (int i = 0; i < a.length; i++) {
+        a[i] = ref.get(i)[0];
+        c[i] = cand.get(i)[0];
+      }
+      double cos = cosine(a, c);
+      return new double[] {cos, cos};
+    }
+    double sum = 0;
+    double min = 1;
+    for (int i = 0; i < ref.size(); i++) {
+      double cos = cosine(ref.get(i), cand.get(i));
+      sum += cos;
+      min = Math.min(min, cos);
+    }
+    return new double[] {ref.isEmpty() ? 1 : sum / ref.size(), min};
   }
 
   static double cosine(float[] a, float[] b) {

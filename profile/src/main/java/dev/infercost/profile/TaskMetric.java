@@ -103,9 +103,11 @@ public interface TaskMetric {
       Objects.requireNonNull(attentionMask);
     }
 
-    /** Samples in the batch (dim 0 of the first input). */
+    /**
+     * Samples in the batch (dim 0 of the first input that has one; see {@link EvalData#samplesIn}).
+     */
     public int size() {
-      return (int) inputs.get(0).shape()[0];
+      return EvalData.samplesIn(inputs);
     }
 
     /** The scored model's output named {@code name}. */

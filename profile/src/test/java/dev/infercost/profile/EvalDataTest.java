@@ -167,4 +167,70 @@ class EvalDataTest {
     Files.writeString(csv, "a,b,label\n0,1,-1\n");
     assertTrue(refused(csv).getMessage().contains("label -1 is negative"));
   }
+
+  /** Silero VAD's inputs: audio [batch, sequence], a scalar sample rate, state [2, batch, 4]. */
+  private static final List<TensorSpec> VAD =
+      List.of(
+          new TensorSpec(
+              "input", DType.FLOAT32, List.of(Dim.symbolic("batch"), Dim.symbolic("sequence"))),
+          new TensorSpec("sr", DType.INT64, List.of(), true),
+          new TensorSpec(
+              "h", DType.FLOAT32, List.of(Dim.fixed(2), Dim.symbolic("batch"), Dim.fixed(4))));
+
+  private Path call(Path dir, String name, int batch, int length, long[] labels) throws Exception {
+    Map<String, byte[]> arrays = new LinkedHashMap<>();
+    arrays.put(
+        "input",
+        Npy.v1(Npy.header("<f4", false, batch, length), Npy.floats(new float[batch * length])));
+    arrays.put("sr", Npy.v1(Npy.header("<i8", false), Npy.longs(16000)));
+    arrays.put(
+        "h", Npy.v1(Npy.header("<f4", false, 2, batch, 4), Npy.floats(new float[2 * batch * 4])));
+    if (labels != null) {
+      arrays.put("label", Npy.v1(Npy.header("<i8", false, labels.length), Npy.longs(labels)));
+    }
+    Files.createDirectories(dir);
+    return Npy.npz(dir.resolve(name), arrays, false);
+  }
+
+  @Test
+  void aFolderOfWholeCallsIsFedCallByCall() throws Exception {
+    Path dir = tmp.resolve("calls");
+    call(dir, "a.npz", 1, 512, new long[] {1});
+    call(dir, "b.npz", 2, 256, new long[] {0, 1});
+    EvalData d = EvalData.load(dir, VAD, Optional.empty());
+    assertEquals(2, d.batches().size());
+    assertEquals(3, d.samples());
+    assertArrayEquals(new long[] {1, 0, 1}, d.labels());
+    List<long[]> second = d.batches().get(1).stream().map(t -> t.shape()).toList();
+    assertArrayEquals(new long[] {2, 256}, second.get(0));
+    assertArrayEquals(new long[] {}, second.get(1));
+    assertArrayEquals(new long[] {2, 2, 4}, second.get(2));
+    assertEquals(16000L, d.batches().get(1).get(1).data().getLong(0));
+    assertEquals(1, d.drop(1).batches().size());
+    assertArrayEquals(new long[] {0, 1}, d.drop(1).labels());
+  }
+
+  @Test
+  void wholeCallsAreCheckedFileByFile() throws Exception {
+    Path dir = tmp.resolve("half-labelled");
+    call(dir, "a.npz", 1, 8, new long[] {1});
+    call(dir, "b.npz", 1, 8, null);
+    DataException e =
+        assertThrows(DataException.class, () -> EvalData.load(dir, VAD, Optional.empty()));
+    assertTrue(e.getMessage().contains("b.npz: has no 'label' array"), e.getMessage());
+    Path wrong = tmp.resolve("wrong");
+    call(wrong, "a.npz", 1, 8, null);
+    call(wrong, "b.npz", 2, 8, new long[] {1, 1}); // a label where the first file has none
+    e = assertThrows(DataException.class, () -> EvalData.load(wrong, VAD, Optional.empty()));
+    assertTrue(e.getMessage().contains("b.npz: has a 'label' array"), e.getMessage());
+  }
+
+  @Test
+  void aScalarInOneFileOfManySamplesSaysHowToGiveIt() throws Exception {
+    Path one = call(tmp, "all.npz", 3, 8, null);
+    DataException e =
+        assertThrows(DataException.class, () -> EvalData.load(one, VAD, Optional.empty()));
+    assertTrue(e.getMessage().contains("'sr' has shape []"), e.getMessage());
+    assertTrue(e.getMessage().contains("one .npz per call in a folder"), e.getMessage());
+  }
 }

@@ -105,6 +105,22 @@ class EvaluatorTest {
   }
 
   @Test
+  void oneNumberPerSampleIsComparedAsAColumn() {
+    // A [batch, 1] score: per sample, cosine would only compare signs (1.0 for 0.9 against 0.1).
+    List<float[]> ref = List.of(new float[] {0.9f}, new float[] {0.1f}, new float[] {0.5f});
+    List<float[]> cand = List.of(new float[] {0.1f}, new float[] {0.9f}, new float[] {0.5f});
+    EvalData data = new EvalData("test", List.of(), new long[0], Optional.empty());
+    assertEquals("tensor", Evaluator.kind(new long[] {3, 1}, data));
+    assertEquals("logits", Evaluator.kind(new long[] {3, 10}, data));
+    EvalReport r = Evaluator.compare(data, ref, cand, Evaluator.kind(new long[] {3, 1}, data));
+    double column = (0.09 + 0.09 + 0.25) / (0.81 + 0.01 + 0.25);
+    assertEquals(column, r.meanCosine(), 1e-6);
+    assertEquals(column, r.minCosine(), 1e-6);
+    assertNull(r.top1Agreement(), "one column has no top-1");
+    assertEquals(0.8, r.maxAbsError(), 1e-6);
+  }
+
+  @Test
   void theCommonRatioWeighsWhatSamplesShareAgainstWhatVaries() {
     // Mean [1, 1]: shared energy 2; each sample differs from it by (±1, ∓1): energy 2.
     assertEquals(

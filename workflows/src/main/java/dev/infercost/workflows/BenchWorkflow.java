@@ -279,7 +279,7 @@ public final class BenchWorkflow {
     }
     LatencyStats lat = m.stats();
     List<Double> samples = thin(m.samplesMs(), MAX_SAMPLES);
-    int batch = (int) inputs.get(0).shape()[0];
+    int batch = EvalData.samplesIn(inputs);
     double throughput = batch * 1000.0 / lat.p50();
     metrics.add(Measure.LATENCY_P50.of(lat.p50(), samples, how));
     metrics.add(

@@ -775,7 +775,7 @@ public final class Search {
       if (seen >= samples) {
         break;
       }
-      seen += (int) b.get(0).shape()[0];
+      seen += EvalData.samplesIn(b);
       n++;
     }
     return n;
@@ -840,7 +840,7 @@ public final class Search {
       throws InfercostException {
     Target target = options.target();
     List<Tensor> inputs = options.timing().inputs();
-    int batch = (int) inputs.get(0).shape()[0];
+    int batch = EvalData.samplesIn(inputs);
     Map<String, long[]> shapes = new LinkedHashMap<>();
     inputs.forEach(t -> shapes.put(t.name(), t.shape()));
     if (target.gpu()) {

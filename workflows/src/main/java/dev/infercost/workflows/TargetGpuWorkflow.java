@@ -12,6 +12,7 @@ import dev.infercost.cost.Projection;
 import dev.infercost.models.ModelInfo;
 import dev.infercost.models.Models;
 import dev.infercost.models.Tensor;
+import dev.infercost.profile.EvalData;
 import dev.infercost.profile.HostInfo;
 import dev.infercost.profile.ProfileOptions;
 import dev.infercost.profile.Profiler;
@@ -91,7 +92,7 @@ public final class TargetGpuWorkflow {
         SideBySide.syntheticInputs(model.path(), req.shapes(), n -> progress.accept("note: " + n));
     Map<String, long[]> used = new LinkedHashMap<>();
     inputs.forEach(t -> used.put(t.name(), t.shape()));
-    int batch = (int) inputs.get(0).shape()[0];
+    int batch = EvalData.samplesIn(inputs);
     boolean cuda = Profiler.cudaAvailable();
     if (!cuda) {
       notes.add(
@@ -235,7 +236,7 @@ public final class TargetGpuWorkflow {
     ProfileOptions o =
         ProfileOptions.builder().optThreads(threads).optSampling(10, 1000, 60_000).build();
     var r = SideBySide.measure(List.of(int8.file().toString()), inputs, o, 3, progress).get(0);
-    int batch = (int) inputs.get(0).shape()[0];
+    int batch = EvalData.samplesIn(inputs);
     double thr = batch * 1000.0 / r.stats().p50();
     List<String> cpus =
         catalog.entries().stream()

@@ -37,9 +37,12 @@ public final class Inputs {
 
   /**
    * Concrete shapes for every input. {@code given} pins whole shapes; {@code batch}, when set,
-   * overrides dim 0 of every input whose dim 0 is not fixed. Symbolic dims not pinned take 1 (dim
-   * 0) or {@value #DEFAULT_DIM}, each reported through {@code notes}. Refuses string inputs
-   * (nothing to make up) and shapes beyond {@link #MAX_SYNTHETIC_BYTES}.
+   * overrides dim 0 of every input whose dim 0 is not fixed. A named symbolic dim takes one value
+   * wherever it appears: the size a pinned shape or dim 0 gave it (an {@code input_ids=1x64} pins
+   * {@code sequence} for the attention mask too; a recurrent state {@code [2, batch, 64]} follows
+   * the batch of the audio input). Other symbolic dims take 1 (dim 0) or {@value #DEFAULT_DIM},
+   * each reported through {@code notes}. Refuses string inputs (nothing to make up) and shapes
+   * beyond {@link #MAX_SYNTHETIC_BYTES}.
    */
   public static Map<String, long[]> resolveShapes(
       String model,
@@ -53,6 +56,7 @@ public final class Inputs {
     } catch (ModelException e) {
       throw new ProfileException(e.getMessage(), e);
     }
+    Map<String, Long> symbols = symbolSizes(specs, given, batch);
     Map<String, long[]> out = new LinkedHashMap<>();
     for (TensorSpec s : specs) {
       long[] g = given.get(s.name());
@@ -76,6 +80,8 @@ public final class Inputs {
           Dim d = dims.get(i);
           if (d.isFixed()) {
             shape[i] = d.size();
+          } else if (d.symbol() != null && symbols.containsKey(d.symbol())) {
+            shape[i] = symbols.get(d.symbol());
           } else {
             shape[i] = i == 0 ? 1 : DEFAULT_DIM;
             if (i > 0) {
@@ -88,9 +94,13 @@ public final class Inputs {
                       + d
                       + ") not given; using "
                       + DEFAULT_DIM
+                      + (shared(specs, d) ? " wherever '" + d.symbol() + "' appears" : "")
                       + " (set it with --shape "
                       + s.name()
                       + "=...)");
+            }
+            if (d.symbol() != null) {
+              symbols.put(d.symbol(), shape[i]);
             }
           }
         }
@@ -132,6 +142,39 @@ public final class Inputs {
       out.put(s.name(), shape);
     }
     return out;
+  }
+
+  /** Whether the named dim {@code d} appears more than once among the inputs. */
+  private static boolean shared(List<TensorSpec> specs, Dim d) {
+    return d.symbol() != null
+        && specs.stream().flatMap(s -> s.dims().stream()).filter(d::equals).count() > 1;
+  }
+
+  /**
+   * Sizes of named symbolic dims known before any default: from the pinned shapes first, then from
+   * dim 0 of every input ({@code batch}, else 1).
+   */
+  private static Map<String, Long> symbolSizes(
+      List<TensorSpec> specs, Map<String, long[]> given, Integer batch) {
+    Map<String, Long> symbols = new HashMap<>();
+    for (TensorSpec s : specs) {
+      long[] g = given.get(s.name());
+      if (g == null || !s.rankKnown()) {
+        continue;
+      }
+      for (int i = 0; i < g.length; i++) {
+        String sym = s.dims().get(i).symbol();
+        if (sym != null) {
+          symbols.putIfAbsent(sym, batch != null && i == 0 ? batch : g[i]);
+        }
+      }
+    }
+    for (TensorSpec s : specs) {
+      if (s.rankKnown() && !s.dims().isEmpty() && s.dims().get(0).symbol() != null) {
+        symbols.putIfAbsent(s.dims().get(0).symbol(), batch != null ? batch : 1L);
+      }
+    }
+    return symbols;
   }
 
   /** {@code 1x128} rendering. */

@@ -71,9 +71,39 @@ class InputsTest {
         Inputs.resolveShapes("m", List.of(IDS, MASK, TYPES), given, 4, notes::add);
     assertArrayEquals(new long[] {4, 32}, s.get("input_ids"));
     assertArrayEquals(new long[] {4, 32}, s.get("attention_mask"));
-    assertArrayEquals(new long[] {4, Inputs.DEFAULT_DIM}, s.get("token_type_ids"));
-    assertEquals(1, notes.size(), notes.toString());
+    // token_type_ids is not pinned, but its dims share their names with the pinned ones.
+    assertArrayEquals(new long[] {4, 32}, s.get("token_type_ids"));
+    assertEquals(List.of(), notes);
     assertEquals(List.of("input_ids", "attention_mask", "token_type_ids"), List.copyOf(s.keySet()));
+  }
+
+  @Test
+  void aNamedDimTakesOneSizeWherever() throws Exception {
+    // Silero VAD: audio [batch, sequence], a scalar sample rate, LSTM state [2, batch, 64].
+    TensorSpec audio =
+        new TensorSpec(
+            "input", DType.FLOAT32, List.of(Dim.symbolic("batch"), Dim.symbolic("sequence")));
+    TensorSpec rate = new TensorSpec("sr", DType.INT64, List.of(), true);
+    TensorSpec state =
+        new TensorSpec(
+            "h", DType.FLOAT32, List.of(Dim.fixed(2), Dim.symbolic("batch"), Dim.fixed(64)));
+    TensorSpec other =
+        new TensorSpec("c", DType.FLOAT32, List.of(Dim.fixed(2), Dim.unknown(), Dim.fixed(64)));
+    List<String> notes = new ArrayList<>();
+    Map<String, long[]> s =
+        Inputs.resolveShapes("m", List.of(audio, rate, state, other), Map.of(), null, notes::add);
+    assertArrayEquals(new long[] {1, Inputs.DEFAULT_DIM}, s.get("input"));
+    assertArrayEquals(new long[] {}, s.get("sr"));
+    assertArrayEquals(new long[] {2, 1, 64}, s.get("h"));
+    // An unnamed dim has nothing to follow.
+    assertArrayEquals(new long[] {2, Inputs.DEFAULT_DIM, 64}, s.get("c"));
+    assertEquals(2, notes.size(), notes.toString());
+    Map<String, long[]> pinned = Map.of("input", new long[] {3, 512});
+    s = Inputs.resolveShapes("m", List.of(audio, rate, state), pinned, null, n -> {});
+    assertArrayEquals(new long[] {2, 3, 64}, s.get("h"));
+    s = Inputs.resolveShapes("m", List.of(audio, rate, state), pinned, 8, n -> {});
+    assertArrayEquals(new long[] {8, 512}, s.get("input"));
+    assertArrayEquals(new long[] {2, 8, 64}, s.get("h"));
   }
 
   @Test
