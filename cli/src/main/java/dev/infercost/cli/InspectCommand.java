@@ -123,6 +123,12 @@ final class InspectCommand implements Callable<Integer> {
                             .map(String::valueOf)
                             .collect(Collectors.joining("x")))
             .collect(Collectors.joining(" "));
+    if (!info.branchMacNodes().isEmpty()) {
+      return "unknown: "
+          + info.branchMacNodes().size()
+          + " MatMul/Gemm/Conv nodes are inside If/Loop/Scan subgraphs, and which of them run (and"
+          + " how often) depends on the inputs";
+    }
     if (info.macs() == null) {
       return "unknown: shapes of "
           + info.unknownMacNodes().size()

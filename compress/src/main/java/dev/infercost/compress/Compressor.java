@@ -26,6 +26,7 @@ import dev.infercost.compress.internal.EncoderStructures;
 import dev.infercost.compress.internal.Fp16Pass;
 import dev.infercost.compress.internal.GatherWeightPass;
 import dev.infercost.compress.internal.Graphs;
+import dev.infercost.compress.internal.InSubgraphs;
 import dev.infercost.compress.internal.OpsetUpgrade;
 import dev.infercost.compress.internal.PrunePlanner;
 import dev.infercost.compress.internal.PruneStatistics;
@@ -48,6 +49,7 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.stream.Stream;
 
 /**
  * Compression entry point: runs passes in order, checks that ONNX Runtime loads the result, and
@@ -80,11 +82,11 @@ public final class Compressor {
     if (smoothing != null) {
       passes.add(new SmoothQuantPass(true));
     }
-    passes.add(new DynamicMatMulPass());
-    passes.add(new DynamicAttentionPass());
-    passes.add(new DynamicLstmPass());
+    Stream.of(new DynamicMatMulPass(), new DynamicAttentionPass(), new DynamicLstmPass())
+        .map(InSubgraphs::new)
+        .forEach(passes::add);
     if (o.embeddings()) {
-      passes.add(new GatherWeightPass());
+      passes.add(new InSubgraphs(new GatherWeightPass()));
     }
     PassContext ctx = smoothing != null ? smoothing : context(o, Map.of(), Map.of());
     return chain(
@@ -213,8 +215,8 @@ public final class Compressor {
             new DqShiftFoldPass(),
             new DqClipFoldPass(),
             new DqMoveFoldPass(),
-            new DynamicAttentionPass(),
-            new DynamicLstmPass());
+            new InSubgraphs(new DynamicAttentionPass()),
+            new InSubgraphs(new DynamicLstmPass()));
     List<Pass> passes = new ArrayList<>(List.of(canonicalize()));
     passes.addAll(steps);
     List<PassResult> results = new ArrayList<>(List.of(canonical));

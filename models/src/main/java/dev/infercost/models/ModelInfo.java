@@ -1,5 +1,6 @@
 package dev.infercost.models;
 
+import ai.onnx.proto.OnnxMl.AttributeProto;
 import ai.onnx.proto.OnnxMl.GraphProto;
 import ai.onnx.proto.OnnxMl.ModelProto;
 import ai.onnx.proto.OnnxMl.NodeProto;
@@ -30,9 +31,9 @@ import java.util.TreeMap;
  * @param producer producer name and version as written by the exporter
  * @param inputs graph inputs that are not initializers
  * @param outputs graph outputs
- * @param nodes node count (top-level graph)
- * @param ops operator histogram, op type → count
- * @param initializers initializer count
+ * @param nodes node count, subgraphs (If branches, Loop bodies) included
+ * @param ops operator histogram, op type → count, subgraphs included
+ * @param initializers initializer count, subgraphs included
  * @param parameters total elements across initializers
  * @param parameterBytes bytes of initializer data
  * @param byDtype per element type: initializer count, elements and bytes
@@ -41,6 +42,9 @@ import java.util.TreeMap;
  *     node's shape could not be inferred (see {@code unknownMacNodes})
  * @param macsByOp MACs per op type over the nodes whose shapes are known
  * @param unknownMacNodes MatMul/Gemm/Conv-family nodes whose shapes could not be inferred
+ * @param branchMacNodes MatMul/Gemm/Conv-family nodes inside If/Loop/Scan subgraphs, whose MACs per
+ *     inference depend on the inputs (which branch runs, how many iterations); {@code macs} is
+ *     {@code null} when there are any
  * @param int8Macs MACs, over the nodes whose shapes are known, of nodes that multiply in int8:
  *     integer ops ({@code MatMulInteger}, {@code QLinearMatMul}, ...) and MatMul/Gemm/Conv whose
  *     two operands both come from {@code DequantizeLinear} (QDQ form, which int8 engines fuse)
@@ -63,6 +67,7 @@ public record ModelInfo(
     Long macs,
     Map<String, Long> macsByOp,
     List<String> unknownMacNodes,
+    List<String> branchMacNodes,
     long int8Macs) {
 
   /** Initializer totals for one element type. */
@@ -78,6 +83,7 @@ public record ModelInfo(
     shapesUsed = sorted(shapes);
     macsByOp = sorted(macsByOp);
     unknownMacNodes = List.copyOf(unknownMacNodes);
+    branchMacNodes = List.copyOf(branchMacNodes);
   }
 
   /**
@@ -108,8 +114,11 @@ public record ModelInfo(
     Map<String, long[]> agg = new TreeMap<>();
     long params = 0;
     long bytes = 0;
-    for (TensorProto t : g.getInitializerList()) {
-      initNames.add(t.getName());
+    List<GraphProto> scopes = scopes(g, new ArrayList<>());
+    List<TensorProto> tensors =
+        scopes.stream().flatMap(sub -> sub.getInitializerList().stream()).toList();
+    g.getInitializerList().forEach(t -> initNames.add(t.getName()));
+    for (TensorProto t : tensors) {
       long n = t.getDimsList().stream().mapToLong(Long::longValue).reduce(1, Math::multiplyExact);
       DType dt = DType.fromOnnx(t.getDataType());
       long b = t.hasRawData() && !t.getRawData().isEmpty() ? t.getRawData().size() : n * dt.bytes();
@@ -132,7 +141,15 @@ public record ModelInfo(
     List<TensorSpec> outputs = g.getOutputList().stream().map(Models::spec).toList();
 
     Map<String, Integer> ops = new TreeMap<>();
-    g.getNodeList().forEach(n -> ops.merge(n.getOpType(), 1, Integer::sum));
+    List<String> branchMacs = new ArrayList<>();
+    for (GraphProto sub : scopes) {
+      for (NodeProto n : sub.getNodeList()) {
+        ops.merge(n.getOpType(), 1, Integer::sum);
+        if (sub != g && isMacOp(Op.of(n.getOpType()))) {
+          branchMacs.add(n.getName().isEmpty() ? n.getOpType() : n.getName());
+        }
+      }
+    }
 
     Map<String, long[]> pinned = new LinkedHashMap<>();
     for (TensorSpec in : inputs) {
@@ -171,7 +188,9 @@ public record ModelInfo(
       }
     }
     Long total =
-        unknown.isEmpty() ? macsByOp.values().stream().mapToLong(Long::longValue).sum() : null;
+        unknown.isEmpty() && branchMacs.isEmpty()
+            ? macsByOp.values().stream().mapToLong(Long::longValue).sum()
+            : null;
     Map<String, List<Long>> used = new TreeMap<>();
     pinned.forEach((k, v) -> used.put(k, Arrays.stream(v).boxed().toList()));
     String producer = (p.getProducerName() + " " + p.getProducerVersion()).trim();
@@ -183,9 +202,9 @@ public record ModelInfo(
         producer,
         inputs,
         outputs,
-        g.getNodeCount(),
+        scopes.stream().mapToInt(GraphProto::getNodeCount).sum(),
         ops,
-        g.getInitializerCount(),
+        tensors.size(),
         params,
         bytes,
         byDtype,
@@ -193,7 +212,22 @@ public record ModelInfo(
         total,
         macsByOp,
         unknown,
+        branchMacs,
         int8Macs);
+  }
+
+  /** {@code g} and every subgraph of its nodes (If branches, Loop and Scan bodies), nested too. */
+  private static List<GraphProto> scopes(GraphProto g, List<GraphProto> into) {
+    into.add(g);
+    for (NodeProto n : g.getNodeList()) {
+      for (AttributeProto a : n.getAttributeList()) {
+        if (a.hasG()) {
+          scopes(a.getG(), into);
+        }
+        a.getGraphsList().forEach(sub -> scopes(sub, into));
+      }
+    }
+    return into;
   }
 
   private static boolean isMacOp(Op op) {

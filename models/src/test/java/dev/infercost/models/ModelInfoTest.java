@@ -454,7 +454,7 @@ class ModelInfoTest {
     ModelInfo i =
         new ModelInfo(
             "f", 0, 8, 13, "p", List.of(), List.of(), 6, ops, 3, 3, 9, byDtype, shapes, 12L,
-            macsByOp, List.of(), 0);
+            macsByOp, List.of(), List.of(), 0);
     assertEquals(List.of("Add", "MatMul", "Relu"), List.copyOf(i.ops().keySet()));
     assertEquals(List.of("float32", "int8"), List.copyOf(i.byDtype().keySet()));
     assertEquals(List.of("a", "z"), List.copyOf(i.shapesUsed().keySet()));
@@ -462,6 +462,58 @@ class ModelInfoTest {
     assertEquals(ops, i.ops());
     assertThrowsUoe(() -> i.shapesUsed().get("a").add(3L));
     assertThrowsUoe(() -> i.byDtype().clear());
+  }
+
+  @Test
+  void subgraphsAreCountedAndTheirMacsAreNotAGuess() {
+    // y = If(c, then: x·W (W in the main graph) + b (in the branch), else: x)
+    GraphProto then =
+        GraphProto.newBuilder()
+            .addOutput(TestModels.floatInput("y_then", 2, 4))
+            .addInitializer(TestModels.floatTensor("b", new long[] {4}, new float[4]))
+            .addNode(TestModels.node("MatMul", "mm", List.of("x", "W"), List.of("h")))
+            .addNode(TestModels.node("Add", "add", List.of("h", "b"), List.of("y_then")))
+            .build();
+    GraphProto otherwise =
+        GraphProto.newBuilder()
+            .addOutput(TestModels.floatInput("y_else", 2, 3))
+            .addNode(TestModels.node("Identity", "id", List.of("x"), List.of("y_else")))
+            .build();
+    NodeProto branch =
+        TestModels.node("If", "if", List.of("c"), List.of("y")).toBuilder()
+            .addAttribute(
+                ai.onnx.proto.OnnxMl.AttributeProto.newBuilder()
+                    .setName("then_branch")
+                    .setType(ai.onnx.proto.OnnxMl.AttributeProto.AttributeType.GRAPH)
+                    .setG(then))
+            .addAttribute(
+                ai.onnx.proto.OnnxMl.AttributeProto.newBuilder()
+                    .setName("else_branch")
+                    .setType(ai.onnx.proto.OnnxMl.AttributeProto.AttributeType.GRAPH)
+                    .setG(otherwise))
+            .build();
+    ModelProto p =
+        TestModels.model(
+            GraphProto.newBuilder()
+                .addInput(TestModels.floatInput("x", 2L, 3L))
+                .addInput(
+                    ValueInfoProto.newBuilder()
+                        .setName("c")
+                        .setType(
+                            ai.onnx.proto.OnnxMl.TypeProto.newBuilder()
+                                .setTensorType(
+                                    ai.onnx.proto.OnnxMl.TypeProto.Tensor.newBuilder()
+                                        .setElemType(TensorProto.DataType.BOOL_VALUE))))
+                .addOutput(TestModels.floatInput("y"))
+                .addInitializer(TestModels.floatTensor("W", new long[] {3, 4}, new float[12]))
+                .addNode(branch));
+    ModelInfo i = OnnxModel.of(p).info(Map.of());
+    assertEquals(4, i.nodes());
+    assertEquals(Map.of("Add", 1, "Identity", 1, "If", 1, "MatMul", 1), i.ops());
+    assertEquals(2, i.initializers());
+    assertEquals(16, i.parameters());
+    assertEquals(List.of("mm"), i.branchMacNodes());
+    assertNull(i.macs(), "which branch runs depends on c");
   }
 
   /** A float value info whose type has no shape at all (any rank). */

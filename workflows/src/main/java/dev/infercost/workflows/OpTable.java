@@ -1,5 +1,7 @@
 package dev.infercost.workflows;
 
+import ai.onnx.proto.OnnxMl.AttributeProto;
+import ai.onnx.proto.OnnxMl.GraphProto;
 import ai.onnx.proto.OnnxMl.NodeProto;
 import dev.infercost.base.InfercostException;
 import dev.infercost.models.Models;
@@ -14,9 +16,9 @@ import java.util.Set;
 import java.util.TreeMap;
 
 /**
- * What the passes did, by operator type: how many nodes of each type the input has, how many a pass
- * rewrote, how many it left as they were, and why (each reason counted). Node names stay in the
- * JSON's pass list; people read this table.
+ * What the passes did, by operator type: how many nodes of each type the input has (in its
+ * subgraphs too), how many a pass rewrote, how many it left as they were, and why (each reason
+ * counted). Node names stay in the JSON's pass list; people read this table.
  */
 final class OpTable {
   private OpTable() {}
@@ -36,6 +38,10 @@ final class OpTable {
   /** The reason given for nodes no pass looked at. */
   static final String NOT_LOOKED_AT = "no pass rewrites this op type";
 
+  /** The reason given for nodes inside subgraphs that no pass looked at. */
+  static final String NOT_LOOKED_AT_IN_BODIES =
+      "inside a subgraph (If, Loop, Scan), where no pass of this method rewrites this op type";
+
   /**
    * The table for {@code passes} run on {@code input}. Entries a pass names that are not nodes of
    * the input (SmoothQuant's scaled pairs, say) get a row named after the pass in brackets.
@@ -44,10 +50,9 @@ final class OpTable {
       throws InfercostException {
     Map<String, String> opOf = new HashMap<>();
     Map<String, Integer> count = new TreeMap<>();
-    for (NodeProto n : Models.loadOnnxGraph(input).proto().getGraph().getNodeList()) {
-      opOf.put(n.getName(), n.getOpType());
-      count.merge(n.getOpType(), 1, Integer::sum);
-    }
+    Set<String> inBodies = new HashSet<>();
+    countNodes(Models.loadOnnxGraph(input).proto().getGraph(), false, opOf, count, inBodies);
+    Set<String> explainedNodes = new HashSet<>();
     Set<String> rewritten = new HashSet<>();
     Map<String, Map<String, Integer>> reasons = new HashMap<>();
     for (var p : passes) {
@@ -62,6 +67,7 @@ final class OpTable {
       for (String s : p.skipped()) {
         int colon = s.indexOf(": ");
         String node = colon < 0 ? "" : s.substring(0, colon);
+        explainedNodes.add(node);
         String op = colon < 0 ? "(" + p.pass() + ")" : op(node, opOf, p.pass());
         reasons
             .computeIfAbsent(op, k -> new LinkedHashMap<>())
@@ -80,8 +86,21 @@ final class OpTable {
           int explained = why.values().stream().mapToInt(Integer::intValue).sum();
           if (left > explained) {
             // No pass looked at these nodes: the method does not rewrite this op type (an int8
-            // kernel may still run it, fused into its neighbour).
-            why.merge(NOT_LOOKED_AT, left - explained, Integer::sum);
+            // kernel may still run it, fused into its neighbour), or not inside subgraphs.
+            int inBody =
+                (int)
+                    inBodies.stream()
+                        .filter(n -> op.equals(opOf.get(n)))
+                        .filter(n -> !rewritten.contains(n) && !explainedNodes.contains(n))
+                        .count();
+            int unexplained = left - explained;
+            int body = Math.min(inBody, unexplained);
+            if (unexplained > body) {
+              why.merge(NOT_LOOKED_AT, unexplained - body, Integer::sum);
+            }
+            if (body > 0) {
+              why.merge(NOT_LOOKED_AT_IN_BODIES, body, Integer::sum);
+            }
           }
           rows.add(new Row(op, nodes, r, left, Map.copyOf(why)));
         });
@@ -93,6 +112,30 @@ final class OpTable {
                     ? Integer.compare(b.nodes(), a.nodes())
                     : a.opType().compareTo(b.opType()));
     return List.copyOf(rows);
+  }
+
+  /**
+   * The nodes of {@code g} and of its subgraphs (If branches, Loop bodies), by name and type; the
+   * names of those inside subgraphs also in {@code inBodies}.
+   */
+  private static void countNodes(
+      GraphProto g,
+      boolean body,
+      Map<String, String> opOf,
+      Map<String, Integer> count,
+      Set<String> inBodies) {
+    for (NodeProto n : g.getNodeList()) {
+      opOf.put(n.getName(), n.getOpType());
+      count.merge(n.getOpType(), 1, Integer::sum);
+      if (body) {
+        inBodies.add(n.getName());
+      }
+      for (AttributeProto a : n.getAttributeList()) {
+        if (a.hasG()) {
+          countNodes(a.getG(), true, opOf, count, inBodies);
+        }
+      }
+    }
   }
 
   /**

@@ -71,4 +71,67 @@ class OpTableTest {
     assertEquals(
         Map.of("Conv", List.of(1, 1, 0), "Mul", List.of(2, 1, 1), "Add", List.of(1, 1, 0)), byOp);
   }
+
+  /** Nodes inside If branches are counted, and those no pass looked at are told apart. */
+  @Test
+  void nodesInsideBranchesAreCountedWithTheirOwnReason() throws Exception {
+    GraphProto then =
+        GraphProto.newBuilder()
+            .addOutput(value("t"))
+            .addNode(node("Conv", "branch_conv", "x", "t"))
+            .build();
+    GraphProto otherwise =
+        GraphProto.newBuilder()
+            .addOutput(value("e"))
+            .addNode(node("LSTM", "branch_lstm", "x", "e"))
+            .build();
+    NodeProto branch =
+        node("If", "if", "c", "b").toBuilder()
+            .addAttribute(
+                ai.onnx.proto.OnnxMl.AttributeProto.newBuilder()
+                    .setName("then_branch")
+                    .setType(ai.onnx.proto.OnnxMl.AttributeProto.AttributeType.GRAPH)
+                    .setG(then))
+            .addAttribute(
+                ai.onnx.proto.OnnxMl.AttributeProto.newBuilder()
+                    .setName("else_branch")
+                    .setType(ai.onnx.proto.OnnxMl.AttributeProto.AttributeType.GRAPH)
+                    .setG(otherwise))
+            .build();
+    GraphProto g =
+        GraphProto.newBuilder()
+            .addInput(value("x"))
+            .addInput(value("c"))
+            .addOutput(value("y"))
+            .addNode(node("Conv", "conv", "x", "a"))
+            .addNode(branch)
+            .addNode(node("Add", "add", "b", "y"))
+            .build();
+    Path model = tmp.resolve("branches.onnx");
+    Files.write(
+        model,
+        ModelProto.newBuilder()
+            .setIrVersion(8)
+            .addOpsetImport(OperatorSetIdProto.newBuilder().setVersion(13))
+            .setGraph(g)
+            .build()
+            .toByteArray());
+    List<OpTable.Row> rows =
+        OpTable.of(
+            model,
+            List.of(
+                new CompressReport.PassSummary(
+                    "int8-dynamic-lstm", 1, List.of("branch_lstm"), List.of(), List.of())));
+    Map<String, OpTable.Row> byOp =
+        rows.stream().collect(Collectors.toMap(OpTable.Row::opType, r -> r));
+    assertEquals(List.of(1, 1, 0), counts(byOp.get("LSTM")));
+    assertEquals(List.of(2, 0, 2), counts(byOp.get("Conv")));
+    assertEquals(
+        Map.of(OpTable.NOT_LOOKED_AT, 1, OpTable.NOT_LOOKED_AT_IN_BODIES, 1),
+        byOp.get("Conv").reasons());
+  }
+
+  private static List<Integer> counts(OpTable.Row r) {
+    return List.of(r.nodes(), r.rewritten(), r.leftAsIs());
+  }
 }

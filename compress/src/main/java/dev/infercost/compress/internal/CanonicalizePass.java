@@ -31,8 +31,10 @@ import java.util.Set;
  *       stays a node and the result says so.
  *   <li>Nodes computed from initializers alone are folded by {@link ConstantFolder}, which runs
  *       them in ONNX Runtime and stores what the rest of the graph reads as initializers, within
- *       its size bound. Only the main graph is folded; nodes with subgraphs are never folded and
- *       nothing inside a subgraph is.
+ *       its size bound. Inside If/Loop/Scan bodies the same is done ({@link InSubgraphs}), from the
+ *       body's own tensors and those of the graphs around it (Silero VAD v5 computes its LSTM
+ *       weights from Constants inside a branch); the values folded there are stored in the main
+ *       graph, which every scope reads. A node with a subgraph is never folded itself.
  * </ol>
  *
  * <p>The model's IR version is raised to 4 where it was lower, since initializers outside {@code
@@ -67,10 +69,12 @@ public final class CanonicalizePass implements Pass {
     int constants = constantsToInitializers(g, rewritten, skipped);
     ModelProto.Builder b = model.toBuilder().setGraph(g);
     long ir = model.getIrVersion();
-    ConstantFolder.Outcome folded = ConstantFolder.fold(b.build());
-    rewritten.addAll(folded.folded());
+    PassResult main = FOLD.apply(b.build(), context);
+    PassResult folded = new InSubgraphs(FOLD).insideBodies(main, context);
+    int inBodies = folded.rewritten().size() - main.rewritten().size();
+    rewritten.addAll(folded.rewritten());
     skipped.addAll(folded.skipped());
-    if (dropped.isEmpty() && constants == 0 && folded.folded().isEmpty()) {
+    if (dropped.isEmpty() && constants == 0 && folded.rewritten().isEmpty()) {
       return new PassResult(NAME, model, List.of(), skipped);
     }
     if (!dropped.isEmpty()) {
@@ -84,20 +88,53 @@ public final class CanonicalizePass implements Pass {
     if (constants > 0) {
       notes.add(constants + " Constant nodes became initializers");
     }
-    if (!folded.folded().isEmpty()) {
+    if (!main.rewritten().isEmpty()) {
       notes.add(
-          folded.folded().size()
+          main.rewritten().size()
               + " constant-only nodes folded by ONNX Runtime into "
-              + folded.initializers()
+              + main.notes().get(0)
               + " initializers");
+    }
+    if (inBodies > 0) {
+      notes.add(inBodies + " constant-only nodes inside subgraphs folded the same way");
     }
     if (ir < 4) {
       b.setIrVersion(4);
       notes.add("IR version " + ir + " -> 4 (initializers outside the graph inputs)");
     }
-    b.setGraph(folded.graph());
+    b.setGraph(folded.model().getGraph());
+    b.clearOpsetImport().addAllOpsetImport(folded.model().getOpsetImportList());
     return new PassResult(NAME, b.build(), rewritten, skipped, notes);
   }
+
+  /**
+   * Constant folding of a model's main graph ({@link ConstantFolder}) as a pass, so that {@link
+   * InSubgraphs} folds inside If/Loop/Scan bodies too; its one note is how many initializers the
+   * folded values became.
+   */
+  private static final Pass FOLD =
+      new Pass() {
+        @Override
+        public String name() {
+          return "constant-folding";
+        }
+
+        @Override
+        public boolean idempotent() {
+          return true;
+        }
+
+        @Override
+        public PassResult apply(ModelProto model, PassContext context) {
+          ConstantFolder.Outcome o = ConstantFolder.fold(model);
+          return new PassResult(
+              name(),
+              o.folded().isEmpty() ? model : model.toBuilder().setGraph(o.graph()).build(),
+              o.folded(),
+              o.skipped(),
+              List.of(Integer.toString(o.initializers())));
+        }
+      };
 
   /** Removes initializers from {@code g}'s inputs; returns their names. */
   private static List<String> dropInitializerInputs(GraphProto.Builder g) {

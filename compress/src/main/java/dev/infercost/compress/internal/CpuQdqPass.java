@@ -135,6 +135,32 @@ public final class CpuQdqPass implements Pass {
     return out;
   }
 
+  /**
+   * Adds a reason for each MatMul, Gemm and Conv inside the subgraphs of {@code g}'s nodes (If
+   * branches, Loop bodies), which stay float: ONNX Runtime 1.23 mis-fuses QDQ there (Silero VAD's
+   * branches in QDQ failed to load, "two nodes with same node name", and with the names cleared
+   * failed at run time, a fused Conv missing its dequantized input).
+   */
+  private static void inBodies(GraphProto g, List<String> skipped) {
+    for (NodeProto n : g.getNodeList()) {
+      for (var a : n.getAttributeList()) {
+        if (!a.hasG()) {
+          continue;
+        }
+        for (NodeProto inner : a.getG().getNodeList()) {
+          Op op = Ops.weighted(inner.getOpType());
+          if (op == Op.MATMUL || op == Op.GEMM || op == Op.CONV) {
+            skipped.add(
+                Ops.label(inner)
+                    + ": inside a subgraph (If, Loop, Scan), where ONNX Runtime does not run static"
+                    + " int8 reliably; int8-dynamic quantizes MatMul, Gemm and LSTM there");
+          }
+        }
+        inBodies(a.getG(), skipped);
+      }
+    }
+  }
+
   /** The activation inputs of the Convs: what calibration keeps per-channel means of. */
   public static Set<String> convInputs(GraphProto g) {
     Map<String, TensorProto> init = Graphs.initializers(g);
@@ -159,6 +185,7 @@ public final class CpuQdqPass implements Pass {
     plan.choose();
     plan.dropFloatOnly();
     List<String> skipped = new ArrayList<>(plan.skipped);
+    inBodies(g, skipped);
     if (ctx.perChannel() && !perChannel) {
       skipped.add("per-channel weight scales need opset 13: one scale per weight tensor");
     }

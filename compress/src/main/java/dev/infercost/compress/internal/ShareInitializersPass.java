@@ -50,7 +50,7 @@ public final class ShareInitializersPass implements Pass {
    * {@code tensors} grouped by content, each group in their order; only tensors whose type, shape
    * and size match another's are serialized to compare their data.
    */
-  private static Collection<List<TensorProto>> identical(List<TensorProto> tensors) {
+  static Collection<List<TensorProto>> identical(List<TensorProto> tensors) {
     Map<List<Object>, List<TensorProto>> alike = new LinkedHashMap<>();
     for (TensorProto t : tensors) {
       alike

@@ -1,0 +1,236 @@
+package dev.infercost.compress;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import ai.onnx.proto.OnnxMl.AttributeProto;
+import ai.onnx.proto.OnnxMl.GraphProto;
+import ai.onnx.proto.OnnxMl.ModelProto;
+import ai.onnx.proto.OnnxMl.NodeProto;
+import ai.onnx.proto.OnnxMl.TensorProto;
+import ai.onnxruntime.OnnxTensor;
+import ai.onnxruntime.OrtSession;
+import dev.infercost.compress.internal.Initializers;
+import dev.infercost.models.DType;
+import dev.infercost.models.Models;
+import dev.infercost.models.OnnxModel;
+import dev.infercost.models.Tensor;
+import java.nio.ByteBuffer;
+import java.nio.FloatBuffer;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Weights inside If branches are quantized: the form of Optimum's merged decoders (both branches
+ * read the main graph's weights) and Silero VAD (a branch per sample rate, weights built from
+ * Constants inside the branch).
+ */
+class InSubgraphsTest {
+  private static final int K = 16;
+  private static final int N = 32;
+  private static final long[] X = {3, K};
+
+  /**
+   * {@code y = If(cache, then: Relu(x·W)·V, else: x·W + b)}: W and b in the main graph, V a
+   * Constant transposed inside the then branch (folded there before it can be quantized).
+   */
+  private static ModelProto merged() {
+    float[] v = Tiny.random(N * K, 3, 0.2f);
+    GraphProto then =
+        GraphProto.newBuilder()
+            .setName("with_cache")
+            .addOutput(Tiny.value("y_then", TensorProto.DataType.FLOAT, "batch", K))
+            .addNode(
+                Tiny.node(
+                    "Constant",
+                    "v_const",
+                    List.of(),
+                    List.of("v_t"),
+                    Tiny.tensorAttr("value", Tiny.floats("", v, K, N))))
+            .addNode(
+                Tiny.node(
+                    "Transpose",
+                    "v_transpose",
+                    List.of("v_t"),
+                    List.of("V"),
+                    Tiny.ints("perm", 1, 0)))
+            .addNode(Tiny.node("MatMul", "then_mm1", List.of("x", "W"), List.of("h_then")))
+            .addNode(Tiny.node("Relu", "then_relu", List.of("h_then"), List.of("r_then")))
+            .addNode(Tiny.node("MatMul", "then_mm2", List.of("r_then", "V"), List.of("y_then")))
+            .build();
+    GraphProto otherwise =
+        GraphProto.newBuilder()
+            .setName("without_cache")
+            .addOutput(Tiny.value("y_else", TensorProto.DataType.FLOAT, "batch", N))
+            .addNode(Tiny.node("MatMul", "else_mm", List.of("x", "W"), List.of("h_else")))
+            .addNode(Tiny.node("Add", "else_add", List.of("h_else", "b"), List.of("y_else")))
+            .build();
+    GraphProto g =
+        GraphProto.newBuilder()
+            .setName("merged")
+            .addInput(Tiny.value("x", TensorProto.DataType.FLOAT, "batch", K))
+            .addInput(Tiny.value("cache", TensorProto.DataType.BOOL))
+            .addOutput(Tiny.value("y", TensorProto.DataType.FLOAT))
+            .addInitializer(
+                Initializers.ofFloats("W", new long[] {K, N}, Tiny.random(K * N, 1, 0.3f)))
+            .addInitializer(Initializers.ofFloats("b", new long[] {N}, Tiny.random(N, 2, 0.1f)))
+            .addNode(
+                Tiny.node(
+                    "If",
+                    "use_cache_branch",
+                    List.of("cache"),
+                    List.of("y"),
+                    Tiny.graphAttr("then_branch", then),
+                    Tiny.graphAttr("else_branch", otherwise)))
+            .build();
+    return Tiny.model(g);
+  }
+
+  private static float[] run(ModelProto m, boolean cache, float[] x) throws Exception {
+    var env = Models.ortEnvironment();
+    try (OrtSession.SessionOptions o = new OrtSession.SessionOptions();
+        OrtSession s = env.createSession(m.toByteArray(), o);
+        OnnxTensor xt = OnnxTensor.createTensor(env, FloatBuffer.wrap(x), X);
+        OnnxTensor c = OnnxTensor.createTensor(env, cache);
+        OrtSession.Result r = s.run(Map.of("x", xt, "cache", c))) {
+      FloatBuffer b = ((OnnxTensor) r.get(0)).getFloatBuffer();
+      float[] out = new float[b.remaining()];
+      b.get(out);
+      return out;
+    }
+  }
+
+  /** Every initializer of {@code g}, in every scope. */
+  private static List<TensorProto> initializers(GraphProto g) {
+    List<TensorProto> out = new ArrayList<>(g.getInitializerList());
+    for (NodeProto n : g.getNodeList()) {
+      for (AttributeProto a : n.getAttributeList()) {
+        if (a.hasG()) {
+          out.addAll(initializers(a.getG()));
+        }
+      }
+    }
+    return out;
+  }
+
+  /** How many nodes of each op type {@code g} has, in every scope. */
+  private static Map<String, Integer> ops(GraphProto g, Map<String, Integer> into) {
+    for (NodeProto n : g.getNodeList()) {
+      into.merge(n.getOpType(), 1, Integer::sum);
+      for (AttributeProto a : n.getAttributeList()) {
+        if (a.hasG()) {
+          ops(a.getG(), into);
+        }
+      }
+    }
+    return into;
+  }
+
+  /** How often each value is defined (initializer, node output, input), over every scope. */
+  private static Map<String, Integer> definitions(GraphProto g, Map<String, Integer> into) {
+    g.getInputList().forEach(v -> into.merge(v.getName(), 1, Integer::sum));
+    g.getInitializerList().forEach(t -> into.merge(t.getName(), 1, Integer::sum));
+    for (NodeProto n : g.getNodeList()) {
+      n.getOutputList().forEach(o -> into.merge(o, 1, Integer::sum));
+      for (AttributeProto a : n.getAttributeList()) {
+        if (a.hasG()) {
+          definitions(a.getG(), into);
+        }
+      }
+    }
+    return into;
+  }
+
+  @Test
+  void bothBranchesAreQuantizedAndTheirSharedWeightIsStoredOnce() throws Exception {
+    ModelProto in = merged();
+    QuantOptions o = new QuantOptions(NodeFilter.all(), true, false, true, 0);
+    CompressResult r = Compressor.quantizeDynamic(OnnxModel.of(in), o, List.of());
+    ModelProto out = r.model().proto();
+    GraphProto g = out.getGraph();
+
+    Map<String, Integer> ops = ops(g, new HashMap<>());
+    assertEquals(null, ops.get("MatMul"), ops.toString());
+    assertEquals(3, ops.get("MatMulInteger"), ops.toString());
+    List<String> rewritten =
+        r.passes().stream()
+            .filter(p -> p.pass().equals("int8-dynamic-matmul"))
+            .flatMap(p -> p.rewritten().stream())
+            .toList();
+    assertEquals(List.of("then_mm1", "then_mm2", "else_mm"), rewritten);
+
+    // W is quantized in each branch alike: one int8 copy, in the main graph; no float W or V left.
+    List<TensorProto> all = initializers(g);
+    List<TensorProto> int8 =
+        all.stream().filter(t -> t.getDataType() == TensorProto.DataType.INT8_VALUE).toList();
+    assertEquals(2, int8.size(), int8.stream().map(TensorProto::getName).toList().toString());
+    assertTrue(g.getInitializerList().containsAll(int8), "stored in the main graph");
+    assertTrue(
+        all.stream()
+            .noneMatch(
+                t -> t.getDataType() == TensorProto.DataType.FLOAT_VALUE && t.getDimsCount() == 2),
+        all.stream().map(TensorProto::getName).toList().toString());
+
+    // No name is defined twice in any two scopes (a subgraph may not shadow an outer name).
+    definitions(g, new HashMap<>())
+        .forEach(
+            (name, times) -> assertEquals(1, times, "'" + name + "' defined " + times + " times"));
+
+    float[] x = Tiny.random(3 * K, 7, 1f);
+    for (boolean cache : new boolean[] {true, false}) {
+      float[] ref = run(in, cache, x);
+      float[] q = run(out, cache, x);
+      assertEquals(ref.length, q.length);
+      double cos = Tiny.cosine(ref, q);
+      assertTrue(cos > 0.999, "cache=" + cache + ": cosine " + cos);
+      assertTrue(cos < 1, "cache=" + cache + ": int8 changes the output a little");
+    }
+  }
+
+  @Test
+  void aBodyWeightBehindNodesIsFoldedInItsBodyAndTheOuterOnesStayPut() throws Exception {
+    PassResult c =
+        new dev.infercost.compress.internal.CanonicalizePass()
+            .apply(merged(), PassContext.of(NodeFilter.all()));
+    GraphProto g = c.model().getGraph();
+    Map<String, Integer> ops = ops(g, new HashMap<>());
+    assertEquals(null, ops.get("Transpose"), ops.toString());
+    assertEquals(null, ops.get("Constant"), ops.toString());
+    assertTrue(
+        c.notes().contains("1 constant-only nodes inside subgraphs folded the same way"),
+        c.notes().toString());
+    assertEquals(
+        List.of("W", "b", "V"), g.getInitializerList().stream().map(TensorProto::getName).toList());
+    float[] x = Tiny.random(3 * K, 8, 1f);
+    assertEquals(0, Tiny.maxAbsDiff(run(merged(), true, x), run(c.model(), true, x)), 1e-6);
+  }
+
+  @Test
+  void staticInt8LeavesBranchesFloatAndSaysWhy() throws Exception {
+    ModelProto in = merged();
+    List<List<Tensor>> batches = new ArrayList<>();
+    for (int b = 0; b < 4; b++) {
+      ByteBuffer cache = ByteBuffer.allocateDirect(1).put(0, (byte) 1);
+      batches.add(
+          List.of(
+              Tensor.ofFloats("x", X, Tiny.random(3 * K, 20 + b, 1f)),
+              Tensor.of("cache", DType.BOOL, new long[0], cache)));
+    }
+    OnnxModel m = OnnxModel.of(in);
+    CompressResult r =
+        Compressor.quantizeStaticCpu(m, StaticOptions.defaults(), Compressor.calibrate(m, batches));
+    List<String> why =
+        r.passes().stream()
+            .filter(p -> p.pass().equals("int8-static"))
+            .flatMap(p -> p.skipped().stream())
+            .filter(s -> s.contains("inside a subgraph"))
+            .toList();
+    assertEquals(3, why.size(), why.toString());
+    assertTrue(why.get(0).startsWith("then_mm1: "), why.toString());
+    float[] x = Tiny.random(3 * K, 9, 1f);
+    assertEquals(0, Tiny.maxAbsDiff(run(in, false, x), run(r.model().proto(), false, x)), 1e-6);
+  }
+}
