@@ -3,6 +3,7 @@ package dev.infercost.compress;
 import ai.onnx.proto.OnnxMl.NodeProto;
 import dev.infercost.compress.internal.Ops;
 import dev.infercost.models.OnnxModel;
+import dev.infercost.models.Scopes;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
@@ -45,15 +46,15 @@ public record NodeFilter(List<String> include, List<String> exclude) {
   }
 
   /**
-   * Refuses an include entry that matches no node of {@code model}: with it the rewrite would
-   * silently touch nothing (or less than asked).
+   * Refuses an include entry that matches no node of {@code model} (in any If/Loop/Scan body too):
+   * with it the rewrite would silently touch nothing (or less than asked).
    */
   void checkIncludes(OnnxModel model) throws CompressException {
     Set<String> written = new HashSet<>();
-    model.proto().getGraph().getNodeList().forEach(n -> written.addAll(n.getOutputList()));
+    List<NodeProto> nodes = Scopes.nodes(model.proto().getGraph()).toList();
+    nodes.forEach(n -> written.addAll(n.getOutputList()));
     for (String s : include) {
-      if (model.proto().getGraph().getNodeList().stream().noneMatch(n -> matches(s, n))
-          && !writtenLabel(s, written)) {
+      if (nodes.stream().noneMatch(n -> matches(s, n)) && !writtenLabel(s, written)) {
         throw new CompressException(
             model.displayName()
                 + ": include entry '"

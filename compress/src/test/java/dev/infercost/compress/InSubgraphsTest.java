@@ -233,4 +233,19 @@ class InSubgraphsTest {
     float[] x = Tiny.random(3 * K, 9, 1f);
     assertEquals(0, Tiny.maxAbsDiff(run(in, false, x), run(r.model().proto(), false, x)), 1e-6);
   }
+
+  @Test
+  void aNodeInsideABranchCanBeIncludedByName() throws Exception {
+    OnnxModel m = OnnxModel.of(merged());
+    NodeFilter only = new NodeFilter(List.of("else_mm"), List.of());
+    only.checkIncludes(m);
+    CompressResult r =
+        Compressor.quantizeDynamic(m, new QuantOptions(only, true, false, true, 0), List.of());
+    List<String> rewritten =
+        r.passes().stream()
+            .filter(p -> p.pass().equals("int8-dynamic-matmul"))
+            .flatMap(p -> p.rewritten().stream())
+            .toList();
+    assertEquals(List.of("else_mm"), rewritten);
+  }
 }

@@ -1,6 +1,5 @@
 package dev.infercost.models;
 
-import ai.onnx.proto.OnnxMl.AttributeProto;
 import ai.onnx.proto.OnnxMl.GraphProto;
 import ai.onnx.proto.OnnxMl.ModelProto;
 import ai.onnx.proto.OnnxMl.NodeProto;
@@ -114,7 +113,7 @@ public record ModelInfo(
     Map<String, long[]> agg = new TreeMap<>();
     long params = 0;
     long bytes = 0;
-    List<GraphProto> scopes = scopes(g, new ArrayList<>());
+    List<GraphProto> scopes = Scopes.of(g);
     List<TensorProto> tensors =
         scopes.stream().flatMap(sub -> sub.getInitializerList().stream()).toList();
     g.getInitializerList().forEach(t -> initNames.add(t.getName()));
@@ -214,20 +213,6 @@ public record ModelInfo(
         unknown,
         branchMacs,
         int8Macs);
-  }
-
-  /** {@code g} and every subgraph of its nodes (If branches, Loop and Scan bodies), nested too. */
-  private static List<GraphProto> scopes(GraphProto g, List<GraphProto> into) {
-    into.add(g);
-    for (NodeProto n : g.getNodeList()) {
-      for (AttributeProto a : n.getAttributeList()) {
-        if (a.hasG()) {
-          scopes(a.getG(), into);
-        }
-        a.getGraphsList().forEach(sub -> scopes(sub, into));
-      }
-    }
-    return into;
   }
 
   private static boolean isMacOp(Op op) {

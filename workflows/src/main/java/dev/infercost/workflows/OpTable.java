@@ -1,10 +1,10 @@
 package dev.infercost.workflows;
 
-import ai.onnx.proto.OnnxMl.AttributeProto;
 import ai.onnx.proto.OnnxMl.GraphProto;
 import ai.onnx.proto.OnnxMl.NodeProto;
 import dev.infercost.base.InfercostException;
 import dev.infercost.models.Models;
+import dev.infercost.models.Scopes;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -51,7 +51,16 @@ final class OpTable {
     Map<String, String> opOf = new HashMap<>();
     Map<String, Integer> count = new TreeMap<>();
     Set<String> inBodies = new HashSet<>();
-    countNodes(Models.loadOnnxGraph(input).proto().getGraph(), false, opOf, count, inBodies);
+    List<GraphProto> scopes = Scopes.of(Models.loadOnnxGraph(input).proto().getGraph());
+    for (GraphProto scope : scopes) {
+      for (NodeProto n : scope.getNodeList()) {
+        opOf.put(n.getName(), n.getOpType());
+        count.merge(n.getOpType(), 1, Integer::sum);
+        if (scope != scopes.get(0)) {
+          inBodies.add(n.getName());
+        }
+      }
+    }
     Set<String> explainedNodes = new HashSet<>();
     Set<String> rewritten = new HashSet<>();
     Map<String, Map<String, Integer>> reasons = new HashMap<>();
@@ -112,30 +121,6 @@ final class OpTable {
                     ? Integer.compare(b.nodes(), a.nodes())
                     : a.opType().compareTo(b.opType()));
     return List.copyOf(rows);
-  }
-
-  /**
-   * The nodes of {@code g} and of its subgraphs (If branches, Loop bodies), by name and type; the
-   * names of those inside subgraphs also in {@code inBodies}.
-   */
-  private static void countNodes(
-      GraphProto g,
-      boolean body,
-      Map<String, String> opOf,
-      Map<String, Integer> count,
-      Set<String> inBodies) {
-    for (NodeProto n : g.getNodeList()) {
-      opOf.put(n.getName(), n.getOpType());
-      count.merge(n.getOpType(), 1, Integer::sum);
-      if (body) {
-        inBodies.add(n.getName());
-      }
-      for (AttributeProto a : n.getAttributeList()) {
-        if (a.hasG()) {
-          countNodes(a.getG(), true, opOf, count, inBodies);
-        }
-      }
-    }
   }
 
   /**

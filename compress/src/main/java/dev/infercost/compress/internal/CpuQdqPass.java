@@ -10,6 +10,7 @@ import dev.infercost.compress.Pass;
 import dev.infercost.compress.PassContext;
 import dev.infercost.compress.PassResult;
 import dev.infercost.models.Op;
+import dev.infercost.models.Scopes;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.util.ArrayList;
@@ -142,21 +143,15 @@ public final class CpuQdqPass implements Pass {
    * failed at run time, a fused Conv missing its dequantized input).
    */
   private static void inBodies(GraphProto g, List<String> skipped) {
-    for (NodeProto n : g.getNodeList()) {
-      for (var a : n.getAttributeList()) {
-        if (!a.hasG()) {
-          continue;
+    for (GraphProto body : Scopes.bodies(g)) {
+      for (NodeProto n : body.getNodeList()) {
+        Op op = Ops.weighted(n.getOpType());
+        if (op == Op.MATMUL || op == Op.GEMM || op == Op.CONV) {
+          skipped.add(
+              Ops.label(n)
+                  + ": inside a subgraph (If, Loop, Scan), where ONNX Runtime does not run static"
+                  + " int8 reliably; int8-dynamic quantizes MatMul, Gemm and LSTM there");
         }
-        for (NodeProto inner : a.getG().getNodeList()) {
-          Op op = Ops.weighted(inner.getOpType());
-          if (op == Op.MATMUL || op == Op.GEMM || op == Op.CONV) {
-            skipped.add(
-                Ops.label(inner)
-                    + ": inside a subgraph (If, Loop, Scan), where ONNX Runtime does not run static"
-                    + " int8 reliably; int8-dynamic quantizes MatMul, Gemm and LSTM there");
-          }
-        }
-        inBodies(a.getG(), skipped);
       }
     }
   }

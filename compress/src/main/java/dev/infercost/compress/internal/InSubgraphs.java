@@ -11,6 +11,7 @@ import dev.infercost.compress.CompressException;
 import dev.infercost.compress.Pass;
 import dev.infercost.compress.PassContext;
 import dev.infercost.compress.PassResult;
+import dev.infercost.models.Scopes;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -231,17 +232,14 @@ public final class InSubgraphs implements Pass {
 
   /** Every name {@code g} uses, in every scope, added to {@code into}. */
   private static Set<String> names(GraphProto g, Set<String> into) {
-    g.getInputList().forEach(v -> into.add(v.getName()));
-    g.getOutputList().forEach(v -> into.add(v.getName()));
-    g.getValueInfoList().forEach(v -> into.add(v.getName()));
-    g.getInitializerList().forEach(t -> into.add(t.getName()));
-    for (NodeProto n : g.getNodeList()) {
-      into.add(n.getName());
-      into.addAll(n.getOutputList());
-      for (AttributeProto a : n.getAttributeList()) {
-        if (a.hasG()) {
-          names(a.getG(), into);
-        }
+    for (GraphProto s : Scopes.of(g)) {
+      s.getInputList().forEach(v -> into.add(v.getName()));
+      s.getOutputList().forEach(v -> into.add(v.getName()));
+      s.getValueInfoList().forEach(v -> into.add(v.getName()));
+      s.getInitializerList().forEach(t -> into.add(t.getName()));
+      for (NodeProto n : s.getNodeList()) {
+        into.add(n.getName());
+        into.addAll(n.getOutputList());
       }
     }
     into.remove("");
