@@ -191,7 +191,7 @@ class InSubgraphsTest {
   }
 
   @Test
-  void aBodyWeightBehindNodesIsFoldedInItsBodyAndTheOuterOnesStayPut() throws Exception {
+  void aBodyWeightBehindNodesIsFoldedInItsBodyAndStaysThere() throws Exception {
     PassResult c =
         new dev.infercost.compress.internal.CanonicalizePass()
             .apply(merged(), PassContext.of(NodeFilter.all()));
@@ -203,7 +203,12 @@ class InSubgraphsTest {
         c.notes().contains("1 constant-only nodes inside subgraphs folded the same way"),
         c.notes().toString());
     assertEquals(
-        List.of("W", "b", "V"), g.getInitializerList().stream().map(TensorProto::getName).toList());
+        List.of("W", "b"), g.getInitializerList().stream().map(TensorProto::getName).toList());
+    // V stays in its branch, under its own name (a sibling scope may use the name for another
+    // value).
+    GraphProto then = g.getNode(0).getAttribute(0).getG();
+    assertEquals(
+        List.of("V"), then.getInitializerList().stream().map(TensorProto::getName).toList());
     float[] x = Tiny.random(3 * K, 8, 1f);
     assertEquals(0, Tiny.maxAbsDiff(run(merged(), true, x), run(c.model(), true, x)), 1e-6);
   }
@@ -247,5 +252,90 @@ class InSubgraphsTest {
             .flatMap(p -> p.rewritten().stream())
             .toList();
     assertEquals(List.of("else_mm"), rewritten);
+  }
+
+  /** {@code If(cache, then: x·kᵀ, else: x·k'ᵀ)}, both branches naming their Constant k and kt. */
+  private static ModelProto siblings(boolean same) {
+    float[] a = Tiny.random(K * K, 11, 0.3f);
+    float[] b = same ? a : Tiny.random(K * K, 12, 0.3f);
+    GraphProto.Builder g =
+        GraphProto.newBuilder()
+            .setName("siblings")
+            .addInput(Tiny.value("x", TensorProto.DataType.FLOAT, "batch", K))
+            .addInput(Tiny.value("cache", TensorProto.DataType.BOOL))
+            .addOutput(Tiny.value("y", TensorProto.DataType.FLOAT));
+    List<AttributeProto> branches = new ArrayList<>();
+    for (String side : List.of("then", "else")) {
+      float[] k = side.equals("then") ? a : b;
+      branches.add(
+          Tiny.graphAttr(
+              side + "_branch",
+              GraphProto.newBuilder()
+                  .setName(side)
+                  .addOutput(Tiny.value("out_" + side, TensorProto.DataType.FLOAT, "batch", K))
+                  .addNode(
+                      Tiny.node(
+                          "Constant",
+                          side + "_k",
+                          List.of(),
+                          List.of("k"),
+                          Tiny.tensorAttr("value", Tiny.floats("", k, K, K))))
+                  .addNode(
+                      Tiny.node(
+                          "Transpose",
+                          side + "_t",
+                          List.of("k"),
+                          List.of("kt"),
+                          Tiny.ints("perm", 1, 0)))
+                  .addNode(
+                      Tiny.node("MatMul", side + "_mm", List.of("x", "kt"), List.of("out_" + side)))
+                  .build()));
+    }
+    g.addNode(
+        Tiny.node(
+            "If", "if", List.of("cache"), List.of("y"), branches.toArray(AttributeProto[]::new)));
+    return Tiny.model(g.build());
+  }
+
+  @Test
+  void siblingBranchesMayNameTheirOwnValuesAlike() throws Exception {
+    QuantOptions o = new QuantOptions(NodeFilter.all(), true, false, true, 0);
+    float[] x = Tiny.random(3 * K, 13, 1f);
+    for (boolean same : new boolean[] {false, true}) {
+      ModelProto in = siblings(same);
+      ModelProto out = Compressor.quantizeDynamic(OnnxModel.of(in), o, List.of()).model().proto();
+      for (boolean cache : new boolean[] {true, false}) {
+        double cos = Tiny.cosine(run(in, cache, x), run(out, cache, x));
+        assertTrue(cos > 0.999, "same=" + same + " cache=" + cache + ": cosine " + cos);
+      }
+      long int8 =
+          initializers(out.getGraph()).stream()
+              .filter(t -> t.getDataType() == TensorProto.DataType.INT8_VALUE)
+              .count();
+      assertEquals(same ? 1 : 2, int8, "same=" + same);
+    }
+  }
+
+  @Test
+  void aWeightTheMainGraphAndABranchBothReadIsStoredOnceInInt8() throws Exception {
+    ModelProto m = merged();
+    GraphProto g =
+        m.getGraph().toBuilder()
+            .addOutput(Tiny.value("m", TensorProto.DataType.FLOAT, "batch", N))
+            .addNode(Tiny.node("MatMul", "main_mm", List.of("x", "W"), List.of("m")))
+            .build();
+    ModelProto out =
+        Compressor.quantizeDynamic(
+                OnnxModel.of(m.toBuilder().setGraph(g).build()),
+                new QuantOptions(NodeFilter.all(), true, false, true, 0),
+                List.of())
+            .model()
+            .proto();
+    List<String> int8 =
+        initializers(out.getGraph()).stream()
+            .filter(t -> t.getDataType() == TensorProto.DataType.INT8_VALUE)
+            .map(TensorProto::getName)
+            .toList();
+    assertEquals(List.of("W_quantized", "V_quantized"), int8);
   }
 }

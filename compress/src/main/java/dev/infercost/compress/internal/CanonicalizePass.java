@@ -33,8 +33,8 @@ import java.util.Set;
  *       them in ONNX Runtime and stores what the rest of the graph reads as initializers, within
  *       its size bound. Inside If/Loop/Scan bodies the same is done ({@link InSubgraphs}), from the
  *       body's own tensors and those of the graphs around it (Silero VAD v5 computes its LSTM
- *       weights from Constants inside a branch); the values folded there are stored in the main
- *       graph, which every scope reads. A node with a subgraph is never folded itself.
+ *       weights from Constants inside a branch); the values folded there stay in their body under
+ *       their own names. A node with a subgraph is never folded itself.
  * </ol>
  *
  * <p>The model's IR version is raised to 4 where it was lower, since initializers outside {@code

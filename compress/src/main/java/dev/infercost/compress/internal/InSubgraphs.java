@@ -29,10 +29,13 @@ import java.util.Set;
  * <p>Each body is rewritten as a model of its own whose initializers are the body's plus the
  * enclosing graphs' that it reads; every name used anywhere else in the model is reserved (as
  * untyped value infos the pass's {@link Names} sees, removed afterwards), so a new name never
- * clashes with one in another scope. The tensors the pass adds are moved to the main graph, where
- * every scope can read them, and identical ones (one weight quantized in two branches) are stored
- * once. An enclosing graph's weight that no reader is left for is dropped. A pass that would change
- * an enclosing graph's tensor in place leaves that body as it was, with the reason.
+ * clashes with one in another scope. The tensors the pass adds under new names are moved to the
+ * main graph, where every scope can read them, and identical ones (one weight quantized in two
+ * branches, or in a branch and the main graph) are stored once; values a pass computes under a name
+ * the body already used (constant folding) stay in the body, since sibling scopes may use one name
+ * for different values. An enclosing graph's weight that no reader is left for is dropped. A pass
+ * that would change an enclosing graph's tensor in place leaves that body as it was, with the
+ * reason.
  */
 public final class InSubgraphs implements Pass {
   private final Pass inner;
@@ -171,7 +174,9 @@ public final class InSubgraphs implements Pass {
                   + "', which an enclosing graph holds; left as is");
           return enter(sub, outer.with(sub, Map.of()));
         }
-        if (kept.contains(i.getName())) {
+        if (kept.contains(i.getName()) || own.contains(i.getName())) {
+          // The body's own tensors, and values folded under the name the body gave them (a
+          // sibling scope may use the same name for another value), stay in the body.
           b.addInitializer(i);
         } else if (before == null) {
           added.add(i);
@@ -193,15 +198,29 @@ public final class InSubgraphs implements Pass {
     }
 
     /**
-     * Hoisted tensors identical to an earlier one, each mapped to that one's name; they are added
-     * to {@link #dropped}.
+     * Hoisted tensors identical to a main-graph initializer (not an overridable input) or to an
+     * earlier hoisted one, each mapped to that one's name; they are added to {@link #dropped}. A
+     * weight the main graph and a branch both read is then stored once in int8 too.
      */
     Map<String, String> sharedCopies() {
+      GraphProto main = model.getGraph();
+      Set<String> inputs = new HashSet<>();
+      main.getInputList().forEach(v -> inputs.add(v.getName()));
+      List<TensorProto> candidates = new ArrayList<>();
+      main.getInitializerList().stream()
+          .filter(t -> !inputs.contains(t.getName()))
+          .forEach(candidates::add);
+      candidates.addAll(hoisted);
+      Set<String> movable = new HashSet<>();
+      hoisted.forEach(t -> movable.add(t.getName()));
       Map<String, String> to = new HashMap<>();
-      for (List<TensorProto> same : ShareInitializersPass.identical(hoisted)) {
+      for (List<TensorProto> same : ShareInitializersPass.identical(candidates)) {
+        String keep = same.get(0).getName();
         for (TensorProto copy : same.subList(1, same.size())) {
-          to.put(copy.getName(), same.get(0).getName());
-          dropped.add(copy.getName());
+          if (movable.contains(copy.getName()) && !copy.getName().equals(keep)) {
+            to.put(copy.getName(), keep);
+            dropped.add(copy.getName());
+          }
         }
       }
       return to;
