@@ -136,8 +136,13 @@ public record TensorSpec(String name, DType dtype, List<Dim> dims, boolean rankK
     return Arrays.stream(shape).mapToObj(Long::toString).collect(Collectors.joining("x"));
   }
 
-  /** {@code [batch,128]}-style rendering. */
+  /**
+   * {@code [batch,128]}-style rendering ({@code []} for a scalar); {@code (shape not declared)}
+   * when the model declares none, which is not a scalar.
+   */
   public String shapeString() {
-    return dims.stream().map(Dim::toString).collect(Collectors.joining(",", "[", "]"));
+    return rankKnown
+        ? dims.stream().map(Dim::toString).collect(Collectors.joining(",", "[", "]"))
+        : "(shape not declared)";
   }
 }

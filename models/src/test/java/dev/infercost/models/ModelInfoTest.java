@@ -544,5 +544,7 @@ class ModelInfoTest {
     assertEquals(new TensorSpec("y", DType.FLOAT32, List.of(), false), i.outputs().get(0));
     // The scalar's shape is known, the shapeless input's is not.
     assertEquals(Map.of("s", List.of()), i.shapesUsed());
+    assertEquals("[]", i.inputs().get(0).shapeString());
+    assertEquals("(shape not declared)", i.inputs().get(1).shapeString());
   }
 }

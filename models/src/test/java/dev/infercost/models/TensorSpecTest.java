@@ -16,7 +16,10 @@ class TensorSpecTest {
         new TensorSpec(
             "ids", DType.INT64, List.of(Dim.symbolic("batch"), Dim.fixed(128), Dim.unknown()));
     assertEquals("[batch,128,?]", s.shapeString());
-    assertEquals("[]", new TensorSpec("scalar", DType.FLOAT32, List.of()).shapeString());
+    assertEquals("[]", TensorSpec.scalar("scalar", DType.FLOAT32).shapeString());
+    // No declared shape is not a scalar.
+    assertEquals(
+        "(shape not declared)", new TensorSpec("any", DType.FLOAT32, List.of()).shapeString());
   }
 
   @Test
