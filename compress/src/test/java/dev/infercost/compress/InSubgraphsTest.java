@@ -338,4 +338,35 @@ class InSubgraphsTest {
             .toList();
     assertEquals(List.of("W_quantized", "V_quantized"), int8);
   }
+
+  @Test
+  void aNameTheMainGraphMintsIsNotOneABranchUses() throws Exception {
+    // The then branch calls its Relu's output x_quantized: the name the main graph's quantized
+    // activation would take.
+    ModelProto m = merged();
+    GraphProto.Builder g = m.getGraph().toBuilder();
+    GraphProto.Builder then = g.getNodeBuilder(0).getAttributeBuilder(0).getGBuilder();
+    for (NodeProto.Builder n : then.getNodeBuilderList()) {
+      for (int k = 0; k < n.getInputCount(); k++) {
+        if (n.getInput(k).equals("r_then")) {
+          n.setInput(k, "x_quantized");
+        }
+      }
+      if (n.getOutputCount() > 0 && n.getOutput(0).equals("r_then")) {
+        n.setOutput(0, "x_quantized");
+      }
+    }
+    g.addOutput(Tiny.value("m", TensorProto.DataType.FLOAT, "batch", N))
+        .addNode(Tiny.node("MatMul", "main_mm", List.of("x", "W"), List.of("m")));
+    ModelProto out =
+        Compressor.quantizeDynamic(
+                OnnxModel.of(m.toBuilder().setGraph(g).build()),
+                new QuantOptions(NodeFilter.all(), true, false, true, 0),
+                List.of())
+            .model()
+            .proto();
+    definitions(out.getGraph(), new HashMap<>())
+        .forEach(
+            (name, times) -> assertEquals(1, times, "'" + name + "' defined " + times + " times"));
+  }
 }

@@ -46,15 +46,7 @@ class OpTableTest {
             .addNode(node("Add", "shift", "m", "a"))
             .addNode(node("Mul", "gate", "a", "y"))
             .build();
-    Path model = tmp.resolve("m.onnx");
-    Files.write(
-        model,
-        ModelProto.newBuilder()
-            .setIrVersion(8)
-            .addOpsetImport(OperatorSetIdProto.newBuilder().setVersion(13))
-            .setGraph(g)
-            .build()
-            .toByteArray());
+    Path model = write(g, "m.onnx");
     List<OpTable.Row> rows =
         OpTable.of(
             model,
@@ -107,15 +99,7 @@ class OpTableTest {
             .addNode(branch)
             .addNode(node("Add", "add", "b", "y"))
             .build();
-    Path model = tmp.resolve("branches.onnx");
-    Files.write(
-        model,
-        ModelProto.newBuilder()
-            .setIrVersion(8)
-            .addOpsetImport(OperatorSetIdProto.newBuilder().setVersion(13))
-            .setGraph(g)
-            .build()
-            .toByteArray());
+    Path model = write(g, "branches.onnx");
     List<OpTable.Row> rows =
         OpTable.of(
             model,
@@ -129,6 +113,19 @@ class OpTableTest {
     assertEquals(
         Map.of(OpTable.NOT_LOOKED_AT, 1, OpTable.NOT_LOOKED_AT_IN_BODIES, 1),
         byOp.get("Conv").reasons());
+  }
+
+  private Path write(GraphProto g, String name) throws Exception {
+    Path model = tmp.resolve(name);
+    Files.write(
+        model,
+        ModelProto.newBuilder()
+            .setIrVersion(8)
+            .addOpsetImport(OperatorSetIdProto.newBuilder().setVersion(13))
+            .setGraph(g)
+            .build()
+            .toByteArray());
+    return model;
   }
 
   private static List<Integer> counts(OpTable.Row r) {

@@ -11,7 +11,6 @@ import dev.infercost.compress.CompressException;
 import dev.infercost.compress.Pass;
 import dev.infercost.compress.PassContext;
 import dev.infercost.compress.PassResult;
-import dev.infercost.models.Scopes;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -109,7 +108,7 @@ public final class InSubgraphs implements Pass {
     Walk(ModelProto model, PassContext ctx) {
       this.model = model;
       this.ctx = ctx;
-      this.taken = names(model.getGraph(), new HashSet<>());
+      this.taken = Names.taken(model.getGraph(), new HashSet<>());
     }
 
     /**
@@ -122,7 +121,7 @@ public final class InSubgraphs implements Pass {
 
     /** {@code sub} rewritten by the pass, then its own subgraphs. */
     private GraphProto body(GraphProto sub, Scope outer) throws CompressException {
-      Set<String> own = names(sub, new HashSet<>());
+      Set<String> own = Names.taken(sub, new HashSet<>());
       Map<String, TensorProto> lent = new LinkedHashMap<>();
       List<ValueInfoProto> declared = new ArrayList<>();
       for (String r : Graphs.readers(sub).keySet()) {
@@ -186,7 +185,7 @@ public final class InSubgraphs implements Pass {
           .filter(v -> !reserved.contains(v.getName()))
           .forEach(b::addValueInfo);
       hoisted.addAll(added);
-      names(done, taken);
+      Names.taken(done, taken);
       rewritten.addAll(r.rewritten());
       skipped.addAll(r.skipped());
       r.model()
@@ -247,22 +246,6 @@ public final class InSubgraphs implements Pass {
       y.putAll(ElemTypes.infer(g, true));
       return new Scope(t, y);
     }
-  }
-
-  /** Every name {@code g} uses, in every scope, added to {@code into}. */
-  private static Set<String> names(GraphProto g, Set<String> into) {
-    for (GraphProto s : Scopes.of(g)) {
-      s.getInputList().forEach(v -> into.add(v.getName()));
-      s.getOutputList().forEach(v -> into.add(v.getName()));
-      s.getValueInfoList().forEach(v -> into.add(v.getName()));
-      s.getInitializerList().forEach(t -> into.add(t.getName()));
-      for (NodeProto n : s.getNodeList()) {
-        into.add(n.getName());
-        into.addAll(n.getOutputList());
-      }
-    }
-    into.remove("");
-    return into;
   }
 
   /**

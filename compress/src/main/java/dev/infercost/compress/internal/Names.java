@@ -2,22 +2,35 @@ package dev.infercost.compress.internal;
 
 import ai.onnx.proto.OnnxMl.GraphProto;
 import ai.onnx.proto.OnnxMl.NodeProto;
+import dev.infercost.models.Scopes;
 import java.util.HashSet;
 import java.util.Set;
 
-/** The one source of new value and node names in a graph: never clashes with an existing name. */
+/**
+ * The one source of new value and node names in a graph: never clashes with an existing name, in
+ * the graph or in any If/Loop/Scan body inside it (a new name a body also uses would shadow it).
+ */
 public final class Names {
-  private final Set<String> used = new HashSet<>();
+  private final Set<String> used;
 
   public Names(GraphProto g) {
-    g.getInputList().forEach(v -> used.add(v.getName()));
-    g.getOutputList().forEach(v -> used.add(v.getName()));
-    g.getValueInfoList().forEach(v -> used.add(v.getName()));
-    g.getInitializerList().forEach(t -> used.add(t.getName()));
-    for (NodeProto n : g.getNodeList()) {
-      used.add(n.getName());
-      used.addAll(n.getOutputList());
+    used = taken(g, new HashSet<>());
+  }
+
+  /** Every name {@code g} uses, in every scope, added to {@code into} (which is returned). */
+  static Set<String> taken(GraphProto g, Set<String> into) {
+    for (GraphProto s : Scopes.of(g)) {
+      s.getInputList().forEach(v -> into.add(v.getName()));
+      s.getOutputList().forEach(v -> into.add(v.getName()));
+      s.getValueInfoList().forEach(v -> into.add(v.getName()));
+      s.getInitializerList().forEach(t -> into.add(t.getName()));
+      for (NodeProto n : s.getNodeList()) {
+        into.add(n.getName());
+        into.addAll(n.getOutputList());
+      }
     }
+    into.remove("");
+    return into;
   }
 
   /** {@code base + suffix}, or with a counter appended if that is taken. */
