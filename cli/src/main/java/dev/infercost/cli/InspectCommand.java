@@ -107,6 +107,16 @@ final class InspectCommand implements Callable<Integer> {
                         + " ("
                         + Table.bytes(s.bytes())
                         + ")"));
+    if (info.constants().tensors() > 0) {
+      t.row(
+          "constants",
+          Table.count(info.constants().elements())
+              + " in "
+              + info.constants().tensors()
+              + " Constant nodes ("
+              + Table.bytes(info.constants().bytes())
+              + ")");
+    }
     t.row("MACs", macs(info));
     t.print(out);
     return ExitCodes.OK;

@@ -1,5 +1,6 @@
 package dev.infercost.models;
 
+import ai.onnx.proto.OnnxMl.AttributeProto;
 import ai.onnx.proto.OnnxMl.GraphProto;
 import ai.onnx.proto.OnnxMl.ModelProto;
 import ai.onnx.proto.OnnxMl.NodeProto;
@@ -36,6 +37,9 @@ import java.util.TreeMap;
  * @param parameters total elements across initializers
  * @param parameterBytes bytes of initializer data
  * @param byDtype per element type: initializer count, elements and bytes
+ * @param constants the tensors of Constant nodes (in every scope): count, elements and bytes; not
+ *     in {@code parameters}, since most exporters write only shapes and scalars so, while some
+ *     (spox, onnxscript) write their weights so
  * @param shapesUsed concrete input shapes the MAC count used
  * @param macs multiply-accumulates of MatMul/Gemm/Conv-family nodes, or {@code null} when some such
  *     node's shape could not be inferred (see {@code unknownMacNodes})
@@ -62,6 +66,7 @@ public record ModelInfo(
     long parameters,
     long parameterBytes,
     Map<String, DTypeStats> byDtype,
+    DTypeStats constants,
     Map<String, List<Long>> shapesUsed,
     Long macs,
     Map<String, Long> macsByOp,
@@ -118,18 +123,35 @@ public record ModelInfo(
         scopes.stream().flatMap(sub -> sub.getInitializerList().stream()).toList();
     g.getInitializerList().forEach(t -> initNames.add(t.getName()));
     for (TensorProto t : tensors) {
-      long n = t.getDimsList().stream().mapToLong(Long::longValue).reduce(1, Math::multiplyExact);
-      DType dt = DType.fromOnnx(t.getDataType());
-      long b = t.hasRawData() && !t.getRawData().isEmpty() ? t.getRawData().size() : n * dt.bytes();
+      long n = elements(t);
+      long b = bytes(t);
       params += n;
       bytes += b;
-      long[] a = agg.computeIfAbsent(dt.label(), k -> new long[3]);
+      long[] a = agg.computeIfAbsent(DType.fromOnnx(t.getDataType()).label(), k -> new long[3]);
       a[0]++;
       a[1] += n;
       a[2] += b;
     }
     Map<String, DTypeStats> byDtype = new TreeMap<>();
     agg.forEach((k, a) -> byDtype.put(k, new DTypeStats((int) a[0], a[1], a[2])));
+    // Constant nodes' tensors: weights, for exporters that write them so (spox, onnxscript).
+    int constantTensors = 0;
+    long constantElements = 0;
+    long constantBytes = 0;
+    for (GraphProto sub : scopes) {
+      for (NodeProto n : sub.getNodeList()) {
+        if (!Op.CONSTANT.is(n.getOpType()) || !Op.defaultDomain(n.getDomain())) {
+          continue;
+        }
+        for (AttributeProto a : n.getAttributeList()) {
+          if (a.getName().equals("value") && a.hasT()) {
+            constantTensors++;
+            constantElements += elements(a.getT());
+            constantBytes += bytes(a.getT());
+          }
+        }
+      }
+    }
 
     List<TensorSpec> inputs = new ArrayList<>();
     for (ValueInfoProto v : g.getInputList()) {
@@ -207,12 +229,23 @@ public record ModelInfo(
         params,
         bytes,
         byDtype,
+        new DTypeStats(constantTensors, constantElements, constantBytes),
         used,
         total,
         macsByOp,
         unknown,
         branchMacs,
         int8Macs);
+  }
+
+  private static long elements(TensorProto t) {
+    return t.getDimsList().stream().mapToLong(Long::longValue).reduce(1, Math::multiplyExact);
+  }
+
+  private static long bytes(TensorProto t) {
+    return t.hasRawData() && !t.getRawData().isEmpty()
+        ? t.getRawData().size()
+        : elements(t) * DType.fromOnnx(t.getDataType()).bytes();
   }
 
   private static boolean isMacOp(Op op) {

@@ -453,8 +453,26 @@ class ModelInfoTest {
     macsByOp.put("Gemm", 7L);
     ModelInfo i =
         new ModelInfo(
-            "f", 0, 8, 13, "p", List.of(), List.of(), 6, ops, 3, 3, 9, byDtype, shapes, 12L,
-            macsByOp, List.of(), List.of(), 0);
+            "f",
+            0,
+            8,
+            13,
+            "p",
+            List.of(),
+            List.of(),
+            6,
+            ops,
+            3,
+            3,
+            9,
+            byDtype,
+            new ModelInfo.DTypeStats(0, 0, 0),
+            shapes,
+            12L,
+            macsByOp,
+            List.of(),
+            List.of(),
+            0);
     assertEquals(List.of("Add", "MatMul", "Relu"), List.copyOf(i.ops().keySet()));
     assertEquals(List.of("float32", "int8"), List.copyOf(i.byDtype().keySet()));
     assertEquals(List.of("a", "z"), List.copyOf(i.shapesUsed().keySet()));
@@ -473,6 +491,14 @@ class ModelInfoTest {
             .addInitializer(TestModels.floatTensor("b", new long[] {4}, new float[4]))
             .addNode(TestModels.node("MatMul", "mm", List.of("x", "W"), List.of("h")))
             .addNode(TestModels.node("Add", "add", List.of("h", "b"), List.of("y_then")))
+            .addNode(
+                TestModels.node("Constant", "k", List.of(), List.of("k")).toBuilder()
+                    .addAttribute(
+                        ai.onnx.proto.OnnxMl.AttributeProto.newBuilder()
+                            .setName("value")
+                            .setType(ai.onnx.proto.OnnxMl.AttributeProto.AttributeType.TENSOR)
+                            .setT(TestModels.floatTensor("k", new long[] {2, 2}, new float[4])))
+                    .build())
             .build();
     GraphProto otherwise =
         GraphProto.newBuilder()
@@ -508,10 +534,11 @@ class ModelInfoTest {
                 .addInitializer(TestModels.floatTensor("W", new long[] {3, 4}, new float[12]))
                 .addNode(branch));
     ModelInfo i = OnnxModel.of(p).info(Map.of());
-    assertEquals(4, i.nodes());
-    assertEquals(Map.of("Add", 1, "Identity", 1, "If", 1, "MatMul", 1), i.ops());
+    assertEquals(5, i.nodes());
+    assertEquals(Map.of("Add", 1, "Constant", 1, "Identity", 1, "If", 1, "MatMul", 1), i.ops());
     assertEquals(2, i.initializers());
     assertEquals(16, i.parameters());
+    assertEquals(new ModelInfo.DTypeStats(1, 4, 16), i.constants());
     assertEquals(List.of("mm"), i.branchMacNodes());
     assertNull(i.macs(), "which branch runs depends on c");
   }
