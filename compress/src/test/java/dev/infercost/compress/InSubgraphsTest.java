@@ -299,11 +299,10 @@ class InSubgraphsTest {
 
   @Test
   void siblingBranchesMayNameTheirOwnValuesAlike() throws Exception {
-    QuantOptions o = new QuantOptions(NodeFilter.all(), true, false, true, 0);
     float[] x = Tiny.random(3 * K, 13, 1f);
     for (boolean same : new boolean[] {false, true}) {
       ModelProto in = siblings(same);
-      ModelProto out = Compressor.quantizeDynamic(OnnxModel.of(in), o, List.of()).model().proto();
+      ModelProto out = dynamic(in);
       for (boolean cache : new boolean[] {true, false}) {
         double cos = Tiny.cosine(run(in, cache, x), run(out, cache, x));
         assertTrue(cos > 0.999, "same=" + same + " cache=" + cache + ": cosine " + cos);
@@ -318,19 +317,7 @@ class InSubgraphsTest {
 
   @Test
   void aWeightTheMainGraphAndABranchBothReadIsStoredOnceInInt8() throws Exception {
-    ModelProto m = merged();
-    GraphProto g =
-        m.getGraph().toBuilder()
-            .addOutput(Tiny.value("m", TensorProto.DataType.FLOAT, "batch", N))
-            .addNode(Tiny.node("MatMul", "main_mm", List.of("x", "W"), List.of("m")))
-            .build();
-    ModelProto out =
-        Compressor.quantizeDynamic(
-                OnnxModel.of(m.toBuilder().setGraph(g).build()),
-                new QuantOptions(NodeFilter.all(), true, false, true, 0),
-                List.of())
-            .model()
-            .proto();
+    ModelProto out = dynamic(withMainMatMul(merged().getGraph().toBuilder()));
     List<String> int8 =
         initializers(out.getGraph()).stream()
             .filter(t -> t.getDataType() == TensorProto.DataType.INT8_VALUE)
@@ -343,8 +330,7 @@ class InSubgraphsTest {
   void aNameTheMainGraphMintsIsNotOneABranchUses() throws Exception {
     // The then branch calls its Relu's output x_quantized: the name the main graph's quantized
     // activation would take.
-    ModelProto m = merged();
-    GraphProto.Builder g = m.getGraph().toBuilder();
+    GraphProto.Builder g = merged().getGraph().toBuilder();
     GraphProto.Builder then = g.getNodeBuilder(0).getAttributeBuilder(0).getGBuilder();
     for (NodeProto.Builder n : then.getNodeBuilderList()) {
       for (int k = 0; k < n.getInputCount(); k++) {
@@ -356,17 +342,24 @@ class InSubgraphsTest {
         n.setOutput(0, "x_quantized");
       }
     }
-    g.addOutput(Tiny.value("m", TensorProto.DataType.FLOAT, "batch", N))
-        .addNode(Tiny.node("MatMul", "main_mm", List.of("x", "W"), List.of("m")));
-    ModelProto out =
-        Compressor.quantizeDynamic(
-                OnnxModel.of(m.toBuilder().setGraph(g).build()),
-                new QuantOptions(NodeFilter.all(), true, false, true, 0),
-                List.of())
-            .model()
-            .proto();
+    ModelProto out = dynamic(withMainMatMul(g));
     definitions(out.getGraph(), new HashMap<>())
         .forEach(
             (name, times) -> assertEquals(1, times, "'" + name + "' defined " + times + " times"));
+  }
+
+  /** {@code g} with a main-graph MatMul of x by W as a second output, as a model. */
+  private static ModelProto withMainMatMul(GraphProto.Builder g) {
+    g.addOutput(Tiny.value("m", TensorProto.DataType.FLOAT, "batch", N))
+        .addNode(Tiny.node("MatMul", "main_mm", List.of("x", "W"), List.of("m")));
+    return Tiny.model(g.build());
+  }
+
+  /** {@code m} through int8-dynamic with every node, per channel. */
+  private static ModelProto dynamic(ModelProto m) throws CompressException {
+    return Compressor.quantizeDynamic(
+            OnnxModel.of(m), new QuantOptions(NodeFilter.all(), true, false, true, 0), List.of())
+        .model()
+        .proto();
   }
 }
