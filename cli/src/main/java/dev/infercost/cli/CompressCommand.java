@@ -382,7 +382,7 @@ final class CompressCommand implements Callable<Integer> {
           new StringBuilder(
               String.format(
                   Locale.ROOT,
-                  "fidelity mean cosine %.5f (min %.4f)",
+                  "fidelity mean cosine %.5f (min %.5f)",
                   e.meanCosine(),
                   e.minCosine()));
       if (e.nnAgreement() != null) {
