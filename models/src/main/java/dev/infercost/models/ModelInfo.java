@@ -134,24 +134,6 @@ public record ModelInfo(
     }
     Map<String, DTypeStats> byDtype = new TreeMap<>();
     agg.forEach((k, a) -> byDtype.put(k, new DTypeStats((int) a[0], a[1], a[2])));
-    // Constant nodes' tensors: weights, for exporters that write them so (spox, onnxscript).
-    int constantTensors = 0;
-    long constantElements = 0;
-    long constantBytes = 0;
-    for (GraphProto sub : scopes) {
-      for (NodeProto n : sub.getNodeList()) {
-        if (!Op.CONSTANT.is(n.getOpType()) || !Op.defaultDomain(n.getDomain())) {
-          continue;
-        }
-        for (AttributeProto a : n.getAttributeList()) {
-          if (a.getName().equals("value") && a.hasT()) {
-            constantTensors++;
-            constantElements += elements(a.getT());
-            constantBytes += bytes(a.getT());
-          }
-        }
-      }
-    }
 
     List<TensorSpec> inputs = new ArrayList<>();
     for (ValueInfoProto v : g.getInputList()) {
@@ -163,11 +145,24 @@ public record ModelInfo(
 
     Map<String, Integer> ops = new TreeMap<>();
     List<String> branchMacs = new ArrayList<>();
+    // Constant nodes' tensors: weights, for exporters that write them so (spox, onnxscript).
+    int constantTensors = 0;
+    long constantElements = 0;
+    long constantBytes = 0;
     for (GraphProto sub : scopes) {
       for (NodeProto n : sub.getNodeList()) {
         ops.merge(n.getOpType(), 1, Integer::sum);
         if (sub != g && isMacOp(Op.of(n.getOpType()))) {
           branchMacs.add(n.getName().isEmpty() ? n.getOpType() : n.getName());
+        }
+        if (Op.CONSTANT.is(n.getOpType()) && Op.defaultDomain(n.getDomain())) {
+          for (AttributeProto a : n.getAttributeList()) {
+            if (a.getName().equals("value") && a.hasT()) {
+              constantTensors++;
+              constantElements += elements(a.getT());
+              constantBytes += bytes(a.getT());
+            }
+          }
         }
       }
     }

@@ -85,6 +85,11 @@ final class OpTable {
     }
     Map<String, Integer> done = new HashMap<>();
     rewritten.forEach(n -> done.merge(op(n, opOf, "other"), 1, Integer::sum));
+    // Nodes inside subgraphs that no pass named, by op type.
+    Map<String, Integer> bodyUnexplained = new HashMap<>();
+    inBodies.stream()
+        .filter(n -> !rewritten.contains(n) && !explainedNodes.contains(n))
+        .forEach(n -> bodyUnexplained.merge(opOf.get(n), 1, Integer::sum));
     reasons.keySet().forEach(op -> count.putIfAbsent(op, 0));
     List<Row> rows = new ArrayList<>();
     count.forEach(
@@ -96,14 +101,8 @@ final class OpTable {
           if (left > explained) {
             // No pass looked at these nodes: the method does not rewrite this op type (an int8
             // kernel may still run it, fused into its neighbour), or not inside subgraphs.
-            int inBody =
-                (int)
-                    inBodies.stream()
-                        .filter(n -> op.equals(opOf.get(n)))
-                        .filter(n -> !rewritten.contains(n) && !explainedNodes.contains(n))
-                        .count();
             int unexplained = left - explained;
-            int body = Math.min(inBody, unexplained);
+            int body = Math.min(bodyUnexplained.getOrDefault(op, 0), unexplained);
             if (unexplained > body) {
               why.merge(NOT_LOOKED_AT, unexplained - body, Integer::sum);
             }

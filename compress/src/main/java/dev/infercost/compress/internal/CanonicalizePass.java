@@ -69,7 +69,9 @@ public final class CanonicalizePass implements Pass {
     int constants = constantsToInitializers(g, rewritten, skipped);
     ModelProto.Builder b = model.toBuilder().setGraph(g);
     long ir = model.getIrVersion();
-    PassResult main = FOLD.apply(b.build(), context);
+    ModelProto prepared = b.build();
+    ConstantFolder.Outcome mainFold = ConstantFolder.fold(prepared);
+    PassResult main = folded(prepared, mainFold);
     PassResult folded = new InSubgraphs(FOLD).insideBodies(main, context);
     int inBodies = folded.rewritten().size() - main.rewritten().size();
     rewritten.addAll(folded.rewritten());
@@ -92,7 +94,7 @@ public final class CanonicalizePass implements Pass {
       notes.add(
           main.rewritten().size()
               + " constant-only nodes folded by ONNX Runtime into "
-              + main.notes().get(0)
+              + mainFold.initializers()
               + " initializers");
     }
     if (inBodies > 0) {
@@ -109,14 +111,15 @@ public final class CanonicalizePass implements Pass {
 
   /**
    * Constant folding of a model's main graph ({@link ConstantFolder}) as a pass, so that {@link
-   * InSubgraphs} folds inside If/Loop/Scan bodies too; its one note is how many initializers the
-   * folded values became.
+   * InSubgraphs} folds inside If/Loop/Scan bodies too.
    */
+  private static final String FOLD_NAME = "constant-folding";
+
   private static final Pass FOLD =
       new Pass() {
         @Override
         public String name() {
-          return "constant-folding";
+          return FOLD_NAME;
         }
 
         @Override
@@ -126,15 +129,18 @@ public final class CanonicalizePass implements Pass {
 
         @Override
         public PassResult apply(ModelProto model, PassContext context) {
-          ConstantFolder.Outcome o = ConstantFolder.fold(model);
-          return new PassResult(
-              name(),
-              o.folded().isEmpty() ? model : model.toBuilder().setGraph(o.graph()).build(),
-              o.folded(),
-              o.skipped(),
-              List.of(Integer.toString(o.initializers())));
+          return folded(model, ConstantFolder.fold(model));
         }
       };
+
+  /** {@code model} with the folding {@code o} found applied, as a result. */
+  private static PassResult folded(ModelProto model, ConstantFolder.Outcome o) {
+    return new PassResult(
+        FOLD_NAME,
+        o.folded().isEmpty() ? model : model.toBuilder().setGraph(o.graph()).build(),
+        o.folded(),
+        o.skipped());
+  }
 
   /** Removes initializers from {@code g}'s inputs; returns their names. */
   private static List<String> dropInitializerInputs(GraphProto.Builder g) {

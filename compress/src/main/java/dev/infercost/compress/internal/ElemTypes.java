@@ -248,7 +248,8 @@ public final class ElemTypes {
     return out;
   }
 
-  private static Set<String> outerReads(GraphProto s) {
+  /** The names subgraph {@code s} (with its own subgraphs) reads from the graphs around it. */
+  static Set<String> outerReads(GraphProto s) {
     Set<String> defined = new HashSet<>();
     s.getInputList().forEach(v -> defined.add(v.getName()));
     s.getInitializerList().forEach(i -> defined.add(i.getName()));

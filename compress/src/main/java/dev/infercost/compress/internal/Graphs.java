@@ -71,6 +71,28 @@ public final class Graphs {
     return out;
   }
 
+  /**
+   * {@code g} with every node input named by a key of {@code to}, in every scope (If/Loop/Scan
+   * bodies too), reading the value it maps to.
+   */
+  public static GraphProto renameReads(GraphProto g, Map<String, String> to) {
+    if (to.isEmpty()) {
+      return g;
+    }
+    GraphProto.Builder b = g.toBuilder();
+    for (NodeProto.Builder n : b.getNodeBuilderList()) {
+      for (int i = 0; i < n.getInputCount(); i++) {
+        n.setInput(i, to.getOrDefault(n.getInput(i), n.getInput(i)));
+      }
+      for (var a : n.getAttributeBuilderList()) {
+        if (a.hasG()) {
+          a.setG(renameReads(a.getG(), to));
+        }
+      }
+    }
+    return b.build();
+  }
+
   /** How many node inputs (including subgraphs' implicit reads by name) read each value. */
   public static Map<String, Integer> readers(GraphProto g) {
     Map<String, Integer> m = new HashMap<>();

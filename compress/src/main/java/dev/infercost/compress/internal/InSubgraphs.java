@@ -75,12 +75,13 @@ public final class InSubgraphs implements Pass {
       return new PassResult(name(), top.model(), top.rewritten(), skipped, top.notes());
     }
     Set<String> readBefore = Graphs.readers(main).keySet();
-    GraphProto.Builder g = entered.toBuilder().addAllInitializer(w.hoisted);
-    GraphProto shared = renameReads(g.build(), w.sharedCopies());
+    Map<String, String> copies = w.sharedCopies();
+    GraphProto shared =
+        Graphs.renameReads(entered.toBuilder().addAllInitializer(w.hoisted).build(), copies);
     Set<String> orphaned = new HashSet<>(readBefore);
     orphaned.removeAll(Graphs.readers(shared).keySet());
     shared.getInputList().forEach(v -> orphaned.remove(v.getName()));
-    orphaned.addAll(w.dropped);
+    orphaned.addAll(copies.keySet());
     GraphProto out = withoutInitializers(shared, orphaned);
     ModelProto.Builder m = top.model().toBuilder().setGraph(out);
     w.opsets.forEach(
@@ -100,7 +101,6 @@ public final class InSubgraphs implements Pass {
     private final PassContext ctx;
     private final Set<String> taken;
     private final List<TensorProto> hoisted = new ArrayList<>();
-    private final Set<String> dropped = new HashSet<>();
     private final List<String> rewritten = new ArrayList<>();
     private final List<String> skipped = new ArrayList<>();
     private final Map<String, Long> opsets = new LinkedHashMap<>();
@@ -124,10 +124,7 @@ public final class InSubgraphs implements Pass {
       Set<String> own = Names.taken(sub, new HashSet<>());
       Map<String, TensorProto> lent = new LinkedHashMap<>();
       List<ValueInfoProto> declared = new ArrayList<>();
-      for (String r : Graphs.readers(sub).keySet()) {
-        if (own.contains(r)) {
-          continue;
-        }
+      for (String r : ElemTypes.outerReads(sub)) {
         if (outer.tensors().containsKey(r)) {
           lent.put(r, outer.tensors().get(r));
         } else if (outer.types().containsKey(r)) {
@@ -153,8 +150,6 @@ public final class InSubgraphs implements Pass {
         return enter(sub, outer.with(sub, Map.of()));
       }
       GraphProto done = r.model().getGraph();
-      Set<String> kept = new HashSet<>();
-      sub.getInitializerList().forEach(i -> kept.add(i.getName()));
       GraphProto.Builder b =
           done.toBuilder()
               .clearInitializer()
@@ -173,7 +168,7 @@ public final class InSubgraphs implements Pass {
                   + "', which an enclosing graph holds; left as is");
           return enter(sub, outer.with(sub, Map.of()));
         }
-        if (kept.contains(i.getName()) || own.contains(i.getName())) {
+        if (own.contains(i.getName())) {
           // The body's own tensors, and values folded under the name the body gave them (a
           // sibling scope may use the same name for another value), stay in the body.
           b.addInitializer(i);
@@ -198,8 +193,8 @@ public final class InSubgraphs implements Pass {
 
     /**
      * Hoisted tensors identical to a main-graph initializer (not an overridable input) or to an
-     * earlier hoisted one, each mapped to that one's name; they are added to {@link #dropped}. A
-     * weight the main graph and a branch both read is then stored once in int8 too.
+     * earlier hoisted one, each mapped to that one's name, which its readers read instead. A weight
+     * the main graph and a branch both read is then stored once in int8 too.
      */
     Map<String, String> sharedCopies() {
       GraphProto main = model.getGraph();
@@ -218,7 +213,6 @@ public final class InSubgraphs implements Pass {
         for (TensorProto copy : same.subList(1, same.size())) {
           if (movable.contains(copy.getName()) && !copy.getName().equals(keep)) {
             to.put(copy.getName(), keep);
-            dropped.add(copy.getName());
           }
         }
       }
@@ -282,20 +276,5 @@ public final class InSubgraphs implements Pass {
       b.addNode(nb);
     }
     return b;
-  }
-
-  /** {@code g} with every read of a key of {@code to}, in every scope, reading its value. */
-  private static GraphProto renameReads(GraphProto g, Map<String, String> to)
-      throws CompressException {
-    if (to.isEmpty()) {
-      return g;
-    }
-    GraphProto.Builder b = withBodies(g, sub -> renameReads(sub, to));
-    for (NodeProto.Builder n : b.getNodeBuilderList()) {
-      for (int i = 0; i < n.getInputCount(); i++) {
-        n.setInput(i, to.getOrDefault(n.getInput(i), n.getInput(i)));
-      }
-    }
-    return b.build();
   }
 }

@@ -2,7 +2,6 @@ package dev.infercost.compress.internal;
 
 import ai.onnx.proto.OnnxMl.GraphProto;
 import ai.onnx.proto.OnnxMl.ModelProto;
-import ai.onnx.proto.OnnxMl.NodeProto;
 import ai.onnx.proto.OnnxMl.TensorProto;
 import com.google.protobuf.ByteString;
 import dev.infercost.compress.Pass;
@@ -106,14 +105,7 @@ public final class ShareInitializersPass implements Pass {
     if (replaced.isEmpty()) {
       return new PassResult(name(), model, List.of(), List.of());
     }
-    GraphProto.Builder b = g.toBuilder().clearNode().clearInitializer();
-    for (NodeProto n : g.getNodeList()) {
-      NodeProto.Builder nb = n.toBuilder();
-      for (int i = 0; i < n.getInputCount(); i++) {
-        nb.setInput(i, replaced.getOrDefault(n.getInput(i), n.getInput(i)));
-      }
-      b.addNode(nb);
-    }
+    GraphProto.Builder b = Graphs.renameReads(g, replaced).toBuilder().clearInitializer();
     g.getInitializerList().stream()
         .filter(t -> !replaced.containsKey(t.getName()))
         .forEach(b::addInitializer);
