@@ -334,6 +334,63 @@ class CpuQdqPassTest {
   }
 
   /**
+   * x → Conv → Relu → depthwise Conv(dw) → Transpose to channels-last → LayerNormalization → MatMul
+   * → y: ConvNeXt's block (opset 17).
+   */
+  static ModelProto convNextBlock() {
+    GraphProto g =
+        GraphProto.newBuilder()
+            .setName("convnext")
+            .addInput(Tiny.value("x", TensorProto.DataType.FLOAT, "n", 3, 8, 8))
+            .addOutput(Tiny.value("y", TensorProto.DataType.FLOAT, "n", 8, 8, 4))
+            .addInitializer(floats("W1", Tiny.random(8 * 27, 1, 0.3f), 8, 3, 3, 3))
+            .addInitializer(floats("Wd", Tiny.random(8 * 9, 2, 0.4f), 8, 1, 3, 3))
+            .addInitializer(floats("gamma", Tiny.positive(8, 3), 8))
+            .addInitializer(floats("beta", Tiny.random(8, 4, 0.1f), 8))
+            .addInitializer(floats("Wm", Tiny.random(8 * 4, 5, 0.4f), 8, 4))
+            .addNode(Tiny.node("Conv", "conv1", List.of("x", "W1"), List.of("c1"), ints("pads", 1)))
+            .addNode(Tiny.node("Relu", "relu1", List.of("c1"), List.of("r1")))
+            .addNode(
+                Tiny.node(
+                    "Conv",
+                    "dw",
+                    List.of("r1", "Wd"),
+                    List.of("d"),
+                    ints("pads", 1),
+                    Tiny.intAttr("group", 8)))
+            .addNode(
+                Tiny.node(
+                    "Transpose", "perm", List.of("d"), List.of("t"), ints("perm", 0, 2, 3, 1)))
+            .addNode(
+                Tiny.node(
+                    "LayerNormalization", "norm", List.of("t", "gamma", "beta"), List.of("ln")))
+            .addNode(Tiny.node("MatMul", "mm", List.of("ln", "Wm"), List.of("y")))
+            .build();
+    ModelProto m = Tiny.model(g);
+    return m.toBuilder().setOpsetImport(0, m.getOpsetImport(0).toBuilder().setVersion(17)).build();
+  }
+
+  /**
+   * The depthwise Conv's only reader is a float Transpose, but an int8 MatMul reads the tensor two
+   * float ops later: the Conv is inside the network, not a head, so it keeps its Q and runs as
+   * QLinearConv. Without the Q it ran on its dequantized input and weights in float, which made
+   * ConvNeXt-tiny's int8-static model slower than float.
+   */
+  @Test
+  void aConvBeforeFloatOpsThatLeadToInt8RunsInInt8() throws Exception {
+    ModelProto fp32 = convNextBlock();
+    OnnxModel m = OnnxModel.of(fp32);
+    CalibrationStats stats = Compressor.calibrate(m, batches(4, 90));
+    ModelProto q = Compressor.quantizeStaticCpu(m, StaticOptions.defaults(), stats).model().proto();
+    Map<String, Integer> ops = optimizedOps(q);
+    assertEquals(2, ops.getOrDefault("QLinearConv", 0), "ops: " + ops);
+    assertEquals(0, ops.getOrDefault("Conv", 0), "ops: " + ops);
+    float[] x = Tiny.random(2 * 3 * 64, 998, 1f);
+    float[] ref = Tiny.run(fp32, "x", SHAPE, x);
+    assertTrue(Tiny.cosine(ref, Tiny.run(q, "x", SHAPE, x)) > 0.99);
+  }
+
+  /**
    * x → Conv(conv1) → hard-swish written out ({@code c · Clip(c + 3, 0, 6) / 6}) → Conv(conv2) → y:
    * PP-LCNet's blocks as paddle2onnx exports them.
    */

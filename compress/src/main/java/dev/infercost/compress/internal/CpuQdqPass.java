@@ -57,6 +57,9 @@ import java.util.Set;
 public final class CpuQdqPass implements Pass {
   private static final int LEVELS = 255;
 
+  /** How many float ops {@link Plan#midNetwork} looks through after a Conv. */
+  private static final int FLOAT_HOPS = 4;
+
   /** How an op takes part. */
   private enum Kind {
     /** Constant weight: int8 weight, uint8 input, int32 bias. */
@@ -282,7 +285,8 @@ public final class CpuQdqPass implements Pass {
      * from its int8 weights (Conv: unfused; MatMul, Gemm: MatMulIntegerToFloat, QGemm): a detector
      * head's logits, whose channels' ranges differ by orders of magnitude, keep their precision
      * before a Sigmoid, and a heatmap's peak suppression {@code Equal(x, MaxPool(x))} gets no ties
-     * from rounding, so no false peaks. SHARED ops whose output loses its Q run in float again.
+     * from rounding, so no false peaks. A Conv inside the network ({@link #midNetwork}) keeps its
+     * Q. SHARED ops whose output loses its Q run in float again.
      */
     void dropFloatOnly() {
       boolean changed = true;
@@ -298,7 +302,10 @@ public final class CpuQdqPass implements Pass {
           boolean keepForFusion =
               k == Kind.QLINEAR
                   || k == Kind.COMPUTE
-                      && (readByFilteredOut(t) || readBetweenInt8(t) || readByConvTranspose(t));
+                      && (readByFilteredOut(t)
+                          || readBetweenInt8(t)
+                          || readByConvTranspose(t)
+                          || Op.CONV.is(p.getOpType()) && midNetwork(t));
           if (!keepForFusion && !readInInt8(t)) {
             it.remove();
             changed = true;
@@ -374,6 +381,38 @@ public final class CpuQdqPass implements Pass {
         }
       }
       return false;
+    }
+
+    /**
+     * Whether {@code t} flows through at most {@link #FLOAT_HOPS} float ops into a tensor that is
+     * quantized or an op that runs in int8, and along none of those paths into a graph output: a
+     * Conv inside the network, not a head. Its Q keeps it an integer kernel (ConvNeXt's depthwise
+     * Conv before a float Transpose → LayerNormalization ran unfused on dequantized input and
+     * weights, 19 of 22 Convs, and its int8-static model was 1.22× slower than float); a head's
+     * output keeps its precision.
+     */
+    boolean midNetwork(String t) {
+      boolean reaches = false;
+      List<String> frontier = List.of(t);
+      for (int hop = 0; hop <= FLOAT_HOPS && !frontier.isEmpty(); hop++) {
+        List<String> next = new ArrayList<>();
+        for (String v : frontier) {
+          if (graphOutputs.contains(v)) {
+            return false;
+          }
+          if (hop > 0 && (tensors.containsKey(v) || readInInt8(v))) {
+            reaches = true;
+            continue;
+          }
+          for (NodeProto r : readers.getOrDefault(v, List.of())) {
+            if (!quantized.containsKey(r)) {
+              next.addAll(r.getOutputList());
+            }
+          }
+        }
+        frontier = next;
+      }
+      return reaches;
     }
 
     /**
