@@ -117,6 +117,14 @@ final class InspectCommand implements Callable<Integer> {
               + Table.bytes(info.constants().bytes())
               + ")");
     }
+    if (!info.functionCalls().isEmpty()) {
+      t.row(
+          "functions",
+          info.functionCalls().entrySet().stream()
+                  .map(e -> e.getKey() + " ×" + e.getValue())
+                  .collect(Collectors.joining(", "))
+              + " (local functions; every figure here counts them expanded)");
+    }
     t.row("MACs", macs(info));
     t.print(out);
     return ExitCodes.OK;

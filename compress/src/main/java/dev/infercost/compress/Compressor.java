@@ -35,6 +35,7 @@ import dev.infercost.compress.internal.ShareInitializersPass;
 import dev.infercost.compress.internal.SmoothQuantPass;
 import dev.infercost.compress.internal.SparsityPass;
 import dev.infercost.compress.internal.Widening;
+import dev.infercost.models.LocalFunctions;
 import dev.infercost.models.ModelException;
 import dev.infercost.models.Models;
 import dev.infercost.models.OnnxModel;
@@ -150,7 +151,8 @@ public final class Compressor {
    */
   public static CalibrationStats calibrate(OnnxModel model, Iterable<List<Tensor>> batches)
       throws CompressException {
-    ModelProto p = Widening.widen(model.proto()).model();
+    // The activations the passes see: local functions' bodies expanded as canonicalize does.
+    ModelProto p = Widening.widen(LocalFunctions.expand(model.proto()).model()).model();
     var seen =
         Calibrator.observe(
             p, CpuQdqPass.calibrated(p.getGraph()), CpuQdqPass.convInputs(p.getGraph()), batches);

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import ai.onnx.proto.OnnxMl.AttributeProto;
+import ai.onnx.proto.OnnxMl.FunctionProto;
 import ai.onnx.proto.OnnxMl.GraphProto;
 import ai.onnx.proto.OnnxMl.ModelProto;
 import ai.onnx.proto.OnnxMl.NodeProto;
@@ -160,6 +161,92 @@ class CanonicalizePassTest {
     // The pipeline's summary carries the note (int8 needs opset 11 or later; float16 does not).
     CompressResult c = Compressor.toFp16(OnnxModel.of(old), Fp16Options.defaults());
     assertEquals(r.notes(), c.passes().get(0).notes());
+  }
+
+  private static final String TORCH_LINEAR = "torch.nn.modules.linear";
+
+  /**
+   * x → Linear(W, B) → y with Linear a model-local function (MatMul + Add), as PyTorch writes every
+   * nn.Linear with {@code export_modules_as_functions}.
+   */
+  private static ModelProto linearAsFunction(int k, int n) {
+    FunctionProto linear =
+        FunctionProto.newBuilder()
+            .setName("Linear")
+            .setDomain(TORCH_LINEAR)
+            .addAllInput(List.of("input", "weight", "bias"))
+            .addOutput("out")
+            .addNode(Tiny.node("MatMul", "mm", List.of("input", "weight"), List.of("t")))
+            .addNode(Tiny.node("Add", "add", List.of("t", "bias"), List.of("out")))
+            .addOpsetImport(OperatorSetIdProto.newBuilder().setDomain("").setVersion(13))
+            .build();
+    GraphProto g =
+        GraphProto.newBuilder()
+            .addInput(Tiny.value("x", TensorProto.DataType.FLOAT, "batch", k))
+            .addOutput(Tiny.value("y", TensorProto.DataType.FLOAT, "batch", n))
+            .addInitializer(Tiny.floats("W", Tiny.random(k * n, 3, 0.2f), k, n))
+            .addInitializer(Tiny.floats("B", Tiny.random(n, 4, 0.1f), n))
+            .addNode(
+                NodeProto.newBuilder()
+                    .setOpType("Linear")
+                    .setDomain(TORCH_LINEAR)
+                    .setName("fc")
+                    .addAllInput(List.of("x", "W", "B"))
+                    .addOutput("y"))
+            .build();
+    return Tiny.model(g).toBuilder()
+        .addOpsetImport(OperatorSetIdProto.newBuilder().setDomain(TORCH_LINEAR).setVersion(1))
+        .addFunctions(linear)
+        .build();
+  }
+
+  /** int8-dynamic found no MatMul in {@link #linearAsFunction} ("unchanged") before expansion. */
+  @Test
+  void matMulInsideALocalFunctionIsQuantizedAfterTheCallIsExpanded() throws Exception {
+    int k = 64;
+    int n = 32;
+    ModelProto m = linearAsFunction(k, n);
+    assertEquals(List.of(), new DynamicMatMulPass().apply(m, PLAIN).rewritten());
+
+    PassResult c = new CanonicalizePass().apply(m, PLAIN);
+    assertEquals(List.of("MatMul", "Add"), Tiny.opTypes(c.model()));
+    assertEquals(
+        List.of(
+            "1 calls of 1 local functions expanded into their bodies: "
+                + TORCH_LINEAR
+                + "::Linear ×1"),
+        c.notes());
+    CompressResult r = Compressor.quantizeDynamic(OnnxModel.of(m), QUANT, List.of());
+    assertEquals(List.of("fc/mm"), r.passes().get(1).rewritten());
+    assertEquals(0, r.model().proto().getFunctionsCount());
+    float[] x = Tiny.random(4 * k, 7, 1f);
+    float[] ref = Tiny.run(m, "x", new long[] {4, k}, x);
+    float[] got = Tiny.run(r.model().proto(), "x", new long[] {4, k}, x);
+    double err = Tiny.maxAbsDiff(ref, got);
+    assertTrue(err < 0.03 * Tiny.maxAbs(ref), "error " + err);
+  }
+
+  /**
+   * Calibration observes the expanded graph: the function's MatMul reads the graph input, which no
+   * op calibration knows reads before expansion ("no calibrated range for x").
+   */
+  @Test
+  void staticInt8CalibratesInsideLocalFunctions() throws Exception {
+    ModelProto m = linearAsFunction(16, 8);
+    OnnxModel model = OnnxModel.of(m);
+    List<List<Tensor>> batches = new java.util.ArrayList<>();
+    for (int i = 0; i < 4; i++) {
+      batches.add(List.of(Tensor.ofFloats("x", new long[] {4, 16}, Tiny.random(64, 40 + i, 1f))));
+    }
+    CalibrationStats stats = Compressor.calibrate(model, batches);
+    CompressResult r = Compressor.quantizeStaticCpu(model, StaticOptions.defaults(), stats);
+    List<String> rewritten =
+        r.passes().stream()
+            .filter(p -> p.pass().equals("int8-static"))
+            .findFirst()
+            .orElseThrow()
+            .rewritten();
+    assertEquals(List.of("fc/mm"), rewritten);
   }
 
   @Test

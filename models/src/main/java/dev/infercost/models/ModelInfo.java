@@ -51,6 +51,9 @@ import java.util.TreeMap;
  * @param int8Macs MACs, over the nodes whose shapes are known, of nodes that multiply in int8:
  *     integer ops ({@code MatMulInteger}, {@code QLinearMatMul}, ...) and MatMul/Gemm/Conv whose
  *     two operands both come from {@code DequantizeLinear} (QDQ form, which int8 engines fuse)
+ * @param functionCalls calls of the model's local functions ({@code domain::name} → calls), which
+ *     every other figure counts expanded into their bodies ({@link LocalFunctions}), as ONNX
+ *     Runtime runs them
  */
 public record ModelInfo(
     String file,
@@ -72,7 +75,8 @@ public record ModelInfo(
     Map<String, Long> macsByOp,
     List<String> unknownMacNodes,
     List<String> branchMacNodes,
-    long int8Macs) {
+    long int8Macs,
+    Map<String, Integer> functionCalls) {
 
   /** Initializer totals for one element type. */
   public record DTypeStats(int tensors, long elements, long bytes) {}
@@ -88,6 +92,7 @@ public record ModelInfo(
     macsByOp = sorted(macsByOp);
     unknownMacNodes = List.copyOf(unknownMacNodes);
     branchMacNodes = List.copyOf(branchMacNodes);
+    functionCalls = sorted(functionCalls);
   }
 
   /**
@@ -106,7 +111,8 @@ public record ModelInfo(
   }
 
   static ModelInfo of(OnnxModel model, Map<String, long[]> shapes) {
-    ModelProto p = model.proto();
+    LocalFunctions.Expanded expanded = LocalFunctions.expand(model.proto());
+    ModelProto p = expanded.model();
     GraphProto g = p.getGraph();
     long opset =
         p.getOpsetImportList().stream()
@@ -230,7 +236,8 @@ public record ModelInfo(
         macsByOp,
         unknown,
         branchMacs,
-        int8Macs);
+        int8Macs,
+        expanded.calls());
   }
 
   private static long elements(TensorProto t) {

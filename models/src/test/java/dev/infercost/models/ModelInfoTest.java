@@ -472,7 +472,8 @@ class ModelInfoTest {
             macsByOp,
             List.of(),
             List.of(),
-            0);
+            0,
+            Map.of());
     assertEquals(List.of("Add", "MatMul", "Relu"), List.copyOf(i.ops().keySet()));
     assertEquals(List.of("float32", "int8"), List.copyOf(i.byDtype().keySet()));
     assertEquals(List.of("a", "z"), List.copyOf(i.shapesUsed().keySet()));

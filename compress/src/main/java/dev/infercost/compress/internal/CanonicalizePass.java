@@ -10,6 +10,7 @@ import dev.infercost.compress.CompressException;
 import dev.infercost.compress.Pass;
 import dev.infercost.compress.PassContext;
 import dev.infercost.compress.PassResult;
+import dev.infercost.models.LocalFunctions;
 import dev.infercost.models.Op;
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -19,9 +20,12 @@ import java.util.Set;
 /**
  * Puts an export into the form the other passes read, so that weights an exporter hid behind nodes
  * are the constant initializers they look for. It runs first in every {@code Compressor} pipeline
- * and does three things, in this order:
+ * and does four things, in this order:
  *
  * <ol>
+ *   <li>Calls of the model's local functions are expanded into their bodies ({@link
+ *       LocalFunctions}): an export with every Linear written as a function call has no MatMul a
+ *       pass can see otherwise. A function that cannot be expanded is listed with the reason.
  *   <li>Initializers also listed in {@code graph.input} (IR version 3 requires that, and from IR 4
  *       it makes them inputs a caller may override, so no pass may treat them as constant) are
  *       dropped from the inputs and kept as initializers; a note in the result names them.
@@ -64,6 +68,10 @@ public final class CanonicalizePass implements Pass {
     List<String> rewritten = new ArrayList<>();
     List<String> skipped = new ArrayList<>();
     List<String> notes = new ArrayList<>();
+    LocalFunctions.Expanded expanded = LocalFunctions.expand(model);
+    expanded.kept().forEach(k -> skipped.add("local function " + k));
+    ModelProto input = model;
+    model = expanded.model();
     GraphProto.Builder g = model.getGraph().toBuilder();
     List<String> dropped = dropInitializerInputs(g);
     int constants = constantsToInitializers(g, rewritten, skipped);
@@ -76,8 +84,14 @@ public final class CanonicalizePass implements Pass {
     int inBodies = folded.rewritten().size() - main.rewritten().size();
     rewritten.addAll(folded.rewritten());
     skipped.addAll(folded.skipped());
-    if (dropped.isEmpty() && constants == 0 && folded.rewritten().isEmpty()) {
-      return new PassResult(NAME, model, List.of(), skipped);
+    if (expanded.calls().isEmpty()
+        && dropped.isEmpty()
+        && constants == 0
+        && folded.rewritten().isEmpty()) {
+      return new PassResult(NAME, input, List.of(), skipped);
+    }
+    if (!expanded.calls().isEmpty()) {
+      notes.add(LocalFunctions.describe(expanded.calls()));
     }
     if (!dropped.isEmpty()) {
       notes.add(
