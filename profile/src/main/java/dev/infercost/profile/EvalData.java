@@ -557,6 +557,8 @@ public record EvalData(
       throw DataException.of(file, "holds no sentences (one per line expected)");
     }
     TokenizerFile.check(tokenizerFile);
+    String batchSymbol = batchSymbol(specs);
+    Map<TensorSpec, TextFeed> feeds = textFeeds(file, specs, batchSymbol);
     List<List<Tensor>> batches = new ArrayList<>();
     Set<Long> wordIds = new HashSet<>();
     Set<String> words = new HashSet<>();
@@ -577,16 +579,8 @@ public record EvalData(
           }
         }
         words.addAll(Arrays.asList(line.toLowerCase(Locale.ROOT).split("\\s+")));
-        long[] shape = {1, ids.length};
         List<Tensor> batch = new ArrayList<>();
-        for (TensorSpec s : specs) {
-          String n = s.name().toLowerCase(Locale.ROOT);
-          long[] values =
-              n.contains("mask")
-                  ? e.getAttentionMask()
-                  : n.contains("type") ? e.getTypeIds() : e.getIds();
-          batch.add(Tensor.ofLongs(s.name(), shape, values));
-        }
+        feeds.forEach((s, feed) -> batch.add(feed.tensor(s, e, batchSymbol)));
         batches.add(batch);
       }
     } catch (IOException | RuntimeException e) {
@@ -607,6 +601,128 @@ public record EvalData(
           Parameter.TOKENIZER);
     }
     return new EvalData(file.toString(), batches, new long[0], maskName(specs));
+  }
+
+  /**
+   * What a text model's input takes for each sentence, from its name and type: token ids (an
+   * integer input named for nothing else), the attention mask, token type ids, position ids, an
+   * empty key/value cache (a float input named past or cache, as decoders exported with their cache
+   * take it) or {@code use_cache_branch} false (Optimum's merged decoders: the branch without a
+   * cache). Anything else is refused with the input named.
+   */
+  private static Map<TensorSpec, TextFeed> textFeeds(
+      Path file, List<TensorSpec> specs, String batch) throws DataException {
+    Map<TensorSpec, TextFeed> out = new LinkedHashMap<>();
+    for (TensorSpec s : specs) {
+      TextFeed feed = TextFeed.of(s, batch);
+      if (feed == null) {
+        throw DataException.of(
+            file,
+            "text data gives a model token ids, attention masks, token type ids, position ids and"
+                + " an empty key/value cache; input '"
+                + s.name()
+                + "' ("
+                + s.dtype().label()
+                + " "
+                + s.shapeString()
+                + ") is none of these; give every input as arrays instead (.npz, one file per"
+                + " call)");
+      }
+      out.put(s, feed);
+    }
+    return out;
+  }
+
+  /** The symbol of the token ids' batch dim (dim 0 of the first integer input), or null. */
+  private static String batchSymbol(List<TensorSpec> specs) {
+    return specs.stream()
+        .filter(s -> s.dtype() == DType.INT64 || s.dtype() == DType.INT32)
+        .filter(s -> !s.dims().isEmpty() && !s.dims().get(0).isFixed())
+        .map(s -> s.dims().get(0).symbol())
+        .findFirst()
+        .orElse(null);
+  }
+
+  /** How one input of a text model is filled for a sentence; see {@link #textFeeds}. */
+  private enum TextFeed {
+    IDS,
+    MASK,
+    TYPES,
+    POSITIONS,
+    EMPTY_CACHE,
+    NO_CACHE;
+
+    /** The feed for {@code s}, or {@code null}; {@code batch}: the ids' batch dim symbol. */
+    static TextFeed of(TensorSpec s, String batch) {
+      String n = s.name().toLowerCase(Locale.ROOT);
+      boolean integer = s.dtype() == DType.INT64 || s.dtype() == DType.INT32;
+      boolean floating = s.dtype() == DType.FLOAT32 || s.dtype() == DType.FLOAT16;
+      if (integer) {
+        return n.contains("mask")
+            ? MASK
+            : n.contains("type") ? TYPES : n.contains("position") ? POSITIONS : IDS;
+      }
+      if (floating && (n.contains("past") || n.contains("cache")) && cacheShape(s, batch) != null) {
+        return EMPTY_CACHE;
+      }
+      boolean one = s.dims().stream().allMatch(d -> d.isFixed() && d.size() == 1);
+      return s.dtype() == DType.BOOL && n.contains("cache") && one ? NO_CACHE : null;
+    }
+
+    /**
+     * {@code s}'s shape with no cached step: 1 for the batch dim (the ids' batch symbol, or dim 0),
+     * 0 for the one other dim that is not fixed; {@code null} when there is not exactly one.
+     */
+    static long[] cacheShape(TensorSpec s, String batch) {
+      long[] shape = new long[s.dims().size()];
+      int open = 0;
+      for (int i = 0; i < shape.length; i++) {
+        Dim d = s.dims().get(i);
+        if (d.isFixed()) {
+          shape[i] = d.size();
+        } else if (i == 0 || d.symbol() != null && d.symbol().equals(batch)) {
+          shape[i] = 1;
+        } else {
+          shape[i] = 0;
+          open++;
+        }
+      }
+      return s.rankKnown() && open == 1 ? shape : null;
+    }
+
+    Tensor tensor(TensorSpec s, Encoding e, String batch) {
+      long[] ids = e.getIds();
+      long[] row = {1, ids.length};
+      return switch (this) {
+        case IDS -> integers(s, row, ids);
+        case MASK -> integers(s, row, e.getAttentionMask());
+        case TYPES -> integers(s, row, e.getTypeIds());
+        case POSITIONS -> {
+          long[] at = new long[ids.length];
+          Arrays.setAll(at, i -> i);
+          yield integers(s, row, at);
+        }
+        case EMPTY_CACHE ->
+            Tensor.of(s.name(), s.dtype(), cacheShape(s, batch), ByteBuffer.allocateDirect(0));
+        case NO_CACHE -> {
+          long[] shape = new long[s.dims().size()];
+          Arrays.fill(shape, 1);
+          yield Tensor.of(s.name(), DType.BOOL, shape, ByteBuffer.allocateDirect(1));
+        }
+      };
+    }
+
+    /** {@code values} as an int64 or int32 tensor, as {@code s} takes them. */
+    private static Tensor integers(TensorSpec s, long[] shape, long[] values) {
+      if (s.dtype() == DType.INT64) {
+        return Tensor.ofLongs(s.name(), shape, values);
+      }
+      ByteBuffer b = ByteBuffer.allocateDirect(values.length * 4).order(ByteOrder.LITTLE_ENDIAN);
+      for (long v : values) {
+        b.putInt(Math.toIntExact(v));
+      }
+      return Tensor.of(s.name(), DType.INT32, shape, b.flip());
+    }
   }
 
   private static Optional<String> maskName(List<TensorSpec> specs) {
