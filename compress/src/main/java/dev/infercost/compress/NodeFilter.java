@@ -1,7 +1,9 @@
 package dev.infercost.compress;
 
+import ai.onnx.proto.OnnxMl.ModelProto;
 import ai.onnx.proto.OnnxMl.NodeProto;
 import dev.infercost.compress.internal.Ops;
+import dev.infercost.models.LocalFunctions;
 import dev.infercost.models.OnnxModel;
 import dev.infercost.models.Scopes;
 import java.util.HashSet;
@@ -46,12 +48,15 @@ public record NodeFilter(List<String> include, List<String> exclude) {
   }
 
   /**
-   * Refuses an include entry that matches no node of {@code model} (in any If/Loop/Scan body too):
-   * with it the rewrite would silently touch nothing (or less than asked).
+   * Refuses an include entry that matches no node of {@code model} (in any If/Loop/Scan body too,
+   * and in the bodies of its local functions, under the names expansion gives them): with it the
+   * rewrite would silently touch nothing (or less than asked).
    */
   void checkIncludes(OnnxModel model) throws CompressException {
     Set<String> written = new HashSet<>();
-    List<NodeProto> nodes = Scopes.nodes(model.proto().getGraph()).toList();
+    // The nodes the passes see: local functions' calls expanded, as canonicalize expands them.
+    ModelProto expanded = LocalFunctions.expand(model.proto()).model();
+    List<NodeProto> nodes = Scopes.nodes(expanded.getGraph()).toList();
     nodes.forEach(n -> written.addAll(n.getOutputList()));
     for (String s : include) {
       if (nodes.stream().noneMatch(n -> matches(s, n)) && !writtenLabel(s, written)) {

@@ -219,6 +219,12 @@ class CanonicalizePassTest {
     CompressResult r = Compressor.quantizeDynamic(OnnxModel.of(m), QUANT, List.of());
     assertEquals(List.of("fc/mm"), r.passes().get(1).rewritten());
     assertEquals(0, r.model().proto().getFunctionsCount());
+    // --include names a body node as the expansion names it
+    QuantOptions only =
+        new QuantOptions(new NodeFilter(List.of("fc/mm"), List.of()), true, true, false, 0);
+    assertEquals(
+        List.of("fc/mm"),
+        Compressor.quantizeDynamic(OnnxModel.of(m), only, List.of()).passes().get(1).rewritten());
     float[] x = Tiny.random(4 * k, 7, 1f);
     float[] ref = Tiny.run(m, "x", new long[] {4, k}, x);
     float[] got = Tiny.run(r.model().proto(), "x", new long[] {4, k}, x);

@@ -391,6 +391,50 @@ class CpuQdqPassTest {
   }
 
   /**
+   * x → Conv(stem) → Relu → two head Convs (two levels) → Reshape → Sigmoid → Concat → Transpose →
+   * y: a detector head whose levels an int8 Concat gathers.
+   */
+  static ModelProto twoLevelHead() {
+    GraphProto.Builder g =
+        GraphProto.newBuilder()
+            .setName("heads")
+            .addInput(Tiny.value("x", TensorProto.DataType.FLOAT, "n", 3, 8, 8))
+            .addOutput(Tiny.value("y", TensorProto.DataType.FLOAT, "n", 128, 2))
+            .addInitializer(floats("Ws", Tiny.random(8 * 27, 1, 0.3f), 8, 3, 3, 3))
+            .addInitializer(Initializers.ofLongs("shape", new long[] {3}, new long[] {0, 2, -1}))
+            .addNode(Tiny.node("Conv", "stem", List.of("x", "Ws"), List.of("s"), ints("pads", 1)))
+            .addNode(Tiny.node("Relu", "stem_relu", List.of("s"), List.of("r")));
+    for (String h : List.of("a", "b")) {
+      g.addInitializer(floats("W" + h, Tiny.random(2 * 8, h.charAt(0), 0.5f), 2, 8, 1, 1))
+          .addNode(Tiny.node("Conv", "head_" + h, List.of("r", "W" + h), List.of("c" + h)))
+          .addNode(Tiny.node("Reshape", "flat_" + h, List.of("c" + h, "shape"), List.of("f" + h)))
+          .addNode(Tiny.node("Sigmoid", "prob_" + h, List.of("f" + h), List.of("p" + h)));
+    }
+    g.addNode(
+            Tiny.node(
+                "Concat", "levels", List.of("pa", "pb"), List.of("cat"), Tiny.intAttr("axis", 2)))
+        .addNode(
+            Tiny.node("Transpose", "out", List.of("cat"), List.of("y"), ints("perm", 0, 2, 1)));
+    return Tiny.model(g.build());
+  }
+
+  /**
+   * The head Convs keep a float output although an int8 Concat reads their Sigmoids: a graph output
+   * follows within a few ops and no Conv, MatMul or Gemm does, so they are heads, not the middle of
+   * the network.
+   */
+  @Test
+  void headConvsThatAnInt8ConcatGathersStayFloat() throws Exception {
+    ModelProto fp32 = twoLevelHead();
+    OnnxModel m = OnnxModel.of(fp32);
+    CalibrationStats stats = Compressor.calibrate(m, batches(4, 70));
+    ModelProto q = Compressor.quantizeStaticCpu(m, StaticOptions.defaults(), stats).model().proto();
+    Map<String, Integer> ops = optimizedOps(q);
+    assertEquals(1, ops.getOrDefault("QLinearConv", 0), "ops: " + ops);
+    assertEquals(2, ops.getOrDefault("Conv", 0), "ops: " + ops);
+  }
+
+  /**
    * x → Conv(conv1) → hard-swish written out ({@code c · Clip(c + 3, 0, 6) / 6}) → Conv(conv2) → y:
    * PP-LCNet's blocks as paddle2onnx exports them.
    */

@@ -28,9 +28,11 @@ import java.util.TreeMap;
  * one. Attributes that refer to the call's ({@code ref_attr_name}) take the call's value, else the
  * function's default, else are left out, as ONNX specifies. Calls inside bodies and inside If/Loop
  * branches are expanded too. A function is kept, with the reason, when its body imports another
- * version of an operator set than the model does, when its body has subgraphs, or when it calls a
- * function that is kept. Functions with no call left are dropped, with the model's imports of
- * domains that no node uses any more.
+ * version of an operator set than the model does, when its body has subgraphs, when an output is
+ * one of its inputs or listed twice (no node would write it), or when it calls a function that is
+ * kept. Overloads (IR 10) are not told apart, as ONNX Runtime 1.23 does not tell them apart.
+ * Functions with no call left are dropped, with the model's imports of domains that no node uses
+ * any more.
  */
 public final class LocalFunctions {
   private static final int MAX_DEPTH = 64;
@@ -179,6 +181,12 @@ public final class LocalFunctions {
                   + o.getDomain()
                   + "', the model "
                   + (v != null ? v : other));
+        }
+      }
+      Set<String> outputs = new HashSet<>();
+      for (String o : f.getOutputList()) {
+        if (f.getInputList().contains(o) || !outputs.add(o)) {
+          return record(k, "its output '" + o + "' is one of its inputs or listed twice");
         }
       }
       for (NodeProto n : f.getNodeList()) {

@@ -187,6 +187,17 @@ class LocalFunctionsTest {
   }
 
   @Test
+  void aFunctionThatReturnsAnInputStays() {
+    FunctionProto f =
+        linear(TestModels.OPSET).toBuilder().clearOutput().addOutput("y").addOutput("x").build();
+    LocalFunctions.Expanded e = LocalFunctions.expand(twoCalls(f));
+    assertEquals(Map.of(), e.calls());
+    assertEquals(
+        List.of(DOMAIN + "::Linear: its output 'x' is one of its inputs or listed twice"),
+        e.kept());
+  }
+
+  @Test
   void aModelWithoutFunctionsComesBackAsItIs() {
     ModelProto m = TestModels.matmulAdd();
     assertSame(m, LocalFunctions.expand(m).model());

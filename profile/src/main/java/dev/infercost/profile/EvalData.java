@@ -605,10 +605,13 @@ public record EvalData(
 
   /**
    * What a text model's input takes for each sentence, from its name and type: token ids (an
-   * integer input named for nothing else), the attention mask, token type ids, position ids, an
-   * empty key/value cache (a float input named past or cache, as decoders exported with their cache
-   * take it) or {@code use_cache_branch} false (Optimum's merged decoders: the branch without a
-   * cache). Anything else is refused with the input named.
+   * integer input named for nothing else), the attention mask, token type ids (each {@code [1,
+   * n]}), position ids 0..n-1 ({@code [1, n]}, or {@code [n]} as {@code cache_position} takes
+   * them), an empty key/value cache (a float input named past or cache, as decoders exported with
+   * their cache take it) or {@code use_cache_branch} false (Optimum's merged decoders: the branch
+   * without a cache). Anything else is refused with the input named: an integer input of another
+   * rank, or one named for a cache or a length ({@code past_sequence_length}, {@code
+   * num_logits_to_keep}).
    */
   private static Map<TensorSpec, TextFeed> textFeeds(
       Path file, List<TensorSpec> specs, String batch) throws DataException {
@@ -658,9 +661,18 @@ public record EvalData(
       boolean integer = s.dtype() == DType.INT64 || s.dtype() == DType.INT32;
       boolean floating = s.dtype() == DType.FLOAT32 || s.dtype() == DType.FLOAT16;
       if (integer) {
-        return n.contains("mask")
-            ? MASK
-            : n.contains("type") ? TYPES : n.contains("position") ? POSITIONS : IDS;
+        TextFeed f =
+            n.contains("position")
+                ? POSITIONS
+                : n.contains("mask")
+                    ? MASK
+                    : n.contains("type")
+                        ? TYPES
+                        : Stream.of("past", "cache", "length", "keep").anyMatch(n::contains)
+                            ? null
+                            : IDS;
+        int rank = s.dims().size();
+        return !s.rankKnown() || rank == 2 || f == POSITIONS && rank == 1 ? f : null;
       }
       if (floating && (n.contains("past") || n.contains("cache")) && cacheShape(s, batch) != null) {
         return EMPTY_CACHE;
@@ -700,7 +712,8 @@ public record EvalData(
         case POSITIONS -> {
           long[] at = new long[ids.length];
           Arrays.setAll(at, i -> i);
-          yield integers(s, row, at);
+          boolean flat = s.rankKnown() && s.dims().size() == 1;
+          yield integers(s, flat ? new long[] {ids.length} : row, at);
         }
         case EMPTY_CACHE ->
             Tensor.of(s.name(), s.dtype(), cacheShape(s, batch), ByteBuffer.allocateDirect(0));

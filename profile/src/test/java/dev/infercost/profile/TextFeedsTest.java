@@ -106,6 +106,32 @@ class TextFeedsTest {
   }
 
   @Test
+  void cachePositionsOfRankOneAreFedFlat() throws Exception {
+    Map<String, Tensor> in =
+        first(
+            load(
+                List.of(
+                    spec("input_ids", DType.INT64, BATCH, Dim.symbolic("n")),
+                    spec("cache_position", DType.INT64, Dim.symbolic("n")))));
+    assertArrayEquals(new long[] {3}, in.get("cache_position").shape());
+    assertArrayEquals(new long[] {0, 1, 2}, longs(in.get("cache_position")));
+  }
+
+  @Test
+  void integerInputsThatAreNoTokensAreRefused() {
+    for (TensorSpec odd :
+        List.of(
+            spec("past_sequence_length", DType.INT64, Dim.fixed(1)),
+            spec("num_logits_to_keep", DType.INT64),
+            spec("input_ids_3d", DType.INT64, BATCH, Dim.symbolic("n"), Dim.fixed(2)))) {
+      List<TensorSpec> specs =
+          List.of(spec("input_ids", DType.INT64, BATCH, Dim.symbolic("n")), odd);
+      DataException e = assertThrows(DataException.class, () -> load(specs));
+      assertTrue(e.getMessage().contains("input '" + odd.name() + "'"), e.getMessage());
+    }
+  }
+
+  @Test
   void aCacheWhoseLengthCannotBeToldIsRefused() {
     List<TensorSpec> specs =
         List.of(

@@ -42,9 +42,10 @@ import java.util.Set;
  * </ol>
  *
  * <p>The model's IR version is raised to 4 where it was lower, since initializers outside {@code
- * graph.input} need it. No value is renamed and no name is minted: every initializer takes the name
- * of the value it replaces. It ignores the context's node filter, because it changes no value a
- * model computes. A model with nothing to do comes back as the same object.
+ * graph.input} need it. Apart from the expansion of local functions, no value is renamed and no
+ * name is minted: every initializer takes the name of the value it replaces. It ignores the
+ * context's node filter, because it changes no value a model computes. A model with nothing to do
+ * comes back as the same object.
  */
 public final class CanonicalizePass implements Pass {
   /** The pass name in reports and provenance. */

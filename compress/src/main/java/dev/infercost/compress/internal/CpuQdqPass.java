@@ -57,8 +57,8 @@ import java.util.Set;
 public final class CpuQdqPass implements Pass {
   private static final int LEVELS = 255;
 
-  /** How many float ops {@link Plan#midNetwork} looks through after a Conv. */
-  private static final int FLOAT_HOPS = 4;
+  /** How many ops {@link Plan#midNetwork} looks through after a Conv. */
+  private static final int HOPS = 4;
 
   /** How an op takes part. */
   private enum Kind {
@@ -384,29 +384,28 @@ public final class CpuQdqPass implements Pass {
     }
 
     /**
-     * Whether {@code t} flows through at most {@link #FLOAT_HOPS} float ops into a tensor that is
-     * quantized or an op that runs in int8, and along none of those paths into a graph output: a
-     * Conv inside the network, not a head. Its Q keeps it an integer kernel (ConvNeXt's depthwise
-     * Conv before a float Transpose → LayerNormalization ran unfused on dequantized input and
-     * weights, 19 of 22 Convs, and its int8-static model was 1.22× slower than float); a head's
-     * output keeps its precision.
+     * Whether {@code t}, written by a Conv, is read by a quantized Conv, MatMul or Gemm through at
+     * most {@link #HOPS} ops (float or int8) and reaches no graph output within them: a Conv inside
+     * the network, not a head. Its Q keeps it an integer kernel (ConvNeXt's depthwise Conv before a
+     * float Transpose → LayerNormalization → MatMul ran unfused on dequantized input and weights,
+     * 19 of 22 Convs, and its int8-static model was 1.22× slower than float); a head's output, even
+     * one that an int8 Concat gathers from several levels, keeps its precision.
      */
     boolean midNetwork(String t) {
       boolean reaches = false;
+      Set<String> seen = new HashSet<>(List.of(t));
       List<String> frontier = List.of(t);
-      for (int hop = 0; hop <= FLOAT_HOPS && !frontier.isEmpty(); hop++) {
+      for (int hop = 0; hop <= HOPS && !frontier.isEmpty(); hop++) {
         List<String> next = new ArrayList<>();
         for (String v : frontier) {
           if (graphOutputs.contains(v)) {
             return false;
           }
-          if (hop > 0 && (tensors.containsKey(v) || readInInt8(v))) {
-            reaches = true;
-            continue;
-          }
           for (NodeProto r : readers.getOrDefault(v, List.of())) {
-            if (!quantized.containsKey(r)) {
-              next.addAll(r.getOutputList());
+            if (quantized.get(r) == Kind.COMPUTE && r.getInput(0).equals(v)) {
+              reaches = true;
+            } else {
+              r.getOutputList().stream().filter(seen::add).forEach(next::add);
             }
           }
         }
