@@ -83,11 +83,17 @@ class CanonicalizePassTest {
         r.passes().stream().map(PassSummary::pass).toList());
     assertEquals(List.of("mm"), r.passes().get(1).rewritten());
     assertTrue(Tiny.opTypes(r.model().proto()).contains("MatMulInteger"));
+    closeOnRandomInput(m, r.model().proto(), k);
+  }
+
+  /**
+   * {@code q} within 3% of {@code m}'s output range on a random [4, k] input: 7-bit weights and
+   * 8-bit activations over k = 64 terms.
+   */
+  private static void closeOnRandomInput(ModelProto m, ModelProto q, int k) throws Exception {
     float[] x = Tiny.random(4 * k, 7, 1f);
     float[] ref = Tiny.run(m, "x", new long[] {4, k}, x);
-    float[] got = Tiny.run(r.model().proto(), "x", new long[] {4, k}, x);
-    // 7-bit weights, 8-bit activations over 64 terms: within 3% of the output range.
-    double err = Tiny.maxAbsDiff(ref, got);
+    double err = Tiny.maxAbsDiff(ref, Tiny.run(q, "x", new long[] {4, k}, x));
     assertTrue(err < 0.03 * Tiny.maxAbs(ref), "error " + err);
   }
 
@@ -225,11 +231,7 @@ class CanonicalizePassTest {
     assertEquals(
         List.of("fc/mm"),
         Compressor.quantizeDynamic(OnnxModel.of(m), only, List.of()).passes().get(1).rewritten());
-    float[] x = Tiny.random(4 * k, 7, 1f);
-    float[] ref = Tiny.run(m, "x", new long[] {4, k}, x);
-    float[] got = Tiny.run(r.model().proto(), "x", new long[] {4, k}, x);
-    double err = Tiny.maxAbsDiff(ref, got);
-    assertTrue(err < 0.03 * Tiny.maxAbs(ref), "error " + err);
+    closeOnRandomInput(m, r.model().proto(), k);
   }
 
   /**

@@ -98,6 +98,13 @@ class CpuQdqPassTest {
     return out;
   }
 
+  /** {@code fp32} in int8-static with the default options, calibrated on 4 batches from seed. */
+  private static ModelProto staticDefaults(ModelProto fp32, long seed) throws Exception {
+    OnnxModel m = OnnxModel.of(fp32);
+    CalibrationStats stats = Compressor.calibrate(m, batches(4, seed));
+    return Compressor.quantizeStaticCpu(m, StaticOptions.defaults(), stats).model().proto();
+  }
+
   @Test
   void onnxRuntimeFusesTheCnnIntoIntegerKernels() throws Exception {
     OnnxModel m = OnnxModel.of(cnn());
@@ -317,9 +324,7 @@ class CpuQdqPassTest {
   @Test
   void aConvBeforeAConvTransposeRunsInInt8() throws Exception {
     ModelProto fp32 = upsamplingHead();
-    OnnxModel m = OnnxModel.of(fp32);
-    CalibrationStats stats = Compressor.calibrate(m, batches(4, 80));
-    ModelProto q = Compressor.quantizeStaticCpu(m, StaticOptions.defaults(), stats).model().proto();
+    ModelProto q = staticDefaults(fp32, 80);
     Map<String, Integer> ops = optimizedOps(q);
     assertEquals(1, ops.getOrDefault("QLinearConv", 0), "ops: " + ops);
     assertEquals(1, ops.getOrDefault("ConvTranspose", 0), "ops: " + ops);
@@ -379,9 +384,7 @@ class CpuQdqPassTest {
   @Test
   void aConvBeforeFloatOpsThatLeadToInt8RunsInInt8() throws Exception {
     ModelProto fp32 = convNextBlock();
-    OnnxModel m = OnnxModel.of(fp32);
-    CalibrationStats stats = Compressor.calibrate(m, batches(4, 90));
-    ModelProto q = Compressor.quantizeStaticCpu(m, StaticOptions.defaults(), stats).model().proto();
+    ModelProto q = staticDefaults(fp32, 90);
     Map<String, Integer> ops = optimizedOps(q);
     assertEquals(2, ops.getOrDefault("QLinearConv", 0), "ops: " + ops);
     assertEquals(0, ops.getOrDefault("Conv", 0), "ops: " + ops);
@@ -426,9 +429,7 @@ class CpuQdqPassTest {
   @Test
   void headConvsThatAnInt8ConcatGathersStayFloat() throws Exception {
     ModelProto fp32 = twoLevelHead();
-    OnnxModel m = OnnxModel.of(fp32);
-    CalibrationStats stats = Compressor.calibrate(m, batches(4, 70));
-    ModelProto q = Compressor.quantizeStaticCpu(m, StaticOptions.defaults(), stats).model().proto();
+    ModelProto q = staticDefaults(fp32, 70);
     Map<String, Integer> ops = optimizedOps(q);
     assertEquals(1, ops.getOrDefault("QLinearConv", 0), "ops: " + ops);
     assertEquals(2, ops.getOrDefault("Conv", 0), "ops: " + ops);

@@ -97,21 +97,7 @@ public final class LocalFunctions {
       for (OperatorSetIdProto o : m.getOpsetImportList()) {
         modelOpsets.put(o.getDomain(), o.getVersion());
       }
-      for (GraphProto s : Scopes.of(m.getGraph())) {
-        names(s);
-      }
-    }
-
-    private void names(GraphProto s) {
-      s.getInputList().forEach(v -> taken.add(v.getName()));
-      s.getOutputList().forEach(v -> taken.add(v.getName()));
-      s.getValueInfoList().forEach(v -> taken.add(v.getName()));
-      s.getInitializerList().forEach(t -> taken.add(t.getName()));
-      for (NodeProto n : s.getNodeList()) {
-        taken.addAll(n.getInputList());
-        taken.addAll(n.getOutputList());
-        taken.add(n.getName());
-      }
+      taken.addAll(Scopes.names(m.getGraph()));
     }
 
     Expanded run() {

@@ -11,6 +11,7 @@ import dev.infercost.compress.CompressException;
 import dev.infercost.compress.Pass;
 import dev.infercost.compress.PassContext;
 import dev.infercost.compress.PassResult;
+import dev.infercost.models.Scopes;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -108,7 +109,7 @@ public final class InSubgraphs implements Pass {
     Walk(ModelProto model, PassContext ctx) {
       this.model = model;
       this.ctx = ctx;
-      this.taken = Names.taken(model.getGraph(), new HashSet<>());
+      this.taken = Scopes.names(model.getGraph());
     }
 
     /**
@@ -121,7 +122,7 @@ public final class InSubgraphs implements Pass {
 
     /** {@code sub} rewritten by the pass, then its own subgraphs. */
     private GraphProto body(GraphProto sub, Scope outer) throws CompressException {
-      Set<String> own = Names.taken(sub, new HashSet<>());
+      Set<String> own = Scopes.names(sub);
       Map<String, TensorProto> lent = new LinkedHashMap<>();
       List<ValueInfoProto> declared = new ArrayList<>();
       for (String r : ElemTypes.outerReads(sub)) {
@@ -180,7 +181,7 @@ public final class InSubgraphs implements Pass {
           .filter(v -> !reserved.contains(v.getName()))
           .forEach(b::addValueInfo);
       hoisted.addAll(added);
-      Names.taken(done, taken);
+      taken.addAll(Scopes.names(done));
       rewritten.addAll(r.rewritten());
       skipped.addAll(r.skipped());
       r.model()
