@@ -157,12 +157,14 @@ final class InspectCommand implements Callable<Integer> {
     return Table.count(info.macs())
         + " ("
         + Table.count(info.flops())
-        + " FLOPs) at "
-        + at
-        + "; "
-        + info.macsByOp().entrySet().stream()
-            .map(e -> e.getKey() + " " + Table.count(e.getValue()))
-            .collect(Collectors.joining(", "))
+        + " FLOPs)"
+        + (at.isEmpty() ? "" : " at " + at)
+        + (info.macsByOp().isEmpty()
+            ? " (no MatMul, Gemm or Conv)"
+            : "; "
+                + info.macsByOp().entrySet().stream()
+                    .map(e -> e.getKey() + " " + Table.count(e.getValue()))
+                    .collect(Collectors.joining(", ")))
         + (info.int8Macs() == 0 ? "" : "; in int8: " + Table.count(info.int8Macs()));
   }
 

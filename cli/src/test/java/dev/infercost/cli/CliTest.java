@@ -102,6 +102,46 @@ class CliTest {
     assertTrue(r.out().contains("unknown"), r.out());
   }
 
+  /**
+   * A model without MatMul, Gemm or Conv (an ONNX-ML classifier, a Relu) read "0 (0 FLOPs) at ;".
+   */
+  @Test
+  void inspectSaysWhenAModelHasNoMatMulGemmOrConv() throws Exception {
+    var x =
+        ai.onnx.proto.OnnxMl.ValueInfoProto.newBuilder()
+            .setName("x")
+            .setType(
+                ai.onnx.proto.OnnxMl.TypeProto.newBuilder()
+                    .setTensorType(
+                        ai.onnx.proto.OnnxMl.TypeProto.Tensor.newBuilder()
+                            .setElemType(ai.onnx.proto.OnnxMl.TensorProto.DataType.FLOAT_VALUE)
+                            .setShape(
+                                ai.onnx.proto.OnnxMl.TensorShapeProto.newBuilder()
+                                    .addDim(
+                                        ai.onnx.proto.OnnxMl.TensorShapeProto.Dimension.newBuilder()
+                                            .setDimParam("n")))))
+            .build();
+    var m =
+        ai.onnx.proto.OnnxMl.ModelProto.newBuilder()
+            .setIrVersion(8)
+            .addOpsetImport(ai.onnx.proto.OnnxMl.OperatorSetIdProto.newBuilder().setVersion(13))
+            .setGraph(
+                ai.onnx.proto.OnnxMl.GraphProto.newBuilder()
+                    .setName("g")
+                    .addInput(x)
+                    .addOutput(x.toBuilder().setName("y"))
+                    .addNode(
+                        ai.onnx.proto.OnnxMl.NodeProto.newBuilder()
+                            .setOpType("Relu")
+                            .addInput("x")
+                            .addOutput("y")))
+            .build();
+    Path f = Files.write(tmp.resolve("relu.onnx"), m.toByteArray());
+    Run r = run("inspect", f.toString());
+    assertEquals(0, r.code(), r.err());
+    assertTrue(r.out().contains("MACs        0 (0 FLOPs) (no MatMul, Gemm or Conv)"), r.out());
+  }
+
   @Test
   void inspectListsTorchScriptParameters() throws Exception {
     Path pt = Models.resolve("digits-mlp", ModelFormat.TORCHSCRIPT);
