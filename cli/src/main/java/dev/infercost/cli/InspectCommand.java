@@ -1,5 +1,6 @@
 package dev.infercost.cli;
 
+import dev.infercost.models.LocalFunctions;
 import dev.infercost.models.ModelFormat;
 import dev.infercost.models.ModelInfo;
 import dev.infercost.models.Models;
@@ -120,10 +121,7 @@ final class InspectCommand implements Callable<Integer> {
     if (!info.functionCalls().isEmpty()) {
       t.row(
           "functions",
-          info.functionCalls().entrySet().stream()
-                  .map(e -> e.getKey() + " ×" + e.getValue())
-                  .collect(Collectors.joining(", "))
-              + " (local functions; every figure here counts them expanded)");
+          LocalFunctions.describe(info.functionCalls()) + "; every figure here counts them so");
     }
     t.row("MACs", macs(info));
     t.print(out);

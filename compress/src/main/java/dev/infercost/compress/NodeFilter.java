@@ -53,6 +53,9 @@ public record NodeFilter(List<String> include, List<String> exclude) {
    * rewrite would silently touch nothing (or less than asked).
    */
   void checkIncludes(OnnxModel model) throws CompressException {
+    if (include.isEmpty()) {
+      return;
+    }
     Set<String> written = new HashSet<>();
     // The nodes the passes see: local functions' calls expanded, as canonicalize expands them.
     ModelProto expanded = LocalFunctions.expand(model.proto()).model();

@@ -85,6 +85,7 @@ public final class LocalFunctions {
     final Map<String, FunctionProto> functions = new LinkedHashMap<>();
     final Map<String, Long> modelOpsets = new HashMap<>();
     final Map<String, String> why = new LinkedHashMap<>();
+    final Set<String> fine = new HashSet<>();
     final Map<String, Integer> calls = new HashMap<>();
     final Set<String> taken = new HashSet<>();
     final Map<String, Long> added = new LinkedHashMap<>();
@@ -146,9 +147,12 @@ public final class LocalFunctions {
       return out;
     }
 
-    /** Why function {@code k} cannot be expanded, or {@code null}; recorded in {@link #why}. */
+    /**
+     * Why function {@code k} cannot be expanded, or {@code null}; recorded in {@link #why} or
+     * {@link #fine}, so each function is looked at once however often it is called.
+     */
     private String problem(String k, Set<String> visiting) {
-      if (why.containsKey(k)) {
+      if (why.containsKey(k) || fine.contains(k)) {
         return why.get(k);
       }
       if (!visiting.add(k)) {
@@ -192,6 +196,7 @@ public final class LocalFunctions {
           added.putIfAbsent(o.getDomain(), o.getVersion());
         }
       }
+      fine.add(k);
       return null;
     }
 

@@ -508,16 +508,8 @@ class ModelInfoTest {
             .build();
     NodeProto branch =
         TestModels.node("If", "if", List.of("c"), List.of("y")).toBuilder()
-            .addAttribute(
-                ai.onnx.proto.OnnxMl.AttributeProto.newBuilder()
-                    .setName("then_branch")
-                    .setType(ai.onnx.proto.OnnxMl.AttributeProto.AttributeType.GRAPH)
-                    .setG(then))
-            .addAttribute(
-                ai.onnx.proto.OnnxMl.AttributeProto.newBuilder()
-                    .setName("else_branch")
-                    .setType(ai.onnx.proto.OnnxMl.AttributeProto.AttributeType.GRAPH)
-                    .setG(otherwise))
+            .addAttribute(TestModels.graphAttr("then_branch", then))
+            .addAttribute(TestModels.graphAttr("else_branch", otherwise))
             .build();
     ModelProto p =
         TestModels.model(

@@ -328,11 +328,7 @@ class ModelsExternalDataTest {
             .build();
     NodeProto iff =
         TestModels.node("If", "if", List.of("x"), List.of("z")).toBuilder()
-            .addAttribute(
-                AttributeProto.newBuilder()
-                    .setName("then_branch")
-                    .setType(AttributeProto.AttributeType.GRAPH)
-                    .setG(branch))
+            .addAttribute(TestModels.graphAttr("then_branch", branch))
             .build();
     ModelProto base = TestModels.matmulAdd();
     GraphProto g = base.getGraph().toBuilder().addNode(holder).addNode(iff).build();

@@ -128,16 +128,8 @@ class ModelsHostileTest {
               .setName("if" + d)
               .addInput("cond")
               .addOutput("out" + d)
-              .addAttribute(
-                  AttributeProto.newBuilder()
-                      .setName("then_branch")
-                      .setType(AttributeProto.AttributeType.GRAPH)
-                      .setG(body))
-              .addAttribute(
-                  AttributeProto.newBuilder()
-                      .setName("else_branch")
-                      .setType(AttributeProto.AttributeType.GRAPH)
-                      .setG(leaf(d + 1)))
+              .addAttribute(TestModels.graphAttr("then_branch", body))
+              .addAttribute(TestModels.graphAttr("else_branch", leaf(d + 1)))
               .build();
       GraphProto.Builder g =
           GraphProto.newBuilder()

@@ -331,6 +331,15 @@ public final class TestModels {
     return out;
   }
 
+  /** A graph-valued attribute: an If branch, a Loop or Scan body. */
+  public static AttributeProto graphAttr(String name, GraphProto g) {
+    return AttributeProto.newBuilder()
+        .setName(name)
+        .setType(AttributeProto.AttributeType.GRAPH)
+        .setG(g)
+        .build();
+  }
+
   public static AttributeProto ints(String name, long... values) {
     AttributeProto.Builder a =
         AttributeProto.newBuilder().setName(name).setType(AttributeProto.AttributeType.INTS);

@@ -79,16 +79,8 @@ class OpTableTest {
             .build();
     NodeProto branch =
         node("If", "if", "c", "b").toBuilder()
-            .addAttribute(
-                ai.onnx.proto.OnnxMl.AttributeProto.newBuilder()
-                    .setName("then_branch")
-                    .setType(ai.onnx.proto.OnnxMl.AttributeProto.AttributeType.GRAPH)
-                    .setG(then))
-            .addAttribute(
-                ai.onnx.proto.OnnxMl.AttributeProto.newBuilder()
-                    .setName("else_branch")
-                    .setType(ai.onnx.proto.OnnxMl.AttributeProto.AttributeType.GRAPH)
-                    .setG(otherwise))
+            .addAttribute(OpCorpus.g("then_branch", then))
+            .addAttribute(OpCorpus.g("else_branch", otherwise))
             .build();
     GraphProto g =
         GraphProto.newBuilder()

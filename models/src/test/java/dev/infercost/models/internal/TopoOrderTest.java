@@ -4,7 +4,6 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertSame;
 
-import ai.onnx.proto.OnnxMl.AttributeProto;
 import ai.onnx.proto.OnnxMl.GraphProto;
 import ai.onnx.proto.OnnxMl.ModelProto;
 import ai.onnx.proto.OnnxMl.NodeProto;
@@ -40,8 +39,8 @@ class TopoOrderTest {
             .build();
     NodeProto iff =
         TestModels.node("If", "iff", List.of("cond"), List.of("s")).toBuilder()
-            .addAttribute(graph("then_branch", then))
-            .addAttribute(graph("else_branch", otherwise))
+            .addAttribute(TestModels.graphAttr("then_branch", then))
+            .addAttribute(TestModels.graphAttr("else_branch", otherwise))
             .build();
     GraphProto.Builder g =
         GraphProto.newBuilder()
@@ -56,14 +55,6 @@ class TopoOrderTest {
             .addNode(iff)
             .addNode(TestModels.node("Neg", "first", List.of("x"), List.of("a")));
     return TestModels.model(g);
-  }
-
-  private static AttributeProto graph(String name, GraphProto g) {
-    return AttributeProto.newBuilder()
-        .setName(name)
-        .setType(AttributeProto.AttributeType.GRAPH)
-        .setG(g)
-        .build();
   }
 
   private static List<String> names(ModelProto m) {
