@@ -389,13 +389,14 @@ final class CompressCommand implements Callable<Integer> {
         s.append(String.format(Locale.ROOT, ", nearest-neighbour agreement %.3f", e.nnAgreement()));
       }
       if (e.top1Agreement() != null) {
-        s.append(String.format(Locale.ROOT, ", top-1 agreement %.4f", e.top1Agreement()));
+        s.append(String.format(Locale.ROOT, ", %s %.4f", e.agreementName(), e.top1Agreement()));
       }
       if (e.accuracyDrop() != null) {
         s.append(
             String.format(
                 Locale.ROOT,
-                ", accuracy %.4f -> %.4f",
+                ", %s %.4f -> %.4f",
+                e.accuracyName(),
                 e.referenceAccuracy(),
                 e.candidateAccuracy()));
       }

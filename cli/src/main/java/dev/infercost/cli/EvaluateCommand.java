@@ -92,15 +92,15 @@ final class EvaluateCommand implements Callable<Integer> {
       t.row("shared / varying energy", String.format(Locale.ROOT, "%.4g", r.commonRatio()));
     }
     if (r.top1Agreement() != null) {
-      t.row("top-1 agreement", f(r.top1Agreement()));
+      t.row(r.agreementName(), f(r.top1Agreement()));
     }
     if (r.nnAgreement() != null) {
       t.row("nearest-neighbour agreement", f(r.nnAgreement()));
     }
     if (r.accuracyDrop() != null) {
-      t.row("reference accuracy", f(r.referenceAccuracy()));
-      t.row("candidate accuracy", f(r.candidateAccuracy()));
-      t.row("accuracy drop", f(r.accuracyDrop()));
+      t.row("reference " + r.accuracyName(), f(r.referenceAccuracy()));
+      t.row("candidate " + r.accuracyName(), f(r.candidateAccuracy()));
+      t.row(r.accuracyName() + " drop", f(r.accuracyDrop()));
     }
     for (MetricScore m : r.metrics()) {
       t.row(m.name() + " reference", f(m.reference()));

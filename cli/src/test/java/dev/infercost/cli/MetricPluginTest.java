@@ -264,8 +264,8 @@ class MetricPluginTest {
     CliTest.Run r = evaluate("--metric", "wer", "--metric-classpath", jar.toString());
     assertBadInput(
         r,
-        "unknown task metric 'wer'; available: cosine, mask-iou, nn-agreement, plugin-broken,"
-            + " plugin-mismatch, plugin-top1, top1-accuracy");
+        "unknown task metric 'wer'; available: cosine, mask-iou, nn-agreement, perplexity,"
+            + " plugin-broken, plugin-mismatch, plugin-top1, token-kl, top1-accuracy");
     assertTrue(r.err().strip().endsWith("(--metric)"), r.err());
   }
 

@@ -18,7 +18,13 @@ final class BuiltinMetrics {
   private BuiltinMetrics() {}
 
   static List<TaskMetric> all() {
-    return List.of(new Top1Accuracy(), new OutputCosine(), new NnAgreement(), new MaskIou());
+    return List.of(
+        new Top1Accuracy(),
+        new OutputCosine(),
+        new NnAgreement(),
+        new MaskIou(),
+        new Perplexity(),
+        new TokenKl());
   }
 
   private static List<float[]> vectors(List<Tensor> outputs, TaskMetric.Batch b) {
@@ -152,6 +158,167 @@ final class BuiltinMetrics {
           return Evaluator.nnAgreement(ref, out);
         }
       };
+    }
+  }
+
+  /**
+   * A language model's perplexity on the text: e to the mean, over the positions a token follows,
+   * of minus the log-softmax of the logits at the token that follows.
+   */
+  static final class Perplexity implements TaskMetric {
+    @Override
+    public String name() {
+      return "perplexity";
+    }
+
+    @Override
+    public boolean higherIsBetter() {
+      return false;
+    }
+
+    @Override
+    public String description() {
+      return "a language model's perplexity on the text's next tokens (text data, logits output)";
+    }
+
+    @Override
+    public Accumulator accumulator(Context c) {
+      return new Accumulator() {
+        double nll;
+        long n;
+
+        @Override
+        public void add(Batch b) throws DataException {
+          TokenLogits y = TokenLogits.of(name(), c, b.outputs().get(0), b);
+          for (int at = 0; at < y.ids.length; at++) {
+            if (y.kept(at) && y.kept(at + 1) && (at + 1) % y.seq != 0) {
+              int next = y.id(c, at + 1);
+              nll += y.logSumExp(at) - y.logits[at * y.vocabulary + next];
+              n++;
+            }
+          }
+        }
+
+        @Override
+        public double score() {
+          return Math.exp(nll / n);
+        }
+      };
+    }
+  }
+
+  /**
+   * Mean over the text's token positions of the Kullback-Leibler divergence of the model's
+   * next-token distribution from the reference's (0 for the reference): how far the whole
+   * distribution moves, where agreement only sees its arg-max.
+   */
+  static final class TokenKl implements TaskMetric {
+    @Override
+    public String name() {
+      return "token-kl";
+    }
+
+    @Override
+    public boolean higherIsBetter() {
+      return false;
+    }
+
+    @Override
+    public String description() {
+      return "mean KL divergence of a language model's next-token distribution from the"
+          + " reference's (text data, logits output; 0 for the reference)";
+    }
+
+    @Override
+    public Accumulator accumulator(Context c) {
+      return new Accumulator() {
+        double sum;
+        long n;
+
+        @Override
+        public void add(Batch b) throws DataException {
+          TokenLogits q = TokenLogits.of(name(), c, b.outputs().get(0), b);
+          TokenLogits p = TokenLogits.of(name(), c, b.referenceOutputs().get(0), b);
+          int v = p.vocabulary;
+          for (int at = 0; at < p.ids.length; at++) {
+            if (!p.kept(at)) {
+              continue;
+            }
+            double lp = p.logSumExp(at);
+            double lq = q.logSumExp(at);
+            double kl = 0;
+            for (int k = at * v; k < (at + 1) * v; k++) {
+              double logP = p.logits[k] - lp;
+              kl += Math.exp(logP) * (logP - (q.logits[k] - lq));
+            }
+            sum += Math.max(kl, 0);
+            n++;
+          }
+        }
+
+        @Override
+        public double score() {
+          return sum / n;
+        }
+      };
+    }
+  }
+
+  /** A language model's logits {@code [batch, sequence, vocabulary]} over a batch's token ids. */
+  private record TokenLogits(float[] logits, float[] ids, float[] mask, int seq, int vocabulary) {
+    static TokenLogits of(String metric, TaskMetric.Context c, Tensor y, TaskMetric.Batch b)
+        throws DataException {
+      long[] s = y.shape();
+      Tensor ids = b.tokenIds().orElse(null);
+      if (ids == null || s.length != 3 || !Arrays.equals(ids.shape(), Arrays.copyOf(s, 2))) {
+        throw new DataException(
+            c.data()
+                + ": "
+                + metric
+                + " needs text data and a language model whose first output is its logits"
+                + " [batch, sequence, vocabulary] over the token ids; "
+                + (ids == null
+                    ? "the data has no token ids"
+                    : "the first output is " + Arrays.toString(s)),
+            Parameter.METRIC);
+      }
+      return new TokenLogits(
+          y.toFloats(),
+          ids.toFloats(),
+          b.attentionMask().map(Tensor::toFloats).orElse(null),
+          (int) s[1],
+          (int) s[2]);
+    }
+
+    boolean kept(int at) {
+      return at < ids.length && NextTokens.kept(mask, at);
+    }
+
+    int id(TaskMetric.Context c, int at) throws DataException {
+      int id = (int) ids[at];
+      if (id < 0 || id >= vocabulary) {
+        throw new DataException(
+            c.data()
+                + ": token id "
+                + id
+                + " is outside the "
+                + vocabulary
+                + " logits of the model's first output; pass the model's own tokenizer.json",
+            Parameter.METRIC);
+      }
+      return id;
+    }
+
+    double logSumExp(int at) {
+      double max = Double.NEGATIVE_INFINITY;
+      for (int k = at * vocabulary; k < (at + 1) * vocabulary; k++) {
+        max = Math.max(max, logits[k]);
+      }
+      double sum = 0;
+      for (int k = at * vocabulary; k < (at + 1) * vocabulary; k++) {
+        sum += Math.exp(logits[k] - max);
+      }
+      return max + Math.log(sum);
     }
   }
 

@@ -40,9 +40,15 @@ import java.util.stream.Stream;
  * @param batches input tensors per batch, in model input order
  * @param labels one label per sample, or empty
  * @param maskInput name of the attention-mask input used for mean pooling, if any
+ * @param idsInput name of the token-ids input of text data, if it has exactly one (a language
+ *     model's next tokens are read from it)
  */
 public record EvalData(
-    String source, List<List<Tensor>> batches, long[] labels, Optional<String> maskInput) {
+    String source,
+    List<List<Tensor>> batches,
+    long[] labels,
+    Optional<String> maskInput,
+    Optional<String> idsInput) {
 
   /** Rows per batch for array and CSV data. */
   static final int BATCH = 64;
@@ -53,6 +59,12 @@ public record EvalData(
   public EvalData {
     batches = List.copyOf(batches);
     labels = labels.clone();
+  }
+
+  /** Data without token ids (arrays, CSV, images). */
+  public EvalData(
+      String source, List<List<Tensor>> batches, long[] labels, Optional<String> maskInput) {
+    this(source, batches, labels, maskInput, Optional.empty());
   }
 
   public int samples() {
@@ -79,7 +91,7 @@ public record EvalData(
   public EvalData firstBatches(int n) {
     List<List<Tensor>> first = batches.subList(0, Math.min(n, batches.size()));
     long[] own = labels.length == 0 ? labels : Arrays.copyOfRange(labels, 0, rows(first));
-    return new EvalData(source, first, own, maskInput);
+    return new EvalData(source, first, own, maskInput, idsInput);
   }
 
   /** All but the first {@code n} batches, with their labels. */
@@ -91,7 +103,8 @@ public record EvalData(
         source + " (after the first " + k + " batches)",
         batches.subList(k, batches.size()),
         rest,
-        maskInput);
+        maskInput,
+        idsInput);
   }
 
   /**
@@ -299,7 +312,8 @@ public record EvalData(
         source.toString(),
         split(inputs, rows, batchRows(source, specs, rows, null)),
         labels,
-        maskName(specs));
+        maskName(specs),
+        idsName(specs));
   }
 
   private static boolean holdsEveryInput(Map<String, Tensor> arrays, List<TensorSpec> specs) {
@@ -351,7 +365,8 @@ public record EvalData(
         source.toString(),
         batches,
         labels.stream().mapToLong(Long::longValue).toArray(),
-        maskName(specs));
+        maskName(specs),
+        idsName(specs));
   }
 
   private static long[] labels(Path source, Tensor label, long rows) throws DataException {
@@ -600,7 +615,7 @@ public record EvalData(
               + " token(s); its vocabulary looks empty; pass the model's own tokenizer.json",
           Parameter.TOKENIZER);
     }
-    return new EvalData(file.toString(), batches, new long[0], maskName(specs));
+    return new EvalData(file.toString(), batches, new long[0], maskName(specs), idsName(specs));
   }
 
   /**
@@ -743,5 +758,16 @@ public record EvalData(
         .map(TensorSpec::name)
         .filter(n -> n.toLowerCase(Locale.ROOT).contains("mask"))
         .findFirst();
+  }
+
+  /** The one input that text data fills with token ids, if there is exactly one. */
+  private static Optional<String> idsName(List<TensorSpec> specs) {
+    String batch = batchSymbol(specs);
+    List<String> ids =
+        specs.stream()
+            .filter(s -> TextFeed.of(s, batch) == TextFeed.IDS)
+            .map(TensorSpec::name)
+            .toList();
+    return ids.size() == 1 ? Optional.of(ids.get(0)) : Optional.empty();
   }
 }

@@ -8,15 +8,20 @@ import java.util.List;
  * @param data the data source
  * @param samples samples compared
  * @param outputKind {@code embedding} (rank-3 output mean-pooled with the attention mask), {@code
- *     logits} (rank-2 classifier output) or {@code tensor}
+ *     token-logits} (a language model's {@code [batch, sequence, vocabulary]} logits over the token
+ *     ids of text data; cosine of the mean-pooled logits, agreement and accuracy per token
+ *     position), {@code logits} (rank-2 classifier output) or {@code tensor}
  * @param meanCosine mean over samples of the cosine similarity of the (pooled) outputs; for a model
  *     with several float outputs, that of the output whose mean is lowest (see {@code outputs})
  * @param minCosine the lowest cosine of any sample and float output
  * @param maxAbsError largest absolute difference of any raw output element
- * @param top1Agreement share of samples whose arg-max agrees (logits only, else {@code null})
+ * @param top1Agreement share of samples whose arg-max agrees (logits), of token positions whose
+ *     arg-max (the predicted next token) agrees (token-logits), else {@code null}
  * @param nnAgreement share of samples whose nearest neighbour among the other samples (by cosine)
  *     is the same in both models (embeddings only, else {@code null})
- * @param referenceAccuracy top-1 accuracy of the reference against labels, or {@code null}
+ * @param referenceAccuracy top-1 accuracy of the reference against labels (token-logits: the share
+ *     of positions a token follows whose arg-max is that token, the text's own labels), or {@code
+ *     null}
  * @param candidateAccuracy top-1 accuracy of the candidate, or {@code null}
  * @param accuracyDrop reference minus candidate accuracy, or {@code null}
  * @param metrics the scores of the task metrics asked for ({@link MetricSet}), in their order;
@@ -107,6 +112,38 @@ public record EvalReport(
       min = Math.min(min, o.minCosine());
     }
     return copy(mean, min, metrics, perOutput, commonRatio);
+  }
+
+  /**
+   * This report with a language model's per-position figures: {@code agreement} of the predicted
+   * next tokens, and each model's next-token accuracy on the text.
+   */
+  EvalReport withNextTokens(double agreement, double reference, double candidate) {
+    return new EvalReport(
+        data,
+        samples,
+        outputKind,
+        meanCosine,
+        minCosine,
+        maxAbsError,
+        agreement,
+        nnAgreement,
+        reference,
+        candidate,
+        reference - candidate,
+        metrics,
+        outputs,
+        commonRatio);
+  }
+
+  /** What {@link #top1Agreement()} counts, for labels: per sample, or per token position. */
+  public String agreementName() {
+    return outputKind.equals(Evaluator.TOKEN_LOGITS) ? "next-token agreement" : "top-1 agreement";
+  }
+
+  /** What the accuracies are, for labels. */
+  public String accuracyName() {
+    return outputKind.equals(Evaluator.TOKEN_LOGITS) ? "next-token accuracy" : "top-1 accuracy";
   }
 
   /** This report with {@code ratio} as its {@link #commonRatio()}. */

@@ -120,9 +120,10 @@ public final class Evaluator {
       for (List<Tensor> batch : data.batches()) {
         List<Tensor> ro = r.runAndFetch(batch);
         List<Tensor> co = c.runAndFetch(batch);
-        Tensor mask = mask(data, batch);
-        ref.add(ro, mask);
-        cand.add(co, mask);
+        Tensor mask = input(data.maskInput(), batch);
+        Tensor ids = input(data.idsInput(), batch);
+        ref.add(ro, mask, ids);
+        cand.add(co, mask, ids);
         int rows = EvalData.samplesIn(batch);
         long[] l =
             labels.length >= first + rows
@@ -130,8 +131,10 @@ public final class Evaluator {
                 : new long[0];
         for (Scored s : scored) {
           s.add(
-              new TaskMetric.Batch(first, batch, ro, ro, l, Optional.ofNullable(mask)),
-              new TaskMetric.Batch(first, batch, co, ro, l, Optional.ofNullable(mask)));
+              new TaskMetric.Batch(
+                  first, batch, ro, ro, l, Optional.ofNullable(mask), Optional.ofNullable(ids)),
+              new TaskMetric.Batch(
+                  first, batch, co, ro, l, Optional.ofNullable(mask), Optional.ofNullable(ids)));
         }
         first += rows;
       }
@@ -147,10 +150,12 @@ public final class Evaluator {
   private static final class Collected {
     private final List<String> names = new ArrayList<>();
     private final List<List<float[]>> vectors = new ArrayList<>();
+    private final NextTokens tokens = new NextTokens();
     private long[] shape = {};
 
-    void add(List<Tensor> outputs, Tensor mask) {
+    void add(List<Tensor> outputs, Tensor mask, Tensor ids) {
       shape = outputs.get(0).shape();
+      tokens.add(outputs.get(0), ids, mask);
       for (int k = 0; k < outputs.size(); k++) {
         Tensor y = outputs.get(k);
         if (k > 0 && y.dtype() != DType.FLOAT32 && y.dtype() != DType.FLOAT16) {
@@ -171,11 +176,13 @@ public final class Evaluator {
       for (int k = 1; k < names.size(); k++) {
         others.put(names.get(k), vectors.get(k));
       }
+      Optional<TokenPredictions> predictions = tokens.predictions();
       return new Outputs(
           names.isEmpty() ? "" : names.get(0),
           vectors.isEmpty() ? List.of() : vectors.get(0),
-          kind(shape, data),
-          others);
+          predictions.isPresent() ? TOKEN_LOGITS : kind(shape, data),
+          others,
+          predictions);
     }
   }
 
@@ -257,17 +264,55 @@ public final class Evaluator {
    *
    * @param name the first output's name
    * @param vectors one vector per sample (mean-pooled for embeddings)
-   * @param kind {@code embedding}, {@code logits} or {@code tensor}
+   * @param kind {@code embedding}, {@code token-logits}, {@code logits} or {@code tensor}
    * @param others per further float output, by name, one vector per sample (whole)
+   * @param tokens a language model's next-token predictions (kind {@code token-logits})
    */
   public record Outputs(
       String name,
       List<float[]> vectors,
       String kind,
-      java.util.Map<String, List<float[]>> others) {
+      java.util.Map<String, List<float[]>> others,
+      Optional<TokenPredictions> tokens) {
     public Outputs {
       vectors = List.copyOf(vectors);
       others = java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>(others));
+    }
+  }
+
+  /** The output kind of a language model's logits over the token ids of text data. */
+  static final String TOKEN_LOGITS = "token-logits";
+
+  /**
+   * A language model's next-token predictions on text data.
+   *
+   * @param top1 per sample, the arg-max of the logits at each position the attention mask keeps
+   * @param hits positions whose arg-max is the token that follows in the text
+   * @param predicted positions that a token follows
+   */
+  public record TokenPredictions(List<int[]> top1, int hits, int predicted) {
+    public TokenPredictions {
+      top1 = List.copyOf(top1);
+    }
+
+    /** Share of the positions a token follows whose arg-max is that token. */
+    public double accuracy() {
+      return predicted == 0 ? 0 : (double) hits / predicted;
+    }
+
+    /** Share of the positions whose arg-max is {@code other}'s (the same text). */
+    public double agreement(TokenPredictions other) {
+      long same = 0;
+      long all = 0;
+      for (int i = 0; i < top1.size(); i++) {
+        int[] a = top1.get(i);
+        int[] b = other.top1().get(i);
+        for (int t = 0; t < a.length; t++) {
+          same += a[t] == b[t] ? 1 : 0;
+        }
+        all += a.length;
+      }
+      return all == 0 ? 1 : (double) same / all;
     }
   }
 
@@ -310,7 +355,8 @@ public final class Evaluator {
     Collected out = new Collected();
     try (ModelRunner r = Profiler.open(model, o)) {
       for (List<Tensor> batch : data.batches()) {
-        out.add(r.runAndFetch(batch), mask(data, batch));
+        out.add(
+            r.runAndFetch(batch), input(data.maskInput(), batch), input(data.idsInput(), batch));
       }
     }
     return out.outputs(data);
@@ -326,9 +372,8 @@ public final class Evaluator {
         : shape.length == 2 && shape[1] > 1 ? "logits" : "tensor";
   }
 
-  private static Tensor mask(EvalData data, List<Tensor> batch) {
-    return data.maskInput()
-        .flatMap(m -> batch.stream().filter(t -> t.name().equals(m)).findFirst())
+  private static Tensor input(Optional<String> name, List<Tensor> batch) {
+    return name.flatMap(m -> batch.stream().filter(t -> t.name().equals(m)).findFirst())
         .orElse(null);
   }
 
@@ -385,6 +430,11 @@ public final class Evaluator {
     }
     EvalReport first =
         compare(data, ref.vectors(), cand.vectors(), ref.kind()).withCommonRatio(ratio);
+    if (ref.tokens().isPresent() && cand.tokens().isPresent()) {
+      TokenPredictions r = ref.tokens().get();
+      TokenPredictions c = cand.tokens().get();
+      first = first.withNextTokens(r.agreement(c), r.accuracy(), c.accuracy());
+    }
     if (ref.others().isEmpty()) {
       return first;
     }

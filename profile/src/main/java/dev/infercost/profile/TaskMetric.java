@@ -87,6 +87,7 @@ public interface TaskMetric {
    *     outputs} when the reference is scored)
    * @param labels one integer label per sample of the batch, or empty
    * @param attentionMask the attention-mask input of text data, if any (for mean pooling)
+   * @param tokenIds the token-ids input of text data, if any (a language model's next tokens)
    */
   record Batch(
       int firstSample,
@@ -94,13 +95,15 @@ public interface TaskMetric {
       List<Tensor> outputs,
       List<Tensor> referenceOutputs,
       long[] labels,
-      Optional<Tensor> attentionMask) {
+      Optional<Tensor> attentionMask,
+      Optional<Tensor> tokenIds) {
     public Batch {
       inputs = List.copyOf(inputs);
       outputs = List.copyOf(outputs);
       referenceOutputs = List.copyOf(referenceOutputs);
       labels = labels.clone();
       Objects.requireNonNull(attentionMask);
+      Objects.requireNonNull(tokenIds);
     }
 
     /**

@@ -53,8 +53,12 @@ class BuiltinMetricsTest {
       }
       long[] l =
           labels.length == 0 ? new long[0] : java.util.Arrays.copyOfRange(labels, first, first + n);
-      ref.add(new TaskMetric.Batch(first, List.of(in), List.of(ro), List.of(ro), l, mask));
-      cand.add(new TaskMetric.Batch(first, List.of(in), List.of(co), List.of(ro), l, mask));
+      ref.add(
+          new TaskMetric.Batch(
+              first, List.of(in), List.of(ro), List.of(ro), l, mask, Optional.empty()));
+      cand.add(
+          new TaskMetric.Batch(
+              first, List.of(in), List.of(co), List.of(ro), l, mask, Optional.empty()));
       refVecs.addAll(Evaluator.perSample(ro, mask.orElse(null)));
       candVecs.addAll(Evaluator.perSample(co, mask.orElse(null)));
       first += n;
@@ -139,7 +143,13 @@ class BuiltinMetricsTest {
     TaskMetric iou = builtin("mask-iou");
     var b =
         new TaskMetric.Batch(
-            0, List.of(in), List.of(cand), List.of(ref), new long[0], Optional.empty());
+            0,
+            List.of(in),
+            List.of(cand),
+            List.of(ref),
+            new long[0],
+            Optional.empty(),
+            Optional.empty());
     // Class 0: inter 3, union 4; class 1: inter 2, union 3; class 2: inter 2, union 2.
     double expected = (3.0 / 4 + 2.0 / 3 + 1) / 3;
     assertEquals(expected, score(iou, List.of(b), false), 1e-12);

@@ -481,6 +481,11 @@ class ProfilerTest {
 
   /** A float value of {@code dims}: {@code Long} sizes, {@code String} symbols. */
   static ValueInfoProto floatValue(String name, Object... dims) {
+    return value(name, TensorProto.DataType.FLOAT_VALUE, dims);
+  }
+
+  /** A value of element type {@code elemType} and {@code dims}, as {@link #floatValue}. */
+  static ValueInfoProto value(String name, int elemType, Object... dims) {
     TensorShapeProto.Builder shape = TensorShapeProto.newBuilder();
     for (Object d : dims) {
       if (d instanceof String sym) {
@@ -493,10 +498,7 @@ class ProfilerTest {
         .setName(name)
         .setType(
             TypeProto.newBuilder()
-                .setTensorType(
-                    TypeProto.Tensor.newBuilder()
-                        .setElemType(TensorProto.DataType.FLOAT_VALUE)
-                        .setShape(shape)))
+                .setTensorType(TypeProto.Tensor.newBuilder().setElemType(elemType).setShape(shape)))
         .build();
   }
 

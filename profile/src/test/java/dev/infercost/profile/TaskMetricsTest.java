@@ -20,9 +20,12 @@ class TaskMetricsTest {
   @Test
   void theBuiltinsAreThereByName() throws Exception {
     try (TaskMetrics m = TaskMetrics.load(List.of())) {
-      assertEquals(List.of("cosine", "mask-iou", "nn-agreement", "top1-accuracy"), m.names());
+      assertEquals(
+          List.of("cosine", "mask-iou", "nn-agreement", "perplexity", "token-kl", "top1-accuracy"),
+          m.names());
       assertEquals("top1-accuracy", m.get("top1-accuracy").name());
       assertTrue(m.get("cosine").higherIsBetter());
+      assertFalse(m.get("perplexity").higherIsBetter());
     }
   }
 
@@ -34,7 +37,7 @@ class TaskMetricsTest {
           e.getMessage()
               .startsWith(
                   "unknown task metric 'wer'; available: cosine, mask-iou, nn-agreement,"
-                      + " top1-accuracy"),
+                      + " perplexity, token-kl, top1-accuracy"),
           e.getMessage());
       assertEquals(Optional.of(Parameter.METRIC), e.hint());
     }

@@ -81,7 +81,10 @@ public sealed interface Bound {
     public Check check(EvalReport r) {
       if (r.accuracyDrop() == null) {
         return new Check(
-            false, Double.NaN, "accuracy drop unknown: the evaluation data has no labels");
+            false,
+            Double.NaN,
+            "accuracy drop unknown: the evaluation data has no labels (and is not text for a"
+                + " language model's logits)");
       }
       boolean met = r.accuracyDrop() <= value;
       return new Check(
@@ -89,7 +92,8 @@ public sealed interface Bound {
           r.accuracyDrop(),
           String.format(
               Locale.ROOT,
-              "accuracy drop %.4f %s the maximum %.4f",
+              "%s drop %.4f %s the maximum %.4f",
+              r.accuracyName(),
               r.accuracyDrop(),
               met ? "is within" : "exceeds",
               value));
@@ -100,8 +104,9 @@ public sealed interface Bound {
       if (r.accuracyDrop() == null) {
         throw new InfercostException(
             r.data()
-                + ": a maximum accuracy drop needs labelled data; pass labelled data or bound the"
-                + " mean cosine instead",
+                + ": a maximum accuracy drop needs labelled data (or text for a language model's"
+                + " logits, labelled by its next tokens); pass labelled data or bound the mean"
+                + " cosine instead",
             Parameter.ACCURACY_BOUND);
       }
       return r.accuracyDrop();

@@ -85,7 +85,7 @@ final class CompressMarkdown {
     if (e != null && e.accuracyDrop() != null) {
       row(
           b,
-          "top-1 accuracy",
+          e.accuracyName(),
           Fmt.fixed(e.referenceAccuracy(), 4),
           Fmt.fixed(e.candidateAccuracy(), 4));
     }
@@ -114,7 +114,7 @@ final class CompressMarkdown {
               e.minCosine(),
               Fmt.sig(e.maxAbsError())));
       if (e.top1Agreement() != null) {
-        b.append(f(", top-1 agreement %.4f", e.top1Agreement()));
+        b.append(f(", %s %.4f", e.agreementName(), e.top1Agreement()));
       }
       if (e.nnAgreement() != null) {
         b.append(f(", nearest-neighbour agreement %.4f", e.nnAgreement()));

@@ -170,7 +170,8 @@ public final class CompressWorkflow {
         v.append(
             String.format(
                 Locale.ROOT,
-                " (top-1 accuracy %.4f → %.4f)",
+                " (%s %.4f → %.4f)",
+                f.accuracyName(),
                 f.referenceAccuracy(),
                 f.candidateAccuracy()));
       }

@@ -1,0 +1,83 @@
+package dev.infercost.profile;
+
+import dev.infercost.models.Tensor;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * A language model's next-token predictions on text data, batch by batch: the arg-max of its logits
+ * at every position the attention mask keeps, and how often it is the token that follows in the
+ * text. The logits are the first output, {@code [batch, sequence, vocabulary]} over token ids
+ * {@code [batch, sequence]}; its last dim is taken for a vocabulary only when it is larger than
+ * every token id of the data, so a text encoder's {@code [batch, sequence, hidden]} states are not
+ * (a word's id passes a hidden size).
+ */
+final class NextTokens {
+  private final List<int[]> top1 = new ArrayList<>();
+  private int hits;
+  private int predicted;
+  private long maxId = -1;
+  private long vocabulary = Long.MAX_VALUE;
+  private boolean fits = true;
+
+  /**
+   * Adds one batch; a batch without token ids or whose first output is not {@code [ids' shape, n]}
+   * makes the whole data not token logits.
+   */
+  void add(Tensor logits, Tensor ids, Tensor mask) {
+    long[] s = logits.shape();
+    fits = fits && ids != null && s.length == 3 && Arrays.equals(ids.shape(), Arrays.copyOf(s, 2));
+    if (!fits) {
+      return;
+    }
+    int seq = (int) s[1];
+    int v = (int) s[2];
+    vocabulary = Math.min(vocabulary, v);
+    float[] x = logits.toFloats();
+    float[] id = ids.toFloats();
+    float[] m = mask == null ? null : mask.toFloats();
+    for (int i = 0; i < s[0]; i++) {
+      int[] best = new int[seq];
+      int n = 0;
+      for (int t = 0; t < seq; t++) {
+        int at = i * seq + t;
+        maxId = Math.max(maxId, (long) id[at]);
+        if (!kept(m, at)) {
+          continue;
+        }
+        best[n] = argmax(x, at * v, v);
+        if (t + 1 < seq && kept(m, at + 1)) {
+          predicted++;
+          hits += best[n] == id[at + 1] ? 1 : 0;
+        }
+        n++;
+      }
+      top1.add(Arrays.copyOf(best, n));
+    }
+  }
+
+  /** The predictions, when every batch's first output was token logits over the ids. */
+  Optional<Evaluator.TokenPredictions> predictions() {
+    return fits && !top1.isEmpty() && vocabulary > maxId
+        ? Optional.of(new Evaluator.TokenPredictions(top1, hits, predicted))
+        : Optional.empty();
+  }
+
+  /** Whether position {@code at} holds a token (no mask: every position). */
+  static boolean kept(float[] mask, int at) {
+    return mask == null || mask[at] != 0;
+  }
+
+  /** The arg-max of {@code x[from .. from + n)}, relative to {@code from}. */
+  static int argmax(float[] x, int from, int n) {
+    int best = 0;
+    for (int k = 1; k < n; k++) {
+      if (x[from + k] > x[from + best]) {
+        best = k;
+      }
+    }
+    return best;
+  }
+}
