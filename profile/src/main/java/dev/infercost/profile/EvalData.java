@@ -674,7 +674,6 @@ public record EvalData(
     static TextFeed of(TensorSpec s, String batch) {
       String n = s.name().toLowerCase(Locale.ROOT);
       boolean integer = s.dtype() == DType.INT64 || s.dtype() == DType.INT32;
-      boolean floating = s.dtype() == DType.FLOAT32 || s.dtype() == DType.FLOAT16;
       if (integer) {
         TextFeed f =
             n.contains("position")
@@ -689,7 +688,7 @@ public record EvalData(
         int rank = s.dims().size();
         return !s.rankKnown() || rank == 2 || f == POSITIONS && rank == 1 ? f : null;
       }
-      if (floating && (n.contains("past") || n.contains("cache")) && cacheShape(s, batch) != null) {
+      if (Inputs.holdsCache(s) && cacheShape(s, batch) != null) {
         return EMPTY_CACHE;
       }
       boolean one = s.dims().stream().allMatch(d -> d.isFixed() && d.size() == 1);

@@ -25,10 +25,20 @@ public final class SideBySide {
    */
   public static List<Tensor> syntheticInputs(
       String model, Map<String, long[]> shapes, Consumer<String> notes) throws InfercostException {
+    return syntheticInputs(model, shapes, null, notes);
+  }
+
+  /**
+   * As {@link #syntheticInputs(String, Map, Consumer)}, with dim 0 of every input whose dim 0 is
+   * not fixed at {@code batch} (when not null).
+   */
+  public static List<Tensor> syntheticInputs(
+      String model, Map<String, long[]> shapes, Integer batch, Consumer<String> notes)
+      throws InfercostException {
     OnnxModel m = Models.loadOnnxGraph(Models.resolve(model, ModelFormat.ONNX));
     var specs = m.info(Map.of()).inputs();
     return Inputs.synthesize(
-        specs, Inputs.resolveShapes(model, specs, shapes, null, notes), Inputs.idLimits(m));
+        specs, Inputs.resolveShapes(model, specs, shapes, batch, notes), Inputs.idLimits(m));
   }
 
   /**

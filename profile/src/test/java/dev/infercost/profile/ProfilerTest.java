@@ -479,6 +479,71 @@ class ProfilerTest {
     assertEquals(3, rep.results().get(1).batch());
   }
 
+  @Test
+  void aDecoderWithItsCacheProfilesOnAnEmptyCache() throws Exception {
+    // kv = past ++ ids along the sequence, times the mask: the cache's length plus the new tokens'
+    // must be the mask's, as in a decoder exported with its key/value cache. With every open dim
+    // at 128 the past would make it 256 against the mask's 128.
+    int int64 = TensorProto.DataType.INT64_VALUE;
+    GraphProto g =
+        GraphProto.newBuilder()
+            .setName("decoder")
+            .addInput(value("input_ids", int64, "batch", "sequence"))
+            .addInput(value("attention_mask", int64, "batch", "total"))
+            .addInput(floatValue("past_key_values.0.key", "batch", "past", 1L))
+            .addOutput(floatValue("present.0.key", "batch", "total", 1L))
+            .addInitializer(
+                TensorProto.newBuilder()
+                    .setName("last")
+                    .setDataType(int64)
+                    .addDims(1)
+                    .addInt64Data(2))
+            .addNode(node("Cast", List.of("input_ids"), "ids_f", 1))
+            .addNode(node("Unsqueeze", List.of("ids_f", "last"), "ids_3", null))
+            .addNode(node("Concat", List.of("past_key_values.0.key", "ids_3"), "kv", null))
+            .addNode(node("Cast", List.of("attention_mask"), "mask_f", 1))
+            .addNode(node("Unsqueeze", List.of("mask_f", "last"), "mask_3", null))
+            .addNode(node("Mul", List.of("kv", "mask_3"), "present.0.key", null))
+            .build();
+    ModelProto m =
+        ModelProto.newBuilder()
+            .setIrVersion(8)
+            .addOpsetImport(OperatorSetIdProto.newBuilder().setDomain("").setVersion(13))
+            .setGraph(g)
+            .build();
+    Path file = tmp.resolve("decoder.onnx");
+    Models.saveOnnx(OnnxModel.of(m), file);
+    List<String> progress = new ArrayList<>();
+    ProfileReport rep = Profiler.profile(file.toString(), quick().build(), progress::add);
+    assertEquals(1, rep.results().size());
+    assertEquals(
+        List.of(1L, 0L, 1L), rep.results().get(0).inputShapes().get("past_key_values.0.key"));
+    assertTrue(
+        progress.stream().anyMatch(p -> p.contains("using 0 (an empty key/value cache")),
+        progress.toString());
+  }
+
+  /** A node of one output; {@code to} is Cast's target type, else null. */
+  private static NodeProto node(String op, List<String> inputs, String output, Integer to) {
+    NodeProto.Builder n =
+        NodeProto.newBuilder().setOpType(op).setName(output).addAllInput(inputs).addOutput(output);
+    if (op.equals("Concat")) {
+      n.addAttribute(
+          ai.onnx.proto.OnnxMl.AttributeProto.newBuilder()
+              .setName("axis")
+              .setType(ai.onnx.proto.OnnxMl.AttributeProto.AttributeType.INT)
+              .setI(1));
+    }
+    if (to != null) {
+      n.addAttribute(
+          ai.onnx.proto.OnnxMl.AttributeProto.newBuilder()
+              .setName("to")
+              .setType(ai.onnx.proto.OnnxMl.AttributeProto.AttributeType.INT)
+              .setI(to));
+    }
+    return n.build();
+  }
+
   /** A float value of {@code dims}: {@code Long} sizes, {@code String} symbols. */
   static ValueInfoProto floatValue(String name, Object... dims) {
     return value(name, TensorProto.DataType.FLOAT_VALUE, dims);

@@ -205,10 +205,7 @@ final class ChooseVariants {
     Search.Timing timing =
         searched == 0
             ? null
-            : Search.Timing.synthetic(
-                req.model(),
-                ChooseWorkflow.withBatch(req.model().inputs(), req.shapes(), batch),
-                n -> {});
+            : new Search.Timing(ChooseWorkflow.inputsAt(req, batch), "synthetic inputs");
     for (Plan p : plans) {
       if (p.recipe().isPresent()) {
         BuiltVariant b = builder.build(p.recipe().get(), work.resolve(p.label()));

@@ -16,7 +16,6 @@ import dev.infercost.cost.Spread;
 import dev.infercost.models.ModelInfo;
 import dev.infercost.models.Models;
 import dev.infercost.models.Tensor;
-import dev.infercost.models.TensorSpec;
 import dev.infercost.profile.Concurrency;
 import dev.infercost.profile.HostInfo;
 import dev.infercost.profile.LatencyStats;
@@ -256,11 +255,8 @@ public final class ChooseWorkflow {
       int batch,
       Consumer<String> progress)
       throws InfercostException {
-    ModelRef model = req.model();
     List<Measured> out = new ArrayList<>();
-    List<Tensor> inputs =
-        SideBySide.syntheticInputs(
-            model.path(), withBatch(model.inputs(), req.shapes(), batch), s -> {});
+    List<Tensor> inputs = inputsAt(req, batch);
     List<SideBySide.Result> lat =
         SideBySide.measure(paths(built.values()), inputs, sampling(req.threads()), 4, progress);
     Map<String, OperatingPoint> oneThread = oneThread(req, pricer, built, inputs, batch, progress);
@@ -512,24 +508,11 @@ public final class ChooseWorkflow {
   }
 
   /**
-   * Input shapes: {@code shapes} where given, else the model's (unnamed dims 128), at {@code
-   * batch}.
+   * Synthetic inputs at {@code --shape} where given, else the model's shapes with their defaults (a
+   * decoder's key/value cache empty), at {@code batch}.
    */
-  static Map<String, long[]> withBatch(
-      List<TensorSpec> specs, Map<String, long[]> shapes, int batch) {
-    Map<String, long[]> out = new LinkedHashMap<>();
-    for (TensorSpec spec : specs) {
-      long[] s = shapes.get(spec.name());
-      if (s == null) {
-        s = spec.dims().stream().mapToLong(d -> d.isFixed() ? d.size() : 128).toArray();
-      }
-      s = s.clone();
-      if (s.length > 0 && (spec.dims().isEmpty() || !spec.dims().get(0).isFixed())) {
-        s[0] = batch;
-      }
-      out.put(spec.name(), s);
-    }
-    return out;
+  static List<Tensor> inputsAt(ChooseRequest req, int batch) throws InfercostException {
+    return SideBySide.syntheticInputs(req.model().path(), req.shapes(), batch, s -> {});
   }
 
   private static Map<String, long[]> shapesOf(List<Tensor> inputs) {

@@ -41,8 +41,10 @@ public final class Inputs {
    * wherever it appears: the size a pinned shape or dim 0 gave it (an {@code input_ids=1x64} pins
    * {@code sequence} for the attention mask too; a recurrent state {@code [2, batch, 64]} follows
    * the batch of the audio input). Other symbolic dims take 1 (dim 0) or {@value #DEFAULT_DIM},
-   * each reported through {@code notes}. Refuses string inputs (nothing to make up) and shapes
-   * beyond {@link #MAX_SYNTHETIC_BYTES}.
+   * each reported through {@code notes}; a decoder's key/value cache ({@link #holdsCache}) whose
+   * one other open dim is its past length takes 0 there: an empty cache, the first step, which
+   * agrees with every sequence length the other inputs take. Refuses string inputs (nothing to make
+   * up) and shapes beyond {@link #MAX_SYNTHETIC_BYTES}.
    */
   public static Map<String, long[]> resolveShapes(
       String model,
@@ -76,6 +78,7 @@ public final class Inputs {
               Parameter.SHAPES);
         }
         shape = new long[dims.size()];
+        boolean emptyCache = holdsCache(s) && openDims(s, symbols) == 1;
         for (int i = 0; i < shape.length; i++) {
           Dim d = dims.get(i);
           if (d.isFixed()) {
@@ -83,7 +86,7 @@ public final class Inputs {
           } else if (d.symbol() != null && symbols.containsKey(d.symbol())) {
             shape[i] = symbols.get(d.symbol());
           } else {
-            shape[i] = i == 0 ? 1 : DEFAULT_DIM;
+            shape[i] = i == 0 ? 1 : emptyCache ? 0 : DEFAULT_DIM;
             if (i > 0) {
               notes.accept(
                   "input '"
@@ -93,7 +96,8 @@ public final class Inputs {
                       + " ("
                       + d
                       + ") not given; using "
-                      + DEFAULT_DIM
+                      + shape[i]
+                      + (emptyCache ? " (an empty key/value cache: the first step)" : "")
                       + (shared(specs, d) ? " wherever '" + d.symbol() + "' appears" : "")
                       + " (set it with --shape "
                       + s.name()
@@ -109,7 +113,7 @@ public final class Inputs {
         shape[0] = batch;
       }
       for (long d : shape) {
-        if (d <= 0) {
+        if (d < 0 || d == 0 && !holdsCache(s)) {
           throw new ProfileException(
               model + ": shape " + render(shape) + " for input '" + s.name() + "' has a dim <= 0");
         }
@@ -142,6 +146,24 @@ public final class Inputs {
       out.put(s.name(), shape);
     }
     return out;
+  }
+
+  /**
+   * Whether {@code s} is a decoder's key/value cache, as exporters name it: a float input named for
+   * a past or a cache ({@code past_key_values.0.key}, {@code cache.3}).
+   */
+  public static boolean holdsCache(TensorSpec s) {
+    String n = s.name().toLowerCase(Locale.ROOT);
+    return (s.dtype() == DType.FLOAT32 || s.dtype() == DType.FLOAT16)
+        && (n.contains("past") || n.contains("cache"));
+  }
+
+  /** Dims of {@code s} after dim 0 that are neither fixed nor sized by a known symbol. */
+  private static long openDims(TensorSpec s, Map<String, Long> symbols) {
+    return s.dims().stream()
+        .skip(1)
+        .filter(d -> !d.isFixed() && (d.symbol() == null || !symbols.containsKey(d.symbol())))
+        .count();
   }
 
   /** Whether the named dim {@code d} appears more than once among the inputs. */

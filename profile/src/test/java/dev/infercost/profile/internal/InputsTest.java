@@ -107,6 +107,54 @@ class InputsTest {
   }
 
   @Test
+  void aKeyValueCacheIsEmptyUnlessGiven() throws Exception {
+    TensorSpec past =
+        new TensorSpec(
+            "past_key_values.0.key",
+            DType.FLOAT32,
+            List.of(Dim.symbolic("batch"), Dim.fixed(4), Dim.symbolic("past"), Dim.fixed(16)));
+    TensorSpec total =
+        new TensorSpec(
+            "attention_mask", DType.INT64, List.of(Dim.symbolic("batch"), Dim.symbolic("total")));
+    List<String> notes = new ArrayList<>();
+    Map<String, long[]> s =
+        Inputs.resolveShapes("m", List.of(IDS, total, past), Map.of(), 8, notes::add);
+    assertArrayEquals(new long[] {8, Inputs.DEFAULT_DIM}, s.get("input_ids"));
+    assertArrayEquals(new long[] {8, Inputs.DEFAULT_DIM}, s.get("attention_mask"));
+    assertArrayEquals(new long[] {8, 4, 0, 16}, s.get("past_key_values.0.key"));
+    assertTrue(notes.get(2).contains("using 0 (an empty key/value cache"), notes.toString());
+    // A decode step as the user pins it.
+    s =
+        Inputs.resolveShapes(
+            "m",
+            List.of(IDS, total, past),
+            Map.of(
+                "input_ids", new long[] {1, 1},
+                "attention_mask", new long[] {1, 6},
+                "past_key_values.0.key", new long[] {1, 4, 5, 16}),
+            null,
+            n -> {});
+    assertArrayEquals(new long[] {1, 4, 5, 16}, s.get("past_key_values.0.key"));
+    // A cache with two open dims cannot tell its length: both take the default.
+    TensorSpec twoOpen =
+        new TensorSpec(
+            "cache",
+            DType.FLOAT32,
+            List.of(Dim.symbolic("batch"), Dim.symbolic("heads"), Dim.symbolic("past")));
+    assertArrayEquals(
+        new long[] {1, Inputs.DEFAULT_DIM, Inputs.DEFAULT_DIM},
+        Inputs.resolveShapes("m", List.of(twoOpen), Map.of(), null, n -> {}).get("cache"));
+    // Only the default makes a cache empty; a given shape has no empty dim.
+    ProfileException e =
+        assertThrows(
+            ProfileException.class,
+            () ->
+                Inputs.resolveShapes(
+                    "m", List.of(IDS), Map.of("input_ids", new long[] {1, 0}), null, n -> {}));
+    assertTrue(e.getMessage().contains("input 'input_ids' has a dim outside"), e.getMessage());
+  }
+
+  @Test
   void shapeErrorsNameTheInput() {
     ProfileException rank =
         assertThrows(
