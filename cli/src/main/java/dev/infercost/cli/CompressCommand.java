@@ -444,9 +444,10 @@ final class CompressCommand implements Callable<Integer> {
                   o.println(
                       String.format(
                           Locale.ROOT,
-                          "  %-40s %.6f (1 − mean cosine %.6f)",
+                          "  %-40s %.6f (%s %.6f)",
                           l.node(),
                           l.boundLoss(),
+                          s.sensitivityLoss(),
                           l.loss())));
     }
     o.println("pruning: " + s.pruning());

@@ -136,14 +136,32 @@ public record EvalReport(
         commonRatio);
   }
 
+  /**
+   * How far the candidate's outputs are from the reference's, as one number that is 0 for the
+   * reference: 1 − next-token agreement for a language model's logits (cosine of its pooled logits
+   * says little), else 1 − mean cosine.
+   */
+  public double fidelityLoss() {
+    return tokenLogits() ? 1 - top1Agreement : 1 - meanCosine;
+  }
+
+  /** What {@link #fidelityLoss()} is, for labels. */
+  public String fidelityLossName() {
+    return tokenLogits() ? "1 − next-token agreement" : "1 − mean cosine";
+  }
+
+  private boolean tokenLogits() {
+    return outputKind.equals(Evaluator.TOKEN_LOGITS) && top1Agreement != null;
+  }
+
   /** What {@link #top1Agreement()} counts, for labels: per sample, or per token position. */
   public String agreementName() {
-    return outputKind.equals(Evaluator.TOKEN_LOGITS) ? "next-token agreement" : "top-1 agreement";
+    return tokenLogits() ? "next-token agreement" : "top-1 agreement";
   }
 
   /** What the accuracies are, for labels. */
   public String accuracyName() {
-    return outputKind.equals(Evaluator.TOKEN_LOGITS) ? "next-token accuracy" : "top-1 accuracy";
+    return tokenLogits() ? "next-token accuracy" : "top-1 accuracy";
   }
 
   /** This report with {@code ratio} as its {@link #commonRatio()}. */
@@ -179,22 +197,28 @@ public record EvalReport(
 
   /**
    * When the outputs share a part that outweighs what varies between samples ({@link
-   * #commonRatio()} at least {@link #LENIENT_RATIO}) and no accuracy was measured: one line saying
-   * that cosine moves {@code 1 + ratio} times less than the error, and what to bound instead.
+   * #commonRatio()} at least {@link #LENIENT_RATIO}) and no accuracy was measured (or a language
+   * model's, whose pooled logits' cosine says little): one line saying that cosine moves {@code 1 +
+   * ratio} times less than the error, and what to bound instead.
    */
   public java.util.Optional<String> lenientCosine() {
-    if (accuracyDrop != null || commonRatio == null || commonRatio < LENIENT_RATIO) {
+    boolean tokens = outputKind.equals(Evaluator.TOKEN_LOGITS);
+    if (accuracyDrop != null && !tokens || commonRatio == null || commonRatio < LENIENT_RATIO) {
       return java.util.Optional.empty();
     }
     return java.util.Optional.of(
         String.format(
             java.util.Locale.ROOT,
             "cosine is lenient on these outputs: what all samples share outweighs what varies"
-                + " between them %s to 1, so cosine moves %s times less than the error; bound a"
-                + " task metric instead (--metric %s --max-metric-drop X)",
+                + " between them %s to 1, so cosine moves %s times less than the error; %s",
             times(commonRatio),
             times(1 + commonRatio),
-            outputKind.equals("embedding") ? "nn-agreement" : "NAME"));
+            tokens
+                ? "bound the next-token accuracy instead (--max-accuracy-drop X), or the"
+                    + " distribution (--metric token-kl --max-metric-drop X)"
+                : "bound a task metric instead (--metric "
+                    + (outputKind.equals("embedding") ? "nn-agreement" : "NAME")
+                    + " --max-metric-drop X)"));
   }
 
   private static String times(double x) {

@@ -119,12 +119,20 @@ class NextTokensTest {
     assertEquals("next-token agreement", r.agreementName());
     // 10 positions the mask keeps; token 3 stands at 3 of them.
     assertEquals(7 / 10.0, r.top1Agreement(), 1e-12);
+    // What the search ranks layers by when the bound's own loss ties.
+    assertEquals(3 / 10.0, r.fidelityLoss(), 1e-12);
+    assertEquals("1 − next-token agreement", r.fidelityLossName());
     // 7 positions a kept token follows, the reference right at each; the candidate misses the
     // two where 3 is followed (the third 3 ends its kept part).
     assertEquals(1.0, r.referenceAccuracy(), 1e-12);
     assertEquals(5 / 7.0, r.candidateAccuracy(), 1e-12);
     assertEquals(2 / 7.0, r.accuracyDrop(), 1e-12);
     assertNull(r.nnAgreement(), "pooled logits have no neighbours worth counting");
+    // Pooled over positions, the logits share most of their energy; a cosine bound hears of it.
+    EvalReport lenient = r.withCommonRatio(EvalReport.LENIENT_RATIO);
+    assertTrue(
+        lenient.lenientCosine().orElseThrow().endsWith("(--metric token-kl --max-metric-drop X)"),
+        lenient.lenientCosine().toString());
     // The search's cached reference gives the same figures.
     EvalReport cached = Evaluator.reference(ref.toString(), TEXT, 1).compare(cand.toString());
     assertEquals(r.top1Agreement(), cached.top1Agreement());

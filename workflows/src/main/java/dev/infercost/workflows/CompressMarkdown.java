@@ -33,10 +33,10 @@ final class CompressMarkdown {
     b.append("\n### Per-layer sensitivity\n\n").append(s.sensitivityMethod()).append(".\n\n");
     if (!s.sensitivity().isEmpty()) {
       if (s.sensitivity().stream().allMatch(l -> l.boundLoss() == l.loss())) {
-        b.append("| layer | loss (1 − mean cosine) |\n|---|---|\n");
+        b.append(f("| layer | loss (%s) |%n|---|---|%n", s.sensitivityLoss()));
         s.sensitivity().forEach(l -> b.append(f("| %s | %s |%n", l.node(), Fmt.sig(l.loss()))));
       } else {
-        b.append("| layer | loss on the bound | 1 − mean cosine |\n|---|---|---|\n");
+        b.append(f("| layer | loss on the bound | %s |%n|---|---|---|%n", s.sensitivityLoss()));
         s.sensitivity()
             .forEach(
                 l ->

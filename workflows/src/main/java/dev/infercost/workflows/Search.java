@@ -25,6 +25,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.EnumSet;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -134,9 +135,11 @@ public final class Search {
    * The loss from quantizing one layer alone.
    *
    * @param node the node's name
-   * @param loss 1 − mean cosine of the model's output on the sensitivity samples
-   * @param boundLoss on the bound's own measure (the accuracy drop, the task metric's drop; for a
-   *     cosine bound the same as {@code loss}): layers are ranked by it, {@code loss} breaking ties
+   * @param loss the fidelity loss on the sensitivity samples ({@link EvalReport#fidelityLoss}: 1 −
+   *     mean cosine, or for a language model 1 − next-token agreement; {@link
+   *     Result#sensitivityLoss} says which)
+   * @param boundLoss on the bound's own measure (the accuracy drop, the task metric's drop, 1 −
+   *     mean cosine): layers are ranked by it, {@code loss} breaking ties
    */
   public record LayerSensitivity(String node, double loss, double boundLoss) {}
 
@@ -152,6 +155,8 @@ public final class Search {
    * @param verdict one line: what was kept and why, or by how much the closest misses
    * @param sensitivity layers most harmful first, when measured
    * @param sensitivityMethod how sensitivity was measured (or why not)
+   * @param sensitivityLoss what {@link LayerSensitivity#loss()} is: {@code 1 − mean cosine}, or
+   *     {@code 1 − next-token agreement} for a language model's logits
    * @param pruning which pruning trials were built before which recipe and why they stopped, or why
    *     none were
    * @param seconds wall time of the search
@@ -165,6 +170,7 @@ public final class Search {
       String verdict,
       List<LayerSensitivity> sensitivity,
       String sensitivityMethod,
+      String sensitivityLoss,
       String pruning,
       double seconds) {
     public Result {
@@ -252,15 +258,26 @@ public final class Search {
     Path trialsDir = Reports.outDir(outDir.resolve("trials"));
     Trials run = new Trials(variants, options, trialsDir, deadline, progress);
     List<Built> built = run.built;
+    // A method that quantized nothing (int8-static of a model whose MatMuls all sit in If
+    // branches) quantizes nothing with another clip or SmoothQuant either: its other candidates
+    // would spend trials on copies of the input.
+    Set<Method> quantizedNothing = EnumSet.noneOf(Method.class);
     for (Candidate c : candidates(options, !plan.calibration().isEmpty())) {
       // However short the budget, the first candidate is built: a search returns a trial.
       if (run.full() && !built.isEmpty()) {
         break;
       }
-      run.add(c);
+      if (quantizedNothing.contains(c.recipe().method())) {
+        progress.accept("skipped " + c.config() + ": an earlier trial of it quantized nothing");
+        continue;
+      }
+      if (rewritten(run.add(c).variant()) == 0) {
+        quantizedNothing.add(c.recipe().method());
+      }
     }
     List<LayerSensitivity> sensitivity = List.of();
     String sensitivityMethod = "not measured: every trial built so far quantizes nothing";
+    String sensitivityLoss = built.get(0).variant().fidelity().orElseThrow().fidelityLossName();
     Optional<Built> base =
         built.stream()
             .filter(b -> rewritten(b.variant()) > 0)
@@ -301,8 +318,10 @@ public final class Search {
               onBound
                   ? "the loss on "
                       + options.bound().kind()
-                      + " (1 − mean output cosine breaking ties)"
-                  : "1 − mean output cosine (the task metric's labels are for all of them)",
+                      + " ("
+                      + sensitivityLoss
+                      + " breaking ties)"
+                  : sensitivityLoss + " (the task metric's labels are for all of them)",
               subset.evaluation().get().samples(),
               sensitivity.size() < rewrittenNodes(base.get().variant()).size()
                   ? "; stopped after " + sensitivity.size() + " layers at the time budget"
@@ -383,6 +402,7 @@ public final class Search {
             verdict,
             sensitivity,
             sensitivityMethod,
+            sensitivityLoss,
             pruning,
             (System.nanoTime() - t0) / 1e9),
         kept.at(file),
@@ -803,7 +823,7 @@ public final class Search {
           withFilter(base.candidate().recipe(), f -> new NodeFilter(List.of(node), f.exclude()));
       one = withAlpha(one, 0);
       EvalReport f = v.build(one, dir).fidelity().orElseThrow();
-      out.add(new LayerSensitivity(node, 1 - f.meanCosine(), bound.loss(f)));
+      out.add(new LayerSensitivity(node, f.fidelityLoss(), bound.loss(f)));
     }
     out.sort(
         Comparator.comparingDouble(LayerSensitivity::boundLoss)

@@ -6,6 +6,11 @@ import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import ai.onnx.proto.OnnxMl.GraphProto;
+import ai.onnx.proto.OnnxMl.NodeProto;
+import ai.onnx.proto.OnnxMl.TensorProto;
+import ai.onnx.proto.OnnxMl.TypeProto;
+import ai.onnx.proto.OnnxMl.ValueInfoProto;
 import dev.infercost.base.InfercostException;
 import dev.infercost.base.Parameter;
 import dev.infercost.cost.Catalog;
@@ -14,7 +19,9 @@ import dev.infercost.models.Models;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.Random;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -239,7 +246,7 @@ class SearchTest {
    */
   @Test
   void theFewestSensitiveLayersThatMeetTheBoundAreFoundByHalvingTheGap() throws Exception {
-    List<Integer> tried = new java.util.ArrayList<>();
+    List<Integer> tried = new ArrayList<>();
     Search.Meets fromSix =
         k -> {
           tried.add(k);
@@ -274,6 +281,73 @@ class SearchTest {
   void theTrialCountIsABound() throws Exception {
     CompressReport r = auto("digits-mlp", Bound.minCosine(0.9999999), 2);
     assertEquals(2, r.search().trials().size());
+  }
+
+  @Test
+  void aMethodThatQuantizedNothingSpendsNoMoreTrials() throws Exception {
+    // Both branches of an If multiply by the same weight: int8-static leaves MatMuls in branches
+    // float, so its other clips would build the same copy of the input; int8-dynamic does not.
+    OpCorpus.G g = new OpCorpus.G(new Random(7));
+    String x = g.x(64, 32);
+    String w = g.f(32, 32);
+    String cond =
+        g.n("Greater", g.n("ReduceMax", List.of(OpCorpus.i("keepdims", 0)), x), g.fs(-1e9f));
+    g.out(
+        g.n(
+            "If",
+            List.of(
+                OpCorpus.g("then_branch", matMulBranch("then", x, w)),
+                OpCorpus.g("else_branch", matMulBranch("else", x, w))),
+            cond));
+    OpCorpus.Built b = g.finish("branches", OpCorpus.OPSET);
+    Path model = tmp.resolve("branches.onnx");
+    Files.write(model, b.model().toByteArray());
+    Path npz = tmp.resolve("branches.npz");
+    b.writeNpz(npz);
+    List<String> progress = new ArrayList<>();
+    CompressReport r =
+        CompressWorkflow.run(
+            CompressRequest.builder(ModelRef.resolve(model.toString()), tmp.resolve("out"))
+                .optData(npz)
+                .optBound(Bound.minCosine(0.99))
+                .optMeasure(false)
+                .optSearch(new CompressRequest.SearchBudget(3, Duration.ofMinutes(5)))
+                .build(),
+            progress::add);
+    List<Search.Trial> trials = r.search().trials();
+    assertEquals(
+        List.of("int8-static", "int8-dynamic", "int8-dynamic"),
+        trials.stream().map(Search.Trial::method).toList(),
+        trials.toString());
+    assertEquals(0, trials.get(0).rewritten());
+    assertEquals(2, trials.get(1).rewritten(), "the MatMul of each branch");
+    assertTrue(
+        progress.contains(
+            "skipped int8-static, 8-bit weights, entropy clip: an earlier trial of it quantized"
+                + " nothing"),
+        progress.toString());
+  }
+
+  /** A branch that multiplies the outer {@code x} by the outer {@code w}. */
+  private static GraphProto matMulBranch(String name, String x, String w) {
+    return GraphProto.newBuilder()
+        .setName(name)
+        .addNode(
+            NodeProto.newBuilder()
+                .setOpType("MatMul")
+                .setName(name + "/MatMul")
+                .addInput(x)
+                .addInput(w)
+                .addOutput(name + "_out"))
+        .addOutput(
+            ValueInfoProto.newBuilder()
+                .setName(name + "_out")
+                .setType(
+                    TypeProto.newBuilder()
+                        .setTensorType(
+                            TypeProto.Tensor.newBuilder()
+                                .setElemType(TensorProto.DataType.FLOAT_VALUE))))
+        .build();
   }
 
   @Test
