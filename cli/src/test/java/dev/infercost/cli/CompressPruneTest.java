@@ -62,7 +62,7 @@ class CompressPruneTest {
         meta.get("infercost.passes")
             .endsWith(
                 "int8-static,fold-dq-scale,fold-dq-shift,fold-dq-clip,fold-dq-move,"
-                    + "int8-dynamic-attention,int8-dynamic-lstm"),
+                    + "int8-dynamic-attention,int8-dynamic-lstm,int8-gather-weights"),
         meta.toString());
     assertTrue(meta.containsKey("infercost.option.prune.prune_ratio"), meta.toString());
     // The evaluation compares the final model with the original input.

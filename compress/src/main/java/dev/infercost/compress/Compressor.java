@@ -180,9 +180,10 @@ public final class Compressor {
    * corrected for the mean error its int8 weights make on the calibration data ({@code
    * o.biasCorrection()}), and each weight scale raised where a bias would not fit int32. LSTMs,
    * which have no static integer kernel, get int8-dynamic's {@code DynamicQuantizeLSTM} (a CRNN's
-   * recurrent head after its Conv stack). Models below opset 13 are upgraded for per-channel
-   * scales. The model is not run: {@code stats} must come from {@link #calibrate} on this same
-   * model.
+   * recurrent head after its Conv stack). Gather tables (embeddings) are stored 8-bit as
+   * int8-dynamic stores them ({@code o.embeddings()}). Models below opset 13 are upgraded for
+   * per-channel scales. The model is not run: {@code stats} must come from {@link #calibrate} on
+   * this same model.
    */
   public static CompressResult quantizeStaticCpu(
       OnnxModel model, StaticOptions o, CalibrationStats stats) throws CompressException {
@@ -210,15 +211,19 @@ public final class Compressor {
             .optActivationMean(o.biasCorrection() ? stats.channelMeans() : Map.of())
             .build();
     List<Pass> steps =
-        List.of(
-            new AffineFoldPass(),
-            new CpuQdqPass(),
-            new DqScaleFoldPass(),
-            new DqShiftFoldPass(),
-            new DqClipFoldPass(),
-            new DqMoveFoldPass(),
-            new InSubgraphs(new DynamicAttentionPass()),
-            new InSubgraphs(new DynamicLstmPass()));
+        new ArrayList<>(
+            List.of(
+                new AffineFoldPass(),
+                new CpuQdqPass(),
+                new DqScaleFoldPass(),
+                new DqShiftFoldPass(),
+                new DqClipFoldPass(),
+                new DqMoveFoldPass(),
+                new InSubgraphs(new DynamicAttentionPass()),
+                new InSubgraphs(new DynamicLstmPass())));
+    if (o.embeddings()) {
+      steps.add(new InSubgraphs(new GatherWeightPass()));
+    }
     List<Pass> passes = new ArrayList<>(List.of(canonicalize()));
     passes.addAll(steps);
     List<PassResult> results = new ArrayList<>(List.of(canonical));
@@ -237,6 +242,7 @@ public final class Compressor {
     options.put("reduced_range", Boolean.toString(o.reducedRange()));
     options.put("activations", "uint8 asymmetric, per tensor");
     options.put("bias_correction", Boolean.toString(o.biasCorrection()));
+    options.put("embeddings", Boolean.toString(o.embeddings()));
     options.put("calibration_batches", Integer.toString(stats.batches()));
     options.put("include", String.join(",", o.filter().include()));
     options.put("exclude", String.join(",", o.filter().exclude()));

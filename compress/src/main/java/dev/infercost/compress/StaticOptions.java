@@ -18,6 +18,8 @@ package dev.infercost.compress;
  *     calibration data ({@code Σ (w_q − w) · E[x]} per output channel, E[x] the calibrated mean of
  *     each input channel; default on): int8 rounding of a kernel whose weights nearly cancel, as in
  *     a depthwise conv after BatchNorm folding, shifts its output on every flat patch of input
+ * @param embeddings store Gather tables (embeddings) as 8-bit, only the gathered rows dequantized,
+ *     as int8-dynamic does (default on): a text model's vocabulary table is often half its bytes
  */
 public record StaticOptions(
     NodeFilter filter,
@@ -25,7 +27,8 @@ public record StaticOptions(
     double percentile,
     boolean perChannel,
     boolean reducedRange,
-    boolean biasCorrection) {
+    boolean biasCorrection,
+    boolean embeddings) {
   /** The default percentile: 99.999. */
   public static final double DEFAULT_PERCENTILE = 99.999;
 
@@ -50,12 +53,14 @@ public record StaticOptions(
 
   /** The same options with {@code filter}. */
   public StaticOptions withFilter(NodeFilter f) {
-    return new StaticOptions(f, method, percentile, perChannel, reducedRange, biasCorrection);
+    return new StaticOptions(
+        f, method, percentile, perChannel, reducedRange, biasCorrection, embeddings);
   }
 
   /** The same options with {@code m}. */
   public StaticOptions withMethod(CalibrationMethod m) {
-    return new StaticOptions(filter, m, percentile, perChannel, reducedRange, biasCorrection);
+    return new StaticOptions(
+        filter, m, percentile, perChannel, reducedRange, biasCorrection, embeddings);
   }
 
   /** Optional settings as {@code opt*}. */
@@ -66,6 +71,7 @@ public record StaticOptions(
     private boolean perChannel = true;
     private boolean reducedRange = true;
     private boolean biasCorrection = true;
+    private boolean embeddings = true;
 
     private Builder() {}
 
@@ -105,9 +111,15 @@ public record StaticOptions(
       return this;
     }
 
+    /** 8-bit Gather tables (default on). */
+    public Builder optEmbeddings(boolean b) {
+      this.embeddings = b;
+      return this;
+    }
+
     public StaticOptions build() {
       return new StaticOptions(
-          filter, method, percentile, perChannel, reducedRange, biasCorrection);
+          filter, method, percentile, perChannel, reducedRange, biasCorrection, embeddings);
     }
   }
 }

@@ -131,7 +131,8 @@ class CpuQdqPassTest {
             "fold-dq-clip",
             "fold-dq-move",
             "int8-dynamic-attention",
-            "int8-dynamic-lstm"),
+            "int8-dynamic-lstm",
+            "int8-gather-weights"),
         r.passes().stream().map(PassSummary::pass).toList());
     assertEquals(
         List.of("conv1", "pool", "conv2", "add", "gap", "flatten", "fc"),

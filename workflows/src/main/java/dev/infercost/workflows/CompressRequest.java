@@ -220,7 +220,7 @@ public record CompressRequest(
       QuantOptions d = QuantOptions.defaults();
       StaticOptions o = s.options();
       return new QuantOptions(
-          o.filter(), o.perChannel(), o.reducedRange(), d.embeddings(), d.smoothAlpha());
+          o.filter(), o.perChannel(), o.reducedRange(), o.embeddings(), d.smoothAlpha());
     }
     return recipe instanceof Recipe.Int8Qdq q ? q.quant() : ((Recipe.Int8Dynamic) recipe).quant();
   }

@@ -196,6 +196,7 @@ public sealed interface Recipe {
                   .optFilter(quant.filter())
                   .optPerChannel(quant.perChannel())
                   .optReducedRange(quant.reducedRange())
+                  .optEmbeddings(quant.embeddings())
                   .build());
     };
   }
