@@ -17,7 +17,8 @@ final class MetricOptions {
       paramLabel = "NAME",
       description =
           "Task metric to score both models with: top1-accuracy, cosine, nn-agreement, mask-iou,"
-              + " or one from --metric-classpath.")
+              + " perplexity, token-kl (language models on text), or one from"
+              + " --metric-classpath.")
   String metric;
 
   @Option(

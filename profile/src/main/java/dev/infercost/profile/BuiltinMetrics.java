@@ -192,7 +192,7 @@ final class BuiltinMetrics {
           TokenLogits y = TokenLogits.of(name(), c, b.outputs().get(0), b);
           for (int at = 0; at < y.ids.length; at++) {
             if (y.kept(at) && y.kept(at + 1) && (at + 1) % y.seq != 0) {
-              int next = y.id(c, at + 1);
+              int next = (int) y.ids[at + 1];
               nll += y.logSumExp(at) - y.logits[at * y.vocabulary + next];
               n++;
             }
@@ -208,9 +208,9 @@ final class BuiltinMetrics {
   }
 
   /**
-   * Mean over the text's token positions of the Kullback-Leibler divergence of the model's
-   * next-token distribution from the reference's (0 for the reference): how far the whole
-   * distribution moves, where agreement only sees its arg-max.
+   * Mean over the text's token positions of KL(reference ‖ model), the Kullback-Leibler divergence
+   * between the two next-token distributions, weighted by the reference's (0 for the reference):
+   * how far the whole distribution moves, where agreement only sees its arg-max.
    */
   static final class TokenKl implements TaskMetric {
     @Override
@@ -225,8 +225,8 @@ final class BuiltinMetrics {
 
     @Override
     public String description() {
-      return "mean KL divergence of a language model's next-token distribution from the"
-          + " reference's (text data, logits output; 0 for the reference)";
+      return "mean KL(reference || model) of a language model's next-token distributions (text"
+          + " data, logits output; 0 for the reference)";
     }
 
     @Override
@@ -282,9 +282,27 @@ final class BuiltinMetrics {
                     : "the first output is " + Arrays.toString(s)),
             Parameter.METRIC);
       }
+      float[] id = ids.toFloats();
+      float max = 0;
+      for (float v : id) {
+        max = Math.max(max, v);
+      }
+      if (max >= s[2]) {
+        throw new DataException(
+            c.data()
+                + ": "
+                + metric
+                + " needs a language model whose first output is its logits over the token ids;"
+                + " its last dim ("
+                + s[2]
+                + ") is no vocabulary: token id "
+                + (long) max
+                + " is past it",
+            Parameter.METRIC);
+      }
       return new TokenLogits(
           y.toFloats(),
-          ids.toFloats(),
+          id,
           b.attentionMask().map(Tensor::toFloats).orElse(null),
           (int) s[1],
           (int) s[2]);
@@ -292,21 +310,6 @@ final class BuiltinMetrics {
 
     boolean kept(int at) {
       return at < ids.length && NextTokens.kept(mask, at);
-    }
-
-    int id(TaskMetric.Context c, int at) throws DataException {
-      int id = (int) ids[at];
-      if (id < 0 || id >= vocabulary) {
-        throw new DataException(
-            c.data()
-                + ": token id "
-                + id
-                + " is outside the "
-                + vocabulary
-                + " logits of the model's first output; pass the model's own tokenizer.json",
-            Parameter.METRIC);
-      }
-      return id;
     }
 
     double logSumExp(int at) {

@@ -150,7 +150,8 @@ public record EvalReport(
     return tokenLogits() ? "1 − next-token agreement" : "1 − mean cosine";
   }
 
-  private boolean tokenLogits() {
+  /** Whether these are a language model's figures per token position (kind token-logits). */
+  public boolean tokenLogits() {
     return outputKind.equals(Evaluator.TOKEN_LOGITS) && top1Agreement != null;
   }
 

@@ -5,8 +5,10 @@ import dev.infercost.base.Parameter;
 import dev.infercost.models.DType;
 import dev.infercost.models.ModelFormat;
 import dev.infercost.models.Models;
+import dev.infercost.models.OnnxModel;
 import dev.infercost.models.Tensor;
 import dev.infercost.models.TensorSpec;
+import dev.infercost.profile.internal.Inputs;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -111,8 +113,9 @@ public final class Evaluator {
     for (TaskMetric m : metrics.metrics()) {
       scored.add(new Scored(m, context));
     }
-    Collected ref = new Collected();
-    Collected cand = new Collected();
+    long tableRows = embeddingRows(reference, data);
+    Collected ref = new Collected(tableRows);
+    Collected cand = new Collected(tableRows);
     try (ModelRunner r = Profiler.open(reference, o);
         ModelRunner c = Profiler.open(candidate, o)) {
       int first = 0;
@@ -150,8 +153,12 @@ public final class Evaluator {
   private static final class Collected {
     private final List<String> names = new ArrayList<>();
     private final List<List<float[]>> vectors = new ArrayList<>();
-    private final NextTokens tokens = new NextTokens();
+    private final NextTokens tokens;
     private long[] shape = {};
+
+    Collected(long embeddingRows) {
+      tokens = new NextTokens(embeddingRows);
+    }
 
     void add(List<Tensor> outputs, Tensor mask, Tensor ids) {
       shape = outputs.get(0).shape();
@@ -352,7 +359,7 @@ public final class Evaluator {
   /** Runs {@code model} over every batch of {@code data}. */
   public static Outputs outputs(String model, EvalData data, ProfileOptions o)
       throws InfercostException {
-    Collected out = new Collected();
+    Collected out = new Collected(embeddingRows(model, data));
     try (ModelRunner r = Profiler.open(model, o)) {
       for (List<Tensor> batch : data.batches()) {
         out.add(
@@ -370,6 +377,18 @@ public final class Evaluator {
     return shape.length == 3 && data.maskInput().isPresent()
         ? "embedding"
         : shape.length == 2 && shape[1] > 1 ? "logits" : "tensor";
+  }
+
+  /**
+   * The row count of the embedding table {@code model}'s token-ids input indexes, or 0 (no ids, or
+   * no table).
+   */
+  private static long embeddingRows(String model, EvalData data) throws InfercostException {
+    if (data.idsInput().isEmpty()) {
+      return 0;
+    }
+    OnnxModel m = Models.loadOnnxGraph(Models.resolve(model, ModelFormat.ONNX));
+    return Inputs.idLimits(m).getOrDefault(data.idsInput().get(), 0L);
   }
 
   private static Tensor input(Optional<String> name, List<Tensor> batch) {

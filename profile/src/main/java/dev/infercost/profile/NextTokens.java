@@ -11,16 +11,27 @@ import java.util.Optional;
  * at every position the attention mask keeps, and how often it is the token that follows in the
  * text. The logits are the first output, {@code [batch, sequence, vocabulary]} over token ids
  * {@code [batch, sequence]}; its last dim is taken for a vocabulary only when it is larger than
- * every token id of the data, so a text encoder's {@code [batch, sequence, hidden]} states are not
- * (a word's id passes a hidden size).
+ * every token id of the data (a word's id passes a text encoder's hidden size) and equals the row
+ * count of the embedding table the ids index, where the model has one (a protein or byte model's 33
+ * or 256 ids stay below its hidden size). A masked-LM head passes both tests: its agreement holds,
+ * its next-token accuracy means nothing.
  */
 final class NextTokens {
+  private final long rows;
   private final List<int[]> top1 = new ArrayList<>();
   private int hits;
   private int predicted;
   private long maxId = -1;
   private long vocabulary = Long.MAX_VALUE;
   private boolean fits = true;
+
+  /**
+   * @param rows the row count of the embedding table the token ids index, or 0 when the model has
+   *     none (the ids go elsewhere first)
+   */
+  NextTokens(long rows) {
+    this.rows = rows;
+  }
 
   /**
    * Adds one batch; a batch without token ids or whose first output is not {@code [ids' shape, n]}
@@ -60,7 +71,7 @@ final class NextTokens {
 
   /** The predictions, when every batch's first output was token logits over the ids. */
   Optional<Evaluator.TokenPredictions> predictions() {
-    return fits && !top1.isEmpty() && vocabulary > maxId
+    return fits && !top1.isEmpty() && vocabulary > maxId && (rows == 0 || vocabulary == rows)
         ? Optional.of(new Evaluator.TokenPredictions(top1, hits, predicted))
         : Optional.empty();
   }

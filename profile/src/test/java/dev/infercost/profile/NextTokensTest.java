@@ -176,6 +176,19 @@ class NextTokensTest {
             () ->
                 Evaluator.evaluate(
                     enc.toString(), enc.toString(), TEXT, 1, metrics("perplexity"), s -> {}));
-    assertTrue(e.getMessage().contains("token id 4 is outside the 4 logits"), e.getMessage());
+    assertTrue(
+        e.getMessage().contains("its last dim (4) is no vocabulary: token id 4 is past it"),
+        e.getMessage());
+  }
+
+  @Test
+  void statesWiderThanASmallVocabularyAreNotLogits() throws Exception {
+    // A protein or byte model: 7 ids, 8-wide states. Wider than every id, but not as wide as the
+    // table the ids index: an embedding, not logits.
+    Path prot = bigram("prot", new int[] {1, 2, 3, 4, 5, 6, 0}, 8);
+    EvalReport r =
+        Evaluator.evaluate(prot.toString(), prot.toString(), TEXT, 1, MetricSet.none(), s -> {});
+    assertEquals("embedding", r.outputKind());
+    assertNull(r.accuracyDrop(), "no next-token accuracy to bound");
   }
 }

@@ -203,9 +203,7 @@ final class ChooseVariants {
     // largest --batch, where the cost per inference it ranks by is lowest.
     int batch = req.batches().stream().mapToInt(Integer::intValue).max().orElseThrow();
     Search.Timing timing =
-        searched == 0
-            ? null
-            : new Search.Timing(ChooseWorkflow.inputsAt(req, batch), "synthetic inputs");
+        searched == 0 ? null : Search.Timing.synthetic(ChooseWorkflow.inputsAt(req, batch));
     for (Plan p : plans) {
       if (p.recipe().isPresent()) {
         BuiltVariant b = builder.build(p.recipe().get(), work.resolve(p.label()));

@@ -165,7 +165,10 @@ public final class CompressWorkflow {
     v.append(String.join(" and ", gains));
     if (built.fidelity().isPresent()) {
       EvalReport f = built.fidelity().get();
-      v.append(String.format(Locale.ROOT, " at mean cosine %.5f", f.meanCosine()));
+      v.append(
+          f.tokenLogits()
+              ? String.format(Locale.ROOT, " at next-token agreement %.4f", f.top1Agreement())
+              : String.format(Locale.ROOT, " at mean cosine %.5f", f.meanCosine()));
       if (f.accuracyDrop() != null) {
         v.append(
             String.format(
@@ -290,7 +293,9 @@ public final class CompressWorkflow {
         req.shapes().isEmpty() && (plan.evaluation().isPresent() || !plan.calibration().isEmpty());
     return fromData
         ? Search.Timing.of(plan)
-        : Search.Timing.synthetic(req.model(), req.shapes(), n -> progress.accept("note: " + n));
+        : Search.Timing.synthetic(
+            SideBySide.syntheticInputs(
+                req.model().file().toString(), req.shapes(), n -> progress.accept("note: " + n)));
   }
 
   private static CompressReport.Latency latency(

@@ -217,12 +217,9 @@ public final class Search {
       return new Timing(sorted.get(sorted.size() / 2), "the data's median-size batch");
     }
 
-    /** Made-up inputs at {@code shapes} (unnamed dimensions at their defaults). */
-    public static Timing synthetic(
-        ModelRef model, Map<String, long[]> shapes, Consumer<String> notes)
-        throws InfercostException {
-      return new Timing(
-          SideBySide.syntheticInputs(model.file().toString(), shapes, notes), "synthetic inputs");
+    /** Made-up inputs ({@link SideBySide#syntheticInputs}). */
+    public static Timing synthetic(List<Tensor> inputs) {
+      return new Timing(inputs, "synthetic inputs");
     }
   }
 
@@ -258,9 +255,9 @@ public final class Search {
     Path trialsDir = Reports.outDir(outDir.resolve("trials"));
     Trials run = new Trials(variants, options, trialsDir, deadline, progress);
     List<Built> built = run.built;
-    // A method that quantized nothing (int8-static of a model whose MatMuls all sit in If
-    // branches) quantizes nothing with another clip or SmoothQuant either: its other candidates
-    // would spend trials on copies of the input.
+    // A method that rewrote no layer a clip or SmoothQuant can change (int8-static of a model whose
+    // MatMuls all sit in If branches, its 8-bit embeddings aside) builds the same model with its
+    // other clips and SmoothQuant settings: they would spend trials on copies.
     Set<Method> quantizedNothing = EnumSet.noneOf(Method.class);
     for (Candidate c : candidates(options, !plan.calibration().isEmpty())) {
       // However short the budget, the first candidate is built: a search returns a trial.
@@ -271,16 +268,17 @@ public final class Search {
         progress.accept("skipped " + c.config() + ": an earlier trial of it quantized nothing");
         continue;
       }
-      if (rewritten(run.add(c).variant()) == 0) {
+      if (calibrated(run.add(c).variant()) == 0) {
         quantizedNothing.add(c.recipe().method());
       }
     }
     List<LayerSensitivity> sensitivity = List.of();
-    String sensitivityMethod = "not measured: every trial built so far quantizes nothing";
+    String sensitivityMethod =
+        "not measured: no trial built so far quantizes a layer (8-bit embeddings aside)";
     String sensitivityLoss = built.get(0).variant().fidelity().orElseThrow().fidelityLossName();
     Optional<Built> base =
         built.stream()
-            .filter(b -> rewritten(b.variant()) > 0)
+            .filter(b -> calibrated(b.variant()) > 0)
             .filter(b -> b.variant().method() != Method.FP16)
             .min(Comparator.comparingDouble(Built::loss));
     if (base.isPresent()) {
@@ -785,6 +783,16 @@ public final class Search {
 
   private static int rewritten(BuiltVariant v) {
     return v.method() == Method.FP16 ? -1 : rewrittenNodes(v).size();
+  }
+
+  /** Nodes {@code v}'s recipe rewrote other than by 8-bit embeddings, which no clip changes. */
+  private static int calibrated(BuiltVariant v) {
+    return (int)
+        v.passes().stream()
+            .filter(p -> !REWRITES_NOTHING.contains(p.pass()))
+            .filter(p -> !p.pass().equals("int8-gather-weights"))
+            .mapToLong(p -> p.rewritten().size())
+            .sum();
   }
 
   /** Batches of {@code data} that hold at least {@code samples} samples (or all of them). */

@@ -149,13 +149,17 @@ public final class Inputs {
   }
 
   /**
-   * Whether {@code s} is a decoder's key/value cache, as exporters name it: a float input named for
-   * a past or a cache ({@code past_key_values.0.key}, {@code cache.3}).
+   * Whether {@code s} is a decoder's self-attention key/value cache, as exporters name it: a float
+   * input named for a past or a cache ({@code past_key_values.0.key}, {@code cache.3}), and not for
+   * the encoder (a seq2seq decoder's cross-attention cache, {@code past_key_values.0.encoder.key},
+   * holds the encoder's length, never empty).
    */
   public static boolean holdsCache(TensorSpec s) {
     String n = s.name().toLowerCase(Locale.ROOT);
     return (s.dtype() == DType.FLOAT32 || s.dtype() == DType.FLOAT16)
-        && (n.contains("past") || n.contains("cache"));
+        && (n.contains("past") || n.contains("cache"))
+        && !n.contains("encoder")
+        && !n.contains("cross");
   }
 
   /** Dims of {@code s} after dim 0 that are neither fixed nor sized by a known symbol. */

@@ -135,6 +135,16 @@ class InputsTest {
             null,
             n -> {});
     assertArrayEquals(new long[] {1, 4, 5, 16}, s.get("past_key_values.0.key"));
+    // A seq2seq decoder's cross-attention cache holds the encoder's length: the default.
+    TensorSpec cross =
+        new TensorSpec(
+            "past_key_values.0.encoder.key",
+            DType.FLOAT32,
+            List.of(Dim.symbolic("batch"), Dim.fixed(4), Dim.symbolic("enc"), Dim.fixed(16)));
+    assertArrayEquals(
+        new long[] {1, 4, Inputs.DEFAULT_DIM, 16},
+        Inputs.resolveShapes("m", List.of(cross), Map.of(), null, n -> {})
+            .get("past_key_values.0.encoder.key"));
     // A cache with two open dims cannot tell its length: both take the default.
     TensorSpec twoOpen =
         new TensorSpec(
