@@ -395,6 +395,77 @@ class CpuQdqPassTest {
   }
 
   /**
+   * x [n, 8, 16] → MatMul W1 → Add(x, ·) → LayerNormalization → MatMul W2 → y: a post-LN
+   * transformer's residual sum before its normalization.
+   */
+  static ModelProto residualBeforeNorm() {
+    GraphProto g =
+        GraphProto.newBuilder()
+            .setName("post-ln")
+            .addInput(Tiny.value("x", TensorProto.DataType.FLOAT, "n", 8, 16))
+            .addOutput(Tiny.value("y", TensorProto.DataType.FLOAT, "n", 8, 16))
+            .addInitializer(floats("W1", Tiny.random(256, 11, 0.3f), 16, 16))
+            .addInitializer(floats("gamma", Tiny.positive(16, 12), 16))
+            .addInitializer(floats("beta", Tiny.random(16, 13, 0.1f), 16))
+            .addInitializer(floats("W2", Tiny.random(256, 14, 0.3f), 16, 16))
+            .addNode(Tiny.node("MatMul", "mm1", List.of("x", "W1"), List.of("h")))
+            .addNode(Tiny.node("Add", "residual", List.of("x", "h"), List.of("r")))
+            .addNode(
+                Tiny.node(
+                    "LayerNormalization", "norm", List.of("r", "gamma", "beta"), List.of("ln")))
+            .addNode(Tiny.node("MatMul", "mm2", List.of("ln", "W2"), List.of("y")))
+            .build();
+    ModelProto m = Tiny.model(g);
+    return m.toBuilder().setOpsetImport(0, m.getOpsetImport(0).toBuilder().setVersion(17)).build();
+  }
+
+  /** Rows of 16 channels whose channel 0 runs 40 times the others, as a residual stream's do. */
+  private static float[] outlierRows(int rows, long seed) {
+    float[] x = Tiny.random(rows * 16, seed, 1f);
+    for (int i = 0; i < rows; i++) {
+      x[i * 16] *= 40;
+    }
+    return x;
+  }
+
+  /**
+   * One uint8 scale for a residual sum spans its outlier channel, leaving the other channels a few
+   * levels, which the normalization then scales back up: the sum stays float (ONNX Runtime fuses it
+   * with the normalization), and the MatMuls around it keep their int8 weights.
+   */
+  @Test
+  void aResidualSumThatANormalizationReadsStaysFloat() throws Exception {
+    ModelProto fp32 = residualBeforeNorm();
+    OnnxModel m = OnnxModel.of(fp32);
+    long[] shape = {2, 8, 16};
+    List<List<Tensor>> cal = new ArrayList<>();
+    for (int i = 0; i < 4; i++) {
+      cal.add(List.of(Tensor.ofFloats("x", shape, outlierRows(16, 70 + i))));
+    }
+    CompressResult r =
+        Compressor.quantizeStaticCpu(m, StaticOptions.defaults(), Compressor.calibrate(m, cal));
+    PassSummary pass =
+        r.passes().stream().filter(p -> p.pass().equals("int8-static")).findFirst().orElseThrow();
+    assertEquals(List.of("mm1", "mm2"), pass.rewritten());
+    assertTrue(
+        pass.skipped().stream()
+            .anyMatch(s -> s.startsWith("residual: a residual sum that a normalization reads")),
+        pass.skipped().toString());
+    ModelProto q = r.model().proto();
+    Map<String, Integer> ops = optimizedOps(q);
+    assertEquals(0, ops.getOrDefault("QLinearAdd", 0), "ops: " + ops);
+    // Float, the sum fuses with the normalization into one kernel.
+    assertEquals(1, ops.getOrDefault("SkipLayerNormalization", 0), "ops: " + ops);
+    assertEquals(2, ops.getOrDefault("MatMulIntegerToFloat", 0), "ops: " + ops);
+    float[] x = outlierRows(16, 999);
+    double cos = Tiny.cosine(Tiny.run(fp32, "x", shape, x), Tiny.run(q, "x", shape, x));
+    assertTrue(cos > COS_FLOAT_SUM, "cosine " + cos);
+  }
+
+  /** Here the float residual sum reaches 0.9973; a uint8 one reached 0.9932. */
+  private static final double COS_FLOAT_SUM = 0.995;
+
+  /**
    * x → Conv(stem) → Relu → two head Convs (two levels) → Reshape → Sigmoid → Concat → Transpose →
    * y: a detector head whose levels an int8 Concat gathers.
    */

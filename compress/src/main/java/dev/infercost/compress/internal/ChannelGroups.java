@@ -413,13 +413,13 @@ public final class ChannelGroups {
       return new Layout(l.segments(), 2, l.factor() * rest);
     }
     if (op == Op.RESHAPE && n.getInputCount() > 1 && init.containsKey(n.getInput(1))) {
-      long[] to = longs(init.get(n.getInput(1)));
+      long[] to = Initializers.longs(init.get(n.getInput(1)));
       if (to != null && to.length == 2 && to[1] == -1 && to[0] != -1) {
         return new Layout(l.segments(), 2, l.factor() * rest);
       }
     }
     if (op == Op.SQUEEZE) {
-      long[] axes = squeezeAxes(n, init);
+      long[] axes = Ops.axes(n, init);
       boolean spatial = axes != null && axes.length > 0;
       for (long a : axes == null ? new long[0] : axes) {
         long ax = a < 0 ? a + shape.length : a;
@@ -431,28 +431,6 @@ public final class ChannelGroups {
     }
     unprunable(in, label + " reshapes channels the walk cannot map");
     return null;
-  }
-
-  private static long[] squeezeAxes(NodeProto n, Map<String, TensorProto> init) {
-    for (AttributeProto a : n.getAttributeList()) {
-      if (a.getName().equals("axes")) {
-        return a.getIntsList().stream().mapToLong(Long::longValue).toArray();
-      }
-    }
-    return n.getInputCount() > 1 ? longs(init.get(n.getInput(1))) : null;
-  }
-
-  private static long[] longs(TensorProto t) {
-    if (t == null || t.getDataType() != TensorProto.DataType.INT64_VALUE) {
-      return null;
-    }
-    if (t.hasRawData() && !t.getRawData().isEmpty()) {
-      var b = t.getRawData().asReadOnlyByteBuffer().order(java.nio.ByteOrder.LITTLE_ENDIAN);
-      long[] v = new long[b.remaining() / 8];
-      b.asLongBuffer().get(v);
-      return v;
-    }
-    return t.getInt64DataList().stream().mapToLong(Long::longValue).toArray();
   }
 
   private void matrixSink(

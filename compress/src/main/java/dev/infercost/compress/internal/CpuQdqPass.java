@@ -508,12 +508,44 @@ public final class CpuQdqPass implements Pass {
               return "";
             }
           }
+          if (op == Op.ADD && readByNormalization(y)) {
+            return "a residual sum that a normalization reads stays float (one uint8 scale for"
+                + " its outlier channels leaves the others a few levels)";
+          }
           if (graphOutput || (foldable(n, kind) == null && !ctx.activationRange().containsKey(y))) {
             return "";
           }
           return null;
         }
       }
+    }
+
+    /**
+     * Whether a normalization over the last axis reads {@code t}: LayerNormalization, or the
+     * ReduceMean a written-out LayerNorm starts with, or the Pow before an RMSNorm's. A
+     * transformer's residual stream is such a tensor: a few of its channels run far larger than the
+     * rest, and the normalization scales the rest back up after uint8 rounding flattened them (a
+     * post-LN encoder's int8-static mean cosine fell to 0.84 on its own sentences).
+     */
+    boolean readByNormalization(String t) {
+      for (NodeProto r : readers.getOrDefault(t, List.of())) {
+        Op op = Op.of(r.getOpType());
+        if (op == Op.LAYER_NORMALIZATION || lastAxisMean(r)) {
+          return true;
+        }
+        if (op == Op.POW
+            && readers.getOrDefault(r.getOutput(0), List.of()).stream()
+                .anyMatch(this::lastAxisMean)) {
+          return true;
+        }
+      }
+      return false;
+    }
+
+    private boolean lastAxisMean(NodeProto r) {
+      return Op.REDUCE_MEAN.is(r.getOpType())
+          && Op.defaultDomain(r.getDomain())
+          && java.util.Arrays.equals(Ops.axes(r, init), new long[] {-1});
     }
 
     /**

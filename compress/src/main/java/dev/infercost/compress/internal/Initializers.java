@@ -46,9 +46,12 @@ public final class Initializers {
     return v != null && Float.isFinite(v) ? v : null;
   }
 
-  /** The values of an INT64 tensor (raw_data or int64_data), or {@code null} for other types. */
+  /**
+   * The values of an INT64 tensor (raw_data or int64_data), or {@code null} for other types and for
+   * no tensor.
+   */
   public static long[] longs(TensorProto t) {
-    if (t.getDataType() != TensorProto.DataType.INT64_VALUE) {
+    if (t == null || t.getDataType() != TensorProto.DataType.INT64_VALUE) {
       return null;
     }
     if (t.hasRawData() && !t.getRawData().isEmpty()) {

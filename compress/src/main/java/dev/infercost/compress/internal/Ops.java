@@ -92,6 +92,19 @@ public final class Ops {
         .build();
   }
 
+  /**
+   * The {@code axes} of a Squeeze, Unsqueeze or Reduce* node: its attribute, else its second
+   * input's constant values (where newer opsets moved them), else {@code null}.
+   */
+  public static long[] axes(NodeProto n, Map<String, TensorProto> init) {
+    for (AttributeProto a : n.getAttributeList()) {
+      if (a.getName().equals("axes")) {
+        return a.getIntsList().stream().mapToLong(Long::longValue).toArray();
+      }
+    }
+    return n.getInputCount() > 1 ? Initializers.longs(init.get(n.getInput(1))) : null;
+  }
+
   public static AttributeProto intsAttribute(String name, long... v) {
     AttributeProto.Builder b =
         AttributeProto.newBuilder().setName(name).setType(AttributeProto.AttributeType.INTS);
