@@ -6,7 +6,6 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import ai.onnx.proto.OnnxMl.GraphProto;
 import ai.onnx.proto.OnnxMl.ModelProto;
 import ai.onnx.proto.OnnxMl.NodeProto;
-import ai.onnx.proto.OnnxMl.OperatorSetIdProto;
 import ai.onnx.proto.OnnxMl.TensorProto;
 import dev.infercost.models.Half;
 import dev.infercost.models.Models;
@@ -35,14 +34,7 @@ class EvaluatorTest {
             .addNode(mul("ma", "x", "one", "a"))
             .addNode(mul("mb", "x", "k", "b"))
             .build();
-    ModelProto m =
-        ModelProto.newBuilder()
-            .setIrVersion(8)
-            .addOpsetImport(OperatorSetIdProto.newBuilder().setDomain("").setVersion(13))
-            .setGraph(g)
-            .build();
-    Path out = tmp.resolve(name + ".onnx");
-    Models.saveOnnx(OnnxModel.of(m), out);
+    Path out = ProfilerTest.save(g, tmp.resolve(name + ".onnx"));
     return out;
   }
 

@@ -6,12 +6,8 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import ai.onnx.proto.OnnxMl.GraphProto;
-import ai.onnx.proto.OnnxMl.ModelProto;
 import ai.onnx.proto.OnnxMl.NodeProto;
-import ai.onnx.proto.OnnxMl.OperatorSetIdProto;
 import ai.onnx.proto.OnnxMl.TensorProto;
-import dev.infercost.models.Models;
-import dev.infercost.models.OnnxModel;
 import dev.infercost.models.Tensor;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -62,14 +58,7 @@ class NextTokensTest {
                     .addInput("input_ids")
                     .addOutput("logits"))
             .build();
-    ModelProto m =
-        ModelProto.newBuilder()
-            .setIrVersion(8)
-            .addOpsetImport(OperatorSetIdProto.newBuilder().setDomain("").setVersion(13))
-            .setGraph(g)
-            .build();
-    Path out = tmp.resolve(name + ".onnx");
-    Models.saveOnnx(OnnxModel.of(m), out);
+    Path out = ProfilerTest.save(g, tmp.resolve(name + ".onnx"));
     return out;
   }
 

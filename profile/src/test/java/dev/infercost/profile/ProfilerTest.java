@@ -505,14 +505,7 @@ class ProfilerTest {
             .addNode(node("Unsqueeze", List.of("mask_f", "last"), "mask_3", null))
             .addNode(node("Mul", List.of("kv", "mask_3"), "present.0.key", null))
             .build();
-    ModelProto m =
-        ModelProto.newBuilder()
-            .setIrVersion(8)
-            .addOpsetImport(OperatorSetIdProto.newBuilder().setDomain("").setVersion(13))
-            .setGraph(g)
-            .build();
-    Path file = tmp.resolve("decoder.onnx");
-    Models.saveOnnx(OnnxModel.of(m), file);
+    Path file = save(g, tmp.resolve("decoder.onnx"));
     List<String> progress = new ArrayList<>();
     ProfileReport rep = Profiler.profile(file.toString(), quick().build(), progress::add);
     assertEquals(1, rep.results().size());
@@ -542,6 +535,19 @@ class ProfilerTest {
               .setI(to));
     }
     return n.build();
+  }
+
+  /** Writes {@code g} as an opset 13 model to {@code file}. */
+  static Path save(GraphProto g, Path file) throws Exception {
+    Models.saveOnnx(
+        OnnxModel.of(
+            ModelProto.newBuilder()
+                .setIrVersion(8)
+                .addOpsetImport(OperatorSetIdProto.newBuilder().setDomain("").setVersion(13))
+                .setGraph(g)
+                .build()),
+        file);
+    return file;
   }
 
   /** A float value of {@code dims}: {@code Long} sizes, {@code String} symbols. */

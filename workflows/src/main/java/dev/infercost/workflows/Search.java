@@ -265,7 +265,10 @@ public final class Search {
         break;
       }
       if (quantizedNothing.contains(c.recipe().method())) {
-        progress.accept("skipped " + c.config() + ": an earlier trial of it quantized nothing");
+        progress.accept(
+            "skipped "
+                + c.config()
+                + ": an earlier trial of it quantized no layer that a clip or SmoothQuant changes");
         continue;
       }
       if (calibrated(run.add(c).variant()) == 0) {
