@@ -162,7 +162,9 @@ public final class Evaluator {
 
     void add(List<Tensor> outputs, Tensor mask, Tensor ids) {
       shape = outputs.get(0).shape();
-      tokens.add(outputs.get(0), ids, mask);
+      // A language model's logits are large: one float copy serves pooling and next tokens.
+      float[] first = outputs.get(0).toFloats();
+      tokens.add(shape, first, ids, mask);
       for (int k = 0; k < outputs.size(); k++) {
         Tensor y = outputs.get(k);
         if (k > 0 && y.dtype() != DType.FLOAT32 && y.dtype() != DType.FLOAT16) {
@@ -174,7 +176,10 @@ public final class Evaluator {
           vectors.add(new ArrayList<>());
           at = names.size() - 1;
         }
-        vectors.get(at).addAll(perSample(y, k == 0 ? mask : null));
+        vectors
+            .get(at)
+            .addAll(
+                k == 0 ? perSample(shape, first, mask) : perSample(y.shape(), y.toFloats(), null));
       }
     }
 
@@ -398,8 +403,11 @@ public final class Evaluator {
 
   /** Splits a [batch, ...] output into per-sample vectors; rank-3 with a mask is mean-pooled. */
   static List<float[]> perSample(Tensor y, Tensor mask) {
-    long[] s = y.shape();
-    float[] v = y.toFloats();
+    return perSample(y.shape(), y.toFloats(), mask);
+  }
+
+  /** {@link #perSample(Tensor, Tensor)} of an output of shape {@code s} and values {@code v}. */
+  private static List<float[]> perSample(long[] s, float[] v, Tensor mask) {
     // A scalar output (Size, a loss) is one sample; an empty batch has none.
     int b = s.length == 0 ? 1 : (int) s[0];
     List<float[]> out = new ArrayList<>();

@@ -34,11 +34,11 @@ final class NextTokens {
   }
 
   /**
-   * Adds one batch; a batch without token ids or whose first output is not {@code [ids' shape, n]}
-   * makes the whole data not token logits.
+   * Adds one batch: the first output's shape {@code s} and values {@code x}. A batch without token
+   * ids, or whose first output is not {@code [ids' shape, n]}, makes the whole data not token
+   * logits.
    */
-  void add(Tensor logits, Tensor ids, Tensor mask) {
-    long[] s = logits.shape();
+  void add(long[] s, float[] x, Tensor ids, Tensor mask) {
     fits = fits && ids != null && s.length == 3 && Arrays.equals(ids.shape(), Arrays.copyOf(s, 2));
     if (!fits) {
       return;
@@ -46,7 +46,6 @@ final class NextTokens {
     int seq = (int) s[1];
     int v = (int) s[2];
     vocabulary = Math.min(vocabulary, v);
-    float[] x = logits.toFloats();
     float[] id = ids.toFloats();
     float[] m = mask == null ? null : mask.toFloats();
     for (int i = 0; i < s[0]; i++) {
