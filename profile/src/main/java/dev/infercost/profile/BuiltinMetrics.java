@@ -270,7 +270,7 @@ final class BuiltinMetrics {
         throws DataException {
       long[] s = y.shape();
       Tensor ids = b.tokenIds().orElse(null);
-      if (ids == null || s.length != 3 || !Arrays.equals(ids.shape(), Arrays.copyOf(s, 2))) {
+      if (!NextTokens.perToken(s, ids)) {
         throw new DataException(
             c.data()
                 + ": "

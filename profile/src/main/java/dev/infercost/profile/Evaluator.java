@@ -337,7 +337,8 @@ public final class Evaluator {
   public static Reference reference(String model, EvalData data, int threads)
       throws InfercostException {
     ProfileOptions o = ProfileOptions.builder().optThreads(threads).build();
-    return new Reference(model, data, outputs(model, data, o), o);
+    long rows = embeddingRows(model, data);
+    return new Reference(model, data, outputs(model, data, o, rows), o, rows);
   }
 
   /**
@@ -347,12 +348,17 @@ public final class Evaluator {
    * @param data what it ran on
    * @param outputs its outputs
    * @param options how candidates are run
+   * @param embeddingRows the row count of the embedding table the reference's token ids index (0:
+   *     none), which a candidate's logits are held to as the reference's are
    */
-  public record Reference(String model, EvalData data, Outputs outputs, ProfileOptions options) {
+  public record Reference(
+      String model, EvalData data, Outputs outputs, ProfileOptions options, long embeddingRows) {
     /** Runs {@code candidate} on the same data and compares it with the reference. */
     public EvalReport compare(String candidate) throws InfercostException {
       return compare(
-          candidate.equals(model) ? outputs : Evaluator.outputs(candidate, data, options));
+          candidate.equals(model)
+              ? outputs
+              : Evaluator.outputs(candidate, data, options, embeddingRows));
     }
 
     /** A candidate's outputs on the same data (from {@link Evaluator#outputs}) against these. */
@@ -364,7 +370,13 @@ public final class Evaluator {
   /** Runs {@code model} over every batch of {@code data}. */
   public static Outputs outputs(String model, EvalData data, ProfileOptions o)
       throws InfercostException {
-    Collected out = new Collected(embeddingRows(model, data));
+    return outputs(model, data, o, embeddingRows(model, data));
+  }
+
+  /** {@link #outputs(String, EvalData, ProfileOptions)} with the table's rows known. */
+  private static Outputs outputs(String model, EvalData data, ProfileOptions o, long rows)
+      throws InfercostException {
+    Collected out = new Collected(rows);
     try (ModelRunner r = Profiler.open(model, o)) {
       for (List<Tensor> batch : data.batches()) {
         out.add(
@@ -587,10 +599,15 @@ public final class Evaluator {
   }
 
   static int argmax(float[] v) {
+    return argmax(v, 0, v.length);
+  }
+
+  /** The arg-max of {@code x[from .. from + n)}, relative to {@code from}. */
+  static int argmax(float[] x, int from, int n) {
     int best = 0;
-    for (int i = 1; i < v.length; i++) {
-      if (v[i] > v[best]) {
-        best = i;
+    for (int k = 1; k < n; k++) {
+      if (x[from + k] > x[from + best]) {
+        best = k;
       }
     }
     return best;

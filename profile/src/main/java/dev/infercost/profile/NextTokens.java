@@ -39,7 +39,7 @@ final class NextTokens {
    * logits.
    */
   void add(long[] s, float[] x, Tensor ids, Tensor mask) {
-    fits = fits && ids != null && s.length == 3 && Arrays.equals(ids.shape(), Arrays.copyOf(s, 2));
+    fits = fits && perToken(s, ids);
     if (!fits) {
       return;
     }
@@ -57,7 +57,7 @@ final class NextTokens {
         if (!kept(m, at)) {
           continue;
         }
-        best[n] = argmax(x, at * v, v);
+        best[n] = Evaluator.argmax(x, at * v, v);
         if (t + 1 < seq && kept(m, at + 1)) {
           predicted++;
           hits += best[n] == id[at + 1] ? 1 : 0;
@@ -80,14 +80,8 @@ final class NextTokens {
     return mask == null || mask[at] != 0;
   }
 
-  /** The arg-max of {@code x[from .. from + n)}, relative to {@code from}. */
-  static int argmax(float[] x, int from, int n) {
-    int best = 0;
-    for (int k = 1; k < n; k++) {
-      if (x[from + k] > x[from + best]) {
-        best = k;
-      }
-    }
-    return best;
+  /** Whether an output of shape {@code s} is {@code [ids' shape, n]}: one row per token. */
+  static boolean perToken(long[] s, Tensor ids) {
+    return ids != null && s.length == 3 && Arrays.equals(ids.shape(), Arrays.copyOf(s, 2));
   }
 }

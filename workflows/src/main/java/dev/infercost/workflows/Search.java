@@ -36,6 +36,7 @@ import java.util.Set;
 import java.util.concurrent.CancellationException;
 import java.util.function.BooleanSupplier;
 import java.util.function.Consumer;
+import java.util.function.Predicate;
 import java.util.function.UnaryOperator;
 import java.util.stream.Stream;
 
@@ -775,9 +776,14 @@ public final class Search {
 
   /** Nodes the compressing passes rewrote. */
   static List<String> rewrittenNodes(BuiltVariant v) {
+    return rewrittenBy(v, p -> true);
+  }
+
+  /** Nodes the compressing passes that {@code pass} accepts (by name) rewrote. */
+  private static List<String> rewrittenBy(BuiltVariant v, Predicate<String> pass) {
     List<String> out = new ArrayList<>();
     for (PassSummary p : v.passes()) {
-      if (!REWRITES_NOTHING.contains(p.pass())) {
+      if (!REWRITES_NOTHING.contains(p.pass()) && pass.test(p.pass())) {
         out.addAll(p.rewritten());
       }
     }
@@ -790,12 +796,7 @@ public final class Search {
 
   /** Nodes {@code v}'s recipe rewrote other than by 8-bit embeddings, which no clip changes. */
   private static int calibrated(BuiltVariant v) {
-    return (int)
-        v.passes().stream()
-            .filter(p -> !REWRITES_NOTHING.contains(p.pass()))
-            .filter(p -> !p.pass().equals("int8-gather-weights"))
-            .mapToLong(p -> p.rewritten().size())
-            .sum();
+    return rewrittenBy(v, p -> !p.equals("int8-gather-weights")).size();
   }
 
   /** Batches of {@code data} that hold at least {@code samples} samples (or all of them). */
