@@ -88,7 +88,7 @@ public final class Int8PeerSuite {
     Path sentences = Models.builtinFile(b, b.testDataResource().orElseThrow());
     EvalData data =
         EvalData.load(
-            sentences, Evaluator.inputSpecs(fp32), Evaluator.builtinTokenizer("minilm-l6"));
+            sentences, Evaluator.inputSpecs(fp32), Evaluator.defaultTokenizer("minilm-l6"));
     var peerFid = Evaluator.evaluate(fp32, peer, data, 2, Int8PeerSuite::log);
     var oursFid = Evaluator.evaluate(fp32, oursPath, data, 2, Int8PeerSuite::log);
 

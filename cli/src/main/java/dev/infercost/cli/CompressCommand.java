@@ -110,7 +110,7 @@ final class CompressCommand implements Callable<Integer> {
       names = "--data",
       paramLabel = "DATA",
       description =
-          "Held-out data: .npz/.npy (or a folder), .csv, .txt (one sentence per line), or a folder of PNG/JPEG images. Without --calib-data its first part calibrates and the rest evaluates.")
+          "Held-out data: .npz/.npy (or a folder), .csv, .txt (one sentence per line), labelled sentences or pairs (.csv/.tsv with a text and a label column, or .jsonl), or a folder of PNG/JPEG images. Without --calib-data its first part calibrates and the rest evaluates.")
   Path data;
 
   @Option(

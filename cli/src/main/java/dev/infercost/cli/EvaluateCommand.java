@@ -42,8 +42,9 @@ final class EvaluateCommand implements Callable<Integer> {
       required = true,
       paramLabel = "DATA",
       description =
-          ".npz/.npy (or a folder), .csv, .txt with one sentence per line, or a folder of PNG/JPEG"
-              + " images (class subfolders or labels.csv for labels).")
+          ".npz/.npy (or a folder), .csv, .txt with one sentence per line, labelled sentences or"
+              + " pairs (.csv/.tsv with a text and a label column, or .jsonl), or a folder of"
+              + " PNG/JPEG images (class subfolders or labels.csv for labels).")
   Path data;
 
   @Option(

@@ -13,7 +13,9 @@ final class PreprocessOptions {
   @Option(
       names = "--tokenizer",
       paramLabel = "FILE",
-      description = "HuggingFace tokenizer.json for text data (built-in models bring theirs).")
+      description =
+          "HuggingFace tokenizer.json for text data (built-in models bring theirs; else the"
+              + " tokenizer.json beside the model is taken).")
   Path tokenizer;
 
   @Option(

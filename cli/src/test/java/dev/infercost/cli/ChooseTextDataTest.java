@@ -16,7 +16,8 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * {@code choose} on a text model given as a file (not a built-in name): its sentences are read with
- * the {@code --tokenizer} the user passes, as {@code compress} and {@code evaluate} do.
+ * the {@code --tokenizer} the user passes, else the {@code tokenizer.json} beside the model, as
+ * {@code compress} and {@code evaluate} do.
  */
 class ChooseTextDataTest {
   @TempDir Path tmp;
@@ -25,7 +26,10 @@ class ChooseTextDataTest {
   void aUsersTextModelIsChosenForWithItsTokenizer() throws Exception {
     ModelRef builtin = ModelRef.resolve("minilm-l6");
     Path model = Files.copy(builtin.file(), tmp.resolve("encoder.onnx"));
-    Path tokenizer = Files.copy(builtin.tokenizer().orElseThrow(), tmp.resolve("tokenizer.json"));
+    Path tokenizer =
+        Files.copy(
+            builtin.tokenizer().orElseThrow(),
+            Files.createDirectories(tmp.resolve("tok")).resolve("tokenizer.json"));
     List<String> sentences = new ArrayList<>();
     for (int i = 0; i < 12; i++) {
       sentences.add("sentence number " + i + " about a topic of its own, " + "word ".repeat(i));
@@ -58,5 +62,13 @@ class ChooseTextDataTest {
     JsonNode fp32 = r.json().get("variants").get("fp32");
     assertEquals(1.0, fp32.get("fidelity").get("meanCosine").asDouble(), 1e-9);
     assertTrue(fp32.get("fidelity").get("samples").asInt() > 0, fp32.toString());
+
+    // A HuggingFace export keeps its tokenizer.json beside the model: that one is taken.
+    Files.copy(tokenizer, tmp.resolve("tokenizer.json"));
+    CliTest.Run beside = run(common);
+    assertEquals(0, beside.code(), beside.err());
+    assertEquals(
+        fp32.get("fidelity").get("samples").asInt(),
+        beside.json().get("variants").get("fp32").get("fidelity").get("samples").asInt());
   }
 }

@@ -31,10 +31,11 @@ import java.util.stream.Stream;
  * Evaluation (or calibration) data as ready-to-run batches for one model's inputs, with optional
  * labels. Read with {@link #load}: {@code .npy}/{@code .npz} files or a folder of them (arrays
  * named after the inputs, optional {@code label}), CSV (header row, float features, a {@code label}
- * column), text (one sentence per line, tokenized with a HuggingFace {@code tokenizer.json}), or a
- * folder of PNG/JPEG images (labels from class subfolders or {@code labels.csv}, preprocessed as
- * {@link Preprocessing} says). Image data holds one decoded image at a time while reading, and
- * every preprocessed tensor afterwards (4 x C x H x W bytes per image), like the other formats.
+ * column), text (one sentence per line, or labelled sentences and pairs in a {@link TextTable},
+ * tokenized with a HuggingFace {@code tokenizer.json}), or a folder of PNG/JPEG images (labels from
+ * class subfolders or {@code labels.csv}, preprocessed as {@link Preprocessing} says). Image data
+ * holds one decoded image at a time while reading, and every preprocessed tensor afterwards (4 x C
+ * x H x W bytes per image), like the other formats.
  *
  * @param source the data path
  * @param batches input tensors per batch, in model input order
@@ -223,10 +224,10 @@ public record EvalData(
     if (name.endsWith(".npz") || name.endsWith(".npy")) {
       return arrays(data, specs, List.of(data));
     }
-    if (name.endsWith(".csv")) {
+    if (name.endsWith(".csv") && !TextTable.namesText(data)) {
       return csv(data, specs);
     }
-    if (name.endsWith(".txt")) {
+    if (Stream.of(".txt", ".csv", ".tsv", ".jsonl").anyMatch(name::endsWith)) {
       return text(
           data,
           specs,
@@ -235,12 +236,13 @@ public record EvalData(
                   DataException.of(
                       data,
                       "text data needs a tokenizer; pass a tokenizer.json",
-                      Parameter.TOKENIZER)));
+                      Parameter.TOKENIZER)),
+          hint);
     }
     throw DataException.of(
         data,
-        "unknown data format; use .npz/.npy (or a folder), .csv, .txt, or a folder of PNG/JPEG"
-            + " images");
+        "unknown data format; use .npz/.npy (or a folder), .csv, .txt, .tsv, .jsonl, or a folder"
+            + " of PNG/JPEG images");
   }
 
   private static void notImages(Path data, Optional<Preprocessing> p, Parameter hint)
@@ -556,20 +558,33 @@ public record EvalData(
     return s;
   }
 
-  private static EvalData text(Path file, List<TensorSpec> specs, Path tokenizerFile)
-      throws DataException {
-    List<String> lines;
-    try {
-      lines =
-          Files.readAllLines(file, StandardCharsets.UTF_8).stream()
-              .map(String::strip)
-              .filter(l -> !l.isEmpty())
-              .toList();
-    } catch (IOException e) {
-      throw DataException.of(file, "cannot read: " + e.getMessage());
-    }
-    if (lines.isEmpty()) {
-      throw DataException.of(file, "holds no sentences (one per line expected)");
+  /**
+   * Text data: one sentence per line of a {@code .txt} file, or the rows of a {@link TextTable}
+   * with their labels (class indices, or names as {@code classes.txt} beside the data lists them,
+   * else as the {@code id2label} of the {@code config.json} beside the tokenizer) and second texts.
+   */
+  private static EvalData text(
+      Path file, List<TensorSpec> specs, Path tokenizerFile, Parameter hint) throws DataException {
+    List<TextTable.Row> rows = rows(file);
+    long[] labels = new long[0];
+    if (rows.get(0).label() != null) {
+      Optional<ClassNames> names = ClassNames.listed(file.resolveSibling(ClassNames.FILE), hint);
+      if (names.isEmpty()) {
+        names = ClassNames.id2label(tokenizerFile.resolveSibling("config.json"), hint);
+      }
+      labels = new long[rows.size()];
+      for (int i = 0; i < labels.length; i++) {
+        TextTable.Row r = rows.get(i);
+        labels[i] =
+            ClassNames.label(
+                r.label(),
+                names,
+                file,
+                "line " + r.line(),
+                "list the model's classes in order, one per line, in "
+                    + file.resolveSibling(ClassNames.FILE),
+                hint);
+      }
     }
     TokenizerFile.check(tokenizerFile);
     String batchSymbol = batchSymbol(specs);
@@ -584,8 +599,9 @@ public record EvalData(
             .optTruncation(true)
             .optPadding(false)
             .build()) {
-      for (String line : lines) {
-        Encoding e = tok.encode(line);
+      for (TextTable.Row row : rows) {
+        Encoding e =
+            row.pair() == null ? tok.encode(row.text()) : tok.encode(row.text(), row.pair());
         long[] ids = e.getIds();
         long[] special = e.getSpecialTokenMask();
         for (int i = 0; i < ids.length; i++) {
@@ -593,7 +609,8 @@ public record EvalData(
             wordIds.add(ids[i]);
           }
         }
-        words.addAll(Arrays.asList(line.toLowerCase(Locale.ROOT).split("\\s+")));
+        String both = row.pair() == null ? row.text() : row.text() + " " + row.pair();
+        words.addAll(Arrays.asList(both.toLowerCase(Locale.ROOT).split("\\s+")));
         List<Tensor> batch = new ArrayList<>();
         feeds.forEach((s, feed) -> batch.add(feed.tensor(s, e, batchSymbol)));
         batches.add(batch);
@@ -615,7 +632,30 @@ public record EvalData(
               + " token(s); its vocabulary looks empty; pass the model's own tokenizer.json",
           Parameter.TOKENIZER);
     }
-    return new EvalData(file.toString(), batches, new long[0], maskName(specs), idsName(specs));
+    return new EvalData(file.toString(), batches, labels, maskName(specs), idsName(specs));
+  }
+
+  /** The sentences of a {@code .txt} file (one per line), else of a {@link TextTable}. */
+  private static List<TextTable.Row> rows(Path file) throws DataException {
+    if (!file.getFileName().toString().toLowerCase(Locale.ROOT).endsWith(".txt")) {
+      return TextTable.read(file);
+    }
+    List<String> lines;
+    try {
+      lines = Files.readAllLines(file, StandardCharsets.UTF_8);
+    } catch (IOException e) {
+      throw DataException.of(file, "cannot read: " + e.getMessage());
+    }
+    List<TextTable.Row> rows = new ArrayList<>();
+    for (int i = 0; i < lines.size(); i++) {
+      if (!lines.get(i).isBlank()) {
+        rows.add(new TextTable.Row(i + 1, lines.get(i).strip(), null, null));
+      }
+    }
+    if (rows.isEmpty()) {
+      throw DataException.of(file, "holds no sentences (one per line expected)");
+    }
+    return rows;
   }
 
   /**

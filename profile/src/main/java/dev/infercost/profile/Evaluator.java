@@ -9,6 +9,8 @@ import dev.infercost.models.OnnxModel;
 import dev.infercost.models.Tensor;
 import dev.infercost.models.TensorSpec;
 import dev.infercost.profile.internal.Inputs;
+import java.nio.file.Files;
+import java.nio.file.InvalidPathException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -63,7 +65,7 @@ public final class Evaluator {
       MetricSet metrics,
       Consumer<String> progress)
       throws InfercostException {
-    Optional<Path> tok = tokenizer.isPresent() ? tokenizer : builtinTokenizer(reference);
+    Optional<Path> tok = tokenizer.isPresent() ? tokenizer : defaultTokenizer(reference);
     Optional<Preprocessing> p =
         preprocessing.isEmpty()
             ? Optional.empty()
@@ -72,13 +74,23 @@ public final class Evaluator {
     return evaluate(reference, candidate, d, threads, metrics, progress);
   }
 
-  /** A built-in model's tokenizer file, if it has one. */
-  public static Optional<Path> builtinTokenizer(String model) throws InfercostException {
+  /**
+   * The tokenizer text data for {@code model} is read with when none is given: a built-in model's
+   * own, else the {@code tokenizer.json} beside the model file (where HuggingFace exports put it).
+   */
+  public static Optional<Path> defaultTokenizer(String model) throws InfercostException {
     var b = Models.builtin(model);
-    if (b.isEmpty() || b.get().tokenizerResource().isEmpty()) {
+    if (b.isPresent()) {
+      return b.get().tokenizerResource().isEmpty()
+          ? Optional.empty()
+          : Optional.of(Models.builtinFile(b.get(), b.get().tokenizerResource().get()));
+    }
+    try {
+      Path beside = Path.of(model).toAbsolutePath().resolveSibling("tokenizer.json");
+      return Files.isRegularFile(beside) ? Optional.of(beside) : Optional.empty();
+    } catch (InvalidPathException e) {
       return Optional.empty();
     }
-    return Optional.of(Models.builtinFile(b.get(), b.get().tokenizerResource().get()));
   }
 
   /** Outputs of both models on every batch of {@code data}, compared. */

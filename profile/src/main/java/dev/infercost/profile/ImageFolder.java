@@ -17,7 +17,6 @@ import java.awt.image.IndexColorModel;
 import java.awt.image.Raster;
 import java.io.IOException;
 import java.nio.ByteBuffer;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -45,7 +44,6 @@ final class ImageFolder {
   private ImageFolder() {}
 
   static final String LABELS = "labels.csv";
-  static final String CLASSES = "classes.txt";
   private static final Set<String> IMAGES = Set.of("png", "jpg", "jpeg");
   private static final Set<String> UNSUPPORTED =
       Set.of(
@@ -111,7 +109,7 @@ final class ImageFolder {
           "holds no images (.png, .jpg, .jpeg), class folders of them, or arrays (.npy, .npz)",
           hint);
     }
-    Optional<Map<String, Long>> names = classNames(dir, hint);
+    Optional<ClassNames> names = ClassNames.listed(dir.resolve(ClassNames.FILE), hint);
     Path labelsFile = dir.resolve(LABELS);
     List<Item> items = new ArrayList<>();
     if (Files.isRegularFile(labelsFile)) {
@@ -147,11 +145,11 @@ final class ImageFolder {
         index.put(c, k++);
       }
       for (var e : classes.entrySet()) {
-        Long label = names.isPresent() ? names.get().get(e.getKey()) : index.get(e.getKey());
+        Long label = names.isPresent() ? names.get().index(e.getKey()) : index.get(e.getKey());
         if (label == null) {
           throw DataException.of(
               dir.resolve(e.getKey()),
-              "class folder '" + e.getKey() + "' is not listed in " + dir.resolve(CLASSES),
+              "class folder '" + e.getKey() + "' is not listed in " + names.get().source(),
               hint);
         }
         for (Path f : e.getValue()) {
@@ -171,34 +169,13 @@ final class ImageFolder {
     return dir.relativize(f).toString().replace('\\', '/');
   }
 
-  /** {@code classes.txt}: one class name per line; line i (from 0) is label i. */
-  private static Optional<Map<String, Long>> classNames(Path dir, Parameter hint)
-      throws DataException {
-    Path f = dir.resolve(CLASSES);
-    if (!Files.isRegularFile(f)) {
-      return Optional.empty();
-    }
-    Map<String, Long> out = new HashMap<>();
-    long i = 0;
-    for (String line : lines(f, hint)) {
-      String name = line.strip();
-      if (name.isEmpty()) {
-        continue;
-      }
-      if (out.put(name, i++) != null) {
-        throw DataException.of(f, "lists class '" + name + "' twice", hint);
-      }
-    }
-    return Optional.of(out);
-  }
-
   /**
    * {@code labels.csv}: {@code file,label} per line, an optional header; label a number or name.
    */
   private static Map<String, Long> labelsCsv(
-      Path dir, Path f, Optional<Map<String, Long>> names, Parameter hint) throws DataException {
+      Path dir, Path f, Optional<ClassNames> names, Parameter hint) throws DataException {
     Map<String, Long> out = new LinkedHashMap<>();
-    List<String> lines = lines(f, hint);
+    List<String> lines = ClassNames.lines(f, hint);
     for (int i = 0; i < lines.size(); i++) {
       String line = lines.get(i).strip();
       if (line.isEmpty()) {
@@ -215,43 +192,13 @@ final class ImageFolder {
       if (out.isEmpty() && file.equalsIgnoreCase("file") && label.equalsIgnoreCase("label")) {
         continue;
       }
-      long value;
-      if (names.isPresent()) {
-        Long v = names.get().get(label);
-        if (v == null && label.matches("\\d{1,18}")) {
-          v = Long.parseLong(label);
-        }
-        if (v == null) {
-          throw DataException.of(
-              f, where + ": label '" + label + "' is not a class in " + dir.resolve(CLASSES), hint);
-        }
-        value = v;
-      } else if (label.matches("\\d{1,18}")) {
-        value = Long.parseLong(label);
-      } else {
-        throw DataException.of(
-            f,
-            where
-                + ": label '"
-                + OneLine.of(label)
-                + "' is not a whole number >= 0; list class names in "
-                + CLASSES
-                + " to use names",
-            hint);
-      }
+      long value =
+          ClassNames.label(label, names, f, where, "list class names in " + ClassNames.FILE, hint);
       if (out.put(file, value) != null) {
         throw DataException.of(f, where + ": '" + file + "' is labelled twice", hint);
       }
     }
     return out;
-  }
-
-  private static List<String> lines(Path f, Parameter hint) throws DataException {
-    try {
-      return Files.readAllLines(f, StandardCharsets.UTF_8);
-    } catch (IOException e) {
-      throw DataException.of(f, "cannot read: " + OneLine.joined(e.getMessage()), hint);
-    }
   }
 
   /** Entries of {@code dir}, sorted, without hidden ones. */

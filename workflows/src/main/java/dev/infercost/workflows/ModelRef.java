@@ -18,7 +18,8 @@ import java.util.Optional;
  * @param name what the user typed: a built-in name or a path
  * @param file the ONNX file
  * @param builtin the built-in model, when {@code name} is one
- * @param tokenizer tokenizer.json for text data: the one given, else the built-in's
+ * @param tokenizer tokenizer.json for text data: the one given, else the built-in's, else the
+ *     {@code tokenizer.json} beside the model file
  * @param preprocessing a preprocessing YAML file for image folders given by the user (it overrides
  *     their own {@code preprocess.yaml}; see {@link dev.infercost.profile.Preprocessing})
  * @param inputs the graph inputs that are not initializers
@@ -51,7 +52,7 @@ public record ModelRef(
         nameOrPath,
         file,
         Models.builtin(nameOrPath),
-        tokenizer.isPresent() ? tokenizer : Evaluator.builtinTokenizer(nameOrPath),
+        tokenizer.isPresent() ? tokenizer : Evaluator.defaultTokenizer(nameOrPath),
         Optional.empty(),
         Models.inputSpecs(file));
   }

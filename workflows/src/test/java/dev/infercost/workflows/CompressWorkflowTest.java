@@ -69,7 +69,7 @@ class CompressWorkflowTest {
     ModelRef file =
         ModelRef.resolve(
             Models.resolve("minilm-l6", ModelFormat.ONNX).toString(),
-            Evaluator.builtinTokenizer("minilm-l6"));
+            Evaluator.defaultTokenizer("minilm-l6"));
     CompressReport r =
         CompressWorkflow.run(
             CompressRequest.builder(file, tmp.resolve("nocalib")).optMeasure(false).build(),
@@ -83,7 +83,7 @@ class CompressWorkflowTest {
             file.file().toString(),
             r.output().path(),
             Models.builtinFile(b, b.testDataResource().orElseThrow()),
-            Evaluator.builtinTokenizer("minilm-l6"),
+            Evaluator.defaultTokenizer("minilm-l6"),
             2,
             s -> {});
     // Measured on the 400 held-out sentences (AVX512-VNNI host, full 8-bit weights): 0.99388 /
