@@ -10,13 +10,16 @@ import java.util.List;
  * @param outputKind {@code embedding} (rank-3 output mean-pooled with the attention mask), {@code
  *     token-logits} (a language model's {@code [batch, sequence, vocabulary]} logits over the token
  *     ids of text data; cosine of the mean-pooled logits, agreement and accuracy per token
- *     position), {@code logits} (rank-2 classifier output) or {@code tensor}
+ *     position), {@code logits} (rank-2 classifier output), {@code binary-score} (one score per
+ *     sample on data labelled 0 and 1: class 1 above 0.5 for probabilities, above 0 for logits) or
+ *     {@code tensor}
  * @param meanCosine mean over samples of the cosine similarity of the (pooled) outputs; for a model
  *     with several float outputs, that of the output whose mean is lowest (see {@code outputs})
  * @param minCosine the lowest cosine of any sample and float output
  * @param maxAbsError largest absolute difference of any raw output element
- * @param top1Agreement share of samples whose arg-max agrees (logits), of token positions whose
- *     arg-max (the predicted next token) agrees (token-logits), else {@code null}
+ * @param top1Agreement share of samples whose arg-max (binary-score: class) agrees (logits), of
+ *     token positions whose arg-max (the predicted next token) agrees (token-logits), else {@code
+ *     null}
  * @param nnAgreement share of samples whose nearest neighbour among the other samples (by cosine)
  *     is the same in both models (embeddings only, else {@code null})
  * @param referenceAccuracy top-1 accuracy of the reference against labels (token-logits: the share
@@ -162,7 +165,9 @@ public record EvalReport(
 
   /** What the accuracies are, for labels. */
   public String accuracyName() {
-    return tokenLogits() ? "next-token accuracy" : "top-1 accuracy";
+    return tokenLogits()
+        ? "next-token accuracy"
+        : outputKind.equals(Evaluator.BINARY_SCORE) ? "accuracy" : "top-1 accuracy";
   }
 
   /** This report with {@code ratio} as its {@link #commonRatio()}. */

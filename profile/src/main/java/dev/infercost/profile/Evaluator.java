@@ -17,6 +17,7 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Optional;
 import java.util.function.Consumer;
+import java.util.function.ToIntFunction;
 
 /** Compares a candidate model's outputs with a reference's: fidelity and, with labels, accuracy. */
 public final class Evaluator {
@@ -308,6 +309,13 @@ public final class Evaluator {
   static final String TOKEN_LOGITS = "token-logits";
 
   /**
+   * The output kind of a binary classifier's one score per sample (a cross-encoder's relevance
+   * logit, a sigmoid probability) on data labelled 0 and 1: class 1 when the score passes 0.5 if
+   * every reference score lies in [0, 1] (a probability), else 0 (a logit).
+   */
+  static final String BINARY_SCORE = "binary-score";
+
+  /**
    * A language model's next-token predictions on text data.
    *
    * @param top1 per sample, the arg-max of the logits at each position the attention mask keeps
@@ -502,28 +510,38 @@ public final class Evaluator {
   static EvalReport compare(EvalData data, List<float[]> ref, List<float[]> cand, String kind) {
     int n = ref.size();
     double[] cos = cosines(ref, cand);
+    long[] labels = data.labels();
+    boolean labelled = labels.length == n && n > 0;
+    boolean binary =
+        labelled
+            && kind.equals("tensor")
+            && ref.stream().allMatch(v -> v.length == 1)
+            && Arrays.stream(labels).allMatch(l -> l <= 1);
+    String k = binary ? BINARY_SCORE : kind;
+    double cut = ref.stream().allMatch(v -> v[0] >= 0 && v[0] <= 1) ? 0.5 : 0;
+    ToIntFunction<float[]> decide = binary ? v -> v[0] > cut ? 1 : 0 : Evaluator::argmax;
+    boolean classifier = binary || kind.equals("logits");
     double maxAbs = 0;
     int top1 = 0;
     for (int i = 0; i < n; i++) {
       float[] a = ref.get(i);
       float[] c = cand.get(i);
-      for (int k = 0; k < a.length; k++) {
-        maxAbs = Math.max(maxAbs, Math.abs(a[k] - c[k]));
+      for (int j = 0; j < a.length; j++) {
+        maxAbs = Math.max(maxAbs, Math.abs(a[j] - c[j]));
       }
-      if (argmax(a) == argmax(c)) {
+      if (decide.applyAsInt(a) == decide.applyAsInt(c)) {
         top1++;
       }
     }
     Double nn = kind.equals("embedding") && n > 1 ? nnAgreement(ref, cand) : null;
     Double refAcc = null;
     Double candAcc = null;
-    long[] labels = data.labels();
-    if (labels.length == n && n > 0 && kind.equals("logits")) {
+    if (labelled && classifier) {
       int r = 0;
       int c = 0;
       for (int i = 0; i < n; i++) {
-        r += argmax(ref.get(i)) == labels[i] ? 1 : 0;
-        c += argmax(cand.get(i)) == labels[i] ? 1 : 0;
+        r += decide.applyAsInt(ref.get(i)) == labels[i] ? 1 : 0;
+        c += decide.applyAsInt(cand.get(i)) == labels[i] ? 1 : 0;
       }
       refAcc = (double) r / n;
       candAcc = (double) c / n;
@@ -531,11 +549,11 @@ public final class Evaluator {
     return new EvalReport(
         data.source(),
         n,
-        kind,
+        k,
         cos[0],
         cos[1],
         maxAbs,
-        kind.equals("logits") ? (double) top1 / n : null,
+        classifier ? (double) top1 / n : null,
         nn,
         refAcc,
         candAcc,

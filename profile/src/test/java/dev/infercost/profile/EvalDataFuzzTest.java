@@ -16,8 +16,9 @@ import java.util.Optional;
 /**
  * Fuzz tests of the evaluation data readers (see {@code dev.infercost.base.ReaderFuzz}): CSV, text
  * with a HuggingFace tokenizer (the text fuzzed with MiniLM's tokenizer, and the tokenizer.json
- * fuzzed with fixed text), and image folders (the image, and the folder's labels.csv). Seeds and
- * past findings are in {@code EvalDataFuzzTestInputs/<method>/}.
+ * fuzzed with fixed text), tables of labelled sentences (TSV and JSON Lines, and the label names of
+ * a config.json), and image folders (the image, and the folder's labels.csv). Seeds and past
+ * findings are in {@code EvalDataFuzzTestInputs/<method>/}.
  */
 class EvalDataFuzzTest {
   /** A model with one float input [N, 4] (CSV) or [N, 3, 8, 8] (images). */
@@ -47,11 +48,8 @@ class EvalDataFuzzTest {
 
   @FuzzTest
   void text(byte[] bytes) throws Exception {
-    Path tokenizer =
-        Models.builtinFile(
-            Models.builtin("minilm-l6").orElseThrow(), "all-minilm-l6-v2-tokenizer.json");
     Path f = ReaderFuzz.write(ReaderFuzz.scratch(), "data.txt", bytes);
-    ReaderFuzz.check(() -> EvalData.load(f, TEXT, Optional.of(tokenizer)));
+    ReaderFuzz.check(() -> EvalData.load(f, TEXT, Optional.of(minilmTokenizer())));
   }
 
   @FuzzTest
@@ -60,6 +58,38 @@ class EvalDataFuzzTest {
     Path tokenizer = ReaderFuzz.write(dir, "tokenizer.json", bytes);
     Path f = Files.writeString(dir.resolve("data.txt"), "a small test\nhello world, again!\n");
     ReaderFuzz.check(() -> EvalData.load(f, TEXT, Optional.of(tokenizer)));
+  }
+
+  /**
+   * A table of labelled sentences (TSV, or JSON Lines when the first byte is odd) whose class names
+   * are listed in a {@code classes.txt}.
+   */
+  @FuzzTest
+  void textTable(FuzzedDataProvider data) throws Exception {
+    Path dir = ReaderFuzz.scratch();
+    Files.writeString(dir.resolve(ClassNames.FILE), "negative\npositive\n");
+    String name = data.consumeBoolean() ? "data.jsonl" : "data.tsv";
+    Path f = ReaderFuzz.write(dir, name, data.consumeRemainingAsBytes());
+    ReaderFuzz.check(() -> EvalData.load(f, TEXT, Optional.of(minilmTokenizer())));
+  }
+
+  /** Label names from a fuzzed {@code config.json} beside the tokenizer. */
+  @FuzzTest
+  void labelNames(byte[] bytes) throws Exception {
+    Path dir = ReaderFuzz.scratch();
+    Path tokenizer = Files.copy(minilmTokenizer(), dir.resolve("tokenizer.json"));
+    ReaderFuzz.write(dir, "config.json", bytes);
+    Path f =
+        Files.writeString(
+            dir.resolve("data.jsonl"),
+            "{\"text\": \"a fine film\", \"label\": \"POSITIVE\"}\n"
+                + "{\"text\": \"a dull one\", \"label\": \"negative\"}\n");
+    ReaderFuzz.check(() -> EvalData.load(f, TEXT, Optional.of(tokenizer)));
+  }
+
+  private static Path minilmTokenizer() throws Exception {
+    return Models.builtinFile(
+        Models.builtin("minilm-l6").orElseThrow(), "all-minilm-l6-v2-tokenizer.json");
   }
 
   /** One image (PNG, or JPEG when the first byte is odd) in class folder {@code a}. */

@@ -113,6 +113,30 @@ class EvaluatorTest {
   }
 
   @Test
+  void oneScorePerSampleWithLabelsZeroAndOneIsABinaryClassifier() {
+    // A cross-encoder's relevance logits: class 1 above 0.
+    List<float[]> ref = List.of(new float[] {2.5f}, new float[] {-1f}, new float[] {0.3f});
+    List<float[]> cand = List.of(new float[] {2.4f}, new float[] {-0.9f}, new float[] {-0.1f});
+    EvalData labelled = new EvalData("test", List.of(), new long[] {1, 0, 0}, Optional.empty());
+    EvalReport r = Evaluator.compare(labelled, ref, cand, "tensor");
+    assertEquals(Evaluator.BINARY_SCORE, r.outputKind());
+    assertEquals(2.0 / 3, r.referenceAccuracy(), 1e-12);
+    assertEquals(1.0, r.candidateAccuracy(), 1e-12);
+    assertEquals(2.0 / 3, r.top1Agreement(), 1e-12);
+    assertEquals("accuracy", r.accuracyName());
+    // Probabilities: class 1 above 0.5, so 0.3 and 0.45 are both class 0.
+    List<float[]> p = List.of(new float[] {0.9f}, new float[] {0.3f}, new float[] {0.2f});
+    List<float[]> q = List.of(new float[] {0.8f}, new float[] {0.45f}, new float[] {0.6f});
+    EvalReport s = Evaluator.compare(labelled, p, q, "tensor");
+    assertEquals(1.0, s.referenceAccuracy(), 1e-12);
+    assertEquals(2.0 / 3, s.candidateAccuracy(), 1e-12);
+    // Labels beyond 0 and 1 (a regression target, a class index) leave it a tensor.
+    EvalData three = new EvalData("test", List.of(), new long[] {1, 0, 2}, Optional.empty());
+    assertEquals("tensor", Evaluator.compare(three, ref, cand, "tensor").outputKind());
+    assertNull(Evaluator.compare(three, ref, cand, "tensor").referenceAccuracy());
+  }
+
+  @Test
   void theCommonRatioWeighsWhatSamplesShareAgainstWhatVaries() {
     // Mean [1, 1]: shared energy 2; each sample differs from it by (±1, ∓1): energy 2.
     assertEquals(

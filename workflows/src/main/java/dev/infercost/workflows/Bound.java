@@ -84,7 +84,8 @@ public sealed interface Bound {
             false,
             Double.NaN,
             "accuracy drop unknown: the evaluation data has no labels (and is not text for a"
-                + " language model's logits)");
+                + " language model's logits), or the model's first output is no classifier's"
+                + " (logits [batch, classes], or one score per sample with labels 0 and 1)");
       }
       boolean met = r.accuracyDrop() <= value;
       return new Check(
@@ -105,8 +106,9 @@ public sealed interface Bound {
         throw new InfercostException(
             r.data()
                 + ": a maximum accuracy drop needs labelled data (or text for a language model's"
-                + " logits, labelled by its next tokens); pass labelled data or bound the mean"
-                + " cosine instead",
+                + " logits, labelled by its next tokens) and a classifier's output (logits [batch,"
+                + " classes], or one score per sample with labels 0 and 1); pass labelled data or"
+                + " bound the mean cosine or a task metric instead",
             Parameter.ACCURACY_BOUND);
       }
       return r.accuracyDrop();
