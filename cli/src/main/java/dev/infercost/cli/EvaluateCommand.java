@@ -102,6 +102,9 @@ final class EvaluateCommand implements Callable<Integer> {
       t.row("reference " + r.accuracyName(), f(r.referenceAccuracy()));
       t.row("candidate " + r.accuracyName(), f(r.candidateAccuracy()));
       t.row(r.accuracyName() + " drop", f(r.accuracyDrop()));
+      if (r.accuracyDropMargin() != null) {
+        t.row("  its 95% margin", "±" + f(r.accuracyDropMargin()));
+      }
     }
     for (MetricScore m : r.metrics()) {
       t.row(m.name() + " reference", f(m.reference()));

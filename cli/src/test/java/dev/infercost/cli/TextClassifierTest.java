@@ -168,6 +168,7 @@ class TextClassifierTest {
     assertEquals(2, fidelity.get("samples").asInt(), fidelity.toString());
     assertEquals(0.5, fidelity.get("referenceAccuracy").asDouble(), 1e-9, fidelity.toString());
     assertEquals(0.5, fidelity.get("candidateAccuracy").asDouble(), 1e-9, fidelity.toString());
+    assertEquals(0.0, fidelity.get("accuracyDropMargin").asDouble(), 1e-9, fidelity.toString());
   }
 
   @Test

@@ -38,6 +38,11 @@ import java.util.List;
  *     cosine bound lenient; outputs of varying size and outputs that do not vary (a constant
  *     anchors output, where cosine measures the error against the constant) are left out, and it is
  *     {@code null} when none is left or with fewer than 2 samples
+ * @param accuracyDropMargin half the width of the 95% confidence interval of {@code accuracyDrop}
+ *     over samples like these: from the samples whose correctness differs between the models, the b
+ *     the reference gets right and the c the candidate does, 1.96 · √((b + c − (b − c)² / n) / (n
+ *     (n − 1))); {@code null} without labels, and for token-logits (positions of one text are not
+ *     independent)
  */
 public record EvalReport(
     String data,
@@ -53,7 +58,8 @@ public record EvalReport(
     Double accuracyDrop,
     List<MetricScore> metrics,
     List<OutputCosine> outputs,
-    Double commonRatio) {
+    Double commonRatio,
+    Double accuracyDropMargin) {
   public EvalReport {
     metrics = List.copyOf(metrics);
     outputs = List.copyOf(outputs);
@@ -95,6 +101,7 @@ public record EvalReport(
         accuracyDrop,
         List.of(),
         List.of(),
+        null,
         null);
   }
 
@@ -136,7 +143,8 @@ public record EvalReport(
         reference - candidate,
         metrics,
         outputs,
-        commonRatio);
+        commonRatio,
+        null);
   }
 
   /**
@@ -170,6 +178,47 @@ public record EvalReport(
         : outputKind.equals(Evaluator.BINARY_SCORE) ? "accuracy" : "top-1 accuracy";
   }
 
+  /** This report with {@code margin} as its {@link #accuracyDropMargin()}. */
+  EvalReport withAccuracyDropMargin(Double margin) {
+    return new EvalReport(
+        data,
+        samples,
+        outputKind,
+        meanCosine,
+        minCosine,
+        maxAbsError,
+        top1Agreement,
+        nnAgreement,
+        referenceAccuracy,
+        candidateAccuracy,
+        accuracyDrop,
+        metrics,
+        outputs,
+        commonRatio,
+        margin);
+  }
+
+  /**
+   * When the held-out data cannot tell an accuracy drop of {@code bound} from none ({@link
+   * #accuracyDropMargin()} is wider): one line saying how far it resolves the drop and what to do.
+   */
+  public java.util.Optional<String> unresolvedDrop(double bound) {
+    if (accuracyDropMargin == null || accuracyDropMargin <= bound) {
+      return java.util.Optional.empty();
+    }
+    return java.util.Optional.of(
+        String.format(
+            java.util.Locale.ROOT,
+            "%d held-out samples resolve the %s drop only to ±%.4f (95%% confidence), wider than"
+                + " the bound %.4f, so meeting it is partly luck: add held-out samples (the"
+                + " interval narrows with the square root of their number), or also bound the"
+                + " agreement with the input (--min-cosine)",
+            samples,
+            accuracyName(),
+            accuracyDropMargin,
+            bound));
+  }
+
   /** This report with {@code ratio} as its {@link #commonRatio()}. */
   public EvalReport withCommonRatio(Double ratio) {
     return copy(meanCosine, minCosine, metrics, outputs, ratio);
@@ -195,7 +244,8 @@ public record EvalReport(
         accuracyDrop,
         scores,
         perOutput,
-        ratio);
+        ratio,
+        accuracyDropMargin);
   }
 
   /** A common part this many times what varies makes cosine say 10 times too little. */

@@ -536,28 +536,48 @@ public final class Evaluator {
     Double nn = kind.equals("embedding") && n > 1 ? nnAgreement(ref, cand) : null;
     Double refAcc = null;
     Double candAcc = null;
+    Double margin = null;
     if (labelled && classifier) {
       int r = 0;
       int c = 0;
+      int onlyRef = 0;
+      int onlyCand = 0;
       for (int i = 0; i < n; i++) {
-        r += decide.applyAsInt(ref.get(i)) == labels[i] ? 1 : 0;
-        c += decide.applyAsInt(cand.get(i)) == labels[i] ? 1 : 0;
+        boolean a = decide.applyAsInt(ref.get(i)) == labels[i];
+        boolean b = decide.applyAsInt(cand.get(i)) == labels[i];
+        r += a ? 1 : 0;
+        c += b ? 1 : 0;
+        onlyRef += a && !b ? 1 : 0;
+        onlyCand += b && !a ? 1 : 0;
       }
       refAcc = (double) r / n;
       candAcc = (double) c / n;
+      margin = dropMargin(onlyRef, onlyCand, n);
     }
     return new EvalReport(
-        data.source(),
-        n,
-        k,
-        cos[0],
-        cos[1],
-        maxAbs,
-        classifier ? (double) top1 / n : null,
-        nn,
-        refAcc,
-        candAcc,
-        refAcc == null ? null : refAcc - candAcc);
+            data.source(),
+            n,
+            k,
+            cos[0],
+            cos[1],
+            maxAbs,
+            classifier ? (double) top1 / n : null,
+            nn,
+            refAcc,
+            candAcc,
+            refAcc == null ? null : refAcc - candAcc)
+        .withAccuracyDropMargin(margin);
+  }
+
+  /**
+   * Half the width of the 95% confidence interval of an accuracy drop over {@code n} paired
+   * samples, {@code b} of which only the reference gets right and {@code c} only the candidate: the
+   * normal approximation for the mean of the per-sample differences (+1, −1 or 0), whose sample
+   * variance is (b + c − (b − c)² / n) / (n − 1).
+   */
+  static double dropMargin(int b, int c, int n) {
+    double squares = b + c - (double) (b - c) * (b - c) / n;
+    return n < 2 ? 0 : 1.96 * Math.sqrt(Math.max(0, squares) / ((double) n * (n - 1)));
   }
 
   /**

@@ -2,6 +2,7 @@ package dev.infercost.profile;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import ai.onnx.proto.OnnxMl.GraphProto;
 import ai.onnx.proto.OnnxMl.ModelProto;
@@ -124,6 +125,8 @@ class EvaluatorTest {
     assertEquals(1.0, r.candidateAccuracy(), 1e-12);
     assertEquals(2.0 / 3, r.top1Agreement(), 1e-12);
     assertEquals("accuracy", r.accuracyName());
+    // Only the candidate gets the third right: b = 0, c = 1 of n = 3.
+    assertEquals(1.96 * Math.sqrt((1 - 1.0 / 3) / (3 * 2)), r.accuracyDropMargin(), 1e-12);
     // Probabilities: class 1 above 0.5, so 0.3 and 0.45 are both class 0.
     List<float[]> p = List.of(new float[] {0.9f}, new float[] {0.3f}, new float[] {0.2f});
     List<float[]> q = List.of(new float[] {0.8f}, new float[] {0.45f}, new float[] {0.6f});
@@ -134,6 +137,23 @@ class EvaluatorTest {
     EvalData three = new EvalData("test", List.of(), new long[] {1, 0, 2}, Optional.empty());
     assertEquals("tensor", Evaluator.compare(three, ref, cand, "tensor").outputKind());
     assertNull(Evaluator.compare(three, ref, cand, "tensor").referenceAccuracy());
+  }
+
+  @Test
+  void theAccuracyDropCarriesItsConfidenceMarginAndSaysWhenABoundIsWithinIt() {
+    // 3 samples only the reference gets right, 1 only the candidate, of 10: the differences +1,
+    // +1, +1, -1 and six 0s have mean 0.2 and sample variance (4 - 10 * 0.04) / 9 = 0.4.
+    assertEquals(1.96 * Math.sqrt(0.4 / 10), Evaluator.dropMargin(3, 1, 10), 1e-12);
+    assertEquals(0, Evaluator.dropMargin(0, 0, 10), 0);
+    EvalReport r =
+        new EvalReport("d", 600, "logits", 1, 1, 0, 0.975, null, 0.83, 0.833, -0.003)
+            .withAccuracyDropMargin(Evaluator.dropMargin(7, 9, 600));
+    String note = r.unresolvedDrop(0.005).orElseThrow();
+    assertTrue(note.contains("600 held-out samples"), note);
+    assertTrue(
+        note.contains(String.format(java.util.Locale.ROOT, "±%.4f", r.accuracyDropMargin())));
+    assertTrue(r.unresolvedDrop(0.02).isEmpty(), "a bound wider than the margin is resolved");
+    assertTrue(r.withMetrics(List.of()).unresolvedDrop(0.005).isPresent(), "copies keep it");
   }
 
   @Test

@@ -67,13 +67,15 @@ public sealed interface Bound {
 
   /** See {@link Bound#maxAccuracyDrop}. */
   record MaxAccuracyDrop(double value) implements Bound {
+    static final String KIND = "max-accuracy-drop";
+
     public MaxAccuracyDrop {
-      checkRange("max-accuracy-drop", value);
+      checkRange(KIND, value);
     }
 
     @Override
     public String kind() {
-      return "max-accuracy-drop";
+      return KIND;
     }
 
     /** Without labels in the data the bound is not met, and says so. */
@@ -93,9 +95,12 @@ public sealed interface Bound {
           r.accuracyDrop(),
           String.format(
               Locale.ROOT,
-              "%s drop %.4f %s the maximum %.4f",
+              "%s drop %.4f%s %s the maximum %.4f",
               r.accuracyName(),
               r.accuracyDrop(),
+              r.accuracyDropMargin() == null
+                  ? ""
+                  : String.format(Locale.ROOT, " (±%.4f)", r.accuracyDropMargin()),
               met ? "is within" : "exceeds",
               value));
     }

@@ -264,6 +264,9 @@ public final class CompressWorkflow {
                 + " sensitive layers in fp32");
       }
       lenientCosine(f, bound).ifPresent(steps::add);
+      if (bound.kind().equals(Bound.MaxAccuracyDrop.KIND)) {
+        f.get().unresolvedDrop(bound.value()).ifPresent(steps::add);
+      }
     }
     if (latency != null && latency.p50Ratio() > 1.005) {
       steps.add(

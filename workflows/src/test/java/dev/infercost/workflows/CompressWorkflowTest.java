@@ -292,6 +292,7 @@ class CompressWorkflowTest {
         List.of(
             new EvalReport.OutputCosine("logits", logits, logits),
             new EvalReport.OutputCosine("kept", kept, kept)),
+        null,
         null);
   }
 
