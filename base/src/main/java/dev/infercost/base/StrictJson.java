@@ -53,7 +53,7 @@ public final class StrictJson {
    * The parser's reason without its location: the message on one line, less the {@code [Source:
    * ...]} parts that repeat the line and column.
    */
-  static String reason(JsonProcessingException e) {
+  public static String reason(JsonProcessingException e) {
     String m = OneLine.joined(e.getOriginalMessage());
     m =
         m.replaceAll("\\s*\\(start marker at \\[Source:[^\\]]*\\]\\)", "")

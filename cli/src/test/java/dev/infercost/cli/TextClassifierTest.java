@@ -3,6 +3,7 @@ package dev.infercost.cli;
 import static dev.infercost.cli.CliTest.assertBadInput;
 import static dev.infercost.cli.CliTest.run;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import ai.onnx.proto.OnnxMl.AttributeProto;
 import ai.onnx.proto.OnnxMl.GraphProto;
@@ -36,6 +37,14 @@ class TextClassifierTest {
    * 1, every other token for none (a tie, which class 0 wins).
    */
   private Path classifier() throws Exception {
+    return classifier(false);
+  }
+
+  /**
+   * The bag of words; {@code sigmoid}: one score per sentence instead, the probability that it is
+   * good (the "good" vote through a Sigmoid).
+   */
+  private Path classifier(boolean sigmoid) throws Exception {
     Path tokenizer = ModelRef.resolve("minilm-l6").tokenizer().orElseThrow();
     JsonNode vocab = new ObjectMapper().readTree(tokenizer.toFile()).get("model").get("vocab");
     int rows = vocab.size();
@@ -43,17 +52,18 @@ class TextClassifierTest {
     float[] table = new float[rows * width];
     table[vocab.get("good").asInt() * width] = 4;
     table[vocab.get("bad").asInt() * width + 1] = 4;
-    float[] head = new float[width * CLASSES.length];
-    for (int k = 0; k < CLASSES.length; k++) {
-      head[k * CLASSES.length + k] = 1;
+    int outputs = sigmoid ? 1 : CLASSES.length;
+    float[] head = new float[width * outputs];
+    for (int k = 0; k < outputs; k++) {
+      head[k * outputs + k] = 1;
     }
     GraphProto g =
         GraphProto.newBuilder()
             .setName("bag-of-words")
             .addInput(value("input_ids", TensorProto.DataType.INT64_VALUE, "batch", "sequence"))
-            .addOutput(value("logits", TensorProto.DataType.FLOAT_VALUE, "batch", "3"))
+            .addOutput(value("logits", TensorProto.DataType.FLOAT_VALUE, "batch", outputs + ""))
             .addInitializer(floats("table", table, rows, width))
-            .addInitializer(floats("head", head, width, CLASSES.length))
+            .addInitializer(floats("head", head, width, outputs))
             .addNode(node("Gather", "input_ids", "words", "table", "input_ids"))
             .addNode(
                 node("ReduceMean", "mean", "pooled", "words")
@@ -67,8 +77,11 @@ class TextClassifierTest {
                             .setName("keepdims")
                             .setType(AttributeProto.AttributeType.INT)
                             .setI(0)))
-            .addNode(node("MatMul", "head", "logits", "pooled", "head"))
+            .addNode(node("MatMul", "head", sigmoid ? "votes" : "logits", "pooled", "head"))
             .build();
+    if (sigmoid) {
+      g = g.toBuilder().addNode(node("Sigmoid", "probability", "logits", "votes")).build();
+    }
     ModelProto m =
         ModelProto.newBuilder()
             .setIrVersion(8)
@@ -168,7 +181,36 @@ class TextClassifierTest {
     assertEquals(2, fidelity.get("samples").asInt(), fidelity.toString());
     assertEquals(0.5, fidelity.get("referenceAccuracy").asDouble(), 1e-9, fidelity.toString());
     assertEquals(0.5, fidelity.get("candidateAccuracy").asDouble(), 1e-9, fidelity.toString());
-    assertEquals(0.0, fidelity.get("accuracyDropMargin").asDouble(), 1e-9, fidelity.toString());
+    // No sample differs, but two samples resolve a drop only to ±1.96 / 4.
+    assertEquals(0.49, fidelity.get("accuracyDropMargin").asDouble(), 1e-9, fidelity.toString());
+    assertTrue(c.json().get("nextStep").asText().contains("partly luck"), c.out());
+  }
+
+  /**
+   * A Sigmoid's probabilities are cut at 0.5: a sentence without "good" scores 0.5, class 0 (cut at
+   * 0, as logits are, every sentence would be class 1).
+   */
+  @Test
+  void aBinaryClassifiersProbabilityIsCutAtOneHalf() throws Exception {
+    Path model = classifier(true);
+    Path data =
+        Files.writeString(
+            tmp.resolve("binary.tsv"),
+            "sentence\tlabel\ngood, really good\t1\na film\t0\nbad film\t0\n");
+    CliTest.Run r =
+        run("evaluate", model.toString(), model.toString(), "--data", data.toString(), "--json");
+    assertEquals(0, r.code(), r.err());
+    assertEquals("binary-score", r.json().get("outputKind").asText());
+    assertEquals(1.0, r.json().get("referenceAccuracy").asDouble(), 1e-9);
+  }
+
+  @Test
+  void aLabelBeyondTheModelsClassesIsRefused() throws Exception {
+    Path model = classifier();
+    Path data = Files.writeString(tmp.resolve("indices.csv"), "text,label\ngood film,0\nbad,7\n");
+    CliTest.Run r =
+        run("evaluate", model.toString(), model.toString(), "--data", data.toString(), "--quiet");
+    assertBadInput(r, "label 7 is no class of the model, whose output 'logits' scores 3 classes");
   }
 
   @Test

@@ -1,6 +1,7 @@
 package dev.infercost.profile;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.json.JsonReadFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.infercost.base.OneLine;
 import dev.infercost.base.Parameter;
@@ -59,7 +60,7 @@ final class ClassNames {
 
   /**
    * The {@code id2label} of {@code config}, a HuggingFace {@code config.json}, if it exists and has
-   * one; a default one ({@code LABEL_0}, {@code LABEL_1}, ...) names no class and is not taken.
+   * one. Python writes NaN and Infinity into such files; they are read.
    */
   static Optional<ClassNames> id2label(Path config, Parameter hint) throws DataException {
     if (!Files.isRegularFile(config)) {
@@ -67,9 +68,18 @@ final class ClassNames {
     }
     JsonNode root;
     try {
-      root = StrictJson.reader().readTree(Files.readAllBytes(config));
+      root =
+          StrictJson.reader()
+              .with(JsonReadFeature.ALLOW_NON_NUMERIC_NUMBERS)
+              .readTree(Files.readAllBytes(config));
     } catch (JsonProcessingException e) {
-      throw DataException.of(config, StrictJson.notValid("model config", e), hint);
+      throw DataException.of(
+          config,
+          StrictJson.notValid("read for its label names (id2label)", e)
+              + "; fix it, or list the classes in "
+              + FILE
+              + " beside the data",
+          hint);
     } catch (IOException e) {
       throw DataException.of(config, "cannot read: " + OneLine.joined(e.getMessage()), hint);
     }
@@ -78,7 +88,6 @@ final class ClassNames {
       return Optional.empty();
     }
     Map<String, Long> out = new HashMap<>();
-    boolean named = false;
     for (Iterator<Map.Entry<String, JsonNode>> it = id2label.fields(); it.hasNext(); ) {
       Map.Entry<String, JsonNode> e = it.next();
       String name = e.getValue().asText();
@@ -95,9 +104,8 @@ final class ClassNames {
       if (out.put(name, Long.parseLong(e.getKey())) != null) {
         throw DataException.of(config, "id2label names class '" + name + "' twice", hint);
       }
-      named |= !name.equals("LABEL_" + e.getKey());
     }
-    return named ? Optional.of(new ClassNames(config, out)) : Optional.empty();
+    return Optional.of(new ClassNames(config, out));
   }
 
   /** The class index of {@code name}, or null when it names none. */

@@ -224,7 +224,7 @@ public record EvalData(
     if (name.endsWith(".npz") || name.endsWith(".npy")) {
       return arrays(data, specs, List.of(data));
     }
-    if (name.endsWith(".csv") && !TextTable.namesText(data)) {
+    if (name.endsWith(".csv") && !TextTable.namesText(data) && idsName(specs).isEmpty()) {
       return csv(data, specs);
     }
     if (Stream.of(".txt", ".csv", ".tsv", ".jsonl").anyMatch(name::endsWith)) {
@@ -569,7 +569,7 @@ public record EvalData(
     long[] labels = new long[0];
     if (rows.get(0).label() != null) {
       Optional<ClassNames> names = ClassNames.listed(file.resolveSibling(ClassNames.FILE), hint);
-      if (names.isEmpty()) {
+      if (names.isEmpty() && rows.stream().anyMatch(r -> !r.label().matches("\\d{1,18}"))) {
         names = ClassNames.id2label(tokenizerFile.resolveSibling("config.json"), hint);
       }
       labels = new long[rows.size()];

@@ -11,7 +11,7 @@ import java.util.List;
  *     token-logits} (a language model's {@code [batch, sequence, vocabulary]} logits over the token
  *     ids of text data; cosine of the mean-pooled logits, agreement and accuracy per token
  *     position), {@code logits} (rank-2 classifier output), {@code binary-score} (one score per
- *     sample on data labelled 0 and 1: class 1 above 0.5 for probabilities, above 0 for logits) or
+ *     sample on data labelled 0 and 1: class 1 above 0.5 when a Sigmoid writes it, else above 0) or
  *     {@code tensor}
  * @param meanCosine mean over samples of the cosine similarity of the (pooled) outputs; for a model
  *     with several float outputs, that of the output whose mean is lowest (see {@code outputs})
@@ -107,7 +107,7 @@ public record EvalReport(
 
   /** This report with {@code scores} as its task metric scores. */
   public EvalReport withMetrics(List<MetricScore> scores) {
-    return copy(meanCosine, minCosine, scores, outputs, commonRatio);
+    return copy(meanCosine, minCosine, scores, outputs, commonRatio, accuracyDropMargin);
   }
 
   /**
@@ -121,7 +121,7 @@ public record EvalReport(
       mean = Math.min(mean, o.meanCosine());
       min = Math.min(min, o.minCosine());
     }
-    return copy(mean, min, metrics, perOutput, commonRatio);
+    return copy(mean, min, metrics, perOutput, commonRatio, accuracyDropMargin);
   }
 
   /**
@@ -180,22 +180,7 @@ public record EvalReport(
 
   /** This report with {@code margin} as its {@link #accuracyDropMargin()}. */
   EvalReport withAccuracyDropMargin(Double margin) {
-    return new EvalReport(
-        data,
-        samples,
-        outputKind,
-        meanCosine,
-        minCosine,
-        maxAbsError,
-        top1Agreement,
-        nnAgreement,
-        referenceAccuracy,
-        candidateAccuracy,
-        accuracyDrop,
-        metrics,
-        outputs,
-        commonRatio,
-        margin);
+    return copy(meanCosine, minCosine, metrics, outputs, commonRatio, margin);
   }
 
   /**
@@ -211,8 +196,7 @@ public record EvalReport(
             java.util.Locale.ROOT,
             "%d held-out samples resolve the %s drop only to ±%.4f (95%% confidence), wider than"
                 + " the bound %.4f, so meeting it is partly luck: add held-out samples (the"
-                + " interval narrows with the square root of their number), or also bound the"
-                + " agreement with the input (--min-cosine)",
+                + " interval narrows with the square root of their number)",
             samples,
             accuracyName(),
             accuracyDropMargin,
@@ -221,7 +205,7 @@ public record EvalReport(
 
   /** This report with {@code ratio} as its {@link #commonRatio()}. */
   public EvalReport withCommonRatio(Double ratio) {
-    return copy(meanCosine, minCosine, metrics, outputs, ratio);
+    return copy(meanCosine, minCosine, metrics, outputs, ratio, accuracyDropMargin);
   }
 
   private EvalReport copy(
@@ -229,7 +213,8 @@ public record EvalReport(
       double min,
       List<MetricScore> scores,
       List<OutputCosine> perOutput,
-      Double ratio) {
+      Double ratio,
+      Double margin) {
     return new EvalReport(
         data,
         samples,
@@ -245,7 +230,7 @@ public record EvalReport(
         scores,
         perOutput,
         ratio,
-        accuracyDropMargin);
+        margin);
   }
 
   /** A common part this many times what varies makes cosine say 10 times too little. */

@@ -1,11 +1,14 @@
 package dev.infercost.profile;
 
+import ai.onnx.proto.OnnxMl.GraphProto;
+import ai.onnx.proto.OnnxMl.NodeProto;
 import dev.infercost.base.InfercostException;
 import dev.infercost.base.Parameter;
 import dev.infercost.models.DType;
 import dev.infercost.models.ModelFormat;
 import dev.infercost.models.Models;
 import dev.infercost.models.OnnxModel;
+import dev.infercost.models.Op;
 import dev.infercost.models.Tensor;
 import dev.infercost.models.TensorSpec;
 import dev.infercost.profile.internal.Inputs;
@@ -159,7 +162,8 @@ public final class Evaluator {
     for (Scored s : scored) {
       scores.add(s.score());
     }
-    return compare(data, ref.outputs(data), cand.outputs(data)).withMetrics(scores);
+    return compare(data, finished(ref, reference, data), finished(cand, candidate, data))
+        .withMetrics(scores);
   }
 
   /** Per-sample vectors of each float output, batch by batch. */
@@ -196,7 +200,7 @@ public final class Evaluator {
       }
     }
 
-    Outputs outputs(EvalData data) {
+    Outputs outputs(EvalData data, boolean probabilities) {
       java.util.Map<String, List<float[]>> others = new java.util.LinkedHashMap<>();
       for (int k = 1; k < names.size(); k++) {
         others.put(names.get(k), vectors.get(k));
@@ -207,7 +211,8 @@ public final class Evaluator {
           vectors.isEmpty() ? List.of() : vectors.get(0),
           predictions.isPresent() ? TOKEN_LOGITS : kind(shape, data),
           others,
-          predictions);
+          predictions,
+          probabilities);
     }
   }
 
@@ -292,13 +297,16 @@ public final class Evaluator {
    * @param kind {@code embedding}, {@code token-logits}, {@code logits} or {@code tensor}
    * @param others per further float output, by name, one vector per sample (whole)
    * @param tokens a language model's next-token predictions (kind {@code token-logits})
+   * @param probabilities whether the first output comes out of a Sigmoid (through reshapes and
+   *     casts): a binary classifier's scores are then probabilities, cut at 0.5, not logits
    */
   public record Outputs(
       String name,
       List<float[]> vectors,
       String kind,
       java.util.Map<String, List<float[]>> others,
-      Optional<TokenPredictions> tokens) {
+      Optional<TokenPredictions> tokens,
+      boolean probabilities) {
     public Outputs {
       vectors = List.copyOf(vectors);
       others = java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>(others));
@@ -310,8 +318,8 @@ public final class Evaluator {
 
   /**
    * The output kind of a binary classifier's one score per sample (a cross-encoder's relevance
-   * logit, a sigmoid probability) on data labelled 0 and 1: class 1 when the score passes 0.5 if
-   * every reference score lies in [0, 1] (a probability), else 0 (a logit).
+   * logit, a sigmoid probability) on data labelled with both 0 and 1 and nothing else: class 1 when
+   * the score passes 0.5 if a Sigmoid writes it (a probability), else 0 (a logit).
    */
   static final String BINARY_SCORE = "binary-score";
 
@@ -403,7 +411,63 @@ public final class Evaluator {
             r.runAndFetch(batch), input(data.maskInput(), batch), input(data.idsInput(), batch));
       }
     }
-    return out.outputs(data);
+    return finished(out, model, data);
+  }
+
+  /**
+   * {@code model}'s collected outputs on {@code data}: one score per sample on labelled data is
+   * read as probabilities when a Sigmoid writes it; labels its logits cannot predict are refused.
+   */
+  private static Outputs finished(Collected out, String model, EvalData data)
+      throws InfercostException {
+    boolean scores =
+        !out.vectors.isEmpty() && out.vectors.get(0).stream().allMatch(v -> v.length == 1);
+    Outputs result = out.outputs(data, data.labels().length > 0 && scores && sigmoidOutput(model));
+    checkLabels(data, result);
+    return result;
+  }
+
+  /**
+   * Refuses labels a classifier cannot predict: a class index at or beyond the width of its logits
+   * would only ever count as wrong.
+   */
+  private static void checkLabels(EvalData data, Outputs out) throws DataException {
+    if (!out.kind().equals("logits") || out.vectors().isEmpty()) {
+      return;
+    }
+    int classes = out.vectors().get(0).length;
+    long max = Arrays.stream(data.labels()).max().orElse(-1);
+    if (max >= classes) {
+      throw new DataException(
+          data.source()
+              + ": label "
+              + max
+              + " is no class of the model, whose output '"
+              + out.name()
+              + "' scores "
+              + classes
+              + " classes (0 to "
+              + (classes - 1)
+              + "); give the model's class indices, or its class names in classes.txt beside the"
+              + " data",
+          Parameter.EVAL_DATA);
+    }
+  }
+
+  /** Whether {@code model}'s first output is a Sigmoid's, through reshapes and casts. */
+  private static boolean sigmoidOutput(String model) throws InfercostException {
+    GraphProto g = Models.loadOnnxGraph(Models.resolve(model, ModelFormat.ONNX)).proto().getGraph();
+    java.util.Map<String, NodeProto> producer = new java.util.HashMap<>();
+    for (NodeProto n : g.getNodeList()) {
+      n.getOutputList().forEach(v -> producer.put(v, n));
+    }
+    List<Op> passThrough =
+        List.of(Op.IDENTITY, Op.RESHAPE, Op.SQUEEZE, Op.UNSQUEEZE, Op.FLATTEN, Op.CAST);
+    NodeProto n = g.getOutputCount() == 0 ? null : producer.get(g.getOutput(0).getName());
+    while (n != null && n.getInputCount() > 0 && passThrough.contains(Op.of(n.getOpType()))) {
+      n = producer.get(n.getInput(0));
+    }
+    return n != null && Op.SIGMOID.is(n.getOpType());
   }
 
   /**
@@ -488,7 +552,8 @@ public final class Evaluator {
       ratio = ratio == null ? r : r == null ? ratio : Math.max(ratio, r);
     }
     EvalReport first =
-        compare(data, ref.vectors(), cand.vectors(), ref.kind()).withCommonRatio(ratio);
+        compare(data, ref.vectors(), cand.vectors(), ref.kind(), ref.probabilities() ? 0.5 : 0)
+            .withCommonRatio(ratio);
     if (ref.tokens().isPresent() && cand.tokens().isPresent()) {
       TokenPredictions r = ref.tokens().get();
       TokenPredictions c = cand.tokens().get();
@@ -508,6 +573,16 @@ public final class Evaluator {
   }
 
   static EvalReport compare(EvalData data, List<float[]> ref, List<float[]> cand, String kind) {
+    return compare(data, ref, cand, kind, 0);
+  }
+
+  /**
+   * Compares per-sample outputs of kind {@code kind}. One score per sample on data labelled with
+   * both 0 and 1 only is a binary classifier's: class 1 above {@code cut} (0 for logits, 0.5 for
+   * probabilities).
+   */
+  static EvalReport compare(
+      EvalData data, List<float[]> ref, List<float[]> cand, String kind, double cut) {
     int n = ref.size();
     double[] cos = cosines(ref, cand);
     long[] labels = data.labels();
@@ -516,9 +591,9 @@ public final class Evaluator {
         labelled
             && kind.equals("tensor")
             && ref.stream().allMatch(v -> v.length == 1)
-            && Arrays.stream(labels).allMatch(l -> l <= 1);
+            && Arrays.stream(labels).allMatch(l -> l <= 1)
+            && Arrays.stream(labels).distinct().count() == 2;
     String k = binary ? BINARY_SCORE : kind;
-    double cut = ref.stream().allMatch(v -> v[0] >= 0 && v[0] <= 1) ? 0.5 : 0;
     ToIntFunction<float[]> decide = binary ? v -> v[0] > cut ? 1 : 0 : Evaluator::argmax;
     boolean classifier = binary || kind.equals("logits");
     double maxAbs = 0;
@@ -571,13 +646,17 @@ public final class Evaluator {
 
   /**
    * Half the width of the 95% confidence interval of an accuracy drop over {@code n} paired
-   * samples, {@code b} of which only the reference gets right and {@code c} only the candidate: the
-   * normal approximation for the mean of the per-sample differences (+1, −1 or 0), whose sample
-   * variance is (b + c − (b − c)² / n) / (n − 1).
+   * samples, {@code b} of which only the reference gets right and {@code c} only the candidate:
+   * Agresti and Min's interval for a difference of paired proportions (the Wald interval with half
+   * a sample added to each cell of the 2×2 table), 1.96 · √(b' + c' − (b' − c')² / n') / n' with b'
+   * = b + ½, c' = c + ½, n' = n + 2. The plain Wald interval is 0 when no sample differs, however
+   * few were compared.
    */
   static double dropMargin(int b, int c, int n) {
-    double squares = b + c - (double) (b - c) * (b - c) / n;
-    return n < 2 ? 0 : 1.96 * Math.sqrt(Math.max(0, squares) / ((double) n * (n - 1)));
+    double b1 = b + 0.5;
+    double c1 = c + 0.5;
+    double n1 = n + 2;
+    return 1.96 * Math.sqrt(b1 + c1 - (b1 - c1) * (b1 - c1) / n1) / n1;
   }
 
   /**

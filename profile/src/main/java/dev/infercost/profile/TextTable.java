@@ -44,7 +44,16 @@ final class TextTable {
 
   /** Whether {@code csv}'s header names a text column: it is sentences, not numbers. */
   static boolean namesText(Path csv) throws DataException {
-    List<Record> records = records(csv, content(csv), ',', 1);
+    String header;
+    try (java.io.BufferedReader r = Files.newBufferedReader(csv, StandardCharsets.UTF_8)) {
+      header = r.readLine();
+    } catch (IOException e) {
+      return false;
+    }
+    if (header == null) {
+      return false;
+    }
+    List<Record> records = records(csv, header.replace("\uFEFF", ""), ',', 1);
     return !records.isEmpty() && columns(records.get(0).cells()).text() >= 0;
   }
 
@@ -125,10 +134,13 @@ final class TextTable {
     return new Row(line, text, pair, label);
   }
 
+  /**
+   * JSON Lines: the keys are found per line, and every line must hold the same parts (a second
+   * text, a label) as the first; a null counts as absent.
+   */
   private static List<Row> jsonLines(Path file) throws DataException {
     List<Row> rows = new ArrayList<>();
     String[] lines = content(file).split("\r?\n", -1);
-    Boolean labelled = null;
     for (int i = 0; i < lines.length; i++) {
       if (lines[i].isBlank()) {
         continue;
@@ -138,7 +150,9 @@ final class TextTable {
       try {
         o = StrictJson.reader().readTree(lines[i]);
       } catch (JsonProcessingException e) {
-        throw DataException.of(file, "line " + line + ": " + StrictJson.notValid("JSON", e));
+        String column = e.getLocation() == null ? "" : ", column " + e.getLocation().getColumnNr();
+        throw DataException.of(
+            file, "line " + line + column + ": not valid JSON: " + StrictJson.reason(e));
       }
       if (o == null || !o.isObject()) {
         throw DataException.of(file, "line " + line + " is not a JSON object; write one per line");
@@ -147,8 +161,10 @@ final class TextTable {
       List<String> values = new ArrayList<>();
       for (Iterator<Map.Entry<String, JsonNode>> it = o.fields(); it.hasNext(); ) {
         Map.Entry<String, JsonNode> e = it.next();
-        keys.add(e.getKey());
-        values.add(e.getValue().isValueNode() ? e.getValue().asText() : e.getValue().toString());
+        if (!e.getValue().isNull()) {
+          keys.add(e.getKey());
+          values.add(e.getValue().isValueNode() ? e.getValue().asText() : e.getValue().toString());
+        }
       }
       Columns c = columns(keys);
       if (c.text() < 0 || !o.get(keys.get(c.text())).isTextual()) {
@@ -159,13 +175,27 @@ final class TextTable {
                 + " has no text; give it as a string under one of "
                 + String.join(", ", TEXT));
       }
-      if (labelled != null && labelled != c.label() >= 0) {
-        throw DataException.of(
-            file,
-            "line " + line + (labelled ? " has no" : " has a") + " label; label every row or none");
+      Row row = row(file, line, values, c);
+      if (!rows.isEmpty()) {
+        Row first = rows.get(0);
+        if ((first.label() == null) != (row.label() == null)) {
+          throw DataException.of(
+              file,
+              "line "
+                  + line
+                  + (first.label() != null ? " has no" : " has a")
+                  + " label; label every row or none");
+        }
+        if ((first.pair() == null) != (row.pair() == null)) {
+          throw DataException.of(
+              file,
+              "line "
+                  + line
+                  + (first.pair() != null ? " has no" : " has a")
+                  + " second text; give one on every row or on none");
+        }
       }
-      labelled = c.label() >= 0;
-      rows.add(row(file, line, values, c));
+      rows.add(row);
     }
     if (rows.isEmpty()) {
       throw DataException.of(file, "holds no rows (one JSON object per line expected)");
@@ -176,7 +206,13 @@ final class TextTable {
   /** One record of a CSV/TSV file and the line it starts on. */
   private record Record(int line, List<String> cells) {}
 
-  /** The first {@code max} non-blank records of {@code s}, split at {@code sep}. */
+  /**
+   * The first {@code max} non-blank records of {@code s}, split at {@code sep}. A cell that opens
+   * with a quote (after spaces) is quoted to its closing quote, doubled quotes in it standing for
+   * one. In a TSV, which has no quoting of its own, only a cell whose closing quote ends it is
+   * quoted (as pandas writes them); another quote is text ({@code "The film" is great}, as GLUE's
+   * files hold it).
+   */
   private static List<Record> records(Path file, String s, char sep, int max) throws DataException {
     List<Record> out = new ArrayList<>();
     List<String> cells = new ArrayList<>();
@@ -197,7 +233,11 @@ final class TextTable {
           line += ch == '\n' ? 1 : 0;
           cell.append(ch);
         }
-      } else if (ch == '"' && cell.isEmpty() && !wasQuoted) {
+      } else if (ch == '"'
+          && cell.toString().isBlank()
+          && !wasQuoted
+          && (sep != '\t' || closesCell(s, i + 1, sep))) {
+        cell.setLength(0);
         quoted = true;
         wasQuoted = true;
       } else if (ch == sep) {
@@ -225,6 +265,24 @@ final class TextTable {
     return out;
   }
 
+  /**
+   * Whether the quoted text that starts at {@code from} ends with a quote followed by {@code sep},
+   * a line break or the end of {@code s}.
+   */
+  private static boolean closesCell(String s, int from, char sep) {
+    for (int i = from; i < s.length(); i++) {
+      if (s.charAt(i) != '"') {
+        continue;
+      }
+      if (i + 1 < s.length() && s.charAt(i + 1) == '"') {
+        i++;
+        continue;
+      }
+      return i + 1 == s.length() || "\r\n".indexOf(s.charAt(i + 1)) >= 0 || s.charAt(i + 1) == sep;
+    }
+    return false;
+  }
+
   /** Ends a record (a blank one is dropped). */
   private static void end(List<Record> out, int line, List<String> cells, StringBuilder cell) {
     cells.add(cell.toString());
@@ -240,7 +298,9 @@ final class TextTable {
       String s = Files.readString(file, StandardCharsets.UTF_8);
       return s.startsWith("\uFEFF") ? s.substring(1) : s;
     } catch (IOException e) {
-      throw DataException.of(file, "cannot read as UTF-8 text: " + OneLine.joined(e.getMessage()));
+      throw DataException.of(
+          file,
+          "cannot read as UTF-8 text (" + OneLine.joined(e.getMessage()) + "); save it as UTF-8");
     }
   }
 }

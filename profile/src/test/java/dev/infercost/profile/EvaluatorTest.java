@@ -125,26 +125,31 @@ class EvaluatorTest {
     assertEquals(1.0, r.candidateAccuracy(), 1e-12);
     assertEquals(2.0 / 3, r.top1Agreement(), 1e-12);
     assertEquals("accuracy", r.accuracyName());
-    // Only the candidate gets the third right: b = 0, c = 1 of n = 3.
-    assertEquals(1.96 * Math.sqrt((1 - 1.0 / 3) / (3 * 2)), r.accuracyDropMargin(), 1e-12);
+    // Only the candidate gets the third right: b = 0, c = 1 of n = 3 (Agresti-Min: +1/2 each).
+    assertEquals(1.96 * Math.sqrt(2 - 1.0 / 5) / 5, r.accuracyDropMargin(), 1e-12);
     // Probabilities: class 1 above 0.5, so 0.3 and 0.45 are both class 0.
     List<float[]> p = List.of(new float[] {0.9f}, new float[] {0.3f}, new float[] {0.2f});
     List<float[]> q = List.of(new float[] {0.8f}, new float[] {0.45f}, new float[] {0.6f});
-    EvalReport s = Evaluator.compare(labelled, p, q, "tensor");
+    EvalReport s = Evaluator.compare(labelled, p, q, "tensor", 0.5);
     assertEquals(1.0, s.referenceAccuracy(), 1e-12);
     assertEquals(2.0 / 3, s.candidateAccuracy(), 1e-12);
     // Labels beyond 0 and 1 (a regression target, a class index) leave it a tensor.
     EvalData three = new EvalData("test", List.of(), new long[] {1, 0, 2}, Optional.empty());
     assertEquals("tensor", Evaluator.compare(three, ref, cand, "tensor").outputKind());
     assertNull(Evaluator.compare(three, ref, cand, "tensor").referenceAccuracy());
+    // One class only (a regression target labelled 0 by mistake) is no binary classifier either.
+    EvalData zeros = new EvalData("test", List.of(), new long[] {0, 0, 0}, Optional.empty());
+    assertEquals("tensor", Evaluator.compare(zeros, ref, cand, "tensor").outputKind());
   }
 
   @Test
   void theAccuracyDropCarriesItsConfidenceMarginAndSaysWhenABoundIsWithinIt() {
-    // 3 samples only the reference gets right, 1 only the candidate, of 10: the differences +1,
-    // +1, +1, -1 and six 0s have mean 0.2 and sample variance (4 - 10 * 0.04) / 9 = 0.4.
-    assertEquals(1.96 * Math.sqrt(0.4 / 10), Evaluator.dropMargin(3, 1, 10), 1e-12);
-    assertEquals(0, Evaluator.dropMargin(0, 0, 10), 0);
+    // 3 samples only the reference gets right, 1 only the candidate, of 10; Agresti and Min add
+    // half a sample to each cell: b' = 3.5, c' = 1.5, n' = 12.
+    assertEquals(1.96 * Math.sqrt(5 - 4.0 / 12) / 12, Evaluator.dropMargin(3, 1, 10), 1e-12);
+    // No sample differs: 10 samples still resolve the drop only to about ±0.16, not ±0.
+    assertEquals(1.96 / 12, Evaluator.dropMargin(0, 0, 10), 1e-12);
+    assertEquals(1.96 * Math.sqrt(6 - 25.0 / 7) / 7, Evaluator.dropMargin(5, 0, 5), 1e-12);
     EvalReport r =
         new EvalReport("d", 600, "logits", 1, 1, 0, 0.975, null, 0.83, 0.833, -0.003)
             .withAccuracyDropMargin(Evaluator.dropMargin(7, 9, 600));

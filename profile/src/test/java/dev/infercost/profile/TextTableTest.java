@@ -89,6 +89,15 @@ class TextTableTest {
   }
 
   @Test
+  void aTsvQuotesOnlyWholeCellsAsPandasWritesThem() throws Exception {
+    EvalData d =
+        load("glue.tsv", "text\tlabel\n\"good\" film\t1\n\"\"\"bad\"\" film\"\t0\n\" a b\t1\n");
+    assertArrayEquals(new long[] {5, 2, 5, 4}, input(d, 0, "input_ids"));
+    assertArrayEquals(new long[] {5, 3, 5, 4}, input(d, 1, "input_ids"));
+    assertArrayEquals(new long[] {5, 6, 7}, input(d, 2, "input_ids"));
+  }
+
+  @Test
   void jsonLinesTakeTheLabelNamesOfTheConfigBesideTheTokenizer() throws Exception {
     Files.writeString(
         tmp.resolve("config.json"), "{\"id2label\": {\"0\": \"NEGATIVE\", \"1\": \"POSITIVE\"}}");
@@ -124,6 +133,20 @@ class TextTableTest {
         fails("m.jsonl", "{\"text\": \"a\", \"label\": 1}\n{\"text\": \"b\"}\n")
             .getMessage()
             .contains("line 2 has no label"));
+    assertTrue(
+        fails("p.jsonl", "{\"query\": \"a\", \"passage\": \"b\"}\n{\"query\": \"c\"}\n")
+            .getMessage()
+            .contains("line 2 has no second text"));
+    assertTrue(
+        fails(
+                "z.jsonl",
+                "{\"query\": \"a\", \"passage\": null}\n{\"query\": \"c\", \"passage\": \"d\"}\n")
+            .getMessage()
+            .contains("line 2 has a second text"));
+    assertTrue(
+        fails("t.jsonl", "{\"text\": \"a\", \"label\": 1}\n{\"text\": \"b\", \n")
+            .getMessage()
+            .contains("line 2, column"));
     Files.writeString(tmp.resolve("classes.txt"), "negative\npositive\n");
     assertTrue(
         fails("u.csv", "text,label\ngood,neutral\n")
