@@ -178,22 +178,14 @@ final class TextTable {
       Row row = row(file, line, values, c);
       if (!rows.isEmpty()) {
         Row first = rows.get(0);
-        if ((first.label() == null) != (row.label() == null)) {
-          throw DataException.of(
-              file,
-              "line "
-                  + line
-                  + (first.label() != null ? " has no" : " has a")
-                  + " label; label every row or none");
-        }
-        if ((first.pair() == null) != (row.pair() == null)) {
-          throw DataException.of(
-              file,
-              "line "
-                  + line
-                  + (first.pair() != null ? " has no" : " has a")
-                  + " second text; give one on every row or on none");
-        }
+        sameParts(file, line, "label", first.label(), row.label(), "label every row or none");
+        sameParts(
+            file,
+            line,
+            "second text",
+            first.pair(),
+            row.pair(),
+            "give one on every row or on none");
       }
       rows.add(row);
     }
@@ -201,6 +193,15 @@ final class TextTable {
       throw DataException.of(file, "holds no rows (one JSON object per line expected)");
     }
     return rows;
+  }
+
+  /** Refuses a row that has a part ({@code what}) the first row lacks, or lacks one it has. */
+  private static void sameParts(
+      Path file, int line, String what, String first, String now, String fix) throws DataException {
+    if ((first == null) != (now == null)) {
+      throw DataException.of(
+          file, "line " + line + (first != null ? " has no " : " has a ") + what + "; " + fix);
+    }
   }
 
   /** One record of a CSV/TSV file and the line it starts on. */
