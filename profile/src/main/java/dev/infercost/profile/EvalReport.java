@@ -40,9 +40,10 @@ import java.util.List;
  *     {@code null} when none is left or with fewer than 2 samples
  * @param accuracyDropMargin half the width of the 95% confidence interval of {@code accuracyDrop}
  *     over samples like these: from the samples whose correctness differs between the models, the b
- *     the reference gets right and the c the candidate does, 1.96 · √((b + c − (b − c)² / n) / (n
- *     (n − 1))); {@code null} without labels, and for token-logits (positions of one text are not
- *     independent)
+ *     the reference gets right and the c the candidate does, Agresti and Min's 1.96 · √(b' + c' −
+ *     (b' − c')² / n') / n' with b' = b + ½, c' = c + ½, n' = n + 2 (see {@code
+ *     Evaluator.dropMargin}); {@code null} without labels, and for token-logits (positions of one
+ *     text are not independent)
  */
 public record EvalReport(
     String data,

@@ -162,7 +162,8 @@ public final class Evaluator {
     for (Scored s : scored) {
       scores.add(s.score());
     }
-    return compare(data, finished(ref, reference, data), finished(cand, candidate, data))
+    Outputs ro = finished(ref, data);
+    return compare(data, ro, finished(cand, data), probabilities(reference, data, ro))
         .withMetrics(scores);
   }
 
@@ -200,7 +201,7 @@ public final class Evaluator {
       }
     }
 
-    Outputs outputs(EvalData data, boolean probabilities) {
+    Outputs outputs(EvalData data) {
       java.util.Map<String, List<float[]>> others = new java.util.LinkedHashMap<>();
       for (int k = 1; k < names.size(); k++) {
         others.put(names.get(k), vectors.get(k));
@@ -211,8 +212,7 @@ public final class Evaluator {
           vectors.isEmpty() ? List.of() : vectors.get(0),
           predictions.isPresent() ? TOKEN_LOGITS : kind(shape, data),
           others,
-          predictions,
-          probabilities);
+          predictions);
     }
   }
 
@@ -297,16 +297,13 @@ public final class Evaluator {
    * @param kind {@code embedding}, {@code token-logits}, {@code logits} or {@code tensor}
    * @param others per further float output, by name, one vector per sample (whole)
    * @param tokens a language model's next-token predictions (kind {@code token-logits})
-   * @param probabilities whether the first output comes out of a Sigmoid (through reshapes and
-   *     casts): a binary classifier's scores are then probabilities, cut at 0.5, not logits
    */
   public record Outputs(
       String name,
       List<float[]> vectors,
       String kind,
       java.util.Map<String, List<float[]>> others,
-      Optional<TokenPredictions> tokens,
-      boolean probabilities) {
+      Optional<TokenPredictions> tokens) {
     public Outputs {
       vectors = List.copyOf(vectors);
       others = java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>(others));
@@ -366,7 +363,8 @@ public final class Evaluator {
       throws InfercostException {
     ProfileOptions o = ProfileOptions.builder().optThreads(threads).build();
     long rows = embeddingRows(model, data);
-    return new Reference(model, data, outputs(model, data, o, rows), o, rows);
+    Outputs out = outputs(model, data, o, rows);
+    return new Reference(model, data, out, o, rows, probabilities(model, data, out));
   }
 
   /**
@@ -378,9 +376,16 @@ public final class Evaluator {
    * @param options how candidates are run
    * @param embeddingRows the row count of the embedding table the reference's token ids index (0:
    *     none), which a candidate's logits are held to as the reference's are
+   * @param probabilities whether its one score per sample on labelled data is a Sigmoid's (cut at
+   *     0.5 for a binary classifier, not at 0), which holds for the candidates too
    */
   public record Reference(
-      String model, EvalData data, Outputs outputs, ProfileOptions options, long embeddingRows) {
+      String model,
+      EvalData data,
+      Outputs outputs,
+      ProfileOptions options,
+      long embeddingRows,
+      boolean probabilities) {
     /** Runs {@code candidate} on the same data and compares it with the reference. */
     public EvalReport compare(String candidate) throws InfercostException {
       return compare(
@@ -391,7 +396,7 @@ public final class Evaluator {
 
     /** A candidate's outputs on the same data (from {@link Evaluator#outputs}) against these. */
     public EvalReport compare(Outputs candidate) {
-      return Evaluator.compare(data, outputs, candidate);
+      return Evaluator.compare(data, outputs, candidate, probabilities);
     }
   }
 
@@ -411,20 +416,26 @@ public final class Evaluator {
             r.runAndFetch(batch), input(data.maskInput(), batch), input(data.idsInput(), batch));
       }
     }
-    return finished(out, model, data);
+    return finished(out, data);
+  }
+
+  /** Collected outputs on {@code data}, with labels its logits cannot predict refused. */
+  private static Outputs finished(Collected out, EvalData data) throws DataException {
+    Outputs result = out.outputs(data);
+    checkLabels(data, result);
+    return result;
   }
 
   /**
-   * {@code model}'s collected outputs on {@code data}: one score per sample on labelled data is
-   * read as probabilities when a Sigmoid writes it; labels its logits cannot predict are refused.
+   * Whether a reference's one score per sample on labelled data ({@code out}) is a probability: a
+   * Sigmoid writes it. The graph is read only for such outputs, once per reference.
    */
-  private static Outputs finished(Collected out, String model, EvalData data)
+  private static boolean probabilities(String model, EvalData data, Outputs out)
       throws InfercostException {
-    boolean scores =
-        !out.vectors.isEmpty() && out.vectors.get(0).stream().allMatch(v -> v.length == 1);
-    Outputs result = out.outputs(data, data.labels().length > 0 && scores && sigmoidOutput(model));
-    checkLabels(data, result);
-    return result;
+    return data.labels().length > 0
+        && !out.vectors().isEmpty()
+        && out.vectors().stream().allMatch(v -> v.length == 1)
+        && sigmoidOutput(model);
   }
 
   /**
@@ -545,14 +556,14 @@ public final class Evaluator {
    * cosine in {@link EvalReport#outputs()} and the worst of them as the report's mean and min
    * cosine when there are several.
    */
-  static EvalReport compare(EvalData data, Outputs ref, Outputs cand) {
+  static EvalReport compare(EvalData data, Outputs ref, Outputs cand, boolean probabilities) {
     Double ratio = commonRatio(ref.vectors());
     for (List<float[]> other : ref.others().values()) {
       Double r = commonRatio(other);
       ratio = ratio == null ? r : r == null ? ratio : Math.max(ratio, r);
     }
     EvalReport first =
-        compare(data, ref.vectors(), cand.vectors(), ref.kind(), ref.probabilities() ? 0.5 : 0)
+        compare(data, ref.vectors(), cand.vectors(), ref.kind(), probabilities ? 0.5 : 0)
             .withCommonRatio(ratio);
     if (ref.tokens().isPresent() && cand.tokens().isPresent()) {
       TokenPredictions r = ref.tokens().get();
