@@ -372,8 +372,7 @@ class CpuQdqPassTest {
                     "LayerNormalization", "norm", List.of("t", "gamma", "beta"), List.of("ln")))
             .addNode(Tiny.node("MatMul", "mm", List.of("ln", "Wm"), List.of("y")))
             .build();
-    ModelProto m = Tiny.model(g);
-    return m.toBuilder().setOpsetImport(0, m.getOpsetImport(0).toBuilder().setVersion(17)).build();
+    return Tiny.model(g, 17);
   }
 
   /**
@@ -415,8 +414,7 @@ class CpuQdqPassTest {
                     "LayerNormalization", "norm", List.of("r", "gamma", "beta"), List.of("ln")))
             .addNode(Tiny.node("MatMul", "mm2", List.of("ln", "W2"), List.of("y")))
             .build();
-    ModelProto m = Tiny.model(g);
-    return m.toBuilder().setOpsetImport(0, m.getOpsetImport(0).toBuilder().setVersion(17)).build();
+    return Tiny.model(g, 17);
   }
 
   /** Rows of 16 channels whose channel 0 runs 40 times the others, as a residual stream's do. */

@@ -123,10 +123,15 @@ final class Tiny {
   }
 
   static ModelProto model(GraphProto g) {
+    return model(g, 13);
+  }
+
+  /** {@code g} as a model of the default domain's {@code opset}. */
+  static ModelProto model(GraphProto g, int opset) {
     return ModelProto.newBuilder()
         .setIrVersion(8)
         .setProducerName("infercost-tests")
-        .addOpsetImport(OperatorSetIdProto.newBuilder().setDomain("").setVersion(13))
+        .addOpsetImport(OperatorSetIdProto.newBuilder().setDomain("").setVersion(opset))
         .setGraph(g)
         .build();
   }
