@@ -256,16 +256,28 @@ final class ChooseCommand implements Callable<Integer> {
             + (r.hostEntry() == null
                 ? " = host (no catalog match, no price: all costs estimated)"
                 : " = " + r.hostEntry() + " (measured)"));
+    String measure = r.bound().measure();
+    w.printf(
+        Locale.ROOT,
+        "bound: %s (%s at most %.4f)%n",
+        r.bound().given(),
+        measure,
+        r.bound().maxLoss());
     r.variants()
         .forEach(
             (k, v) ->
                 w.printf(
                     Locale.ROOT,
-                    "variant %-13s %s, accuracy drop %.4f (mean cosine %.5f): %s%n",
+                    "variant %-13s %s, %s %.4f (mean cosine %.5f%s): %s%n",
                     k,
                     Table.bytes(v.bytes()),
+                    measure,
                     v.accuracyDrop(),
                     v.fidelity().meanCosine(),
+                    v.fidelity().accuracyDrop() == null || r.bound().onAccuracy()
+                        ? ""
+                        : String.format(
+                            Locale.ROOT, ", top-1 accuracy drop %.4f", v.fidelity().accuracyDrop()),
                     v.recipe()));
     r.searches()
         .forEach(
@@ -292,7 +304,7 @@ final class ChooseCommand implements Callable<Integer> {
                 "replicas",
                 "idle",
                 "per 1M inf. at demand",
-                "drop",
+                measure,
                 "how")
             : new Table(
                 "#",
@@ -302,7 +314,7 @@ final class ChooseCommand implements Callable<Integer> {
                 "p99 ms",
                 "inf/s",
                 "per 1M inf.",
-                "drop",
+                measure,
                 "how");
     int i = 1;
     for (Optimizer.Candidate c : r.result().ranked()) {

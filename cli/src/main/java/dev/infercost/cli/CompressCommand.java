@@ -340,7 +340,7 @@ final class CompressCommand implements Callable<Integer> {
       o.println("next     " + r.nextStep());
     }
     if (r.search() != null) {
-      printSearch(o, r.search());
+      printSearch(o, r.search(), !r.search().verdict().equals(r.headline()));
     }
     o.println("wrote    " + r.output().path() + " (for " + r.target() + ")");
     r.calibrationHint().ifPresent(h -> o.println("note     " + h));
@@ -418,7 +418,8 @@ final class CompressCommand implements Callable<Integer> {
     o.flush();
   }
 
-  private static void printSearch(PrintWriter o, Search.Result s) {
+  /** The search's trials, and its verdict unless the headline already said it. */
+  private static void printSearch(PrintWriter o, Search.Result s, boolean verdict) {
     Table t = new Table("#", "trial", "size", "loss", "bound", "inf/s", "vs input", "how");
     for (Search.Trial x : s.trials()) {
       t.row(
@@ -434,7 +435,9 @@ final class CompressCommand implements Callable<Integer> {
               : x.speed().provenance().kind().toString().toLowerCase(Locale.ROOT));
     }
     t.print(o);
-    o.println(s.verdict());
+    if (verdict) {
+      o.println(s.verdict());
+    }
     if (!s.sensitivity().isEmpty()) {
       o.println("most sensitive layers (" + s.sensitivityMethod() + "):");
       s.sensitivity().stream()

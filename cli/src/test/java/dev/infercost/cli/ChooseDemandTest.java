@@ -32,6 +32,7 @@ class ChooseDemandTest {
             1,
             "choose",
             "m",
+            new ChooseReport.BoundInfo("max-accuracy-drop", 0.01, "accuracy drop", 0.01),
             null,
             Map.of(),
             ROWS,

@@ -3,6 +3,7 @@ package dev.infercost.cli;
 import static dev.infercost.cli.CliTest.assertBadInput;
 import static dev.infercost.cli.CliTest.run;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -62,10 +63,21 @@ class ChooseTextDataTest {
     JsonNode fp32 = r.json().get("variants").get("fp32");
     assertEquals(1.0, fp32.get("fidelity").get("meanCosine").asDouble(), 1e-9);
     assertTrue(fp32.get("fidelity").get("samples").asInt() > 0, fp32.toString());
+    // Under a cosine bound the ranked loss is 1 − mean cosine, and says so.
+    assertEquals("1 − mean cosine", r.json().get("bound").get("measure").asText());
+    assertEquals(0.01, r.json().get("bound").get("maxLoss").asDouble(), 1e-12);
 
     // A HuggingFace export keeps its tokenizer.json beside the model: that one is taken.
     Files.copy(tokenizer, tmp.resolve("tokenizer.json"));
-    CliTest.Run beside = run(common);
+    List<String> human = new ArrayList<>(List.of(common));
+    human.removeAll(List.of("--json"));
+    CliTest.Run beside = run(human.toArray(String[]::new));
+    assertEquals(0, beside.code(), beside.err());
+    assertTrue(
+        beside.out().contains("bound: min-cosine 0.99 (1 − mean cosine at most 0.0100)"),
+        beside.out());
+    assertFalse(beside.out().contains("accuracy drop"), beside.out());
+    beside = run(common);
     assertEquals(0, beside.code(), beside.err());
     assertEquals(
         fp32.get("fidelity").get("samples").asInt(),

@@ -11,15 +11,16 @@ import java.util.List;
  *     token-logits} (a language model's {@code [batch, sequence, vocabulary]} logits over the token
  *     ids of text data; cosine of the mean-pooled logits, agreement and accuracy per token
  *     position), {@code logits} (rank-2 classifier output), {@code binary-score} (one score per
- *     sample on data labelled 0 and 1: class 1 above 0.5 when a Sigmoid writes it, else above 0) or
- *     {@code tensor}
+ *     sample on data labelled 0 and 1: class 1 above 0.5 when a Sigmoid writes it, else above 0),
+ *     {@code class-index} (an integer output with one value per sample: an exported arg-max),
+ *     {@code discrete} (any other integer or boolean output: a mask, indices) or {@code tensor}
  * @param meanCosine mean over samples of the cosine similarity of the (pooled) outputs; for a model
  *     with several float outputs, that of the output whose mean is lowest (see {@code outputs})
  * @param minCosine the lowest cosine of any sample and float output
  * @param maxAbsError largest absolute difference of any raw output element
- * @param top1Agreement share of samples whose arg-max (binary-score: class) agrees (logits), of
- *     token positions whose arg-max (the predicted next token) agrees (token-logits), else {@code
- *     null}
+ * @param top1Agreement share of samples whose arg-max (binary-score, class-index: class) agrees
+ *     (logits), of token positions whose arg-max (the predicted next token) agrees (token-logits),
+ *     of elements that are equal (discrete), else {@code null}
  * @param nnAgreement share of samples whose nearest neighbour among the other samples (by cosine)
  *     is the same in both models (embeddings only, else {@code null})
  * @param referenceAccuracy top-1 accuracy of the reference against labels (token-logits: the share
@@ -169,7 +170,9 @@ public record EvalReport(
 
   /** What {@link #top1Agreement()} counts, for labels: per sample, or per token position. */
   public String agreementName() {
-    return tokenLogits() ? "next-token agreement" : "top-1 agreement";
+    return tokenLogits()
+        ? "next-token agreement"
+        : outputKind.equals(Evaluator.DISCRETE) ? "element agreement" : "top-1 agreement";
   }
 
   /** What the accuracies are, for labels. */

@@ -173,6 +173,7 @@ public final class Evaluator {
     private final List<List<float[]>> vectors = new ArrayList<>();
     private final NextTokens tokens;
     private long[] shape = {};
+    private boolean discrete;
 
     Collected(long embeddingRows) {
       tokens = new NextTokens(embeddingRows);
@@ -180,12 +181,13 @@ public final class Evaluator {
 
     void add(List<Tensor> outputs, Tensor mask, Tensor ids) {
       shape = outputs.get(0).shape();
+      discrete = !isFloat(outputs.get(0).dtype());
       // A language model's logits are large: one float copy serves pooling and next tokens.
       float[] first = outputs.get(0).toFloats();
       tokens.add(shape, first, ids, mask);
       for (int k = 0; k < outputs.size(); k++) {
         Tensor y = outputs.get(k);
-        if (k > 0 && y.dtype() != DType.FLOAT32 && y.dtype() != DType.FLOAT16) {
+        if (k > 0 && !isFloat(y.dtype())) {
           continue;
         }
         int at = names.indexOf(y.name());
@@ -210,7 +212,7 @@ public final class Evaluator {
       return new Outputs(
           names.isEmpty() ? "" : names.get(0),
           vectors.isEmpty() ? List.of() : vectors.get(0),
-          predictions.isPresent() ? TOKEN_LOGITS : kind(shape, data),
+          predictions.isPresent() ? TOKEN_LOGITS : kind(shape, discrete, data),
           others,
           predictions);
     }
@@ -308,6 +310,23 @@ public final class Evaluator {
       vectors = List.copyOf(vectors);
       others = java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>(others));
     }
+  }
+
+  /**
+   * The output kind of an integer output with one value per sample ({@code [batch]} or {@code
+   * [batch, 1]}): a class index (an exported arg-max), compared as a decision (agreement, and
+   * accuracy against labels), not as a number.
+   */
+  static final String CLASS_INDEX = "class-index";
+
+  /**
+   * The output kind of any other integer or boolean output (a mask, indices): agreement is the
+   * share of its elements that are equal.
+   */
+  static final String DISCRETE = "discrete";
+
+  private static boolean isFloat(DType t) {
+    return t == DType.FLOAT32 || t == DType.FLOAT16 || t == DType.BFLOAT16 || t == DType.FLOAT64;
   }
 
   /** The output kind of a language model's logits over the token ids of text data. */
@@ -482,10 +501,15 @@ public final class Evaluator {
   }
 
   /**
-   * What the first output is: {@code embedding} (rank 3 with an attention mask), {@code logits}
-   * (rank 2 with two classes or more: a [batch, 1] score has no top-1), else {@code tensor}.
+   * What the first output is: for integer or boolean values ({@code discrete}) {@code class-index}
+   * (one per sample) or {@code discrete}; else {@code embedding} (rank 3 with an attention mask),
+   * {@code logits} (rank 2 with two classes or more: a [batch, 1] score has no top-1), else {@code
+   * tensor}.
    */
-  static String kind(long[] shape, EvalData data) {
+  static String kind(long[] shape, boolean discrete, EvalData data) {
+    if (discrete) {
+      return shape.length == 1 || shape.length == 2 && shape[1] == 1 ? CLASS_INDEX : DISCRETE;
+    }
     return shape.length == 3 && data.maskInput().isPresent()
         ? "embedding"
         : shape.length == 2 && shape[1] > 1 ? "logits" : "tensor";
@@ -605,16 +629,22 @@ public final class Evaluator {
             && Arrays.stream(labels).allMatch(l -> l <= 1)
             && Arrays.stream(labels).distinct().count() == 2;
     String k = binary ? BINARY_SCORE : kind;
-    ToIntFunction<float[]> decide = binary ? v -> v[0] > cut ? 1 : 0 : Evaluator::argmax;
-    boolean classifier = binary || kind.equals("logits");
+    boolean classIndex = kind.equals(CLASS_INDEX);
+    ToIntFunction<float[]> decide =
+        binary ? v -> v[0] > cut ? 1 : 0 : classIndex ? v -> Math.round(v[0]) : Evaluator::argmax;
+    boolean classifier = binary || classIndex || kind.equals("logits");
     double maxAbs = 0;
     int top1 = 0;
+    long equal = 0;
+    long elements = 0;
     for (int i = 0; i < n; i++) {
       float[] a = ref.get(i);
       float[] c = cand.get(i);
       for (int j = 0; j < a.length; j++) {
         maxAbs = Math.max(maxAbs, Math.abs(a[j] - c[j]));
+        equal += a[j] == c[j] ? 1 : 0;
       }
+      elements += a.length;
       if (decide.applyAsInt(a) == decide.applyAsInt(c)) {
         top1++;
       }
@@ -647,7 +677,11 @@ public final class Evaluator {
             cos[0],
             cos[1],
             maxAbs,
-            classifier ? (double) top1 / n : null,
+            classifier
+                ? (Double) ((double) top1 / n)
+                : kind.equals(DISCRETE)
+                    ? (Double) (elements == 0 ? 1 : (double) equal / elements)
+                    : null,
             nn,
             refAcc,
             candAcc,

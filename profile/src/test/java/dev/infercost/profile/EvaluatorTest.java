@@ -39,6 +39,87 @@ class EvaluatorTest {
     return out;
   }
 
+  /**
+   * {@code x · k} and then {@code op}: {@code ArgMax} over axis 1 (int64 [n], an exported class
+   * index) or {@code Greater} than 0.5 (bool [n, 4], a mask).
+   */
+  private Path discrete(String name, float[] k, String op) throws Exception {
+    boolean argMax = op.equals("ArgMax");
+    NodeProto.Builder last = NodeProto.newBuilder().setOpType(op).setName("last").addInput("y");
+    if (argMax) {
+      last.addAttribute(
+              ai.onnx.proto.OnnxMl.AttributeProto.newBuilder()
+                  .setName("axis")
+                  .setType(ai.onnx.proto.OnnxMl.AttributeProto.AttributeType.INT)
+                  .setI(1))
+          .addAttribute(
+              ai.onnx.proto.OnnxMl.AttributeProto.newBuilder()
+                  .setName("keepdims")
+                  .setType(ai.onnx.proto.OnnxMl.AttributeProto.AttributeType.INT)
+                  .setI(0));
+    } else {
+      last.addInput("half");
+    }
+    GraphProto g =
+        GraphProto.newBuilder()
+            .setName(name)
+            .addInput(ProfilerTest.floatValue("x", "n", 4L))
+            .addOutput(
+                argMax
+                    ? ProfilerTest.value("z", TensorProto.DataType.INT64_VALUE, "n")
+                    : ProfilerTest.value("z", TensorProto.DataType.BOOL_VALUE, "n", 4L))
+            .addInitializer(constant("k", k))
+            .addInitializer(constant("half", new float[] {0.5f}))
+            .addNode(mul("m", "x", "k", "y"))
+            .addNode(last.addOutput("z"))
+            .build();
+    return ProfilerTest.save(g, tmp.resolve(name + ".onnx"));
+  }
+
+  /**
+   * Integer and boolean outputs are decisions, not numbers: an exported arg-max is compared as a
+   * class (agreement, and accuracy against labels), a mask element by element. Their cosine (of
+   * class indices: 0.35 for two unrelated classifiers) meant nothing as a fidelity figure.
+   */
+  @Test
+  void integerAndBooleanOutputsAreComparedAsDecisions() throws Exception {
+    float[] x = {1, 2, 2, 1, 3, 0, 4, 0, 0, 0, 0, 5};
+    EvalData data =
+        new EvalData(
+            "test",
+            List.of(List.of(Tensor.ofFloats("x", new long[] {3, 4}, x))),
+            new long[] {1, 2, 3},
+            Optional.empty());
+    float[] same = {1, 1, 1, 1};
+    // Flipping the last column's sign moves the third sample's class from 3 to 0.
+    float[] flipped = {1, 1, 1, -1};
+    EvalReport c =
+        Evaluator.evaluate(
+            discrete("ref", same, "ArgMax").toString(),
+            discrete("cand", flipped, "ArgMax").toString(),
+            data,
+            1,
+            s -> {});
+    assertEquals(Evaluator.CLASS_INDEX, c.outputKind());
+    assertEquals(2.0 / 3, c.top1Agreement(), 1e-12);
+    assertEquals(1.0, c.referenceAccuracy(), 1e-12);
+    assertEquals(2.0 / 3, c.candidateAccuracy(), 1e-12);
+    assertEquals("top-1 accuracy", c.accuracyName());
+
+    EvalReport m =
+        Evaluator.evaluate(
+            discrete("mref", same, "Greater").toString(),
+            discrete("mcand", flipped, "Greater").toString(),
+            data,
+            1,
+            s -> {});
+    assertEquals(Evaluator.DISCRETE, m.outputKind());
+    // 12 elements, 2 differ (the last column of the first and third samples).
+    assertEquals(10.0 / 12, m.top1Agreement(), 1e-12);
+    assertEquals("element agreement", m.agreementName());
+    assertNull(m.accuracyDrop(), "a mask has no class to hold labels to");
+  }
+
   @Test
   void theWorstOutputIsTheReportedCosine() throws Exception {
     Path ref = twoOutputs("ref", new float[] {1, 1, 1, 1});
@@ -103,9 +184,10 @@ class EvaluatorTest {
     List<float[]> ref = List.of(new float[] {0.9f}, new float[] {0.1f}, new float[] {0.5f});
     List<float[]> cand = List.of(new float[] {0.1f}, new float[] {0.9f}, new float[] {0.5f});
     EvalData data = new EvalData("test", List.of(), new long[0], Optional.empty());
-    assertEquals("tensor", Evaluator.kind(new long[] {3, 1}, data));
-    assertEquals("logits", Evaluator.kind(new long[] {3, 10}, data));
-    EvalReport r = Evaluator.compare(data, ref, cand, Evaluator.kind(new long[] {3, 1}, data));
+    assertEquals("tensor", Evaluator.kind(new long[] {3, 1}, false, data));
+    assertEquals("logits", Evaluator.kind(new long[] {3, 10}, false, data));
+    EvalReport r =
+        Evaluator.compare(data, ref, cand, Evaluator.kind(new long[] {3, 1}, false, data));
     double column = (0.09 + 0.09 + 0.25) / (0.81 + 0.01 + 0.25);
     assertEquals(column, r.meanCosine(), 1e-6);
     assertEquals(column, r.minCosine(), 1e-6);

@@ -36,6 +36,12 @@ public sealed interface Bound {
   /** The largest loss that meets the bound. */
   double maxLoss();
 
+  /**
+   * What {@link #loss} measures, in words for tables and reports: {@code accuracy drop}, {@code 1 −
+   * mean cosine}, or {@code <metric> drop}.
+   */
+  String measure();
+
   /** At most {@code value} top-1 accuracy lost (needs labelled data). */
   static Bound maxAccuracyDrop(double value) {
     return new MaxAccuracyDrop(value);
@@ -123,6 +129,11 @@ public sealed interface Bound {
     public double maxLoss() {
       return value;
     }
+
+    @Override
+    public String measure() {
+      return "accuracy drop";
+    }
   }
 
   /** See {@link Bound#minCosine}. */
@@ -160,6 +171,11 @@ public sealed interface Bound {
     @Override
     public double maxLoss() {
       return 1 - value;
+    }
+
+    @Override
+    public String measure() {
+      return "1 − mean cosine";
     }
   }
 
@@ -215,6 +231,11 @@ public sealed interface Bound {
     @Override
     public double maxLoss() {
       return value;
+    }
+
+    @Override
+    public String measure() {
+      return metric.name() + " drop";
     }
   }
 

@@ -13,10 +13,13 @@ final class ChooseMarkdown {
     StringBuilder b = new StringBuilder("# infercost choose: ").append(r.model()).append("\n\n");
     b.append("**").append(ChooseVerdict.of(r)).append("**\n\n");
     var req = r.result().request();
+    String measure = r.bound().measure();
     b.append(
         String.format(
             Locale.ROOT,
-            "Bound: accuracy drop ≤ %.4f; p99 ≤ %.1f ms%s. This host: %s%s.%n%n",
+            "Bound: %s (%s ≤ %.4f); p99 ≤ %.1f ms%s. This host: %s%s.%n%n",
+            r.bound().given(),
+            measure,
             req.maxAccuracyDrop(),
             req.p99ObjectiveMs(),
             req.demandQps() == null
@@ -32,26 +35,32 @@ final class ChooseMarkdown {
         demand
             ? "Cost is at the demand: the whole replicas it needs, idle capacity included.\n\n"
                 + "| # | variant | hardware | batch | p99 ms | inferences/s | replicas | idle | USD per"
-                + " 1M | accuracy drop | how |\n|---|---|---|---|---|---|---|---|---|---|---|\n"
-            : "| # | variant | hardware | batch | p99 ms | inferences/s | USD per 1M | accuracy drop |"
-                + " how |\n|---|---|---|---|---|---|---|---|---|\n");
+                + " 1M | "
+                + measure
+                + " | how |\n|---|---|---|---|---|---|---|---|---|---|---|\n"
+            : "| # | variant | hardware | batch | p99 ms | inferences/s | USD per 1M | "
+                + measure
+                + " | how |\n|---|---|---|---|---|---|---|---|---|\n");
     int i = 1;
     for (Optimizer.Candidate c : r.result().ranked()) {
       b.append(row(ChooseVerdict.rank(r.result(), i++, c), c)).append('\n');
     }
     b.append('\n').append(ChooseVerdict.RANGES).append('\n');
-    b.append("\n## Pareto front (cost vs accuracy drop)\n\n");
+    b.append("\n## Pareto front (cost vs ").append(measure).append(")\n\n");
     for (Optimizer.Candidate c : r.result().paretoFront()) {
       b.append(
           String.format(
               Locale.ROOT,
-              "- %s on %s: %s per 1M, drop %.4f%n",
+              "- %s on %s: %s per 1M, %s %.4f%n",
               c.row().variant(),
               c.row().hardwareId(),
               ChooseVerdict.cost(c),
+              measure,
               c.row().accuracyDrop()));
     }
-    b.append("\n## Variants\n\n| variant | what | priced on | bytes | accuracy drop |\n")
+    b.append("\n## Variants\n\n| variant | what | priced on | bytes | ")
+        .append(measure)
+        .append(" |\n")
         .append("|---|---|---|---|---|\n");
     r.variants()
         .forEach(

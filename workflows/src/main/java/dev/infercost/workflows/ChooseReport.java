@@ -15,6 +15,9 @@ import java.util.Map;
  * @param schema 1
  * @param kind always {@code choose}
  * @param model the model
+ * @param bound the accuracy bound every variant's {@code accuracyDrop} (and each row's) is measured
+ *     on: its loss on {@link BoundInfo#measure}, which is the top-1 accuracy drop only for {@code
+ *     max-accuracy-drop}
  * @param hostEntry the catalog entry this host was matched to (measured rows), or null
  * @param variants per variant: file, size and fidelity against the input
  * @param table every (variant, hardware, batch) row that was priced, measured or estimated
@@ -33,6 +36,7 @@ public record ChooseReport(
     int schema,
     String kind,
     String model,
+    BoundInfo bound,
     String hostEntry,
     Map<String, Variant> variants,
     List<Optimizer.Row> table,
@@ -49,9 +53,38 @@ public record ChooseReport(
   }
 
   /**
+   * The bound variants are ranked under.
+   *
+   * @param kind {@code max-accuracy-drop}, {@code min-cosine} or {@code max-metric-drop}
+   * @param value the threshold as given
+   * @param measure what a variant's loss measures: {@code accuracy drop}, {@code 1 − mean cosine}
+   *     or {@code <metric> drop}
+   * @param maxLoss the largest loss in bound
+   */
+  public record BoundInfo(String kind, double value, String measure, double maxLoss) {
+    /** {@code b} in words and figures. */
+    static BoundInfo of(Bound b) {
+      return new BoundInfo(b.kind(), b.value(), b.measure(), b.maxLoss());
+    }
+
+    /** Whether the loss is the top-1 accuracy drop. */
+    public boolean onAccuracy() {
+      return kind.equals(Bound.MaxAccuracyDrop.KIND);
+    }
+
+    /** {@code max-accuracy-drop 0.01}: the bound as the user gave it. */
+    public String given() {
+      return kind + " " + dev.infercost.base.Fmt.sig(value, 4);
+    }
+  }
+
+  /**
    * One model variant: where it is, its sha256 (what measurement files from other machines are
    * matched by), how big, how faithful, what it is and where it is priced.
    *
+   * @param fidelity how faithful to the input, on the evaluation data
+   * @param accuracyDrop its loss on the bound's measure ({@link ChooseReport#bound}); the top-1
+   *     accuracy drop is {@code fidelity.accuracyDrop}
    * @param recipe what was built, in words (a search's trial and configuration)
    * @param pricedOn the catalog ids it was built for and is priced on
    */

@@ -210,6 +210,7 @@ public final class ChooseWorkflow {
             1,
             "choose",
             model.name(),
+            ChooseReport.BoundInfo.of(req.bound()),
             pricer.host().map(HardwareEntry::id).orElse(null),
             variants,
             rows,

@@ -108,7 +108,13 @@ public final class CompressWorkflow {
         built.passes().stream().map(CompressReport.PassSummary::of).toList();
     CompressReport.Latency timed = target.gpu() ? null : latency;
     List<OpTable.Row> ops = OpTable.of(input, passes);
-    String verdict = unchanged.isPresent() ? unchanged.get() : verdict(built, input, timed, bound);
+    // A search that kept the input wrote a copy of it: its speed and size against the input are
+    // noise, and the search's own verdict says why it was kept.
+    boolean keptInput = search != null && search.chosen() == Search.INPUT;
+    String verdict =
+        unchanged.isPresent()
+            ? unchanged.get()
+            : keptInput ? search.verdict() : verdict(built, input, timed, bound);
     CompressReport report =
         new CompressReport(
             Reports.SCHEMA,
@@ -130,7 +136,7 @@ public final class CompressWorkflow {
             target.describe(),
             unchanged.isPresent(),
             verdict,
-            unchanged.isPresent()
+            unchanged.isPresent() || keptInput
                 ? null
                 : nextStep(built, timed, bound, ops, search != null).orElse(null),
             search);

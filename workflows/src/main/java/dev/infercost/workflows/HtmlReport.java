@@ -172,11 +172,11 @@ public final class HtmlReport {
           .append(" cost's range; points whose bars overlap the winner's are tied with it.</p>");
       b.append(
           Charts.front(
-              r.model() + ": accuracy drop vs cost per 1M inferences",
+              r.model() + ": " + r.bound().measure() + " vs cost per 1M inferences",
               pts,
               "USD per 1M inferences",
               Fmt::usd,
-              "accuracy drop vs fp32 (fraction)",
+              r.bound().measure() + " vs the input",
               v -> Fmt.sig(v, 3),
               false));
     }
@@ -205,7 +205,9 @@ public final class HtmlReport {
       }
     }
     b.append("<h2>Ranked</h2><table><tr><th>#</th><th>variant</th><th>hardware</th><th>batch</th>")
-        .append("<th>p99 ms</th><th>inferences/s</th><th>USD per 1M</th><th>accuracy drop</th>")
+        .append("<th>p99 ms</th><th>inferences/s</th><th>USD per 1M</th><th>")
+        .append(esc(r.bound().measure()))
+        .append("</th>")
         .append("<th>how</th></tr>");
     int i = 1;
     for (var c : ranked) {

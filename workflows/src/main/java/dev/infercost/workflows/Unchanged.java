@@ -23,10 +23,11 @@ final class Unchanged {
    * int8-dynamic rewrote 0 of 51 candidate nodes; commonest reason (51 nodes): weight is not a
    * constant initializer}, or, when the input already computes in int8, what it already runs in
    * int8 instead of the commonest reason; empty otherwise (and for fp32 and fp16, which change
-   * every float).
+   * every float, unless a stage such as pruning was asked for on top: pruning that removes nothing
+   * is unchanged too).
    */
   static Optional<String> reason(BuiltVariant v, Path input) throws InfercostException {
-    if (v.method() == Method.FP32 || v.method() == Method.FP16) {
+    if (v.recipe() instanceof Recipe.Fp32 || v.recipe() instanceof Recipe.Fp16) {
       return Optional.empty();
     }
     if (!Search.rewrittenNodes(v).isEmpty()) {

@@ -40,6 +40,7 @@ class ChooseVerdictTest {
         1,
         "choose",
         "digits-cnn",
+        ChooseReport.BoundInfo.of(Bound.maxAccuracyDrop(REQUEST.maxAccuracyDrop())),
         "aws-c7a.large",
         Map.of(),
         rows,

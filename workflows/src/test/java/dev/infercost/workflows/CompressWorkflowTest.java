@@ -12,6 +12,7 @@ import ai.onnx.proto.OnnxMl.TensorProto;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.infercost.base.InfercostException;
+import dev.infercost.compress.NodeFilter;
 import dev.infercost.models.ModelFormat;
 import dev.infercost.models.Models;
 import dev.infercost.profile.DataException;
@@ -337,6 +338,36 @@ class CompressWorkflowTest {
           r.headline());
       assertEquals(1.0, r.fidelity().meanCosine(), 1e-6, again + ": " + r.headline());
     }
+  }
+
+  /**
+   * Pruning alone ({@code --method none --prune}) that removes nothing is unchanged, like a
+   * quantizer that rewrites nothing: here the first Conv has one output channel, which pruning
+   * keeps.
+   */
+  @Test
+  void pruningThatRemovesNothingIsUnchanged() throws Exception {
+    OpCorpus.G g = new OpCorpus.G(new java.util.Random(3));
+    String x = g.x(2, 3, 8, 8);
+    String y =
+        g.n("Relu", g.n("Conv", List.of(OpCorpus.is("pads", 1, 1, 1, 1)), x, g.f(1, 3, 3, 3)));
+    g.out(g.n("Conv", y, g.f(4, 1, 1, 1)));
+    OpCorpus.Built b = g.finish("conv", OpCorpus.OPSET);
+    Path model = Files.write(tmp.resolve("conv.onnx"), b.model().toByteArray());
+    Path npz = tmp.resolve("conv.npz");
+    b.writeNpz(npz);
+    CompressReport r =
+        CompressWorkflow.run(
+            CompressRequest.builder(ModelRef.resolve(model.toString()), tmp.resolve("pruned"))
+                .optRecipe(new Recipe.Pruned(0.3, NodeFilter.all(), new Recipe.Fp32()))
+                .optData(npz)
+                .optCalibrationData(npz)
+                .optMeasure(false)
+                .build(),
+            s -> {});
+    assertTrue(r.unchanged(), r.headline());
+    assertTrue(r.headline().startsWith("unchanged: pruned-0.3 rewrote 0 of"), r.headline());
+    assertNull(r.nextStep());
   }
 
   @Test
