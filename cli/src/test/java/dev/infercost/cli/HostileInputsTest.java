@@ -132,4 +132,43 @@ class HostileInputsTest {
         run("evaluate", "digits-mlp", "digits-mlp", "--data", fifo.toString()),
         "is not a regular file");
   }
+
+  /**
+   * The candidate of {@code evaluate} is read as the reference is: a file that is no model, and a
+   * model with other inputs, are named in one line before anything runs (ONNX Runtime's "Protobuf
+   * parsing failed" and "Unknown input name" named neither).
+   */
+  @Test
+  void evaluateNamesABadCandidate() throws Exception {
+    String data =
+        dev.infercost.workflows.ModelRef.resolve("digits-mlp")
+            .defaultEvaluationData()
+            .orElseThrow()
+            .toString();
+    Path empty = Files.write(tmp.resolve("empty.onnx"), new byte[0]);
+    assertBadInput(run("evaluate", "digits-mlp", empty.toString(), "--data", data), empty + ": ");
+    Path text = Files.writeString(tmp.resolve("text.onnx"), "not a model\n");
+    assertBadInput(run("evaluate", "digits-mlp", text.toString(), "--data", data), text + ": ");
+    // digits-mlp with its input renamed.
+    ModelProto m =
+        ModelProto.parseFrom(
+            Files.readAllBytes(
+                dev.infercost.models.Models.resolve(
+                    "digits-mlp", dev.infercost.models.ModelFormat.ONNX)));
+    GraphProto.Builder g = m.getGraph().toBuilder();
+    String old = g.getInput(0).getName();
+    g.getInputBuilder(0).setName("pixels");
+    for (NodeProto.Builder n : g.getNodeBuilderList()) {
+      for (int i = 0; i < n.getInputCount(); i++) {
+        if (n.getInput(i).equals(old)) {
+          n.setInput(i, "pixels");
+        }
+      }
+    }
+    Path renamed =
+        Files.write(tmp.resolve("renamed.onnx"), m.toBuilder().setGraph(g).build().toByteArray());
+    assertBadInput(
+        run("evaluate", "digits-mlp", renamed.toString(), "--data", data),
+        renamed + ": its inputs (pixels) are not the reference's (" + old + ")");
+  }
 }

@@ -95,6 +95,42 @@ public record EvalData(
     return new EvalData(source, first, own, maskInput, idsInput);
   }
 
+  /**
+   * One batch of two samples or more cut in two along dim 0 (the first half, then the rest), so
+   * that it can be split into calibration and evaluation data; any other data as it is. Inputs
+   * without that many rows in dim 0 (a sample rate, a shared table) go whole into both halves.
+   */
+  public EvalData halved() {
+    int n = samples();
+    if (batches.size() != 1 || n < 2) {
+      return this;
+    }
+    int half = n / 2;
+    List<Tensor> first = new ArrayList<>();
+    List<Tensor> second = new ArrayList<>();
+    for (Tensor t : batches.get(0)) {
+      long[] s = t.shape();
+      if (s.length == 0 || s[0] != n || t.dtype().bytes() == 0) {
+        first.add(t);
+        second.add(t);
+        continue;
+      }
+      int row = (int) (Tensor.elementCount(s) / n * t.dtype().bytes());
+      first.add(rows(t, 0, half, row));
+      second.add(rows(t, half, n, row));
+    }
+    return new EvalData(source, List.of(first, second), labels, maskInput, idsInput);
+  }
+
+  /** Rows {@code [from, to)} of {@code t}, {@code row} bytes each. */
+  private static Tensor rows(Tensor t, int from, int to, int row) {
+    long[] s = t.shape().clone();
+    s[0] = to - from;
+    ByteBuffer b = t.data().duplicate();
+    b.position(from * row).limit(to * row);
+    return Tensor.of(t.name(), t.dtype(), s, b);
+  }
+
   /** All but the first {@code n} batches, with their labels. */
   public EvalData drop(int n) {
     int k = Math.min(n, batches.size());

@@ -74,8 +74,31 @@ public final class Evaluator {
         preprocessing.isEmpty()
             ? Optional.empty()
             : Optional.of(Preprocessing.read(preprocessing.get(), Parameter.EVAL_DATA));
-    EvalData d = EvalData.load(data, inputSpecs(reference), tok, p, Parameter.EVAL_DATA);
+    List<TensorSpec> specs = inputSpecs(reference);
+    sameInputs(specs, candidate);
+    EvalData d = EvalData.load(data, specs, tok, p, Parameter.EVAL_DATA);
     return evaluate(reference, candidate, d, threads, metrics, progress);
+  }
+
+  /**
+   * Reads {@code candidate} as the reference was read (a file that is no model is named as such)
+   * and refuses one whose inputs are named otherwise: both run on the same data.
+   */
+  private static void sameInputs(List<TensorSpec> reference, String candidate)
+      throws InfercostException {
+    List<String> want = reference.stream().map(TensorSpec::name).sorted().toList();
+    List<String> got = inputSpecs(candidate).stream().map(TensorSpec::name).sorted().toList();
+    if (!want.equals(got)) {
+      throw new InfercostException(
+          candidate
+              + ": its inputs ("
+              + String.join(", ", got)
+              + ") are not the reference's ("
+              + String.join(", ", want)
+              + "); evaluate runs both models on the same data: compare a variant of the"
+              + " reference, or rename the inputs",
+          Parameter.MODEL);
+    }
   }
 
   /**

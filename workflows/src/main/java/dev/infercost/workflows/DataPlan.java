@@ -70,18 +70,20 @@ public record DataPlan(
     if (eval == null) {
       return none();
     }
+    eval = eval.halved();
     int n = eval.batches().size();
     if (n < 2) {
       throw new DataException(
           evalPath.get()
-              + ": too little data to split into calibration and evaluation; pass separate"
-              + " calibration data",
+              + ": one sample cannot be split into calibration and evaluation data; pass more"
+              + " samples, or separate calibration data where the command takes it"
+              + " (--calib-data)",
           Parameter.CALIBRATION_DATA);
     }
     int k = Math.min(calibrationSamples, n / 2);
     return new DataPlan(
         eval.batches().subList(0, k),
-        evalPath.get() + " (first " + k + " batches)",
+        evalPath.get() + " (first " + eval.firstBatches(k).samples() + " samples)",
         Optional.of(eval.drop(k)));
   }
 

@@ -260,6 +260,9 @@ public final class Search {
     // MatMuls all sit in If branches, its 8-bit embeddings aside) builds the same model with its
     // other clips and SmoothQuant settings: they would spend trials on copies.
     Set<Method> quantizedNothing = EnumSet.noneOf(Method.class);
+    // Static int8's clips differ only in their scales: once one meets the bound, the others build
+    // the same graph, no faster, and the trials go to the other methods instead.
+    Optional<Integer> staticMet = Optional.empty();
     for (Candidate c : candidates(options, !plan.calibration().isEmpty())) {
       // However short the budget, the first candidate is built: a search returns a trial.
       if (run.full() && !built.isEmpty()) {
@@ -272,8 +275,21 @@ public final class Search {
                 + ": an earlier trial of it quantized no layer that a clip or SmoothQuant changes");
         continue;
       }
-      if (calibrated(run.add(c).variant()) == 0) {
+      boolean isStatic = c.recipe() instanceof Recipe.Int8Static;
+      if (isStatic && staticMet.isPresent()) {
+        progress.accept(
+            "skipped "
+                + c.config()
+                + ": trial "
+                + staticMet.get()
+                + " meets the bound with another clip of the same graph, which runs as fast");
+        continue;
+      }
+      Built b = run.add(c);
+      if (calibrated(b.variant()) == 0) {
         quantizedNothing.add(c.recipe().method());
+      } else if (isStatic && b.met()) {
+        staticMet = Optional.of(built.size());
       }
     }
     List<LayerSensitivity> sensitivity = List.of();
@@ -352,7 +368,9 @@ public final class Search {
     run.fallbacks(rest, false, metSets);
     List<Figure> speeds = new ArrayList<>();
     List<Boolean> faster = new ArrayList<>();
-    Figure reference = speeds(model, built, options, catalog, threads, speeds, faster, progress);
+    List<double[]> intervals = new ArrayList<>();
+    Figure reference =
+        speeds(model, built, options, catalog, threads, speeds, faster, intervals, progress);
     List<Trial> trials = new ArrayList<>();
     for (int i = 0; i < built.size(); i++) {
       Built b = built.get(i);
@@ -372,7 +390,7 @@ public final class Search {
               s == null || reference == null ? null : s.value() / reference.value(),
               faster.get(i)));
     }
-    int chosen = choose(trials);
+    int chosen = choose(trials, intervals);
     Trial t = trials.get(chosen);
     // The input meets every bound: when no trial in bound runs faster than it on the target (beyond
     // the measurement's noise), the fastest variant in bound is the input itself.
@@ -868,6 +886,7 @@ public final class Search {
       int threads,
       List<Figure> out,
       List<Boolean> faster,
+      List<double[]> intervals,
       Consumer<String> progress)
       throws InfercostException {
     Target target = options.target();
@@ -882,6 +901,7 @@ public final class Search {
         Figure f = project(b.variant().file(), gpu, b.variant().method(), shapes, batch);
         out.add(f);
         faster.add(f != null && ref != null && f.value() > ref.value());
+        intervals.add(f == null ? null : new double[] {f.value(), f.value()});
       }
       return ref;
     }
@@ -904,8 +924,10 @@ public final class Search {
             options.timing().words(),
             shapesText(shapes));
     for (int i = 1; i < r.size(); i++) {
-      out.add(Figure.measured(batch * 1000.0 / r.get(i).stats().p50(), Projection.UNIT, how));
-      faster.add(r.get(i).stats().ciHigh() < r.get(0).stats().ciLow());
+      var s = r.get(i).stats();
+      out.add(Figure.measured(batch * 1000.0 / s.p50(), Projection.UNIT, how));
+      faster.add(s.ciHigh() < r.get(0).stats().ciLow());
+      intervals.add(new double[] {batch * 1000.0 / s.ciHigh(), batch * 1000.0 / s.ciLow()});
     }
     return Figure.measured(batch * 1000.0 / r.get(0).stats().p50(), Projection.UNIT, how);
   }
@@ -927,8 +949,14 @@ public final class Search {
     return Projection.gpuServed(graph.get(), gpu, method.deployable().gpuPrecision());
   }
 
-  /** The fastest trial that meets the bound; else the closest one. Index into {@code trials}. */
-  private static int choose(List<Trial> trials) {
+  /**
+   * The fastest trial that meets the bound; else the closest one. Index into {@code trials}. Trials
+   * in bound whose speeds' 95% confidence intervals ({@code intervals}, inferences/s; null where
+   * not timed) overlap the fastest one's are as fast as far as the measurement can tell: of those,
+   * the one with the lowest loss is kept, not the one a noisy median put first (when the fastest
+   * runs faster than the input, only one that does too).
+   */
+  static int choose(List<Trial> trials, List<double[]> intervals) {
     int best = -1;
     for (int i = 0; i < trials.size(); i++) {
       Trial t = trials.get(i);
@@ -940,7 +968,18 @@ public final class Search {
       }
     }
     if (best >= 0) {
-      return best;
+      double[] fastest = intervals.get(best);
+      int kept = best;
+      for (int i = 0; i < trials.size(); i++) {
+        Trial t = trials.get(i);
+        double[] ci = intervals.get(i);
+        boolean tied = fastest != null && ci != null && ci[1] >= fastest[0] && ci[0] <= fastest[1];
+        boolean asGood = t.fasterThanInput() || !trials.get(best).fasterThanInput();
+        if (t.met() && t.rewritten() != 0 && tied && asGood && t.loss() < trials.get(kept).loss()) {
+          kept = i;
+        }
+      }
+      return kept;
     }
     int closest = -1;
     for (int i = 0; i < trials.size(); i++) {
@@ -958,14 +997,23 @@ public final class Search {
 
   private static String verdict(List<Trial> trials, Trial t, Bound bound) {
     if (t.met()) {
+      long met = trials.stream().filter(Trial::met).count();
+      boolean tied = trials.stream().anyMatch(x -> x.met() && x.rewritten() != 0 && faster(x, t));
       return String.format(
           Locale.ROOT,
-          "kept trial %d (%s): the fastest of the %d %s that meet %s%s",
+          "kept trial %d (%s): the fastest of the %d %s that meet %s%s%s",
           t.number(),
           t.config(),
-          trials.stream().filter(Trial::met).count(),
-          trials.stream().filter(Trial::met).count() == 1 ? "trial" : "trials",
+          met,
+          met == 1 ? "trial" : "trials",
           describe(bound),
+          tied
+              ? String.format(
+                  Locale.ROOT,
+                  " within the 95%% confidence intervals of their medians, at the lowest loss"
+                      + " (%.3g) of those as fast",
+                  t.loss())
+              : "",
           t.speedup() == null ? "" : String.format(Locale.ROOT, ", %.2fx the input", t.speedup()));
     }
     return String.format(

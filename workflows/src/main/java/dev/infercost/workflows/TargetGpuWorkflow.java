@@ -5,6 +5,7 @@ import dev.infercost.base.Parameter;
 import dev.infercost.cost.Catalog;
 import dev.infercost.cost.CatalogException;
 import dev.infercost.cost.CostModel;
+import dev.infercost.cost.Deployable;
 import dev.infercost.cost.Figure;
 import dev.infercost.cost.HardwareEntry;
 import dev.infercost.cost.Pricer;
@@ -219,7 +220,11 @@ public final class TargetGpuWorkflow {
     }
   }
 
-  /** The dynamic int8 variant measured here, priced on every CPU catalog entry; the cheapest. */
+  /**
+   * The dynamic int8 variant measured here, priced on every CPU catalog entry; the cheapest. Where
+   * int8-dynamic rewrote nothing (a CNN: it does not touch Conv) the variant is the input, priced
+   * as fp32 with no int8 speed-up, and a note says so.
+   */
   private static TargetGpuReport.Option bestCpu(
       CompressRequest req,
       Catalog catalog,
@@ -232,6 +237,17 @@ public final class TargetGpuWorkflow {
     BuiltVariant int8 =
         Variants.of(req.model(), req.plan().withoutEvaluation(), threads, progress)
             .build(new Recipe.Int8Dynamic(req.quant()), req.outDir().resolve(CPU_INT8_DIR));
+    Optional<String> unchanged = Unchanged.reason(int8, req.model().file());
+    unchanged.ifPresent(
+        u ->
+            notes.add(
+                "best CPU option priced as fp32 ("
+                    + u
+                    + "); for CPUs, compress --method int8-static (with --calib-data) quantizes"
+                    + " Conv layers"));
+    Deployable deployable =
+        unchanged.isPresent() ? Method.FP32.deployable() : int8.recipe().deployable();
+    String label = unchanged.isPresent() ? Method.FP32.label() : int8.method().label();
     List<Tensor> inputs = SideBySide.syntheticInputs(int8.file().toString(), shapes, s -> {});
     ProfileOptions o =
         ProfileOptions.builder().optThreads(threads).optSampling(10, 1000, 60_000).build();
@@ -246,15 +262,14 @@ public final class TargetGpuWorkflow {
     Pricer pricer =
         Pricer.of(catalog, cpus, Optional.empty(), PricingInputs.hostCpu(host), threads);
     ModelInfo info = Models.loadOnnx(int8.file()).info(shapes);
-    Pricer.Prices prices =
-        pricer.price(int8.recipe().deployable(), PricingInputs.gpuGraph(info, batch), thr);
+    Pricer.Prices prices = pricer.price(deployable, PricingInputs.gpuGraph(info, batch), thr);
     TargetGpuReport.Option best = null;
     for (Pricer.Priced p : prices.rows()) {
       if (best == null || p.costPerMillionUsd() < best.costPerMillionUsd()) {
         best =
             new TargetGpuReport.Option(
                 p.hardware(),
-                int8.method().label(),
+                label,
                 p.throughput().value(),
                 p.costPerMillionUsd(),
                 p.throughput().provenance());

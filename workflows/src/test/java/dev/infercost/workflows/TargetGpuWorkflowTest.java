@@ -78,6 +78,46 @@ class TargetGpuWorkflowTest {
     assertTrue(r.notes().contains(PricingInputs.HALF_INPUT), r.notes().toString());
   }
 
+  /**
+   * int8-dynamic does not touch Conv: on a CNN its "best CPU" variant is the input, priced as fp32
+   * (it was priced with the int8 speed-up, and warned of int8 weights it does not have).
+   */
+  @Test
+  void aCnnsBestCpuOptionIsPricedAsFp32WhenInt8DynamicRewritesNothing() throws Exception {
+    Assumptions.assumeFalse(Profiler.cudaAvailable(), "with CUDA the figures are measured instead");
+    OpCorpus.G g = new OpCorpus.G(new java.util.Random(11));
+    String y =
+        g.n(
+            "Relu",
+            g.n(
+                "Conv",
+                java.util.List.of(OpCorpus.is("pads", 1, 1, 1, 1)),
+                g.x(2, 3, 16, 16),
+                g.f(16, 3, 3, 3)));
+    g.out(g.n("Conv", y, g.f(8, 16, 1, 1)));
+    OpCorpus.Built b = g.finish("cnn", OpCorpus.OPSET);
+    Path model = Files.write(tmp.resolve("cnn.onnx"), b.model().toByteArray());
+    Path npz = tmp.resolve("cnn.npz");
+    b.writeNpz(npz);
+    TargetGpuReport r =
+        TargetGpuWorkflow.run(
+            CompressRequest.builder(ModelRef.resolve(model.toString()), tmp.resolve("out"))
+                .optCalibrationData(npz)
+                .optMeasure(false)
+                .build(),
+            "t4",
+            s -> {});
+    assertEquals(Method.FP32.label(), r.bestCpu().variant());
+    assertTrue(
+        r.notes().stream()
+            .anyMatch(
+                n ->
+                    n.startsWith(
+                        "best CPU option priced as fp32 (unchanged: int8-dynamic rewrote 0")),
+        r.notes().toString());
+    assertTrue(r.notes().stream().noneMatch(n -> n.contains("int8 weights")), r.notes().toString());
+  }
+
   @Test
   void aCpuEntryIsNotAGpu() {
     InfercostException e =

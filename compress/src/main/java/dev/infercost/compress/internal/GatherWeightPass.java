@@ -46,8 +46,13 @@ public final class GatherWeightPass implements Pass {
       }
       TensorProto t = init.get(n.getInput(0));
       String label = n.getName().isEmpty() ? "Gather->" + n.getOutput(0) : n.getName();
-      if (t == null || t.getDataType() != TensorProto.DataType.FLOAT_VALUE) {
-        skipped.add(label + ": data is not a constant float32 table");
+      if (t == null) {
+        // A Gather over a computed tensor (a Shape's dims, an index) holds no table: no candidate.
+        nodes.add(n);
+        continue;
+      }
+      if (t.getDataType() != TensorProto.DataType.FLOAT_VALUE) {
+        skipped.add(label + ": its table is not float32");
         nodes.add(n);
         continue;
       }
