@@ -146,11 +146,18 @@ final class InspectCommand implements Callable<Integer> {
           + " how often) depends on the inputs";
     }
     if (info.macs() == null) {
+      boolean allKnown =
+          info.shapesUsed().size() == info.inputs().size()
+              && info.shapesUsed().values().stream().flatMap(List::stream).allMatch(d -> d > 0);
       return "unknown: shapes of "
           + info.unknownMacNodes().size()
           + " MatMul/Gemm/Conv nodes not inferred"
           + (at.isEmpty() ? "" : " at " + at)
-          + "; give every input with --shape NAME=DIMS";
+          + (allKnown
+              ? "; every input's shape is known, but shape inference does not reach them (first: "
+                  + info.unknownMacNodes().get(0)
+                  + ")"
+              : "; give every input with --shape NAME=DIMS");
     }
     return Table.count(info.macs())
         + " ("

@@ -94,6 +94,59 @@ class HostileInputsTest {
     return file;
   }
 
+  /**
+   * When every input's shape is known and shape inference still stops (a custom op, a GRU's
+   * output), inspect says so instead of asking for the --shape the user already gave.
+   */
+  @Test
+  void inspectSaysWhenShapeInferenceStopsThoughEveryInputIsKnown() throws Exception {
+    TensorProto w =
+        TensorProto.newBuilder()
+            .setName("W")
+            .setDataType(TensorProto.DataType.FLOAT_VALUE)
+            .addDims(4)
+            .addDims(3)
+            .addAllFloatData(java.util.Collections.nCopies(12, 0.5f))
+            .build();
+    GraphProto g =
+        GraphProto.newBuilder()
+            .setName("g")
+            .addInitializer(w)
+            .addNode(
+                NodeProto.newBuilder()
+                    .setOpType("Foo")
+                    .setDomain("com.example")
+                    .addInput("x")
+                    .addOutput("y"))
+            .addNode(
+                NodeProto.newBuilder()
+                    .setOpType("MatMul")
+                    .setName("mm")
+                    .addInput("y")
+                    .addInput("W")
+                    .addOutput("z"))
+            .addInput(value("x", TensorProto.DataType.FLOAT_VALUE, 1, 4))
+            .addOutput(value("z", TensorProto.DataType.FLOAT_VALUE, 1, 3))
+            .build();
+    ModelProto m =
+        ModelProto.newBuilder()
+            .setIrVersion(7)
+            .addOpsetImport(OperatorSetIdProto.newBuilder().setVersion(13))
+            .addOpsetImport(OperatorSetIdProto.newBuilder().setDomain("com.example").setVersion(1))
+            .setGraph(g)
+            .build();
+    Path file = Files.write(tmp.resolve("custom.onnx"), m.toByteArray());
+    CliTest.Run r = run("inspect", file.toString());
+    org.junit.jupiter.api.Assertions.assertEquals(0, r.code(), r.err());
+    org.junit.jupiter.api.Assertions.assertTrue(
+        r.out()
+            .contains(
+                "every input's shape is known, but shape inference does not reach them"
+                    + " (first: mm)"),
+        r.out());
+    org.junit.jupiter.api.Assertions.assertFalse(r.out().contains("--shape"), r.out());
+  }
+
   /** A tensor value of element type {@code type} and fixed {@code dims}. */
   static ValueInfoProto value(String name, int type, long... dims) {
     TensorShapeProto.Builder s = TensorShapeProto.newBuilder();

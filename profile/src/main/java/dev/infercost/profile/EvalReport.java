@@ -261,9 +261,13 @@ public record EvalReport(
             tokens
                 ? "bound the next-token accuracy instead (--max-accuracy-drop X), or the"
                     + " distribution (--metric token-kl --max-metric-drop X)"
-                : "bound a task metric instead (--metric "
-                    + (outputKind.equals("embedding") ? "nn-agreement" : "NAME")
-                    + " --max-metric-drop X)"));
+                : !metrics.isEmpty()
+                    ? "bound the task metric instead (--max-metric-drop X on "
+                        + String.join(" or ", metrics.stream().map(MetricScore::name).toList())
+                        + ")"
+                    : "bound a task metric instead (--metric "
+                        + (outputKind.equals("embedding") ? "nn-agreement" : "NAME")
+                        + " --max-metric-drop X)"));
   }
 
   private static String times(double x) {

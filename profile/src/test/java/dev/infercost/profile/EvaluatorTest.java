@@ -178,6 +178,25 @@ class EvaluatorTest {
     assertEquals(0.1f - 0.0999755859375f, r.maxAbsError(), 1e-9);
   }
 
+  /**
+   * A lenient cosine's advice names the task metric the run already scores, instead of asking for
+   * one ("bound a task metric instead (--metric NAME ...)" after {@code --metric mask-iou}).
+   */
+  @Test
+  void aLenientCosineNamesTheTaskMetricAlreadyScored() {
+    // Three samples that share a large offset: what they share outweighs what varies.
+    List<float[]> ref =
+        List.of(new float[] {100, 100.1f}, new float[] {100.1f, 100}, new float[] {100, 100});
+    EvalData data = new EvalData("test", List.of(), new long[0], Optional.empty());
+    EvalReport r =
+        Evaluator.compare(data, ref, ref, "tensor").withCommonRatio(Evaluator.commonRatio(ref));
+    assertTrue(r.lenientCosine().orElseThrow().endsWith("(--metric NAME --max-metric-drop X)"));
+    EvalReport scored = r.withMetrics(List.of(new MetricScore("mask-iou", true, 0.9, 0.9, 0)));
+    assertTrue(
+        scored.lenientCosine().orElseThrow().endsWith("(--max-metric-drop X on mask-iou)"),
+        scored.lenientCosine().toString());
+  }
+
   @Test
   void oneNumberPerSampleIsComparedAsAColumn() {
     // A [batch, 1] score: per sample, cosine would only compare signs (1.0 for 0.9 against 0.1).
