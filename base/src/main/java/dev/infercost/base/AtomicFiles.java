@@ -7,6 +7,7 @@ import java.nio.channels.Channels;
 import java.nio.file.AccessDeniedException;
 import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.FileAlreadyExistsException;
+import java.nio.file.FileSystemException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
@@ -107,10 +108,8 @@ public final class AtomicFiles {
           // A name clash with another writer's temporary file: draw another name.
         }
       }
-    } catch (AccessDeniedException e) {
-      throw failure.of(target, "cannot write: permission denied; choose a writable path", e);
     } catch (IOException e) {
-      throw failure.of(target, "cannot write: " + e.getMessage(), e);
+      throw failure.of(target, cannotWrite(e), e);
     }
     try {
       try (OutputStream out = new BufferedOutputStream(raw, 1 << 16)) {
@@ -128,10 +127,8 @@ public final class AtomicFiles {
         Files.move(tmp, abs, StandardCopyOption.REPLACE_EXISTING);
       }
       OutputSet.wrote(abs);
-    } catch (AccessDeniedException | NoSuchFileException e) {
-      throw failure.of(target, "cannot write: " + e.getMessage() + "; choose a writable path", e);
     } catch (IOException e) {
-      throw failure.of(target, "cannot write: " + e.getMessage(), e);
+      throw failure.of(target, cannotWrite(e), e);
     } finally {
       try {
         Files.deleteIfExists(tmp);
@@ -179,5 +176,24 @@ public final class AtomicFiles {
     } catch (IOException | UnsupportedOperationException e) {
       return null;
     }
+  }
+
+  /**
+   * What went wrong, without the path of the hidden temporary file the message of a {@link
+   * FileSystemException} leads with (the caller names the target), and for a path the file system
+   * refuses, what to do.
+   */
+  private static String cannotWrite(IOException e) {
+    if (!(e instanceof FileSystemException f)) {
+      return "cannot write: "
+          + (e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage());
+    }
+    String why =
+        f.getReason() != null
+            ? f.getReason()
+            : f instanceof NoSuchFileException
+                ? "no such file or directory"
+                : f instanceof AccessDeniedException ? "permission denied" : "refused";
+    return "cannot write: " + why + "; choose a writable path";
   }
 }

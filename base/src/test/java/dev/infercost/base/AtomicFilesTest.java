@@ -138,6 +138,24 @@ class AtomicFilesTest {
     assertEquals(List.of("out.json"), listing());
   }
 
+  /**
+   * A folder that refuses new files (/proc) is named with what to do, not by the hidden temporary
+   * file's path ("cannot write: /proc/.x.json.3w1a15anmwyqz.tmp").
+   */
+  @Test
+  void aFolderThatRefusesFilesIsNamedWithoutTheTemporaryFile() {
+    Path proc = Path.of("/proc");
+    assumeTrue(Files.isDirectory(proc), "no /proc here");
+    Path target = proc.resolve("x.json");
+    OwnException e =
+        assertThrows(
+            OwnException.class,
+            () -> AtomicFiles.write(target, o -> o.write('x'), OwnException::of));
+    assertOneLineNaming(target, e);
+    assertTrue(e.getMessage().endsWith("; choose a writable path"), e.getMessage());
+    assertFalse(e.getMessage().contains(".tmp"), e.getMessage());
+  }
+
   @Test
   void theWritersFailureIsTheCause() throws Exception {
     IOException boom = new IOException("disk full");

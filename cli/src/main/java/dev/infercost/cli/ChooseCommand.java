@@ -268,11 +268,11 @@ final class ChooseCommand implements Callable<Integer> {
             (k, v) ->
                 w.printf(
                     Locale.ROOT,
-                    "variant %-13s %s, %s %.4f (mean cosine %.5f%s): %s%n",
+                    "variant %-13s %s, %s %s (mean cosine %.5f%s): %s%n",
                     k,
                     Table.bytes(v.bytes()),
                     measure,
-                    v.accuracyDrop(),
+                    r.bound().format(v.accuracyDrop()),
                     v.fidelity().meanCosine(),
                     v.fidelity().accuracyDrop() == null || r.bound().onAccuracy()
                         ? ""
@@ -333,7 +333,7 @@ final class ChooseCommand implements Callable<Integer> {
         cells.add(String.format(Locale.ROOT, "%.1f%%", 100 * (1 - c.capacity().utilization())));
       }
       cells.add(ChooseVerdict.cost(c));
-      cells.add(String.format(Locale.ROOT, "%.4f", row.accuracyDrop()));
+      cells.add(r.bound().format(row.accuracyDrop()));
       cells.add(row.provenance().kind().toString().toLowerCase(Locale.ROOT));
       t.row(cells.toArray());
       if (i > rows) {
@@ -353,7 +353,8 @@ final class ChooseCommand implements Callable<Integer> {
             + r.result().infeasible().size()
             + " infeasible rows, "
             + r.notes().size()
-            + " hardware not priced (why: in the report)");
+            + (r.notes().size() == 1 ? " note" : " notes")
+            + " (hardware not priced, variants left out: in the report)");
     if (r.projectionCheck() != null) {
       ProjectionCheck c = r.projectionCheck();
       w.printf(

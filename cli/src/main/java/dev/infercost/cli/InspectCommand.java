@@ -156,7 +156,7 @@ final class InspectCommand implements Callable<Integer> {
           + (allKnown
               ? "; every input's shape is known, but shape inference does not reach them (first: "
                   + info.unknownMacNodes().get(0)
-                  + ")"
+                  + "): infercost profile measures what they cost"
               : "; give every input with --shape NAME=DIMS");
     }
     return Table.count(info.macs())

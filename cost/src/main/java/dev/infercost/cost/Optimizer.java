@@ -263,7 +263,7 @@ public final class Optimizer {
         why.add(
             String.format(
                 Locale.ROOT,
-                "accuracy drop %s > bound %s",
+                "loss %s > accuracy bound %s",
                 Checks.fmt(r.accuracyDrop()),
                 Checks.fmt(request.maxAccuracyDrop())));
       }

@@ -299,8 +299,8 @@ public final class Sensitivity {
         base,
         lower,
         upper,
-        "the winner needs a bound >= its own accuracy drop; loosening admits rows in order of"
-            + " their drop");
+        "the winner needs an accuracy bound >= its own loss (its accuracy drop, or 1 − mean cosine"
+            + " under a cosine bound); loosening admits rows in order of their loss");
   }
 
   private static double pct(double value, double base) {

@@ -141,7 +141,7 @@ class OptimizerTest {
     assertEquals(3, bad.size());
     assertEquals(120, bad.get(0).row().p99Ms());
     assertEquals("p99 120.0 ms > objective 50.0 ms", bad.get(0).reason());
-    assertEquals("accuracy drop 0.03 > bound 0.01", bad.get(1).reason());
+    assertEquals("loss 0.03 > accuracy bound 0.01", bad.get(1).reason());
     assertTrue(bad.get(2).reason().contains("no price for hardware 'tpu-x'"), bad.get(2).reason());
     // Several reasons at once are all given.
     Result both = Optimizer.choose(List.of(row("v", 0.5, "nowhere", 1, 500, 1)), PRICES, REQUEST);

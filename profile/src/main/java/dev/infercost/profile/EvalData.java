@@ -96,13 +96,16 @@ public record EvalData(
   }
 
   /**
-   * One batch of two samples or more cut in two along dim 0 (the first half, then the rest), so
-   * that it can be split into calibration and evaluation data; any other data as it is. Inputs
-   * without that many rows in dim 0 (a sample rate, a shared table) go whole into both halves.
+   * The same data with its first batch cut at half the samples when it holds more than that, so
+   * that splitting it into calibration and evaluation data at a batch boundary leaves half of it to
+   * each (64 and 1 samples were split 64 / 1). Inputs without the first batch's rows in dim 0 (a
+   * sample rate, a shared table) go whole into both parts. Not for a model whose batch size is
+   * fixed: its batches must keep their size.
    */
-  public EvalData halved() {
+  public EvalData balanced() {
     int n = samples();
-    if (batches.size() != 1 || n < 2) {
+    int rows = batches.isEmpty() ? 0 : samplesIn(batches.get(0));
+    if (n < 2 || rows <= n / 2) {
       return this;
     }
     int half = n / 2;
@@ -110,16 +113,18 @@ public record EvalData(
     List<Tensor> second = new ArrayList<>();
     for (Tensor t : batches.get(0)) {
       long[] s = t.shape();
-      if (s.length == 0 || s[0] != n || t.dtype().bytes() == 0) {
+      if (s.length == 0 || s[0] != rows || t.dtype().bytes() == 0) {
         first.add(t);
         second.add(t);
         continue;
       }
-      int row = (int) (Tensor.elementCount(s) / n * t.dtype().bytes());
+      int row = (int) (Tensor.elementCount(s) / rows * t.dtype().bytes());
       first.add(rows(t, 0, half, row));
-      second.add(rows(t, half, n, row));
+      second.add(rows(t, half, rows, row));
     }
-    return new EvalData(source, List.of(first, second), labels, maskInput, idsInput);
+    List<List<Tensor>> cut = new ArrayList<>(List.of(first, second));
+    cut.addAll(batches.subList(1, batches.size()));
+    return new EvalData(source, cut, labels, maskInput, idsInput);
   }
 
   /** Rows {@code [from, to)} of {@code t}, {@code row} bytes each. */
@@ -137,7 +142,7 @@ public record EvalData(
     int rows = rows(batches.subList(0, k));
     long[] rest = labels.length == 0 ? labels : Arrays.copyOfRange(labels, rows, labels.length);
     return new EvalData(
-        source + " (after the first " + k + " batches)",
+        source + " (after the first " + rows + (rows == 1 ? " sample)" : " samples)"),
         batches.subList(k, batches.size()),
         rest,
         maskInput,

@@ -15,7 +15,9 @@ import java.util.List;
  *     {@code class-index} (an integer output with one value per sample: an exported arg-max),
  *     {@code discrete} (any other integer or boolean output: a mask, indices) or {@code tensor}
  * @param meanCosine mean over samples of the cosine similarity of the (pooled) outputs; for a model
- *     with several float outputs, that of the output whose mean is lowest (see {@code outputs})
+ *     with several float outputs, that of the output whose mean is lowest (see {@code outputs});
+ *     for class-index and discrete outputs, whose values are decisions, the share of equal values
+ *     per sample stands in for cosine (so a cosine bound is a bound on agreement)
  * @param minCosine the lowest cosine of any sample and float output
  * @param maxAbsError largest absolute difference of any raw output element
  * @param top1Agreement share of samples whose arg-max (binary-score, class-index: class) agrees
@@ -251,6 +253,9 @@ public record EvalReport(
     if (accuracyDrop != null && !tokens || commonRatio == null || commonRatio < LENIENT_RATIO) {
       return java.util.Optional.empty();
     }
+    // The metrics scored here other than cosine itself, which is as lenient.
+    List<String> taskMetrics =
+        metrics.stream().map(MetricScore::name).filter(n -> !n.equals("cosine")).toList();
     return java.util.Optional.of(
         String.format(
             java.util.Locale.ROOT,
@@ -261,9 +266,9 @@ public record EvalReport(
             tokens
                 ? "bound the next-token accuracy instead (--max-accuracy-drop X), or the"
                     + " distribution (--metric token-kl --max-metric-drop X)"
-                : !metrics.isEmpty()
+                : !taskMetrics.isEmpty()
                     ? "bound the task metric instead (--max-metric-drop X on "
-                        + String.join(" or ", metrics.stream().map(MetricScore::name).toList())
+                        + String.join(" or ", taskMetrics)
                         + ")"
                     : "bound a task metric instead (--metric "
                         + (outputKind.equals("embedding") ? "nn-agreement" : "NAME")

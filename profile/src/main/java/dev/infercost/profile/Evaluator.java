@@ -204,7 +204,7 @@ public final class Evaluator {
 
     void add(List<Tensor> outputs, Tensor mask, Tensor ids) {
       shape = outputs.get(0).shape();
-      discrete = !isFloat(outputs.get(0).dtype());
+      discrete = decisions(outputs.get(0).dtype());
       // A language model's logits are large: one float copy serves pooling and next tokens.
       float[] first = outputs.get(0).toFloats();
       tokens.add(shape, first, ids, mask);
@@ -350,6 +350,14 @@ public final class Evaluator {
 
   private static boolean isFloat(DType t) {
     return t == DType.FLOAT32 || t == DType.FLOAT16 || t == DType.BFLOAT16 || t == DType.FLOAT64;
+  }
+
+  /**
+   * Whether values of type {@code t} are decisions (class indices, masks) rather than numbers:
+   * int32, int64 and bool. 8-bit integers are more often a quantized model's scores, still numbers.
+   */
+  private static boolean decisions(DType t) {
+    return t == DType.INT64 || t == DType.INT32 || t == DType.BOOL;
   }
 
   /** The output kind of a language model's logits over the token ids of text data. */
@@ -642,7 +650,8 @@ public final class Evaluator {
   static EvalReport compare(
       EvalData data, List<float[]> ref, List<float[]> cand, String kind, double cut) {
     int n = ref.size();
-    double[] cos = cosines(ref, cand);
+    boolean decisions = kind.equals(CLASS_INDEX) || kind.equals(DISCRETE);
+    double[] cos = decisions ? agreements(ref, cand) : cosines(ref, cand);
     long[] labels = data.labels();
     boolean labelled = labels.length == n && n > 0;
     boolean binary =
@@ -779,6 +788,28 @@ public final class Evaluator {
       double cos = cosine(ref.get(i), cand.get(i));
       sum += cos;
       min = Math.min(min, cos);
+    }
+    return new double[] {ref.isEmpty() ? 1 : sum / ref.size(), min};
+  }
+
+  /**
+   * Mean and min per-sample share of equal values of {@code cand} and {@code ref} ({1, 1} for no
+   * samples): what stands in for cosine where the values are decisions (a class index's cosine
+   * reads 0.97 for a candidate that is wrong on every sample, one class off).
+   */
+  static double[] agreements(List<float[]> ref, List<float[]> cand) {
+    double sum = 0;
+    double min = 1;
+    for (int i = 0; i < ref.size(); i++) {
+      float[] a = ref.get(i);
+      float[] c = cand.get(i);
+      int same = 0;
+      for (int j = 0; j < a.length; j++) {
+        same += a[j] == c[j] ? 1 : 0;
+      }
+      double share = a.length == 0 ? 1 : (double) same / a.length;
+      sum += share;
+      min = Math.min(min, share);
     }
     return new double[] {ref.isEmpty() ? 1 : sum / ref.size(), min};
   }

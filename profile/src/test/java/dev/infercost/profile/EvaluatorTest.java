@@ -105,6 +105,9 @@ class EvaluatorTest {
     assertEquals(1.0, c.referenceAccuracy(), 1e-12);
     assertEquals(2.0 / 3, c.candidateAccuracy(), 1e-12);
     assertEquals("top-1 accuracy", c.accuracyName());
+    // The cosine of class indices meant nothing: agreement stands in for it (what a bound sees).
+    assertEquals(2.0 / 3, c.meanCosine(), 1e-12);
+    assertEquals(0, c.minCosine(), 1e-12);
 
     EvalReport m =
         Evaluator.evaluate(
@@ -117,6 +120,9 @@ class EvaluatorTest {
     // 12 elements, 2 differ (the last column of the first and third samples).
     assertEquals(10.0 / 12, m.top1Agreement(), 1e-12);
     assertEquals("element agreement", m.agreementName());
+    // Per sample 3/4, 4/4 and 3/4 of the elements agree.
+    assertEquals((0.75 + 1 + 0.75) / 3, m.meanCosine(), 1e-12);
+    assertEquals(0.75, m.minCosine(), 1e-12);
     assertNull(m.accuracyDrop(), "a mask has no class to hold labels to");
   }
 
@@ -191,6 +197,10 @@ class EvaluatorTest {
     EvalReport r =
         Evaluator.compare(data, ref, ref, "tensor").withCommonRatio(Evaluator.commonRatio(ref));
     assertTrue(r.lenientCosine().orElseThrow().endsWith("(--metric NAME --max-metric-drop X)"));
+    // Cosine as a task metric is as lenient: not advised.
+    EvalReport cosine = r.withMetrics(List.of(new MetricScore("cosine", true, 1, 1, 0)));
+    assertTrue(
+        cosine.lenientCosine().orElseThrow().endsWith("(--metric NAME --max-metric-drop X)"));
     EvalReport scored = r.withMetrics(List.of(new MetricScore("mask-iou", true, 0.9, 0.9, 0)));
     assertTrue(
         scored.lenientCosine().orElseThrow().endsWith("(--max-metric-drop X on mask-iou)"),

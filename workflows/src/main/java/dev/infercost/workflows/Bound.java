@@ -93,7 +93,8 @@ public sealed interface Bound {
             Double.NaN,
             "accuracy drop unknown: the evaluation data has no labels (and is not text for a"
                 + " language model's logits), or the model's first output is no classifier's"
-                + " (logits [batch, classes], or one score per sample with labels 0 and 1)");
+                + " (logits [batch, classes], an integer class index per sample, or one score per"
+                + " sample with labels 0 and 1; a mask or other tensor has no accuracy)");
       }
       boolean met = r.accuracyDrop() <= value;
       return new Check(
@@ -118,8 +119,8 @@ public sealed interface Bound {
             r.data()
                 + ": a maximum accuracy drop needs labelled data (or text for a language model's"
                 + " logits, labelled by its next tokens) and a classifier's output (logits [batch,"
-                + " classes], or one score per sample with labels 0 and 1); pass labelled data or"
-                + " bound the mean cosine or a task metric instead",
+                + " classes], an integer class index per sample, or one score per sample with labels"
+                + " 0 and 1); pass labelled data or bound the mean cosine or a task metric instead",
             Parameter.ACCURACY_BOUND);
       }
       return r.accuracyDrop();

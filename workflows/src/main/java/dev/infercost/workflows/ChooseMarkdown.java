@@ -43,7 +43,7 @@ final class ChooseMarkdown {
                 + " | how |\n|---|---|---|---|---|---|---|---|---|\n");
     int i = 1;
     for (Optimizer.Candidate c : r.result().ranked()) {
-      b.append(row(ChooseVerdict.rank(r.result(), i++, c), c)).append('\n');
+      b.append(row(ChooseVerdict.rank(r.result(), i++, c), c, r.bound())).append('\n');
     }
     b.append('\n').append(ChooseVerdict.RANGES).append('\n');
     b.append("\n## Pareto front (cost vs ").append(measure).append(")\n\n");
@@ -51,12 +51,12 @@ final class ChooseMarkdown {
       b.append(
           String.format(
               Locale.ROOT,
-              "- %s on %s: %s per 1M, %s %.4f%n",
+              "- %s on %s: %s per 1M, %s %s%n",
               c.row().variant(),
               c.row().hardwareId(),
               ChooseVerdict.cost(c),
               measure,
-              c.row().accuracyDrop()));
+              r.bound().format(c.row().accuracyDrop())));
     }
     b.append("\n## Variants\n\n| variant | what | priced on | bytes | ")
         .append(measure)
@@ -68,12 +68,12 @@ final class ChooseMarkdown {
                 b.append(
                     String.format(
                         Locale.ROOT,
-                        "| %s | %s | %s | %d | %.4f |%n",
+                        "| %s | %s | %s | %d | %s |%n",
                         label,
                         v.recipe(),
                         ids(v.pricedOn()),
                         v.bytes(),
-                        v.accuracyDrop())));
+                        r.bound().format(v.accuracyDrop()))));
     for (ChooseReport.Search s : r.searches()) {
       b.append('\n');
       CompressMarkdown.search(
@@ -201,7 +201,7 @@ final class ChooseMarkdown {
         : b.newWinner().variant() + " on " + b.newWinner().hardwareId();
   }
 
-  private static String row(String rank, Optimizer.Candidate c) {
+  private static String row(String rank, Optimizer.Candidate c, ChooseReport.BoundInfo bound) {
     var r = c.row();
     String capacity =
         c.capacity() == null
@@ -213,7 +213,7 @@ final class ChooseMarkdown {
                 100 * (1 - c.capacity().utilization()));
     return String.format(
         Locale.ROOT,
-        "| %s | %s | %s | %d | %s | %s |%s %s | %.4f | %s |",
+        "| %s | %s | %s | %d | %s | %s |%s %s | %s | %s |",
         rank,
         r.variant(),
         r.hardwareId(),
@@ -222,7 +222,7 @@ final class ChooseMarkdown {
         ChooseVerdict.throughput(r),
         capacity,
         ChooseVerdict.cost(c),
-        r.accuracyDrop(),
+        bound.format(r.accuracyDrop()),
         r.provenance().kind().toString().toLowerCase(Locale.ROOT));
   }
 }

@@ -72,6 +72,16 @@ public record ChooseReport(
       return kind.equals(Bound.MaxAccuracyDrop.KIND);
     }
 
+    /**
+     * A loss on this measure for tables: an accuracy drop to 4 decimals, other losses (1 − cosine:
+     * 0.000046) to 3 significant figures, which 4 decimals would show as 0.
+     */
+    public String format(double loss) {
+      return onAccuracy()
+          ? String.format(java.util.Locale.ROOT, "%.4f", loss)
+          : dev.infercost.base.Fmt.sig(loss, 3);
+    }
+
     /** {@code max-accuracy-drop 0.01}: the bound as the user gave it. */
     public String given() {
       return kind + " " + dev.infercost.base.Fmt.sig(value, 4);

@@ -70,14 +70,20 @@ public record DataPlan(
     if (eval == null) {
       return none();
     }
-    eval = eval.halved();
+    boolean fixedBatch =
+        model.inputs().stream().anyMatch(s -> !s.dims().isEmpty() && s.dims().get(0).isFixed());
+    if (!fixedBatch) {
+      eval = eval.balanced();
+    }
     int n = eval.batches().size();
     if (n < 2) {
       throw new DataException(
           evalPath.get()
-              + ": one sample cannot be split into calibration and evaluation data; pass more"
-              + " samples, or separate calibration data where the command takes it"
-              + " (--calib-data)",
+              + (eval.samples() < 2
+                  ? ": one sample"
+                  : ": one batch of the model's fixed batch size")
+              + " cannot be split into calibration and evaluation data; pass more samples, or"
+              + " separate calibration data where the command takes it (--calib-data)",
           Parameter.CALIBRATION_DATA);
     }
     int k = Math.min(calibrationSamples, n / 2);

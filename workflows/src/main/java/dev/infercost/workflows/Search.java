@@ -261,7 +261,8 @@ public final class Search {
     // other clips and SmoothQuant settings: they would spend trials on copies.
     Set<Method> quantizedNothing = EnumSet.noneOf(Method.class);
     // Static int8's clips differ only in their scales: once one meets the bound, the others build
-    // the same graph, no faster, and the trials go to the other methods instead.
+    // the same graph, no faster. They might reach a lower loss, but trials are few: they go to the
+    // other methods, which may run faster.
     Optional<Integer> staticMet = Optional.empty();
     for (Candidate c : candidates(options, !plan.calibration().isEmpty())) {
       // However short the budget, the first candidate is built: a search returns a trial.

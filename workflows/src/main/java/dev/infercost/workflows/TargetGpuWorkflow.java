@@ -12,6 +12,8 @@ import dev.infercost.cost.Pricer;
 import dev.infercost.cost.Projection;
 import dev.infercost.models.ModelInfo;
 import dev.infercost.models.Models;
+import dev.infercost.models.OnnxModel;
+import dev.infercost.models.Op;
 import dev.infercost.models.Tensor;
 import dev.infercost.profile.EvalData;
 import dev.infercost.profile.HostInfo;
@@ -237,14 +239,23 @@ public final class TargetGpuWorkflow {
     BuiltVariant int8 =
         Variants.of(req.model(), req.plan().withoutEvaluation(), threads, progress)
             .build(new Recipe.Int8Dynamic(req.quant()), req.outDir().resolve(CPU_INT8_DIR));
-    Optional<String> unchanged = Unchanged.reason(int8, req.model().file());
+    // An input that is already int8 runs in int8 however int8-dynamic left it.
+    OnnxModel input = Models.loadOnnxGraph(req.model().file());
+    Optional<String> unchanged =
+        input.quantizedOps().isEmpty()
+            ? Unchanged.reason(int8, req.model().file())
+            : Optional.empty();
     unchanged.ifPresent(
         u ->
             notes.add(
                 "best CPU option priced as fp32 ("
                     + u
-                    + "); for CPUs, compress --method int8-static (with --calib-data) quantizes"
-                    + " Conv layers"));
+                    + ")"
+                    + (input.proto().getGraph().getNodeList().stream()
+                            .anyMatch(n -> Op.CONV.is(n.getOpType()))
+                        ? "; for CPUs, compress --method int8-static (with --calib-data) quantizes"
+                            + " Conv layers"
+                        : "")));
     Deployable deployable =
         unchanged.isPresent() ? Method.FP32.deployable() : int8.recipe().deployable();
     String label = unchanged.isPresent() ? Method.FP32.label() : int8.method().label();

@@ -275,10 +275,7 @@ class SearchTest {
     assertTrue(s.met(), s.verdict());
   }
 
-  /**
-   * When the 8 most sensitive layers in fp32 meet the bound and 4 miss, the search halves the gap
-   * (6, then 5 or 7) while trials remain: each layer kept in fp32 costs speed.
-   */
+  /** A timed trial with one rewritten node. */
   private static Search.Trial trial(int n, double loss, boolean met, double speed, boolean faster) {
     return new Search.Trial(
         n,
@@ -331,6 +328,10 @@ class SearchTest {
     assertEquals(1, Search.choose(t, none));
   }
 
+  /**
+   * When the 8 most sensitive layers in fp32 meet the bound and 4 miss, the search halves the gap
+   * (6, then 5 or 7) while trials remain: each layer kept in fp32 costs speed.
+   */
   @Test
   void theFewestSensitiveLayersThatMeetTheBoundAreFoundByHalvingTheGap() throws Exception {
     List<Integer> tried = new ArrayList<>();
