@@ -59,18 +59,10 @@ class HostileInputsTest {
 
   /** x: float [1,4] → MatMul → y; text: string [1] → Identity → t. */
   private Path stringInputModel() throws Exception {
-    TensorProto w =
-        TensorProto.newBuilder()
-            .setName("W")
-            .setDataType(TensorProto.DataType.FLOAT_VALUE)
-            .addDims(4)
-            .addDims(4)
-            .addAllFloatData(java.util.Collections.nCopies(16, 0.25f))
-            .build();
     GraphProto g =
         GraphProto.newBuilder()
             .setName("g")
-            .addInitializer(w)
+            .addInitializer(weight(4, 4, 0.25f))
             .addNode(
                 NodeProto.newBuilder()
                     .setOpType("MatMul")
@@ -100,18 +92,10 @@ class HostileInputsTest {
    */
   @Test
   void inspectSaysWhenShapeInferenceStopsThoughEveryInputIsKnown() throws Exception {
-    TensorProto w =
-        TensorProto.newBuilder()
-            .setName("W")
-            .setDataType(TensorProto.DataType.FLOAT_VALUE)
-            .addDims(4)
-            .addDims(3)
-            .addAllFloatData(java.util.Collections.nCopies(12, 0.5f))
-            .build();
     GraphProto g =
         GraphProto.newBuilder()
             .setName("g")
-            .addInitializer(w)
+            .addInitializer(weight(4, 3, 0.5f))
             .addNode(
                 NodeProto.newBuilder()
                     .setOpType("Foo")
@@ -145,6 +129,17 @@ class HostileInputsTest {
                     + " (first: mm)"),
         r.out());
     org.junit.jupiter.api.Assertions.assertFalse(r.out().contains("--shape"), r.out());
+  }
+
+  /** A float initializer {@code W} of {@code rows × cols}, every value {@code v}. */
+  private static TensorProto weight(int rows, int cols, float v) {
+    return TensorProto.newBuilder()
+        .setName("W")
+        .setDataType(TensorProto.DataType.FLOAT_VALUE)
+        .addDims(rows)
+        .addDims(cols)
+        .addAllFloatData(java.util.Collections.nCopies(rows * cols, v))
+        .build();
   }
 
   /** A tensor value of element type {@code type} and fixed {@code dims}. */
