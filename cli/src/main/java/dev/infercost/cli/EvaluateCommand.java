@@ -86,8 +86,10 @@ final class EvaluateCommand implements Callable<Integer> {
     t.row("data", r.data());
     t.row("samples", r.samples());
     t.row("output kind", r.outputKind());
-    t.row("mean cosine", f(r.meanCosine()));
-    t.row("min cosine", f(r.minCosine()));
+    // For decisions (class indices, masks) the share of equal values stands in for cosine.
+    String cosine = r.decisions() ? " (share equal)" : "";
+    t.row("mean cosine" + cosine, f(r.meanCosine()));
+    t.row("min cosine" + cosine, f(r.minCosine()));
     t.row("max abs error", String.format(Locale.ROOT, "%.4g", r.maxAbsError()));
     if (r.commonRatio() != null) {
       t.row("shared / varying energy", String.format(Locale.ROOT, "%.4g", r.commonRatio()));

@@ -177,6 +177,14 @@ public record EvalReport(
         : outputKind.equals(Evaluator.DISCRETE) ? "element agreement" : "top-1 agreement";
   }
 
+  /**
+   * Whether the first output holds decisions (kind class-index or discrete), whose share of equal
+   * values stands in for cosine in {@link #meanCosine()} and {@link #minCosine()}.
+   */
+  public boolean decisions() {
+    return outputKind.equals(Evaluator.CLASS_INDEX) || outputKind.equals(Evaluator.DISCRETE);
+  }
+
   /** What the accuracies are, for labels. */
   public String accuracyName() {
     return tokenLogits()

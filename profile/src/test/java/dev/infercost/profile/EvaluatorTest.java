@@ -101,6 +101,7 @@ class EvaluatorTest {
             1,
             s -> {});
     assertEquals(Evaluator.CLASS_INDEX, c.outputKind());
+    assertTrue(c.decisions());
     assertEquals(2.0 / 3, c.top1Agreement(), 1e-12);
     assertEquals(1.0, c.referenceAccuracy(), 1e-12);
     assertEquals(2.0 / 3, c.candidateAccuracy(), 1e-12);
