@@ -182,7 +182,7 @@ public record EvalReport(
    * values stands in for cosine in {@link #meanCosine()} and {@link #minCosine()}.
    */
   public boolean decisions() {
-    return outputKind.equals(Evaluator.CLASS_INDEX) || outputKind.equals(Evaluator.DISCRETE);
+    return Evaluator.decisionKind(outputKind);
   }
 
   /** What the accuracies are, for labels. */

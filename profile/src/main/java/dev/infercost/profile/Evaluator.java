@@ -348,6 +348,13 @@ public final class Evaluator {
    */
   static final String DISCRETE = "discrete";
 
+  /**
+   * Whether outputs of kind {@code kind} hold decisions: {@link #CLASS_INDEX}, {@link #DISCRETE}.
+   */
+  static boolean decisionKind(String kind) {
+    return kind.equals(CLASS_INDEX) || kind.equals(DISCRETE);
+  }
+
   private static boolean isFloat(DType t) {
     return t == DType.FLOAT32 || t == DType.FLOAT16 || t == DType.BFLOAT16 || t == DType.FLOAT64;
   }
@@ -650,8 +657,6 @@ public final class Evaluator {
   static EvalReport compare(
       EvalData data, List<float[]> ref, List<float[]> cand, String kind, double cut) {
     int n = ref.size();
-    boolean decisions = kind.equals(CLASS_INDEX) || kind.equals(DISCRETE);
-    double[] cos = decisions ? agreements(ref, cand) : cosines(ref, cand);
     long[] labels = data.labels();
     boolean labelled = labels.length == n && n > 0;
     boolean binary =
@@ -669,13 +674,22 @@ public final class Evaluator {
     int top1 = 0;
     long equal = 0;
     long elements = 0;
+    // Per sample, the share of equal values: what stands in for cosine where the values are
+    // decisions (a class index's cosine reads 0.97 for a candidate one class off on every sample).
+    double shareSum = 0;
+    double shareMin = 1;
     for (int i = 0; i < n; i++) {
       float[] a = ref.get(i);
       float[] c = cand.get(i);
+      int same = 0;
       for (int j = 0; j < a.length; j++) {
         maxAbs = Math.max(maxAbs, Math.abs(a[j] - c[j]));
-        equal += a[j] == c[j] ? 1 : 0;
+        same += a[j] == c[j] ? 1 : 0;
       }
+      double share = a.length == 0 ? 1 : (double) same / a.length;
+      shareSum += share;
+      shareMin = Math.min(shareMin, share);
+      equal += same;
       elements += a.length;
       if (decide.applyAsInt(a) == decide.applyAsInt(c)) {
         top1++;
@@ -702,6 +716,10 @@ public final class Evaluator {
       candAcc = (double) c / n;
       margin = dropMargin(onlyRef, onlyCand, n);
     }
+    double[] cos =
+        decisionKind(kind)
+            ? new double[] {n == 0 ? 1 : shareSum / n, shareMin}
+            : cosines(ref, cand);
     return new EvalReport(
             data.source(),
             n,
@@ -788,28 +806,6 @@ public final class Evaluator {
       double cos = cosine(ref.get(i), cand.get(i));
       sum += cos;
       min = Math.min(min, cos);
-    }
-    return new double[] {ref.isEmpty() ? 1 : sum / ref.size(), min};
-  }
-
-  /**
-   * Mean and min per-sample share of equal values of {@code cand} and {@code ref} ({1, 1} for no
-   * samples): what stands in for cosine where the values are decisions (a class index's cosine
-   * reads 0.97 for a candidate that is wrong on every sample, one class off).
-   */
-  static double[] agreements(List<float[]> ref, List<float[]> cand) {
-    double sum = 0;
-    double min = 1;
-    for (int i = 0; i < ref.size(); i++) {
-      float[] a = ref.get(i);
-      float[] c = cand.get(i);
-      int same = 0;
-      for (int j = 0; j < a.length; j++) {
-        same += a[j] == c[j] ? 1 : 0;
-      }
-      double share = a.length == 0 ? 1 : (double) same / a.length;
-      sum += share;
-      min = Math.min(min, share);
     }
     return new double[] {ref.isEmpty() ? 1 : sum / ref.size(), min};
   }

@@ -20,7 +20,7 @@ final class ChooseMarkdown {
             "Bound: %s (%s ≤ %.4f); p99 ≤ %.1f ms%s. This host: %s%s.%n%n",
             r.bound().given(),
             measure,
-            req.maxAccuracyDrop(),
+            r.bound().maxLoss(),
             req.p99ObjectiveMs(),
             req.demandQps() == null
                 ? ""

@@ -239,26 +239,24 @@ public final class TargetGpuWorkflow {
     BuiltVariant int8 =
         Variants.of(req.model(), req.plan().withoutEvaluation(), threads, progress)
             .build(new Recipe.Int8Dynamic(req.quant()), req.outDir().resolve(CPU_INT8_DIR));
-    // An input that is already int8 runs in int8 however int8-dynamic left it.
-    OnnxModel input = Models.loadOnnxGraph(req.model().file());
-    Optional<String> unchanged =
-        input.quantizedOps().isEmpty()
-            ? Unchanged.reason(int8, req.model().file())
-            : Optional.empty();
-    unchanged.ifPresent(
-        u ->
-            notes.add(
-                "best CPU option priced as fp32 ("
-                    + u
-                    + ")"
-                    + (input.proto().getGraph().getNodeList().stream()
-                            .anyMatch(n -> Op.CONV.is(n.getOpType()))
-                        ? "; for CPUs, compress --method int8-static (with --calib-data) quantizes"
-                            + " Conv layers"
-                        : "")));
-    Deployable deployable =
-        unchanged.isPresent() ? Method.FP32.deployable() : int8.recipe().deployable();
-    String label = unchanged.isPresent() ? Method.FP32.label() : int8.method().label();
+    // The input's graph is read only when int8-dynamic changed nothing: an input that is already
+    // int8 runs in int8 however int8-dynamic left it, a float one is priced as fp32.
+    Optional<String> unchanged = Unchanged.reason(int8, req.model().file());
+    OnnxModel input = unchanged.isPresent() ? Models.loadOnnxGraph(req.model().file()) : null;
+    boolean asFp32 = input != null && input.quantizedOps().isEmpty();
+    if (asFp32) {
+      notes.add(
+          "best CPU option priced as fp32 ("
+              + unchanged.get()
+              + ")"
+              + (input.proto().getGraph().getNodeList().stream()
+                      .anyMatch(n -> Op.CONV.is(n.getOpType()))
+                  ? "; for CPUs, compress --method int8-static (with --calib-data) quantizes"
+                      + " Conv layers"
+                  : ""));
+    }
+    Deployable deployable = asFp32 ? Method.FP32.deployable() : int8.recipe().deployable();
+    String label = asFp32 ? Method.FP32.label() : int8.method().label();
     List<Tensor> inputs = SideBySide.syntheticInputs(int8.file().toString(), shapes, s -> {});
     ProfileOptions o =
         ProfileOptions.builder().optThreads(threads).optSampling(10, 1000, 60_000).build();
