@@ -143,8 +143,41 @@ public final class Evaluator {
       MetricSet metrics,
       Consumer<String> progress)
       throws InfercostException {
-    ProfileOptions o = ProfileOptions.builder().optThreads(threads).build();
     progress.accept("evaluating " + candidate + " against " + reference + " on " + data.source());
+    return evaluate(reference, candidate, data, data, threads, metrics);
+  }
+
+  /**
+   * How far {@code model}'s own outputs move when its float inputs move by noise nobody would see
+   * ({@link InputNoise}): the model on the moved data compared with itself on the original, as a
+   * candidate is (task metrics included). A bound this misses is tighter than the model's own
+   * stability.
+   */
+  public static EvalReport stability(
+      String model, InputNoise noise, int threads, MetricSet metrics, Consumer<String> progress)
+      throws InfercostException {
+    progress.accept(
+        "evaluating "
+            + model
+            + " against itself with its float inputs moved by "
+            + noise.describe());
+    return evaluate(model, model, noise.original(), noise.moved(), threads, metrics);
+  }
+
+  /**
+   * {@code reference} on {@code data} against {@code candidate} on {@code candidateData}: the same
+   * batches, or those batches moved ({@link InputNoise}). One runner serves a model compared with
+   * itself.
+   */
+  private static EvalReport evaluate(
+      String reference,
+      String candidate,
+      EvalData data,
+      EvalData candidateData,
+      int threads,
+      MetricSet metrics)
+      throws InfercostException {
+    ProfileOptions o = ProfileOptions.builder().optThreads(threads).build();
     TaskMetric.Context context =
         new TaskMetric.Context(
             data.source(), data.samples(), data.labels().length > 0, metrics.labels());
@@ -156,12 +189,14 @@ public final class Evaluator {
     Collected ref = new Collected(tableRows);
     Collected cand = new Collected(tableRows);
     try (ModelRunner r = Profiler.open(reference, o);
-        ModelRunner c = Profiler.open(candidate, o)) {
+        ModelRunner own = candidate.equals(reference) ? null : Profiler.open(candidate, o)) {
+      ModelRunner c = own == null ? r : own;
       int first = 0;
       long[] labels = data.labels();
-      for (List<Tensor> batch : data.batches()) {
+      for (int b = 0; b < data.batches().size(); b++) {
+        List<Tensor> batch = data.batches().get(b);
         List<Tensor> ro = r.runAndFetch(batch);
-        List<Tensor> co = c.runAndFetch(batch);
+        List<Tensor> co = c.runAndFetch(candidateData.batches().get(b));
         Tensor mask = input(data.maskInput(), batch);
         Tensor ids = input(data.idsInput(), batch);
         ref.add(ro, mask, ids);

@@ -128,6 +128,14 @@ final class CompressMarkdown {
       b.append(r.bound().met() ? "**met**: " : "**NOT met**: ")
           .append(r.bound().reason())
           .append('\n');
+      CompressReport.Stability s = r.bound().stability();
+      if (s != null && s.met()) {
+        b.append(
+            f(
+                "\nThe input model holds the bound against itself when its float inputs move by %s"
+                    + " (loss %s): the miss is the compression's.\n",
+                s.inputsMoved(), Fmt.sig(s.loss())));
+      }
     }
     if (r.search() != null) {
       b.append('\n');

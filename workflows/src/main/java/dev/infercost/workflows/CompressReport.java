@@ -154,6 +154,24 @@ public record CompressReport(
       LatencyStats after,
       double p50Ratio) {}
 
-  /** Outcome of the bound check. */
-  public record BoundResult(String kind, double value, boolean met, String reason) {}
+  /**
+   * Outcome of the bound check.
+   *
+   * @param stability the input model's own loss on the bound's measure when its float inputs move
+   *     by noise nobody would see; null when the variant met the bound or no float input could move
+   */
+  public record BoundResult(
+      String kind, double value, boolean met, String reason, Stability stability) {}
+
+  /**
+   * The input model against itself with its float inputs moved ({@link
+   * dev.infercost.profile.InputNoise}), on the bound's measure.
+   *
+   * @param inputsMoved how far, per input: {@code up to ±0.5 on 'image'}
+   * @param loss the input model's own loss on the bound's measure (1 − mean cosine, the accuracy or
+   *     task-metric drop)
+   * @param met whether that meets the bound: when not, the bound is tighter than the model's own
+   *     stability
+   */
+  public record Stability(String inputsMoved, double loss, boolean met) {}
 }

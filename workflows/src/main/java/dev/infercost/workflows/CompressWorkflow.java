@@ -6,11 +6,14 @@ import dev.infercost.compress.CpuFeatures;
 import dev.infercost.models.Models;
 import dev.infercost.models.Tensor;
 import dev.infercost.profile.EvalReport;
+import dev.infercost.profile.Evaluator;
 import dev.infercost.profile.HostInfo;
+import dev.infercost.profile.InputNoise;
 import dev.infercost.profile.LatencyStats;
 import dev.infercost.profile.ProfileOptions;
 import dev.infercost.profile.SideBySide;
 import dev.infercost.workflows.CompressReport.BoundResult;
+import dev.infercost.workflows.CompressReport.Stability;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -90,19 +93,8 @@ public final class CompressWorkflow {
     Path output = built.file();
     CompressReport.Latency latency =
         req.measure() ? latency(req, timing, input, output, progress) : null;
-    CompressReport.BoundResult bound = null;
-    if (req.bound().isPresent()) {
-      Bound b = req.bound().get();
-      Bound.Check c =
-          built.fidelity().isEmpty()
-              ? new Bound.Check(false, Double.NaN, "not evaluated: no evaluation data given")
-              : b.check(built.fidelity().get());
-      String reason = c.reason();
-      if (!c.met() && b instanceof Bound.MinCosine && built.fidelity().isPresent()) {
-        reason += stepped(input, built.fidelity().get()).map(s -> "; " + s).orElse("");
-      }
-      bound = new CompressReport.BoundResult(b.kind(), b.value(), c.met(), reason);
-    }
+    CompressReport.BoundResult bound =
+        req.bound().isPresent() ? bound(req, plan, built, progress) : null;
     Optional<String> unchanged = Unchanged.reason(built, input);
     List<CompressReport.PassSummary> passes =
         built.passes().stream().map(CompressReport.PassSummary::of).toList();
@@ -199,6 +191,54 @@ public final class CompressWorkflow {
   }
 
   /**
+   * {@code built} checked against the request's bound. A variant that misses it is explained: by an
+   * output computed through a step of the model's own values (a min-cosine bound), and by the input
+   * model's own stability ({@link InputNoise}): when the input model against itself misses the
+   * bound once its float inputs move by noise nobody would see, the bound measures the model, not
+   * the compression.
+   */
+  private static BoundResult bound(
+      CompressRequest req, DataPlan plan, BuiltVariant built, Consumer<String> progress)
+      throws InfercostException {
+    Bound b = req.bound().orElseThrow();
+    if (built.fidelity().isEmpty() || plan.evaluation().isEmpty()) {
+      return new BoundResult(
+          b.kind(), b.value(), false, "not evaluated: no evaluation data given", null);
+    }
+    Bound.Check c = b.check(built.fidelity().get());
+    if (c.met()) {
+      return new BoundResult(b.kind(), b.value(), true, c.reason(), null);
+    }
+    Path input = req.model().file();
+    Optional<String> step =
+        b instanceof Bound.MinCosine ? stepped(input, built.fidelity().get()) : Optional.empty();
+    String reason = c.reason() + step.map(s -> "; " + s).orElse("");
+    Optional<InputNoise> noise = InputNoise.of(plan.evaluation().get());
+    if (noise.isEmpty()) {
+      return new BoundResult(b.kind(), b.value(), false, reason, null);
+    }
+    EvalReport own =
+        Evaluator.stability(
+            req.model().path(), noise.get(), req.threads(), req.metrics(), progress);
+    Stability s = new Stability(noise.get().describe(), b.loss(own), b.check(own).met());
+    if (!s.met()) {
+      reason +=
+          String.format(
+              Locale.ROOT,
+              "; the input model misses it too, against itself, when its float inputs move by %s"
+                  + " (half an 8-bit step of their range; %s %s): the bound is tighter than the"
+                  + " model's own stability%s",
+              s.inputsMoved(),
+              b.measure(),
+              Fmt.sig(s.loss()),
+              step.isPresent() || !(b instanceof Bound.MinCosine)
+                  ? ""
+                  : ", so bound a task metric instead (--metric NAME --max-metric-drop X)");
+    }
+    return new BoundResult(b.kind(), b.value(), false, reason, s);
+  }
+
+  /**
    * When the output furthest from the input's is computed through a step of the model's own values
    * (a comparison, an index, a rounding), why its cosine can miss a bound the model's task still
    * meets, and what to bound instead.
@@ -274,7 +314,17 @@ public final class CompressWorkflow {
                   "add --min-cosine 0.99 (or your own bound) to have it checked; exit 1 when"
                       + " missed"));
     } else {
-      if (!bound.met()) {
+      CompressReport.Stability own = bound.stability();
+      if (own != null && !own.met()) {
+        steps.add(
+            bound.kind().equals(Bound.MinCosine.KIND)
+                ? "bound a task metric on what the model is for (--metric NAME --max-metric-drop"
+                    + " X): its outputs move more than this bound allows under input noise alone"
+                : String.format(
+                    Locale.ROOT,
+                    "loosen the bound past %s, the input model's own loss under input noise alone",
+                    Fmt.sig(own.loss())));
+      } else if (!bound.met() && !searched) {
         steps.add(
             "try --method auto with the same bound: it searches calibrations and keeps the most"
                 + " sensitive layers in fp32");

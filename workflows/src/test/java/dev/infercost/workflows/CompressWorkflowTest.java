@@ -13,6 +13,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.infercost.base.InfercostException;
 import dev.infercost.compress.NodeFilter;
+import dev.infercost.compress.QuantOptions;
 import dev.infercost.models.ModelFormat;
 import dev.infercost.models.Models;
 import dev.infercost.profile.DataException;
@@ -219,6 +220,118 @@ class CompressWorkflowTest {
     assertTrue(Files.size(tmp.resolve("strict/model.int8.onnx")) > 0);
   }
 
+  /** digits-mlp's graph, edited by {@code edit}, saved as {@code name}. */
+  private Path editedMlp(
+      String name, java.util.function.Consumer<ai.onnx.proto.OnnxMl.GraphProto.Builder> edit)
+      throws Exception {
+    var mlp = Models.loadOnnx(Models.resolve("digits-mlp", ModelFormat.ONNX));
+    var g = mlp.proto().getGraph().toBuilder();
+    edit.accept(g);
+    Path model = tmp.resolve(name);
+    Models.saveOnnx(mlp.withProto(mlp.proto().toBuilder().setGraph(g).build()), model);
+    return model;
+  }
+
+  private CompressReport compressMlp(Path model, String out, Recipe recipe, Bound bound)
+      throws Exception {
+    var b = Models.builtin("digits-mlp").orElseThrow();
+    return CompressWorkflow.run(
+        CompressRequest.builder(ModelRef.resolve(model.toString()), tmp.resolve(out))
+            .optData(Models.builtinFile(b, b.testDataResource().orElseThrow()))
+            .optRecipe(recipe)
+            .optBound(bound)
+            .optMeasure(false)
+            .build(),
+        s -> {});
+  }
+
+  @Test
+  void aMissedBoundIsHeldAgainstTheInputModelsOwnStability() throws Exception {
+    // One huge weight on pixel 0, which is 0 in every digit: fp32 ignores it, but with one weight
+    // scale per tensor every other weight rounds to almost nothing. The input model itself barely
+    // moves when its pixels move by half an 8-bit step, so the miss is the compression's.
+    Path model =
+        editedMlp(
+            "outlier.onnx",
+            g -> {
+              for (int i = 0; i < g.getInitializerCount(); i++) {
+                TensorProto w = g.getInitializer(i);
+                if (w.getName().equals("net.0.weight")) {
+                  var v =
+                      java.nio.ByteBuffer.wrap(w.getRawData().toByteArray())
+                          .order(java.nio.ByteOrder.LITTLE_ENDIAN);
+                  v.putFloat(0, 1e6f);
+                  g.setInitializer(
+                      i,
+                      w.toBuilder().setRawData(com.google.protobuf.ByteString.copyFrom(v.array())));
+                }
+              }
+            });
+    CompressReport r =
+        compressMlp(
+            model,
+            "outlier",
+            new Recipe.Int8Dynamic(new QuantOptions(NodeFilter.all(), false, false, true, 0)),
+            Bound.minCosine(0.99));
+    assertFalse(r.bound().met(), r.bound().reason());
+    CompressReport.Stability own = r.bound().stability();
+    assertNotNull(own);
+    assertTrue(own.met());
+    assertTrue(own.loss() < 1e-4, "loss " + own.loss());
+    assertEquals("up to ±0.00196 on 'input'", own.inputsMoved());
+    assertFalse(r.bound().reason().contains("misses it too"), r.bound().reason());
+    assertTrue(r.nextStep().startsWith("try --method auto"), r.nextStep());
+    assertTrue(
+        Files.readString(tmp.resolve("outlier/report.md"))
+            .contains("the miss is the compression's"));
+  }
+
+  @Test
+  void aBoundTighterThanTheInputModelsOwnStabilitySaysSo() throws Exception {
+    // A second output, sin(1000 × logits), moves as much under a half-step move of the pixels as
+    // under int8: no compression can hold a cosine bound on it.
+    Path model =
+        editedMlp(
+            "wobble.onnx",
+            g -> {
+              g.addInitializer(
+                  TensorProto.newBuilder()
+                      .setName("thousand")
+                      .setDataType(TensorProto.DataType.FLOAT_VALUE)
+                      .addFloatData(1000));
+              g.addNode(
+                  NodeProto.newBuilder()
+                      .setOpType("Mul")
+                      .addInput(g.getOutput(0).getName())
+                      .addInput("thousand")
+                      .addOutput("scaled"));
+              g.addNode(
+                  NodeProto.newBuilder().setOpType("Sin").addInput("scaled").addOutput("wobble"));
+              g.addOutput(g.getOutput(0).toBuilder().setName("wobble"));
+            });
+    CompressReport r =
+        compressMlp(model, "wobble", Recipe.of(Method.INT8_DYNAMIC), Bound.minCosine(0.99));
+    CompressReport.Stability own = r.bound().stability();
+    assertFalse(r.bound().met());
+    assertFalse(own.met());
+    assertTrue(own.loss() > 0.1, "loss " + own.loss());
+    assertTrue(
+        r.bound()
+            .reason()
+            .contains(
+                "the input model misses it too, against itself, when its float inputs move by up"
+                    + " to ±0.00196 on 'input' (half an 8-bit step of their range; 1 − mean"
+                    + " cosine "),
+        r.bound().reason());
+    assertTrue(
+        r.bound()
+            .reason()
+            .endsWith("so bound a task metric instead (--metric NAME --max-metric-drop X)"),
+        r.bound().reason());
+    assertTrue(
+        r.nextStep().startsWith("bound a task metric on what the model is for"), r.nextStep());
+  }
+
   @Test
   void aMissedCosineOnAnOutputBehindAStepSaysSoAndWhatToBoundInstead() throws Exception {
     // Digits-mlp with a second output that keeps only the logits over zero (a suppression).
@@ -265,10 +378,10 @@ class CompressWorkflowTest {
             + " instead (--metric NAME --max-metric-drop X)",
         hint);
     CompressReport.BoundResult cosine =
-        new CompressReport.BoundResult("min-cosine", 0.99, true, "met");
+        new CompressReport.BoundResult("min-cosine", 0.99, true, "met", null);
     assertEquals(Optional.of(hint), CompressWorkflow.lenientCosine(Optional.of(offset), cosine));
     CompressReport.BoundResult metric =
-        new CompressReport.BoundResult("max-metric-drop", 0.01, true, "met");
+        new CompressReport.BoundResult("max-metric-drop", 0.01, true, "met", null);
     assertTrue(CompressWorkflow.lenientCosine(Optional.of(offset), metric).isEmpty());
     assertTrue(
         CompressWorkflow.lenientCosine(Optional.of(offset.withCommonRatio(8.0)), null).isEmpty());
