@@ -11,6 +11,7 @@ import dev.infercost.profile.EvalData;
 import dev.infercost.profile.EvalReport;
 import dev.infercost.profile.Evaluator;
 import dev.infercost.profile.HostInfo;
+import dev.infercost.profile.InputNoise;
 import dev.infercost.profile.LatencyStats;
 import dev.infercost.profile.MetricScore;
 import dev.infercost.profile.MetricSet;
@@ -93,6 +94,18 @@ public final class CnnSuite {
       LatencyStats latency,
       double speedup) {}
 
+  /**
+   * The fp32 model against itself with its float inputs moved by up to half an 8-bit step ({@link
+   * InputNoise}): how much of a variant's loss the model's own stability explains.
+   *
+   * @param inputsMoved how far, per input
+   * @param meanCosine mean cosine of the worst output
+   * @param outputCosines per output, its mean cosine
+   * @param task the task check, as in {@link Row#task}
+   */
+  record Stability(
+      String inputsMoved, double meanCosine, Map<String, Double> outputCosines, Double task) {}
+
   /** What results.json holds. */
   record Results(
       HostInfo host,
@@ -100,6 +113,7 @@ public final class CnnSuite {
       String settings,
       Map<String, String> taskChecks,
       List<Row> rows,
+      Map<String, Stability> stability,
       Map<String, Boolean> goals) {}
 
   /**
@@ -155,6 +169,7 @@ public final class CnnSuite {
     Files.createDirectories(dir);
     List<Row> rows = new ArrayList<>();
     Map<String, String> checks = new LinkedHashMap<>();
+    Map<String, Stability> stability = new LinkedHashMap<>();
     Map<String, Boolean> goals = new LinkedHashMap<>();
     ProfileOptions o =
         ProfileOptions.builder()
@@ -172,6 +187,7 @@ public final class CnnSuite {
       checks.put(c.name(), c.taskCheck());
       List<Row> model = run(c, dir.resolve(c.name()), o, rounds, maxTrials);
       rows.addAll(model);
+      stability(c).ifPresent(st -> stability.put(c.name(), st));
       goals.putAll(goals(c, model));
     }
     Results res =
@@ -193,6 +209,7 @@ public final class CnnSuite {
                 + " trials",
             checks,
             rows,
+            stability,
             goals);
     Reports.writeJson(dir.resolve("results.json"), res);
     print(res);
@@ -415,6 +432,26 @@ public final class CnnSuite {
     return rows;
   }
 
+  /**
+   * {@link Stability} of {@code c}'s fp32 model on its held-out data, if a float input can move.
+   */
+  private static Optional<Stability> stability(Case c) throws Exception {
+    Optional<InputNoise> noise = InputNoise.of(c.eval());
+    if (noise.isEmpty()) {
+      return Optional.empty();
+    }
+    EvalReport e = Evaluator.stability(c.fp32(), noise.get(), 1, c.metrics(), CnnSuite::log);
+    Double task =
+        c.real()
+            ? e.metrics().stream()
+                .filter(m -> m.name().equals(c.task().name()))
+                .map(MetricScore::candidate)
+                .findFirst()
+                .orElse(null)
+            : e.candidateAccuracy();
+    return Optional.of(new Stability(noise.get().describe(), e.meanCosine(), perOutput(e), task));
+  }
+
   /** Runs {@code --method auto} within {@code bound}; adds its label and file. */
   private static void search(
       Case c,
@@ -550,6 +587,18 @@ public final class CnnSuite {
     }
     System.out.println();
     r.taskChecks().forEach((k, v) -> System.out.printf(Locale.ROOT, "task %s: %s%n", k, v));
+    r.stability()
+        .forEach(
+            (k, v) ->
+                System.out.printf(
+                    Locale.ROOT,
+                    "stability %s: fp32 against itself, float inputs moved %s: mean cos %.4f (%s),"
+                        + " task %s%n",
+                    k,
+                    v.inputsMoved(),
+                    v.meanCosine(),
+                    outputsText(v.outputCosines()),
+                    v.task() == null ? "-" : String.format(Locale.ROOT, "%.4f", v.task())));
     System.out.println();
     r.goals()
         .forEach((k, v) -> System.out.printf(Locale.ROOT, "%-90s %s%n", k, v ? "PASS" : "FAIL"));

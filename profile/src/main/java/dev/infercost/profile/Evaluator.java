@@ -20,6 +20,7 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Optional;
 import java.util.function.Consumer;
+import java.util.function.IntFunction;
 import java.util.function.ToIntFunction;
 
 /** Compares a candidate model's outputs with a reference's: fidelity and, with labels, accuracy. */
@@ -144,7 +145,7 @@ public final class Evaluator {
       Consumer<String> progress)
       throws InfercostException {
     progress.accept("evaluating " + candidate + " against " + reference + " on " + data.source());
-    return evaluate(reference, candidate, data, data, threads, metrics);
+    return evaluate(reference, candidate, data, b -> data.batches().get(b), threads, metrics);
   }
 
   /**
@@ -161,19 +162,19 @@ public final class Evaluator {
             + model
             + " against itself with its float inputs moved by "
             + noise.describe());
-    return evaluate(model, model, noise.original(), noise.moved(), threads, metrics);
+    return evaluate(model, model, noise.original(), noise::moved, threads, metrics);
   }
 
   /**
-   * {@code reference} on {@code data} against {@code candidate} on {@code candidateData}: the same
-   * batches, or those batches moved ({@link InputNoise}). One runner serves a model compared with
-   * itself.
+   * {@code reference} on {@code data} against {@code candidate} on {@code candidateInputs} of each
+   * batch's index: the same batches, or those batches moved ({@link InputNoise}). One runner serves
+   * a model compared with itself.
    */
   private static EvalReport evaluate(
       String reference,
       String candidate,
       EvalData data,
-      EvalData candidateData,
+      IntFunction<List<Tensor>> candidateInputs,
       int threads,
       MetricSet metrics)
       throws InfercostException {
@@ -196,7 +197,7 @@ public final class Evaluator {
       for (int b = 0; b < data.batches().size(); b++) {
         List<Tensor> batch = data.batches().get(b);
         List<Tensor> ro = r.runAndFetch(batch);
-        List<Tensor> co = c.runAndFetch(candidateData.batches().get(b));
+        List<Tensor> co = c.runAndFetch(candidateInputs.apply(b));
         Tensor mask = input(data.maskInput(), batch);
         Tensor ids = input(data.idsInput(), batch);
         ref.add(ro, mask, ids);

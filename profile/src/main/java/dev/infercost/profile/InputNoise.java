@@ -19,17 +19,18 @@ import java.util.stream.Collectors;
  * value in every sample (an alpha channel, a constant flag) keep it, and so do integer inputs
  * (token ids, masks). The input model run on the moved data and compared with itself ({@link
  * Evaluator#stability}) says how far its own outputs move under noise nobody would see: a bound
- * tighter than that measures the model, not a compression.
- *
- * @param original the data as given
- * @param moved the same batches with the float inputs moved
- * @param amplitudes per input moved, by name, the largest move of one element
+ * tighter than that measures the model, not a compression. A moved batch is made when it is run, so
+ * the data is not held twice.
  */
-public record InputNoise(EvalData original, EvalData moved, Map<String, Float> amplitudes) {
+public final class InputNoise {
   private static final long SEED = 0x1eca1f00dL;
 
-  public InputNoise {
-    amplitudes = Map.copyOf(amplitudes);
+  private final EvalData original;
+  private final Map<Integer, Spread> spreads;
+
+  private InputNoise(EvalData original, Map<Integer, Spread> spreads) {
+    this.original = original;
+    this.spreads = spreads;
   }
 
   /**
@@ -41,42 +42,39 @@ public record InputNoise(EvalData original, EvalData moved, Map<String, Float> a
     if (data.samples() < 2 || batches.isEmpty()) {
       return Optional.empty();
     }
-    List<List<Tensor>> moved = new ArrayList<>();
-    for (List<Tensor> b : batches) {
-      moved.add(new ArrayList<>(b));
-    }
-    Map<String, Float> amplitudes = new LinkedHashMap<>();
+    Map<Integer, Spread> spreads = new LinkedHashMap<>();
     for (int i = 0; i < batches.get(0).size(); i++) {
-      Optional<Spread> s = Spread.of(batches, i);
-      if (s.isEmpty()) {
-        continue;
-      }
-      float amplitude = s.get().step() / 2;
-      SplittableRandom rng = new SplittableRandom(SEED + i);
-      for (List<Tensor> b : moved) {
-        b.set(i, s.get().move(b.get(i), amplitude, rng));
-      }
-      amplitudes.put(batches.get(0).get(i).name(), amplitude);
+      int input = i;
+      Spread.of(batches, i).ifPresent(s -> spreads.put(input, s));
     }
-    if (amplitudes.isEmpty()) {
-      return Optional.empty();
-    }
-    EvalData m =
-        new EvalData(
-            data.source() + " with its float inputs moved by up to half an 8-bit step",
-            moved,
-            data.labels(),
-            data.maskInput(),
-            data.idsInput());
-    return Optional.of(new InputNoise(data, m, amplitudes));
+    return spreads.isEmpty() ? Optional.empty() : Optional.of(new InputNoise(data, spreads));
+  }
+
+  /** The data as given. */
+  public EvalData original() {
+    return original;
+  }
+
+  /** Batch {@code b} of the data with its float inputs moved (the same moves on every call). */
+  public List<Tensor> moved(int b) {
+    List<Tensor> batch = new ArrayList<>(original.batches().get(b));
+    spreads.forEach(
+        (i, s) ->
+            batch.set(i, s.move(batch.get(i), new SplittableRandom(SEED + 1_000_003L * i + b))));
+    return batch;
+  }
+
+  /** Per input moved, by name in model order, the largest move of one element. */
+  public Map<String, Float> amplitudes() {
+    Map<String, Float> a = new LinkedHashMap<>();
+    spreads.forEach((i, s) -> a.put(original.batches().get(0).get(i).name(), s.amplitude()));
+    return a;
   }
 
   /** The moves in words: {@code up to ±0.5 on 'image'}, inputs in model order. */
   public String describe() {
-    return original.batches().get(0).stream()
-        .map(Tensor::name)
-        .filter(amplitudes::containsKey)
-        .map(n -> "±" + Fmt.sig(amplitudes.get(n)) + " on '" + n + "'")
+    return amplitudes().entrySet().stream()
+        .map(e -> "±" + Fmt.sig(e.getValue()) + " on '" + e.getKey() + "'")
         .collect(Collectors.joining(", ", "up to ", ""));
   }
 
@@ -84,7 +82,7 @@ public record InputNoise(EvalData original, EvalData moved, Map<String, Float> a
    * One float input's range over every sample, and which of a sample's elements differ between
    * samples.
    */
-  private record Spread(float step, boolean[] varies) {
+  private record Spread(float amplitude, boolean[] varies) {
     /**
      * Input {@code i} of every batch; empty when it is not a float32/float16 tensor with one row
      * per sample and the same sample shape in every batch, or when nothing in it varies.
@@ -104,9 +102,12 @@ public record InputNoise(EvalData original, EvalData moved, Map<String, Float> a
             || (sample != null && !Arrays.equals(sample, Arrays.copyOfRange(s, 1, s.length)))) {
           return Optional.empty();
         }
-        float[] v = t.toFloats();
         int rows = (int) s[0];
-        int per = rows == 0 ? 0 : v.length / rows;
+        if (rows == 0) {
+          continue;
+        }
+        float[] v = t.toFloats();
+        int per = v.length / rows;
         if (sample == null) {
           sample = Arrays.copyOfRange(s, 1, s.length);
           first = Arrays.copyOf(v, per);
@@ -123,18 +124,18 @@ public record InputNoise(EvalData original, EvalData moved, Map<String, Float> a
           }
         }
       }
-      float step = (hi - lo) / 255;
+      float amplitude = (hi - lo) / 255 / 2;
       boolean any = false;
       for (boolean b : varies == null ? new boolean[0] : varies) {
         any |= b;
       }
-      return any && step > 0 && Float.isFinite(step)
-          ? Optional.of(new Spread(step, varies))
+      return any && amplitude > 0 && Float.isFinite(amplitude)
+          ? Optional.of(new Spread(amplitude, varies))
           : Optional.empty();
     }
 
-    /** {@code t} with every varying element moved by a uniform draw in ±{@code amplitude}. */
-    Tensor move(Tensor t, float amplitude, SplittableRandom rng) {
+    /** {@code t} with every varying element moved by a uniform draw in ±{@link #amplitude}. */
+    Tensor move(Tensor t, SplittableRandom rng) {
       float[] v = t.toFloats();
       for (int k = 0; k < v.length; k++) {
         if (varies[k % varies.length]) {

@@ -6,6 +6,7 @@ import dev.infercost.base.Parameter;
 import dev.infercost.models.BuiltinModel;
 import dev.infercost.models.DType;
 import dev.infercost.models.Dim;
+import dev.infercost.models.ModelException;
 import dev.infercost.models.ModelFormat;
 import dev.infercost.models.Models;
 import dev.infercost.models.OnnxModel;
@@ -112,10 +113,17 @@ public final class Profiler {
       progress.accept("loaded " + file.getFileName() + " on " + (djl ? "djl" : "ort"));
       for (int k = 0; k < inputsPerBatch.size(); k++) {
         List<Tensor> inputs = inputsPerBatch.get(k);
-        runner.bind(inputs);
         int effectiveBatch = effectiveBatch(batches.get(k), inputs);
         progress.accept("warming up (batch " + effectiveBatch + ")");
-        warmUp(runner, options);
+        try {
+          runner.bind(inputs);
+          warmUp(runner, options);
+        } catch (ModelException e) {
+          // A run that fails on the user's own inputs points at them, not at --shape.
+          throw data == null || e.hint().orElse(null) != Parameter.SHAPES
+              ? e
+              : new ModelException(e.getMessage(), Parameter.INPUTS, e.getCause());
+        }
         boolean peakReset = ProcMemory.resetPeak();
         progress.accept("measuring (batch " + effectiveBatch + ")");
         double[] samples = measure(runner, options);

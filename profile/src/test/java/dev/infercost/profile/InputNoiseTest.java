@@ -38,11 +38,10 @@ class InputNoiseTest {
     InputNoise n = InputNoise.of(d).orElseThrow();
     assertEquals(Map.of("image", 0.5f), n.amplitudes());
     assertEquals("up to ±0.5 on 'image'", n.describe());
-    assertArrayEquals(d.labels(), n.moved().labels());
-    assertEquals(3, n.moved().samples());
+    assertEquals(d, n.original());
     for (int b = 0; b < 2; b++) {
       float[] before = d.batches().get(b).get(0).toFloats();
-      Tensor m = n.moved().batches().get(b).get(0);
+      Tensor m = n.moved(b).get(0);
       assertEquals(DType.FLOAT32, m.dtype());
       float[] after = m.toFloats();
       for (int k = 0; k < before.length; k += 2) {
@@ -50,19 +49,19 @@ class InputNoiseTest {
         assertTrue(Math.abs(after[k] - before[k]) <= 0.5f, after[k] + " vs " + before[k]);
         assertEquals(1f, after[k + 1], "the element that is 1 in every sample stays 1");
       }
-      assertEquals(d.batches().get(b).get(1), n.moved().batches().get(b).get(1), "ids unmoved");
+      assertEquals(d.batches().get(b).get(1), n.moved(b).get(1), "ids unmoved");
     }
-    // The same moves every run.
+    // The same moves every run, and other moves in other batches.
     assertArrayEquals(
-        n.moved().batches().get(0).get(0).toFloats(),
-        InputNoise.of(d).orElseThrow().moved().batches().get(0).get(0).toFloats());
+        n.moved(0).get(0).toFloats(), InputNoise.of(d).orElseThrow().moved(0).get(0).toFloats());
+    assertNotEquals(n.moved(0).get(0).toFloats()[0] - 0, n.moved(1).get(0).toFloats()[0] - 100);
   }
 
   @Test
   void float16InputsStayFloat16() {
     Tensor h = image(0, 255).as(DType.FLOAT16);
     InputNoise n = InputNoise.of(data(List.of(List.of(h)))).orElseThrow();
-    assertEquals(DType.FLOAT16, n.moved().batches().get(0).get(0).dtype());
+    assertEquals(DType.FLOAT16, n.moved(0).get(0).dtype());
   }
 
   @Test

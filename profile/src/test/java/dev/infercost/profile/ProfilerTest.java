@@ -336,6 +336,57 @@ class ProfilerTest {
   }
 
   @Test
+  void aRunThatFailsOnTheUsersInputsPointsAtThem() throws Exception {
+    // x [batch, d] reshaped to rows of 4: data 3 wide passes every declared dim, and ONNX Runtime
+    // fails in the Reshape.
+    TensorProto rows =
+        TensorProto.newBuilder()
+            .setName("rows")
+            .setDataType(TensorProto.DataType.INT64_VALUE)
+            .addDims(2)
+            .addInt64Data(-1)
+            .addInt64Data(4)
+            .build();
+    ModelProto m =
+        ModelProto.newBuilder()
+            .setIrVersion(8)
+            .addOpsetImport(OperatorSetIdProto.newBuilder().setDomain("").setVersion(13))
+            .setGraph(
+                GraphProto.newBuilder()
+                    .setName("rows")
+                    .addInput(floatValue("x", "batch", "d"))
+                    .addInitializer(rows)
+                    .addOutput(floatValue("y", "n", 4L))
+                    .addNode(
+                        NodeProto.newBuilder()
+                            .setOpType("Reshape")
+                            .addInput("x")
+                            .addInput("rows")
+                            .addOutput("y")))
+            .build();
+    Path model = tmp.resolve("rows.onnx");
+    Models.saveOnnx(OnnxModel.of(m), model);
+    Path npz =
+        Npy.npz(
+            tmp.resolve("x.npz"),
+            Map.of("x.npy", Npy.v1(Npy.header("<f4", false, 1, 3), Npy.floats(1, 2, 3))),
+            false);
+    ModelException e =
+        assertThrows(
+            ModelException.class,
+            () -> Profiler.profile(model.toString(), quick().optInputs(npz).build(), p -> {}));
+    assertEquals(Optional.of(Parameter.INPUTS), e.hint(), e.getMessage());
+    // Made-up inputs of the same shape point at --shape.
+    e =
+        assertThrows(
+            ModelException.class,
+            () ->
+                Profiler.profile(
+                    model.toString(), quick().optShape("x", new long[] {1, 3}).build(), p -> {}));
+    assertEquals(Optional.of(Parameter.SHAPES), e.hint(), e.getMessage());
+  }
+
+  @Test
   void inputsWithTheWrongShapeAreRefused() throws Exception {
     // The MLP's 64-wide rows do not fit the CNN's [batch,1,8,8].
     Path npz = TensorFilesTest.bundledTestData("digits-mlp");

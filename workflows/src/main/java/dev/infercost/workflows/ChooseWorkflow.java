@@ -1,5 +1,6 @@
 package dev.infercost.workflows;
 
+import dev.infercost.base.Fmt;
 import dev.infercost.base.Hashes;
 import dev.infercost.base.InfercostException;
 import dev.infercost.base.OutputGuard;
@@ -103,6 +104,46 @@ public final class ChooseWorkflow {
         run);
   }
 
+  /**
+   * When a compressed variant misses the bound and the input model misses it too against itself
+   * with its float inputs moved ({@link Stability}), a note that the bound is tighter than the
+   * model's own stability.
+   */
+  private static Optional<String> missedByTheModelItself(
+      ChooseRequest req,
+      DataPlan plan,
+      List<ChooseVariants.Variant> variants,
+      Consumer<String> progress)
+      throws InfercostException {
+    Bound b = req.bound();
+    boolean missed = false;
+    for (ChooseVariants.Variant v : variants) {
+      missed |=
+          v.built().method() != Method.FP32
+              && b.loss(v.built().fidelity().orElseThrow()) > b.maxLoss();
+    }
+    if (!missed) {
+      return Optional.empty();
+    }
+    Optional<Stability> own =
+        Stability.of(
+            req.model().path(),
+            plan.evaluation().orElseThrow(),
+            b,
+            req.metrics(),
+            req.threads(),
+            progress);
+    return own.filter(s -> !s.met())
+        .map(
+            s ->
+                "compressed variants miss "
+                    + b.kind()
+                    + " "
+                    + Fmt.sig(b.value())
+                    + ", and "
+                    + s.tighter(b));
+  }
+
   private static ChooseReport run(
       ChooseRequest req,
       Pricer pricer,
@@ -149,6 +190,8 @@ public final class ChooseWorkflow {
               v.recipe(),
               v.hardware()));
     }
+
+    missedByTheModelItself(req, plan, found.variants(), progress).ifPresent(notes::add);
 
     Map<String, String> sha256 = new LinkedHashMap<>();
     Map<String, Double> drops = new LinkedHashMap<>();

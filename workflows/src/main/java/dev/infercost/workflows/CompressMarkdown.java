@@ -128,7 +128,7 @@ final class CompressMarkdown {
       b.append(r.bound().met() ? "**met**: " : "**NOT met**: ")
           .append(r.bound().reason())
           .append('\n');
-      CompressReport.Stability s = r.bound().stability();
+      Stability s = r.bound().stability();
       if (s != null && s.met()) {
         b.append(
             f(

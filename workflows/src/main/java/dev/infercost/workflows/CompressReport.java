@@ -162,16 +162,4 @@ public record CompressReport(
    */
   public record BoundResult(
       String kind, double value, boolean met, String reason, Stability stability) {}
-
-  /**
-   * The input model against itself with its float inputs moved ({@link
-   * dev.infercost.profile.InputNoise}), on the bound's measure.
-   *
-   * @param inputsMoved how far, per input: {@code up to ±0.5 on 'image'}
-   * @param loss the input model's own loss on the bound's measure (1 − mean cosine, the accuracy or
-   *     task-metric drop)
-   * @param met whether that meets the bound: when not, the bound is tighter than the model's own
-   *     stability
-   */
-  public record Stability(String inputsMoved, double loss, boolean met) {}
 }

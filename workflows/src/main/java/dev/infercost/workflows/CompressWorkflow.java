@@ -6,14 +6,11 @@ import dev.infercost.compress.CpuFeatures;
 import dev.infercost.models.Models;
 import dev.infercost.models.Tensor;
 import dev.infercost.profile.EvalReport;
-import dev.infercost.profile.Evaluator;
 import dev.infercost.profile.HostInfo;
-import dev.infercost.profile.InputNoise;
 import dev.infercost.profile.LatencyStats;
 import dev.infercost.profile.ProfileOptions;
 import dev.infercost.profile.SideBySide;
 import dev.infercost.workflows.CompressReport.BoundResult;
-import dev.infercost.workflows.CompressReport.Stability;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -193,9 +190,9 @@ public final class CompressWorkflow {
   /**
    * {@code built} checked against the request's bound. A variant that misses it is explained: by an
    * output computed through a step of the model's own values (a min-cosine bound), and by the input
-   * model's own stability ({@link InputNoise}): when the input model against itself misses the
-   * bound once its float inputs move by noise nobody would see, the bound measures the model, not
-   * the compression.
+   * model's own stability ({@link Stability}): when the input model against itself misses the bound
+   * once its float inputs move by noise nobody would see, the bound measures the model, not the
+   * compression.
    */
   private static BoundResult bound(
       CompressRequest req, DataPlan plan, BuiltVariant built, Consumer<String> progress)
@@ -213,29 +210,18 @@ public final class CompressWorkflow {
     Optional<String> step =
         b instanceof Bound.MinCosine ? stepped(input, built.fidelity().get()) : Optional.empty();
     String reason = c.reason() + step.map(s -> "; " + s).orElse("");
-    Optional<InputNoise> noise = InputNoise.of(plan.evaluation().get());
-    if (noise.isEmpty()) {
-      return new BoundResult(b.kind(), b.value(), false, reason, null);
-    }
-    EvalReport own =
-        Evaluator.stability(
-            req.model().path(), noise.get(), req.threads(), req.metrics(), progress);
-    Stability s = new Stability(noise.get().describe(), b.loss(own), b.check(own).met());
-    if (!s.met()) {
+    Optional<Stability> own =
+        Stability.of(
+            req.model().path(), plan.evaluation().get(), b, req.metrics(), req.threads(), progress);
+    if (own.isPresent() && !own.get().met()) {
       reason +=
-          String.format(
-              Locale.ROOT,
-              "; the input model misses it too, against itself, when its float inputs move by %s"
-                  + " (half an 8-bit step of their range; %s %s): the bound is tighter than the"
-                  + " model's own stability%s",
-              s.inputsMoved(),
-              b.measure(),
-              Fmt.sig(s.loss()),
-              step.isPresent() || !(b instanceof Bound.MinCosine)
+          "; "
+              + own.get().tighter(b)
+              + (step.isPresent() || !(b instanceof Bound.MinCosine)
                   ? ""
                   : ", so bound a task metric instead (--metric NAME --max-metric-drop X)");
     }
-    return new BoundResult(b.kind(), b.value(), false, reason, s);
+    return new BoundResult(b.kind(), b.value(), false, reason, own.orElse(null));
   }
 
   /**
@@ -314,7 +300,7 @@ public final class CompressWorkflow {
                   "add --min-cosine 0.99 (or your own bound) to have it checked; exit 1 when"
                       + " missed"));
     } else {
-      CompressReport.Stability own = bound.stability();
+      Stability own = bound.stability();
       if (own != null && !own.met()) {
         steps.add(
             bound.kind().equals(Bound.MinCosine.KIND)

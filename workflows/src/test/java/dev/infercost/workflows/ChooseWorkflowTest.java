@@ -262,6 +262,31 @@ class ChooseWorkflowTest {
   }
 
   @Test
+  void aBoundTighterThanTheModelsOwnStabilityIsNoted(@TempDir Path tmp) throws Exception {
+    // A mean cosine of exactly 1: int8 misses it, and so does the input model itself once its
+    // pixels move by half an 8-bit step.
+    ChooseRequest req =
+        ChooseRequest.builder(ModelRef.resolve("digits-mlp"), Bound.minCosine(1.0))
+            .optHardware(List.of("aws-c6a.large"))
+            .optMeasuredOn("aws-c6a.large")
+            .optMethods(List.of(Method.FP32, Method.INT8_DYNAMIC))
+            .optThreads(1)
+            .optOutDir(tmp.resolve("out"))
+            .build();
+    ChooseReport r = ChooseWorkflow.run(req, s -> {});
+    assertTrue(
+        r.notes().stream()
+            .anyMatch(
+                n ->
+                    n.startsWith(
+                            "compressed variants miss min-cosine 1, and the input model misses it"
+                                + " too, against itself, when its float inputs move by up to"
+                                + " ±0.00196 on 'input'")
+                        && n.endsWith("the bound is tighter than the model's own stability")),
+        r.notes().toString());
+  }
+
+  @Test
   void calibratedProjectionSaysSoInEveryCpuProjection() throws Exception {
     ChooseRequest req =
         ChooseRequest.builder(ModelRef.resolve("digits-mlp"), Bound.minCosine(0.9))

@@ -274,7 +274,7 @@ class CompressWorkflowTest {
             new Recipe.Int8Dynamic(new QuantOptions(NodeFilter.all(), false, false, true, 0)),
             Bound.minCosine(0.99));
     assertFalse(r.bound().met(), r.bound().reason());
-    CompressReport.Stability own = r.bound().stability();
+    Stability own = r.bound().stability();
     assertNotNull(own);
     assertTrue(own.met());
     assertTrue(own.loss() < 1e-4, "loss " + own.loss());
@@ -311,7 +311,7 @@ class CompressWorkflowTest {
             });
     CompressReport r =
         compressMlp(model, "wobble", Recipe.of(Method.INT8_DYNAMIC), Bound.minCosine(0.99));
-    CompressReport.Stability own = r.bound().stability();
+    Stability own = r.bound().stability();
     assertFalse(r.bound().met());
     assertFalse(own.met());
     assertTrue(own.loss() > 0.1, "loss " + own.loss());
