@@ -218,5 +218,11 @@ class HostileInputsTest {
     assertBadInput(
         run("evaluate", "digits-mlp", renamed.toString(), "--data", data),
         renamed + ": its inputs (pixels) are not the reference's (" + old + ")");
+    // digits-cnn's input has digits-mlp's name, but rank 4.
+    Path cnn =
+        dev.infercost.models.Models.resolve("digits-cnn", dev.infercost.models.ModelFormat.ONNX);
+    assertBadInput(
+        run("evaluate", "digits-mlp", cnn.toString(), "--data", data),
+        cnn + ": its input 'input' is float32 of rank 4, the reference's float32 of rank 2");
   }
 }

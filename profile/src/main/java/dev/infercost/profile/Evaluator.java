@@ -83,23 +83,53 @@ public final class Evaluator {
 
   /**
    * Reads {@code candidate} as the reference was read (a file that is no model is named as such)
-   * and refuses one whose inputs are named otherwise: both run on the same data.
+   * and refuses one whose inputs are named otherwise, or take another rank or element type (float32
+   * and float16 feed each other): both run on the same data.
    */
   private static void sameInputs(List<TensorSpec> reference, String candidate)
       throws InfercostException {
+    List<TensorSpec> theirs = inputSpecs(candidate);
     List<String> want = reference.stream().map(TensorSpec::name).sorted().toList();
-    List<String> got = inputSpecs(candidate).stream().map(TensorSpec::name).sorted().toList();
+    List<String> got = theirs.stream().map(TensorSpec::name).sorted().toList();
     if (!want.equals(got)) {
-      throw new InfercostException(
-          candidate
-              + ": its inputs ("
+      throw notTheSameInputs(
+          candidate,
+          "its inputs ("
               + String.join(", ", got)
               + ") are not the reference's ("
               + String.join(", ", want)
-              + "); evaluate runs both models on the same data: compare a variant of the"
-              + " reference, or rename the inputs",
-          Parameter.MODEL);
+              + ")");
     }
+    for (TensorSpec c : theirs) {
+      TensorSpec r =
+          reference.stream().filter(x -> x.name().equals(c.name())).findFirst().orElseThrow();
+      boolean rank = r.rankKnown() && c.rankKnown() && r.dims().size() != c.dims().size();
+      boolean type = r.dtype() != c.dtype() && !Tensor.refloats(r.dtype(), c.dtype());
+      if (rank || type) {
+        throw notTheSameInputs(
+            candidate,
+            "its input '"
+                + c.name()
+                + "' is "
+                + described(c)
+                + ", the reference's "
+                + described(r));
+      }
+    }
+  }
+
+  private static String described(TensorSpec s) {
+    return s.dtype().label() + (s.rankKnown() ? " of rank " + s.dims().size() : "");
+  }
+
+  private static InfercostException notTheSameInputs(String candidate, String what) {
+    return new InfercostException(
+        candidate
+            + ": "
+            + what
+            + "; evaluate runs both models on the same data: compare a variant of the"
+            + " reference, or rename the inputs",
+        Parameter.MODEL);
   }
 
   /**
