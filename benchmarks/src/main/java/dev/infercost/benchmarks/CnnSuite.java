@@ -103,7 +103,7 @@ public final class CnnSuite {
    * @param outputCosines per output, its mean cosine
    * @param task the task check, as in {@link Row#task}
    */
-  record Stability(
+  record OwnStability(
       String inputsMoved, double meanCosine, Map<String, Double> outputCosines, Double task) {}
 
   /** What results.json holds. */
@@ -113,7 +113,7 @@ public final class CnnSuite {
       String settings,
       Map<String, String> taskChecks,
       List<Row> rows,
-      Map<String, Stability> stability,
+      Map<String, OwnStability> stability,
       Map<String, Boolean> goals) {}
 
   /**
@@ -169,7 +169,7 @@ public final class CnnSuite {
     Files.createDirectories(dir);
     List<Row> rows = new ArrayList<>();
     Map<String, String> checks = new LinkedHashMap<>();
-    Map<String, Stability> stability = new LinkedHashMap<>();
+    Map<String, OwnStability> stability = new LinkedHashMap<>();
     Map<String, Boolean> goals = new LinkedHashMap<>();
     ProfileOptions o =
         ProfileOptions.builder()
@@ -414,7 +414,7 @@ public final class CnnSuite {
       for (MetricScore m : e.metrics()) {
         metrics.put(m.name(), m.candidate());
       }
-      Double task = c.real() ? metrics.get(c.task().name()) : e.candidateAccuracy();
+      Double task = task(c, e);
       rows.add(
           new Row(
               c.name(),
@@ -433,23 +433,17 @@ public final class CnnSuite {
   }
 
   /**
-   * {@link Stability} of {@code c}'s fp32 model on its held-out data, if a float input can move.
+   * {@link OwnStability} of {@code c}'s fp32 model on its held-out data, if a float input can move.
    */
-  private static Optional<Stability> stability(Case c) throws Exception {
+  private static Optional<OwnStability> stability(Case c) throws Exception {
     Optional<InputNoise> noise = InputNoise.of(c.eval());
     if (noise.isEmpty()) {
       return Optional.empty();
     }
     EvalReport e = Evaluator.stability(c.fp32(), noise.get(), 1, c.metrics(), CnnSuite::log);
-    Double task =
-        c.real()
-            ? e.metrics().stream()
-                .filter(m -> m.name().equals(c.task().name()))
-                .map(MetricScore::candidate)
-                .findFirst()
-                .orElse(null)
-            : e.candidateAccuracy();
-    return Optional.of(new Stability(noise.get().describe(), e.meanCosine(), perOutput(e), task));
+    Double task = task(c, e);
+    return Optional.of(
+        new OwnStability(noise.get().describe(), e.meanCosine(), perOutput(e), task));
   }
 
   /** Runs {@code --method auto} within {@code bound}; adds its label and file. */
@@ -537,6 +531,17 @@ public final class CnnSuite {
       }
     }
     return best;
+  }
+
+  /** The task check of {@code e}: the real model's task metric, else labelled top-1 accuracy. */
+  private static Double task(Case c, EvalReport e) {
+    return c.real()
+        ? e.metrics().stream()
+            .filter(m -> m.name().equals(c.task().name()))
+            .map(MetricScore::candidate)
+            .findFirst()
+            .orElse(null)
+        : e.candidateAccuracy();
   }
 
   private static Map<String, Double> perOutput(EvalReport e) {

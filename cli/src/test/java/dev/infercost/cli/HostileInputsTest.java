@@ -12,6 +12,8 @@ import ai.onnx.proto.OnnxMl.TensorProto;
 import ai.onnx.proto.OnnxMl.TensorShapeProto;
 import ai.onnx.proto.OnnxMl.TypeProto;
 import ai.onnx.proto.OnnxMl.ValueInfoProto;
+import dev.infercost.models.ModelFormat;
+import dev.infercost.models.Models;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
@@ -199,10 +201,7 @@ class HostileInputsTest {
     assertBadInput(run("evaluate", "digits-mlp", text.toString(), "--data", data), text + ": ");
     // digits-mlp with its input renamed.
     ModelProto m =
-        ModelProto.parseFrom(
-            Files.readAllBytes(
-                dev.infercost.models.Models.resolve(
-                    "digits-mlp", dev.infercost.models.ModelFormat.ONNX)));
+        ModelProto.parseFrom(Files.readAllBytes(Models.resolve("digits-mlp", ModelFormat.ONNX)));
     GraphProto.Builder g = m.getGraph().toBuilder();
     String old = g.getInput(0).getName();
     g.getInputBuilder(0).setName("pixels");
@@ -219,8 +218,7 @@ class HostileInputsTest {
         run("evaluate", "digits-mlp", renamed.toString(), "--data", data),
         renamed + ": its inputs (pixels) are not the reference's (" + old + ")");
     // digits-cnn's input has digits-mlp's name, but rank 4.
-    Path cnn =
-        dev.infercost.models.Models.resolve("digits-cnn", dev.infercost.models.ModelFormat.ONNX);
+    Path cnn = Models.resolve("digits-cnn", ModelFormat.ONNX);
     assertBadInput(
         run("evaluate", "digits-mlp", cnn.toString(), "--data", data),
         cnn + ": its input 'input' is float32 of rank 4, the reference's float32 of rank 2");

@@ -10,14 +10,16 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.SplittableRandom;
-import java.util.stream.Collectors;
 
 /**
  * Evaluation data with its float inputs moved a little, as the same photo re-encoded or resized by
- * another library moves them: each element by up to half an 8-bit step of its input's range over
- * the data, uniformly, from a fixed seed (the same moves on every run). Elements that hold the same
- * value in every sample (an alpha channel, a constant flag) keep it, and so do integer inputs
- * (token ids, masks). The input model run on the moved data and compared with itself ({@link
+ * another library moves them: each element by a uniform draw of up to half an 8-bit step of its
+ * feature's range over the data, kept inside that range, from a fixed seed (the same moves on every
+ * run). A feature is an index of the input's last axis (a column of a table, a channel of an NHWC
+ * image, a column of an NCHW one), and its range spans only the elements that vary between samples,
+ * so one wide column does not set the step of the others. Elements that hold the same value in
+ * every sample (an alpha channel, a constant flag) keep it, and so do integer inputs (token ids,
+ * masks). The input model run on the moved data and compared with itself ({@link
  * Evaluator#stability}) says how far its own outputs move under noise nobody would see: a bound
  * tighter than that measures the model, not a compression. A moved batch is made when it is run, so
  * the data is not held twice.
@@ -50,13 +52,28 @@ public final class InputNoise {
     return spreads.isEmpty() ? Optional.empty() : Optional.of(new InputNoise(data, spreads));
   }
 
-  /** The data as given. */
-  public EvalData original() {
+  /**
+   * The moves in words: {@code up to ±0.5 on 'image'} (the largest move per input, model order).
+   */
+  public String describe() {
+    List<String> parts = new ArrayList<>();
+    spreads.forEach(
+        (i, s) ->
+            parts.add(
+                "±"
+                    + Fmt.sig(s.largest())
+                    + " on '"
+                    + original.batches().get(0).get(i).name()
+                    + "'"));
+    return "up to " + String.join(", ", parts);
+  }
+
+  EvalData original() {
     return original;
   }
 
   /** Batch {@code b} of the data with its float inputs moved (the same moves on every call). */
-  public List<Tensor> moved(int b) {
+  List<Tensor> moved(int b) {
     List<Tensor> batch = new ArrayList<>(original.batches().get(b));
     spreads.forEach(
         (i, s) ->
@@ -65,34 +82,28 @@ public final class InputNoise {
   }
 
   /** Per input moved, by name in model order, the largest move of one element. */
-  public Map<String, Float> amplitudes() {
+  Map<String, Float> amplitudes() {
     Map<String, Float> a = new LinkedHashMap<>();
-    spreads.forEach((i, s) -> a.put(original.batches().get(0).get(i).name(), s.amplitude()));
+    spreads.forEach((i, s) -> a.put(original.batches().get(0).get(i).name(), s.largest()));
     return a;
   }
 
-  /** The moves in words: {@code up to ±0.5 on 'image'}, inputs in model order. */
-  public String describe() {
-    return amplitudes().entrySet().stream()
-        .map(e -> "±" + Fmt.sig(e.getValue()) + " on '" + e.getKey() + "'")
-        .collect(Collectors.joining(", ", "up to ", ""));
-  }
-
   /**
-   * One float input's range over every sample, and which of a sample's elements differ between
-   * samples.
+   * One float input's elements that vary between samples, and each feature's range over them.
+   *
+   * @param varies per element of a sample, whether it differs between samples
+   * @param lo per feature (last-axis index), the smallest value of its varying elements
+   * @param hi per feature, the largest
    */
-  private record Spread(float amplitude, boolean[] varies) {
+  private record Spread(boolean[] varies, float[] lo, float[] hi) {
     /**
      * Input {@code i} of every batch; empty when it is not a float32/float16 tensor with one row
      * per sample and the same sample shape in every batch, or when nothing in it varies.
      */
     static Optional<Spread> of(List<List<Tensor>> batches, int i) {
       long[] sample = null;
-      float[] first = null;
-      boolean[] varies = null;
-      float lo = Float.POSITIVE_INFINITY;
-      float hi = Float.NEGATIVE_INFINITY;
+      float[] min = null;
+      float[] max = null;
       for (List<Tensor> b : batches) {
         Tensor t = b.get(i);
         long[] s = t.shape();
@@ -102,44 +113,72 @@ public final class InputNoise {
             || (sample != null && !Arrays.equals(sample, Arrays.copyOfRange(s, 1, s.length)))) {
           return Optional.empty();
         }
-        int rows = (int) s[0];
-        if (rows == 0) {
+        if (s[0] == 0) {
           continue;
         }
         float[] v = t.toFloats();
-        int per = v.length / rows;
+        int per = (int) (v.length / s[0]);
         if (sample == null) {
           sample = Arrays.copyOfRange(s, 1, s.length);
-          first = Arrays.copyOf(v, per);
-          varies = new boolean[per];
+          min = new float[per];
+          max = new float[per];
+          Arrays.fill(min, Float.POSITIVE_INFINITY);
+          Arrays.fill(max, Float.NEGATIVE_INFINITY);
         }
         for (int k = 0; k < v.length; k++) {
-          float x = v[k];
-          if (Float.isFinite(x)) {
-            lo = Math.min(lo, x);
-            hi = Math.max(hi, x);
-          }
-          if (x != first[k % per]) {
-            varies[k % per] = true;
+          if (Float.isFinite(v[k])) {
+            min[k % per] = Math.min(min[k % per], v[k]);
+            max[k % per] = Math.max(max[k % per], v[k]);
           }
         }
       }
-      float amplitude = (hi - lo) / 255 / 2;
-      boolean any = false;
-      for (boolean b : varies == null ? new boolean[0] : varies) {
-        any |= b;
+      if (sample == null) {
+        return Optional.empty();
       }
-      return any && amplitude > 0 && Float.isFinite(amplitude)
-          ? Optional.of(new Spread(amplitude, varies))
-          : Optional.empty();
+      int features = sample.length == 0 ? 1 : (int) sample[sample.length - 1];
+      boolean[] varies = new boolean[min.length];
+      float[] lo = new float[features];
+      float[] hi = new float[features];
+      Arrays.fill(lo, Float.POSITIVE_INFINITY);
+      Arrays.fill(hi, Float.NEGATIVE_INFINITY);
+      boolean any = false;
+      for (int k = 0; k < min.length; k++) {
+        varies[k] = min[k] < max[k];
+        if (varies[k]) {
+          int f = features == 0 ? 0 : k % features;
+          lo[f] = Math.min(lo[f], min[k]);
+          hi[f] = Math.max(hi[f], max[k]);
+          any = true;
+        }
+      }
+      return any ? Optional.of(new Spread(varies, lo, hi)) : Optional.empty();
     }
 
-    /** {@code t} with every varying element moved by a uniform draw in ±{@link #amplitude}. */
+    /** The largest move of one element: half an 8-bit step of the widest feature's range. */
+    float largest() {
+      float a = 0;
+      for (int f = 0; f < lo.length; f++) {
+        a = Math.max(a, amplitude(f));
+      }
+      return a;
+    }
+
+    private float amplitude(int f) {
+      return hi[f] > lo[f] ? (hi[f] - lo[f]) / 255 / 2 : 0;
+    }
+
+    /**
+     * {@code t} with every varying element moved by a uniform draw within half an 8-bit step of its
+     * feature's range, kept inside that range.
+     */
     Tensor move(Tensor t, SplittableRandom rng) {
       float[] v = t.toFloats();
       for (int k = 0; k < v.length; k++) {
-        if (varies[k % varies.length]) {
-          v[k] += (float) ((rng.nextDouble() * 2 - 1) * amplitude);
+        int e = k % varies.length;
+        if (varies[e]) {
+          int f = e % lo.length;
+          float moved = (float) (v[k] + (rng.nextDouble() * 2 - 1) * amplitude(f));
+          v[k] = Math.max(lo[f], Math.min(hi[f], moved));
         }
       }
       return Tensor.ofFloats(t.name(), t.dtype(), t.shape(), v);

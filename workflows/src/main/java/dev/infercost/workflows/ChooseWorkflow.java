@@ -105,38 +105,41 @@ public final class ChooseWorkflow {
   }
 
   /**
-   * When a compressed variant misses the bound and the input model misses it too against itself
+   * When no compressed variant meets the bound and the input model misses it too against itself
    * with its float inputs moved ({@link Stability}), a note that the bound is tighter than the
    * model's own stability.
    */
   private static Optional<String> missedByTheModelItself(
       ChooseRequest req,
       DataPlan plan,
-      List<ChooseVariants.Variant> variants,
+      List<ChooseVariants.Variant> built,
+      Map<String, ChooseReport.Variant> variants,
       Consumer<String> progress)
       throws InfercostException {
     Bound b = req.bound();
-    boolean missed = false;
-    for (ChooseVariants.Variant v : variants) {
-      missed |=
-          v.built().method() != Method.FP32
-              && b.loss(v.built().fidelity().orElseThrow()) > b.maxLoss();
+    boolean compressed = false;
+    for (ChooseVariants.Variant v : built) {
+      if (v.built().method() != Method.FP32) {
+        compressed = true;
+        if (variants.get(v.label()).accuracyDrop() <= b.maxLoss()) {
+          return Optional.empty();
+        }
+      }
     }
-    if (!missed) {
+    if (!compressed) {
       return Optional.empty();
     }
-    Optional<Stability> own =
-        Stability.of(
+    return Stability.of(
             req.model().path(),
             plan.evaluation().orElseThrow(),
             b,
             req.metrics(),
             req.threads(),
-            progress);
-    return own.filter(s -> !s.met())
+            progress)
+        .filter(s -> s.verdict() == Stability.Verdict.MISSES)
         .map(
             s ->
-                "compressed variants miss "
+                "no compressed variant meets "
                     + b.kind()
                     + " "
                     + Fmt.sig(b.value())
@@ -191,7 +194,7 @@ public final class ChooseWorkflow {
               v.hardware()));
     }
 
-    missedByTheModelItself(req, plan, found.variants(), progress).ifPresent(notes::add);
+    missedByTheModelItself(req, plan, found.variants(), variants, progress).ifPresent(notes::add);
 
     Map<String, String> sha256 = new LinkedHashMap<>();
     Map<String, Double> drops = new LinkedHashMap<>();

@@ -129,12 +129,14 @@ final class CompressMarkdown {
           .append(r.bound().reason())
           .append('\n');
       Stability s = r.bound().stability();
-      if (s != null && s.met()) {
+      if (s != null && s.verdict() == Stability.Verdict.HOLDS) {
         b.append(
             f(
                 "\nThe input model holds the bound against itself when its float inputs move by %s"
-                    + " (loss %s): the miss is the compression's.\n",
-                s.inputsMoved(), Fmt.sig(s.loss())));
+                    + " (loss %s%s): the miss is the compression's.\n",
+                s.inputsMoved(),
+                Fmt.sig(s.loss()),
+                s.margin() == null ? "" : " ±" + Fmt.sig(s.margin())));
       }
     }
     if (r.search() != null) {

@@ -158,7 +158,8 @@ public record CompressReport(
    * Outcome of the bound check.
    *
    * @param stability the input model's own loss on the bound's measure when its float inputs move
-   *     by noise nobody would see; null when the variant met the bound or no float input could move
+   *     by noise nobody would see; null when the variant met the bound, when there was no
+   *     evaluation data or no float input that could move, or when the measure has no value
    */
   public record BoundResult(
       String kind, double value, boolean met, String reason, Stability stability) {}

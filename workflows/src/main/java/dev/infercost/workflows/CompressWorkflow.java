@@ -210,10 +210,18 @@ public final class CompressWorkflow {
     Optional<String> step =
         b instanceof Bound.MinCosine ? stepped(input, built.fidelity().get()) : Optional.empty();
     String reason = c.reason() + step.map(s -> "; " + s).orElse("");
+    // A measure with no value (an accuracy bound without usable labels) has nothing to hold.
     Optional<Stability> own =
-        Stability.of(
-            req.model().path(), plan.evaluation().get(), b, req.metrics(), req.threads(), progress);
-    if (own.isPresent() && !own.get().met()) {
+        Double.isFinite(c.observed())
+            ? Stability.of(
+                req.model().path(),
+                plan.evaluation().get(),
+                b,
+                req.metrics(),
+                req.threads(),
+                progress)
+            : Optional.empty();
+    if (own.isPresent() && own.get().verdict() == Stability.Verdict.MISSES) {
       reason +=
           "; "
               + own.get().tighter(b)
@@ -301,7 +309,7 @@ public final class CompressWorkflow {
                       + " missed"));
     } else {
       Stability own = bound.stability();
-      if (own != null && !own.met()) {
+      if (own != null && own.verdict() == Stability.Verdict.MISSES) {
         steps.add(
             bound.kind().equals(Bound.MinCosine.KIND)
                 ? "bound a task metric on what the model is for (--metric NAME --max-metric-drop"

@@ -452,13 +452,13 @@ public final class Search {
     if (calibration) {
       // Static int8 runs every supported op in integer kernels, with no per-call quantization:
       // predicted fastest. One calibration serves all four clip methods, tried in the order of
-      // their loss on the real models measured (benchmarks/README.md): entropy's was 5 to 12
-      // times the best clip's on two CNNs and two encoders, so it comes last, where a clip that
-      // met the bound before it skips it.
+      // their summed loss ranks on the real models measured (benchmarks/README.md: MSE lowest on
+      // three of two CNNs and two encoders, percentile on one, entropy's loss 5 to 12 times the
+      // best), so that a clip that meets the bound skips the likelier-worse ones after it.
       for (CalibrationMethod m :
           List.of(
-              CalibrationMethod.PERCENTILE,
               CalibrationMethod.MSE,
+              CalibrationMethod.PERCENTILE,
               CalibrationMethod.MIN_MAX,
               CalibrationMethod.ENTROPY)) {
         out.add(

@@ -222,7 +222,8 @@ class SearchTest {
         configs.toString());
     assertTrue(
         progress.stream()
-            .anyMatch(p -> p.matches("skipped int8-static.*mse clip: trial 1 meets the bound.*")),
+            .anyMatch(
+                p -> p.matches("skipped int8-static.*percentile clip: trial 1 meets the bound.*")),
         progress.toString());
   }
 
@@ -410,7 +411,7 @@ class SearchTest {
     assertEquals(2, trials.get(1).rewritten(), "the MatMul of each branch");
     assertTrue(
         progress.contains(
-            "skipped int8-static, 8-bit weights, mse clip: an earlier trial of it quantized"
+            "skipped int8-static, 8-bit weights, percentile clip: an earlier trial of it quantized"
                 + " no layer that a clip or SmoothQuant changes"),
         progress.toString());
   }
