@@ -347,25 +347,17 @@ class ProfilerTest {
             .addInt64Data(-1)
             .addInt64Data(4)
             .build();
-    ModelProto m =
-        ModelProto.newBuilder()
-            .setIrVersion(8)
-            .addOpsetImport(OperatorSetIdProto.newBuilder().setDomain("").setVersion(13))
-            .setGraph(
-                GraphProto.newBuilder()
-                    .setName("rows")
-                    .addInput(floatValue("x", "batch", "d"))
-                    .addInitializer(rows)
-                    .addOutput(floatValue("y", "n", 4L))
-                    .addNode(
-                        NodeProto.newBuilder()
-                            .setOpType("Reshape")
-                            .addInput("x")
-                            .addInput("rows")
-                            .addOutput("y")))
-            .build();
-    Path model = tmp.resolve("rows.onnx");
-    Models.saveOnnx(OnnxModel.of(m), model);
+    Path model =
+        oneNodeModel(
+            "rows",
+            NodeProto.newBuilder()
+                .setOpType("Reshape")
+                .addInput("x")
+                .addInput("rows")
+                .addOutput("y"),
+            List.of(floatValue("x", "batch", "d")),
+            floatValue("y", "n", 4L),
+            rows);
     Path npz =
         Npy.npz(
             tmp.resolve("x.npz"),
@@ -626,25 +618,39 @@ class ProfilerTest {
 
   /** {@code y = x · scale}: x float [batch,4], scale a float scalar (a shape with no dims). */
   private Path scaledModel() throws Exception {
+    return oneNodeModel(
+        "scaled",
+        NodeProto.newBuilder()
+            .setOpType("Mul")
+            .setName("mul")
+            .addInput("x")
+            .addInput("scale")
+            .addOutput("y"),
+        List.of(floatValue("x", "batch", 4L), floatValue("scale")),
+        floatValue("y", "batch", 4L));
+  }
+
+  /** A model of {@code node} alone at opset 13, saved as {@code name}.onnx. */
+  private Path oneNodeModel(
+      String name,
+      NodeProto.Builder node,
+      List<ValueInfoProto> inputs,
+      ValueInfoProto output,
+      TensorProto... initializers)
+      throws Exception {
     ModelProto m =
         ModelProto.newBuilder()
             .setIrVersion(8)
             .addOpsetImport(OperatorSetIdProto.newBuilder().setDomain("").setVersion(13))
             .setGraph(
                 GraphProto.newBuilder()
-                    .setName("scaled")
-                    .addInput(floatValue("x", "batch", 4L))
-                    .addInput(floatValue("scale"))
-                    .addOutput(floatValue("y", "batch", 4L))
-                    .addNode(
-                        NodeProto.newBuilder()
-                            .setOpType("Mul")
-                            .setName("mul")
-                            .addInput("x")
-                            .addInput("scale")
-                            .addOutput("y")))
+                    .setName(name)
+                    .addAllInput(inputs)
+                    .addAllInitializer(List.of(initializers))
+                    .addOutput(output)
+                    .addNode(node))
             .build();
-    Path out = tmp.resolve("scaled.onnx");
+    Path out = tmp.resolve(name + ".onnx");
     Models.saveOnnx(OnnxModel.of(m), out);
     return out;
   }
