@@ -2,7 +2,9 @@ package dev.infercost.cli;
 
 import static dev.infercost.cli.CliTest.assertBadInput;
 import static dev.infercost.cli.CliTest.run;
+import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import ai.onnx.proto.OnnxMl.GraphProto;
 import ai.onnx.proto.OnnxMl.ModelProto;
@@ -14,8 +16,11 @@ import ai.onnx.proto.OnnxMl.TypeProto;
 import ai.onnx.proto.OnnxMl.ValueInfoProto;
 import dev.infercost.models.ModelFormat;
 import dev.infercost.models.Models;
+import dev.infercost.workflows.ModelRef;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Collections;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -77,15 +82,21 @@ class HostileInputsTest {
             .addOutput(value("y", TensorProto.DataType.FLOAT_VALUE, 1, 4))
             .addOutput(value("t", TensorProto.DataType.STRING_VALUE, 1))
             .build();
+    return save("strings.onnx", g);
+  }
+
+  /**
+   * {@code g} at opset 13 (and {@code more} opsets), written as {@code name} in the temp folder.
+   */
+  private Path save(String name, GraphProto g, OperatorSetIdProto... more) throws Exception {
     ModelProto m =
         ModelProto.newBuilder()
             .setIrVersion(7)
             .addOpsetImport(OperatorSetIdProto.newBuilder().setVersion(13))
+            .addAllOpsetImport(List.of(more))
             .setGraph(g)
             .build();
-    Path file = tmp.resolve("strings.onnx");
-    Files.write(file, m.toByteArray());
-    return file;
+    return Files.write(tmp.resolve(name), m.toByteArray());
   }
 
   /**
@@ -114,23 +125,20 @@ class HostileInputsTest {
             .addInput(value("x", TensorProto.DataType.FLOAT_VALUE, 1, 4))
             .addOutput(value("z", TensorProto.DataType.FLOAT_VALUE, 1, 3))
             .build();
-    ModelProto m =
-        ModelProto.newBuilder()
-            .setIrVersion(7)
-            .addOpsetImport(OperatorSetIdProto.newBuilder().setVersion(13))
-            .addOpsetImport(OperatorSetIdProto.newBuilder().setDomain("com.example").setVersion(1))
-            .setGraph(g)
-            .build();
-    Path file = Files.write(tmp.resolve("custom.onnx"), m.toByteArray());
+    Path file =
+        save(
+            "custom.onnx",
+            g,
+            OperatorSetIdProto.newBuilder().setDomain("com.example").setVersion(1).build());
     CliTest.Run r = run("inspect", file.toString());
-    org.junit.jupiter.api.Assertions.assertEquals(0, r.code(), r.err());
-    org.junit.jupiter.api.Assertions.assertTrue(
+    assertEquals(0, r.code(), r.err());
+    assertTrue(
         r.out()
             .contains(
                 "every input's shape is known, but shape inference does not reach them"
                     + " (first: mm)"),
         r.out());
-    org.junit.jupiter.api.Assertions.assertFalse(r.out().contains("--shape"), r.out());
+    assertFalse(r.out().contains("--shape"), r.out());
   }
 
   /** A float initializer {@code W} of {@code rows × cols}, every value {@code v}. */
@@ -140,7 +148,7 @@ class HostileInputsTest {
         .setDataType(TensorProto.DataType.FLOAT_VALUE)
         .addDims(rows)
         .addDims(cols)
-        .addAllFloatData(java.util.Collections.nCopies(rows * cols, v))
+        .addAllFloatData(Collections.nCopies(rows * cols, v))
         .build();
   }
 
@@ -190,11 +198,7 @@ class HostileInputsTest {
    */
   @Test
   void evaluateNamesABadCandidate() throws Exception {
-    String data =
-        dev.infercost.workflows.ModelRef.resolve("digits-mlp")
-            .defaultEvaluationData()
-            .orElseThrow()
-            .toString();
+    String data = ModelRef.resolve("digits-mlp").defaultEvaluationData().orElseThrow().toString();
     Path empty = Files.write(tmp.resolve("empty.onnx"), new byte[0]);
     assertBadInput(run("evaluate", "digits-mlp", empty.toString(), "--data", data), empty + ": ");
     Path text = Files.writeString(tmp.resolve("text.onnx"), "not a model\n");

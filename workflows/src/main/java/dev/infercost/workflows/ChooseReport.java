@@ -1,5 +1,6 @@
 package dev.infercost.workflows;
 
+import dev.infercost.base.Fmt;
 import dev.infercost.base.HostFingerprint;
 import dev.infercost.cost.Optimizer;
 import dev.infercost.cost.ProjectionCheck;
@@ -7,6 +8,7 @@ import dev.infercost.cost.Sensitivity;
 import dev.infercost.profile.EvalReport;
 import dev.infercost.profile.HostInfo;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 
 /**
@@ -77,14 +79,12 @@ public record ChooseReport(
      * 0.000046) to 3 significant figures, which 4 decimals would show as 0.
      */
     public String format(double loss) {
-      return onAccuracy()
-          ? String.format(java.util.Locale.ROOT, "%.4f", loss)
-          : dev.infercost.base.Fmt.sig(loss, 3);
+      return onAccuracy() ? String.format(Locale.ROOT, "%.4f", loss) : Fmt.sig(loss, 3);
     }
 
     /** {@code max-accuracy-drop 0.01}: the bound as the user gave it. */
     public String given() {
-      return kind + " " + dev.infercost.base.Fmt.sig(value, 4);
+      return kind + " " + Fmt.sig(value, 4);
     }
   }
 

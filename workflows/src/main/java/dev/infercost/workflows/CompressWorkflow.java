@@ -128,7 +128,7 @@ public final class CompressWorkflow {
             keptInput
                 ? null
                 : unchanged.isPresent()
-                    ? floatConvs(built, ops, search != null).orElse(null)
+                    ? OpTable.floatConvs(built, ops, search != null).orElse(null)
                     : nextStep(built, timed, bound, ops, search != null).orElse(null),
             search);
     Reports.writeReport(outDir, report, CompressMarkdown.render(report));
@@ -257,31 +257,6 @@ public final class CompressWorkflow {
   }
 
   /**
-   * The Conv layers int8-dynamic did not look at, and what quantizes them (not after a search that
-   * kept int8-dynamic: it has tried int8-static).
-   */
-  private static Optional<String> floatConvs(
-      BuiltVariant built, List<OpTable.Row> ops, boolean searched) {
-    int convs =
-        built.recipe() instanceof Recipe.Int8Dynamic && !searched
-            ? ops.stream()
-                .filter(r -> r.opType().equals("Conv"))
-                .mapToInt(r -> r.reasons().getOrDefault(OpTable.NOT_LOOKED_AT, 0))
-                .sum()
-            : 0;
-    return convs == 0
-        ? Optional.empty()
-        : Optional.of(
-            String.format(
-                Locale.ROOT,
-                "int8-dynamic leaves the %d Conv %s in float: --method int8-static (with"
-                    + " --calib-data) quantizes %s",
-                convs,
-                convs == 1 ? "layer" : "layers",
-                convs == 1 ? "it" : "them"));
-  }
-
-  /**
    * What a person should do after reading the verdict, if anything; {@code ops} is the op table of
    * the passes (which says what int8-dynamic left in float), {@code searched} whether the variant
    * is what {@code --method auto} kept.
@@ -293,7 +268,7 @@ public final class CompressWorkflow {
       List<OpTable.Row> ops,
       boolean searched) {
     List<String> steps = new ArrayList<>();
-    floatConvs(built, ops, searched).ifPresent(steps::add);
+    OpTable.floatConvs(built, ops, searched).ifPresent(steps::add);
     Optional<EvalReport> f = built.fidelity();
     if (f.isEmpty()) {
       steps.add("pass --data FILE (held-out inputs) to measure fidelity against the input");

@@ -11,7 +11,9 @@ import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.TreeMap;
 
@@ -149,5 +151,29 @@ final class OpTable {
     }
     int colon = node.indexOf(':');
     return "(" + (colon > 0 ? node.substring(0, colon) : pass) + ")";
+  }
+
+  /**
+   * The Conv layers int8-dynamic did not look at, and what quantizes them (not after a search that
+   * kept int8-dynamic: it has tried int8-static).
+   */
+  static Optional<String> floatConvs(BuiltVariant built, List<Row> ops, boolean searched) {
+    int convs =
+        built.recipe() instanceof Recipe.Int8Dynamic && !searched
+            ? ops.stream()
+                .filter(r -> r.opType().equals("Conv"))
+                .mapToInt(r -> r.reasons().getOrDefault(NOT_LOOKED_AT, 0))
+                .sum()
+            : 0;
+    return convs == 0
+        ? Optional.empty()
+        : Optional.of(
+            String.format(
+                Locale.ROOT,
+                "int8-dynamic leaves the %d Conv %s in float: --method int8-static (with"
+                    + " --calib-data) quantizes %s",
+                convs,
+                convs == 1 ? "layer" : "layers",
+                convs == 1 ? "it" : "them"));
   }
 }

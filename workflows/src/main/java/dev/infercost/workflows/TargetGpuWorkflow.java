@@ -13,7 +13,6 @@ import dev.infercost.cost.Projection;
 import dev.infercost.models.ModelInfo;
 import dev.infercost.models.Models;
 import dev.infercost.models.OnnxModel;
-import dev.infercost.models.Op;
 import dev.infercost.models.Tensor;
 import dev.infercost.profile.EvalData;
 import dev.infercost.profile.HostInfo;
@@ -245,15 +244,15 @@ public final class TargetGpuWorkflow {
     OnnxModel input = unchanged.isPresent() ? Models.loadOnnxGraph(req.model().file()) : null;
     boolean asFp32 = input != null && input.quantizedOps().isEmpty();
     if (asFp32) {
+      List<OpTable.Row> ops =
+          OpTable.of(
+              req.model().file(),
+              int8.passes().stream().map(CompressReport.PassSummary::of).toList());
       notes.add(
           "best CPU option priced as fp32 ("
               + unchanged.get()
               + ")"
-              + (input.proto().getGraph().getNodeList().stream()
-                      .anyMatch(n -> Op.CONV.is(n.getOpType()))
-                  ? "; for CPUs, compress --method int8-static (with --calib-data) quantizes"
-                      + " Conv layers"
-                  : ""));
+              + OpTable.floatConvs(int8, ops, false).map(c -> "; " + c).orElse(""));
     }
     Deployable deployable = asFp32 ? Method.FP32.deployable() : int8.recipe().deployable();
     String label = asFp32 ? Method.FP32.label() : int8.method().label();

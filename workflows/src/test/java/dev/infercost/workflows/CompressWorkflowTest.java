@@ -31,6 +31,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Optional;
+import java.util.Random;
 import java.util.function.Consumer;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
@@ -483,7 +484,7 @@ class CompressWorkflowTest {
 
   /** {@code recipe} on a Conv with one output channel, a Relu and a 1×1 Conv, with data. */
   private CompressReport onTwoConvs(Recipe recipe) throws Exception {
-    OpCorpus.G g = new OpCorpus.G(new java.util.Random(3));
+    OpCorpus.G g = new OpCorpus.G(new Random(3));
     String x = g.x(2, 3, 8, 8);
     String y =
         g.n("Relu", g.n("Conv", List.of(OpCorpus.is("pads", 1, 1, 1, 1)), x, g.f(1, 3, 3, 3)));

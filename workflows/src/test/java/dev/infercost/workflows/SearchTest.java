@@ -15,12 +15,14 @@ import ai.onnx.proto.OnnxMl.ValueInfoProto;
 import dev.infercost.base.InfercostException;
 import dev.infercost.base.Parameter;
 import dev.infercost.cost.Catalog;
+import dev.infercost.cost.Figure;
 import dev.infercost.models.ModelFormat;
 import dev.infercost.models.Models;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Random;
 import org.junit.jupiter.api.Test;
@@ -287,7 +289,7 @@ class SearchTest {
         loss,
         met,
         1,
-        dev.infercost.cost.Figure.measured(speed, "inferences/s", "here"),
+        Figure.measured(speed, "inferences/s", "here"),
         speed / 1000,
         faster);
   }
@@ -324,7 +326,7 @@ class SearchTest {
         List.of(trial(1, 0.00007, true, 1537, false), trial(2, 0.0094, true, 1554, true));
     assertEquals(1, Search.choose(slow, tied.subList(0, 2)));
     // No intervals (not timed): the fastest point estimate.
-    List<double[]> none = java.util.Arrays.asList(null, null, null, null);
+    List<double[]> none = Arrays.asList(null, null, null, null);
     assertEquals(1, Search.choose(t, none));
   }
 

@@ -17,6 +17,8 @@ import dev.infercost.models.Models;
 import dev.infercost.profile.Profiler;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
+import java.util.Random;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -85,13 +87,13 @@ class TargetGpuWorkflowTest {
   @Test
   void aCnnsBestCpuOptionIsPricedAsFp32WhenInt8DynamicRewritesNothing() throws Exception {
     Assumptions.assumeFalse(Profiler.cudaAvailable(), "with CUDA the figures are measured instead");
-    OpCorpus.G g = new OpCorpus.G(new java.util.Random(11));
+    OpCorpus.G g = new OpCorpus.G(new Random(11));
     String y =
         g.n(
             "Relu",
             g.n(
                 "Conv",
-                java.util.List.of(OpCorpus.is("pads", 1, 1, 1, 1)),
+                List.of(OpCorpus.is("pads", 1, 1, 1, 1)),
                 g.x(2, 3, 16, 16),
                 g.f(16, 3, 3, 3)));
     g.out(g.n("Conv", y, g.f(8, 16, 1, 1)));
@@ -116,6 +118,14 @@ class TargetGpuWorkflowTest {
                         "best CPU option priced as fp32 (unchanged: int8-dynamic rewrote 0")),
         r.notes().toString());
     assertTrue(r.notes().stream().noneMatch(n -> n.contains("int8 weights")), r.notes().toString());
+    assertTrue(
+        r.notes().stream()
+            .anyMatch(
+                n ->
+                    n.endsWith(
+                        "; int8-dynamic leaves the 2 Conv layers in float: --method int8-static"
+                            + " (with --calib-data) quantizes them")),
+        r.notes().toString());
   }
 
   @Test
@@ -146,7 +156,7 @@ class TargetGpuWorkflowTest {
           "nothing written");
     }
     var projectable = TargetGpuWorkflow.projectable(Catalog.builtin());
-    assertTrue(projectable.containsAll(java.util.List.of("t4", "l4", "a100")), "" + projectable);
+    assertTrue(projectable.containsAll(List.of("t4", "l4", "a100")), "" + projectable);
     assertTrue(!projectable.contains("a10g") && !projectable.contains("h100"), "" + projectable);
   }
 
